@@ -1,0 +1,43 @@
+# The two set-up commands: `make run` opens the app on the bundled sample, `make test` runs the tests.
+# Each creates or updates the virtual environment in .venv as needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := resources/sample
+
+.PHONY: run test lint format bench package clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/curator $(SAMPLE)
+
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run_all.py
+
+package: $(VENV)/.installed
+	$(BIN)/python -m pip install -e '.[package]'
+	$(BIN)/python packaging/build.py
+
+clean:
+	rm -rf build dist $(VENV)

@@ -1,0 +1,213 @@
+"""The headless command line: list, set, publish, unpublish, check. Imports no Qt.
+
+Exit codes: 0 ok, 1 some file failed (each on stderr, the rest done), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from . import __version__
+from .core import library
+from .core.editing import DELETE, EditError
+from .core.files import plan_edit, read_file, save_changes
+from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
+from .core.query import SORT_FIELDS, QueryError, Table
+
+COMMANDS = ("list", "set", "publish", "unpublish", "check")
+OK, FAILED, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="curator", description="Review and edit a folder of front-matter articles.")
+    p.add_argument("--version", action="version", version=f"curator {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ls = sub.add_parser("list", help="list the articles of a folder")
+    ls.add_argument("dir")
+    ls.add_argument("--where", default="", metavar="QUERY", help="e.g. 'topic:\"Power Apps\" published:no'")
+    ls.add_argument("--sort", default="path", metavar="FIELD", help=f"one of {', '.join(SORT_FIELDS)}; -FIELD descends")
+    ls.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    ls.add_argument("--ext", action="append", help="file extension to include (repeatable)")
+
+    st = sub.add_parser("set", help="set or remove keys in files, changing only those lines")
+    st.add_argument("files", nargs="+", metavar="FILE")
+    st.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE", help="VALUE is YAML")
+    st.add_argument("--unset", action="append", default=[], metavar="KEY")
+    st.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+
+    for name in ("publish", "unpublish"):
+        pp = sub.add_parser(name, help=f"{name} files, or every article matching --where in DIR")
+        pp.add_argument("targets", nargs="+", metavar="FILE|DIR")
+        pp.add_argument("--where", metavar="QUERY", help="select articles in DIR by query")
+        pp.add_argument("--dry-run", action="store_true")
+
+    ck = sub.add_parser("check", help="report every unreadable or invalid file; exit 1 if any")
+    ck.add_argument("dir")
+    ck.add_argument("--ext", action="append")
+    ck.add_argument("--warnings", action="store_true", help="also report values of the wrong type")
+    return p
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=SafeLoader) if text.strip() else ""
+    except yaml.YAMLError as exc:
+        raise UsageError(f"cannot read value {text!r} as YAML: {exc}") from None
+
+
+def _changes(sets: Sequence[str], unsets: Sequence[str]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for item in sets:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise UsageError(f"--set needs KEY=VALUE, got {item!r}")
+        changes[key.strip()] = _parse_value(value)
+    for key in unsets:
+        changes[key] = DELETE
+    if not changes:
+        raise UsageError("nothing to change: give --set KEY=VALUE or --unset KEY")
+    return changes
+
+
+def _apply(files: Sequence[str], changes: dict[str, Any] | None, dry_run: bool, per_file=None) -> int:
+    """Apply changes to each file; prints per-file failures to stderr and carries on."""
+    status = OK
+    for path in files:
+        wanted = per_file(path) if per_file else changes
+        if wanted is None:
+            continue
+        if dry_run:
+            try:
+                data, _ = read_file(path)
+                new = plan_edit(data, wanted)
+            except (OSError, FrontMatterError, EditError) as exc:
+                print(f"{path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+                status = FAILED
+                continue
+            if new is not None:
+                old_lines = data.decode("utf-8").splitlines(keepends=True)
+                new_lines = new.decode("utf-8").splitlines(keepends=True)
+                sys.stdout.writelines(difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"))
+            continue
+        result = save_changes(path, wanted, expected=None)
+        if not result.ok:
+            print(f"{path}: {result.message}", file=sys.stderr)
+            status = FAILED
+    return status
+
+
+def _table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[library.Problem]]:
+    loaded = library.load(root, extensions or library.EXTENSIONS)
+    return Table(loaded.summaries), loaded.problems
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    table, problems = _table(args.dir, args.ext)
+    field = args.sort.lstrip("-")
+    rows = table.select(args.where)
+    rows = table.sort(rows, field, descending=args.sort.startswith("-"))
+    records = [table.summaries[r].as_row() for r in rows]
+    if args.format == "json":
+        json.dump(records, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["path"])
+        writer.writeheader()
+        for rec in records:
+            writer.writerow({**rec, "topics": "; ".join(rec["topics"])})
+    else:
+        for rec in records:
+            pub = "yes" if rec["published"] else "NO "
+            q = "" if rec["quality"] is None else rec["quality"]
+            print(f"{rec['date'][:10]:10}  {pub}  {q!s:>4}  {rec['title'][:70]:70}  {rec['path']}")
+        print(f"{len(records)} of {len(table)} articles", file=sys.stderr)
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in errors:
+        print(problem, file=sys.stderr)
+    return FAILED if errors else OK
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    return _apply(args.files, _changes(args.sets, args.unset), args.dry_run)
+
+
+def _targets(args: argparse.Namespace) -> list[str]:
+    if args.where is not None:
+        if len(args.targets) != 1 or not os.path.isdir(args.targets[0]):
+            raise UsageError("--where needs exactly one DIR")
+        root = args.targets[0]
+        table, _ = _table(root, None)
+        return [os.path.join(root, table.summaries[r].path) for r in table.select(args.where)]
+    dirs = [t for t in args.targets if os.path.isdir(t)]
+    if dirs:
+        raise UsageError(f"{dirs[0]} is a folder: give files, or --where QUERY with one folder")
+    return list(args.targets)
+
+
+def cmd_publish(args: argparse.Namespace, publish: bool) -> int:
+    def change(path: str) -> dict[str, Any] | None:
+        # A missing `published` already means published (as in Jekyll): leave such files alone.
+        if publish:
+            try:
+                if "published" not in load_document(read_file(path)[0]).data:
+                    return None
+            except (OSError, FrontMatterError, NotAnArticle):
+                pass  # _apply reports it
+        return {"published": publish}
+
+    return _apply(_targets(args), None, args.dry_run, per_file=change)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    loaded = library.load(args.dir, args.ext or library.EXTENSIONS)
+    for problem in loaded.problems:
+        if problem.severity == "warning" and not args.warnings:
+            continue
+        where = os.path.join(args.dir, problem.path) + (f":{problem.line}" if problem.line else "")
+        label = {"skipped": "not an article: ", "warning": "warning: "}.get(problem.severity, "")
+        print(f"{where}: {label}{problem.message}")
+    skipped = sum(p.severity == "skipped" for p in loaded.problems)
+    errors = sum(p.severity == "error" for p in loaded.problems)
+    print(
+        f"{len(loaded.entries)} articles, {errors} unreadable, {skipped} files without front matter",
+        file=sys.stderr,
+    )
+    return FAILED if errors else OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else USAGE
+    try:
+        if args.command == "list":
+            return cmd_list(args)
+        if args.command == "set":
+            return cmd_set(args)
+        if args.command in ("publish", "unpublish"):
+            return cmd_publish(args, args.command == "publish")
+        return cmd_check(args)
+    except (UsageError, QueryError, ValueError) as exc:
+        print(f"curator: {exc}", file=sys.stderr)
+        return USAGE
+    except BrokenPipeError:
+        return OK
+    except FileNotFoundError as exc:
+        print(f"curator: {exc.filename}: no such file or folder", file=sys.stderr)
+        return USAGE

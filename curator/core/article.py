@@ -1,0 +1,224 @@
+"""Typed, tolerant reading of the fields editors use.
+
+Front matter is written by many hands and tools: a field may be missing or of the wrong type.
+Nothing here raises on content; wrong types become warnings `path:line: message` and the field
+falls back to "unknown".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .frontmatter import Parsed
+
+#: The fields an editor may change from the GUI or `curator publish`.
+EDITABLE = ("topics", "quality", "published")
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the list, search and facets need of one article; kept for every file in memory."""
+
+    path: str  # relative to the library root, with '/' separators
+    title: str = ""
+    excerpt: str = ""
+    provider_name: str = ""
+    provider_domain: str = ""
+    provider_logo: str = ""
+    date: dt.datetime | None = None
+    topics: tuple[str, ...] = ()
+    image: str = ""
+    quality: int | None = None
+    heat: int | None = None
+    published: bool = True
+    category: str = ""
+    type: str = ""
+    related: int = 0
+    warnings: tuple[tuple[int | None, str], ...] = field(default=())  # (file line, message)
+
+    def as_row(self) -> dict[str, Any]:
+        """Plain values for JSON/CSV output."""
+        return {
+            "path": self.path,
+            "title": self.title,
+            "provider": self.provider_name,
+            "domain": self.provider_domain,
+            "date": self.date.isoformat() if self.date else "",
+            "quality": self.quality,
+            "heat": self.heat,
+            "published": self.published,
+            "topics": list(self.topics),
+            "category": self.category,
+            "type": self.type,
+            "image": self.image,
+        }
+
+
+class _Reader:
+    """Reads fields of one mapping, collecting a warning for each value of the wrong type."""
+
+    def __init__(self, path: str, parsed: Parsed):
+        self.path = path
+        self.data = parsed.data
+        self.key_lines = parsed.key_lines
+        self.warnings: list[tuple[int | None, str]] = []
+
+    def warn(self, key: str, message: str) -> None:
+        self.warnings.append((self.key_lines.get(key), f"{key}: {message}"))
+
+    def wrong(self, key: str, expected: str, value: Any) -> None:
+        shown = repr(value)
+        if len(shown) > 40:
+            shown = shown[:37] + "..."
+        self.warn(key, f"expected {expected}, found {type(value).__name__} {shown}")
+
+    def text(self, key: str, data: Mapping[str, Any] | None = None) -> str:
+        value = (self.data if data is None else data).get(key)
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+            return str(value)
+        if data is None:
+            self.wrong(key, "text", value)
+        return ""
+
+    def integer(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        self.wrong(key, "a whole number", value)
+        return None
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.wrong(key, "true or false", value)
+        return default
+
+    def date(self, key: str) -> dt.datetime | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        if isinstance(value, dt.date):
+            return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+        if isinstance(value, str):
+            try:
+                parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            except ValueError:
+                self.wrong(key, "a date and time", value)
+                return None
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        self.wrong(key, "a date and time", value)
+        return None
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            self.wrong(key, "a list", value)
+            return (value,)
+        if not isinstance(value, list):
+            self.wrong(key, "a list", value)
+            return ()
+        good = tuple(v for v in value if isinstance(v, str))
+        if len(good) != len(value):
+            bad = next(v for v in value if not isinstance(v, str))
+            self.wrong(key, "a list of text items", bad)
+        return good
+
+    def mapping(self, key: str) -> Mapping[str, Any]:
+        value = self.data.get(key)
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            return value
+        self.wrong(key, "a mapping", value)
+        return {}
+
+    def first_image(self, key: str, data: Mapping[str, Any] | None = None) -> str:
+        images = (self.data if data is None else data).get(key)
+        if images is None:
+            return ""
+        if not isinstance(images, list):
+            if data is None:
+                self.wrong(key, "a list of images", images)
+            return ""
+        for image in images:
+            if isinstance(image, dict) and isinstance(image.get("url"), str):
+                return image["url"]
+            if isinstance(image, str):
+                return image
+        return ""
+
+
+def summarize(path: str, parsed: Parsed) -> Summary:
+    """The list fields of one article; never raises on content."""
+    r = _Reader(path, parsed)
+    title = r.text("title") or r.text("name")
+    provider = r.mapping("provider")
+    related = r.data.get("related")
+    if related is not None and not isinstance(related, list):
+        r.wrong("related", "a list of articles", related)
+        related = []
+    return Summary(
+        path=path,
+        title=title,
+        excerpt=r.text("excerpt"),
+        provider_name=r.text("name", provider),
+        provider_domain=r.text("domain", provider),
+        provider_logo=r.first_image("images", provider),
+        date=r.date("publishedDateTime"),
+        topics=r.strings("topics"),
+        image=r.first_image("images"),
+        quality=r.integer("quality"),
+        heat=r.integer("heat"),
+        published=r.boolean("published", default=True),  # Jekyll publishes what does not say otherwise
+        category=r.text("category"),
+        type=r.text("type"),
+        related=len(related or ()),
+        warnings=tuple(r.warnings),
+    )
+
+
+@dataclass(slots=True)
+class RelatedArticle:
+    title: str
+    url: str
+    provider: str
+    image: str
+    date: dt.datetime | None
+
+
+def related_articles(parsed: Parsed) -> list[RelatedArticle]:
+    """Nested `related` articles for the preview; malformed entries are skipped."""
+    out = []
+    for item in parsed.data.get("related") or ():
+        if not isinstance(item, dict):
+            continue
+        r = _Reader("", Parsed(item))
+        provider = item.get("provider") if isinstance(item.get("provider"), dict) else {}
+        out.append(
+            RelatedArticle(
+                title=r.text("title") or r.text("name"),
+                url=r.text("webUrl") or r.text("originalUrl"),
+                provider=r.text("name", provider),
+                image=r.first_image("images"),
+                date=r.date("publishedDateTime"),
+            )
+        )
+    return out

@@ -1,0 +1,383 @@
+"""Minimal-diff editing of top-level front matter keys.
+
+Only the characters of the edited value change: everything else (unknown keys, comments,
+quoting, blank lines, key order, line endings) stays byte-identical. The YAML node graph
+gives exact character offsets of each key and value, so edits are text splices. After all
+splices the text is parsed again and must yield exactly the intended mapping; otherwise the
+edit is refused with `EditError` and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .frontmatter import Document, FrontMatterError, compose, parse_front
+
+
+class _Delete:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+#: Use as a value in a change set to remove the key.
+DELETE: Any = _Delete()
+
+_BREAK = re.compile(r"\r\n|\n|\r")
+# What a single-quoted scalar cannot hold: line breaks and what YAML calls non-printable.
+_NOT_SINGLE = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
+_BOOL_PAIRS = {
+    "true": "false", "True": "False", "TRUE": "FALSE",
+    "yes": "no", "Yes": "No", "YES": "NO",
+    "on": "off", "On": "Off", "ON": "OFF",
+}  # fmt: skip
+_BOOL_WORDS = {**_BOOL_PAIRS, **{v: k for k, v in _BOOL_PAIRS.items()}}
+_ESCAPES = {
+    "\\": "\\\\", '"': '\\"', "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n",
+    "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e", "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P",
+}  # fmt: skip
+
+
+class EditError(Exception):
+    """The edit cannot be made without risking other content; nothing was changed."""
+
+
+# --- rendering scalars -------------------------------------------------------------------
+
+
+def _double_quoted(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\ufeff\ufffe\uffff":
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _plain_ok(text: str, flow: bool = False) -> bool:
+    """True when `text` written plain reads back as the same string (inside `[...]` with `flow`)."""
+    if not text or text != text.strip() or any(c in text for c in "\r\n\t\x85\u2028\u2029#"):
+        return False
+    if flow and any(c in text for c in ",[]{}"):
+        return False
+    if text[0] in "!&*[]{}|>'\"%@`,?:-" or ": " in text or text.endswith(":"):
+        return False
+    try:
+        return parse_front(f"k: {text}\n").data == {"k": text}
+    except FrontMatterError:
+        return False
+
+
+def render_scalar(value: Any, old: ScalarNode | None = None, flow: bool = False) -> str:
+    """Write a scalar in the file's own style: the old value's quoting where it still fits."""
+    if isinstance(value, bool):
+        old_word = old.value if old is not None and not old.style else ""
+        if old_word in _BOOL_WORDS:
+            want_true = old_word in _BOOL_PAIRS  # old word is a "true" word
+            return old_word if want_true == value else _BOOL_WORDS[old_word]
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
+            return value.replace(tzinfo=None).isoformat() + "Z"
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        style = (old.style or None) if old is not None and old.tag.endswith(":str") else None
+        if style == "'" and not _NOT_SINGLE.search(value):
+            return "'" + value.replace("'", "''") + "'"
+        if style == '"' or not _plain_ok(value, flow):
+            return _double_quoted(value)
+        return value
+    raise EditError(f"cannot write a value of type {type(value).__name__}")
+
+
+# --- locating things in text ---------------------------------------------------------------
+
+
+def _line_start(text: str, index: int) -> int:
+    return max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    """Index just past the line break that ends the line holding `index`."""
+    if index > 0 and text[index - 1] in "\r\n":
+        return index
+    m = _BREAK.search(text, index)
+    return m.end() if m else len(text)
+
+
+def _node_end(node: Node) -> int:
+    """Index just past the last character that belongs to `node`."""
+    if isinstance(node, (SequenceNode, MappingNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        return _node_end(last[1] if isinstance(node, MappingNode) else last)
+    return node.end_mark.index
+
+
+def _region_end(text: str, node: Node) -> int:
+    end = _line_end(text, _node_end(node))
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        # A block scalar's end mark swallows the blank lines after it; leave those in place.
+        while True:
+            prev = _line_start(text, end - 1) if end else 0
+            if prev >= end or text[prev:end].strip():
+                break
+            end = prev
+    return end
+
+
+def _root(front: str) -> MappingNode | None:
+    node = compose(front)
+    if node is None:
+        return None
+    if not isinstance(node, MappingNode) or node.flow_style:
+        raise EditError("front matter is not a block mapping of keys")
+    return node
+
+
+def _find(root: MappingNode | None, key: str) -> tuple[ScalarNode, Node] | None:
+    found = None
+    for k, v in root.value if root is not None else ():
+        if isinstance(k, ScalarNode) and k.value == key:
+            found = (k, v)  # the last one wins, as in the parser
+    return found
+
+
+def _is_scalar_line(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.start_mark.line == node.end_mark.line
+
+
+def _list_style(front: str) -> tuple[str, str]:
+    """Indentation before the dash and space after it, as block lists in this file use them."""
+    m = re.search(r"^[^\s#][^\r\n]*:[ \t]*(?:\r\n|\n|\r)(?P<ind>[ ]*)-(?P<sp>[ ]+)\S", front, re.MULTILINE)
+    return (m.group("ind"), m.group("sp")) if m else ("  ", " ")
+
+
+def _item_style(items: list[ScalarNode]) -> ScalarNode | None:
+    """A representative item whose quoting new items copy (the most common style)."""
+    if not items:
+        return None
+    styles = [i.style for i in items]
+    common = max(set(styles), key=styles.count)
+    return next(i for i in items if i.style == common)
+
+
+# --- the edits ------------------------------------------------------------------------------
+
+
+def _check_value(key: str, value: Any) -> None:
+    if value is DELETE or value is None or isinstance(value, (bool, int, float, str, dt.date)):
+        return
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return
+    raise EditError(f"{key}: only scalars and lists of strings can be written, not {type(value).__name__}")
+
+
+def _render_block_list(values: list[str], indent: str, space: str, newline: str, like: ScalarNode | None) -> str:
+    return "".join(f"{indent}-{space}{render_scalar(v, like)}{newline}" for v in values)
+
+
+def _edit_block_list(front: str, seq: SequenceNode, values: list[str], newline: str) -> str | None:
+    """Splice a block list item by item so unchanged item lines stay as they are."""
+    items = seq.value
+    if not items or not all(_is_scalar_line(i) and i.tag.endswith(":str") for i in items):
+        return None
+    spans = []
+    for item in items:
+        start = _line_start(front, item.start_mark.index)
+        if not re.fullmatch(r"[ ]*-[ ]+", front[start : item.start_mark.index]):
+            return None  # something else shares the line: rewrite the whole value instead
+        spans.append((start, _line_end(front, item.end_mark.index)))
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        if front[end:start].strip() and not all(
+            line.strip().startswith("#") for line in front[end:start].splitlines() if line.strip()
+        ):
+            return None
+    first = front[spans[0][0] : items[0].start_mark.index]
+    indent, space = first[: first.index("-")], first[first.index("-") + 1 :]
+    like = _item_style(items)
+    last_break = _BREAK.search(front, spans[-1][0])
+    old = [i.value for i in items]
+    out = []
+    matcher = difflib.SequenceMatcher(None, old, values, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for i in range(i1, i2):
+                gap_start = spans[i - 1][1] if i > 0 else spans[0][0]
+                out.append(front[gap_start : spans[i][1]])
+        else:
+            out.append(_render_block_list(values[j1:j2], indent, space, newline, like))
+    new = "".join(out)
+    if not last_break and new.endswith(newline):  # the list ended the text with no line break
+        new = new[: -len(newline)]
+    return front[: spans[0][0]] + new + front[spans[-1][1] :]
+
+
+def _edit_flow_list(front: str, seq: SequenceNode, values: list[str]) -> str:
+    raw = front[seq.start_mark.index : seq.end_mark.index]
+    sep = "," if re.search(r",\S", raw) and not re.search(r",\s", raw) else ", "
+    inner_pad = " " if raw.startswith("[ ") else ""
+    old = {i.value: front[i.start_mark.index : i.end_mark.index] for i in seq.value if isinstance(i, ScalarNode)}
+    like = _item_style([i for i in seq.value if isinstance(i, ScalarNode)])
+    parts = [old.get(v) or render_scalar(v, like, flow=True) for v in values]
+    text = "[" + inner_pad + sep.join(parts) + inner_pad + "]" if parts else "[]"
+    return front[: seq.start_mark.index] + text + front[seq.end_mark.index :]
+
+
+def _replace(front: str, knode: ScalarNode, vnode: Node, value: Any, newline: str) -> str:
+    key_start = _line_start(front, knode.start_mark.index)
+    if knode.start_mark.column != 0:
+        raise EditError(f"{knode.value}: key is not at the start of its line")
+    if isinstance(value, (list, tuple)):
+        values = list(value)
+        if isinstance(vnode, SequenceNode) and vnode.flow_style:
+            return _edit_flow_list(front, vnode, values)
+        if isinstance(vnode, SequenceNode) and values:
+            edited = _edit_block_list(front, vnode, values, newline)
+            if edited is not None:
+                return edited
+        end = _region_end(front, vnode)
+        key_text = front[key_start : knode.end_mark.index]
+        if not values:
+            return front[:key_start] + f"{key_text}: []{newline}" + front[end:]
+        indent, space = _list_style(front)
+        like = (
+            _item_style([i for i in vnode.value if isinstance(i, ScalarNode)])
+            if isinstance(vnode, SequenceNode)
+            else None
+        )
+        block = _render_block_list(values, indent, space, newline, like)
+        return front[:key_start] + f"{key_text}:{newline}" + block + front[end:]
+    # A scalar value.
+    if isinstance(vnode, ScalarNode) and _is_scalar_line(vnode) and vnode.start_mark.line == knode.start_mark.line:
+        if vnode.value == "" and not vnode.style:  # `key:` with nothing after it
+            colon = front.index(":", knode.end_mark.index)
+            return front[: colon + 1] + " " + render_scalar(value) + front[colon + 1 :]
+        return front[: vnode.start_mark.index] + render_scalar(value, vnode) + front[vnode.end_mark.index :]
+    end = _region_end(front, vnode)
+    old = vnode if isinstance(vnode, ScalarNode) else None
+    key_text = front[key_start : knode.end_mark.index]
+    return front[:key_start] + f"{key_text}: {render_scalar(value, old)}{newline}" + front[end:]
+
+
+def _insert(front: str, root: MappingNode | None, key: str, value: Any, newline: str) -> str:
+    if not _SIMPLE_KEY.match(key):
+        raise EditError(f"{key!r}: new keys must be simple names")
+    if front and not front.endswith(("\n", "\r")):
+        front += newline  # the last line had no break (only possible before a `---` at EOF)
+    entries = root.value if root is not None else []
+    if isinstance(value, (list, tuple)):
+        indent, space = _list_style(front)
+        text = f"{key}:{newline}" + _render_block_list(list(value), indent, space, newline, None)
+        if not value:
+            text = f"{key}: []{newline}"
+        blocks = [(k, v) for k, v in entries if isinstance(v, (SequenceNode, MappingNode)) and not v.flow_style]
+        if blocks:
+            k, v = blocks[-1]
+            at = _region_end(front, v)
+            # Lists in this file are separated by a blank line: keep that layout.
+            before = front[: _line_start(front, k.start_mark.index)]
+            if re.search(r"(?:\r\n|\n|\r)[ \t]*(?:\r\n|\n|\r)\Z", before):
+                text = newline + text
+            return front[:at] + text + front[at:]
+    else:
+        text = f"{key}: {render_scalar(value)}{newline}"
+    # A scalar goes after the last `key: scalar` line of the opening block: the run of scalar
+    # keys at the top, up to the first blank line or nested value.
+    at = 0
+    for k, v in entries:
+        gap = front[at : _line_start(front, k.start_mark.index)] if at else ""
+        if not isinstance(v, ScalarNode) or any(not line.strip() for line in gap.splitlines()):
+            break
+        at = _region_end(front, v)
+    if not entries:
+        at = len(front)
+    return front[:at] + text + front[at:]
+
+
+def _delete(front: str, knode: ScalarNode, vnode: Node) -> str:
+    start = _line_start(front, knode.start_mark.index)
+    return front[:start] + front[_region_end(front, vnode) :]
+
+
+def edit_front(front: str, changes: Mapping[str, Any], newline: str = "\n") -> str:
+    """Apply changes to front matter text without verifying; see `edit_document`."""
+    for key, value in changes.items():
+        _check_value(key, value)
+        root = _root(front)
+        found = _find(root, key)
+        if value is DELETE:
+            if found:
+                front = _delete(front, *found)
+        elif found:
+            front = _replace(front, found[0], found[1], value, newline)
+        else:
+            front = _insert(front, root, key, value, newline)
+    return front
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality that also tells 1 from True and 1 from 1.0."""
+    if type(a) is not type(b) and not (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=False))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def intended(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    result = dict(data)
+    for key, value in changes.items():
+        if value is DELETE:
+            result.pop(key, None)
+        else:
+            result[key] = list(value) if isinstance(value, tuple) else value
+    return result
+
+
+def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
+    """New file bytes with `changes` applied, or None when nothing changes.
+
+    Raises EditError when the edited text would not parse back to exactly the intended mapping.
+    """
+    current = doc.data
+    changes = {
+        k: v for k, v in changes.items() if not _same(intended(current, {k: v}).get(k, DELETE), current.get(k, DELETE))
+    }
+    if not changes:
+        return None
+    want = intended(doc.data, changes)
+    try:
+        front = edit_front(doc.split.front, changes, doc.split.newline)
+        got = parse_front(front).data
+    except FrontMatterError as exc:
+        raise EditError(f"the edited front matter does not parse ({exc.message}); nothing was written") from None
+    if not _same(got, want):
+        raise EditError("the edited front matter would not read back as intended; nothing was written")
+    return doc.to_bytes(front)

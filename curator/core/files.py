@@ -1,0 +1,165 @@
+"""Reading and writing article files safely.
+
+Writes are atomic (a temp file in the same folder, fsync, rename) and keep the mode bits; a
+file whose bytes changed since it was loaded is never overwritten unless the caller says so,
+and then the edit is re-applied to the new text through the minimal-diff editor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .editing import EditError, edit_document
+from .frontmatter import DEFAULT_MAX_BYTES, FrontMatterError, NotAnArticle, load_document
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a file was when it was loaded: enough to notice any later change."""
+
+    mtime_ns: int
+    size: int
+    digest: str
+
+    @classmethod
+    def of(cls, data: bytes, st: os.stat_result) -> Snapshot:
+        return cls(st.st_mtime_ns, st.st_size, digest(data))
+
+
+def read_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, Snapshot]:
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        if st.st_size > max_bytes:
+            raise FrontMatterError(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit")
+        data = f.read()
+    return data, Snapshot.of(data, st)
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> os.stat_result:
+    """Replace `path` with `data` so that a reader sees either the old or the new file, never half."""
+    target = Path(path)
+    try:
+        st = target.stat()
+        mode = stat.S_IMODE(st.st_mode)
+    except FileNotFoundError:
+        st, mode = None, None
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".curator-tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+            if st is not None and hasattr(os, "chown"):
+                with contextlib.suppress(OSError):  # only root may give a file away
+                    os.chown(tmp, st.st_uid, st.st_gid)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
+        dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return target.stat()
+
+
+class Status(enum.Enum):
+    OK = "ok"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    path: str
+    status: Status
+    message: str = ""
+    snapshot: Snapshot | None = None  # the file as it is on disk after the save
+    data: bytes | None = None  # the new bytes, when written
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (Status.OK, Status.UNCHANGED)
+
+
+def plan_edit(data: bytes, changes: Mapping[str, Any]) -> bytes | None:
+    """New bytes for `changes`, None when nothing would change. Raises EditError."""
+    try:
+        doc = load_document(data)
+    except (FrontMatterError, NotAnArticle) as exc:
+        raise EditError(f"cannot edit: {exc}") from None
+    return edit_document(doc, changes)
+
+
+def save_changes(
+    path: str | os.PathLike[str],
+    changes: Mapping[str, Any],
+    expected: Snapshot | None,
+    overwrite: bool = False,
+) -> SaveResult:
+    """Apply `changes` to the file on disk. Never raises for a per-file problem.
+
+    With `expected` set, a file whose content no longer matches it is a CONFLICT, unless
+    `overwrite` is true: then the changes are applied to the file's current text.
+    """
+    name = os.fspath(path)
+    try:
+        data, snap = read_file(path)
+    except FileNotFoundError:
+        return SaveResult(name, Status.ERROR, "the file was deleted or moved")
+    except (OSError, FrontMatterError) as exc:
+        return SaveResult(name, Status.ERROR, str(exc))
+    if expected is not None and snap.digest != expected.digest and not overwrite:
+        return SaveResult(name, Status.CONFLICT, "the file changed on disk since it was loaded", snap)
+    try:
+        new = plan_edit(data, changes)
+    except EditError as exc:
+        return SaveResult(name, Status.ERROR, str(exc), snap)
+    if new is None:
+        return SaveResult(name, Status.UNCHANGED, "", snap)
+    try:
+        st = os.stat(path)
+        if (st.st_mtime_ns, st.st_size) != (snap.mtime_ns, snap.size):
+            return SaveResult(name, Status.CONFLICT, "the file changed on disk while saving", None)
+        st = atomic_write(path, new)
+    except OSError as exc:
+        return SaveResult(name, Status.ERROR, f"could not write: {exc.strerror or exc}", snap)
+    return SaveResult(name, Status.OK, "", Snapshot.of(new, st), new)
+
+
+def save_many(
+    jobs: Iterable[tuple[str, Mapping[str, Any], Snapshot | None]],
+    overwrite: bool = False,
+    progress: Callable[[SaveResult], bool | None] | None = None,
+) -> list[SaveResult]:
+    """Save each file on its own: one failure neither stops nor rolls back the others.
+
+    `progress` is called after each file; returning False stops before the next file, so a
+    cancel leaves every file either old or new.
+    """
+    results = []
+    for path, changes, expected in jobs:
+        result = save_changes(path, changes, expected, overwrite)
+        results.append(result)
+        if progress is not None and progress(result) is False:
+            break
+    return results

@@ -1,0 +1,412 @@
+"""The query language shared by the CLI and the GUI, and a column store that runs it fast.
+
+    power apps topic:"AI Builder" -published:no quality:>=50 date:2021-01..2021-03 OR has:image
+
+Words match title, excerpt and provider (case-insensitive); terms are ANDed unless joined by
+OR; `-` negates; parentheses group. A query is parsed once into a tree and evaluated over
+columns (one Python list per field) with one list comprehension per term, which keeps a
+keystroke at 100,000 articles in the tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .article import Summary
+
+FIELDS = {
+    "topic": "topic name (exact, or prefix with *)",
+    "provider": "provider name or domain",
+    "category": "category",
+    "type": "type",
+    "published": "yes or no",
+    "quality": "number, >=N, <N, N..M",
+    "heat": "number, >=N, <N, N..M",
+    "date": "YYYY[-MM[-DD]], a range A..B, or >=A",
+    "has": "image, topics, date, quality, excerpt, warnings",
+    "title": "words in the title",
+    "path": "part of the file path",
+}
+ALIASES = {"topics": "topic", "is": "published", "pub": "published"}
+HAS = ("image", "topics", "date", "quality", "excerpt", "warnings", "provider")
+SORT_FIELDS = ("title", "provider", "date", "quality", "heat", "published", "topics", "category", "type", "path")
+
+
+class QueryError(ValueError):
+    """A query that cannot be parsed; `position` is the 0-based character offset."""
+
+    def __init__(self, message: str, position: int):
+        super().__init__(f"{message} (at position {position + 1})")
+        self.message = message
+        self.position = position
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<lparen>\()|(?P<rparen>\))|
+        (?P<neg>-)(?=\S)|
+        (?:(?P<field>[A-Za-z]+):)?(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s()"]+))?
+    )""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    field: str  # "" for free text
+    value: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    node: Any
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    nodes: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    nodes: tuple[Any, ...]
+
+
+def _tokens(text: str) -> list[tuple[str, Any, int]]:
+    out: list[tuple[str, Any, int]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        m = _TOKEN.match(text, pos)
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        if m.group("lparen"):
+            out.append(("(", None, start))
+        elif m.group("rparen"):
+            out.append((")", None, start))
+        elif m.group("neg"):
+            out.append(("-", None, start))
+        elif m.group("quoted") is not None or m.group("bare") is not None:
+            field = (m.group("field") or "").lower()
+            value = m.group("quoted")
+            value = re.sub(r"\\(.)", r"\1", value) if value is not None else m.group("bare")
+            if not field and m.group("quoted") is None and value == "OR":
+                out.append(("OR", None, start))
+            else:
+                out.append(("term", (field, value), start))
+        elif text[start] == '"':
+            raise QueryError("unclosed quote", start)
+        elif m.group("field"):
+            raise QueryError(f"'{m.group('field')}:' needs a value", start)
+        else:
+            raise QueryError(f"unexpected {text[start]!r}", start)
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, Any, int] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def parse(self) -> Any:
+        if not self.tokens:
+            return And(())
+        node = self.or_expr()
+        tok = self.peek()
+        if tok is not None:
+            raise QueryError("unmatched ')'", tok[2])
+        return node
+
+    def or_expr(self) -> Any:
+        nodes = [self.and_expr()]
+        while (tok := self.peek()) and tok[0] == "OR":
+            self.i += 1
+            nodes.append(self.and_expr())
+        return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
+
+    def and_expr(self) -> Any:
+        nodes = []
+        while (tok := self.peek()) and tok[0] not in ("OR", ")"):
+            nodes.append(self.unary())
+        if not nodes:
+            tok = self.peek()
+            where = tok[2] if tok else len(self.text)
+            raise QueryError("expected a search term", where)
+        return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+    def unary(self) -> Any:
+        kind, value, pos = self.tokens[self.i]
+        self.i += 1
+        if kind == "-":
+            if self.peek() is None:
+                raise QueryError("'-' needs a term after it", pos)
+            return Not(self.unary())
+        if kind == "(":
+            node = self.or_expr()
+            tok = self.peek()
+            if tok is None or tok[0] != ")":
+                raise QueryError("missing ')'", pos)
+            self.i += 1
+            return node
+        field, text = value
+        field = ALIASES.get(field, field)
+        if field and field not in FIELDS:
+            raise QueryError(f"unknown field '{field}:' (known: {', '.join(FIELDS)})", pos)
+        term = Term(field, text, pos)
+        _check(term)
+        return term
+
+
+def parse(text: str) -> Any:
+    """Parse a query into a tree; raises QueryError naming the position."""
+    return _Parser(text).parse()
+
+
+# --- values ---------------------------------------------------------------------------------
+
+_CMP = re.compile(r"(>=|<=|>|<|=)?(.*)\Z", re.S)
+
+
+def _number(text: str, term: Term) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise QueryError(f"{term.field}: '{text}' is not a number", term.position) from None
+
+
+def _date_bounds(text: str, term: Term) -> tuple[float, float]:
+    """The first and last instant (as UTC timestamps) that a YYYY[-MM[-DD]] value covers."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text.strip())
+    if not m:
+        raise QueryError(f"date: '{text}' is not YYYY, YYYY-MM or YYYY-MM-DD", term.position)
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if day:
+            start = dt.datetime(year, int(month), int(day), tzinfo=dt.UTC)
+            end = start + dt.timedelta(days=1)
+        elif month:
+            start = dt.datetime(year, int(month), 1, tzinfo=dt.UTC)
+            end = start + dt.timedelta(days=calendar.monthrange(year, int(month))[1])
+        else:
+            start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+            end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC)
+    except ValueError as exc:
+        raise QueryError(f"date: {exc}", term.position) from None
+    return start.timestamp(), end.timestamp() - 1e-6
+
+
+def _range(term: Term, bounds: Callable[[str, Term], tuple[float, float]]) -> tuple[float, float]:
+    """A closed interval [lo, hi] from `N`, `>=N`, `<N`, `A..B`, `A..`, `..B`."""
+    inf = float("inf")
+    if ".." in term.value:
+        a, b = term.value.split("..", 1)
+        lo = bounds(a, term)[0] if a else -inf
+        hi = bounds(b, term)[1] if b else inf
+        return lo, hi
+    op, rest = _CMP.match(term.value).groups()
+    lo, hi = bounds(rest, term)
+    if op in (None, "="):
+        return lo, hi
+    if op == ">=":
+        return lo, inf
+    if op == ">":
+        return hi + 1e-6, inf
+    if op == "<=":
+        return -inf, hi
+    return -inf, lo - 1e-6
+
+
+def _number_bounds(text: str, term: Term) -> tuple[float, float]:
+    n = _number(text, term)
+    return n, n
+
+
+def _check(term: Term) -> None:
+    if term.field in ("quality", "heat"):
+        _range(term, _number_bounds)
+    elif term.field == "date":
+        _range(term, _date_bounds)
+    elif term.field == "published" and term.value.lower() not in _YES + _NO:
+        raise QueryError("published: use yes or no", term.position)
+    elif term.field == "has" and term.value.lower() not in HAS:
+        raise QueryError(f"has: use one of {', '.join(HAS)}", term.position)
+
+
+_YES = ("yes", "true", "y", "1")
+_NO = ("no", "false", "n", "0")
+
+
+# --- evaluation over columns ----------------------------------------------------------------
+
+
+class Table:
+    """Columns of the searchable fields of every article, index-aligned with `summaries`."""
+
+    def __init__(self, summaries: Iterable[Summary] = ()):
+        self.summaries: list[Summary] = []
+        self.text: list[str] = []
+        self.title: list[str] = []
+        self.path: list[str] = []
+        self.topics: list[tuple[str, ...]] = []
+        self.provider: list[tuple[str, str]] = []
+        self.category: list[str] = []
+        self.type: list[str] = []
+        self.published: list[bool] = []
+        self.quality: list[float | None] = []
+        self.heat: list[float | None] = []
+        self.date: list[float | None] = []
+        self.extend(summaries)
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    def _columns(self, s: Summary) -> tuple[Any, ...]:
+        return (
+            s,
+            f"{s.title}\n{s.excerpt}\n{s.provider_name}\n{s.provider_domain}".lower(),
+            s.title.lower(),
+            s.path.lower(),
+            tuple(t.lower() for t in s.topics),
+            (s.provider_name.lower(), s.provider_domain.lower()),
+            s.category.lower(),
+            s.type.lower(),
+            s.published,
+            s.quality,
+            s.heat,
+            s.date.timestamp() if s.date else None,
+        )
+
+    _NAMES = ("summaries", "text", "title", "path", "topics", "provider", "category", "type", "published",
+              "quality", "heat", "date")  # fmt: skip
+
+    def extend(self, summaries: Iterable[Summary]) -> None:
+        columns = [getattr(self, n) for n in self._NAMES]
+        for s in summaries:
+            for column, value in zip(columns, self._columns(s), strict=False):
+                column.append(value)
+
+    def replace(self, row: int, summary: Summary) -> None:
+        for name, value in zip(self._NAMES, self._columns(summary), strict=False):
+            getattr(self, name)[row] = value
+
+    def remove(self, rows: Iterable[int]) -> None:
+        drop = set(rows)
+        for name in self._NAMES:
+            column = getattr(self, name)
+            column[:] = [v for i, v in enumerate(column) if i not in drop]
+
+    # -- queries --
+
+    def select(self, query: str | Any, rows: Sequence[int] | None = None) -> list[int]:
+        """Rows matching `query` (text or parsed tree), in the order of `rows`."""
+        node = parse(query) if isinstance(query, str) else query
+        candidates = list(range(len(self.summaries))) if rows is None else list(rows)
+        return self._eval(node, candidates)
+
+    def _eval(self, node: Any, rows: list[int]) -> list[int]:
+        if isinstance(node, And):
+            for child in node.nodes:
+                rows = self._eval(child, rows)
+            return rows
+        if isinstance(node, Or):
+            hit: set[int] = set()
+            for child in node.nodes:
+                hit.update(self._eval(child, [r for r in rows if r not in hit]))
+            return [r for r in rows if r in hit]
+        if isinstance(node, Not):
+            drop = set(self._eval(node.node, rows))
+            return [r for r in rows if r not in drop]
+        return self._term(node, rows)
+
+    def _term(self, term: Term, rows: list[int]) -> list[int]:
+        value = term.value.lower()
+        field = term.field
+        if not field or field in ("title", "path"):
+            column = {"": self.text, "title": self.title, "path": self.path}[field]
+            return [r for r in rows if value in column[r]]
+        if field == "topic":
+            topics = self.topics
+            if value.endswith("*"):
+                prefix = value[:-1]
+                return [r for r in rows if any(t.startswith(prefix) for t in topics[r])]
+            return [r for r in rows if value in topics[r]]
+        if field == "provider":
+            prov = self.provider
+            suffix = "." + value
+            return [r for r in rows if prov[r][0] == value or prov[r][1] == value or prov[r][1].endswith(suffix)]
+        if field in ("category", "type"):
+            column = self.category if field == "category" else self.type
+            return [r for r in rows if column[r] == value]
+        if field == "published":
+            want = value in _YES
+            pub = self.published
+            return [r for r in rows if pub[r] is want]
+        if field in ("quality", "heat", "date"):
+            lo, hi = _range(term, _date_bounds if field == "date" else _number_bounds)
+            column = getattr(self, field)
+            return [r for r in rows if column[r] is not None and lo <= column[r] <= hi]
+        if field == "has":
+            return [r for r in rows if _has(self.summaries[r], value)]
+        raise QueryError(f"unknown field '{field}:'", term.position)  # pragma: no cover - parse() refuses
+
+    def sort(self, rows: list[int], field: str, descending: bool = False) -> list[int]:
+        """Rows ordered by `field`; unknown values sort last either way."""
+        key = self.sort_key(field)
+        known = [r for r in rows if key(r) is not None]
+        unknown = [r for r in rows if key(r) is None]
+        known.sort(key=key, reverse=descending)
+        return known + unknown
+
+    def sort_key(self, field: str) -> Callable[[int], Any]:
+        s = self.summaries
+        keys: dict[str, Callable[[int], Any]] = {
+            "title": self.title.__getitem__,
+            "provider": lambda r: self.provider[r][0] or None,
+            "date": self.date.__getitem__,
+            "quality": self.quality.__getitem__,
+            "heat": self.heat.__getitem__,
+            "published": self.published.__getitem__,
+            "topics": lambda r: self.topics[r] or None,
+            "category": lambda r: self.category[r] or None,
+            "type": lambda r: self.type[r] or None,
+            "path": self.path.__getitem__,
+            "warnings": lambda r: len(s[r].warnings),
+        }
+        if field not in keys:
+            raise ValueError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
+        return keys[field]
+
+
+def _has(s: Summary, what: str) -> bool:
+    return bool(
+        {
+            "image": s.image,
+            "topics": s.topics,
+            "date": s.date,
+            "quality": s.quality is not None,
+            "excerpt": s.excerpt,
+            "warnings": s.warnings,
+            "provider": s.provider_name or s.provider_domain,
+        }[what]
+    )
+
+
+def quote(value: str) -> str:
+    """A value as it should appear after `field:` in a query."""
+    if re.fullmatch(r'[^\s()"]+', value) and value != "OR":
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

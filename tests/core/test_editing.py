@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import pytest
+
+from curator.core.editing import DELETE, EditError, edit_document
+from curator.core.frontmatter import load_document
+
+SEED = """---
+category: news
+title: "China pushes standards"
+quality: 24 # scored by hand
+heat: -1
+published: false
+
+provider:
+  name: Biometric Companies
+  domain: biometricupdate.com
+
+topics:
+  - Computer Vision
+  # keep me
+  - AI
+
+secured: "opaque=="
+---
+Body stays.
+"""
+
+
+def edit(text: str, **changes) -> str:
+    new = edit_document(load_document(text.encode()), changes)
+    return text if new is None else new.decode()
+
+
+def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
+    a, b = old.splitlines(), new.splitlines()
+    return [x for x in a if x not in b], [x for x in b if x not in a]
+
+
+def test_scalar_keeps_its_comment_and_other_lines():
+    new = edit(SEED, quality=80)
+    assert changed_lines(SEED, new) == (["quality: 24 # scored by hand"], ["quality: 80 # scored by hand"])
+
+
+def test_bool_follows_the_file_spelling():
+    assert "published: true\n" in edit(SEED, published=True)
+    assert "published: Yes\n" in edit(SEED.replace("published: false", "published: No"), published=True)
+
+
+def test_same_value_is_no_write():
+    assert edit_document(load_document(SEED.encode()), {"quality": 24, "topics": ["Computer Vision", "AI"]}) is None
+
+
+def test_string_keeps_quoting_style():
+    new = edit(SEED, title="New title")
+    assert 'title: "New title"\n' in new
+    single = SEED.replace('title: "China pushes standards"', "title: 'It''s'")
+    assert "title: 'Now it''s'\n" in edit(single, title="Now it's")
+    plain = SEED.replace('title: "China pushes standards"', "title: Plain")
+    assert "title: 123 go\n" in edit(plain, title="123 go")
+    assert 'title: "123"\n' in edit(plain, title="123")  # plain 123 would read back as a number
+
+
+def test_block_list_changes_only_the_item_lines():
+    new = edit(SEED, topics=["Computer Vision", "AI", "Power Apps"])
+    assert changed_lines(SEED, new) == ([], ["  - Power Apps"])
+    assert "  # keep me\n" in new
+    removed = edit(SEED, topics=["AI"])
+    assert changed_lines(SEED, removed) == (["  - Computer Vision"], [])
+
+
+def test_list_to_empty_and_back():
+    empty = edit(SEED, topics=[])
+    assert "topics: []\n" in empty
+    again = edit(empty, topics=["AI"])
+    assert "topics: [AI]\n" in again  # a flow list stays a flow list
+
+
+def test_flow_list_keeps_spacing_and_quotes():
+    text = '---\ntopics: ["A", "B C"]\ntitle: x\n---\n'
+    assert 'topics: ["A", "B C", "D"]\n' in edit(text, topics=["A", "B C", "D"])
+
+
+def test_indentless_list_keeps_its_indent():
+    text = "---\ntopics:\n- A\n- B\ntitle: x\n---\n"
+    assert edit(text, topics=["A", "B", "C"]) == "---\ntopics:\n- A\n- B\n- C\ntitle: x\n---\n"
+
+
+def test_new_scalar_goes_after_the_opening_block():
+    text = SEED.replace("published: false\n", "")
+    new = edit(text, published=False)
+    assert new == SEED
+
+
+def test_new_list_follows_the_layout():
+    text = SEED.replace("topics:\n  - Computer Vision\n  # keep me\n  - AI\n\n", "")
+    new = edit(text, topics=["AI"])
+    assert "\ntopics:\n  - AI\n" in new
+    assert new.index("provider:") < new.index("topics:") < new.index("secured:")
+    assert load_document(new.encode()).data["topics"] == ["AI"]
+
+
+def test_delete_removes_only_that_entry():
+    new = edit(SEED, heat=DELETE)
+    assert changed_lines(SEED, new) == (["heat: -1"], [])
+    assert edit(SEED, missing=DELETE) == SEED
+
+
+def test_crlf_bom_and_body_survive():
+    text = "\ufeff" + SEED.replace("\n", "\r\n")
+    new = edit(text, quality=1, topics=["AI", "New"])
+    assert new.startswith("\ufeff---\r\n")
+    assert "\n" not in new.replace("\r\n", "")
+    assert new.endswith("---\r\nBody stays.\r\n")
+
+
+def test_wrong_type_value_is_replaced_with_a_number():
+    text = SEED.replace("quality: 24 # scored by hand", 'quality: "high"')
+    assert "quality: 80\n" in edit(text, quality=80)
+
+
+def test_value_on_its_own_line_and_block_scalars():
+    text = "---\nexcerpt: |\n  two\n  lines\n\nquality: 3\n---\n"
+    new = edit(text, excerpt="one")
+    assert new == "---\nexcerpt: one\n\nquality: 3\n---\n"
+
+
+def test_refuses_flow_mapping_front_matter():
+    with pytest.raises(EditError):
+        edit("---\n{a: 1}\n---\n", a=2)
+
+
+def test_refuses_unwritable_values():
+    with pytest.raises(EditError):
+        edit(SEED, provider={"name": "x"})
+
+
+def test_secured_blob_untouched_by_any_edit():
+    new = edit(SEED, quality=5, published=True, topics=["X"])
+    assert 'secured: "opaque=="\n' in new

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from curator.core import library
+
+GOOD = "---\ntitle: {n}\nquality: 5\n---\n"
+
+
+def write(root: Path, rel: str, text: str | bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+
+
+def test_scan_skips_hidden_build_and_outside_links(tmp_path: Path):
+    root = tmp_path / "site"
+    write(root, "_news/a.md", GOOD.format(n="a"))
+    write(root, "b.markdown", GOOD.format(n="b"))
+    write(root, "c.txt", GOOD.format(n="c"))
+    write(root, "d.html", GOOD.format(n="d"))
+    write(root, ".git/x.md", GOOD.format(n="x"))
+    write(root, "_site/y.md", GOOD.format(n="y"))
+    write(root, "node_modules/z.md", GOOD.format(n="z"))
+    write(tmp_path / "outside", "o.md", GOOD.format(n="o"))
+    os.symlink(tmp_path / "outside", root / "linked")
+    os.symlink(root / "_news", root / "inside")
+    # a link to a folder inside is not listed twice
+    assert library.scan(root) == ["_news/a.md", "b.markdown", "c.txt"]
+    assert "d.html" in library.scan(root, [".html"])
+
+
+def test_bad_files_are_problems_and_the_rest_loads(tmp_path: Path):
+    write(tmp_path, "ok.md", GOOD.format(n="ok"))
+    write(tmp_path, "yaml.md", '---\ntitle: "x\n---\n')
+    write(tmp_path, "junk.md", b"\x00\x01\x02junk")
+    write(tmp_path, "plain.md", "# no front matter\n")
+    write(tmp_path, "typed.md", '---\ntitle: t\nquality: "high"\n---\n')
+    loaded = library.load(tmp_path)
+    assert sorted(e.summary.path for e in loaded.entries) == ["ok.md", "typed.md"]
+    by_path = {p.path: p for p in loaded.problems}
+    assert by_path["yaml.md"].severity == "error" and by_path["yaml.md"].line
+    assert "binary" in by_path["junk.md"].message
+    assert by_path["plain.md"].severity == "skipped"
+    assert str(by_path["typed.md"]) == "typed.md:3: quality: expected a whole number, found str 'high'"
+
+
+def test_parallel_load_matches_serial(tmp_path: Path):
+    for i in range(library.PARALLEL_THRESHOLD + 50):
+        write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
+    write(tmp_path, "broken.md", "---\n[\n---\n")
+    serial = library.load(tmp_path, workers=1)
+    parallel = library.load(tmp_path, workers=2)
+    assert [e.summary for e in serial.entries] == [e.summary for e in parallel.entries]
+    assert serial.problems == parallel.problems
+    assert len(parallel.entries) == library.PARALLEL_THRESHOLD + 50
+
+
+def test_cancel_stops_loading(tmp_path: Path):
+    import threading
+
+    for i in range(600):
+        write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
+    cancel = threading.Event()
+    loaded = library.load(tmp_path, workers=1, cancel=cancel, on_batch=lambda batch: cancel.set())
+    assert loaded.cancelled and len(loaded.entries) == library.CHUNK

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from curator.core.article import Summary
+from curator.core.query import QueryError, Table, parse, quote
+
+UTC = dt.UTC
+ROWS = [
+    Summary("a.md", title="Power Apps news", excerpt="Canvas", provider_name="Microsoft",
+            provider_domain="microsoft.com", topics=("Power Apps", "AI Builder"), quality=80, heat=3,
+            published=False, category="news", type="article", image="http://x/a.jpg",
+            date=dt.datetime(2021, 1, 15, tzinfo=UTC)),
+    Summary("b.md", title="Portals", excerpt="power pages", provider_name="GeekWire", provider_domain="geekwire.com",
+            topics=("Portals",), quality=10, published=True, category="news", type="video",
+            date=dt.datetime(2021, 3, 31, 23, tzinfo=UTC)),
+    Summary("c.md", title="Other", provider_domain="news.microsoft.com", quality=None, published=True,
+            date=dt.datetime(2020, 12, 31, tzinfo=UTC)),
+]  # fmt: skip
+TABLE = Table(ROWS)
+
+
+def paths(q: str) -> list[str]:
+    return [TABLE.summaries[r].path for r in TABLE.select(q)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["a.md", "b.md", "c.md"]),
+        ("power", ["a.md", "b.md"]),
+        ("POWER apps", ["a.md"]),
+        ('"power pages"', ["b.md"]),
+        ('topic:"power apps"', ["a.md"]),
+        ("topic:ai*", ["a.md"]),
+        ("provider:microsoft.com", ["a.md", "c.md"]),
+        ("provider:GeekWire", ["b.md"]),
+        ("category:news type:video", ["b.md"]),
+        ("published:no", ["a.md"]),
+        ("-published:no", ["b.md", "c.md"]),
+        ("quality:>=50", ["a.md"]),
+        ("quality:10..60", ["b.md"]),
+        ("quality:<80", ["b.md"]),
+        ("date:2021-01..2021-03", ["a.md", "b.md"]),
+        ("date:2020", ["c.md"]),
+        ("date:>=2021-02", ["b.md"]),
+        ("has:image", ["a.md"]),
+        ("-has:quality", ["c.md"]),
+        ("portals OR other", ["b.md", "c.md"]),
+        ("(portals OR other) -type:video", ["c.md"]),
+        ("title:news", ["a.md"]),
+        ("path:b.", ["b.md"]),
+    ],
+)
+def test_queries(query, expected):
+    assert paths(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "position", "message"),
+    [
+        ("foo:bar", 1, "unknown field"),
+        ("quality:>=lots", 1, "not a number"),
+        ('topic:"open', 1, "needs a value"),
+        ("a (b", 3, r"missing '\)'"),
+        ("a )", 3, "unmatched"),
+        ("date:2021-13", 1, "month"),
+        ("published:maybe", 1, "yes or no"),
+        ("a OR", 5, "expected a search term"),
+        ('"open', 1, "unclosed quote"),
+    ],
+)
+def test_errors_name_the_position(query, position, message):
+    with pytest.raises(QueryError, match=message) as info:
+        parse(query)
+    assert info.value.position + 1 == position
+
+
+def test_sort_puts_unknown_last_both_ways():
+    rows = list(range(3))
+    assert [TABLE.summaries[r].path for r in TABLE.sort(rows, "quality")] == ["b.md", "a.md", "c.md"]
+    assert [TABLE.summaries[r].path for r in TABLE.sort(rows, "quality", descending=True)] == ["a.md", "b.md", "c.md"]
+    assert [TABLE.summaries[r].path for r in TABLE.sort(rows, "date", descending=True)] == ["b.md", "a.md", "c.md"]
+
+
+def test_quote_round_trips():
+    for value in ["Power Apps", 'say "hi"', "plain", "OR"]:
+        assert paths(f"topic:{quote(value)}") is not None
+        assert parse(f"topic:{quote(value)}").value == value
