@@ -1,0 +1,168 @@
+"""An open folder: its articles, the editor's unsaved changes and what is on disk.
+
+Qt-free so that editing, undo bookkeeping and saving logic are tested without widgets. Rows
+are positions in `table`; paths ('/'-separated, relative to the root) identify articles across
+reloads, so undo steps keep working when rows come and go.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .article import EDITABLE, Summary
+from .files import SaveResult, Snapshot, Status
+from .library import Entry, Problem
+from .query import Table
+
+
+def summary_value(summary: Summary, key: str) -> Any:
+    return list(summary.topics) if key == "topics" else getattr(summary, key)
+
+
+def with_changes(summary: Summary, changes: Mapping[str, Any]) -> Summary:
+    """A summary showing unsaved values: what the list displays for an edited article."""
+    fields = {k: (tuple(v) if k == "topics" else v) for k, v in changes.items() if k in EDITABLE}
+    return dataclasses.replace(summary, **fields) if fields else summary
+
+
+class Workspace:
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+        self.table = Table()
+        self.snapshots: list[Snapshot] = []
+        self.rows: dict[str, int] = {}  # path -> row
+        self.saved: dict[int, Summary] = {}  # row -> summary as on disk, for rows with edits
+        self.pending: dict[int, dict[str, Any]] = {}  # row -> {key: unsaved value}
+        self.problems: list[Problem] = []
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    # -- loading --
+
+    def add(self, entries: Iterable[Entry]) -> range:
+        """Append loaded entries; returns the new rows."""
+        start = len(self.table)
+        entries = list(entries)
+        for i, entry in enumerate(entries):
+            self.rows[entry.summary.path] = start + i
+            self.snapshots.append(entry.snapshot)
+        self.table.extend(e.summary for e in entries)
+        return range(start, len(self.table))
+
+    def replace(self, entry: Entry) -> int:
+        """A file changed on disk and was loaded again: its unsaved changes are dropped."""
+        row = self.rows[entry.summary.path]
+        self.saved.pop(row, None)
+        self.pending.pop(row, None)
+        self.snapshots[row] = entry.snapshot
+        self.table.replace(row, entry.summary)
+        return row
+
+    def remove(self, paths: Iterable[str]) -> list[int]:
+        """Forget deleted files; returns the removed rows (old numbering), ascending."""
+        gone = sorted(self.rows[p] for p in paths if p in self.rows)
+        if not gone:
+            return []
+        drop = set(gone)
+        keep = [r for r in range(len(self.table)) if r not in drop]
+        renumber = {old: new for new, old in enumerate(keep)}
+        self.table.remove(gone)
+        self.snapshots = [self.snapshots[r] for r in keep]
+        self.saved = {renumber[r]: s for r, s in self.saved.items() if r in renumber}
+        self.pending = {renumber[r]: c for r, c in self.pending.items() if r in renumber}
+        self.rows = {s.path: i for i, s in enumerate(self.table.summaries)}
+        return gone
+
+    def path(self, row: int) -> str:
+        return self.table.summaries[row].path
+
+    def abspath(self, row: int) -> str:
+        return str(self.root / self.path(row))
+
+    def summary(self, row: int) -> Summary:
+        return self.table.summaries[row]
+
+    # -- editing --
+
+    def value(self, row: int, key: str) -> Any:
+        return summary_value(self.table.summaries[row], key)
+
+    def saved_value(self, row: int, key: str) -> Any:
+        return summary_value(self.saved.get(row, self.table.summaries[row]), key)
+
+    def set_values(self, values: Mapping[str, Mapping[str, Any]]) -> list[int]:
+        """Set {path: {key: value}} as the shown values; returns the rows that changed.
+
+        A value equal to what is on disk cancels the unsaved change, so undoing back to the
+        saved state leaves nothing to save.
+        """
+        changed = []
+        for path, changes in values.items():
+            row = self.rows.get(path)
+            if row is None:
+                continue
+            base = self.saved.get(row, self.table.summaries[row])
+            pending = dict(self.pending.get(row, {}))
+            for key, value in changes.items():
+                if key not in EDITABLE:
+                    raise ValueError(f"{key} cannot be edited here")
+                if value == summary_value(base, key):
+                    pending.pop(key, None)
+                else:
+                    pending[key] = list(value) if key == "topics" else value
+            if pending:
+                self.saved.setdefault(row, base)
+                self.pending[row] = pending
+            else:
+                self.saved.pop(row, None)
+                self.pending.pop(row, None)
+            self.table.replace(row, with_changes(base, pending))
+            changed.append(row)
+        return changed
+
+    def dirty_rows(self) -> list[int]:
+        return sorted(self.pending)
+
+    def is_dirty(self, row: int) -> bool:
+        return row in self.pending
+
+    def revert(self, rows: Iterable[int]) -> list[int]:
+        reverted = []
+        for row in rows:
+            if row in self.pending:
+                del self.pending[row]
+                self.table.replace(row, self.saved.pop(row))
+                reverted.append(row)
+        return reverted
+
+    # -- saving --
+
+    def save_jobs(self, rows: Iterable[int] | None = None) -> list[tuple[str, str, dict[str, Any], Snapshot]]:
+        """(path, absolute path, changes, snapshot) for each row with unsaved changes: a copy a worker may own."""
+        rows = self.dirty_rows() if rows is None else [r for r in rows if r in self.pending]
+        return [(self.path(r), self.abspath(r), dict(self.pending[r]), self.snapshots[r]) for r in rows]
+
+    def saved_ok(self, path: str, result: SaveResult, summary: Summary, written: Mapping[str, Any]) -> int | None:
+        """Record a successful save of `written`; changes made while it ran stay unsaved."""
+        row = self.rows.get(path)
+        if row is None or result.status not in (Status.OK, Status.UNCHANGED):
+            return row
+        if result.snapshot is not None:
+            self.snapshots[row] = result.snapshot
+        pending = {k: v for k, v in self.pending.get(row, {}).items() if written.get(k, _MISSING) != v}
+        if pending:
+            self.saved[row] = summary
+            self.pending[row] = pending
+        else:
+            self.saved.pop(row, None)
+            self.pending.pop(row, None)
+        self.table.replace(row, with_changes(summary, pending))
+        return row
+
+
+_MISSING = object()

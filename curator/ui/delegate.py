@@ -1,0 +1,171 @@
+"""Painting an article as a card: thumbnail, title, provider with logo, date, excerpt, badges, topics.
+
+Everything is drawn as plain text with QPainter, so titles from the web never render as markup.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPixmap, QTextLayout
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from ..core.article import Summary
+from .icons import icon_pixmap
+from .model import Role
+
+CARD_HEIGHT = 118
+THUMB = QSize(128, 96)
+LOGO = 16
+PAD = 10
+
+
+def elide_lines(text: str, font: QFont, width: int, max_lines: int) -> list[str]:
+    """Lay `text` out in at most `max_lines` lines of `width`, eliding the last one."""
+    text = " ".join(text.split())
+    if not text or width <= 0:
+        return []
+    metrics = QFontMetrics(font)
+    layout = QTextLayout(text, font)
+    lines = []
+    layout.beginLayout()
+    while len(lines) < max_lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+    layout.endLayout()
+    consumed = sum(len(s) for s in lines)
+    if lines and consumed < len(text):
+        lines[-1] = metrics.elidedText(lines[-1].rstrip() + " " + text[consumed:], Qt.TextElideMode.ElideRight, width)
+    return [s.rstrip() for s in lines]
+
+
+class CardDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._placeholder: QPixmap | None = None
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        view = self.parent()
+        width = view.viewport().width() if view is not None else option.rect.width()
+        return QSize(max(width, 200), CARD_HEIGHT)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        summary: Summary | None = index.data(Role.SUMMARY)
+        if summary is None:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = option.palette
+        rect = option.rect.adjusted(4, 3, -4, -3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        base = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = QColor(text_color)
+        muted.setAlphaF(0.65)
+        card = QPainterPath()
+        card.addRoundedRect(QRectF(rect), 6, 6)
+        painter.fillPath(card, base)
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.drawPath(card)
+        if index.data(Role.DIRTY):  # unsaved changes: an amber bar on the left edge
+            painter.fillRect(QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), QColor("#e69500"))
+
+        # thumbnail
+        thumb_rect = QRect(
+            rect.left() + PAD, rect.top() + (rect.height() - THUMB.height()) // 2, THUMB.width(), THUMB.height()
+        )
+        pixmap = index.data(Role.THUMBNAIL)
+        clip = QPainterPath()
+        clip.addRoundedRect(QRectF(thumb_rect), 4, 4)
+        painter.save()
+        painter.setClipPath(clip)
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            target = pixmap.size().scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio)
+            x = thumb_rect.left() + (THUMB.width() - target.width()) // 2
+            y = thumb_rect.top() + (THUMB.height() - target.height()) // 2
+            painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
+            painter.drawPixmap(QRect(x, y, target.width(), target.height()), pixmap)
+        else:
+            painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
+            icon = icon_pixmap("fa5s.image", 32, muted)
+            painter.drawPixmap(thumb_rect.center().x() - 16, thumb_rect.center().y() - 16, icon)
+        painter.restore()
+
+        left = thumb_rect.right() + PAD + 2
+        width = rect.right() - PAD - left
+        y = rect.top() + PAD
+
+        # title
+        title_font = QFont(option.font)
+        title_font.setBold(True)
+        title_font.setPointSizeF(option.font.pointSizeF() * 1.08)
+        fm = QFontMetrics(title_font)
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        title = fm.elidedText(" ".join((summary.title or summary.path).split()), Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(left, y, width, fm.height()), Qt.TextFlag.TextSingleLine, title)
+        y += fm.height() + 2
+
+        # provider line: logo, name, date
+        small = QFont(option.font)
+        small.setPointSizeF(option.font.pointSizeF() * 0.92)
+        sfm = QFontMetrics(small)
+        painter.setFont(small)
+        painter.setPen(muted)
+        x = left
+        logo = index.data(Role.LOGO)
+        if isinstance(logo, QPixmap) and not logo.isNull():
+            painter.drawPixmap(QRect(x, y + (sfm.height() - LOGO) // 2, LOGO, LOGO), logo)
+            x += LOGO + 5
+        parts = [summary.provider_name or summary.provider_domain]
+        if summary.date:
+            parts.append(summary.date.astimezone().strftime("%d %b %Y %H:%M"))
+        if summary.type:
+            parts.append(summary.type)
+        line = sfm.elidedText("  ·  ".join(p for p in parts if p), Qt.TextElideMode.ElideRight, left + width - x)
+        painter.drawText(QRect(x, y, left + width - x, sfm.height()), Qt.TextFlag.TextSingleLine, line)
+        y += sfm.height() + 3
+
+        # excerpt, two lines
+        painter.setFont(option.font)
+        efm = QFontMetrics(option.font)
+        painter.setPen(text_color)
+        for text in elide_lines(summary.excerpt, option.font, width, 2):
+            painter.drawText(QRect(left, y, width, efm.height()), Qt.TextFlag.TextSingleLine, text)
+            y += efm.height()
+
+        # badges and topic chips along the bottom
+        painter.setFont(small)
+        y = rect.bottom() - PAD - sfm.height() - 2
+        x = left
+        if not summary.published:
+            x = self._chip(painter, sfm, x, y, "Unpublished", QColor("#b35900"), QColor("#ffffff"))
+        if summary.quality is not None:
+            q = summary.quality
+            color = QColor("#2e7d32") if q >= 60 else QColor("#9e9d24") if q >= 30 else QColor("#757575")
+            x = self._chip(painter, sfm, x, y, f"Q {q}", color, QColor("#ffffff"))
+        chip_bg = QColor(palette.color(QPalette.ColorRole.AlternateBase))
+        for topic in summary.topics:
+            if x > left + width - 40:
+                break
+            label = sfm.elidedText(topic, Qt.TextElideMode.ElideRight, max(30, left + width - x - 14))
+            x = self._chip(painter, sfm, x, y, label, chip_bg, text_color)
+        if summary.warnings:
+            warn = icon_pixmap("fa5s.exclamation-triangle", 14, QColor("#c62828"))
+            painter.drawPixmap(rect.right() - PAD - 14, rect.top() + PAD, warn)
+        painter.restore()
+
+    @staticmethod
+    def _chip(painter: QPainter, fm: QFontMetrics, x: int, y: int, text: str, bg: QColor, fg: QColor) -> int:
+        w = fm.horizontalAdvance(text) + 12
+        h = fm.height() + 2
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(x, y, w, h), h / 2, h / 2)
+        painter.fillPath(path, bg)
+        painter.setPen(fg)
+        painter.drawText(QRect(x, y, w, h), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextSingleLine, text)
+        return x + w + 5

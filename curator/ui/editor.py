@@ -1,0 +1,197 @@
+"""Editing topics, quality and published for the current article or the whole selection.
+
+The panel never changes data itself: it emits what the editor asked for, and the main window
+turns that into one undoable step.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.article import Summary
+from .flowlayout import FlowLayout
+from .icons import icon
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+class EditCommand(QUndoCommand):
+    """One single or batch edit: {path: {key: (old, new)}} applied through `apply(values)`."""
+
+    def __init__(self, text: str, changes: dict[str, dict[str, tuple[Any, Any]]], apply: Callable[[dict], None]):
+        super().__init__(text)
+        self.changes = changes
+        self.apply = apply
+
+    def redo(self) -> None:
+        self.apply({p: {k: new for k, (_, new) in kv.items()} for p, kv in self.changes.items()})
+
+    def undo(self) -> None:
+        self.apply({p: {k: old for k, (old, _) in kv.items()} for p, kv in self.changes.items()})
+
+
+def describe(key: str, op: str, value: Any, count: int) -> str:
+    """Undo-menu text such as 'Publish 12 articles' or 'Add topic "AI"'."""
+    what = "1 article" if count == 1 else f"{count:,} articles"
+    if key == "published":
+        return f"{'Publish' if value else 'Unpublish'} {what}"
+    if key == "quality":
+        return f"Set quality to {value} on {what}"
+    if op == "add":
+        return f'Add topic "{value}" to {what}'
+    if op == "remove":
+        return f'Remove topic "{value}" from {what}'
+    return f"Set topics of {what}"
+
+
+class TopicChip(QToolButton):
+    def __init__(self, topic: str, label: str, on_remove: Callable[[str], None]):
+        super().__init__()
+        self.topic = topic
+        self.setText(label)
+        self.setIcon(icon("fa5s.times"))
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.setToolTip(f"Remove the topic {topic!r}")
+        self.setAutoRaise(False)
+        self.setStyleSheet("QToolButton { border-radius: 9px; padding: 1px 6px; background: palette(alternate-base); }")
+        self.clicked.connect(lambda: on_remove(topic))
+
+
+class EditorPanel(QWidget):
+    #: key, op ("set", "add", "remove"), value
+    edit_requested = Signal(str, str, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.summaries: list[Summary] = []
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+
+        self.chips = QWidget()
+        self.chip_layout = FlowLayout(self.chips, spacing=4)
+        self.topic_input = QLineEdit()
+        self.topic_input.setPlaceholderText("Add a topic…")
+        self.topic_input.setClearButtonEnabled(True)
+        self.completions = QStringListModel(self)
+        completer = QCompleter(self.completions, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.topic_input.setCompleter(completer)
+        self.topic_input.returnPressed.connect(self._add_topic)
+        add = QPushButton(icon("fa5s.plus"), "Add")
+        add.clicked.connect(self._add_topic)
+        topic_row = QHBoxLayout()
+        topic_row.addWidget(self.topic_input, 1)
+        topic_row.addWidget(add)
+
+        self.quality = QSpinBox()
+        self.quality.setRange(INT_MIN, INT_MAX)  # real files hold 104 and more: no 0-100 cap
+        self.quality.setSpecialValueText("—")
+        self.quality.setKeyboardTracking(False)
+        self.quality.setAccelerated(True)
+        self.quality.setToolTip("Whole number; press Enter to apply")
+        self.quality.editingFinished.connect(self._quality_edited)
+
+        self.published = QCheckBox("Published")
+        self.published.clicked.connect(self._published_clicked)
+
+        form = QFormLayout()
+        form.addRow("Quality", self.quality)
+        form.addRow("", self.published)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(QLabel("Topics"))
+        layout.addWidget(self.chips)
+        layout.addLayout(topic_row)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self._updating = False
+        self.show_selection([])
+
+    def set_topic_choices(self, topics: Iterable[str]) -> None:
+        self.completions.setStringList(sorted(set(topics), key=str.casefold))
+
+    def show_selection(self, summaries: Sequence[Summary]) -> None:
+        """Show the common values of the selected articles (mixed values shown as such)."""
+        self._updating = True
+        self.summaries = list(summaries)
+        n = len(self.summaries)
+        enabled = n > 0
+        for widget in (self.topic_input, self.quality, self.published, self.chips):
+            widget.setEnabled(enabled)
+        if n == 0:
+            self.heading.setText("No article selected")
+        elif n == 1:
+            self.heading.setText(self.summaries[0].title or self.summaries[0].path)
+        else:
+            self.heading.setText(f"{n:,} articles selected: changes apply to all of them")
+        while self.chip_layout.count():
+            item = self.chip_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        counts = Counter(t for s in self.summaries for t in s.topics)
+        for topic, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:200]:
+            label = topic if count == n else f"{topic} ({count}/{n})"
+            self.chip_layout.addWidget(TopicChip(topic, label, self._remove_topic))
+        qualities = {s.quality for s in self.summaries}
+        if len(qualities) == 1 and None not in qualities:
+            self.quality.setValue(qualities.pop())
+        else:
+            self.quality.setValue(INT_MIN)  # shows "—": none or mixed
+        published = {s.published for s in self.summaries}
+        self.published.setTristate(len(published) > 1)
+        if len(published) > 1:
+            self.published.setCheckState(Qt.CheckState.PartiallyChecked)
+        else:
+            self.published.setChecked(bool(published and published.pop()))
+        self._updating = False
+
+    def _add_topic(self) -> None:
+        topic = " ".join(self.topic_input.text().split())
+        if topic and self.summaries:
+            self.topic_input.clear()
+            self.edit_requested.emit("topics", "add", topic)
+
+    def _remove_topic(self, topic: str) -> None:
+        self.edit_requested.emit("topics", "remove", topic)
+
+    def _quality_edited(self) -> None:
+        if self._updating or not self.summaries or self.quality.value() == INT_MIN:
+            return
+        value = self.quality.value()
+        if any(s.quality != value for s in self.summaries):
+            self.edit_requested.emit("quality", "set", value)
+
+    def _published_clicked(self) -> None:
+        if self._updating or not self.summaries:
+            return
+        # a click on a mixed box publishes all; otherwise it follows the box
+        state = self.published.checkState()
+        value = state != Qt.CheckState.Unchecked
+        self.published.setTristate(False)
+        self.published.setChecked(value)
+        self.edit_requested.emit("published", "set", value)

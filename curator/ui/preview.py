@@ -1,0 +1,218 @@
+"""The preview of the current article.
+
+Every string from a file is escaped before it enters the HTML we build; `featuredContent` is
+shown as source, never rendered; the Markdown body is rendered by Qt with raw HTML disabled;
+and `loadResource` serves only our own images, so nothing remote or `file://` is ever loaded.
+Links open in the system browser, and only http(s) ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QPixmap, QTextDocument
+from PySide6.QtWidgets import QTextBrowser
+
+from ..core.article import RelatedArticle, Summary, related_articles
+from ..core.files import read_file
+from ..core.frontmatter import Document, load_document
+from .icons import icon_pixmap
+
+MARKDOWN = QTextDocument.MarkdownFeature(
+    QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value | QTextDocument.MarkdownFeature.MarkdownNoHTML.value
+)
+
+
+@dataclass
+class Details:
+    """What the preview needs beyond the list fields, read in a worker."""
+
+    path: str
+    web_url: str = ""
+    original_url: str = ""
+    featured: str = ""
+    body: str = ""
+    related: list[RelatedArticle] = field(default_factory=list)
+    error: str = ""
+
+
+def read_details(abspath: str, path: str) -> Details:
+    try:
+        doc: Document = load_document(read_file(abspath)[0])
+    except Exception as exc:  # shown in the preview; the list already reports the file
+        return Details(path, error=str(exc))
+    data = doc.data
+
+    def text(key: str) -> str:
+        value = data.get(key)
+        return value if isinstance(value, str) else ""
+
+    return Details(
+        path=path,
+        web_url=text("webUrl"),
+        original_url=text("originalUrl"),
+        featured=text("featuredContent"),
+        body=doc.split.body,
+        related=related_articles(doc.parsed),
+    )
+
+
+def is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def markdown_to_html(body: str) -> str:
+    doc = QTextDocument()
+    doc.setMarkdown(body, MARKDOWN)
+    rendered = doc.toHtml()
+    start = rendered.find("<body")
+    start = rendered.find(">", start) + 1 if start >= 0 else 0
+    end = rendered.rfind("</body>")
+    return rendered[start : end if end >= 0 else len(rendered)]
+
+
+def local_date(value: dt.datetime | None) -> str:
+    return value.astimezone().strftime("%A %d %B %Y, %H:%M %Z") if value else ""
+
+
+class PreviewPane(QTextBrowser):
+    """Shows one article; images come only from the thumbnail caches."""
+
+    def __init__(self, large, small, parent=None):
+        super().__init__(parent)
+        self.large = large  # Thumbnails for the big image
+        self.small = small  # Thumbnails for logos and related articles
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open_link)
+        self.summary: Summary | None = None
+        self.details: Details | None = None
+        self.dirty = False
+        self._images: dict[str, str] = {}  # resource name -> (which cache, url)
+        large.ready.connect(self._image_ready)
+        small.ready.connect(self._image_ready)
+        self.show_empty("Select an article to preview it.")
+
+    def show_empty(self, message: str) -> None:
+        self.summary = self.details = None
+        self.setHtml(f"<p style='color:gray; margin:24px'>{esc(message)}</p>")
+
+    def show_article(self, summary: Summary, details: Details | None, dirty: bool = False) -> None:
+        self.summary, self.details, self.dirty = summary, details, dirty
+        self._render()
+
+    def _img(self, cache: str, url: str, width: int | None = None, height: int | None = None) -> str:
+        if not url or (self.large if cache == "large" else self.small).error(url):
+            return ""  # no picture rather than a broken one
+        name = f"curator-{cache}:{len(self._images)}"
+        self._images[name] = (cache, url)
+        size = (f" width='{width}'" if width else "") + (f" height='{height}'" if height else "")
+        return f"<img src='{esc(name)}'{size}>"
+
+    def _link(self, url: str, label: str) -> str:
+        if is_web_url(url):
+            return f"<a href='{esc(url)}'>{esc(label)}</a>"
+        return esc(url)
+
+    def _render(self) -> None:
+        s, d = self.summary, self.details
+        if s is None:
+            return
+        self._images = {}
+        out = []
+        image = self._img("large", s.image)
+        if image:
+            out.append(f"<p align='center'>{image}</p>")
+        out.append(f"<h2>{esc(s.title or s.path)}</h2>")
+        provider = " ".join(
+            p for p in (self._img("small", s.provider_logo, 20, 20), esc(s.provider_name or s.provider_domain)) if p
+        )
+        meta = [provider] if provider else []
+        if s.date:
+            meta.append(esc(local_date(s.date)))
+        if s.type or s.category:
+            meta.append(esc(" / ".join(p for p in (s.category, s.type) if p)))
+        out.append("<p style='color:#666'>" + " &nbsp;·&nbsp; ".join(meta) + "</p>")
+        status = [
+            "<b style='color:#2e7d32'>Published</b>" if s.published else "<b style='color:#b35900'>Unpublished</b>",
+            f"Quality <b>{esc(s.quality) if s.quality is not None else '—'}</b>",
+            f"Heat <b>{esc(s.heat) if s.heat is not None else '—'}</b>",
+        ]
+        if self.dirty:
+            status.append("<i style='color:#e69500'>unsaved changes</i>")
+        out.append("<p>" + " &nbsp;|&nbsp; ".join(status) + "</p>")
+        if s.topics:
+            chips = " ".join(
+                f"<span style='background:#e8eaf6; color:#1a237e'>&nbsp;{esc(t)}&nbsp;</span>" for t in s.topics
+            )
+            out.append(f"<p>{chips}</p>")
+        if s.excerpt:
+            out.append(f"<p>{esc(s.excerpt)}</p>")
+        if d is not None:
+            links = []
+            if d.web_url:
+                links.append(self._link(d.web_url, "Open article"))
+            if d.original_url and d.original_url != d.web_url:
+                links.append(self._link(d.original_url, "Original source"))
+            if links:
+                out.append("<p>" + " &nbsp;·&nbsp; ".join(links) + "</p>")
+            if d.error:
+                out.append(f"<p style='color:#c62828'>Could not read the file: {esc(d.error)}</p>")
+            if d.body.strip():
+                out.append("<hr>" + markdown_to_html(d.body))
+            if d.related:
+                out.append("<h3>Related</h3><table cellspacing='6'>")
+                for r in d.related:
+                    thumb = self._img("small", r.image, 64, 48)
+                    title = self._link(r.url, r.title or r.url) if r.url else esc(r.title)
+                    sub = " · ".join(
+                        p for p in (esc(r.provider), esc(r.date.strftime("%Y-%m-%d")) if r.date else "") if p
+                    )
+                    out.append(f"<tr><td>{thumb}</td><td>{title}<br><small style='color:#666'>{sub}</small></td></tr>")
+                out.append("</table>")
+            if d.featured:
+                out.append("<h3>Featured content <small>(HTML source, not rendered)</small></h3>")
+                out.append(f"<pre style='white-space:pre-wrap'>{esc(d.featured)}</pre>")
+        if s.warnings:
+            items = "".join(
+                f"<li>line {esc(line)}: {esc(msg)}</li>" if line else f"<li>{esc(msg)}</li>" for line, msg in s.warnings
+            )
+            out.append(f"<h3 style='color:#c62828'>Problems in this file</h3><ul>{items}</ul>")
+        out.append(f"<p style='color:#888'><small>{esc(s.path)}</small></p>")
+        scroll = self.verticalScrollBar().value()
+        self.document().clear()
+        self.setHtml("".join(out))
+        self.verticalScrollBar().setValue(scroll)
+
+    def loadResource(self, kind: int, name: QUrl) -> Any:
+        """Serve our own images; refuse everything else (remote, file://, data from the body)."""
+        entry = self._images.get(name.toString())
+        if entry is None:
+            return None
+        cache, url = entry
+        pixmap: QPixmap | None = (self.large if cache == "large" else self.small).get(url)
+        if pixmap is None:  # still loading: a quiet placeholder until ready() re-renders
+            size = 48 if cache == "small" else 96
+            return icon_pixmap("fa5s.image", size, QColor("#bdbdbd"))
+        return pixmap
+
+    def _image_ready(self, url: str) -> None:
+        if self.summary is not None and any(u == url for _, u in self._images.values()):
+            self._render()
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)

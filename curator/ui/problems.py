@@ -1,0 +1,53 @@
+"""The Problems panel: files that failed to load or hold values of the wrong type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from ..core.library import Problem
+from .icons import icon
+
+ICONS = {"error": ("fa5s.times-circle", "#c62828"), "warning": ("fa5s.exclamation-triangle", "#e69500")}
+
+
+class ProblemsPanel(QTreeWidget):
+    #: relative path of the file to reveal
+    reveal_requested = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setColumnCount(3)
+        self.setHeaderLabels(["File", "Line", "Problem"])
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.itemActivated.connect(self._activated)
+        self.problems: list[Problem] = []
+
+    def set_problems(self, problems: Iterable[Problem]) -> None:
+        self.problems = [p for p in problems if p.severity in ICONS]
+        self.clear()
+        items = []
+        for p in self.problems:
+            item = QTreeWidgetItem([p.path, str(p.line or ""), p.message])
+            name, color = ICONS[p.severity]
+            item.setIcon(0, icon(name, color))
+            item.setData(0, Qt.ItemDataRole.UserRole, p.path)
+            item.setToolTip(2, p.message)
+            items.append(item)
+        self.addTopLevelItems(items)
+        self.resizeColumnToContents(0)
+
+    def add_problems(self, problems: Iterable[Problem]) -> None:
+        self.set_problems([*self.problems, *problems])
+
+    def counts(self) -> tuple[int, int]:
+        errors = sum(p.severity == "error" for p in self.problems)
+        return errors, len(self.problems) - errors
+
+    def _activated(self, item: QTreeWidgetItem, column: int) -> None:
+        self.reveal_requested.emit(item.data(0, Qt.ItemDataRole.UserRole))

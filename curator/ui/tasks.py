@@ -1,0 +1,113 @@
+"""The one helper that runs work off the GUI thread.
+
+`Tasks.run(func, on_done)` calls `func(progress)` on a pool thread; `on_done(result, error)`
+and `on_progress(value)` run on the GUI thread, delivered by queued signals. Workers get a
+snapshot of what they need and never touch widgets. A `Tasks` with one thread is a serial
+queue: the save queue uses that so two writes of one file never race.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class Progress:
+    """Handed to a task: report progress, check for a cancel request."""
+
+    def __init__(self, relay: _Relay, cancel: threading.Event):
+        self._relay = relay
+        self._cancel = cancel
+
+    def report(self, value: Any) -> None:
+        self._relay.progressed.emit(value)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class Task:
+    """A handle to cancel a submitted task (it stops at its next check)."""
+
+    def __init__(self) -> None:
+        self.cancel_event = threading.Event()
+        self.done = False
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread: signals emitted by the worker arrive here queued."""
+
+    finished = Signal(object, object)
+    progressed = Signal(object)
+
+    def __init__(self, owner: Tasks, task: Task, on_done, on_progress):
+        super().__init__()
+        self.owner, self.task, self.on_done, self.on_progress = owner, task, on_done, on_progress
+        self.finished.connect(self._finish)
+        self.progressed.connect(self._progress)
+
+    @Slot(object)
+    def _progress(self, value: Any) -> None:
+        if self.on_progress is not None and not self.task.done:
+            self.on_progress(value)
+
+    @Slot(object, object)
+    def _finish(self, result: Any, error: BaseException | None) -> None:
+        self.task.done = True
+        self.owner._relays.discard(self)
+        if self.on_done is not None:
+            self.on_done(result, error)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, func: Callable[[Progress], Any], relay: _Relay, progress: Progress):
+        super().__init__()
+        self.func, self.relay, self.progress = func, relay, progress
+
+    def run(self) -> None:
+        try:
+            result, error = self.func(self.progress), None
+        except BaseException as exc:  # delivered to the GUI thread, never lost in the pool
+            result, error = None, exc
+        self.relay.finished.emit(result, error)
+
+
+class Tasks:
+    """A pool of worker threads whose results come back on the GUI thread."""
+
+    def __init__(self, threads: int, name: str = "tasks"):
+        self.pool = QThreadPool()
+        self.pool.setMaxThreadCount(threads)
+        self.pool.setObjectName(name)
+        self._relays: set[_Relay] = set()
+
+    def run(
+        self,
+        func: Callable[[Progress], Any],
+        on_done: Callable[[Any, BaseException | None], None] | None = None,
+        on_progress: Callable[[Any], None] | None = None,
+    ) -> Task:
+        task = Task()
+        relay = _Relay(self, task, on_done, on_progress)
+        self._relays.add(relay)
+        self.pool.start(_Runnable(func, relay, Progress(relay, task.cancel_event)))
+        return task
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._relays)
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every task has run (tests, shutdown); results are delivered by the event loop."""
+        return self.pool.waitForDone(msecs)

@@ -1,0 +1,42 @@
+"""Real widgets, offscreen, with settings and caches in temp folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from curator.ui.mainwindow import MainWindow
+from curator.ui.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    s = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    s["files/watch_seconds"] = 3600  # tests trigger watching themselves
+    return s
+
+
+@pytest.fixture
+def window(qtbot, settings, tmp_path: Path):
+    w = MainWindow(settings, cache_dir=tmp_path / "cache", network=False)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    yield w
+    w.cancel_work()
+    w.workspace.pending.clear()  # no close guard at teardown
+    for tasks in (w.tasks, w.image_tasks, w.save_tasks):
+        tasks.wait(10000)
+
+
+def open_folder(qtbot, window: MainWindow, folder: Path) -> None:
+    with qtbot.waitSignal(window.loaded, timeout=60000):
+        assert window.open_folder(str(folder))
+
+
+def wait_saved(qtbot, window: MainWindow):
+    with qtbot.waitSignal(window.saved, timeout=60000) as blocker:
+        pass
+    return blocker.args[0]

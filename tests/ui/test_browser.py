@@ -1,0 +1,137 @@
+"""The browser on real files: loading, model, search, facets, preview, empty states."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+
+from curator.ui.model import Role
+from curator.ui.preview import read_details
+from tests.conftest import ROOT
+from tests.ui.conftest import open_folder
+
+
+def test_opens_the_sample_and_passes_the_model_tester(qtbot, qtmodeltester, window, sample):
+    open_folder(qtbot, window, sample)
+    assert window.model.rowCount() == 31
+    qtmodeltester.check(window.model)
+    assert window.windowTitle().startswith("sample")
+    assert window.counts_label.text() == "31 shown / 31 articles"
+    assert window.stack.currentWidget() is window.cards
+    # sorted by date, newest first, and the first article is current and previewed
+    dates = [window.model.index(i, 0).data(Role.SUMMARY).date for i in range(window.model.rowCount())]
+    assert dates == sorted(dates, reverse=True)
+    assert window.preview.summary is window.model.index(0, 0).data(Role.SUMMARY)
+
+
+def test_big_folder_shows_first_rows_and_reports_problems(qtbot, window, corpus_copy):
+    (corpus_copy / "_news" / "broken.md").write_text('---\ntitle: "open\n---\n')
+    (corpus_copy / "_news" / "typed.md").write_text('---\ntitle: typed\nquality: "high"\n---\n')
+    first_rows = []
+    window.model.rowsInserted.connect(lambda *a: first_rows.append(window.model.rowCount()))
+    open_folder(qtbot, window, corpus_copy)
+    assert first_rows and first_rows[0] < window.model.rowCount()  # rows came in batches
+    assert len(window.workspace) == 829
+    paths = {p.path: p for p in window.problems.problems}
+    assert paths["_news/broken.md"].severity == "error"
+    assert paths["_news/typed.md"].line == 3
+    assert window.problems_button.isVisible() and "1 unreadable" in window.problems_button.text()
+
+
+def test_search_filters_live_and_shows_errors_inline(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    window.search.setText("published:no")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 13)
+    assert window.counts_label.text() == "13 shown / 31 articles"
+    window.search.setText("quality:>=banana")
+    qtbot.waitUntil(lambda: "not a number" in window.search_error.text())
+    assert window.model.rowCount() == 13  # the last good filter stays
+    window.search.setText("nothing-matches-this")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    assert window.stack.currentWidget() is window.empty
+    assert window.empty.title.text() == "No articles match the search"
+    window.empty.button.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 31)
+
+
+def test_facet_click_adds_a_term_and_counts_follow(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    qtbot.waitUntil(lambda: window.facets.topLevelItem(0).childCount() > 0)
+    published = window.facets.topLevelItem(0)
+    no = next(published.child(i) for i in range(published.childCount()) if published.child(i).text(0).startswith("no"))
+    window.facets.itemClicked.emit(no, 0)
+    assert window.search.text() == "published:no"
+    assert window.model.rowCount() == 13
+    qtbot.waitUntil(lambda: window.facets.topLevelItem(0).childCount() == 1)
+
+
+def test_table_view_sorts_in_the_model(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    window.act_table.trigger()
+    assert window.stack.currentWidget() is window.table
+    window.table.sortByColumn(3, window.table.horizontalHeader().sortIndicatorOrder().AscendingOrder)
+    qualities = [window.model.index(i, 0).data(Role.SUMMARY).quality for i in range(window.model.rowCount())]
+    known = [q for q in qualities if q is not None]
+    assert known == sorted(known) and qualities[: len(known)] == known
+
+
+def test_empty_states(qtbot, window, tmp_path):
+    assert window.empty.title.text() == "No folder open"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("# just notes\n")
+    open_folder(qtbot, window, empty)
+    assert window.empty.title.text() == "No articles in this folder"
+
+
+def test_preview_never_renders_untrusted_markup(qtbot, window, tmp_path):
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\n"
+        "title: \"<b>bold</b><img src='http://127.0.0.1:9/x.png'>\"\n"
+        'excerpt: "<script>alert(1)</script>"\n'
+        'webUrl: "javascript:alert(1)"\n'
+        "featuredContent: \"<iframe src='http://127.0.0.1:9/'></iframe>\"\n"
+        "---\n"
+        "Body with <img src='file:///etc/passwd'> and [link](http://example.com) and ![x](file:///etc/hosts)\n"
+    )
+    open_folder(qtbot, window, folder)
+    qtbot.waitUntil(lambda: window.preview.details is not None)
+    text = window.preview.toPlainText()
+    assert "<b>bold</b>" in text and "<script>alert(1)</script>" in text
+    assert "<iframe src=" in text  # featured content shown as source
+    html = window.preview.toHtml()
+    assert 'href="javascript' not in html and "href='javascript" not in html  # shown, not linked
+    assert window.preview.loadResource(2, QUrl("file:///etc/hosts")) is None
+    assert window.preview.loadResource(2, QUrl("http://127.0.0.1:9/x.png")) is None
+    details = read_details(str(folder / "a.md"), "a.md")
+    assert details.body.startswith("Body with")
+
+
+def test_no_display_message_instead_of_qt_abort():
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    out = subprocess.run(
+        [sys.executable, "-m", "curator"], env=env, capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert out.returncode == 2
+    assert "no display" in out.stderr and "curator list" in out.stderr and "xvfb-run" in out.stderr
+
+
+def test_screenshot_command_writes_a_picture(tmp_path: Path, sample):
+    out = tmp_path / "shot.png"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "XDG_CACHE_HOME": str(tmp_path),
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "curator", "--no-network", "--screenshot", str(out), str(sample)],
+        env=env, capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert out.stat().st_size > 10000
