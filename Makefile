@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := resources/sample
 
-.PHONY: run test lint format bench package clean
+.PHONY: run test lint format bench package screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,6 @@ package: $(VENV)/.installed
 
 clean:
 	rm -rf build dist $(VENV)
+
+screenshots: $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots.py

@@ -5,6 +5,8 @@ Everything is drawn as plain text with QPainter, so titles from the web never re
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPixmap, QTextLayout
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -106,7 +108,9 @@ class CardDelegate(QStyledItemDelegate):
         fm = QFontMetrics(title_font)
         painter.setFont(title_font)
         painter.setPen(text_color)
-        title = fm.elidedText(" ".join((summary.title or summary.path).split()), Qt.TextElideMode.ElideRight, width)
+        # titles and excerpts from the web often carry HTML entities (&#8217;): show the characters
+        title = " ".join(html.unescape(summary.title or summary.path).split())
+        title = fm.elidedText(title, Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRect(left, y, width, fm.height()), Qt.TextFlag.TextSingleLine, title)
         y += fm.height() + 2
 
@@ -134,7 +138,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         efm = QFontMetrics(option.font)
         painter.setPen(text_color)
-        for text in elide_lines(summary.excerpt, option.font, width, 2):
+        for text in elide_lines(html.unescape(summary.excerpt), option.font, width, 2):
             painter.drawText(QRect(left, y, width, efm.height()), Qt.TextFlag.TextSingleLine, text)
             y += efm.height()
 
@@ -149,11 +153,12 @@ class CardDelegate(QStyledItemDelegate):
             color = QColor("#2e7d32") if q >= 60 else QColor("#9e9d24") if q >= 30 else QColor("#757575")
             x = self._chip(painter, sfm, x, y, f"Q {q}", color, QColor("#ffffff"))
         chip_bg = QColor(palette.color(QPalette.ColorRole.AlternateBase))
+        chip_fg = palette.color(QPalette.ColorRole.Text)
         for topic in summary.topics:
             if x > left + width - 40:
                 break
             label = sfm.elidedText(topic, Qt.TextElideMode.ElideRight, max(30, left + width - x - 14))
-            x = self._chip(painter, sfm, x, y, label, chip_bg, text_color)
+            x = self._chip(painter, sfm, x, y, label, chip_bg, chip_fg)
         if summary.warnings:
             warn = icon_pixmap("fa5s.exclamation-triangle", 14, QColor("#c62828"))
             painter.drawPixmap(rect.right() - PAD - 14, rect.top() + PAD, warn)

@@ -118,7 +118,6 @@ class MainWindow(QMainWindow):
         self._close_after_save = False
         self._changed_on_disk: set[str] = set()
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _: self._update_title())
         network = network and self.settings["network/thumbnails"]
         self.thumbs = Thumbnails(self.image_tasks, QSize(128, 96), cache_dir, network=network)
         self.large_images = Thumbnails(
@@ -126,15 +125,15 @@ class MainWindow(QMainWindow):
         )
         self.model = ArticleModel(self.workspace, self.thumbs, self)
         self.model.counts_changed.connect(self._counts_changed)
-        self._build_status()
-        self._build_views()
-        self._build_docks()
-        self._build_actions()
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self._apply_search)
         self.facet_timer = QTimer(self, singleShot=True, interval=FACET_DELAY_MS, timeout=self._update_facets)
         self.visible_timer = QTimer(self, singleShot=True, interval=120, timeout=self._update_wanted_images)
         self.watch_timer = QTimer(self, interval=max(1, self.settings["files/watch_seconds"]) * 1000)
         self.watch_timer.timeout.connect(self._watch)
+        self._build_status()
+        self._build_views()
+        self._build_docks()
+        self._build_actions()
         self.setAcceptDrops(True)
         self.resize(1400, 880)
         self._restore_layout()
@@ -174,10 +173,10 @@ class MainWindow(QMainWindow):
         for view in (self.cards, self.table):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             view.customContextMenuRequested.connect(lambda pos, v=view: self._context_menu(v, pos))
-            view.verticalScrollBar().valueChanged.connect(lambda _: self.visible_timer.start())
+            view.verticalScrollBar().valueChanged.connect(self.visible_timer.start)
         self.selection = self.cards.selectionModel()
-        self.selection.selectionChanged.connect(lambda *_: self._selection_changed())
-        self.selection.currentChanged.connect(lambda *_: self._current_changed())
+        self.selection.selectionChanged.connect(self._selection_changed)
+        self.selection.currentChanged.connect(self._current_changed)
         self.empty = EmptyState()
         self.stack = QStackedWidget()
         for w in (self.empty, self.cards, self.table):
@@ -306,7 +305,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("fa5s.search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setMinimumWidth(380)
-        self.search.textChanged.connect(lambda _: self.search_timer.start())
+        self.search.textChanged.connect(self.search_timer.start)
         self.search.returnPressed.connect(self._apply_search)
         tb.addWidget(self.search)
         self.search_error = QLabel()
@@ -549,13 +548,13 @@ class MainWindow(QMainWindow):
             positions = [self.selection.currentIndex().row()]
         return [self.model.order[p] for p in positions if p < len(self.model.order)]
 
-    def _selection_changed(self) -> None:
+    def _selection_changed(self, *_) -> None:
         rows = self.selected_rows()
         self.editor.show_selection([self.workspace.summary(r) for r in rows])
         for action in self._selection_actions:
             action.setEnabled(bool(rows))
 
-    def _current_changed(self) -> None:
+    def _current_changed(self, *_) -> None:
         self._auto_current = False  # the editor moved (the first-batch selection sets it back)
         index = self.selection.currentIndex()
         if not index.isValid():
@@ -626,7 +625,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         dirty = len(self.workspace.pending)
         name = self.workspace.root.name if self.site is not None else ""
-        title = "Curator" if not name else f"{name} — Curator"
+        title = "Curator[*]" if not name else f"{name}[*] — Curator"
         if dirty:
             title = f"{title} — {dirty:,} unsaved"
         self.setWindowTitle(title)
@@ -656,14 +655,18 @@ class MainWindow(QMainWindow):
         text = describe(key, op, value, len(changes))
         threshold = self.settings["editing/confirm_batch_over"]
         if len(changes) > threshold:
-            answer = QMessageBox.question(
-                self, "Change many articles?", f"{text}?\n\nYou can undo this with Edit › Undo.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes,
-            )  # fmt: skip
-            if answer != QMessageBox.StandardButton.Yes:
+            if self.batch_confirmation(text, len(changes)).exec() != QMessageBox.StandardButton.Yes:
                 return False
         self.undo_stack.push(EditCommand(text, changes, self._apply_values))
         return True
+
+    def batch_confirmation(self, text: str, count: int) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Question, "Change many articles?", f"{text}?", parent=self)
+        box.setInformativeText(f"This changes {count:,} files when you save. You can undo it with Edit › Undo.")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.button(QMessageBox.StandardButton.Yes).setText(text)
+        return box
 
     def _apply_values(self, values: dict[str, dict[str, Any]]) -> None:
         rows = self.workspace.set_values(values)

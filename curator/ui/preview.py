@@ -74,6 +74,11 @@ def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def esc_text(text: str) -> str:
+    """Escape text from the web that may carry HTML entities (&#8217;): decode them first, then escape all."""
+    return esc(html.unescape(text))
+
+
 def markdown_to_html(body: str) -> str:
     doc = QTextDocument()
     doc.setMarkdown(body, MARKDOWN)
@@ -136,7 +141,7 @@ class PreviewPane(QTextBrowser):
         image = self._img("large", s.image)
         if image:
             out.append(f"<p align='center'>{image}</p>")
-        out.append(f"<h2>{esc(s.title or s.path)}</h2>")
+        out.append(f"<h2>{esc_text(s.title) if s.title else esc(s.path)}</h2>")
         provider = " ".join(
             p for p in (self._img("small", s.provider_logo, 20, 20), esc(s.provider_name or s.provider_domain)) if p
         )
@@ -160,7 +165,7 @@ class PreviewPane(QTextBrowser):
             )
             out.append(f"<p>{chips}</p>")
         if s.excerpt:
-            out.append(f"<p>{esc(s.excerpt)}</p>")
+            out.append(f"<p>{esc_text(s.excerpt)}</p>")
         if d is not None:
             links = []
             if d.web_url:

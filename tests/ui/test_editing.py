@@ -1,0 +1,199 @@
+"""Editing through the real widgets: one article, a selection, undo, save, conflicts, the close guard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from curator.core.frontmatter import load_document
+from curator.ui import mainwindow
+from curator.ui.model import Role
+from tests.ui.conftest import open_folder, wait_saved
+
+SEED = "_news/000_0f6bed355ea43c67.txt"
+
+
+def select_paths(window, paths) -> None:
+    window.selection.clearSelection()
+    for path in paths:
+        pos = window.model.positions()[window.workspace.rows[path]]
+        index = window.model.index(pos, 0)
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        window.selection.select(index, flags)
+        window.selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+
+
+def diff_lines(before: bytes, after: bytes) -> list[tuple[bytes, bytes]]:
+    a, b = before.splitlines(), after.splitlines()
+    assert len(a) == len(b)
+    return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+
+
+def test_edit_one_article_then_save_changes_only_that_line(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    before = (sample / SEED).read_bytes()
+    select_paths(window, [SEED])
+    assert window.editor.quality.value() == 24
+    window.editor.quality.setValue(104)  # no 0-100 cap
+    window.editor.quality.editingFinished.emit()
+    row = window.workspace.rows[SEED]
+    assert window.workspace.is_dirty(row)
+    assert window.windowTitle().endswith("1 unsaved")
+    pos = window.model.positions()[row]
+    assert window.model.index(pos, 0).data(Role.DIRTY) is True
+    assert window.model.index(pos, 0).data().startswith("● ")
+    window.act_save.trigger()
+    wait_saved(qtbot, window)
+    assert diff_lines(before, (sample / SEED).read_bytes()) == [(b"quality: 24", b"quality: 104")]
+    assert not window.workspace.is_dirty(row) and not window.isWindowModified()
+
+
+def test_topics_add_and_remove_through_the_panel(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.editor.topic_input.setText("Power Apps")
+    window.editor.topic_input.returnPressed.emit()
+    assert window.workspace.value(window.workspace.rows[SEED], "topics") == ["Computer Vision", "AI", "Power Apps"]
+    chip = next(
+        c
+        for c in window.editor.chips.findChildren(type(window.editor.chips.children()[1]))
+        if getattr(c, "topic", "") == "AI"
+    )
+    chip.click()
+    assert window.workspace.value(window.workspace.rows[SEED], "topics") == ["Computer Vision", "Power Apps"]
+    assert window.undo_stack.undoText() == 'Remove topic "AI" from 1 article'
+    before = (sample / SEED).read_text()
+    window.save()
+    wait_saved(qtbot, window)
+    after = (sample / SEED).read_text()
+    assert after == before.replace("  - AI\n", "  - Power Apps\n")
+
+
+def test_batch_publish_of_the_news_queue_changes_exactly_the_published_lines(qtbot, window, corpus_copy, monkeypatch):
+    asked = []
+
+    def confirm(box):
+        asked.append((box.text(), box.informativeText()))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(mainwindow.QMessageBox, "exec", confirm)
+    open_folder(qtbot, window, corpus_copy)
+    news = sorted((corpus_copy / "_news").glob("*.md"))
+    originals = {p: p.read_bytes() for p in news}
+    window.search.setText("path:_news/ published:no")
+    window._apply_search()
+    assert window.model.rowCount() == 60
+    window.act_select_all.trigger()
+    window.act_publish.trigger()
+    assert asked == [("Publish 60 articles?", "This changes 60 files when you save. You can undo it with Edit › Undo.")]
+    assert window.windowTitle().endswith("60 unsaved")
+    assert window.undo_stack.undoText() == "Publish 60 articles"
+    # undo restores the model, redo applies again
+    window.undo_stack.undo()
+    assert not window.workspace.pending
+    assert sum(1 for s in window.workspace.table.summaries if s.path.startswith("_news/") and not s.published) == 60
+    window.undo_stack.redo()
+    assert len(window.workspace.pending) == 60
+    window.save()
+    results = wait_saved(qtbot, window)
+    assert len(results) == 60 and all(r.ok for r in results)
+    changed = [p for p in news if p.read_bytes() != originals[p]]
+    assert len(changed) == 60
+    for path in changed:
+        assert diff_lines(originals[path], path.read_bytes()) == [(b"published: false", b"published: true")]
+    others = [p for p in corpus_copy.rglob("*.md") if "_news" not in p.parts]
+    assert all(load_document(p.read_bytes()) for p in others[:5])
+
+
+def test_external_edit_of_another_key_survives_overwrite(qtbot, window, sample, monkeypatch):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    path = sample / SEED
+    path.write_text(path.read_text().replace("heat: -1", "heat: 77"))  # someone else edits heat
+
+    def choose_overwrite(dialog):
+        dialog.choose_all("overwrite")
+        return 1
+
+    monkeypatch.setattr(mainwindow.ConflictDialog, "exec", choose_overwrite)
+    window.save()
+    first = wait_saved(qtbot, window)
+    assert first[0].status.value == "conflict"
+    wait_saved(qtbot, window)  # the overwrite run
+    text = path.read_text()
+    assert "heat: 77\n" in text and "published: true\n" in text
+    assert not window.workspace.pending
+    summary = window.workspace.summary(window.workspace.rows[SEED])
+    assert summary.heat == 77 and summary.published is True
+
+
+def test_reload_choice_drops_the_edit(qtbot, window, sample, monkeypatch):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    path = sample / SEED
+    path.write_text(path.read_text().replace("quality: 24", "quality: 25"))
+    monkeypatch.setattr(mainwindow.ConflictDialog, "exec", lambda d: d.choose_all("reload") or 1)
+    window.save()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: not window.workspace.pending)
+    summary = window.workspace.summary(window.workspace.rows[SEED])
+    assert summary.quality == 25 and summary.published is False
+    assert "published: false" in path.read_text()
+
+
+def test_watcher_reloads_clean_files_and_notices_new_and_deleted(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    other = next(p for p in window.workspace.rows if p != SEED)
+    (sample / other).write_text((sample / other).read_text().replace("quality:", "quality: 3\nx_quality:", 1))
+    (sample / "_news" / "new.md").write_text("---\ntitle: Brand new\n---\n")
+    (sample / SEED).unlink()
+    window._watch()
+    qtbot.waitUntil(
+        lambda: "new.md" in " ".join(window.workspace.rows) and SEED not in window.workspace.rows, timeout=10000
+    )
+    assert window.workspace.summary(window.workspace.rows[other]).quality == 3
+    assert window.model.rowCount() == 31
+
+
+def test_close_guard_asks_save_discard_cancel(qtbot, window, sample, monkeypatch):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    monkeypatch.setattr(mainwindow.QMessageBox, "exec", lambda box: answers.pop(0))
+    assert not window.close()  # Cancel keeps the window and the edit
+    assert window.workspace.pending
+    assert window.close()  # Save writes, then closes
+    assert "published: true" in (sample / SEED).read_text()
+
+
+def test_immediate_save_preference(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    window.act_immediate.setChecked(True)
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    wait_saved(qtbot, window)
+    assert "published: true" in (sample / SEED).read_text()
+    assert not window.workspace.pending
+
+
+def test_context_menu_actions_follow_the_selection(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    window.selection.clearSelection()
+    window.selection.setCurrentIndex(window.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    assert window.act_publish.isEnabled()
+    assert window.cards.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+
+def test_revert_all(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    window.act_revert_all.trigger()
+    assert not window.workspace.pending
+    assert window.workspace.summary(window.workspace.rows[SEED]).published is False
+    assert "published: false" in Path(sample / SEED).read_text()

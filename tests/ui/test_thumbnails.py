@@ -1,0 +1,159 @@
+"""Thumbnails from a real HTTP server on 127.0.0.1: real JPEGs, and broken, slow, huge and non-image answers."""
+
+from __future__ import annotations
+
+import struct
+import threading
+import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+
+from curator.ui import thumbnails
+from curator.ui.tasks import Tasks
+from curator.ui.thumbnails import Thumbnails
+
+
+def png_header_bomb(width: int = 40000, height: int = 40000) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
+@pytest.fixture(scope="module")
+def server(corpus: Path):
+    jpeg = (corpus / "assets/images/organizations/microsoft.com-400x400.jpg").read_bytes()
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            hits.append(self.path)
+            if self.path.startswith("/logo.jpg"):
+                self._send(200, "image/jpeg", jpeg)
+            elif self.path.startswith("/slow.jpg"):
+                time.sleep(2)
+                self._send(200, "image/jpeg", jpeg)
+            elif self.path == "/huge.jpg":
+                self.send_response(200)
+                self.send_header("Content-Type", "image/jpeg")
+                self.send_header("Content-Length", str(200 * 1024 * 1024))
+                self.end_headers()
+            elif self.path == "/page.html":
+                self._send(200, "text/html", b"<html><body>not an image</body></html>")
+            elif self.path == "/bomb.png":
+                self._send(200, "image/png", png_header_bomb())
+            else:
+                self._send(404, "text/plain", b"missing")
+
+        def _send(self, code: int, kind: str, body: bytes):
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (the slow case): that is the point
+
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # clients that time out on purpose are not errors here
+
+    httpd = Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def thumbs(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(thumbnails, "TIMEOUT", (1, 1))
+    tasks = Tasks(4)
+    made = []
+
+    def make(network=True, **kw):
+        t = Thumbnails(tasks, QSize(128, 96), cache_dir=tmp_path / "cache", network=network, **kw)
+        made.append(t)
+        return t
+
+    yield make
+    tasks.wait(10000)
+
+
+def fetch(qtbot, t: Thumbnails, url: str):
+    assert t.get(url) is None
+    with qtbot.waitSignal(t.ready, timeout=10000, check_params_cb=lambda u: u == url):
+        pass
+    return t.get(url)
+
+
+def test_real_jpeg_is_scaled_and_cached_on_disk(qtbot, server, thumbs):
+    base, hits = server
+    t = thumbs()
+    pixmap = fetch(qtbot, t, f"{base}/logo.jpg?1")
+    assert pixmap is not None and pixmap.width() == 128 and pixmap.height() == 96
+    assert t.cache_path(f"{base}/logo.jpg?1").exists()
+    offline = thumbs(network=False)
+    assert fetch(qtbot, offline, f"{base}/logo.jpg?1") is not None  # from the disk cache
+    assert hits.count("/logo.jpg?1") == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/missing.jpg", "download failed"),
+        ("/slow.jpg", "download failed"),
+        ("/huge.jpg", "limit"),
+        ("/page.html", "not a readable image"),
+        pytest.param(
+            "/bomb.png", "not a readable image", marks=pytest.mark.qt_log_ignore("exceeds the current allocation limit")
+        ),
+    ],
+)
+def test_bad_answers_become_errors_not_crashes(qtbot, server, thumbs, path, reason):
+    base, _ = server
+    t = thumbs()
+    assert fetch(qtbot, t, base + path) is None
+    assert reason in t.error(base + path)
+
+
+def test_fallback_to_the_provider_logo(qtbot, server, thumbs):
+    base, _ = server
+    t = thumbs()
+    fetch(qtbot, t, f"{base}/missing.jpg")
+    assert t.get(f"{base}/missing.jpg", fallback=f"{base}/logo.jpg?2") is None
+    with qtbot.waitSignal(t.ready, timeout=10000):
+        pass
+    assert t.get(f"{base}/missing.jpg", fallback=f"{base}/logo.jpg?2") is not None
+
+
+def test_only_http_and_local_site_files(qtbot, thumbs, corpus):
+    logo = corpus / "assets/images/organizations/microsoft.com-50x50.jpg"
+    t = thumbs(resolve_local=lambda url: logo if url == "/local.jpg" else None)
+    assert fetch(qtbot, t, "file:///etc/passwd") is None
+    assert "not an http(s) address" in t.error("file:///etc/passwd")
+    assert fetch(qtbot, t, "/local.jpg") is not None
+
+
+def test_scrolled_away_requests_are_dropped(qtbot, server, thumbs):
+    base, hits = server
+    t = thumbs()
+    slow = [f"{base}/slow.jpg?{i}" for i in range(4)]
+    for url in slow:  # keep every worker busy
+        t.get(url)
+    assert t.get(f"{base}/logo.jpg?3") is None  # queued behind them
+    t.set_wanted(slow)  # ...and scrolled out of view before a worker is free
+    t.tasks.wait(10000)
+    qtbot.wait(50)
+    assert "/logo.jpg?3" not in hits
+    assert t.error(f"{base}/logo.jpg?3") is None  # not failed: asked again when back in view
