@@ -9,12 +9,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QItemSelectionModel, QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QItemSelectionModel, QSettings
+from PySide6.QtWidgets import QApplication
 
-from curator.ui.app import sample_dir, settle  # noqa: E402
-from curator.ui.mainwindow import MainWindow  # noqa: E402
-from curator.ui.settings import Settings  # noqa: E402
+from curator.ui.app import sample_dir, settle
+from curator.ui.mainwindow import MainWindow
+from curator.ui.settings import Settings
 
 DOCS = Path(__file__).resolve().parent
 

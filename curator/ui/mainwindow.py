@@ -654,9 +654,9 @@ class MainWindow(QMainWindow):
             return False
         text = describe(key, op, value, len(changes))
         threshold = self.settings["editing/confirm_batch_over"]
-        if len(changes) > threshold:
-            if self.batch_confirmation(text, len(changes)).exec() != QMessageBox.StandardButton.Yes:
-                return False
+        confirm = len(changes) > threshold
+        if confirm and self.batch_confirmation(text, len(changes)).exec() != QMessageBox.StandardButton.Yes:
+            return False
         self.undo_stack.push(EditCommand(text, changes, self._apply_values))
         return True
 
