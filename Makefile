@@ -35,8 +35,11 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run_all.py
 
-package: $(VENV)/.installed
+$(VENV)/.packaging: $(VENV)/.installed
 	$(BIN)/python -m pip install -e '.[package]'
+	touch $@
+
+package: $(VENV)/.packaging
 	$(BIN)/python packaging/build.py
 
 clean:
