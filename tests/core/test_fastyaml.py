@@ -1,0 +1,123 @@
+"""The fast reader must agree with PyYAML's safe loader on everything it accepts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from curator.core import library
+from curator.core.editing import _same
+from curator.core.fastyaml import Unsupported, parse_fast
+from curator.core.frontmatter import FrontMatterError, decode, parse_front, split
+from tests.conftest import ROOT
+from tests.core.test_editing_properties import documents
+
+
+def agree(front: str) -> bool:
+    """True when the fast reader accepted `front` (and then it must agree with PyYAML)."""
+    try:
+        data, key_lines = parse_fast(front)
+    except Unsupported:
+        return False
+    full = parse_front(front, fast=False)
+    assert _same(data, full.data), front
+    assert key_lines == full.key_lines
+    return True
+
+
+def fronts(root: Path, extensions=library.EXTENSIONS):
+    for rel in library.scan(root, extensions):
+        try:
+            yield rel, split(decode((root / rel).read_bytes())).front
+        except Exception:
+            continue
+
+
+def test_agrees_on_every_file_of_the_real_corpus(corpus):
+    results = [agree(front) for _, front in fronts(corpus, (".md", ".markdown", ".txt", ".html"))]
+    assert len(results) > 850
+    assert sum(results) == len(results)  # and it understands all of them
+
+
+def test_agrees_on_a_generated_corpus(tmp_path):
+    generator = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
+    subprocess.run(
+        [sys.executable, str(generator), "1500", str(tmp_path), "--seed", "7"], check=True, capture_output=True
+    )
+    results = [agree(front) for _, front in fronts(tmp_path)]
+    assert len(results) == 1500 and all(results)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_agrees_on_generated_documents(text):
+    agree(split(text).front)
+
+
+KEYS = st.sampled_from(["a", "b", "title", "x_y", "on", "yes", "null"])
+PLAIN = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=12)
+
+
+@st.composite
+def wild_front(draw):
+    """Lines of YAML-ish text: whatever the fast reader accepts must match PyYAML."""
+    lines = []
+    for _ in range(draw(st.integers(1, 8))):
+        indent = " " * draw(st.sampled_from([0, 0, 2, 4]))
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            lines.append(f"{indent}{draw(KEYS)}: {draw(PLAIN)}")
+        elif kind == 1:
+            lines.append(f"{indent}{draw(KEYS)}:")
+        elif kind == 2:
+            lines.append(f"{indent}- {draw(PLAIN)}")
+        else:
+            lines.append(f"{indent}{draw(PLAIN)}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(wild_front())
+def test_accepts_only_what_pyyaml_reads_the_same(front):
+    try:
+        data, _ = parse_fast(front)
+    except Unsupported:
+        return
+    try:
+        full = parse_front(front, fast=False)
+    except FrontMatterError:
+        pytest.fail(f"fast reader accepted what PyYAML rejects: {front!r}")
+    assert _same(data, full.data), front
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "a: &x 1\nb: *x\n",
+        "a: [1, 2]\n",
+        "a: |\n  text\n",
+        "a: >\n  text\n",
+        "a: !!str 1\n",
+        'a: "multi\n  line"\n',
+        "a: plain\n  continued\n",
+        "a:\tb\n",
+        "a: 1\na: 2\n",
+        "yes: 1\n",
+        "a: 0x1F\n",
+        "a: 1.5e+3\n",
+        'a: "\\x41"\n',
+        "? a\n: b\n",
+        "a: 2021-01-01 10:00:00\n",
+        "- a\n- b\n",
+        "a: b: c\n",
+        "a: -\n",
+    ],
+)
+def test_hands_everything_else_to_pyyaml(front):
+    with pytest.raises(Unsupported):
+        parse_fast(front)
