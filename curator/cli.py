@@ -21,6 +21,7 @@ from .core import library
 from .core.editing import DELETE, EditError
 from .core.files import plan_edit, read_file, save_changes
 from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
+from .core.index import Index
 from .core.query import SORT_FIELDS, QueryError, Table
 
 COMMANDS = ("list", "set", "publish", "unpublish", "check")
@@ -111,7 +112,8 @@ def _apply(files: Sequence[str], changes: dict[str, Any] | None, dry_run: bool, 
 
 
 def _table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[library.Problem]]:
-    loaded = library.load(root, extensions or library.EXTENSIONS)
+    """The folder's articles; unchanged files come from the index in the cache folder."""
+    loaded = library.load(root, extensions or library.EXTENSIONS, index=Index(root))
     return Table(loaded.summaries), loaded.problems
 
 

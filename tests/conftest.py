@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# indexes and thumbnails of test runs (also of the CLI in subprocesses) stay out of the user's cache
+os.environ["CURATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="curator-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "resources" / "sample"

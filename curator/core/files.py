@@ -48,8 +48,22 @@ def read_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) 
     return data, Snapshot.of(data, st)
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes) -> os.stat_result:
-    """Replace `path` with `data` so that a reader sees either the old or the new file, never half."""
+def sync_dir(folder: str | os.PathLike[str]) -> None:
+    """Make renames in `folder` durable (POSIX; Windows has no directory handles for this)."""
+    if hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, durable_rename: bool = True) -> os.stat_result:
+    """Replace `path` with `data` so that a reader sees either the old or the new file, never half.
+
+    With `durable_rename` false the caller promises to `sync_dir()` the folder itself (a batch
+    does that once per folder instead of once per file).
+    """
     target = Path(path)
     try:
         st = target.stat()
@@ -72,12 +86,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> os.stat_result:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable
-        dir_fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    if durable_rename:
+        sync_dir(target.parent)
     return target.stat()
 
 
@@ -115,6 +125,7 @@ def save_changes(
     changes: Mapping[str, Any],
     expected: Snapshot | None,
     overwrite: bool = False,
+    durable_rename: bool = True,
 ) -> SaveResult:
     """Apply `changes` to the file on disk. Never raises for a per-file problem.
 
@@ -140,7 +151,7 @@ def save_changes(
         st = os.stat(path)
         if (st.st_mtime_ns, st.st_size) != (snap.mtime_ns, snap.size):
             return SaveResult(name, Status.CONFLICT, "the file changed on disk while saving", None)
-        st = atomic_write(path, new)
+        st = atomic_write(path, new, durable_rename)
     except OSError as exc:
         return SaveResult(name, Status.ERROR, f"could not write: {exc.strerror or exc}", snap)
     return SaveResult(name, Status.OK, "", Snapshot.of(new, st), new)

@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from .article import Summary, summarize
 from .files import Snapshot, read_file
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
+from .index import RACY_NS, FileStat, Index, reusable, summary_of
 
 EXTENSIONS = (".md", ".markdown", ".txt")
 SKIP_DIRS = frozenset({"_site", "node_modules", "__pycache__", "vendor"})
@@ -51,9 +53,16 @@ def scan(root: str | os.PathLike[str], extensions: Iterable[str] = EXTENSIONS) -
     Hidden folders, build output and dependency folders are skipped, and so are symlinks that
     lead outside the folder.
     """
+    return [rel for rel, _ in scan_stats(root, extensions, stats=False)]
+
+
+def scan_stats(
+    root: str | os.PathLike[str], extensions: Iterable[str] = EXTENSIONS, stats: bool = True
+) -> list[tuple[str, FileStat | None]]:
+    """Like scan(), with each file's stat when `stats` is true."""
     top = Path(root).resolve()
     exts = tuple(e.lower() for e in extensions)
-    found: list[str] = []
+    found: list[tuple[str, FileStat | None]] = []
     seen_dirs: set[tuple[int, int]] = set()
 
     def walk(folder: str, prefix: str) -> None:
@@ -86,7 +95,13 @@ def scan(root: str | os.PathLike[str], extensions: Iterable[str] = EXTENSIONS) -
                 seen_dirs.add((st.st_dev, st.st_ino))
                 walk(entry.path, f"{prefix}{name}/")
             elif name.lower().endswith(exts):
-                found.append(prefix + name)
+                if not stats:
+                    found.append((prefix + name, None))
+                    continue
+                try:
+                    found.append((prefix + name, FileStat.of(entry.stat())))
+                except OSError:
+                    continue
 
     walk(str(top), "")
     return found
@@ -156,17 +171,67 @@ def iter_load(
                 future.cancel()
 
 
+#: Entries from the index reach the caller in batches of this many.
+INDEX_BATCH = 10_000
+
+
+def open_iter(
+    root: str | os.PathLike[str],
+    index: Index | None,
+    extensions: Iterable[str] = EXTENSIONS,
+    workers: int | None = None,
+    cancel: threading.Event | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> Iterator[list[Entry | Problem]]:
+    """Yield a folder's entries in batches: first what the index still vouches for, then the
+    files it does not know or that changed, parsed; the index is brought up to date after."""
+    root = os.fspath(Path(root).resolve())
+    files = scan_stats(root, extensions)
+    if on_total is not None:
+        on_total(len(files))
+    known = index.known() if index is not None else {}
+    now = time.time_ns()
+    fresh: list[Entry] = []
+    verified: list[tuple[Summary, FileStat, Snapshot]] = []
+    stale: list[str] = []
+    stats: dict[str, FileStat] = {}
+    for rel, stat in files:
+        stats[rel] = stat
+        entry = known.get(rel)
+        snapshot = reusable(entry, stat, root, rel, now) if entry is not None else None
+        if snapshot is None:
+            stale.append(rel)
+            continue
+        summary = summary_of(entry)
+        fresh.append(Entry(summary, snapshot))
+        if stat.mtime_ns >= entry.indexed_ns - RACY_NS:
+            verified.append((summary, stat, snapshot))  # checked by hash: re-date it so it stops being racy
+        if len(fresh) >= INDEX_BATCH:
+            yield fresh
+            fresh = []
+    if fresh:
+        yield fresh
+    parsed: list[tuple[Summary, FileStat, Snapshot]] = list(verified)
+    for batch in iter_load(root, stale, workers, cancel):
+        for item in batch:
+            if isinstance(item, Entry):
+                parsed.append((item.summary, stats[item.summary.path], item.snapshot))
+        yield batch
+    if index is not None and not (cancel is not None and cancel.is_set()):
+        index.store(parsed, removed=[p for p in known if p not in stats])
+
+
 def load(
     root: str | os.PathLike[str],
     extensions: Iterable[str] = EXTENSIONS,
     workers: int | None = None,
     cancel: threading.Event | None = None,
     on_batch: Callable[[list[Entry | Problem]], None] | None = None,
+    index: Index | None = None,
 ) -> Loaded:
     """Scan and load a folder. Warnings about field types become problems with severity 'warning'."""
-    rels = scan(root, extensions)
     result = Loaded([], [])
-    for batch in iter_load(root, rels, workers, cancel):
+    for batch in open_iter(root, index, extensions, workers, cancel):
         for item in batch:
             if isinstance(item, Entry):
                 result.entries.append(item)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .article import EDITABLE, Summary
-from .files import SaveResult, Snapshot, Status
-from .library import Entry, Problem
+from .files import SaveResult, Snapshot, Status, save_changes, sync_dir
+from .index import FileStat, Index
+from .library import Entry, Problem, load_one
 from .query import Table
 
 
@@ -142,10 +144,13 @@ class Workspace:
 
     # -- saving --
 
-    def save_jobs(self, rows: Iterable[int] | None = None) -> list[tuple[str, str, dict[str, Any], Snapshot]]:
-        """(path, absolute path, changes, snapshot) for each row with unsaved changes: a copy a worker may own."""
+    def save_jobs(self, rows: Iterable[int] | None = None) -> list[SaveJob]:
+        """A job for each row with unsaved changes: a copy that a worker may own."""
         rows = self.dirty_rows() if rows is None else [r for r in rows if r in self.pending]
-        return [(self.path(r), self.abspath(r), dict(self.pending[r]), self.snapshots[r]) for r in rows]
+        return [
+            SaveJob(self.path(r), self.abspath(r), dict(self.pending[r]), self.snapshots[r], self.saved[r])
+            for r in rows
+        ]
 
     def saved_ok(self, path: str, result: SaveResult, summary: Summary, written: Mapping[str, Any]) -> int | None:
         """Record a successful save of `written`; changes made while it ran stay unsaved."""
@@ -166,3 +171,64 @@ class Workspace:
 
 
 _MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class SaveJob:
+    path: str
+    abspath: str
+    changes: dict[str, Any]
+    snapshot: Snapshot
+    base: Summary  # the article as on disk before this save
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    job: SaveJob
+    result: SaveResult
+    summary: Summary | None  # the article as on disk after a successful save
+
+
+def save_batch(
+    jobs: Iterable[SaveJob],
+    overwrite: bool = False,
+    index: Index | None = None,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Saved]:
+    """Save each job on its own (one failure never stops the others), then make it durable.
+
+    Files are fsynced one by one; the folders holding renamed files are fsynced once at the
+    end, before this returns. A cancel stops between files, so each is old or new.
+    """
+    out: list[Saved] = []
+    folders: set[str] = set()
+    for done, job in enumerate(jobs, 1):
+        if cancelled is not None and cancelled():
+            break
+        result = save_changes(job.abspath, job.changes, job.snapshot, overwrite=overwrite, durable_rename=False)
+        summary = None
+        if result.ok:
+            if overwrite:  # other keys may have changed on disk: read the article back
+                item = load_one(os.path.dirname(job.abspath), os.path.basename(job.abspath))
+                summary = dataclasses.replace(item.summary, path=job.path) if isinstance(item, Entry) else None
+            else:
+                summary = with_changes(job.base, job.changes)
+            if result.status is Status.OK:
+                folders.add(os.path.dirname(job.abspath))
+        out.append(Saved(job, result, summary))
+        if progress is not None:
+            progress(done)
+    for folder in folders:
+        sync_dir(folder)
+    if index is not None:
+        stored = []
+        for saved in out:
+            if saved.result.status is Status.OK and saved.summary is not None:
+                try:
+                    stat = FileStat.of(os.stat(saved.job.abspath))
+                except OSError:
+                    continue
+                stored.append((saved.summary, stat, saved.result.snapshot))
+        index.store(stored)
+    return out

@@ -35,11 +35,12 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core import library
-from ..core.files import SaveResult, Status, save_changes
+from ..core.files import Status
+from ..core.index import Index, default_cache_dir
 from ..core.library import Entry, Problem
 from ..core.query import QueryError
 from ..core.site import Site, taxonomy
-from ..core.workspace import Workspace, with_changes
+from ..core.workspace import Saved, SaveJob, Workspace, save_batch, with_changes
 from .conflicts import ConflictDialog
 from .delegate import CardDelegate
 from .editor import EditCommand, EditorPanel, describe
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, cache_dir: Path | None = None, network: bool = True):
         super().__init__()
         self.settings = settings or Settings()
+        self.cache_dir = cache_dir or default_cache_dir()
         self.tasks = Tasks(2, "work")
         self.image_tasks = Tasks(4, "images")
         self.save_tasks = Tasks(1, "save")  # one writer: two saves of a file never race
@@ -119,9 +121,10 @@ class MainWindow(QMainWindow):
         self._changed_on_disk: set[str] = set()
         self.undo_stack = QUndoStack(self)
         network = network and self.settings["network/thumbnails"]
-        self.thumbs = Thumbnails(self.image_tasks, QSize(128, 96), cache_dir, network=network)
+        images = self.cache_dir / "thumbnails"
+        self.thumbs = Thumbnails(self.image_tasks, QSize(128, 96), images, network=network)
         self.large_images = Thumbnails(
-            self.image_tasks, QSize(560, 320), cache_dir, crop=False, memory_items=24, network=network
+            self.image_tasks, QSize(560, 320), images, crop=False, memory_items=24, network=network
         )
         self.model = ArticleModel(self.workspace, self.thumbs, self)
         self.model.counts_changed.connect(self._counts_changed)
@@ -423,16 +426,20 @@ class MainWindow(QMainWindow):
         self._started = time.perf_counter()
         self._show_progress("Loading", 0)
         root = str(path.resolve())
-        self.load_task = self.tasks.run(lambda p: self._load_worker(root, p), self._load_done, self._load_progress)
+        index = Index(root, self.cache_dir)
+        self.load_task = self.tasks.run(
+            lambda p: self._load_worker(root, index, p), self._load_done, self._load_progress
+        )
         self._update_empty_state()
         self._update_title()
         return True
 
     @staticmethod
-    def _load_worker(root: str, progress: Progress) -> list[str]:
-        rels = library.scan(root)
-        progress.report(("total", len(rels)))
-        for batch in library.iter_load(root, rels, cancel=progress._cancel):
+    def _load_worker(root: str, index: Index, progress: Progress) -> list[str]:
+        def total(n: int) -> None:
+            progress.report(("total", n))
+
+        for batch in library.open_iter(root, index, cancel=progress.cancel_event, on_total=total):
             progress.report(("batch", batch))
             if progress.cancelled:
                 break
@@ -745,29 +752,23 @@ class MainWindow(QMainWindow):
         if not jobs:
             return False
         self._show_progress("Saving", len(jobs))
+        index = Index(self.workspace.root, self.cache_dir)
         self.save_task = self.save_tasks.run(
-            lambda p: self._save_worker(jobs, overwrite, p), self._save_done, self._save_progress
+            lambda p: self._save_worker(jobs, overwrite, index, p), self._save_done, self._save_progress
         )
         return True
 
     @staticmethod
-    def _save_worker(jobs, overwrite: bool, progress: Progress) -> list[tuple[str, dict, SaveResult, Any]]:
-        out = []
-        last = 0.0
-        for i, (path, abspath, changes, snapshot) in enumerate(jobs):
-            if progress.cancelled:
-                break  # between files: each is either old or new, never half-written
-            result = save_changes(abspath, changes, snapshot, overwrite=overwrite)
-            fresh = None
-            if overwrite and result.ok:  # other keys may have changed on disk: read them back
-                loaded = library.load_one(str(Path(abspath).parent), Path(abspath).name)
-                fresh = loaded.summary if isinstance(loaded, Entry) else None
-            out.append((path, changes, result, fresh))
+    def _save_worker(jobs: list[SaveJob], overwrite: bool, index: Index, progress: Progress) -> list[Saved]:
+        last = [0.0]
+
+        def report(done: int) -> None:
             now = time.monotonic()
-            if now - last > 0.05:
-                progress.report(i + 1)
-                last = now
-        return out
+            if now - last[0] > 0.05:
+                progress.report(done)
+                last[0] = now
+
+        return save_batch(jobs, overwrite, index, report, lambda: progress.cancelled)
 
     def _save_progress(self, done: int) -> None:
         self.progress.setValue(done)
@@ -778,13 +779,14 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, "Curator", f"Saving stopped: {error}")
             return
         changed, conflicts, failures = [], [], []
-        for path, written, result, fresh in results:
+        for saved in results:
+            path, result = saved.job.path, saved.result
             row = self.workspace.rows.get(path)
             if row is None:
                 continue
             if result.ok:
-                base = fresh or with_changes(self.workspace.saved.get(row, self.workspace.summary(row)), written)
-                self.workspace.saved_ok(path, result, base, written)
+                summary = saved.summary or with_changes(saved.job.base, saved.job.changes)
+                self.workspace.saved_ok(path, result, summary, saved.job.changes)
                 self._changed_on_disk.discard(path)
                 changed.append(row)
             elif result.status is Status.CONFLICT:
@@ -794,13 +796,13 @@ class MainWindow(QMainWindow):
         self.model.rows_changed(changed)
         self._refresh_current()
         self._update_title()
-        ok = sum(1 for *_, r, _ in results if r.status is Status.OK)
+        ok = sum(1 for saved in results if saved.result.status is Status.OK)
         skipped = len(self.workspace.save_jobs()) - len(conflicts) - len(failures)
         message = f"Saved {ok:,} files"
         if self.save_task is not None and self.save_task.cancelled and skipped:
             message += f"; cancelled, {skipped:,} still unsaved"
         self.statusBar().showMessage(message, 8000)
-        self.saved.emit([r for *_, r, _ in results])
+        self.saved.emit([saved.result for saved in results])
         if failures:
             text = f"{len(failures):,} files could not be saved; their changes are kept."
             box = QMessageBox(QMessageBox.Icon.Warning, "Some files were not saved", text, parent=self)

@@ -29,6 +29,11 @@ class Progress:
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    @property
+    def cancel_event(self) -> threading.Event:
+        """For core functions that take a threading.Event to stop early."""
+        return self._cancel
+
 
 class Task:
     """A handle to cancel a submitted task (it stops at its next check)."""

@@ -15,10 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from PySide6.QtCore import QBuffer, QByteArray, QObject, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from .. import __version__
+from ..core.index import default_cache_dir
 from .tasks import Progress, Tasks
 
 USER_AGENT = f"Curator/{__version__} (desktop editorial curation; python-requests)"
@@ -29,11 +30,6 @@ ALLOCATION_LIMIT_MB = 256
 
 class ImageError(Exception):
     pass
-
-
-def default_cache_dir() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation) or str(Path.home() / ".cache")
-    return Path(base) / "thumbnails"
 
 
 _local = threading.local()
@@ -116,7 +112,8 @@ class Thumbnails(QObject):
         self.tasks = tasks
         self.size = size
         self.crop = crop
-        self.cache_dir = (cache_dir or default_cache_dir()) / f"{size.width()}x{size.height()}{'c' if crop else ''}"
+        base = cache_dir or default_cache_dir() / "thumbnails"
+        self.cache_dir = base / f"{size.width()}x{size.height()}{'c' if crop else ''}"
         self.resolve_local = resolve_local or (lambda url: None)
         self.network = network
         self.memory_items = memory_items

@@ -1,0 +1,121 @@
+"""The persistent index: reused when files are unchanged, never trusted otherwise."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from curator.core import library
+from curator.core.files import digest
+from curator.core.index import SCHEMA_VERSION, FileStat, Index, Known, reusable
+
+TEXT = "---\ntitle: {t}\nquality: {q}\ntopics:\n  - AI\n---\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    for i in range(30):
+        path = root / f"{i:02}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(TEXT.format(t=f"Title {i}", q=i))
+        old = time.time() - 3600  # written an hour ago: not racy
+        os.utime(path, (old, old))
+    return root
+
+
+def open_with(root: Path, cache: Path, parsed: list[str] | None = None):
+    index = Index(root, cache)
+    if parsed is not None:
+        real = library.iter_load
+
+        def spy(root_, rels, *a, **kw):
+            parsed.extend(rels)
+            return real(root_, rels, *a, **kw)
+
+        library.iter_load, restore = spy, real
+        try:
+            loaded = library.load(root, index=index)
+        finally:
+            library.iter_load = restore
+    else:
+        loaded = library.load(root, index=index)
+    return loaded, index
+
+
+def by_path(loaded):
+    return {e.summary.path: e for e in loaded.entries}
+
+
+def test_warm_open_reuses_everything_and_matches_a_cold_parse(folder, tmp_path):
+    cold, index = open_with(folder, tmp_path / "cache")
+    assert index.rebuilt  # a new index
+    parsed: list[str] = []
+    warm, index = open_with(folder, tmp_path / "cache", parsed)
+    assert parsed == [] and not index.rebuilt
+    assert {p: e.summary for p, e in by_path(warm).items()} == {p: e.summary for p, e in by_path(cold).items()}
+    assert {p: e.snapshot for p, e in by_path(warm).items()} == {p: e.snapshot for p, e in by_path(cold).items()}
+
+
+def test_edited_replaced_deleted_renamed_and_new_files(folder, tmp_path):
+    open_with(folder, tmp_path / "cache")
+    (folder / "00.md").write_text(TEXT.format(t="Edited", q=0))  # same size, new content
+    replacement = folder / "tmp.txt"
+    replacement.write_text(TEXT.format(t="Replaced", q=1))
+    os.replace(replacement, folder / "01.md")
+    (folder / "02.md").unlink()
+    os.rename(folder / "03.md", folder / "03-renamed.md")
+    (folder / "new.md").write_text(TEXT.format(t="New", q=99))
+    parsed: list[str] = []
+    loaded, _ = open_with(folder, tmp_path / "cache", parsed)
+    assert sorted(parsed) == ["00.md", "01.md", "03-renamed.md", "new.md"]
+    entries = by_path(loaded)
+    assert entries["00.md"].summary.title == "Edited" and entries["01.md"].summary.title == "Replaced"
+    assert "02.md" not in entries and "03.md" not in entries
+    parsed.clear()
+    open_with(folder, tmp_path / "cache", parsed)
+    assert parsed == []  # everything indexed again, deleted rows gone
+
+
+def test_racy_and_future_mtimes_are_checked_by_content(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: a\n---\n")
+    st = FileStat.of(path.stat())
+    right = digest(path.read_bytes())
+    now = time.time_ns()
+    # indexed long after the last write: trusted on stat alone, even with a wrong digest recorded
+    assert reusable(Known(st, "stale-digest", st.mtime_ns + 10**10, ()), st, str(tmp_path), "a.md", now) is not None
+    # indexed right after the write (racy), or a clock that ran backwards (mtime in the future)
+    racy = Known(st, "stale-digest", st.mtime_ns, ())
+    assert reusable(racy, st, str(tmp_path), "a.md", now) is None
+    assert reusable(Known(st, right, st.mtime_ns, ()), st, str(tmp_path), "a.md", now) is not None
+    assert reusable(Known(st, "stale-digest", 0, ()), st, str(tmp_path), "a.md", st.mtime_ns - 1) is None
+
+
+def test_corrupt_or_old_index_is_rebuilt(folder, tmp_path):
+    _, index = open_with(folder, tmp_path / "cache")
+    index.path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(str(index.path) + suffix).unlink(missing_ok=True)
+    loaded, index = open_with(folder, tmp_path / "cache")
+    assert index.rebuilt and len(loaded.entries) == 30
+    con = sqlite3.connect(index.path)
+    con.execute(f"PRAGMA user_version={SCHEMA_VERSION - 1}")
+    con.commit()
+    con.close()
+    parsed: list[str] = []
+    loaded, index = open_with(folder, tmp_path / "cache", parsed)
+    assert index.rebuilt and len(parsed) == 30
+
+
+def test_indexes_of_different_folders_stay_apart(folder, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.md").write_text(TEXT.format(t="Other", q=1))
+    open_with(folder, tmp_path / "cache")
+    loaded, _ = open_with(other, tmp_path / "cache")
+    assert [e.summary.title for e in loaded.entries] == ["Other"]
