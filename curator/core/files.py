@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .editing import EditError, edit_document
 from .frontmatter import DEFAULT_MAX_BYTES, FrontMatterError, NotAnArticle, load_document
@@ -26,8 +26,7 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """What a file was when it was loaded: enough to notice any later change."""
 
     mtime_ns: int

@@ -18,22 +18,20 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .article import Summary
 from .files import Snapshot, digest
+from .query import haystack
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 #: Files modified this close to the indexing moment are verified by content hash.
 RACY_NS = 3_000_000_000
 
-_COLUMNS = (
-    "path", "mtime_ns", "size", "ctime_ns", "ino", "digest", "indexed_ns",
-    "title", "excerpt", "provider_name", "provider_domain", "provider_logo", "date", "topics", "image",
-    "quality", "heat", "published", "category", "type", "related", "warnings",
-)  # fmt: skip
+_SEP = "\x1f"  # joins the fields of a record
+_JSON = "\x1e"  # marks a record stored as JSON (a field holds the separator)
 
 
 def default_cache_dir() -> Path:
@@ -49,8 +47,7 @@ def default_cache_dir() -> Path:
     return base / "curator"
 
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
+class FileStat(NamedTuple):
     mtime_ns: int
     size: int
     ctime_ns: int
@@ -61,38 +58,69 @@ class FileStat:
         return cls(st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
 
 
-def _to_row(summary: Summary, stat: FileStat, snapshot: Snapshot, indexed_ns: int) -> tuple:
+def _record(summary: Summary, stat: FileStat, snapshot: Snapshot, indexed_ns: int) -> str:
+    """One text record per file: its stat, digest, search text and list fields."""
     s = summary
-    return (
-        s.path, stat.mtime_ns, stat.size, stat.ctime_ns, stat.ino, snapshot.digest, indexed_ns,
-        s.title, s.excerpt, s.provider_name, s.provider_domain, s.provider_logo,
-        s.date.timestamp() if s.date else None, json.dumps(s.topics, ensure_ascii=False), s.image,
-        s.quality, s.heat, int(s.published), s.category, s.type, s.related,
-        json.dumps(s.warnings, ensure_ascii=False) if s.warnings else None,
-    )  # fmt: skip
+    fields = [
+        s.path, str(stat.mtime_ns), str(stat.size), str(stat.ctime_ns), str(stat.ino), snapshot.digest,
+        str(indexed_ns), haystack(s), s.title, s.excerpt, s.provider_name, s.provider_domain, s.provider_logo,
+        "" if s.date is None else repr(s.date.timestamp()), s.image,
+        "" if s.quality is None else str(s.quality), "" if s.heat is None else str(s.heat),
+        "1" if s.published else "", s.category, s.type, str(s.related),
+        json.dumps(s.warnings, ensure_ascii=False) if s.warnings else "",
+        *s.topics,
+    ]  # fmt: skip
+    if any(_SEP in f or _JSON in f for f in fields) or any(not t for t in s.topics):
+        return _JSON + json.dumps(fields, ensure_ascii=False)
+    return _SEP.join(fields)
 
 
 _UTC = dt.UTC
 _from_ts = dt.datetime.fromtimestamp
 
 
-def _to_summary(row: tuple) -> Summary:
-    (path, _, _, _, _, _, _, title, excerpt, pname, pdomain, plogo, date, topics, image, quality, heat, published,
-     category, kind, related, warnings) = row  # fmt: skip
-    return Summary(
+class Record(NamedTuple):
+    """A decoded index record. What only the check against the disk needs stays text until then."""
+
+    summary: Summary
+    snapshot: Snapshot
+    haystack: str
+    ctime_ns_text: str
+    ino_text: str
+    indexed_ns_text: str
+
+    @property
+    def path(self) -> str:
+        return self.summary.path
+
+    @property
+    def digest(self) -> str:
+        return self.snapshot.digest
+
+    @property
+    def stat(self) -> tuple[int, int, int, int]:
+        """Compares equal to the FileStat the record was made from."""
+        return (self.snapshot.mtime_ns, self.snapshot.size, int(self.ctime_ns_text), int(self.ino_text))
+
+    @property
+    def indexed_ns(self) -> int:
+        return int(self.indexed_ns_text)
+
+
+def decode(record: str) -> Record:
+    fields = json.loads(record[1:]) if record[0] == _JSON else record.split(_SEP)
+    (path, mtime, size, ctime, ino, dig, indexed, hay, title, excerpt, pname, pdomain, plogo, date, image, quality,
+     heat, published, category, kind, related, warnings, *topics) = fields  # fmt: skip
+    summary = Summary(
         path, title, excerpt, pname, pdomain, plogo,
-        _from_ts(date, _UTC) if date is not None else None,
-        tuple(json.loads(topics)), image, quality, heat, bool(published), category, kind, related,
+        _from_ts(float(date), _UTC) if date else None,
+        tuple(topics), image,
+        int(quality) if quality else None,
+        int(heat) if heat else None,
+        published == "1", category, kind, int(related),
         tuple(tuple(w) for w in json.loads(warnings)) if warnings else (),
     )  # fmt: skip
-
-
-@dataclass(slots=True)
-class Known:
-    stat: FileStat
-    digest: str
-    indexed_ns: int
-    row: tuple
+    return Record(summary, Snapshot(int(mtime), int(size), dig), hay, ctime, ino, indexed)
 
 
 class Index:
@@ -119,8 +147,7 @@ class Index:
                 os.unlink(str(self.path) + suffix)
         self.rebuilt = True
         con = self._connect()
-        columns = ", ".join(f"{c} {'TEXT PRIMARY KEY' if c == 'path' else ''}" for c in _COLUMNS)
-        con.execute(f"CREATE TABLE files ({columns}) WITHOUT ROWID")
+        con.execute("CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INT, size INT, record TEXT) WITHOUT ROWID")
         con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         con.execute("INSERT INTO meta VALUES ('root', ?)", (str(self.root),))
         con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -139,50 +166,55 @@ class Index:
             pass  # corrupt, truncated, not a database: rebuild
         return self._fresh()
 
-    def known(self) -> dict[str, Known]:
-        """Everything the index holds, by path; an unreadable index is rebuilt empty."""
+    def records(self) -> list[str]:
+        """Every record of the index, still encoded (see decode); an unreadable index is rebuilt empty."""
         try:
             con = self._open()
             try:
-                rows = con.execute(f"SELECT {', '.join(_COLUMNS)} FROM files").fetchall()
+                rows = con.execute("SELECT record FROM files").fetchall()
             finally:
                 con.close()
         except sqlite3.DatabaseError:
             self._fresh().close()
-            return {}
-        return {r[0]: Known(FileStat(r[1], r[2], r[3], r[4]), r[5], r[6], r) for r in rows}
+            return []
+        return [r[0] for r in rows]
+
+    def known(self) -> list[Record]:
+        """Every record of the index, decoded; a record that does not decode means a rebuild."""
+        try:
+            return list(map(decode, self.records()))
+        except (ValueError, TypeError):
+            self.rebuild()
+            return []
+
+    def rebuild(self) -> None:
+        """Throw the index away: the next open parses every file."""
+        self._fresh().close()
 
     def store(self, items: Iterable[tuple[Summary, FileStat, Snapshot]], removed: Iterable[str] = ()) -> None:
         now = time.time_ns()
-        rows = [_to_row(s, st, snap, now) for s, st, snap in items]
+        rows = [(s.path, st.mtime_ns, st.size, _record(s, st, snap, now)) for s, st, snap in items]
         removed = [(p,) for p in removed]
         if not rows and not removed:
             return
-        placeholders = ", ".join("?" * len(_COLUMNS))
         try:
             con = self._open()
             with con:
-                con.executemany(f"INSERT OR REPLACE INTO files VALUES ({placeholders})", rows)
+                con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
                 con.executemany("DELETE FROM files WHERE path = ?", removed)
             con.close()
         except sqlite3.DatabaseError:
             self._fresh().close()  # next open parses everything again
 
 
-def reusable(known: Known, stat: FileStat, root: str, path: str, now_ns: int) -> Snapshot | None:
-    """The snapshot of an indexed file if its list fields can be reused, else None."""
-    if known.stat != stat:
-        return None
-    racy = stat.mtime_ns >= known.indexed_ns - RACY_NS or stat.mtime_ns > now_ns
-    if racy:
-        try:
-            with open(os.path.join(root, path), "rb") as f:
-                if digest(f.read()) != known.digest:
-                    return None
+def reusable(record: Record, stat: FileStat, root: str, now_ns: int) -> bool:
+    """True when an indexed file's list fields still hold for the file as it is now."""
+    if record.stat != stat:
+        return False
+    if stat.mtime_ns >= record.indexed_ns - RACY_NS or stat.mtime_ns > now_ns:
+        try:  # changed within the clock's resolution, or a clock that ran backwards: compare content
+            with open(os.path.join(root, record.path), "rb") as f:
+                return digest(f.read()) == record.digest
         except OSError:
-            return None
-    return Snapshot(stat.mtime_ns, stat.size, known.digest)
-
-
-def summary_of(known: Known) -> Summary:
-    return _to_summary(known.row)
+            return False
+    return True

@@ -8,18 +8,20 @@ fields), in worker processes when the folder is large. A file that cannot be rea
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
+import gc
 import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Summary, summarize
 from .files import Snapshot, read_file
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
-from .index import RACY_NS, FileStat, Index, reusable, summary_of
+from .index import RACY_NS, FileStat, Index, Record, decode, reusable
 
 EXTENSIONS = (".md", ".markdown", ".txt")
 SKIP_DIRS = frozenset({"_site", "node_modules", "__pycache__", "vendor"})
@@ -122,7 +124,20 @@ def load_one(root: str, rel: str) -> Entry | Problem:
 
 
 def _load_chunk(root: str, rels: list[str]) -> list[Entry | Problem]:
-    return [load_one(root, rel) for rel in rels]
+    with paused_gc():
+        return [load_one(root, rel) for rel in rels]
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that hold no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(slots=True)
@@ -175,6 +190,43 @@ def iter_load(
 INDEX_BATCH = 10_000
 
 
+@dataclass(slots=True)
+class Batch:
+    """Articles to append (summaries with their snapshots, in step) and files that failed."""
+
+    summaries: list[Summary]
+    snapshots: list[Snapshot]
+    problems: list[Problem]
+    haystacks: list[str] | None = None  # search text, when the index had it ready
+
+    @classmethod
+    def of(cls, items: Iterable[Entry | Problem]) -> Batch:
+        batch = cls([], [], [])
+        for item in items:
+            if isinstance(item, Entry):
+                batch.summaries.append(item.summary)
+                batch.snapshots.append(item.snapshot)
+            else:
+                batch.problems.append(item)
+        return batch
+
+    def __len__(self) -> int:
+        return len(self.summaries) + len(self.problems)
+
+
+@dataclass(slots=True)
+class Changes:
+    """What differs on disk from what the caller holds: files to replace, add and drop."""
+
+    changed: list[Entry] = field(default_factory=list)
+    added: list[Entry] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.changed) + len(self.added) + len(self.deleted) + len(self.problems)
+
+
 def open_iter(
     root: str | os.PathLike[str],
     index: Index | None,
@@ -182,43 +234,90 @@ def open_iter(
     workers: int | None = None,
     cancel: threading.Event | None = None,
     on_total: Callable[[int], None] | None = None,
-) -> Iterator[list[Entry | Problem]]:
-    """Yield a folder's entries in batches: first what the index still vouches for, then the
-    files it does not know or that changed, parsed; the index is brought up to date after."""
+) -> Iterator[Batch | Changes]:
+    """Open a folder: yield batches of articles to append, then Changes to apply.
+
+    With an index, what it holds comes first, at once, and is then checked against the disk:
+    files that changed, appeared or went away arrive as Changes. Without one (a cold open),
+    the files are parsed and arrive as batches in scan order. The index is updated after.
+    """
     root = os.fspath(Path(root).resolve())
+    raw = index.records() if index is not None else []
+    if raw and on_total is not None:
+        on_total(len(raw))
+    known: list[Record] = []
+    for start in range(0, len(raw), INDEX_BATCH):
+        try:
+            with paused_gc():  # bulk creation of acyclic objects: collections would only cost time
+                rows = list(map(decode, raw[start : start + INDEX_BATCH]))
+        except (ValueError, TypeError):  # a record that does not decode: trust none of it
+            index.rebuild()
+            if known:
+                yield Changes(deleted=[r.path for r in known])
+            known = []
+            break
+        known.extend(rows)
+        yield Batch([r.summary for r in rows], [r.snapshot for r in rows], [], [r.haystack for r in rows])
     files = scan_stats(root, extensions)
-    if on_total is not None:
-        on_total(len(files))
-    known = index.known() if index is not None else {}
+    by_path = {r.path: r for r in known}
+    current: dict[str, FileStat] = dict(files)
     now = time.time_ns()
-    fresh: list[Entry] = []
-    verified: list[tuple[Summary, FileStat, Snapshot]] = []
     stale: list[str] = []
-    stats: dict[str, FileStat] = {}
+    redate = []
     for rel, stat in files:
-        stats[rel] = stat
-        entry = known.get(rel)
-        snapshot = reusable(entry, stat, root, rel, now) if entry is not None else None
-        if snapshot is None:
+        entry = by_path.get(rel)
+        if entry is None or not reusable(entry, stat, root, now):
             stale.append(rel)
-            continue
-        summary = summary_of(entry)
-        fresh.append(Entry(summary, snapshot))
-        if stat.mtime_ns >= entry.indexed_ns - RACY_NS:
-            verified.append((summary, stat, snapshot))  # checked by hash: re-date it so it stops being racy
-        if len(fresh) >= INDEX_BATCH:
-            yield fresh
-            fresh = []
-    if fresh:
-        yield fresh
-    parsed: list[tuple[Summary, FileStat, Snapshot]] = list(verified)
+        elif stat.mtime_ns >= entry.indexed_ns - RACY_NS:
+            redate.append(entry)  # checked by content: index it again so it stops being racy
+    if on_total is not None:
+        on_total(len(known) + len(stale) if known else len(files))
+    deleted = [p for p in by_path if p not in current]
+    stored = [(r.summary, current[r.path], r.snapshot) for r in redate]
+    if known and deleted:
+        yield Changes(deleted=deleted)
     for batch in iter_load(root, stale, workers, cancel):
+        changes = Changes()
         for item in batch:
             if isinstance(item, Entry):
-                parsed.append((item.summary, stats[item.summary.path], item.snapshot))
-        yield batch
+                stored.append((item.summary, current[item.summary.path], item.snapshot))
+                (changes.changed if item.summary.path in by_path else changes.added).append(item)
+            else:
+                changes.problems.append(item)
+                if item.path in by_path:  # indexed before, unreadable now
+                    changes.deleted.append(item.path)
+                    deleted.append(item.path)
+        yield changes if known else Batch.of(batch)
     if index is not None and not (cancel is not None and cancel.is_set()):
-        index.store(parsed, removed=[p for p in known if p not in stats])
+        index.store(stored, removed=deleted)
+
+
+def detect_changes(
+    root: str, paths: list[str], snapshots: list[Snapshot], known_bad: set[str], extensions: Iterable[str] = EXTENSIONS
+) -> Changes:
+    """Compare the folder with what the caller holds (a stat-based rescan; run it in a worker)."""
+    out = Changes()
+    current = dict(scan_stats(root, extensions))
+    known = dict(zip(paths, snapshots, strict=True))
+    for path, snap in known.items():
+        stat = current.get(path)
+        if stat is None:
+            out.deleted.append(path)
+        elif (stat.mtime_ns, stat.size) != (snap.mtime_ns, snap.size):
+            item = load_one(root, path)
+            if isinstance(item, Entry):
+                if item.snapshot.digest != snap.digest:  # touched but unchanged files stay as they are
+                    out.changed.append(item)
+            else:
+                out.deleted.append(path)  # it no longer reads as an article
+                out.problems.append(item)
+    for path in sorted(current.keys() - known.keys() - known_bad):
+        item = load_one(root, path)
+        if isinstance(item, Entry):
+            out.added.append(item)
+        elif item.severity != "skipped":
+            out.problems.append(item)
+    return out
 
 
 def load(
@@ -232,14 +331,21 @@ def load(
     """Scan and load a folder. Warnings about field types become problems with severity 'warning'."""
     result = Loaded([], [])
     for batch in open_iter(root, index, extensions, workers, cancel):
-        for item in batch:
+        if isinstance(batch, Changes):
+            drop = set(batch.deleted) | {e.summary.path for e in batch.changed}
+            if drop:
+                result.entries = [e for e in result.entries if e.summary.path not in drop]
+            items: list[Entry | Problem] = [*batch.changed, *batch.added, *batch.problems]
+        else:
+            items = [*map(Entry, batch.summaries, batch.snapshots), *batch.problems]
+        for item in items:
             if isinstance(item, Entry):
                 result.entries.append(item)
-                result.problems.extend(warning_problems(item.summary))
             else:
                 result.problems.append(item)
         if on_batch is not None:
-            on_batch(batch)
+            on_batch(items)
+    result.problems.extend(p for e in result.entries for p in warning_problems(e.summary))
     result.cancelled = bool(cancel is not None and cancel.is_set())
     return result
 

@@ -253,18 +253,38 @@ _NO = ("no", "false", "n", "0")
 # --- evaluation over columns ----------------------------------------------------------------
 
 
+def haystack(s: Summary) -> str:
+    """The lower-cased text that free-text terms search."""
+    return f"{s.title}\n{s.excerpt}\n{s.provider_name}\n{s.provider_domain}".lower()
+
+
 class Table:
-    """Columns of the searchable fields of every article, index-aligned with `summaries`."""
+    """Columns of the searchable fields of every article, index-aligned with `summaries`.
+
+    The columns every keystroke needs are kept up to date; the others (for field terms and
+    sorting) are built the first time a query or sort asks for them.
+    """
+
+    _LAZY: dict[str, Callable[[Summary], Any]] = {
+        "title": lambda s: s.title.lower(),
+        "path": lambda s: s.path.lower(),
+        "topics": lambda s: tuple(t.lower() for t in s.topics),
+        "provider": lambda s: (s.provider_name.lower(), s.provider_domain.lower()),
+        "category": lambda s: s.category.lower(),
+        "type": lambda s: s.type.lower(),
+    }
+
+    # lazy columns (see _LAZY), declared for readers and type checkers
+    title: list[str]
+    path: list[str]
+    topics: list[tuple[str, ...]]
+    provider: list[tuple[str, str]]
+    category: list[str]
+    type: list[str]
 
     def __init__(self, summaries: Iterable[Summary] = ()):
         self.summaries: list[Summary] = []
         self.text: list[str] = []
-        self.title: list[str] = []
-        self.path: list[str] = []
-        self.topics: list[tuple[str, ...]] = []
-        self.provider: list[tuple[str, str]] = []
-        self.category: list[str] = []
-        self.type: list[str] = []
         self.published: list[bool] = []
         self.quality: list[float | None] = []
         self.heat: list[float | None] = []
@@ -274,39 +294,44 @@ class Table:
     def __len__(self) -> int:
         return len(self.summaries)
 
-    def _columns(self, s: Summary) -> tuple[Any, ...]:
-        return (
-            s,
-            f"{s.title}\n{s.excerpt}\n{s.provider_name}\n{s.provider_domain}".lower(),
-            s.title.lower(),
-            s.path.lower(),
-            tuple(t.lower() for t in s.topics),
-            (s.provider_name.lower(), s.provider_domain.lower()),
-            s.category.lower(),
-            s.type.lower(),
-            s.published,
-            s.quality,
-            s.heat,
-            s.date.timestamp() if s.date else None,
-        )
+    def __getattr__(self, name: str) -> list[Any]:
+        """A lazy column, built on first use (only called when the attribute is not there yet)."""
+        make = Table._LAZY.get(name)
+        if make is None:
+            raise AttributeError(name)
+        column = [make(s) for s in self.summaries]
+        setattr(self, name, column)
+        return column
 
-    _NAMES = ("summaries", "text", "title", "path", "topics", "provider", "category", "type", "published",
-              "quality", "heat", "date")  # fmt: skip
+    def _built(self) -> list[tuple[str, list[Any]]]:
+        return [(name, vars(self)[name]) for name in Table._LAZY if name in vars(self)]
 
-    def extend(self, summaries: Iterable[Summary]) -> None:
-        columns = [getattr(self, n) for n in self._NAMES]
-        for s in summaries:
-            for column, value in zip(columns, self._columns(s), strict=False):
-                column.append(value)
+    def extend(self, summaries: Iterable[Summary], haystacks: Iterable[str] | None = None) -> None:
+        summaries = list(summaries)
+        self.summaries.extend(summaries)
+        self.text.extend(haystacks if haystacks is not None else map(haystack, summaries))
+        self.published.extend([s.published for s in summaries])
+        self.quality.extend([s.quality for s in summaries])
+        self.heat.extend([s.heat for s in summaries])
+        self.date.extend([s.date.timestamp() if s.date else None for s in summaries])
+        for name, column in self._built():
+            column.extend(map(Table._LAZY[name], summaries))
 
-    def replace(self, row: int, summary: Summary) -> None:
-        for name, value in zip(self._NAMES, self._columns(summary), strict=False):
-            getattr(self, name)[row] = value
+    def replace(self, row: int, s: Summary) -> None:
+        self.summaries[row] = s
+        self.text[row] = haystack(s)
+        self.published[row] = s.published
+        self.quality[row] = s.quality
+        self.heat[row] = s.heat
+        self.date[row] = s.date.timestamp() if s.date else None
+        for name, column in self._built():
+            column[row] = Table._LAZY[name](s)
 
     def remove(self, rows: Iterable[int]) -> None:
         drop = set(rows)
-        for name in self._NAMES:
-            column = getattr(self, name)
+        columns = [self.summaries, self.text, self.published, self.quality, self.heat, self.date]
+        columns += [column for _, column in self._built()]
+        for column in columns:
             column[:] = [v for i, v in enumerate(column) if i not in drop]
 
     # -- queries --

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,15 +46,18 @@ class Workspace:
 
     # -- loading --
 
-    def add(self, entries: Iterable[Entry]) -> range:
-        """Append loaded entries; returns the new rows."""
+    def add(
+        self, summaries: Sequence[Summary], snapshots: Sequence[Snapshot], haystacks: Sequence[str] | None = None
+    ) -> range:
+        """Append loaded articles; returns their rows."""
         start = len(self.table)
-        entries = list(entries)
-        for i, entry in enumerate(entries):
-            self.rows[entry.summary.path] = start + i
-            self.snapshots.append(entry.snapshot)
-        self.table.extend(e.summary for e in entries)
+        self.rows.update(zip([s.path for s in summaries], range(start, start + len(summaries)), strict=True))
+        self.snapshots.extend(snapshots)
+        self.table.extend(summaries, haystacks)
         return range(start, len(self.table))
+
+    def add_entries(self, entries: Sequence[Entry]) -> range:
+        return self.add([e.summary for e in entries], [e.snapshot for e in entries])
 
     def replace(self, entry: Entry) -> int:
         """A file changed on disk and was loaded again: its unsaved changes are dropped."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Sequence
@@ -37,14 +38,14 @@ from .. import __version__
 from ..core import library
 from ..core.files import Status
 from ..core.index import Index, default_cache_dir
-from ..core.library import Entry, Problem
+from ..core.library import Entry
 from ..core.query import QueryError
 from ..core.site import Site, taxonomy
 from ..core.workspace import Saved, SaveJob, Workspace, save_batch, with_changes
 from .conflicts import ConflictDialog
 from .delegate import CardDelegate
 from .editor import EditCommand, EditorPanel, describe
-from .facets import FacetPanel
+from .facets import FacetPanel, count_facets
 from .icons import icon
 from .model import COLUMNS, ArticleModel, Role
 from .preview import PreviewPane, read_details
@@ -52,7 +53,6 @@ from .problems import ProblemsPanel
 from .settings import Settings
 from .tasks import Progress, Task, Tasks
 from .thumbnails import Thumbnails
-from .watch import detect_changes
 
 SEARCH_DELAY_MS = 180
 FACET_DELAY_MS = 250
@@ -107,9 +107,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.cache_dir = cache_dir or default_cache_dir()
-        self.tasks = Tasks(2, "work")
-        self.image_tasks = Tasks(4, "images")
-        self.save_tasks = Tasks(1, "save")  # one writer: two saves of a file never race
+        self.tasks = Tasks(2, "work", self)
+        self.image_tasks = Tasks(4, "images", self)
+        self.save_tasks = Tasks(1, "save", self)  # one writer: two saves of a file never race
         self.workspace = Workspace(".")
         self.site: Site | None = None
         self.load_task: Task | None = None
@@ -452,12 +452,16 @@ class MainWindow(QMainWindow):
             self.progress.setMaximum(max(1, value))
             self.statusBar().showMessage(f"Loading {value:,} files…")
             return
-        entries = [item for item in value if isinstance(item, Entry)]
-        problems = [item for item in value if isinstance(item, Problem)]
-        for entry in entries:
-            problems.extend(library.warning_problems(entry.summary))
+        if isinstance(value, library.Changes):  # the index's rows checked against the disk
+            self._apply_changes(value, announce=False)
+            self.progress.setValue(self.progress.value() + len(value))
+            return
+        problems = list(value.problems)
+        for summary in value.summaries:
+            if summary.warnings:
+                problems.extend(library.warning_problems(summary))
         first = len(self.workspace) == 0
-        rows = self.workspace.add(entries)
+        rows = self.workspace.add(value.summaries, value.snapshots, value.haystacks)
         self.workspace.problems.extend(problems)
         self.model.append(rows)
         if problems:
@@ -481,8 +485,12 @@ class MainWindow(QMainWindow):
             self._restore_current(current)
         elif self.model.rowCount():
             self.current_view().setCurrentIndex(self.model.index(0, 0))
-        folder_topics = {t for s in self.workspace.table.summaries for t in s.topics}
-        self.editor.set_topic_choices(folder_topics | set(topics or ()))
+        summaries, site_topics = list(self.workspace.table.summaries), set(topics or ())
+        self.tasks.run(
+            lambda p: {t for s in summaries for t in s.topics} | site_topics,
+            lambda choices, error: self.editor.set_topic_choices(choices or site_topics),
+        )
+        gc.freeze()  # the loaded articles live as long as the folder: keep them out of collections
         self.facet_timer.start()
         elapsed = time.perf_counter() - self._started
         cancelled = self.load_task is not None and self.load_task.cancelled
@@ -531,7 +539,14 @@ class MainWindow(QMainWindow):
         self.visible_timer.start()
 
     def _update_facets(self) -> None:
-        self.facets.update_counts(self.workspace.table, self.model.order)
+        """Count facets in a worker (a pass over every shown article); show them when done."""
+        summaries, order, workspace = list(self.workspace.table.summaries), list(self.model.order), self.workspace
+
+        def shown(counts, error) -> None:
+            if error is None and workspace is self.workspace:
+                self.facets.show_counts(counts)
+
+        self.tasks.run(lambda p: count_facets(summaries, order), shown)
 
     def _counts_changed(self, shown: int, total: int) -> None:
         self.counts_label.setText(f"{shown:,} shown / {total:,} articles")
@@ -861,12 +876,18 @@ class MainWindow(QMainWindow):
         paths = [s.path for s in self.workspace.table.summaries]
         snapshots = list(self.workspace.snapshots)
         failed = {p.path for p in self.workspace.problems if p.severity != "warning"}
-        self.watch_task = self.tasks.run(lambda p: detect_changes(root, paths, snapshots, failed), self._watched)
+        self.watch_task = self.tasks.run(
+            lambda p: library.detect_changes(root, paths, snapshots, failed),
+            lambda changes, error: self._watched(root, changes, error),
+        )
 
-    def _watched(self, changes, error: BaseException | None) -> None:
-        if error is not None or changes is None or Path(changes.root) != self.workspace.root:
-            return
-        if not (changes.changed or changes.added or changes.deleted):
+    def _watched(self, root: str, changes: library.Changes | None, error: BaseException | None) -> None:
+        if error is None and changes is not None and Path(root) == self.workspace.root:
+            self._apply_changes(changes, announce=True)
+
+    def _apply_changes(self, changes: library.Changes, announce: bool) -> None:
+        """Files changed on disk: reload clean ones, keep edited ones for the save to ask about."""
+        if not (changes.changed or changes.added or changes.deleted or changes.problems):
             return
         current = self._current_path()
         dirty_changed = [
@@ -876,7 +897,7 @@ class MainWindow(QMainWindow):
         replaced = [self.workspace.replace(e) for e in changes.changed if e.summary.path not in dirty_changed]
         dirty_deleted = [p for p in changes.deleted if self.workspace.rows.get(p) in self.workspace.pending]
         self.workspace.remove(changes.deleted)
-        added = self.workspace.add(changes.added)
+        added = self.workspace.add_entries(changes.added)
         if changes.problems:
             self.workspace.problems.extend(changes.problems)
             self.problems.add_problems(changes.problems)
@@ -889,6 +910,8 @@ class MainWindow(QMainWindow):
         self._refresh_current()
         self._update_title()
         self.facet_timer.start()
+        if not announce:
+            return
         parts = []
         if replaced:
             parts.append(f"{len(replaced):,} reloaded")

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
@@ -64,14 +65,14 @@ class _Relay(QObject):
 
     @Slot(object)
     def _progress(self, value: Any) -> None:
-        if self.on_progress is not None and not self.task.done:
+        if self.on_progress is not None and not self.task.done and self.owner.alive():
             self.on_progress(value)
 
     @Slot(object, object)
     def _finish(self, result: Any, error: BaseException | None) -> None:
         self.task.done = True
         self.owner._relays.discard(self)
-        if self.on_done is not None:
+        if self.on_done is not None and self.owner.alive():
             self.on_done(result, error)
 
 
@@ -91,7 +92,9 @@ class _Runnable(QRunnable):
 class Tasks:
     """A pool of worker threads whose results come back on the GUI thread."""
 
-    def __init__(self, threads: int, name: str = "tasks"):
+    def __init__(self, threads: int, name: str = "tasks", widget: QObject | None = None):
+        """With `widget`, results that arrive after the widget is gone are dropped."""
+        self.widget = widget
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(threads)
         self.pool.setObjectName(name)
@@ -108,6 +111,9 @@ class Tasks:
         self._relays.add(relay)
         self.pool.start(_Runnable(func, relay, Progress(relay, task.cancel_event)))
         return task
+
+    def alive(self) -> bool:
+        return self.widget is None or shiboken6.isValid(self.widget)
 
     @property
     def busy(self) -> bool:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from curator.core import library
-from curator.core.files import digest
-from curator.core.index import SCHEMA_VERSION, FileStat, Index, Known, reusable
+from curator.core.article import Summary
+from curator.core.files import Snapshot, digest
+from curator.core.index import SCHEMA_VERSION, FileStat, Index, Record, reusable
 
 TEXT = "---\ntitle: {t}\nquality: {q}\ntopics:\n  - AI\n---\n"
 
@@ -87,13 +88,21 @@ def test_racy_and_future_mtimes_are_checked_by_content(tmp_path):
     st = FileStat.of(path.stat())
     right = digest(path.read_bytes())
     now = time.time_ns()
-    # indexed long after the last write: trusted on stat alone, even with a wrong digest recorded
-    assert reusable(Known(st, "stale-digest", st.mtime_ns + 10**10, ()), st, str(tmp_path), "a.md", now) is not None
-    # indexed right after the write (racy), or a clock that ran backwards (mtime in the future)
-    racy = Known(st, "stale-digest", st.mtime_ns, ())
-    assert reusable(racy, st, str(tmp_path), "a.md", now) is None
-    assert reusable(Known(st, right, st.mtime_ns, ()), st, str(tmp_path), "a.md", now) is not None
-    assert reusable(Known(st, "stale-digest", 0, ()), st, str(tmp_path), "a.md", st.mtime_ns - 1) is None
+    root = str(tmp_path)
+
+    def known(recorded_digest: str, indexed_ns: int) -> Record:
+        snapshot = Snapshot(st.mtime_ns, st.size, recorded_digest)
+        return Record(Summary("a.md"), snapshot, "", str(st.ctime_ns), str(st.ino), str(indexed_ns))
+
+    # indexed long after the last write: trusted on stat alone (even with a wrong digest recorded)
+    assert reusable(known("stale-digest", st.mtime_ns + 10**10), st, root, now)
+    # indexed right after the write (racy): the content decides
+    assert not reusable(known("stale-digest", st.mtime_ns), st, root, now)
+    assert reusable(known(right, st.mtime_ns), st, root, now)
+    # a clock that ran backwards (mtime in the future): the content decides
+    assert not reusable(known("stale-digest", 0), st, root, st.mtime_ns - 1)
+    # any stat difference: parse again
+    assert not reusable(known(right, 0), st._replace(ctime_ns=st.ctime_ns + 1), root, now)
 
 
 def test_corrupt_or_old_index_is_rebuilt(folder, tmp_path):
@@ -110,6 +119,18 @@ def test_corrupt_or_old_index_is_rebuilt(folder, tmp_path):
     parsed: list[str] = []
     loaded, index = open_with(folder, tmp_path / "cache", parsed)
     assert index.rebuilt and len(parsed) == 30
+
+
+def test_summaries_survive_the_round_trip(tmp_path):
+
+    odd = Summary("a.md", title="T", topics=("x\x1fy", ""), warnings=((3, "quality: bad"),), quality=-4, related=2)
+    plain = Summary("b.md", title="B", topics=("AI", "Power Apps"), published=False, heat=0)
+    index = Index(tmp_path, tmp_path / "cache")
+    stat = FileStat(1, 2, 3, 4)
+    index.store([(odd, stat, Snapshot(1, 2, "d1")), (plain, stat, Snapshot(1, 2, "d2"))])
+    records = {r.path: r for r in index.known()}
+    assert records["a.md"].summary == odd and records["b.md"].summary == plain
+    assert records["a.md"].snapshot == Snapshot(1, 2, "d1") and records["a.md"].stat == stat
 
 
 def test_indexes_of_different_folders_stay_apart(folder, tmp_path):

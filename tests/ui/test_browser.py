@@ -135,3 +135,19 @@ def test_screenshot_command_writes_a_picture(tmp_path: Path, sample):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     assert out.stat().st_size > 10000
+
+
+def test_reopen_shows_the_index_then_catches_up_with_the_disk(qtbot, window, sample):
+    open_folder(qtbot, window, sample)  # cold: parses and indexes
+    seed = sample / "_news" / "000_0f6bed355ea43c67.txt"
+    seed.write_text(seed.read_text().replace("quality: 24", "quality: 31"))
+    (sample / "_news" / "added.md").write_text("---\ntitle: Added while away\n---\n")
+    gone = next(p for p in sorted((sample / "_news").glob("2*.md")))
+    gone.unlink()
+    batches = []
+    window.model.modelReset.connect(lambda: batches.append("reset"))
+    open_folder(qtbot, window, sample)  # warm: index first, then the differences
+    rows = window.workspace.rows
+    assert window.workspace.summary(rows["_news/000_0f6bed355ea43c67.txt"]).quality == 31
+    assert "_news/added.md" in rows and f"_news/{gone.name}" not in rows
+    assert window.model.rowCount() == 31
