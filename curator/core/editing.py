@@ -19,6 +19,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .fastyaml import Unsupported, parse_fast
 from .frontmatter import Document, FrontMatterError, compose, parse_front
 
 
@@ -322,8 +323,44 @@ def _delete(front: str, knode: ScalarNode, vnode: Node) -> str:
     return front[:start] + front[_region_end(front, vnode) :]
 
 
+_SCALAR_TAGS = {bool: "bool", int: "int", float: "float", str: "str"}
+
+
+def _edit_scalar_lines(front: str, changes: Mapping[str, Any]) -> str | None:
+    """The quick path for the common edit: existing top-level keys set to new scalars.
+
+    When the fast reader understands the document, every `key:` at the start of a line is a
+    top-level key on one line, so the edit replaces the value on that line. Returns None
+    when that does not hold (the caller then edits through the YAML node graph).
+    """
+    if not all(type(v) in _SCALAR_TAGS for v in changes.values()):
+        return None
+    try:
+        data, key_lines = parse_fast(front)
+    except Unsupported:
+        return None
+    lines = front.splitlines(keepends=True)
+    for key, value in changes.items():
+        if key not in key_lines or type(data[key]) not in _SCALAR_TAGS:
+            return None
+        index = key_lines[key] - 2
+        line = lines[index]
+        body = line.rstrip("\r\n")
+        m = re.fullmatch(re.escape(key) + r":( +)([^#]*?)", body)
+        if not m:
+            return None  # a comment on the line, or no value: let the full editor handle it
+        raw = m.group(2)
+        style = raw[0] if raw[:1] in ("'", '"') else None
+        old = ScalarNode(f"tag:yaml.org,2002:{_SCALAR_TAGS[type(data[key])]}", raw, style=style)
+        lines[index] = f"{key}:{m.group(1)}{render_scalar(value, old)}{line[len(body) :]}"
+    return "".join(lines)
+
+
 def edit_front(front: str, changes: Mapping[str, Any], newline: str = "\n") -> str:
     """Apply changes to front matter text without verifying; see `edit_document`."""
+    quick = _edit_scalar_lines(front, changes)
+    if quick is not None:
+        return quick
     for key, value in changes.items():
         _check_value(key, value)
         root = _root(front)

@@ -119,17 +119,14 @@ def plan_edit(data: bytes, changes: Mapping[str, Any]) -> bytes | None:
     return edit_document(doc, changes)
 
 
-def save_changes(
-    path: str | os.PathLike[str],
-    changes: Mapping[str, Any],
-    expected: Snapshot | None,
-    overwrite: bool = False,
-    durable_rename: bool = True,
+def prepare_save(
+    path: str | os.PathLike[str], changes: Mapping[str, Any], expected: Snapshot | None, overwrite: bool = False
 ) -> SaveResult:
-    """Apply `changes` to the file on disk. Never raises for a per-file problem.
+    """Everything of a save but the write: read, check for conflicts, edit, verify.
 
-    With `expected` set, a file whose content no longer matches it is a CONFLICT, unless
-    `overwrite` is true: then the changes are applied to the file's current text.
+    Returns a result with status OK and the new bytes in `data` when there is something to
+    write (pass it to `commit_save`), or the final result otherwise. Pure enough to run in a
+    worker process.
     """
     name = os.fspath(path)
     try:
@@ -146,14 +143,37 @@ def save_changes(
         return SaveResult(name, Status.ERROR, str(exc), snap)
     if new is None:
         return SaveResult(name, Status.UNCHANGED, "", snap)
+    return SaveResult(name, Status.OK, "", snap, new)
+
+
+def commit_save(prepared: SaveResult, durable_rename: bool = True) -> SaveResult:
+    """Write what prepare_save planned, unless the file changed since it was read."""
+    if prepared.status is not Status.OK or prepared.data is None or prepared.snapshot is None:
+        return prepared
+    name, snap, new = prepared.path, prepared.snapshot, prepared.data
     try:
-        st = os.stat(path)
+        st = os.stat(name)
         if (st.st_mtime_ns, st.st_size) != (snap.mtime_ns, snap.size):
             return SaveResult(name, Status.CONFLICT, "the file changed on disk while saving", None)
-        st = atomic_write(path, new, durable_rename)
+        st = atomic_write(name, new, durable_rename)
     except OSError as exc:
         return SaveResult(name, Status.ERROR, f"could not write: {exc.strerror or exc}", snap)
     return SaveResult(name, Status.OK, "", Snapshot.of(new, st), new)
+
+
+def save_changes(
+    path: str | os.PathLike[str],
+    changes: Mapping[str, Any],
+    expected: Snapshot | None,
+    overwrite: bool = False,
+    durable_rename: bool = True,
+) -> SaveResult:
+    """Apply `changes` to the file on disk. Never raises for a per-file problem.
+
+    With `expected` set, a file whose content no longer matches it is a CONFLICT, unless
+    `overwrite` is true: then the changes are applied to the file's current text.
+    """
+    return commit_save(prepare_save(path, changes, expected, overwrite), durable_rename)
 
 
 def save_many(

@@ -187,7 +187,7 @@ def iter_load(
 
 
 #: Entries from the index reach the caller in batches of this many.
-INDEX_BATCH = 10_000
+INDEX_BATCH = 5_000
 
 
 @dataclass(slots=True)

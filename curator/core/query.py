@@ -289,6 +289,7 @@ class Table:
         self.quality: list[float | None] = []
         self.heat: list[float | None] = []
         self.date: list[float | None] = []
+        self.version = 0  # bumped on every change, so callers can cache what they derive
         self.extend(summaries)
 
     def __len__(self) -> int:
@@ -307,6 +308,7 @@ class Table:
         return [(name, vars(self)[name]) for name in Table._LAZY if name in vars(self)]
 
     def extend(self, summaries: Iterable[Summary], haystacks: Iterable[str] | None = None) -> None:
+        self.version += 1
         summaries = list(summaries)
         self.summaries.extend(summaries)
         self.text.extend(haystacks if haystacks is not None else map(haystack, summaries))
@@ -318,6 +320,7 @@ class Table:
             column.extend(map(Table._LAZY[name], summaries))
 
     def replace(self, row: int, s: Summary) -> None:
+        self.version += 1
         self.summaries[row] = s
         self.text[row] = haystack(s)
         self.published[row] = s.published
@@ -328,6 +331,7 @@ class Table:
             column[row] = Table._LAZY[name](s)
 
     def remove(self, rows: Iterable[int]) -> None:
+        self.version += 1
         drop = set(rows)
         columns = [self.summaries, self.text, self.published, self.quality, self.heat, self.date]
         columns += [column for _, column in self._built()]
@@ -397,23 +401,21 @@ class Table:
         return known + unknown
 
     def sort_key(self, field: str) -> Callable[[int], Any]:
+        """A key for `field`; None for unknown values. Lazy columns are built only when sorted by."""
         s = self.summaries
-        keys: dict[str, Callable[[int], Any]] = {
-            "title": self.title.__getitem__,
-            "provider": lambda r: self.provider[r][0] or None,
-            "date": self.date.__getitem__,
-            "quality": self.quality.__getitem__,
-            "heat": self.heat.__getitem__,
-            "published": self.published.__getitem__,
-            "topics": lambda r: self.topics[r] or None,
-            "category": lambda r: self.category[r] or None,
-            "type": lambda r: self.type[r] or None,
-            "path": self.path.__getitem__,
-            "warnings": lambda r: len(s[r].warnings),
-        }
-        if field not in keys:
-            raise ValueError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
-        return keys[field]
+        if field in ("date", "quality", "heat", "published"):
+            return getattr(self, field).__getitem__
+        if field in ("title", "path"):
+            return getattr(self, field).__getitem__
+        if field == "provider":
+            provider = self.provider
+            return lambda r: provider[r][0] or None
+        if field in ("topics", "category", "type"):
+            column = getattr(self, field)
+            return lambda r: column[r] or None
+        if field == "warnings":
+            return lambda r: len(s[r].warnings)
+        raise ValueError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
 
 
 def _has(s: Summary, what: str) -> bool:

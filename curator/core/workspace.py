@@ -7,17 +7,19 @@ reloads, so undo steps keep working when rows come and go.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import dataclasses
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .article import EDITABLE, Summary
-from .files import SaveResult, Snapshot, Status, save_changes, sync_dir
+from .files import SaveResult, Snapshot, Status, commit_save, prepare_save, sync_dir
 from .index import FileStat, Index
-from .library import Entry, Problem, load_one
+from .library import Entry, Problem, load_one, paused_gc
 from .query import Table
 
 
@@ -192,6 +194,40 @@ class Saved:
     summary: Summary | None  # the article as on disk after a successful save
 
 
+#: Batches at least this large plan their edits in worker processes while this one writes.
+PARALLEL_SAVE = 300
+
+
+def _prepare_chunk(jobs: list[tuple[str, dict[str, Any], Snapshot, bool]]) -> list[SaveResult]:
+    with paused_gc():
+        return [prepare_save(path, changes, snapshot, overwrite) for path, changes, snapshot, overwrite in jobs]
+
+
+def _prepared(jobs: list[SaveJob], overwrite: bool, cancelled: Callable[[], bool] | None) -> Iterator[SaveResult]:
+    """prepare_save for each job, in order: in two worker processes for large batches."""
+    args = [(job.abspath, job.changes, job.snapshot, overwrite) for job in jobs]
+    if len(jobs) < PARALLEL_SAVE or (os.cpu_count() or 1) < 2:
+        for arg in args:
+            yield prepare_save(*arg)
+        return
+    chunks = [args[i : i + 100] for i in range(0, len(args), 100)]
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(2, mp_context=context) as pool:
+        futures = [pool.submit(_prepare_chunk, chunk) for chunk in chunks]
+        try:
+            for chunk, future in zip(chunks, futures, strict=True):
+                if cancelled is not None and cancelled():
+                    return
+                try:
+                    results = future.result()
+                except cf.process.BrokenProcessPool:
+                    results = _prepare_chunk(chunk)
+                yield from results
+        finally:
+            for future in futures:
+                future.cancel()
+
+
 def save_batch(
     jobs: Iterable[SaveJob],
     overwrite: bool = False,
@@ -201,15 +237,17 @@ def save_batch(
 ) -> list[Saved]:
     """Save each job on its own (one failure never stops the others), then make it durable.
 
-    Files are fsynced one by one; the folders holding renamed files are fsynced once at the
-    end, before this returns. A cancel stops between files, so each is old or new.
+    Edits are planned and verified (in worker processes for large batches) and written here,
+    one at a time; each file is fsynced, and each folder once at the end, before this returns.
+    A cancel stops between files, so each is old or new.
     """
+    jobs = list(jobs)
     out: list[Saved] = []
     folders: set[str] = set()
-    for done, job in enumerate(jobs, 1):
+    for done, (job, prepared) in enumerate(zip(jobs, _prepared(jobs, overwrite, cancelled), strict=False), 1):
         if cancelled is not None and cancelled():
             break
-        result = save_changes(job.abspath, job.changes, job.snapshot, overwrite=overwrite, durable_rename=False)
+        result = commit_save(prepared, durable_rename=False)
         summary = None
         if result.ok:
             if overwrite:  # other keys may have changed on disk: read the article back

@@ -13,21 +13,23 @@ from typing import Any
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.article import Summary
-from .flowlayout import FlowLayout
 from .icons import icon
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -62,18 +64,43 @@ def describe(key: str, op: str, value: Any, count: int) -> str:
     return f"Set topics of {what}"
 
 
-class TopicChip(QToolButton):
-    def __init__(self, topic: str, label: str, on_remove: Callable[[str], None]):
-        super().__init__()
-        self.topic = topic
-        self.setText(label)
-        self.setIcon(icon("fa5s.times"))
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-        self.setToolTip(f"Remove the topic {topic!r}")
-        self.setAutoRaise(False)
-        self.setStyleSheet("QToolButton { border-radius: 9px; padding: 1px 6px; background: palette(alternate-base); }")
-        self.clicked.connect(lambda: on_remove(topic))
+class TopicChips(QListWidget):
+    """Topics as chips that wrap like words; clicking one removes that topic.
+
+    A list view rather than a hand-written flow layout of buttons: it wraps natively, and a
+    Python QLayout subclass returns None from itemAt(), which PySide mishandles on Python 3.11.
+    """
+
+    removed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSpacing(3)
+        self.setUniformItemSizes(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMaximumHeight(96)
+        self.setStyleSheet(
+            "QListWidget { border: none; background: transparent; }"
+            "QListWidget::item { border-radius: 9px; padding: 1px 6px; background: palette(alternate-base); }"
+            "QListWidget::item:hover { background: palette(midlight); }"
+        )
+        self.itemClicked.connect(lambda item: self.removed.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.itemActivated.connect(lambda item: self.removed.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def set_topics(self, topics: Sequence[tuple[str, str]]) -> None:
+        """(topic, label) pairs."""
+        self.clear()
+        remove = icon("fa5s.times")
+        for topic, label in topics:
+            item = QListWidgetItem(remove, label)
+            item.setData(Qt.ItemDataRole.UserRole, topic)
+            item.setToolTip(f"Click to remove the topic {topic!r}")
+            self.addItem(item)
 
 
 class EditorPanel(QWidget):
@@ -90,8 +117,8 @@ class EditorPanel(QWidget):
         font.setBold(True)
         self.heading.setFont(font)
 
-        self.chips = QWidget()
-        self.chip_layout = FlowLayout(self.chips, spacing=4)
+        self.chips = TopicChips()
+        self.chips.removed.connect(self._remove_topic)
         self.topic_input = QLineEdit()
         self.topic_input.setPlaceholderText("Add a topic…")
         self.topic_input.setClearButtonEnabled(True)
@@ -149,14 +176,9 @@ class EditorPanel(QWidget):
             self.heading.setText(self.summaries[0].title or self.summaries[0].path)
         else:
             self.heading.setText(f"{n:,} articles selected: changes apply to all of them")
-        while self.chip_layout.count():
-            item = self.chip_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
         counts = Counter(t for s in self.summaries for t in s.topics)
-        for topic, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:200]:
-            label = topic if count == n else f"{topic} ({count}/{n})"
-            self.chip_layout.addWidget(TopicChip(topic, label, self._remove_topic))
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:200]
+        self.chips.set_topics([(t, t if c == n else f"{t} ({c}/{n})") for t, c in ranked])
         qualities = {s.quality for s in self.summaries}
         if len(qualities) == 1 and None not in qualities:
             self.quality.setValue(qualities.pop())

@@ -87,6 +87,10 @@ class EmptyState(QWidget):
         self._action = None
 
     def show_state(self, icon_name: str, title: str, text: str, button: str = "", action=None) -> None:
+        state = (icon_name, title, text, button, action)
+        if state == getattr(self, "_state", None):
+            return
+        self._state = state
         self.icon.setPixmap(icon(icon_name, "#9e9e9e").pixmap(64, 64))
         self.title.setText(title)
         self.text.setText(text)
@@ -565,7 +569,8 @@ class MainWindow(QMainWindow):
 
     def selected_rows(self) -> list[int]:
         """Workspace rows of the selection (the current row when nothing is selected)."""
-        positions = sorted({i.row() for i in self.selection.selectedIndexes()})
+        # walk the selection's ranges: a 10,000-row selection is one range, not 100,000 indexes
+        positions = sorted({p for r in self.selection.selection() for p in range(r.top(), r.bottom() + 1)})
         if not positions and self.selection.currentIndex().isValid():
             positions = [self.selection.currentIndex().row()]
         return [self.model.order[p] for p in positions if p < len(self.model.order)]
@@ -635,7 +640,7 @@ class MainWindow(QMainWindow):
                 "Clear Search", self.search.clear,
             )  # fmt: skip
             self.stack.setCurrentWidget(self.empty)
-        else:
+        elif self.stack.currentWidget() is not self.current_view():
             self.stack.setCurrentWidget(self.current_view())
 
     def _update_problems_button(self) -> None:

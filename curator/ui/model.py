@@ -47,6 +47,8 @@ class ArticleModel(QAbstractTableModel):
         self.sort_field = "date"
         self.descending = True
         self._positions: dict[int, int] | None = None
+        self._sorted: list[int] = []
+        self._sorted_key: tuple | None = None
         self._waiting: dict[str, set[int]] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -151,28 +153,50 @@ class ArticleModel(QAbstractTableModel):
             self.sort_field, self.descending = field, descending
             self.refresh()
 
+    def sorted_rows(self) -> list[int]:
+        """Every row in the current sort order, cached until the table or the sort changes.
+
+        Filtering keeps this order, so a keystroke selects rows and never sorts.
+        """
+        key = (self.table.version, len(self.table), self.sort_field, self.descending)
+        if self._sorted_key != key:
+            self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
+            self._sorted_key = key
+        return self._sorted
+
+    def _compute_order(self) -> list[int]:
+        return self.table.select(self.query, self.sorted_rows())
+
     def refresh(self) -> None:
         """Recompute the shown rows from the whole table."""
-        order = self.table.sort(self.table.select(self.query), self.sort_field, self.descending)
+        order = self._compute_order()
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_rows = [self.order[i.row()] if i.row() < len(self.order) else -1 for i in old]
         self.order = order
         self._positions = None
-        positions = self.positions()
-        self.changePersistentIndexList(
-            old,
-            [
-                self.index(positions[r], i.column()) if r in positions else QModelIndex()
-                for r, i in zip(old_rows, old, strict=True)
-            ],
-        )
+        if len(old) > 16:
+            positions = self.positions()
+            position = positions.get
+        else:  # a few persistent indexes (the current one): no need to index every row
+
+            def position(r: int) -> int | None:
+                try:
+                    return order.index(r)
+                except ValueError:
+                    return None
+
+        new = []
+        for r, i in zip(old_rows, old, strict=True):
+            pos = position(r)
+            new.append(self.index(pos, i.column()) if pos is not None else QModelIndex())
+        self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()
         self.counts_changed.emit(len(self.order), len(self.table))
 
     def reset_rows(self) -> None:
         self.beginResetModel()
-        self.order = self.table.sort(self.table.select(self.query), self.sort_field, self.descending)
+        self.order = self._compute_order()
         self._positions = None
         self.endResetModel()
         self.counts_changed.emit(len(self.order), len(self.table))

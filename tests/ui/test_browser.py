@@ -144,8 +144,6 @@ def test_reopen_shows_the_index_then_catches_up_with_the_disk(qtbot, window, sam
     (sample / "_news" / "added.md").write_text("---\ntitle: Added while away\n---\n")
     gone = next(p for p in sorted((sample / "_news").glob("2*.md")))
     gone.unlink()
-    batches = []
-    window.model.modelReset.connect(lambda: batches.append("reset"))
     open_folder(qtbot, window, sample)  # warm: index first, then the differences
     rows = window.workspace.rows
     assert window.workspace.summary(rows["_news/000_0f6bed355ea43c67.txt"]).quality == 31

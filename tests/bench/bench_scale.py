@@ -1,0 +1,319 @@
+"""Curator at 100,000 generated articles, each figure beside a baseline from the same run.
+
+    QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py [N]
+
+Drives the real main window offscreen: cold and warm opens, filtering per keystroke and
+sorting (beside QSortFilterProxyModel over the same model), memory and UI-thread stalls
+while scrolling with thumbnails, and a 10,000-file batch publish written and fsynced.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from PySide6.QtCore import (
+    QElapsedTimer,
+    QEventLoop,
+    QItemSelection,
+    QItemSelectionModel,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import QApplication
+
+from curator.ui.mainwindow import MainWindow
+from curator.ui.model import COLUMNS
+from curator.ui.settings import Settings
+from tests.bench.common import ROOT, Row, corpus, frontmatter_load, print_rows
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+JPEG = (
+    ROOT.parent
+    / "shared"
+    / "corpus"
+    / "power-apps"
+    / "assets"
+    / "images"
+    / "organizations"
+    / "microsoft.com-400x400.jpg"
+)
+
+
+def rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * PAGE / 1e6
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Heartbeat:
+    """A 5 ms timer on the GUI thread: the longest gap between ticks is the longest stall."""
+
+    def __init__(self, interval_ms: int = 5):
+        self.interval = interval_ms
+        self.timer = QTimer(interval=interval_ms, timerType=Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.clock = QElapsedTimer()
+        self.longest = 0
+        self.peak_rss = 0.0
+
+    def _tick(self) -> None:
+        gap = self.clock.restart()
+        self.longest = max(self.longest, gap)
+        self.peak_rss = max(self.peak_rss, rss_mb())
+
+    def start(self) -> None:
+        self.longest = 0
+        self.peak_rss = rss_mb()
+        self.clock.start()
+        self.timer.start()
+
+    def stop(self) -> int:
+        self.timer.stop()
+        return max(0, self.longest - self.interval)
+
+
+def wait_for(signal, timeout_s: float) -> bool:
+    loop = QEventLoop()
+    fired = []
+    signal.connect(lambda *a: (fired.append(a), loop.quit()))
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    loop.exec()
+    return bool(fired)
+
+
+def spin(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.002)
+
+
+def make_window(cache: Path) -> MainWindow:
+    settings = Settings(QSettings(str(cache / "settings.ini"), QSettings.Format.IniFormat))
+    settings["files/watch_seconds"] = 3600
+    settings["editing/confirm_batch_over"] = 10**9
+    window = MainWindow(settings, cache_dir=cache, network=False)
+    window.resize(1400, 900)
+    window.show()
+    return window
+
+
+def open_timed(window: MainWindow, folder: Path, expected: int, beat: Heartbeat) -> tuple[float, float, float, int]:
+    """Seconds to the first rows, to every row shown, to the end of loading; longest stall (ms)."""
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def inserted(*_):
+        now = time.perf_counter() - started
+        marks.setdefault("first", now)
+        if window.model.rowCount() >= expected:
+            marks.setdefault("all", now)
+
+    window.model.rowsInserted.connect(inserted)
+    window.model.modelReset.connect(inserted)
+    beat.start()
+    window.open_folder(str(folder), force=True)
+    wait_for(window.loaded, 600)
+    done = time.perf_counter() - started
+    stall = beat.stop()
+    window.model.rowsInserted.disconnect(inserted)
+    window.model.modelReset.disconnect(inserted)
+    return marks.get("first", done), marks.get("all", done), done, stall
+
+
+def run(n: int = 100_000) -> list[Row]:
+    app = QApplication.instance() or QApplication(sys.argv)
+    big = corpus(n)
+    rows: list[Row] = []
+
+    fm_seconds, fm_count = frontmatter_load(big)
+    fm = f"python-frontmatter {fm_seconds:.1f} s"
+    print(f"baseline: python-frontmatter loaded {fm_count:,} files in {fm_seconds:.1f} s", flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp)
+        window = make_window(cache)
+        beat = Heartbeat()
+
+        first, shown, done, stall_cold = open_timed(window, big, n, beat)
+        rows.append(
+            Row(
+                "cold open (no index): first screen",
+                first,
+                "s",
+                "≤ 0.5 s",
+                fm,
+                f"{fm_seconds / first:.0f}x faster",
+                first <= 0.5,
+            )
+        )
+        rows.append(
+            Row("cold open (no index): complete", done, "s", "≤ 4 s", fm, f"{fm_seconds / done:.1f}x faster", done <= 4)
+        )
+        rows.append(Row("longest UI stall during a cold open", stall_cold, "ms", "≤ 50 ms", "—", "—", stall_cold <= 50))
+
+        first, shown, done, stall_warm = open_timed(window, big, n, beat)
+        rows.append(
+            Row(
+                "re-open with a warm index: whole list shown",
+                shown,
+                "s",
+                "≤ 1.0 s",
+                fm,
+                f"{fm_seconds / shown:.0f}x faster",
+                shown <= 1.0,
+            )
+        )
+        rows.append(
+            Row(
+                "re-open with a warm index: checked against the disk",
+                done,
+                "s",
+                "—",
+                fm,
+                f"{fm_seconds / done:.0f}x faster",
+                None,
+            )
+        )
+        rows.append(
+            Row("longest UI stall during a warm re-open", stall_warm, "ms", "≤ 50 ms", "—", "—", stall_warm <= 50)
+        )
+
+        # filtering and sorting: the model's index list against a proxy over the same model
+        model = window.model
+        proxy = QSortFilterProxyModel()
+        proxy.setSourceModel(model)
+        proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        proxy.setFilterKeyColumn(COLUMNS.index("title"))
+        keystrokes = ["c", "ch", "chi", "chip", "chip ", "chip s"]
+        ours, theirs = [], []
+        for text in keystrokes:
+            t = time.perf_counter()
+            model.set_query(text)
+            ours.append(time.perf_counter() - t)
+        model.set_query("")
+        for text in keystrokes:
+            t = time.perf_counter()
+            proxy.setFilterFixedString(text)
+            theirs.append(time.perf_counter() - t)
+        proxy.setFilterFixedString("")
+        worst, base = max(ours) * 1000, statistics.median(theirs) * 1000
+        rows.append(
+            Row(
+                "filter per keystroke (slowest of 6)",
+                worst,
+                "ms",
+                "≤ 30 ms",
+                f"proxy median {base:.0f} ms",
+                f"{base / worst:.1f}x faster",
+                worst <= 30,
+            )
+        )
+        t = time.perf_counter()
+        model.set_sort("date", False)
+        model.set_sort("date", True)
+        sort_ms = (time.perf_counter() - t) / 2 * 1000
+        t = time.perf_counter()
+        proxy.sort(COLUMNS.index("date"), Qt.SortOrder.AscendingOrder)
+        proxy.sort(COLUMNS.index("date"), Qt.SortOrder.DescendingOrder)
+        proxy_ms = (time.perf_counter() - t) / 2 * 1000
+        proxy.setSourceModel(None)
+        rows.append(
+            Row(
+                "sort by date",
+                sort_ms,
+                "ms",
+                "≤ 100 ms",
+                f"proxy {proxy_ms:.0f} ms",
+                f"{proxy_ms / sort_ms:.0f}x faster",
+                sort_ms <= 100,
+            )
+        )
+
+        # fast scrolling through the cards with thumbnails (every article image read from a local JPEG)
+        for thumbs in (window.thumbs, window.large_images):
+            thumbs.resolve_local = lambda url: JPEG
+        window.search.clear()
+        window._apply_search()
+        view = window.cards
+        bar = view.verticalScrollBar()
+        beat.start()
+        step = max(1, bar.maximum() // 300)
+        for i in range(300):
+            bar.setValue(i * step)
+            spin(0.01)
+        spin(1.0)
+        stall_scroll = beat.stop()
+        peak = beat.peak_rss
+        rows.append(Row("peak RSS while browsing with thumbnails", peak, "MB", "≤ 300 MB", "—", "—", peak <= 300))
+        rows.append(
+            Row(
+                "longest UI stall while scrolling fast with thumbnails",
+                stall_scroll,
+                "ms",
+                "≤ 50 ms",
+                "—",
+                "—",
+                stall_scroll <= 50,
+            )
+        )
+        window.close()
+
+        # a 10,000-article batch publish, written and fsynced
+        queue = corpus(21_000, seed=2, fresh=True)
+        window = make_window(cache)
+        open_timed(window, queue, 21_000, beat)
+        window.search.setText("published:no")
+        window._apply_search()
+        count = min(10_000, window.model.rowCount())
+        selection = QItemSelection(window.model.index(0, 0), window.model.index(count - 1, len(COLUMNS) - 1))
+        beat.start()
+        window.selection.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        t = time.perf_counter()
+        window.request_edit("published", "set", True)
+        edit_s = time.perf_counter() - t
+        t = time.perf_counter()
+        window.save()
+        wait_for(window.saved, 600)
+        save_s = time.perf_counter() - t
+        stall_batch = beat.stop()
+        written = sum(1 for p in queue.iterdir() if b"published: true" in p.read_bytes())
+        rows.append(
+            Row(
+                f"batch publish of {count:,} files, written and fsynced",
+                save_s,
+                "s",
+                "≤ 10 s",
+                f"edit step {edit_s * 1000:.0f} ms",
+                "—",
+                save_s <= 10 and count == 10_000,
+            )
+        )
+        rows.append(
+            Row(
+                "longest UI stall during a 10k batch publish", stall_batch, "ms", "≤ 50 ms", "—", "—", stall_batch <= 50
+            )
+        )
+        print(f"({written:,} files now say published: true)", flush=True)
+        window.workspace.pending.clear()
+        window.close()
+    print(f"process peak RSS (all phases): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    app.processEvents()
+    return rows
+
+
+if __name__ == "__main__":
+    print_rows(run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))

@@ -1,0 +1,104 @@
+"""Shared parts of the benchmark scripts: generated corpora, timing, the results table."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATOR = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
+BENCH_DIR = Path(os.environ.get("CURATOR_BENCH_DIR", "/tmp/curator-bench"))
+DOCS = ROOT / "docs"
+
+
+@dataclass
+class Row:
+    measure: str
+    figure: float
+    unit: str
+    target: str
+    baseline: str
+    ratio: str
+    met: bool | None
+
+    def line(self) -> str:
+        met = "—" if self.met is None else ("yes" if self.met else "NO")
+        figure = f"{self.figure:,.3g} {self.unit}"
+        return f"| {self.measure} | {figure} | {self.target} | {self.baseline} | {self.ratio} | {met} |"
+
+
+def corpus(n: int, seed: int = 1, fresh: bool = False) -> Path:
+    """A generated folder of n articles, made once and reused (fresh=True makes a new copy)."""
+    folder = BENCH_DIR / f"gen-{n}-{seed}"
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    if not folder.exists() or len(os.listdir(folder)) != n:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(GENERATOR), str(n), str(folder), "--seed", str(seed)], check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        print(f"generated {n:,} articles in {folder} ({time.perf_counter() - started:.1f} s)", flush=True)
+    return folder
+
+
+def frontmatter_load(folder: Path) -> tuple[float, int]:
+    """The baseline: python-frontmatter loading every file of the folder, one after another."""
+    import frontmatter
+
+    started = time.perf_counter()
+    count = 0
+    for entry in os.scandir(folder):
+        if entry.name.endswith((".md", ".markdown", ".txt")):
+            frontmatter.load(entry.path)
+            count += 1
+    return time.perf_counter() - started, count
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        kb = int(next(x for x in meminfo if x.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores ({cpu}){mem}, {system}"
+
+
+def write_results(rows: list[Row], name: str = "performance") -> None:
+    """docs/<name>.json (objects with measure, figure, unit, target, baseline, ratio, met) and a readable .md."""
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / f"{name}.json").write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
+    lines = [
+        "# Performance",
+        "",
+        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: {machine()}.",
+        "Each figure comes with a baseline measured in the same script run. Regenerate with `make bench`.",
+        "",
+        "| measure | figure | target | baseline | ratio | met |",
+        "|---|---|---|---|---|---|",
+        *[r.line() for r in rows],
+        "",
+    ]
+    (DOCS / f"{name}.md").write_text("\n".join(lines))
+
+
+def print_rows(rows: list[Row]) -> None:
+    for r in rows:
+        print(r.line(), flush=True)

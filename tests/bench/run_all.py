@@ -1,0 +1,25 @@
+"""`make bench`: every benchmark; prints the table and writes docs/performance.json and .md."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.bench import bench_load, bench_scale
+from tests.bench.common import print_rows, write_results
+
+
+def main() -> int:
+    n = int(os.environ.get("CURATOR_BENCH_N", "100000"))
+    rows = bench_load.run(10_000) + bench_scale.run(n)
+    print_rows(rows)
+    write_results(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The open folder without widgets: edits, undo bookkeeping, and batch saves (also in worker processes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from curator.core import library, workspace
+from curator.core.files import Status
+from curator.core.index import Index
+from curator.core.workspace import Workspace, save_batch
+
+TEXT = "---\ntitle: Article {i}\nquality: {i}\npublished: false\ntopics:\n  - AI\n---\nBody {i}\n"
+
+
+def open_workspace(root: Path) -> Workspace:
+    ws = Workspace(root)
+    loaded = library.load(root)
+    ws.add_entries(loaded.entries)
+    return ws
+
+
+def make(root: Path, n: int) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (root / f"{i:04}.md").write_text(TEXT.format(i=i))
+
+
+def test_set_values_back_to_saved_leaves_nothing_to_save(tmp_path):
+    make(tmp_path, 3)
+    ws = open_workspace(tmp_path)
+    ws.set_values({"0000.md": {"published": True, "topics": ["AI", "X"]}})
+    assert ws.dirty_rows() == [ws.rows["0000.md"]]
+    assert ws.summary(ws.rows["0000.md"]).topics == ("AI", "X")
+    ws.set_values({"0000.md": {"published": False, "topics": ["AI"]}})
+    assert ws.dirty_rows() == [] and not ws.saved
+
+
+def test_batch_save_in_worker_processes(tmp_path, monkeypatch):
+    monkeypatch.setattr(workspace, "PARALLEL_SAVE", 50)
+    make(tmp_path, 120)
+    ws = open_workspace(tmp_path)
+    ws.set_values({f"{i:04}.md": {"published": True} for i in range(120)})
+    (tmp_path / "0007.md").write_text(TEXT.format(i=7).replace("Body", "Changed"))  # someone else
+    (tmp_path / "0008.md").unlink()
+    index = Index(tmp_path, tmp_path / "cache")
+    done = []
+    results = save_batch(ws.save_jobs(), index=index, progress=done.append)
+    statuses = {s.job.path: s.result.status for s in results}
+    assert statuses.pop("0007.md") is Status.CONFLICT
+    assert statuses.pop("0008.md") is Status.ERROR
+    assert set(statuses.values()) == {Status.OK} and done[-1] == 120
+    for i in (0, 50, 119):
+        assert (tmp_path / f"{i:04}.md").read_text() == TEXT.format(i=i).replace("false", "true")
+    assert "published: false" in (tmp_path / "0007.md").read_text()
+    for saved in results:
+        if saved.result.ok:
+            ws.saved_ok(saved.job.path, saved.result, saved.summary, saved.job.changes)
+    assert ws.dirty_rows() == sorted(ws.rows[p] for p in ("0007.md", "0008.md"))
+    assert len(index.known()) == 118
+
+
+def test_cancel_stops_between_files(tmp_path):
+    make(tmp_path, 10)
+    ws = open_workspace(tmp_path)
+    ws.set_values({f"{i:04}.md": {"quality": 99} for i in range(10)})
+    done = []
+    results = save_batch(ws.save_jobs(), progress=done.append, cancelled=lambda: len(done) >= 4)
+    assert len(results) == 4
+    changed = [p for p in sorted(tmp_path.glob("*.md")) if "quality: 99" in p.read_text()]
+    assert len(changed) == 4
