@@ -8,6 +8,7 @@ falls back to "unknown".
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -175,21 +176,22 @@ def summarize(path: str, parsed: Parsed) -> Summary:
     if related is not None and not isinstance(related, list):
         r.wrong("related", "a list of articles", related)
         related = []
+    intern = sys.intern  # providers, topics and types repeat across thousands of articles: keep one copy
     return Summary(
         path=path,
         title=title,
         excerpt=r.text("excerpt"),
-        provider_name=r.text("name", provider),
-        provider_domain=r.text("domain", provider),
-        provider_logo=r.first_image("images", provider),
+        provider_name=intern(r.text("name", provider)),
+        provider_domain=intern(r.text("domain", provider)),
+        provider_logo=intern(r.first_image("images", provider)),
         date=r.date("publishedDateTime"),
-        topics=r.strings("topics"),
+        topics=tuple(map(intern, r.strings("topics"))),
         image=r.first_image("images"),
         quality=r.integer("quality"),
         heat=r.integer("heat"),
         published=r.boolean("published", default=True),  # Jekyll publishes what does not say otherwise
-        category=r.text("category"),
-        type=r.text("type"),
+        category=intern(r.text("category")),
+        type=intern(r.text("type")),
         related=len(related or ()),
         warnings=tuple(r.warnings),
     )

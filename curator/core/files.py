@@ -38,13 +38,21 @@ class Snapshot(NamedTuple):
         return cls(st.st_mtime_ns, st.st_size, digest(data))
 
 
-def read_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, Snapshot]:
+def read_file_stat(
+    path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[bytes, Snapshot, os.stat_result]:
+    """The file's bytes, snapshot, and the stat of the very file that was read."""
     with open(path, "rb") as f:
         st = os.fstat(f.fileno())
         if st.st_size > max_bytes:
             raise FrontMatterError(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit")
         data = f.read()
-    return data, Snapshot.of(data, st)
+    return data, Snapshot.of(data, st), st
+
+
+def read_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, Snapshot]:
+    data, snapshot, _ = read_file_stat(path, max_bytes)
+    return data, snapshot
 
 
 def sync_dir(folder: str | os.PathLike[str]) -> None:

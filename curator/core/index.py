@@ -17,7 +17,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -77,6 +77,7 @@ def _record(summary: Summary, stat: FileStat, snapshot: Snapshot, indexed_ns: in
 
 _UTC = dt.UTC
 _from_ts = dt.datetime.fromtimestamp
+_intern = sys.intern  # providers, topics, types repeat across thousands of articles: keep one copy
 
 
 class Record(NamedTuple):
@@ -112,12 +113,12 @@ def decode(record: str) -> Record:
     (path, mtime, size, ctime, ino, dig, indexed, hay, title, excerpt, pname, pdomain, plogo, date, image, quality,
      heat, published, category, kind, related, warnings, *topics) = fields  # fmt: skip
     summary = Summary(
-        path, title, excerpt, pname, pdomain, plogo,
+        path, title, excerpt, _intern(pname), _intern(pdomain), _intern(plogo),
         _from_ts(float(date), _UTC) if date else None,
-        tuple(topics), image,
+        tuple(map(_intern, topics)), image,
         int(quality) if quality else None,
         int(heat) if heat else None,
-        published == "1", category, kind, int(related),
+        published == "1", _intern(category), _intern(kind), int(related),
         tuple(tuple(w) for w in json.loads(warnings)) if warnings else (),
     )  # fmt: skip
     return Record(summary, Snapshot(int(mtime), int(size), dig), hay, ctime, ino, indexed)
@@ -178,6 +179,22 @@ class Index:
             self._fresh().close()
             return []
         return [r[0] for r in rows]
+
+    def iter_records(self, batch: int) -> Iterator[list[str]]:
+        """The records in batches, read as they are needed (no second copy of the whole index)."""
+        try:
+            con = self._open()
+        except sqlite3.DatabaseError:
+            self._fresh().close()
+            return
+        try:
+            cursor = con.execute("SELECT record FROM files")
+            while rows := cursor.fetchmany(batch):
+                yield [r[0] for r in rows]
+        except sqlite3.DatabaseError:
+            self._fresh().close()
+        finally:
+            con.close()
 
     def known(self) -> list[Record]:
         """Every record of the index, decoded; a record that does not decode means a rebuild."""

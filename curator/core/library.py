@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Summary, summarize
-from .files import Snapshot, read_file
+from .files import Snapshot, read_file_stat
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
 from .index import RACY_NS, FileStat, Index, Record, decode, reusable
 
@@ -47,6 +47,7 @@ class Problem:
 class Entry:
     summary: Summary
     snapshot: Snapshot
+    stat: FileStat | None = None  # of the open file it was read from, for the index
 
 
 def scan(root: str | os.PathLike[str], extensions: Iterable[str] = EXTENSIONS) -> list[str]:
@@ -112,7 +113,7 @@ def scan_stats(
 def load_one(root: str, rel: str) -> Entry | Problem:
     """Parse one file into an Entry, or say why it is not one."""
     try:
-        data, snapshot = read_file(os.path.join(root, rel))
+        data, snapshot, st = read_file_stat(os.path.join(root, rel))
         doc = load_document(data)
     except NotAnArticle as exc:
         return Problem(rel, str(exc), None, "skipped")
@@ -120,7 +121,7 @@ def load_one(root: str, rel: str) -> Entry | Problem:
         return Problem(rel, exc.message, exc.line)
     except OSError as exc:
         return Problem(rel, f"cannot read: {exc.strerror or exc}")
-    return Entry(summarize(rel, doc.parsed), snapshot)
+    return Entry(summarize(rel, doc.parsed), snapshot, FileStat.of(st))
 
 
 def _load_chunk(root: str, rels: list[str]) -> list[Entry | Problem]:
@@ -167,13 +168,13 @@ def iter_load(
                 return
             yield _load_chunk(root, chunk)
         return
+    # The first rows come from this process at once, before any worker starts.
+    yield _load_chunk(root, chunks[0])
     # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        # Load the first chunk here while the workers start, so the first rows come at once.
         futures = [pool.submit(_load_chunk, root, chunk) for chunk in chunks[1:]]
         try:
-            yield _load_chunk(root, chunks[0])
             for chunk, future in zip(chunks[1:], futures, strict=False):
                 if cancel is not None and cancel.is_set():
                     break
@@ -242,36 +243,37 @@ def open_iter(
     the files are parsed and arrive as batches in scan order. The index is updated after.
     """
     root = os.fspath(Path(root).resolve())
-    raw = index.records() if index is not None else []
-    if raw and on_total is not None:
-        on_total(len(raw))
     known: list[Record] = []
-    for start in range(0, len(raw), INDEX_BATCH):
-        try:
+    chunks = index.iter_records(INDEX_BATCH) if index is not None else iter(())
+    try:
+        for chunk in chunks:
             with paused_gc():  # bulk creation of acyclic objects: collections would only cost time
-                rows = list(map(decode, raw[start : start + INDEX_BATCH]))
-        except (ValueError, TypeError):  # a record that does not decode: trust none of it
-            index.rebuild()
-            if known:
-                yield Changes(deleted=[r.path for r in known])
-            known = []
-            break
-        known.extend(rows)
-        yield Batch([r.summary for r in rows], [r.snapshot for r in rows], [], [r.haystack for r in rows])
-    files = scan_stats(root, extensions)
+                rows = list(map(decode, chunk))
+            known.extend(rows)
+            yield Batch([r.summary for r in rows], [r.snapshot for r in rows], [], [r.haystack for r in rows])
+    except (ValueError, TypeError):  # a record that does not decode: trust none of the index
+        index.rebuild()
+        if known:
+            yield Changes(deleted=[r.path for r in known])
+        known = []
+    if known:
+        files = scan_stats(root, extensions)
+        current: dict[str, FileStat | None] = dict(files)
+    else:  # a cold open: list names only, the stats come from reading each file
+        files = [(rel, None) for rel in scan(root, extensions)]
+        current = dict(files)
+    if on_total is not None:
+        on_total(len(files))
     by_path = {r.path: r for r in known}
-    current: dict[str, FileStat] = dict(files)
     now = time.time_ns()
     stale: list[str] = []
     redate = []
     for rel, stat in files:
         entry = by_path.get(rel)
-        if entry is None or not reusable(entry, stat, root, now):
+        if entry is None or stat is None or not reusable(entry, stat, root, now):
             stale.append(rel)
         elif stat.mtime_ns >= entry.indexed_ns - RACY_NS:
             redate.append(entry)  # checked by content: index it again so it stops being racy
-    if on_total is not None:
-        on_total(len(known) + len(stale) if known else len(files))
     deleted = [p for p in by_path if p not in current]
     stored = [(r.summary, current[r.path], r.snapshot) for r in redate]
     if known and deleted:
@@ -280,7 +282,8 @@ def open_iter(
         changes = Changes()
         for item in batch:
             if isinstance(item, Entry):
-                stored.append((item.summary, current[item.summary.path], item.snapshot))
+                if item.stat is not None:
+                    stored.append((item.summary, item.stat, item.snapshot))
                 (changes.changed if item.summary.path in by_path else changes.added).append(item)
             else:
                 changes.problems.append(item)
