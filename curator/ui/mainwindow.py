@@ -85,10 +85,11 @@ class EmptyState(QWidget):
         layout.addLayout(row)
         layout.addStretch(2)
         self._action = None
+        self._state: tuple | None = None
 
     def show_state(self, icon_name: str, title: str, text: str, button: str = "", action=None) -> None:
         state = (icon_name, title, text, button, action)
-        if state == getattr(self, "_state", None):
+        if state == self._state:
             return
         self._state = state
         self.icon.setPixmap(icon(icon_name, "#9e9e9e").pixmap(64, 64))

@@ -1,8 +1,8 @@
 """The article list model: a thin Qt adapter over a core Workspace.
 
 Filtering and sorting run in Python on the core's column table and produce `order`, the list
-of workspace rows shown, so no QSortFilterProxyModel sits over Python data (at 100,000 rows a
-proxy's sort took seconds; an index list takes tens of milliseconds).
+of workspace rows shown, so no sort/filter proxy model sits over Python data (at 100,000 rows
+a proxy's sort took seconds; an index list takes tens of milliseconds).
 """
 
 from __future__ import annotations
