@@ -414,6 +414,7 @@ class MainWindow(QMainWindow):
         if not self.confirm_unsaved("open another folder" if not force else "reload"):
             return False
         self.cancel_work()
+        gc.unfreeze()  # the articles of the folder being closed may be collected again
         self.undo_stack.clear()
         self._changed_on_disk.clear()
         self.workspace = Workspace(path.resolve())
@@ -495,7 +496,10 @@ class MainWindow(QMainWindow):
             lambda p: {t for s in summaries for t in s.topics} | site_topics,
             lambda choices, error: self.editor.set_topic_choices(choices or site_topics),
         )
-        gc.freeze()  # the loaded articles live as long as the folder: keep them out of collections
+        # Collect what loading left behind (it ran with the collector paused), then move the
+        # articles, which live as long as the folder, out of the collector's way.
+        gc.collect()
+        gc.freeze()
         self.facet_timer.start()
         elapsed = time.perf_counter() - self._started
         cancelled = self.load_task is not None and self.load_task.cancelled
