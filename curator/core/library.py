@@ -64,50 +64,50 @@ def scan_stats(
 ) -> list[tuple[str, FileStat | None]]:
     """Like scan(), with each file's stat when `stats` is true."""
     top = Path(root).resolve()
-    exts = tuple(e.lower() for e in extensions)
     found: list[tuple[str, FileStat | None]] = []
-    seen_dirs: set[tuple[int, int]] = set()
+    _walk(str(top), "", top, tuple(e.lower() for e in extensions), stats, found, set())
+    return found
 
-    def walk(folder: str, prefix: str) -> None:
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            return
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_symlink():
-                try:
-                    real = Path(entry.path).resolve()
-                except OSError:
-                    continue
-                if real != top and top not in real.parents:
-                    continue
+
+def _walk(folder: str, prefix: str, top: Path, exts: tuple[str, ...], stats: bool, found: list, seen_dirs: set) -> None:
+    """Depth first in name order. A module function, not a closure: a recursive closure is a
+    reference cycle that would keep `found` alive until the garbage collector runs."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        if entry.is_symlink():
             try:
-                is_dir = entry.is_dir()
+                real = Path(entry.path).resolve()
             except OSError:
                 continue
-            if is_dir:
-                if name in SKIP_DIRS:
-                    continue
-                st = entry.stat()
-                if (st.st_dev, st.st_ino) in seen_dirs:
-                    continue  # a link loop
-                seen_dirs.add((st.st_dev, st.st_ino))
-                walk(entry.path, f"{prefix}{name}/")
-            elif name.lower().endswith(exts):
-                if not stats:
-                    found.append((prefix + name, None))
-                    continue
-                try:
-                    found.append((prefix + name, FileStat.of(entry.stat())))
-                except OSError:
-                    continue
-
-    walk(str(top), "")
-    return found
+            if real != top and top not in real.parents:
+                continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if is_dir:
+            if name in SKIP_DIRS:
+                continue
+            st = entry.stat()
+            if (st.st_dev, st.st_ino) in seen_dirs:
+                continue  # a link loop
+            seen_dirs.add((st.st_dev, st.st_ino))
+            _walk(entry.path, f"{prefix}{name}/", top, exts, stats, found, seen_dirs)
+        elif name.lower().endswith(exts):
+            if not stats:
+                found.append((prefix + name, None))
+                continue
+            try:
+                found.append((prefix + name, FileStat.of(entry.stat())))
+            except OSError:
+                continue
 
 
 def load_one(root: str, rel: str) -> Entry | Problem:

@@ -496,10 +496,7 @@ class MainWindow(QMainWindow):
             lambda p: {t for s in summaries for t in s.topics} | site_topics,
             lambda choices, error: self.editor.set_topic_choices(choices or site_topics),
         )
-        # Collect what loading left behind (it ran with the collector paused), then move the
-        # articles, which live as long as the folder, out of the collector's way.
-        gc.collect()
-        gc.freeze()
+        gc.freeze()  # the loaded articles live as long as the folder: keep them out of collections
         self.facet_timer.start()
         elapsed = time.perf_counter() - self._started
         cancelled = self.load_task is not None and self.load_task.cancelled
