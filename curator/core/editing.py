@@ -19,7 +19,6 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .fastyaml import Unsupported, parse_fast
 from .frontmatter import Document, FrontMatterError, compose, parse_front
 
 
@@ -326,18 +325,17 @@ def _delete(front: str, knode: ScalarNode, vnode: Node) -> str:
 _SCALAR_TAGS = {bool: "bool", int: "int", float: "float", str: "str"}
 
 
-def _edit_scalar_lines(front: str, changes: Mapping[str, Any]) -> str | None:
+def _edit_scalar_lines(
+    front: str, data: Mapping[str, Any], key_lines: Mapping[str, int], changes: Mapping[str, Any]
+) -> str | None:
     """The quick path for the common edit: existing top-level keys set to new scalars.
 
-    When the fast reader understands the document, every `key:` at the start of a line is a
-    top-level key on one line, so the edit replaces the value on that line. Returns None
-    when that does not hold (the caller then edits through the YAML node graph).
+    Only for documents the fast reader understood (`data`, `key_lines` are its result): there
+    every `key:` at the start of a line is a top-level key on one line, so the edit replaces
+    the value on that line. Returns None when that does not hold (the caller then edits
+    through the YAML node graph).
     """
     if not all(type(v) in _SCALAR_TAGS for v in changes.values()):
-        return None
-    try:
-        data, key_lines = parse_fast(front)
-    except Unsupported:
         return None
     lines = front.splitlines(keepends=True)
     for key, value in changes.items():
@@ -358,9 +356,6 @@ def _edit_scalar_lines(front: str, changes: Mapping[str, Any]) -> str | None:
 
 def edit_front(front: str, changes: Mapping[str, Any], newline: str = "\n") -> str:
     """Apply changes to front matter text without verifying; see `edit_document`."""
-    quick = _edit_scalar_lines(front, changes)
-    if quick is not None:
-        return quick
     for key, value in changes.items():
         _check_value(key, value)
         root = _root(front)
@@ -403,15 +398,16 @@ def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
 
     Raises EditError when the edited text would not parse back to exactly the intended mapping.
     """
-    current = doc.data
-    changes = {
-        k: v for k, v in changes.items() if not _same(intended(current, {k: v}).get(k, DELETE), current.get(k, DELETE))
-    }
+    want = intended(doc.data, changes)
+    changes = {k: v for k, v in changes.items() if not _same(want.get(k, DELETE), doc.data.get(k, DELETE))}
     if not changes:
         return None
-    want = intended(doc.data, changes)
     try:
-        front = edit_front(doc.split.front, changes, doc.split.newline)
+        front = None
+        if doc.parsed.fast:  # the quick path needs the fast reader's view, which the load already has
+            front = _edit_scalar_lines(doc.split.front, doc.parsed.data, doc.parsed.key_lines, changes)
+        if front is None:
+            front = edit_front(doc.split.front, changes, doc.split.newline)
         got = parse_front(front).data
     except FrontMatterError as exc:
         raise EditError(f"the edited front matter does not parse ({exc.message}); nothing was written") from None

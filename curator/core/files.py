@@ -13,7 +13,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -182,22 +182,3 @@ def save_changes(
     `overwrite` is true: then the changes are applied to the file's current text.
     """
     return commit_save(prepare_save(path, changes, expected, overwrite), durable_rename)
-
-
-def save_many(
-    jobs: Iterable[tuple[str, Mapping[str, Any], Snapshot | None]],
-    overwrite: bool = False,
-    progress: Callable[[SaveResult], bool | None] | None = None,
-) -> list[SaveResult]:
-    """Save each file on its own: one failure neither stops nor rolls back the others.
-
-    `progress` is called after each file; returning False stops before the next file, so a
-    cancel leaves every file either old or new.
-    """
-    results = []
-    for path, changes, expected in jobs:
-        result = save_changes(path, changes, expected, overwrite)
-        results.append(result)
-        if progress is not None and progress(result) is False:
-            break
-    return results

@@ -51,6 +51,7 @@ class Parsed:
 
     data: dict[str, Any]
     key_lines: dict[str, int] = field(default_factory=dict)
+    fast: bool = False  # read by the fast reader: plain block YAML, one line per scalar
 
 
 @dataclass(slots=True)
@@ -183,7 +184,7 @@ def parse_front(front: str, fast: bool = True) -> Parsed:
         from .fastyaml import Unsupported, parse_fast
 
         try:
-            return Parsed(*parse_fast(front))
+            return Parsed(*parse_fast(front), fast=True)
         except Unsupported:
             pass
     loader = SafeLoader(front)

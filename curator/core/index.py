@@ -167,19 +167,6 @@ class Index:
             pass  # corrupt, truncated, not a database: rebuild
         return self._fresh()
 
-    def records(self) -> list[str]:
-        """Every record of the index, still encoded (see decode); an unreadable index is rebuilt empty."""
-        try:
-            con = self._open()
-            try:
-                rows = con.execute("SELECT record FROM files").fetchall()
-            finally:
-                con.close()
-        except sqlite3.DatabaseError:
-            self._fresh().close()
-            return []
-        return [r[0] for r in rows]
-
     def iter_records(self, batch: int) -> Iterator[list[str]]:
         """The records in batches, read as they are needed (no second copy of the whole index)."""
         try:
@@ -199,7 +186,7 @@ class Index:
     def known(self) -> list[Record]:
         """Every record of the index, decoded; a record that does not decode means a rebuild."""
         try:
-            return list(map(decode, self.records()))
+            return [decode(record) for batch in self.iter_records(10_000) for record in batch]
         except (ValueError, TypeError):
             self.rebuild()
             return []

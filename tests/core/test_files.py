@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from curator.core import files
-from curator.core.files import Status, atomic_write, read_file, save_changes, save_many
+from curator.core.files import Status, atomic_write, read_file, save_changes
 
 TEXT = b"---\ntitle: A\nquality: 3\npublished: false\n---\nbody\n"
 
@@ -66,30 +66,3 @@ def test_changed_on_disk_is_a_conflict_until_overwrite(tmp_path: Path):
     result = save_changes(path, {"published": True}, snap, overwrite=True)
     assert result.status is Status.OK
     assert path.read_bytes() == TEXT.replace(b"title: A", b"title: B").replace(b"false", b"true")
-
-
-def test_batch_carries_on_past_failures(tmp_path: Path):
-    good = tmp_path / "good.md"
-    good.write_bytes(TEXT)
-    bad = tmp_path / "bad.md"
-    bad.write_bytes(b"---\n: [\n---\n")
-    gone = tmp_path / "gone.md"
-    results = save_many([(str(bad), {"published": True}, None), (str(gone), {"published": True}, None),
-                         (str(good), {"published": True}, None)])  # fmt: skip
-    assert [r.status for r in results] == [Status.ERROR, Status.ERROR, Status.OK]
-    assert "deleted" in results[1].message
-    assert b"published: true" in good.read_bytes()
-
-
-def test_batch_cancel_stops_between_files(tmp_path: Path):
-    paths = []
-    for i in range(5):
-        p = tmp_path / f"{i}.md"
-        p.write_bytes(TEXT)
-        paths.append(p)
-    done = []
-    results = save_many(
-        [(str(p), {"quality": 7}, None) for p in paths], progress=lambda r: done.append(r) or len(done) < 2
-    )
-    assert len(results) == 2
-    assert [b"quality: 7" in p.read_bytes() for p in paths] == [True, True, False, False, False]

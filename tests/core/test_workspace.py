@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from curator.core import library, workspace
+from curator.core.article import Summary
 from curator.core.files import Status
 from curator.core.index import Index
-from curator.core.workspace import Workspace, save_batch
+from curator.core.workspace import SaveJob, Workspace, save_batch
 
 TEXT = "---\ntitle: Article {i}\nquality: {i}\npublished: false\ntopics:\n  - AI\n---\nBody {i}\n"
 
@@ -68,3 +69,18 @@ def test_cancel_stops_between_files(tmp_path):
     assert len(results) == 4
     changed = [p for p in sorted(tmp_path.glob("*.md")) if "quality: 99" in p.read_text()]
     assert len(changed) == 4
+    assert [p.name for p in changed] == ["0000.md", "0001.md", "0002.md", "0003.md"]  # in order, the rest untouched
+
+
+def test_batch_carries_on_past_failures(tmp_path):
+    good = tmp_path / "good.md"
+    good.write_bytes(b"---\ntitle: A\nquality: 3\npublished: false\n---\nbody\n")
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"---\n: [\n---\n")
+    jobs = [
+        SaveJob(p.name, str(p), {"published": True}, None, Summary(p.name)) for p in (bad, tmp_path / "gone.md", good)
+    ]
+    results = [saved.result for saved in save_batch(jobs)]
+    assert [r.status for r in results] == [Status.ERROR, Status.ERROR, Status.OK]
+    assert "deleted" in results[1].message
+    assert b"published: true" in good.read_bytes()
