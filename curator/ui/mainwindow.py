@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -43,7 +42,7 @@ from ..core.query import QueryError
 from ..core.site import Site, taxonomy
 from ..core.workspace import Saved, SaveJob, Workspace, save_batch, with_changes
 from .conflicts import ConflictDialog
-from .delegate import CardDelegate
+from .delegate import CardView
 from .editor import EditCommand, EditorPanel, describe
 from .facets import FacetPanel, count_facets
 from .icons import icon
@@ -152,16 +151,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _build_views(self) -> None:
-        self.cards = QListView()
+        self.cards = CardView()
         self.cards.setModel(self.model)
-        self.cards.setItemDelegate(CardDelegate(self.cards))
-        self.cards.setUniformItemSizes(True)
-        self.cards.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.cards.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.cards.setLayoutMode(QListView.LayoutMode.Batched)
-        self.cards.setBatchSize(200)
-        self.cards.setResizeMode(QListView.ResizeMode.Adjust)
-        self.cards.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionModel(self.cards.selectionModel())
