@@ -176,6 +176,37 @@ def parse(text: str) -> Any:
     return _Parser(text).parse()
 
 
+def narrows(new: Any, old: Any) -> bool:
+    """True when every article that matches `new` also matches `old`.
+
+    Typing on (`chi` after `ch`) or adding a term narrows the last search, so only its
+    matches need checking again.
+    """
+    new_terms = _conjuncts(new)
+    return all(any(_implies(n, o) for n in new_terms) for o in _conjuncts(old))
+
+
+def _conjuncts(node: Any) -> tuple[Any, ...]:
+    return node.nodes if isinstance(node, And) else (node,)
+
+
+def _implies(n: Any, o: Any) -> bool:
+    if isinstance(n, Term) and isinstance(o, Term) and n.field == o.field:
+        if n.field in ("", "title", "path"):  # substring terms: a longer text matches fewer
+            return o.value.lower() in n.value.lower()
+        return n.value.lower() == o.value.lower()
+    return _shape(n) == _shape(o)
+
+
+def _shape(node: Any) -> Any:
+    """A node without the positions of its terms, for comparing queries."""
+    if isinstance(node, Term):
+        return (node.field, node.value.lower())
+    if isinstance(node, Not):
+        return ("not", _shape(node.node))
+    return (type(node).__name__, tuple(map(_shape, node.nodes)))
+
+
 # --- values ---------------------------------------------------------------------------------
 
 _CMP = re.compile(r"(>=|<=|>|<|=)?(.*)\Z", re.S)

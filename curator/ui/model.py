@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..core.query import And, Table, parse
+from ..core.query import And, Table, narrows, parse
 from ..core.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
@@ -50,6 +50,9 @@ class ArticleModel(QAbstractTableModel):
         self._sorted: list[int] = []
         self._sorted_key: tuple | None = None
         self._waiting: dict[str, set[int]] = {}
+        self._ranks_cache: list[int] = []
+        self._rank_of: list[int] | None = None
+        self._last: tuple[Any, list[int], tuple[int, int]] | None = None  # query, its matches, table
         self._bold = QFont()
         self._bold.setBold(True)
         if thumbnails is not None:
@@ -165,7 +168,35 @@ class ArticleModel(QAbstractTableModel):
         return self._sorted
 
     def _compute_order(self) -> list[int]:
-        return self.table.select(self.query, self.sorted_rows())
+        """The matching rows in sort order.
+
+        Matching runs over rows in storage order (the search text of neighbouring rows lies
+        close in memory, which at 100,000 rows is twice as fast as visiting them sorted), and
+        only over the last search's matches when this search narrows it.
+        """
+        table = self.table
+        key = (table.version, len(table))
+        last = self._last
+        base = last[1] if last is not None and last[2] == key and narrows(self.query, last[0]) else None
+        hits = table.select(self.query, base)
+        self._last = (self.query, hits, key)
+        ordered = self.sorted_rows()
+        if len(hits) == len(ordered):
+            return list(ordered)
+        if len(hits) * 8 < len(ordered):  # a few matches: sort them by their place in the order
+            return sorted(hits, key=self._ranks().__getitem__)
+        keep = set(hits)
+        return [r for r in ordered if r in keep]
+
+    def _ranks(self) -> list[int]:
+        """Row -> its place in sorted_rows()."""
+        ordered = self.sorted_rows()
+        if self._rank_of is not ordered:
+            ranks = [0] * len(ordered)
+            for i, r in enumerate(ordered):
+                ranks[r] = i
+            self._ranks_cache, self._rank_of = ranks, ordered
+        return self._ranks_cache
 
     def refresh(self) -> None:
         """Recompute the shown rows from the whole table."""

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from curator.core.article import Summary
-from curator.core.query import QueryError, Table, parse, quote
+from curator.core.query import QueryError, Table, narrows, parse, quote
 
 UTC = dt.UTC
 ROWS = [
@@ -89,3 +89,37 @@ def test_quote_round_trips():
     for value in ["Power Apps", 'say "hi"', "plain", "OR"]:
         assert paths(f"topic:{quote(value)}") is not None
         assert parse(f"topic:{quote(value)}").value == value
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "expected"),
+    [
+        ("ch", "c", True),  # typing on
+        ("chip", "", True),
+        ("power apps", "power", True),  # a term added
+        ("title:portals", "title:port", True),
+        ("POWER", "power", True),
+        ("topic:ai*", "topic:ai*", True),
+        ("published:no quality:>=50", "published:no", True),
+        ("c", "ch", False),  # deleting widens
+        ("power", "power apps", False),
+        ("title:port", "power", False),  # another field
+        ("topic:ai", "topic:a", False),  # exact terms do not narrow by substring
+        ("quality:>=60", "quality:>=50", False),  # ranges are not compared
+        ("-power", "-pow", False),  # a longer negated word drops fewer
+        ("-power x", "-power", True),
+        ("portals OR other", "portals OR other", True),
+        ("portals OR other", "portals", False),
+    ],
+)
+def test_narrows(new, old, expected):
+    assert narrows(parse(new), parse(old)) is expected
+
+
+@pytest.mark.parametrize(
+    ("new", "old"), [("ch", "c"), ("power apps", "power"), ("-power x", "-power"), ("news type:video", "news")]
+)
+def test_a_narrowing_query_matches_a_subset(new, old):
+    if narrows(parse(new), parse(old)):
+        assert set(TABLE.select(new)) <= set(TABLE.select(old))
+        assert TABLE.select(new, TABLE.select(old)) == TABLE.select(new)

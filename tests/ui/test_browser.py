@@ -8,7 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 
-from curator.ui.model import Role
+from curator.ui.delegate import CARD_HEIGHT
+from curator.ui.model import COLUMNS, Role
 from curator.ui.preview import read_details
 from tests.conftest import ROOT
 from tests.ui.conftest import open_folder
@@ -21,6 +22,10 @@ def test_opens_the_sample_and_passes_the_model_tester(qtbot, qtmodeltester, wind
     assert window.windowTitle().startswith("sample")
     assert window.counts_label.text() == "31 shown / 31 articles"
     assert window.stack.currentWidget() is window.cards
+    # the cards are the first column only, also after the resets of an open
+    assert [window.cards.isColumnHidden(c) for c in range(len(COLUMNS))] == [False] + [True] * (len(COLUMNS) - 1)
+    assert window.cards.rowHeight(0) == CARD_HEIGHT
+    assert window.cards.columnWidth(0) >= window.cards.viewport().width() - 2
     # sorted by date, newest first, and the first article is current and previewed
     dates = [window.model.index(i, 0).data(Role.SUMMARY).date for i in range(window.model.rowCount())]
     assert dates == sorted(dates, reverse=True)
@@ -66,6 +71,20 @@ def test_facet_click_adds_a_term_and_counts_follow(qtbot, window, sample):
     assert window.search.text() == "published:no"
     assert window.model.rowCount() == 13
     qtbot.waitUntil(lambda: window.facets.topLevelItem(0).childCount() == 1)
+
+
+def test_typing_on_narrows_to_the_same_rows_as_a_fresh_search(qtbot, window, corpus_copy):
+    """Each keystroke searches only the last matches; the rows must equal a search of everything."""
+    open_folder(qtbot, window, corpus_copy)
+    model, table = window.model, window.workspace.table
+    for field, descending in (("date", True), ("title", False), ("quality", True)):
+        model.set_sort(field, descending)
+        everything = model.sorted_rows()
+        for text in ("p", "po", "pow", "powe", "power", "power a", "power ap", "power", "pow", "", "-p", "-po x"):
+            model.set_query(text)
+            expected = table.select(text, everything)
+            assert model.order == expected, (field, text)
+            assert len(expected) > 0 or text == "-po x"
 
 
 def test_table_view_sorts_in_the_model(qtbot, window, sample):
