@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .article import EDITABLE, Summary
-from .files import SaveResult, Snapshot, Status, commit_save, prepare_save, sync_dir
+from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
 from .library import Entry, Problem, load_one, paused_gc
 from .query import Table
@@ -194,6 +194,8 @@ class Saved:
     summary: Summary | None  # the article as on disk after a successful save
 
 
+#: Files written (and fsynced together) at a time by save_batch; a cancel waits for one chunk.
+COMMIT_CHUNK = 200
 #: Batches at least this large plan their edits in worker processes while this one writes.
 PARALLEL_SAVE = 300
 
@@ -237,29 +239,36 @@ def save_batch(
 ) -> list[Saved]:
     """Save each job on its own (one failure never stops the others), then make it durable.
 
-    Edits are planned and verified (in worker processes for large batches) and written here,
-    one at a time; each file is fsynced, and each folder once at the end, before this returns.
-    A cancel stops between files, so each is old or new.
+    Edits are planned and verified (in worker processes for large batches) and written here
+    in chunks (see files.commit_many: each file is fsynced before its rename, the fsyncs of a
+    chunk run together), and each folder is synced once at the end, before this returns. A
+    cancel stops between files, so each is old or new.
     """
     jobs = list(jobs)
     out: list[Saved] = []
     folders: set[str] = set()
-    for done, (job, prepared) in enumerate(zip(jobs, _prepared(jobs, overwrite, cancelled), strict=False), 1):
+    planned = _prepared(jobs, overwrite, cancelled)
+    for start in range(0, len(jobs), COMMIT_CHUNK):
         if cancelled is not None and cancelled():
             break
-        result = commit_save(prepared, durable_rename=False)
-        summary = None
-        if result.ok:
-            if overwrite:  # other keys may have changed on disk: read the article back
-                item = load_one(os.path.dirname(job.abspath), os.path.basename(job.abspath))
-                summary = dataclasses.replace(item.summary, path=job.path) if isinstance(item, Entry) else None
-            else:
-                summary = with_changes(job.base, job.changes)
-            if result.status is Status.OK:
-                folders.add(os.path.dirname(job.abspath))
-        out.append(Saved(job, result, summary))
+        chunk = jobs[start : start + COMMIT_CHUNK]
+        prepared = [p for _, p in zip(chunk, planned, strict=False)]
+        for job, result in zip(chunk, commit_many(prepared, cancelled), strict=False):
+            if result is None:  # cancelled before its rename: the file is as it was
+                continue
+            summary = None
+            if result.ok:
+                if overwrite:  # other keys may have changed on disk: read the article back
+                    item = load_one(os.path.dirname(job.abspath), os.path.basename(job.abspath))
+                    summary = dataclasses.replace(item.summary, path=job.path) if isinstance(item, Entry) else None
+                else:
+                    summary = with_changes(job.base, job.changes)
+                if result.status is Status.OK:
+                    folders.add(os.path.dirname(job.abspath))
+            out.append(Saved(job, result, summary))
         if progress is not None:
-            progress(done)
+            progress(len(out))
+    planned.close()  # ends the planning workers at once when a cancel left plans unused
     for folder in folders:
         sync_dir(folder)
     if index is not None:

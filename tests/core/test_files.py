@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from curator.core import files
-from curator.core.files import Status, atomic_write, read_file, save_changes
+from curator.core.files import Status, atomic_write, commit_many, prepare_save, read_file, save_changes
 
 TEXT = b"---\ntitle: A\nquality: 3\npublished: false\n---\nbody\n"
 
@@ -66,3 +66,28 @@ def test_changed_on_disk_is_a_conflict_until_overwrite(tmp_path: Path):
     result = save_changes(path, {"published": True}, snap, overwrite=True)
     assert result.status is Status.OK
     assert path.read_bytes() == TEXT.replace(b"title: A", b"title: B").replace(b"false", b"true")
+
+
+def test_commit_many_writes_all_keeps_modes_and_stops_at_changes_and_cancels(tmp_path: Path):
+    paths = []
+    for i in range(6):
+        path = tmp_path / f"{i}.md"
+        path.write_bytes(b"---\ntitle: A\nquality: 1\n---\nbody\n")
+        path.chmod(0o640 if i % 2 else 0o604)
+        paths.append(path)
+    prepared = [prepare_save(p, {"quality": 2}, read_file(p)[1]) for p in paths]
+    paths[1].write_bytes(b"---\ntitle: B\nquality: 1\n---\n")  # changed after planning: not overwritten
+    calls = []
+
+    def cancelled() -> bool:  # asked before each rename (not for the conflict): stops before the fifth file
+        calls.append(1)
+        return len(calls) > 3
+
+    results = commit_many(prepared, cancelled)
+    assert [r.status if r else None for r in results] == [Status.OK, Status.CONFLICT, Status.OK, Status.OK, None, None]
+    assert b"quality: 2" in paths[0].read_bytes() and b"quality: 2" in paths[3].read_bytes()
+    assert paths[1].read_bytes() == b"---\ntitle: B\nquality: 1\n---\n"
+    assert all(b"quality: 1" in p.read_bytes() for p in paths[4:])
+    assert [p.stat().st_mode & 0o777 for p in paths] == [0o604, 0o640] * 3
+    assert results[0].snapshot == read_file(paths[0])[1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{i}.md" for i in range(6)]  # no temp files left

@@ -60,12 +60,13 @@ def test_batch_save_in_worker_processes(tmp_path, monkeypatch):
     assert len(index.known()) == 118
 
 
-def test_cancel_stops_between_files(tmp_path):
+def test_cancel_stops_between_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(workspace, "COMMIT_CHUNK", 2)
     make(tmp_path, 10)
     ws = open_workspace(tmp_path)
     ws.set_values({f"{i:04}.md": {"quality": 99} for i in range(10)})
     done = []
-    results = save_batch(ws.save_jobs(), progress=done.append, cancelled=lambda: len(done) >= 4)
+    results = save_batch(ws.save_jobs(), progress=done.append, cancelled=lambda: len(done) >= 2)
     assert len(results) == 4
     changed = [p for p in sorted(tmp_path.glob("*.md")) if "quality: 99" in p.read_text()]
     assert len(changed) == 4
