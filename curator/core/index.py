@@ -172,8 +172,9 @@ class Index:
             pass  # corrupt, truncated, not a database: rebuild
         return self._fresh()
 
-    def iter_records(self, batch: int) -> Iterator[list[str]]:
-        """The records in batches, read as they are needed (no second copy of the whole index)."""
+    def iter_records(self, batch: int, first: int | None = None) -> Iterator[list[str]]:
+        """The records in batches (the first one `first` long, if given), read as they are
+        needed: no second copy of the whole index."""
         try:
             con = self._open()
         except sqlite3.DatabaseError:
@@ -181,8 +182,10 @@ class Index:
             return
         try:
             cursor = con.execute("SELECT record FROM files")
-            while rows := cursor.fetchmany(batch):
+            size = first or batch
+            while rows := cursor.fetchmany(size):
                 yield [r[0] for r in rows]
+                size = batch
         except sqlite3.DatabaseError:
             self._fresh().close()
         finally:

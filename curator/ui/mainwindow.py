@@ -405,7 +405,9 @@ class MainWindow(QMainWindow):
         if not self.confirm_unsaved("open another folder" if not force else "reload"):
             return False
         self.cancel_work()
-        gc.unfreeze()  # the articles of the folder being closed may be collected again
+        # No gc.unfreeze() here: the articles of the folder being closed hold no reference
+        # cycles, so reference counting frees them, while unfreezing would make the next full
+        # collection walk every object frozen so far (200 ms at 100,000 articles).
         self.undo_stack.clear()
         self._changed_on_disk.clear()
         self.workspace = Workspace(path.resolve())
@@ -459,6 +461,9 @@ class MainWindow(QMainWindow):
                 problems.extend(library.warning_problems(summary))
         first = len(self.workspace) == 0
         rows = self.workspace.add(value.summaries, value.snapshots, value.haystacks)
+        # The articles live as long as the folder: keep them out of the cyclic collector, whose
+        # full collections over a growing list of 100,000 articles stalled the window ~200 ms.
+        gc.freeze()
         self.workspace.problems.extend(problems)
         self.model.append(rows)
         if problems:
@@ -487,7 +492,7 @@ class MainWindow(QMainWindow):
             lambda p: {t for s in summaries for t in s.topics} | site_topics,
             lambda choices, error: self.editor.set_topic_choices(choices or site_topics),
         )
-        gc.freeze()  # the loaded articles live as long as the folder: keep them out of collections
+        gc.freeze()  # and what arrived as changes
         self.facet_timer.start()
         elapsed = time.perf_counter() - self._started
         cancelled = self.load_task is not None and self.load_task.cancelled

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
 from curator.core import library
+from curator.core.article import Summary
 
 GOOD = "---\ntitle: {n}\nquality: 5\n---\n"
 
@@ -65,3 +67,26 @@ def test_cancel_stops_loading(tmp_path: Path):
     cancel = threading.Event()
     loaded = library.load(tmp_path, workers=1, cancel=cancel, on_batch=lambda batch: cancel.set())
     assert loaded.cancelled and len(loaded.entries) == library.CHUNK
+
+
+def test_unordered_scan_lists_the_same_files(tmp_path: Path):
+    for name in ("b.md", "a.md", "sub/c.md", "sub/deeper/d.markdown", "z.txt", "skip.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("---\ntitle: x\n---\n")
+    ordered = library.scan_stats(tmp_path)
+    assert [rel for rel, _ in ordered] == ["a.md", "b.md", "sub/c.md", "sub/deeper/d.markdown", "z.txt"]
+    assert sorted(library.scan_stats(tmp_path, ordered=False)) == sorted(ordered)
+
+
+def test_kept_objects_are_frozen_out_of_collections():
+    """What a load keeps is moved out of the collector's sight, so no full collection walks it."""
+    try:
+        with library.paused_gc(keep=True):
+            kept = [Summary(f"{i}.md", topics=("a", str(i))) for i in range(100)]
+        with library.paused_gc():
+            passing = [Summary(f"{i}.md", topics=("b", str(i))) for i in range(100)]
+        seen = {id(o) for o in gc.get_objects()}
+        assert not any(id(s) in seen for s in kept)
+        assert all(id(s) in seen for s in passing)
+    finally:
+        gc.unfreeze()
