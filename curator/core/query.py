@@ -396,7 +396,7 @@ class Table:
         value = term.value.lower()
         field = term.field
         if not field or field in ("title", "path"):
-            column = {"": self.text, "title": self.title, "path": self.path}[field]
+            column = self.text if not field else getattr(self, field)  # build only the column asked for
             return [r for r in rows if value in column[r]]
         if field == "topic":
             topics = self.topics

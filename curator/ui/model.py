@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from itertools import compress
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -185,8 +186,10 @@ class ArticleModel(QAbstractTableModel):
             return list(ordered)
         if len(hits) * 8 < len(ordered):  # a few matches: sort them by their place in the order
             return sorted(hits, key=self._ranks().__getitem__)
-        keep = set(hits)
-        return [r for r in ordered if r in keep]
+        keep = [False] * len(ordered)  # a flag list: 800 KB that caches hold, where a set's table does not
+        for r in hits:
+            keep[r] = True
+        return list(compress(ordered, map(keep.__getitem__, ordered)))
 
     def _ranks(self) -> list[int]:
         """Row -> its place in sorted_rows()."""

@@ -123,3 +123,11 @@ def test_a_narrowing_query_matches_a_subset(new, old):
     if narrows(parse(new), parse(old)):
         assert set(TABLE.select(new)) <= set(TABLE.select(old))
         assert TABLE.select(new, TABLE.select(old)) == TABLE.select(new)
+
+
+def test_free_text_search_builds_no_other_column():
+    table = Table(ROWS)
+    table.select("power")
+    assert "title" not in vars(table) and "path" not in vars(table)  # lazy columns stay unbuilt
+    table.select("title:power")
+    assert "title" in vars(table) and "path" not in vars(table)
