@@ -8,12 +8,20 @@ queue: the save queue uses that so two writes of one file never race.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+#: How long a thread that wants the GIL waits before the running thread must hand it over.
+#: Python's 5 ms suits throughput, not a GUI: PySide releases the GIL in Qt calls, so each
+#: Qt call a paint makes from Python can wait that long behind a busy worker (counting
+#: facets over 100,000 articles made one scroll step take 340 ms; 85-105 ms at 0.5 ms, 42-53 ms
+#: at 0.1 ms, with no loss of loading speed measured).
+SWITCH_INTERVAL = 0.0001
 
 
 class Progress:
@@ -94,6 +102,8 @@ class Tasks:
 
     def __init__(self, threads: int, name: str = "tasks", widget: QObject | None = None):
         """With `widget`, results that arrive after the widget is gone are dropped."""
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         self.widget = widget
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(threads)
