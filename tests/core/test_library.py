@@ -30,6 +30,7 @@ def test_scan_skips_hidden_build_and_outside_links(tmp_path: Path):
     os.symlink(root / "_news", root / "inside")
     # a link to a folder inside is not listed twice
     assert library.scan(root) == ["_news/a.md", "b.markdown", "c.txt"]
+    assert sorted(rel for rel, _ in library.scan_stats(root, ordered=False)) == ["_news/a.md", "b.markdown", "c.txt"]
     assert "d.html" in library.scan(root, [".html"])
 
 
