@@ -289,6 +289,9 @@ def haystack(s: Summary) -> str:
     return f"{s.title}\n{s.excerpt}\n{s.provider_name}\n{s.provider_domain}".lower()
 
 
+_EAGER_ATTRS = 7  # summaries, text, published, quality, heat, date, version: then come lazy columns
+
+
 class Table:
     """Columns of the searchable fields of every article, index-aligned with `summaries`.
 
@@ -352,14 +355,22 @@ class Table:
 
     def replace(self, row: int, s: Summary) -> None:
         self.version += 1
+        old = self.summaries[row]
         self.summaries[row] = s
-        self.text[row] = haystack(s)
+        if not (  # an edit (topics, quality, published) leaves the search text as it was
+            old.title is s.title
+            and old.excerpt is s.excerpt
+            and old.provider_name is s.provider_name
+            and old.provider_domain is s.provider_domain
+        ):
+            self.text[row] = haystack(s)
         self.published[row] = s.published
         self.quality[row] = s.quality
         self.heat[row] = s.heat
         self.date[row] = s.date.timestamp() if s.date else None
-        for name, column in self._built():
-            column[row] = Table._LAZY[name](s)
+        if len(vars(self)) > _EAGER_ATTRS:  # some lazy column is built
+            for name, column in self._built():
+                column[row] = Table._LAZY[name](s)
 
     def remove(self, rows: Iterable[int]) -> None:
         self.version += 1

@@ -261,6 +261,11 @@ class ArticleModel(QAbstractTableModel):
             return
         roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Role.SUMMARY, Role.DIRTY]
         last = len(COLUMNS) - 1
+        if len(shown) > 64 and shown[-1] - shown[0] + 1 > len(shown):
+            # many rows here and there (every other article of a search): one signal over the
+            # span costs the views the same (they repaint what is on screen) and no 1,000s of calls
+            self.dataChanged.emit(self.index(shown[0], 0), self.index(shown[-1], last), roles)
+            return
         # one signal per run of neighbouring rows keeps a 10,000-row batch cheap
         start = prev = shown[0]
         for pos in [*shown[1:], None]:

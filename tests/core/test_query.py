@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from curator.core import query
 from curator.core.article import Summary
 from curator.core.query import QueryError, Table, narrows, parse, quote
 
@@ -131,3 +132,16 @@ def test_free_text_search_builds_no_other_column():
     assert "title" not in vars(table) and "path" not in vars(table)  # lazy columns stay unbuilt
     table.select("title:power")
     assert "title" in vars(table) and "path" not in vars(table)
+
+
+def test_replace_keeps_every_column_in_step():
+    table = Table(ROWS)
+    table.select("topic:portals")  # builds the lazy topics column
+    assert len(vars(table)) > query._EAGER_ATTRS and len(vars(Table())) == query._EAGER_ATTRS
+    edited = Summary(**{**{f: getattr(ROWS[1], f) for f in ROWS[1].__slots__}, "topics": ("AI Builder",)})
+    table.replace(1, edited)
+    assert table.select("topic:portals") == [] and table.select("topic:ai*") == [0, 1]
+    assert table.select("portals") == [1]  # search text kept (same title and excerpt)
+    retitled = Summary(**{**{f: getattr(edited, f) for f in edited.__slots__}, "title": "Renamed"})
+    table.replace(1, retitled)
+    assert table.select("portals") == [] and table.select("renamed") == [1]

@@ -85,3 +85,14 @@ def test_batch_carries_on_past_failures(tmp_path):
     assert [r.status for r in results] == [Status.ERROR, Status.ERROR, Status.OK]
     assert "deleted" in results[1].message
     assert b"published: true" in good.read_bytes()
+
+
+def test_with_changes_copies_and_leaves_the_original():
+    from curator.core.workspace import with_changes
+
+    base = Summary("a.md", title="A", topics=("X",), quality=3, published=False, warnings=((2, "w"),))
+    edited = with_changes(base, {"topics": ["X", "Y"], "quality": 9, "published": True, "title": "ignored"})
+    assert (edited.topics, edited.quality, edited.published, edited.title) == (("X", "Y"), 9, True, "A")
+    assert (base.topics, base.quality, base.published) == (("X",), 3, False)
+    assert edited.warnings == base.warnings and edited.path == "a.md"
+    assert with_changes(base, {}) is base
