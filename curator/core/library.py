@@ -242,6 +242,8 @@ class Changes:
     added: list[Entry] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: files whose stat changed but not their bytes (touched, copied back): new snapshots only
+    touched: list[tuple[str, Snapshot]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.changed) + len(self.added) + len(self.deleted) + len(self.problems)
@@ -329,8 +331,10 @@ def detect_changes(
         elif (stat.mtime_ns, stat.size) != (snap.mtime_ns, snap.size):
             item = load_one(root, path)
             if isinstance(item, Entry):
-                if item.snapshot.digest != snap.digest:  # touched but unchanged files stay as they are
+                if item.snapshot.digest != snap.digest:
                     out.changed.append(item)
+                else:  # touched, same bytes: keep the article, remember the new stat (or it is read every time)
+                    out.touched.append((path, item.snapshot))
             else:
                 out.deleted.append(path)  # it no longer reads as an article
                 out.problems.append(item)

@@ -91,3 +91,18 @@ def test_kept_objects_are_frozen_out_of_collections():
         assert all(id(s) in seen for s in passing)
     finally:
         gc.unfreeze()
+
+
+def test_a_touched_file_is_reported_once_with_its_new_stat(tmp_path: Path):
+    write(tmp_path, "a.md", GOOD.format(n="a"))
+    write(tmp_path, "b.md", GOOD.format(n="b"))
+    loaded = library.load(tmp_path)
+    paths = [e.summary.path for e in loaded.entries]
+    snapshots = [e.snapshot for e in loaded.entries]
+    st = (tmp_path / "a.md").stat()
+    os.utime(tmp_path / "a.md", ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # touched, same bytes
+    changes = library.detect_changes(str(tmp_path), paths, snapshots, set())
+    assert not (changes.changed or changes.added or changes.deleted or changes.problems)
+    assert [(p, s.mtime_ns) for p, s in changes.touched] == [("a.md", st.st_mtime_ns + 5_000_000_000)]
+    snapshots[paths.index("a.md")] = changes.touched[0][1]
+    assert library.detect_changes(str(tmp_path), paths, snapshots, set()).touched == []  # not read again

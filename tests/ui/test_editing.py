@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from curator.core import library
 from curator.core.frontmatter import load_document
 from curator.ui import mainwindow
 from curator.ui.model import Role
@@ -154,6 +156,17 @@ def test_watcher_reloads_clean_files_and_notices_new_and_deleted(qtbot, window, 
     )
     assert window.workspace.summary(window.workspace.rows[other]).quality == 3
     assert window.model.rowCount() == 31
+    # a touched file keeps its article and its new stat; a slow check spaces the next ones out
+    row = window.workspace.rows[other]
+    st = (sample / other).stat()
+    os.utime(sample / other, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    window._watch()
+    qtbot.waitUntil(lambda: window.workspace.snapshots[row].mtime_ns == st.st_mtime_ns + 5_000_000_000)
+    window.settings["files/watch_seconds"] = 2
+    window._watched(str(sample), library.Changes(), None, seconds=2.5)
+    assert window.watch_timer.interval() == 25_000
+    window._watched(str(sample), library.Changes(), None, seconds=0.01)
+    assert window.watch_timer.interval() == 2_000
 
 
 def test_close_guard_asks_save_discard_cancel(qtbot, window, sample, monkeypatch):
