@@ -51,13 +51,17 @@ def test_bad_files_are_problems_and_the_rest_loads(tmp_path: Path):
 
 def test_parallel_load_matches_serial(tmp_path: Path):
     for i in range(library.PARALLEL_THRESHOLD + 50):
-        write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
+        write(tmp_path, f"{i:04}.md" if i % 3 else f"{i % 7}/{i:04}.md", GOOD.format(n=i))
+    for name in ("a-c.md", "a/b.md", "a.md", "A.md", "a/c/d.md", "a b.md"):  # '-', ' ' sort before '/'
+        write(tmp_path, name, GOOD.format(n=name))
     write(tmp_path, "broken.md", "---\n[\n---\n")
     serial = library.load(tmp_path, workers=1)
     parallel = library.load(tmp_path, workers=2)
     assert [e.summary for e in serial.entries] == [e.summary for e in parallel.entries]
     assert serial.problems == parallel.problems
-    assert len(parallel.entries) == library.PARALLEL_THRESHOLD + 50
+    assert len(parallel.entries) == library.PARALLEL_THRESHOLD + 56
+    # both in scan() order, though the parallel load reads its first rows before sorting
+    assert [e.summary.path for e in parallel.entries] == [p for p in library.scan(tmp_path) if p != "broken.md"]
 
 
 def test_cancel_stops_loading(tmp_path: Path):
