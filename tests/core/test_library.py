@@ -110,3 +110,13 @@ def test_a_touched_file_is_reported_once_with_its_new_stat(tmp_path: Path):
     assert [(p, s.mtime_ns) for p, s in changes.touched] == [("a.md", st.st_mtime_ns + 5_000_000_000)]
     snapshots[paths.index("a.md")] = changes.touched[0][1]
     assert library.detect_changes(str(tmp_path), paths, snapshots, set()).touched == []  # not read again
+
+
+def test_gentle_sort_is_the_scan_order():
+    import random
+
+    names = ["a", "a-c.md", "a b.md", "A.md", "b.md", "é.md", "z"]
+    rels = [f"{x}/{y}" for x in names for y in names] + names
+    random.Random(7).shuffle(rels)
+    expected = sorted(rels, key=lambda r: r.split("/"))  # component by component
+    assert library.sorted_gently(rels, piece=5) == expected == sorted(rels, key=library.walk_order)
