@@ -24,7 +24,8 @@ from typing import Any
 from .article import Summary, summarize
 from .files import Snapshot, read_file_stat
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
-from .index import RACY_NS, FileStat, Index, Record, decode, reusable
+from .index import RACY_NS, FileStat, Index, decode_known, read_ahead, reusable
+from .query import Columns
 
 EXTENSIONS = (".md", ".markdown", ".txt")
 SKIP_DIRS = frozenset({"_site", "node_modules", "__pycache__", "vendor"})
@@ -239,12 +240,16 @@ INDEX_FIRST_BATCH = 2_000
 
 @dataclass(slots=True)
 class Batch:
-    """Articles to append (summaries with their snapshots, in step) and files that failed."""
+    """Articles to append (summaries with their snapshots, in step) and files that failed.
 
-    summaries: list[Summary]
+    From the index, `summaries` holds None for what comes later, as a Decoded message, and
+    `columns` holds what the list needs at once (see query.Summaries).
+    """
+
+    summaries: list[Summary | None]
     snapshots: list[Snapshot]
     problems: list[Problem]
-    haystacks: list[str] | None = None  # search text, when the index had it ready
+    columns: Columns | None = None
 
     @classmethod
     def of(cls, items: Iterable[Entry | Problem]) -> Batch:
@@ -259,6 +264,14 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.summaries) + len(self.problems)
+
+
+@dataclass(slots=True)
+class Decoded:
+    """The Summary objects of the `number`-th Batch from the index (0 for the first), in order."""
+
+    number: int
+    summaries: list[Summary]
 
 
 @dataclass(slots=True)
@@ -283,48 +296,70 @@ def open_iter(
     workers: int | None = None,
     cancel: threading.Event | None = None,
     on_total: Callable[[int], None] | None = None,
-) -> Iterator[Batch | Changes]:
+) -> Iterator[Batch | Decoded | Changes]:
     """Open a folder: yield batches of articles to append, then Changes to apply.
 
-    With an index, what it holds comes first, at once, and is then checked against the disk:
+    With an index, what it holds comes first, at once (records with a few columns read
+    ahead, then Decoded summaries for each batch), and is then checked against the disk:
     files that changed, appeared or went away arrive as Changes. Without one (a cold open),
     the files are parsed and arrive as batches in scan order. The index is updated after.
     """
     root = os.fspath(Path(root).resolve())
-    known: list[Record] = []
-    chunks = index.iter_records(INDEX_BATCH, INDEX_FIRST_BATCH) if index is not None else iter(())
-    try:
-        for chunk in chunks:
-            with paused_gc(keep=True):  # acyclic objects that live as long as the folder is open
-                rows = list(map(decode, chunk))
-            known.extend(rows)
-            yield Batch([r.summary for r in rows], [r.snapshot for r in rows], [], [r.haystack for r in rows])
-    except (ValueError, TypeError):  # a record that does not decode: trust none of the index
-        index.rebuild()
-        if known:
-            yield Changes(deleted=[r.path for r in known])
-        known = []
-    if known:
+    sizes: list[tuple[int, list[str]]] = []  # rows and paths of each batch shown from the index
+    if index is not None:
+        try:
+            for chunk in index.iter_rows(INDEX_BATCH, INDEX_FIRST_BATCH):
+                with paused_gc(keep=True):  # acyclic objects that live as long as the folder is open
+                    items, columns, snapshots = read_ahead(chunk, index.summary)
+                sizes.append((len(items), columns.paths))
+                yield Batch(items, snapshots, [], columns)
+        except (ValueError, TypeError):  # a row that does not read: trust none of the index
+            index.rebuild()
+            yield Changes(deleted=[p for _, paths in sizes for p in paths])
+            sizes = []
+    shown = {p for _, paths in sizes for p in paths}
+    if shown:  # the index's rows are shown: list the folder with stats to check them
         files = scan_stats(root, extensions, ordered=False)  # iter_load sorts the stale ones
-        current: dict[str, FileStat | None] = dict(files)
     else:  # a cold open: list names only, the stats come from reading each file; iter_load sorts
         files = scan_stats(root, extensions, stats=False, ordered=False)
-        current = dict(files)
+    current: dict[str, FileStat | None] = dict(files)
+    del files
     if on_total is not None:
-        on_total(len(files))
-    by_path = {r.path: r for r in known}
+        on_total(len(current))
     now = time.time_ns()
-    stale: list[str] = []
-    redate = []
-    for rel, stat in files:
-        entry = by_path.get(rel)
-        if entry is None or stat is None or not reusable(entry, stat, root, now):
-            stale.append(rel)
-        elif stat.mtime_ns >= entry.indexed_ns - RACY_NS:
-            redate.append(entry)  # checked by content: index it again so it stops being racy
-    deleted = [p for p in by_path if p not in current]
-    stored = [(r.summary, current[r.path], r.snapshot) for r in redate]
-    if known and deleted:
+    stale = [rel for rel in current if rel not in shown]  # new files (all of them in a cold open)
+    stored: list[tuple[Summary, FileStat, Snapshot]] = []
+    try:  # the summaries of the shown rows, batch by batch, each file checked against the disk
+        batches = index.iter_path_records(INDEX_BATCH, INDEX_FIRST_BATCH) if shown else iter(())
+        done = 0
+        for number, ((count, paths), rows) in enumerate(zip(sizes, batches, strict=False)):
+            if cancel is not None and cancel.is_set():
+                return
+            if len(rows) != count or any(p != r[0] for p, r in zip(paths, rows, strict=True)):
+                raise ValueError("the index changed while it was read")
+            summaries = []
+            with paused_gc(keep=True):
+                for _, record in rows:
+                    known = decode_known(record)
+                    summaries.append(known.summary)
+                    stat = current.get(known.path)
+                    if stat is None:
+                        continue  # deleted
+                    if not reusable(known, stat, root, now):
+                        stale.append(known.path)
+                    elif stat.mtime_ns >= known.indexed_ns - RACY_NS:  # checked by content: index it again
+                        stored.append((known.summary, stat, known.snapshot))  # so it stops being racy
+            yield Decoded(number, summaries)
+            done += 1
+        if done != len(sizes):
+            raise ValueError("the index changed while it was read")
+    except (ValueError, TypeError, IndexError):  # a record that does not decode: trust none of the index
+        index.rebuild()
+        yield Changes(deleted=sorted(shown))
+        shown, stale, stored = set(), list(current), []
+    del sizes
+    deleted = [p for p in shown if p not in current]
+    if deleted:
         yield Changes(deleted=deleted)
     for batch in iter_load(root, stale, workers, cancel):
         changes = Changes()
@@ -332,13 +367,13 @@ def open_iter(
             if isinstance(item, Entry):
                 if item.stat is not None:
                     stored.append((item.summary, item.stat, item.snapshot))
-                (changes.changed if item.summary.path in by_path else changes.added).append(item)
+                (changes.changed if item.summary.path in shown else changes.added).append(item)
             else:
                 changes.problems.append(item)
-                if item.path in by_path:  # indexed before, unreadable now
+                if item.path in shown:  # indexed before, unreadable now
                     changes.deleted.append(item.path)
                     deleted.append(item.path)
-        yield changes if known else Batch.of(batch)
+        yield changes if shown else Batch.of(batch)
     if index is not None and not (cancel is not None and cancel.is_set()):
         index.store(stored, removed=deleted)
 
@@ -383,14 +418,22 @@ def load(
 ) -> Loaded:
     """Scan and load a folder. Warnings about field types become problems with severity 'warning'."""
     result = Loaded([], [])
+    coming: list[list[Entry]] = []  # entries shown from the index, by batch, until their summaries come
     for batch in open_iter(root, index, extensions, workers, cancel):
+        if isinstance(batch, Decoded):
+            for entry, summary in zip(coming[batch.number], batch.summaries, strict=True):
+                entry.summary = summary
+            continue
         if isinstance(batch, Changes):
             drop = set(batch.deleted) | {e.summary.path for e in batch.changed}
             if drop:
-                result.entries = [e for e in result.entries if e.summary.path not in drop]
+                result.entries = [e for e in result.entries if e.summary is not None and e.summary.path not in drop]
             items: list[Entry | Problem] = [*batch.changed, *batch.added, *batch.problems]
         else:
-            items = [*map(Entry, batch.summaries, batch.snapshots), *batch.problems]
+            entries = list(map(Entry, batch.summaries, batch.snapshots))
+            if batch.columns is not None:
+                coming.append(entries)
+            items = [*entries, *batch.problems]
         for item in items:
             if isinstance(item, Entry):
                 result.entries.append(item)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,7 +289,57 @@ def haystack(s: Summary) -> str:
     return f"{s.title}\n{s.excerpt}\n{s.provider_name}\n{s.provider_domain}".lower()
 
 
-_EAGER_ATTRS = 7  # summaries, text, published, quality, heat, date, version: then come lazy columns
+_EAGER_ATTRS = 8  # summaries, paths, text, published, quality, heat, date, version; then lazy columns
+
+
+class Summaries(list):
+    """The summaries of a Table, where rows read ahead from the index may still be None.
+
+    A warm open shows the list from columns of the index and fetches the Summary objects
+    after (see library.Decoded); a row read before its summary came is fetched on the spot
+    through `fetch` (path -> Summary). Indexing and iterating give Summary objects; list
+    methods that do not read items (len, copy, slicing assignment) see what is stored.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []  # the table's paths column
+        self.fetch: Callable[[str], Summary] | None = None
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        item = list.__getitem__(self, i)
+        if item is None:
+            item = self.fetch(self.paths[i])
+            list.__setitem__(self, i, item)
+        return item
+
+    def __iter__(self) -> Iterator[Summary]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def decoded(self, start: int, summaries: Sequence[Summary]) -> None:
+        """Put `summaries` in rows from `start` on, where no summary is yet."""
+        if not any(list.__getitem__(self, slice(start, start + len(summaries)))):
+            list.__setitem__(self, slice(start, start + len(summaries)), summaries)
+            return
+        for offset, summary in enumerate(summaries):
+            if list.__getitem__(self, start + offset) is None:
+                list.__setitem__(self, start + offset, summary)
+
+
+@dataclass(slots=True)
+class Columns:
+    """What a Table keeps for every row, read ahead of the summaries (see Summaries)."""
+
+    paths: list[str]
+    text: list[str]
+    published: list[bool]
+    quality: list[int | None]
+    heat: list[int | None]
+    date: list[float | None]
+    fetch: Callable[[str], Summary]  # path -> Summary, for a row read before its summary came
 
 
 class Table:
@@ -301,7 +351,6 @@ class Table:
 
     _LAZY: dict[str, Callable[[Summary], Any]] = {
         "title": lambda s: s.title.lower(),
-        "path": lambda s: s.path.lower(),
         "topics": lambda s: tuple(t.lower() for t in s.topics),
         "provider": lambda s: (s.provider_name.lower(), s.provider_domain.lower()),
         "category": lambda s: s.category.lower(),
@@ -317,7 +366,8 @@ class Table:
     type: list[str]
 
     def __init__(self, summaries: Iterable[Summary] = ()):
-        self.summaries: list[Summary] = []
+        self.summaries: Summaries = Summaries()
+        self.paths: list[str] = self.summaries.paths
         self.text: list[str] = []
         self.published: list[bool] = []
         self.quality: list[float | None] = []
@@ -331,32 +381,56 @@ class Table:
 
     def __getattr__(self, name: str) -> list[Any]:
         """A lazy column, built on first use (only called when the attribute is not there yet)."""
-        make = Table._LAZY.get(name)
-        if make is None:
-            raise AttributeError(name)
-        column = [make(s) for s in self.summaries]
+        if name == "path":
+            column = [p.lower() for p in self.paths]
+        else:
+            make = Table._LAZY.get(name)
+            if make is None:
+                raise AttributeError(name)
+            column = [make(s) for s in self.summaries]
         setattr(self, name, column)
         return column
 
     def _built(self) -> list[tuple[str, list[Any]]]:
-        return [(name, vars(self)[name]) for name in Table._LAZY if name in vars(self)]
+        return [(name, vars(self)[name]) for name in (*Table._LAZY, "path") if name in vars(self)]
 
-    def extend(self, summaries: Iterable[Summary], haystacks: Iterable[str] | None = None) -> None:
+    def _lazy_value(self, name: str, s: Summary) -> Any:
+        return s.path.lower() if name == "path" else Table._LAZY[name](s)
+
+    def extend(
+        self,
+        summaries: Iterable[Summary | str],
+        haystacks: Iterable[str] | None = None,
+        columns: Columns | None = None,
+    ) -> None:
+        """Append rows: Summary objects, or index records with their `columns` read ahead."""
         self.version += 1
         summaries = list(summaries)
+        start = len(self.summaries)
         self.summaries.extend(summaries)
-        self.text.extend(haystacks if haystacks is not None else map(haystack, summaries))
-        self.published.extend([s.published for s in summaries])
-        self.quality.extend([s.quality for s in summaries])
-        self.heat.extend([s.heat for s in summaries])
-        self.date.extend([s.date.timestamp() if s.date else None for s in summaries])
+        if columns is not None:
+            self.summaries.fetch = columns.fetch
+            self.paths.extend(columns.paths)
+            self.text.extend(columns.text)
+            self.published.extend(columns.published)
+            self.quality.extend(columns.quality)
+            self.heat.extend(columns.heat)
+            self.date.extend(columns.date)
+        else:
+            self.paths.extend([s.path for s in summaries])
+            self.text.extend(haystacks if haystacks is not None else map(haystack, summaries))
+            self.published.extend([s.published for s in summaries])
+            self.quality.extend([s.quality for s in summaries])
+            self.heat.extend([s.heat for s in summaries])
+            self.date.extend([s.date.timestamp() if s.date else None for s in summaries])
         for name, column in self._built():
-            column.extend(map(Table._LAZY[name], summaries))
+            column.extend(self._lazy_value(name, self.summaries[r]) for r in range(start, len(self.summaries)))
 
     def replace(self, row: int, s: Summary) -> None:
         self.version += 1
         old = self.summaries[row]
         self.summaries[row] = s
+        self.paths[row] = s.path
         if not (  # an edit (topics, quality, published) leaves the search text as it was
             old.title is s.title
             and old.excerpt is s.excerpt
@@ -370,15 +444,17 @@ class Table:
         self.date[row] = s.date.timestamp() if s.date else None
         if len(vars(self)) > _EAGER_ATTRS:  # some lazy column is built
             for name, column in self._built():
-                column[row] = Table._LAZY[name](s)
+                column[row] = self._lazy_value(name, s)
 
     def remove(self, rows: Iterable[int]) -> None:
         self.version += 1
         drop = set(rows)
-        columns = [self.summaries, self.text, self.published, self.quality, self.heat, self.date]
+        columns = [self.paths, self.text, self.published, self.quality, self.heat, self.date]
         columns += [column for _, column in self._built()]
         for column in columns:
-            column[:] = [v for i, v in enumerate(column) if i not in drop]
+            column[:] = [v for i, v in enumerate(column) if i not in drop]  # in place: Summaries shares paths
+        kept = [v for i, v in enumerate(list.__iter__(self.summaries)) if i not in drop]  # not fetched here
+        self.summaries[:] = kept
 
     # -- queries --
 

@@ -21,7 +21,7 @@ from .article import EDITABLE, Summary
 from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
 from .library import Entry, Problem, load_one, paused_gc
-from .query import Table
+from .query import Columns, Table
 
 
 def summary_value(summary: Summary, key: str) -> Any:
@@ -63,13 +63,18 @@ class Workspace:
     # -- loading --
 
     def add(
-        self, summaries: Sequence[Summary], snapshots: Sequence[Snapshot], haystacks: Sequence[str] | None = None
+        self,
+        summaries: Sequence[Summary | str],
+        snapshots: Sequence[Snapshot],
+        haystacks: Sequence[str] | None = None,
+        columns: Columns | None = None,
     ) -> range:
-        """Append loaded articles; returns their rows."""
+        """Append loaded articles (or index records with their columns read ahead); returns their rows."""
         start = len(self.table)
-        self.rows.update(zip([s.path for s in summaries], range(start, start + len(summaries)), strict=True))
+        paths = columns.paths if columns is not None else [s.path for s in summaries]
+        self.rows.update(zip(paths, range(start, start + len(summaries)), strict=True))
         self.snapshots.extend(snapshots)
-        self.table.extend(summaries, haystacks)
+        self.table.extend(summaries, haystacks, columns)
         return range(start, len(self.table))
 
     def add_entries(self, entries: Sequence[Entry]) -> range:
@@ -96,11 +101,11 @@ class Workspace:
         self.snapshots = [self.snapshots[r] for r in keep]
         self.saved = {renumber[r]: s for r, s in self.saved.items() if r in renumber}
         self.pending = {renumber[r]: c for r, c in self.pending.items() if r in renumber}
-        self.rows = {s.path: i for i, s in enumerate(self.table.summaries)}
+        self.rows = {p: i for i, p in enumerate(self.table.paths)}
         return gone
 
     def path(self, row: int) -> str:
-        return self.table.summaries[row].path
+        return self.table.paths[row]
 
     def abspath(self, row: int) -> str:
         return os.path.join(self.root, self.path(row))  # not pathlib: 10,000 of these per batch save

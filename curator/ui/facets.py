@@ -22,17 +22,21 @@ GROUPS = (
 MAX_ITEMS = 60
 
 
-def count_facets(summaries: Sequence[Summary], rows: Sequence[int]) -> dict[str, Counter]:
-    """Counts per facet value over `rows` (plain Python: run it in a worker at scale)."""
+def count_facets(summaries: Sequence[Summary | None], rows: Sequence[int]) -> dict[str, Counter]:
+    """Counts per facet value over `rows` (plain Python: run it in a worker at scale).
+
+    `summaries` may be a copy of Table.summaries made while a warm open still fetches them:
+    rows without a summary yet are left out.
+    """
     counts: dict[str, Counter] = {g: Counter() for g, _, _ in GROUPS}
     topics, providers = counts["topic"], counts["provider"]
-    for r in rows:
-        s = summaries[r]
+    shown = [s for s in map(summaries.__getitem__, rows) if s is not None]
+    for s in shown:
         topics.update(s.topics)
         providers[s.provider_name or s.provider_domain] += 1
-    counts["published"] = Counter("yes" if summaries[r].published else "no" for r in rows)
-    counts["category"] = Counter(summaries[r].category for r in rows)
-    counts["type"] = Counter(summaries[r].type for r in rows)
+    counts["published"] = Counter("yes" if s.published else "no" for s in shown)
+    counts["category"] = Counter(s.category for s in shown)
+    counts["type"] = Counter(s.type for s in shown)
     providers.pop("", None)
     counts["category"].pop("", None)
     counts["type"].pop("", None)

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self._auto_current = False
         self._close_after_save = False
         self._changed_on_disk: set[str] = set()
+        self._read_ahead: list[int] = []
         self.undo_stack = QUndoStack(self)
         network = network and self.settings["network/thumbnails"]
         images = self.cache_dir / "thumbnails"
@@ -426,8 +427,12 @@ class MainWindow(QMainWindow):
         self._show_progress("Loading", 0)
         root = str(path.resolve())
         index = Index(root, self.cache_dir)
+        self._read_ahead = []  # first row of each batch of index records, for their Decoded
+        workspace = self.workspace  # a load that was cancelled may still deliver: not to another folder
         self.load_task = self.tasks.run(
-            lambda p: self._load_worker(root, index, p), self._load_done, self._load_progress
+            lambda p: self._load_worker(root, index, p),
+            lambda result, error: workspace is self.workspace and self._load_done(result, error),
+            lambda message: workspace is self.workspace and self._load_progress(message),
         )
         self._update_empty_state()
         self._update_title()
@@ -455,12 +460,19 @@ class MainWindow(QMainWindow):
             self._apply_changes(value, announce=False)
             self.progress.setValue(self.progress.value() + len(value))
             return
+        if isinstance(value, library.Decoded):  # summaries of rows shown from the index
+            start = self._read_ahead[value.number]
+            self.workspace.table.summaries.decoded(start, value.summaries)
+            gc.freeze()
+            return
         problems = list(value.problems)
         for summary in value.summaries:
-            if summary.warnings:
+            if summary is not None and summary.warnings:  # (files with warnings come with their summary)
                 problems.extend(library.warning_problems(summary))
         first = len(self.workspace) == 0
-        rows = self.workspace.add(value.summaries, value.snapshots, value.haystacks)
+        if value.columns is not None:
+            self._read_ahead.append(len(self.workspace))
+        rows = self.workspace.add(value.summaries, value.snapshots, None, value.columns)
         # The articles live as long as the folder: keep them out of the cyclic collector, whose
         # full collections over a growing list of 100,000 articles stalled the window ~200 ms.
         gc.freeze()
@@ -487,9 +499,9 @@ class MainWindow(QMainWindow):
             self._restore_current(current)
         elif self.model.rowCount():
             self.current_view().setCurrentIndex(self.model.index(0, 0))
-        summaries, site_topics = list(self.workspace.table.summaries), set(topics or ())
+        summaries, site_topics = self.workspace.table.summaries.copy(), set(topics or ())
         self.tasks.run(
-            lambda p: {t for s in summaries for t in s.topics} | site_topics,
+            lambda p: {t for s in summaries if s is not None for t in s.topics} | site_topics,
             lambda choices, error: self.editor.set_topic_choices(choices or site_topics),
         )
         gc.freeze()  # and what arrived as changes
@@ -542,7 +554,7 @@ class MainWindow(QMainWindow):
 
     def _update_facets(self) -> None:
         """Count facets in a worker (a pass over every shown article); show them when done."""
-        summaries, order, workspace = list(self.workspace.table.summaries), list(self.model.order), self.workspace
+        summaries, order, workspace = self.workspace.table.summaries.copy(), list(self.model.order), self.workspace
 
         def shown(counts, error) -> None:
             if error is None and workspace is self.workspace:
@@ -876,7 +888,7 @@ class MainWindow(QMainWindow):
         if self.save_task is not None and not self.save_task.done:
             return
         root = str(self.workspace.root)
-        paths = [s.path for s in self.workspace.table.summaries]
+        paths = list(self.workspace.table.paths)
         snapshots = list(self.workspace.snapshots)
         failed = {p.path for p in self.workspace.problems if p.severity != "warning"}
         started = time.perf_counter()

@@ -12,7 +12,17 @@ import pytest
 from curator.core import library
 from curator.core.article import Summary
 from curator.core.files import Snapshot, digest
-from curator.core.index import SCHEMA_VERSION, FileStat, Index, Record, reusable
+from curator.core.index import (
+    SCHEMA_VERSION,
+    FileStat,
+    Index,
+    Record,
+    decode_known,
+    read_ahead,
+    reusable,
+)
+from curator.core.query import Table
+from tests.conftest import ROOT
 
 TEXT = "---\ntitle: {t}\nquality: {q}\ntopics:\n  - AI\n---\n"
 
@@ -140,3 +150,59 @@ def test_indexes_of_different_folders_stay_apart(folder, tmp_path):
     open_with(folder, tmp_path / "cache")
     loaded, _ = open_with(other, tmp_path / "cache")
     assert [e.summary.title for e in loaded.entries] == ["Other"]
+
+
+def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path):
+    """A warm open shows rows from columns of the index; the Summary objects follow."""
+    root = ROOT.parent / "shared" / "corpus" / "power-apps"
+    cold = library.load(root, workers=1)
+    index = Index(root, tmp_path / "cache")
+    index.store([(e.summary, e.stat or FileStat.of(os.stat(root / e.summary.path)), e.snapshot) for e in cold.entries])
+    typed = Summary("zz/typed.md", title="Typed", quality=None, warnings=((3, "quality: expected a whole number"),))
+    index.store([(typed, FileStat(1, 2, 3, 4), Snapshot(1, 2, "d"))])
+    cold.entries.append(library.Entry(typed, Snapshot(1, 2, "d")))
+    by_path = {e.summary.path: e for e in cold.entries}
+    rows = [r for batch in index.iter_rows(100) for r in batch]
+    items, columns, snapshots = read_ahead(rows, index.summary)
+    expected = Table([by_path[p].summary for p in columns.paths])  # what a cold parse gives
+    assert columns.paths == expected.paths and columns.text == expected.text
+    assert (columns.published, columns.quality, columns.heat) == (expected.published, expected.quality, expected.heat)
+    assert columns.date == expected.date
+    assert snapshots == [by_path[p].snapshot for p in columns.paths]
+    assert [i for i in items if i is not None] == [typed]  # warnings are listed at once
+    records = [r for batch in index.iter_path_records(100) for r in batch]
+    assert [p for p, _ in records] == columns.paths  # the second pass walks the same order
+    known = [decode_known(record) for _, record in records]
+    assert [k.summary for k in known] == [by_path[p].summary for p in columns.paths]
+    assert [k.snapshot for k in known] == snapshots
+    assert (
+        index.summary("_news/2021-06-02-table-permissions-in-portals-studio.md")
+        == by_path["_news/2021-06-02-table-permissions-in-portals-studio.md"].summary
+    )
+    assert index.summary("not/there.md") == Summary("not/there.md")
+
+
+def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path):
+    open_with(folder, tmp_path / "cache")
+    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
+    batches = [m for m in messages if isinstance(m, library.Batch)]
+    decoded = [m for m in messages if isinstance(m, library.Decoded)]
+    assert [d.number for d in decoded] == list(range(len(batches)))
+    assert messages.index(decoded[0]) > messages.index(batches[-1])  # the whole list first
+    table = Table()
+    for batch in batches:
+        assert batch.summaries == [None] * len(batch.summaries)
+        table.extend(batch.summaries, columns=batch.columns)
+    assert table.select("title") == list(range(30)) and table.select("quality:>=29") == [29]  # from the columns
+    row = table.paths.index("07.md")
+    assert table.summaries[row].title == "Title 7"  # read before its summary came: fetched on the spot
+    start = 0
+    for batch, message in zip(batches, decoded, strict=True):
+        table.summaries.decoded(start, message.summaries)
+        start += len(batch.summaries)
+    assert all(type(item) is Summary for item in list.__iter__(table.summaries))
+    assert [s.title for s in table.summaries] == [f"Title {int(p[:2])}" for p in table.paths]
+    cold = library.load(folder, workers=1)
+    assert sorted(table.summaries, key=lambda s: s.path) == [e.summary for e in cold.entries]
+    warm = library.load(folder, index=Index(folder, tmp_path / "cache"))
+    assert [e.summary for e in warm.entries] == [e.summary for e in cold.entries]

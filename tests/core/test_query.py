@@ -145,3 +145,24 @@ def test_replace_keeps_every_column_in_step():
     retitled = Summary(**{**{f: getattr(edited, f) for f in edited.__slots__}, "title": "Renamed"})
     table.replace(1, retitled)
     assert table.select("portals") == [] and table.select("renamed") == [1]
+
+
+def test_summaries_fetch_what_is_read_before_it_came(tmp_path):
+    from curator.core.files import Snapshot
+    from curator.core.index import FileStat, Index, read_ahead
+
+    index = Index(tmp_path, tmp_path / "cache")
+    index.store([(s, FileStat(1, 2, 3, 4), Snapshot(1, 2, "d")) for s in ROWS])
+    items, columns, _ = read_ahead([r for batch in index.iter_rows(10) for r in batch], index.summary)
+    table = Table()
+    table.extend(items, columns=columns)
+    stored = table.summaries
+    assert table.select("power") == [0, 1] and table.select("published:no") == [0]  # from the columns
+    assert stored.copy() == [None, None, None]  # a worker's copy: nothing fetched
+    table.remove([2])
+    assert stored.copy() == [None, None] and table.paths == ["a.md", "b.md"]
+    assert stored[1] == ROWS[1] and stored.copy() == [None, ROWS[1]]  # read: fetched and kept
+    assert stored[0:2] == ROWS[:2] and list(stored) == ROWS[:2]
+    assert table.select("title:portals") == [1] and table.select("path:a.") == [0]
+    stored.decoded(0, [ROWS[2], ROWS[2]])  # only where no summary is yet
+    assert stored.copy() == [ROWS[0], ROWS[1]]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 
+from curator.core.article import Summary
 from curator.ui.delegate import CARD_HEIGHT
 from curator.ui.model import COLUMNS, Role
 from curator.ui.preview import read_details
@@ -164,6 +165,8 @@ def test_reopen_shows_the_index_then_catches_up_with_the_disk(qtbot, window, sam
     gone = next(p for p in sorted((sample / "_news").glob("2*.md")))
     gone.unlink()
     open_folder(qtbot, window, sample)  # warm: index first, then the differences
+    stored = list.__iter__(window.workspace.table.summaries)
+    assert all(type(s) is Summary for s in stored)  # records read ahead were all decoded by the end
     rows = window.workspace.rows
     assert window.workspace.summary(rows["_news/000_0f6bed355ea43c67.txt"]).quality == 31
     assert "_news/added.md" in rows and f"_news/{gone.name}" not in rows
