@@ -87,45 +87,8 @@ _from_ts = dt.datetime.fromtimestamp
 _intern = sys.intern  # providers, topics, types repeat across thousands of articles: keep one copy
 
 
-class Record(NamedTuple):
-    """A decoded index record. What only the check against the disk needs stays text until then."""
-
-    summary: Summary
-    snapshot: Snapshot
-    haystack: str
-    ctime_ns_text: str
-    ino_text: str
-    indexed_ns_text: str
-
-    @property
-    def path(self) -> str:
-        return self.summary.path
-
-    @property
-    def digest(self) -> str:
-        return self.snapshot.digest
-
-    @property
-    def stat(self) -> tuple[int, int, int, int]:
-        """Compares equal to the FileStat the record was made from."""
-        return (self.snapshot.mtime_ns, self.snapshot.size, int(self.ctime_ns_text), int(self.ino_text))
-
-    @property
-    def indexed_ns(self) -> int:
-        return int(self.indexed_ns_text)
-
-
-_new = tuple.__new__  # builds the NamedTuples below without a Python-level __new__ call per record
+_new = tuple.__new__  # builds NamedTuples without a Python-level __new__ call per record
 _float = float
-
-
-def decode(record: str) -> Record:
-    """One stored record back into a Record."""
-    fields = json.loads(record[1:]) if record[0] == _JSON else record.split(_SEP)
-    summary = _summary(fields)
-    (_path, mtime, size, ctime, ino, dig, indexed) = fields[:7]
-    snapshot = _new(Snapshot, (int(mtime), int(size), dig))
-    return _new(Record, (summary, snapshot, haystack(summary), ctime, ino, indexed))
 
 
 def decode_summary(record: str) -> Summary:
@@ -236,34 +199,16 @@ class Index:
             pass  # corrupt, truncated, not a database: rebuild
         return self._fresh()
 
-    def iter_records(self, batch: int, first: int | None = None) -> Iterator[list[str]]:
-        """The records in batches (the first one `first` long, if given), read as they are
-        needed: no second copy of the whole index."""
+    def _select(self, columns: str, batch: int, first: int | None) -> Iterator[list[tuple]]:
+        """Rows of every file in batches (the first one `first` long, if given), read as they
+        are needed: no second copy of the whole index. A database error means a rebuild."""
         try:
             con = self._open()
         except sqlite3.DatabaseError:
             self._fresh().close()
             return
         try:
-            cursor = con.execute("SELECT record FROM files")
-            size = first or batch
-            while rows := cursor.fetchmany(size):
-                yield [r[0] for r in rows]
-                size = batch
-        except sqlite3.DatabaseError:
-            self._fresh().close()
-        finally:
-            con.close()
-
-    def iter_rows(self, batch: int, first: int | None = None) -> Iterator[list[tuple]]:
-        """Rows of ROW columns in batches, like iter_records()."""
-        try:
-            con = self._open()
-        except sqlite3.DatabaseError:
-            self._fresh().close()
-            return
-        try:
-            cursor = con.execute(f"SELECT {ROW} FROM files")
+            cursor = con.execute(f"SELECT {columns} FROM files")
             size = first or batch
             while rows := cursor.fetchmany(size):
                 yield rows
@@ -272,24 +217,19 @@ class Index:
             self._fresh().close()
         finally:
             con.close()
+
+    def iter_records(self, batch: int, first: int | None = None) -> Iterator[list[str]]:
+        """The records in batches."""
+        for rows in self._select("record", batch, first):
+            yield [r[0] for r in rows]
+
+    def iter_rows(self, batch: int, first: int | None = None) -> Iterator[list[tuple]]:
+        """Rows of the ROW columns in batches."""
+        return self._select(ROW, batch, first)
 
     def iter_path_records(self, batch: int, first: int | None = None) -> Iterator[list[tuple[str, str]]]:
         """(path, record) in the order of iter_rows() (both walk the primary key), in batches."""
-        try:
-            con = self._open()
-        except sqlite3.DatabaseError:
-            self._fresh().close()
-            return
-        try:
-            cursor = con.execute("SELECT path, record FROM files")
-            size = first or batch
-            while rows := cursor.fetchmany(size):
-                yield rows
-                size = batch
-        except sqlite3.DatabaseError:
-            self._fresh().close()
-        finally:
-            con.close()
+        return self._select("path, record", batch, first)
 
     def summary(self, path: str) -> Summary:
         """One file's summary, read from the index (a row shown before its summary arrived)."""
@@ -303,10 +243,10 @@ class Index:
             row = None
         return decode_summary(row[0]) if row else Summary(path)
 
-    def known(self) -> list[Record]:
+    def known(self) -> list[Known]:
         """Every record of the index, decoded; a record that does not decode means a rebuild."""
         try:
-            return [decode(record) for batch in self.iter_records(10_000) for record in batch]
+            return [decode_known(record) for batch in self.iter_records(10_000) for record in batch]
         except (ValueError, TypeError):
             self.rebuild()
             return []
@@ -337,7 +277,7 @@ class Index:
             self._fresh().close()  # next open parses everything again
 
 
-def reusable(record: Record, stat: FileStat, root: str, now_ns: int) -> bool:
+def reusable(record: Known, stat: FileStat, root: str, now_ns: int) -> bool:
     """True when an indexed file's list fields still hold for the file as it is now."""
     if record.stat != stat:
         return False

@@ -16,7 +16,7 @@ from curator.core.index import (
     SCHEMA_VERSION,
     FileStat,
     Index,
-    Record,
+    Known,
     decode_known,
     read_ahead,
     reusable,
@@ -100,9 +100,9 @@ def test_racy_and_future_mtimes_are_checked_by_content(tmp_path):
     now = time.time_ns()
     root = str(tmp_path)
 
-    def known(recorded_digest: str, indexed_ns: int) -> Record:
+    def known(recorded_digest: str, indexed_ns: int) -> Known:
         snapshot = Snapshot(st.mtime_ns, st.size, recorded_digest)
-        return Record(Summary("a.md"), snapshot, "", str(st.ctime_ns), str(st.ino), str(indexed_ns))
+        return Known("a.md", tuple(st), indexed_ns, snapshot, Summary("a.md"))
 
     # indexed long after the last write: trusted on stat alone (even with a wrong digest recorded)
     assert reusable(known("stale-digest", st.mtime_ns + 10**10), st, root, now)
