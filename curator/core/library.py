@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import contextlib
 import gc
 import heapq
+import itertools
 import multiprocessing
 import operator
 import os
@@ -24,7 +25,7 @@ from typing import Any
 from .article import Summary, summarize
 from .files import Snapshot, read_file_stat
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
-from .index import RACY_NS, FileStat, Index, decode_known, read_ahead, reusable
+from .index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
 from .query import Columns
 
 EXTENSIONS = (".md", ".markdown", ".txt")
@@ -306,11 +307,18 @@ def open_iter(
     """
     root = os.fspath(Path(root).resolve())
     sizes: list[tuple[int, list[str]]] = []  # rows and paths of each batch shown from the index
+    records: Iterator[list[tuple[str, str]]] = iter(())
     if index is not None:
+        records = index.iter_path_records(INDEX_BATCH, INDEX_FIRST_BATCH)
         try:
             for chunk in index.iter_rows(INDEX_BATCH, INDEX_FIRST_BATCH):
                 with paused_gc(keep=True):  # acyclic objects that live as long as the folder is open
                     items, columns, snapshots = read_ahead(chunk, index.summary)
+                    if not sizes:  # the first screen comes with its summaries: no lookup per painted row
+                        first = next(records, [])
+                        records = itertools.chain([first], records)
+                        if [p for p, _ in first] == columns.paths:
+                            items = [decode_summary(record) for _, record in first]
                 sizes.append((len(items), columns.paths))
                 yield Batch(items, snapshots, [], columns)
         except (ValueError, TypeError):  # a row that does not read: trust none of the index
@@ -330,9 +338,8 @@ def open_iter(
     stale = [rel for rel in current if rel not in shown]  # new files (all of them in a cold open)
     stored: list[tuple[Summary, FileStat, Snapshot]] = []
     try:  # the summaries of the shown rows, batch by batch, each file checked against the disk
-        batches = index.iter_path_records(INDEX_BATCH, INDEX_FIRST_BATCH) if shown else iter(())
         done = 0
-        for number, ((count, paths), rows) in enumerate(zip(sizes, batches, strict=False)):
+        for number, ((count, paths), rows) in enumerate(zip(sizes, records, strict=False)):
             if cancel is not None and cancel.is_set():
                 return
             if len(rows) != count or any(p != r[0] for p, r in zip(paths, rows, strict=True)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -511,7 +512,11 @@ class Table:
         raise QueryError(f"unknown field '{field}:'", term.position)  # pragma: no cover - parse() refuses
 
     def sort(self, rows: list[int], field: str, descending: bool = False) -> list[int]:
-        """Rows ordered by `field`; unknown values sort last either way."""
+        """Rows ordered by `field`; unknown values sort last either way (in the order of `rows`)."""
+        if field in ("date", "quality", "heat"):  # numbers: one sort, unknown as an infinity that goes last
+            last = -math.inf if descending else math.inf
+            keys = [last if v is None else v for v in getattr(self, field)]
+            return sorted(rows, key=keys.__getitem__, reverse=descending)
         key = self.sort_key(field)
         known = [r for r in rows if key(r) is not None]
         unknown = [r for r in rows if key(r) is None]

@@ -182,20 +182,24 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path):
     assert index.summary("not/there.md") == Summary("not/there.md")
 
 
-def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path):
+def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
+    monkeypatch.setattr(library, "INDEX_BATCH", 10)
     open_with(folder, tmp_path / "cache")
     messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
     batches = [m for m in messages if isinstance(m, library.Batch)]
     decoded = [m for m in messages if isinstance(m, library.Decoded)]
+    assert [len(b) for b in batches] == [4, 10, 10, 6]
     assert [d.number for d in decoded] == list(range(len(batches)))
     assert messages.index(decoded[0]) > messages.index(batches[-1])  # the whole list first
+    assert [s.title for s in batches[0].summaries] == [f"Title {i}" for i in range(4)]  # the first screen at once
     table = Table()
     for batch in batches:
-        assert batch.summaries == [None] * len(batch.summaries)
+        assert batch is batches[0] or batch.summaries == [None] * len(batch.summaries)  # the rest come later
         table.extend(batch.summaries, columns=batch.columns)
     assert table.select("title") == list(range(30)) and table.select("quality:>=29") == [29]  # from the columns
-    row = table.paths.index("07.md")
-    assert table.summaries[row].title == "Title 7"  # read before its summary came: fetched on the spot
+    row = table.paths.index("17.md")
+    assert table.summaries[row].title == "Title 17"  # read before its summary came: fetched on the spot
     start = 0
     for batch, message in zip(batches, decoded, strict=True):
         table.summaries.decoded(start, message.summaries)

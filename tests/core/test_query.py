@@ -166,3 +166,22 @@ def test_summaries_fetch_what_is_read_before_it_came(tmp_path):
     assert table.select("title:portals") == [1] and table.select("path:a.") == [0]
     stored.decoded(0, [ROWS[2], ROWS[2]])  # only where no summary is yet
     assert stored.copy() == [ROWS[0], ROWS[1]]
+
+
+@pytest.mark.parametrize("field", ["date", "quality", "heat"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_numeric_sort_matches_known_then_unknown(field, descending):
+    import random
+
+    rnd = random.Random(3)
+    rows = [
+        Summary(f"{i}.md", quality=rnd.choice([None, 1, 2, 3]), heat=rnd.choice([None, -1, 0, 5]),
+                date=rnd.choice([None, dt.datetime(2021, 1, 1, tzinfo=UTC), dt.datetime(2020, 5, 1, tzinfo=UTC)]))
+        for i in range(200)
+    ]  # fmt: skip
+    table = Table(rows)
+    order = list(range(200))
+    rnd.shuffle(order)
+    key = table.sort_key(field)
+    known = sorted((r for r in order if key(r) is not None), key=key, reverse=descending)  # stable: ties keep order
+    assert table.sort(order, field, descending) == known + [r for r in order if key(r) is None]
