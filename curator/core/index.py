@@ -22,7 +22,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -135,7 +135,7 @@ ROW = "path, mtime_ns, size, digest, hay, date, quality, heat, published, warned
 
 
 def read_ahead(
-    rows: list[tuple], fetch: Callable[[str], Summary]
+    rows: list[tuple], fetch: Callable[[Sequence[str]], dict[str, Summary]]
 ) -> tuple[list[Summary | None], Columns, list[Snapshot]]:
     """What a list needs of each row of the index (ROW): no record is read or decoded.
 
@@ -148,7 +148,8 @@ def read_ahead(
     snapshots = list(map(_new, repeat(Snapshot), zip(mtimes, sizes, digests, strict=True)))
     items: list[Summary | None] = [None] * len(paths)
     if any(warned):
-        items = [fetch(p) if w else None for p, w in zip(paths, warned, strict=True)]
+        found = fetch([p for p, w in zip(paths, warned, strict=True) if w])
+        items = [found.get(p) for p in paths]
     published = [p == 1 for p in published]
     return items, Columns(paths, hay, published, quality, heat, dates, fetch), snapshots
 
@@ -233,15 +234,23 @@ class Index:
 
     def summary(self, path: str) -> Summary:
         """One file's summary, read from the index (a row shown before its summary arrived)."""
+        return self.summaries([path])[path]
+
+    def summaries(self, paths: Sequence[str]) -> dict[str, Summary]:
+        """The summaries of `paths`, read from the index in one query (a bare Summary for a
+        path that is not there)."""
+        found: dict[str, Summary] = {}
         try:
             con = self._open()
             try:
-                row = con.execute("SELECT record FROM files WHERE path = ?", (path,)).fetchone()
+                marks = ",".join("?" * len(paths))
+                for path, record in con.execute(f"SELECT path, record FROM files WHERE path IN ({marks})", paths):
+                    found[path] = decode_summary(record)
             finally:
                 con.close()
         except sqlite3.DatabaseError:
-            row = None
-        return decode_summary(row[0]) if row else Summary(path)
+            pass
+        return {p: found.get(p) or Summary(p) for p in paths}
 
     def known(self) -> list[Known]:
         """Every record of the index, decoded; a record that does not decode means a rebuild."""

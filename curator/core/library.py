@@ -313,7 +313,7 @@ def open_iter(
         try:
             for chunk in index.iter_rows(INDEX_BATCH, INDEX_FIRST_BATCH):
                 with paused_gc(keep=True):  # acyclic objects that live as long as the folder is open
-                    items, columns, snapshots = read_ahead(chunk, index.summary)
+                    items, columns, snapshots = read_ahead(chunk, index.summaries)
                     if not sizes:  # the first screen comes with its summaries: no lookup per painted row
                         first = next(records, [])
                         records = itertools.chain([first], records)

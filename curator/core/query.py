@@ -293,27 +293,37 @@ def haystack(s: Summary) -> str:
 _EAGER_ATTRS = 8  # summaries, paths, text, published, quality, heat, date, version; then lazy columns
 
 
+#: Rows whose summaries Summaries fetches at once from the index (SQLite allows 32,766 parameters).
+FETCH = 500
+
+
 class Summaries(list):
     """The summaries of a Table, where rows read ahead from the index may still be None.
 
     A warm open shows the list from columns of the index and fetches the Summary objects
     after (see library.Decoded); a row read before its summary came is fetched on the spot
-    through `fetch` (path -> Summary). Indexing and iterating give Summary objects; list
+    through `fetch` (paths -> {path: Summary}), with its neighbours that have none yet (a
+    painted screen, or a column built over every row, then costs a query per FETCH rows).
+    Indexing and iterating give Summary objects; list
     methods that do not read items (len, copy, slicing assignment) see what is stored.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.paths: list[str] = []  # the table's paths column
-        self.fetch: Callable[[str], Summary] | None = None
+        self.fetch: Callable[[Sequence[str]], dict[str, Summary]] | None = None
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         item = list.__getitem__(self, i)
         if item is None:
-            item = self.fetch(self.paths[i])
-            list.__setitem__(self, i, item)
+            i = range(len(self))[i]  # a negative index too
+            rows = [r for r in range(i, min(i + FETCH, len(self))) if list.__getitem__(self, r) is None]
+            found = self.fetch([self.paths[r] for r in rows])
+            for r in rows:
+                list.__setitem__(self, r, found[self.paths[r]])
+            item = list.__getitem__(self, i)
         return item
 
     def __iter__(self) -> Iterator[Summary]:
@@ -340,7 +350,7 @@ class Columns:
     quality: list[int | None]
     heat: list[int | None]
     date: list[float | None]
-    fetch: Callable[[str], Summary]  # path -> Summary, for a row read before its summary came
+    fetch: Callable[[Sequence[str]], dict[str, Summary]]  # for rows read before their summaries came
 
 
 class Table:

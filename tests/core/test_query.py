@@ -153,7 +153,7 @@ def test_summaries_fetch_what_is_read_before_it_came(tmp_path):
 
     index = Index(tmp_path, tmp_path / "cache")
     index.store([(s, FileStat(1, 2, 3, 4), Snapshot(1, 2, "d")) for s in ROWS])
-    items, columns, _ = read_ahead([r for batch in index.iter_rows(10) for r in batch], index.summary)
+    items, columns, _ = read_ahead([r for batch in index.iter_rows(10) for r in batch], index.summaries)
     table = Table()
     table.extend(items, columns=columns)
     stored = table.summaries
@@ -185,3 +185,20 @@ def test_numeric_sort_matches_known_then_unknown(field, descending):
     key = table.sort_key(field)
     known = sorted((r for r in order if key(r) is not None), key=key, reverse=descending)  # stable: ties keep order
     assert table.sort(order, field, descending) == known + [r for r in order if key(r) is None]
+
+
+def test_rows_without_summaries_are_fetched_a_window_at_a_time(tmp_path):
+    from curator.core.files import Snapshot
+    from curator.core.index import FileStat, Index, read_ahead
+
+    index = Index(tmp_path, tmp_path / "cache")
+    many = [Summary(f"{i:04}.md", title=f"T{i}") for i in range(1200)]
+    index.store([(s, FileStat(1, 2, 3, 4), Snapshot(1, 2, "d")) for s in many])
+    items, columns, _ = read_ahead([r for batch in index.iter_rows(5000) for r in batch], index.summaries)
+    table = Table()
+    table.extend(items, columns=columns)
+    calls: list[int] = []
+    table.summaries.fetch = lambda paths: calls.append(len(paths)) or index.summaries(paths)
+    assert table.summaries[10].title == "T10" and calls == [500]  # a painted row brings its neighbours
+    assert table.select("title:t1199") == [1199]  # a column over every row: a query per 500 rows
+    assert calls == [500, 10, 500, 190]  # rows 0-9, then what is left after row 509
