@@ -4,20 +4,18 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
-
 from curator.core import files
-from curator.core.files import Status, atomic_write, commit_many, prepare_save, read_file, save_changes
+from curator.core.files import Status, commit_many, prepare_save, read_file, save_changes
 
 TEXT = b"---\ntitle: A\nquality: 3\npublished: false\n---\nbody\n"
 
 
-def test_atomic_write_keeps_mode_and_leaves_no_temp(tmp_path: Path):
+def test_save_keeps_mode_and_leaves_no_temp(tmp_path: Path):
     path = tmp_path / "a.md"
     path.write_bytes(TEXT)
     path.chmod(0o640)
-    atomic_write(path, b"new")
-    assert path.read_bytes() == b"new"
+    assert save_changes(path, {"quality": 4}, read_file(path)[1]).status is Status.OK
+    assert path.read_bytes() == TEXT.replace(b"quality: 3", b"quality: 4")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert os.listdir(tmp_path) == ["a.md"]
 
@@ -30,8 +28,8 @@ def test_failed_write_leaves_original_and_no_temp(tmp_path: Path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, "replace", boom)
-    with pytest.raises(OSError):
-        atomic_write(path, b"new")
+    result = save_changes(path, {"quality": 4}, read_file(path)[1])
+    assert result.status is Status.ERROR and "No space left" in result.message
     assert path.read_bytes() == TEXT
     assert os.listdir(tmp_path) == ["a.md"]
 
