@@ -232,13 +232,9 @@ class Index:
         """(path, record) in the order of iter_rows() (both walk the primary key), in batches."""
         return self._select("path, record", batch, first)
 
-    def summary(self, path: str) -> Summary:
-        """One file's summary, read from the index (a row shown before its summary arrived)."""
-        return self.summaries([path])[path]
-
     def summaries(self, paths: Sequence[str]) -> dict[str, Summary]:
-        """The summaries of `paths`, read from the index in one query (a bare Summary for a
-        path that is not there)."""
+        """The summaries of `paths`, read from the index in one query (rows shown before their
+        summaries arrived); a bare Summary for a path that is not there."""
         found: dict[str, Summary] = {}
         try:
             con = self._open()

@@ -269,9 +269,10 @@ class Batch:
 
 @dataclass(slots=True)
 class Decoded:
-    """The Summary objects of the `number`-th Batch from the index (0 for the first), in order."""
+    """The Summary objects of rows shown from the index, from row `start` on, in order (the
+    index's rows are the first ones of an open, so row numbers are the caller's)."""
 
-    number: int
+    start: int
     summaries: list[Summary]
 
 
@@ -338,8 +339,8 @@ def open_iter(
     stale = [rel for rel in current if rel not in shown]  # new files (all of them in a cold open)
     stored: list[tuple[Summary, FileStat, Snapshot]] = []
     try:  # the summaries of the shown rows, batch by batch, each file checked against the disk
-        done = 0
-        for number, ((count, paths), rows) in enumerate(zip(sizes, records, strict=False)):
+        done = start = 0
+        for (count, paths), rows in zip(sizes, records, strict=False):
             if cancel is not None and cancel.is_set():
                 return
             if len(rows) != count or any(p != r[0] for p, r in zip(paths, rows, strict=True)):
@@ -356,8 +357,8 @@ def open_iter(
                         stale.append(known.path)
                     elif stat.mtime_ns >= known.indexed_ns - RACY_NS:  # checked by content: index it again
                         stored.append((known.summary, stat, known.snapshot))  # so it stops being racy
-            yield Decoded(number, summaries)
-            done += 1
+            yield Decoded(start, summaries)
+            done, start = done + 1, start + count
         if done != len(sizes):
             raise ValueError("the index changed while it was read")
     except (ValueError, TypeError, IndexError):  # a record that does not decode: trust none of the index
@@ -425,10 +426,11 @@ def load(
 ) -> Loaded:
     """Scan and load a folder. Warnings about field types become problems with severity 'warning'."""
     result = Loaded([], [])
-    coming: list[list[Entry]] = []  # entries shown from the index, by batch, until their summaries come
+    coming: list[Entry] = []  # entries shown from the index, until their summaries come
     for batch in open_iter(root, index, extensions, workers, cancel):
         if isinstance(batch, Decoded):
-            for entry, summary in zip(coming[batch.number], batch.summaries, strict=True):
+            end = batch.start + len(batch.summaries)
+            for entry, summary in zip(coming[batch.start : end], batch.summaries, strict=True):
                 entry.summary = summary
             continue
         if isinstance(batch, Changes):
@@ -439,7 +441,7 @@ def load(
         else:
             entries = list(map(Entry, batch.summaries, batch.snapshots))
             if batch.columns is not None:
-                coming.append(entries)
+                coming.extend(entries)
             items = [*entries, *batch.problems]
         for item in items:
             if isinstance(item, Entry):

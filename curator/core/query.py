@@ -290,9 +290,6 @@ def haystack(s: Summary) -> str:
     return f"{s.title}\n{s.excerpt}\n{s.provider_name}\n{s.provider_domain}".lower()
 
 
-_EAGER_ATTRS = 8  # summaries, paths, text, published, quality, heat, date, version; then lazy columns
-
-
 #: Rows whose summaries Summaries fetches at once from the index (SQLite allows 32,766 parameters).
 FETCH = 500
 
@@ -385,6 +382,7 @@ class Table:
         self.heat: list[float | None] = []
         self.date: list[float | None] = []
         self.version = 0  # bumped on every change, so callers can cache what they derive
+        self._lazy: dict[str, list[Any]] = {}  # the lazy columns built so far
         self.extend(summaries)
 
     def __len__(self) -> int:
@@ -400,21 +398,15 @@ class Table:
                 raise AttributeError(name)
             column = [make(s) for s in self.summaries]
         setattr(self, name, column)
+        self._lazy[name] = column
         return column
-
-    def _built(self) -> list[tuple[str, list[Any]]]:
-        return [(name, vars(self)[name]) for name in (*Table._LAZY, "path") if name in vars(self)]
 
     def _lazy_value(self, name: str, s: Summary) -> Any:
         return s.path.lower() if name == "path" else Table._LAZY[name](s)
 
-    def extend(
-        self,
-        summaries: Iterable[Summary | str],
-        haystacks: Iterable[str] | None = None,
-        columns: Columns | None = None,
-    ) -> None:
-        """Append rows: Summary objects, or index records with their `columns` read ahead."""
+    def extend(self, summaries: Iterable[Summary | None], columns: Columns | None = None) -> None:
+        """Append rows: Summary objects, or (from the index) `columns` read ahead with None for
+        the summaries that come later (see Summaries)."""
         self.version += 1
         summaries = list(summaries)
         start = len(self.summaries)
@@ -429,12 +421,12 @@ class Table:
             self.date.extend(columns.date)
         else:
             self.paths.extend([s.path for s in summaries])
-            self.text.extend(haystacks if haystacks is not None else map(haystack, summaries))
+            self.text.extend(map(haystack, summaries))
             self.published.extend([s.published for s in summaries])
             self.quality.extend([s.quality for s in summaries])
             self.heat.extend([s.heat for s in summaries])
             self.date.extend([s.date.timestamp() if s.date else None for s in summaries])
-        for name, column in self._built():
+        for name, column in self._lazy.items():
             column.extend(self._lazy_value(name, self.summaries[r]) for r in range(start, len(self.summaries)))
 
     def replace(self, row: int, s: Summary) -> None:
@@ -453,15 +445,14 @@ class Table:
         self.quality[row] = s.quality
         self.heat[row] = s.heat
         self.date[row] = s.date.timestamp() if s.date else None
-        if len(vars(self)) > _EAGER_ATTRS:  # some lazy column is built
-            for name, column in self._built():
-                column[row] = self._lazy_value(name, s)
+        for name, column in self._lazy.items():
+            column[row] = self._lazy_value(name, s)
 
     def remove(self, rows: Iterable[int]) -> None:
         self.version += 1
         drop = set(rows)
         columns = [self.paths, self.text, self.published, self.quality, self.heat, self.date]
-        columns += [column for _, column in self._built()]
+        columns += self._lazy.values()
         for column in columns:
             column[:] = [v for i, v in enumerate(column) if i not in drop]  # in place: Summaries shares paths
         kept = [v for i, v in enumerate(list.__iter__(self.summaries)) if i not in drop]  # not fetched here

@@ -63,18 +63,14 @@ class Workspace:
     # -- loading --
 
     def add(
-        self,
-        summaries: Sequence[Summary | str],
-        snapshots: Sequence[Snapshot],
-        haystacks: Sequence[str] | None = None,
-        columns: Columns | None = None,
+        self, summaries: Sequence[Summary | None], snapshots: Sequence[Snapshot], columns: Columns | None = None
     ) -> range:
-        """Append loaded articles (or index records with their columns read ahead); returns their rows."""
+        """Append loaded articles (or rows read ahead from the index, see Table.extend); returns their rows."""
         start = len(self.table)
         paths = columns.paths if columns is not None else [s.path for s in summaries]
         self.rows.update(zip(paths, range(start, start + len(summaries)), strict=True))
         self.snapshots.extend(snapshots)
-        self.table.extend(summaries, haystacks, columns)
+        self.table.extend(summaries, columns)
         return range(start, len(self.table))
 
     def add_entries(self, entries: Sequence[Entry]) -> range:

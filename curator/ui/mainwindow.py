@@ -123,7 +123,6 @@ class MainWindow(QMainWindow):
         self._auto_current = False
         self._close_after_save = False
         self._changed_on_disk: set[str] = set()
-        self._read_ahead: list[int] = []
         self.undo_stack = QUndoStack(self)
         network = network and self.settings["network/thumbnails"]
         images = self.cache_dir / "thumbnails"
@@ -427,7 +426,6 @@ class MainWindow(QMainWindow):
         self._show_progress("Loading", 0)
         root = str(path.resolve())
         index = Index(root, self.cache_dir)
-        self._read_ahead = []  # first row of each batch of index records, for their Decoded
         workspace = self.workspace  # a load that was cancelled may still deliver: not to another folder
         self.load_task = self.tasks.run(
             lambda p: self._load_worker(root, index, p),
@@ -461,8 +459,7 @@ class MainWindow(QMainWindow):
             self.progress.setValue(self.progress.value() + len(value))
             return
         if isinstance(value, library.Decoded):  # summaries of rows shown from the index
-            start = self._read_ahead[value.number]
-            self.workspace.table.summaries.decoded(start, value.summaries)
+            self.workspace.table.summaries.decoded(value.start, value.summaries)
             gc.freeze()
             return
         problems = list(value.problems)
@@ -470,9 +467,7 @@ class MainWindow(QMainWindow):
             if summary is not None and summary.warnings:  # (files with warnings come with their summary)
                 problems.extend(library.warning_problems(summary))
         first = len(self.workspace) == 0
-        if value.columns is not None:
-            self._read_ahead.append(len(self.workspace))
-        rows = self.workspace.add(value.summaries, value.snapshots, None, value.columns)
+        rows = self.workspace.add(value.summaries, value.snapshots, value.columns)
         # The articles live as long as the folder: keep them out of the cyclic collector, whose
         # full collections over a growing list of 100,000 articles stalled the window ~200 ms.
         gc.freeze()

@@ -175,11 +175,8 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path):
     known = [decode_known(record) for _, record in records]
     assert [k.summary for k in known] == [by_path[p].summary for p in columns.paths]
     assert [k.snapshot for k in known] == snapshots
-    assert (
-        index.summary("_news/2021-06-02-table-permissions-in-portals-studio.md")
-        == by_path["_news/2021-06-02-table-permissions-in-portals-studio.md"].summary
-    )
-    assert index.summary("not/there.md") == Summary("not/there.md")
+    seed, missing = "_news/2021-06-02-table-permissions-in-portals-studio.md", "not/there.md"
+    assert index.summaries([seed, missing]) == {seed: by_path[seed].summary, missing: Summary(missing)}
 
 
 def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypatch):
@@ -190,7 +187,7 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
     batches = [m for m in messages if isinstance(m, library.Batch)]
     decoded = [m for m in messages if isinstance(m, library.Decoded)]
     assert [len(b) for b in batches] == [4, 10, 10, 6]
-    assert [d.number for d in decoded] == list(range(len(batches)))
+    assert [d.start for d in decoded] == [0, 4, 14, 24]  # the rows of each batch
     assert messages.index(decoded[0]) > messages.index(batches[-1])  # the whole list first
     assert [s.title for s in batches[0].summaries] == [f"Title {i}" for i in range(4)]  # the first screen at once
     table = Table()
@@ -200,10 +197,9 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
     assert table.select("title") == list(range(30)) and table.select("quality:>=29") == [29]  # from the columns
     row = table.paths.index("17.md")
     assert table.summaries[row].title == "Title 17"  # read before its summary came: fetched on the spot
-    start = 0
     for batch, message in zip(batches, decoded, strict=True):
-        table.summaries.decoded(start, message.summaries)
-        start += len(batch.summaries)
+        assert len(message.summaries) == len(batch.summaries)
+        table.summaries.decoded(message.start, message.summaries)
     assert all(type(item) is Summary for item in list.__iter__(table.summaries))
     assert [s.title for s in table.summaries] == [f"Title {int(p[:2])}" for p in table.paths]
     cold = library.load(folder, workers=1)
