@@ -459,8 +459,7 @@ class MainWindow(QMainWindow):
             self.progress.setValue(self.progress.value() + len(value))
             return
         if isinstance(value, library.Decoded):  # summaries of rows shown from the index
-            self.workspace.table.summaries.decoded(value.start, value.summaries)
-            gc.freeze()
+            self.workspace.table.summaries.decoded(value.start, value.summaries)  # (frozen by the loader)
             return
         problems = list(value.problems)
         for summary in value.summaries:
