@@ -117,13 +117,16 @@ def render_scalar(value: Any, old: ScalarNode | None = None, flow: bool = False)
 
 
 def _line_start(text: str, index: int) -> int:
+    if 0 < index < len(text) and text[index] == "\n" and text[index - 1] == "\r":
+        index -= 1  # the LF of a CRLF belongs to the line the CR ends
     return max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
 
 
 def _line_end(text: str, index: int) -> int:
     """Index just past the line break that ends the line holding `index`."""
     if index > 0 and text[index - 1] in "\r\n":
-        return index
+        # libyaml reads CRLF as one break, and a mark may sit between its two characters
+        return index + 1 if text[index - 1] == "\r" and text.startswith("\n", index) else index
     m = _BREAK.search(text, index)
     return m.end() if m else len(text)
 

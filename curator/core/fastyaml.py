@@ -25,7 +25,10 @@ class Unsupported(Exception):
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?\Z")
 # Anything PyYAML treats specially or refuses somewhere in a document sends it to PyYAML.
-_ODD = re.compile("[^\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# U+2028 and U+2029 are line breaks to YAML (libyaml), not to this reader's line splitting.
+_ODD = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+#: libyaml refuses an implicit key longer than 1024 characters; real keys are short.
+MAX_KEY = 128
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
 _TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[Tt](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(Z)?)?\Z")
@@ -81,7 +84,7 @@ def _timestamp(text: str) -> Any:
 
 def _after_quote(rest: str) -> None:
     """Only spaces or a ` # comment` may follow a closing quote."""
-    if rest and not (rest.isspace() or (rest[0] == " " and rest.lstrip(" ").startswith("#"))):
+    if rest and not (not rest.strip(" ") or (rest[0] == " " and rest.lstrip(" ").startswith("#"))):
         raise Unsupported("text after a quoted scalar")
 
 
@@ -185,6 +188,8 @@ def _tokens(front: str) -> list[tuple[int, int, Any, Any, int]]:
         if key:
             if key in _BOOLS or key in _NULLS:
                 raise Unsupported("key that is not a string")
+            if len(key) + indent > MAX_KEY:
+                raise Unsupported("a key longer than YAML allows")
             if value:
                 value = value.rstrip(" ")
                 if value[0] == "#":
@@ -193,7 +198,7 @@ def _tokens(front: str) -> list[tuple[int, int, Any, Any, int]]:
                 value = None
             append((indent, MAP, key, value, no))
         elif rest:
-            if rest[0] == "#" or rest.isspace():
+            if rest[0] == "#" or not rest.strip(" "):
                 continue
             if dash or rest[0] != "-":
                 append((indent, SCALAR, None, rest.rstrip(" "), no))
@@ -273,6 +278,13 @@ def parse_fast(front: str) -> tuple[dict[str, Any], dict[str, int]]:
 
     Raises Unsupported for anything else.
     """
+    try:
+        return _parse(front)
+    except (ValueError, OverflowError, RecursionError):  # a date that does not exist, nesting too deep
+        raise Unsupported("the full parser decides") from None
+
+
+def _parse(front: str) -> tuple[dict[str, Any], dict[str, int]]:
     tokens = _tokens(front)
     if not tokens:
         return {}, {}

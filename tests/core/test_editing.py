@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from curator.core.editing import DELETE, EditError, edit_document
+from curator.core.files import plan_edit
 from curator.core.frontmatter import load_document
 
 SEED = """---
@@ -138,3 +139,10 @@ def test_refuses_unwritable_values():
 def test_secured_blob_untouched_by_any_edit():
     new = edit(SEED, quality=5, published=True, topics=["X"])
     assert 'secured: "opaque=="\n' in new
+
+
+@pytest.mark.parametrize("style", [">-", "|", ">", "|-"])
+def test_replacing_a_block_scalar_keeps_crlf_line_endings(style):
+    data = f"---\r\ntitle: x\r\npublished: {style}\r\n  false\r\nquality: 3\r\n---\r\nbody\r\n".encode()
+    new = plan_edit(data, {"published": True})
+    assert new == b"---\r\ntitle: x\r\npublished: true\r\nquality: 3\r\n---\r\nbody\r\n"

@@ -60,7 +60,10 @@ def test_agrees_on_generated_documents(text):
 
 
 KEYS = st.sampled_from(["a", "b", "title", "x_y", "on", "yes", "null"])
-PLAIN = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=12)
+# Characters that YAML treats specially beyond ASCII: line breaks (U+2028, U+2029, NEL), a BOM,
+# a no-break space that is not white space to YAML.
+SPECIAL = st.sampled_from(["\u2028", "\u2029", "\x85", "\ufeff", "\xa0", "\t", "#", ":", '"', "'"])
+PLAIN = st.text(st.one_of(st.characters(min_codepoint=32, max_codepoint=0x2FF), SPECIAL), max_size=12)
 
 
 @st.composite
@@ -121,3 +124,69 @@ def test_accepts_only_what_pyyaml_reads_the_same(front):
 def test_hands_everything_else_to_pyyaml(front):
     with pytest.raises(Unsupported):
         parse_fast(front)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "published: true\n# note\u2028published: false\n",  # U+2028 ends the comment: the key is real
+        "published: true\n# note\u2029published: false\n",
+        "k" * 2000 + ": 1\n",  # libyaml refuses keys over 1024 characters
+        'excerpt: "quoted"\xa0\ntitle: x\n',  # a no-break space after a quote is not white space
+        "publishedDateTime: 2021-02-30T00:00:00Z\n",  # no such day: the full parser reports it
+        "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 400)) + "  " * 400 + "x: 1\n",
+    ],
+)
+def test_declines_what_libyaml_reads_differently(front):
+    with pytest.raises(Unsupported):
+        parse_fast(front)
+
+
+def test_a_line_break_only_yaml_sees_changes_the_value():
+    parsed = parse_front("published: true\n# note\u2028published: false\n")
+    assert parsed.data == {"published": False}  # as libyaml (and so Jekyll) reads it
+
+
+MUTATIONS = st.sampled_from(
+    [*" \t\n\r:-#'\"[]{},&*!|>%@`?\\\u2028\u2029\x85\ufeff\xa0xyz019.", "---", "...", "- ", ": ", " #", "\r\n", "    "]
+)
+
+
+@st.composite
+def mutated_sample(draw):
+    """A real front matter of the bundled sample with a few characters or lines changed."""
+    text = draw(st.sampled_from(SAMPLE_FRONTS))
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        op = draw(st.integers(0, 3))
+        if op == 0:
+            text = text[:at] + draw(MUTATIONS) + text[at:]
+        elif op == 1:
+            text = text[:at] + text[at + 1 :]
+        else:
+            lines = text.split("\n")
+            i = draw(st.integers(0, len(lines) - 1))
+            if op == 2:
+                lines.insert(draw(st.integers(0, len(lines))), lines[i])
+            else:
+                lines[i] = " " * draw(st.integers(0, 4)) + lines[i].lstrip(" ")
+            text = "\n".join(lines)
+    return text
+
+
+SAMPLE_FRONTS = [front for _, front in fronts(ROOT / "resources" / "sample")]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_sample())
+def test_mutated_real_files_read_as_libyaml_reads_them(front):
+    """A fuzzed real file that libyaml rejects is never accepted by the fast reader (it would be edited)."""
+    try:
+        data, _ = parse_fast(front)
+    except Unsupported:
+        return
+    try:
+        full = parse_front(front, fast=False)
+    except FrontMatterError:
+        pytest.fail(f"fast reader accepted what libyaml rejects: {front!r}")
+    assert _same(data, full.data), front
