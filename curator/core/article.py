@@ -17,6 +17,8 @@ from .frontmatter import Parsed
 
 #: The fields an editor may change from the GUI or `curator publish`.
 EDITABLE = ("topics", "quality", "published")
+#: Whole numbers are used (sorted, indexed) as 64-bit integers.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(slots=True)
@@ -39,6 +41,12 @@ class Summary:
     type: str = ""
     related: int = 0
     warnings: tuple[tuple[int | None, str], ...] = field(default=())  # (file line, message)
+    #: the EDITABLE keys the file does not have, as bits (1 << EDITABLE.index(key)): undo of an
+    #: edit that added a key removes it again, and a missing `published` means published
+    missing: int = 0
+
+    def has(self, key: str) -> bool:
+        return not self.missing & (1 << EDITABLE.index(key))
 
     def as_row(self) -> dict[str, Any]:
         """Plain values for JSON/CSV output."""
@@ -92,10 +100,13 @@ class _Reader:
         value = self.data.get(key)
         if value is None:
             return None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
         if isinstance(value, float) and value.is_integer():
-            return int(value)
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not INT64_MIN <= value <= INT64_MAX:
+                self.warn(key, f"the number {value} is too large to use")
+                return None
+            return value
         self.wrong(key, "a whole number", value)
         return None
 
@@ -194,6 +205,7 @@ def summarize(path: str, parsed: Parsed) -> Summary:
         type=intern(r.text("type")),
         related=len(related or ()),
         warnings=tuple(r.warnings),
+        missing=sum(1 << i for i, key in enumerate(EDITABLE) if key not in r.data),
     )
 
 

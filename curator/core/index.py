@@ -32,7 +32,7 @@ from .files import Snapshot, digest
 from .query import Columns, haystack
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: Files modified this close to the indexing moment are verified by content hash.
 RACY_NS = 3_000_000_000
 
@@ -73,7 +73,7 @@ def _record(summary: Summary, stat: FileStat, snapshot: Snapshot, indexed_ns: in
         str(indexed_ns), "", s.title, s.excerpt, s.provider_name, s.provider_domain, s.provider_logo,
         "" if s.date is None else repr(s.date.timestamp()), s.image,
         "" if s.quality is None else str(s.quality), "" if s.heat is None else str(s.heat),
-        "1" if s.published else "", s.category, s.type, str(s.related),
+        "1" if s.published else "", s.category, s.type, str(s.related), str(s.missing),
         json.dumps(s.warnings, ensure_ascii=False) if s.warnings else "",
         *s.topics,
     ]  # fmt: skip
@@ -97,7 +97,7 @@ def decode_summary(record: str) -> Summary:
 
 def _summary(fields: list[str]) -> Summary:
     (path, _mtime, _size, _ctime, _ino, _dig, _indexed, _hay, title, excerpt, pname, pdomain, plogo, date, image,
-     quality, heat, published, category, kind, related, warnings, *topics) = fields  # fmt: skip
+     quality, heat, published, category, kind, related, missing, warnings, *topics) = fields  # fmt: skip
     return Summary(
         path, title, excerpt, _intern(pname), _intern(pdomain), _intern(plogo),
         _from_ts(_float(date), _UTC) if date else None,
@@ -106,6 +106,7 @@ def _summary(fields: list[str]) -> Summary:
         int(heat) if heat else None,
         published == "1", _intern(category), _intern(kind), int(related),
         tuple(tuple(w) for w in json.loads(warnings)) if warnings else (),
+        int(missing),
     )  # fmt: skip
 
 
@@ -127,11 +128,12 @@ def decode_known(record: str) -> Known:
     fields = json.loads(record[1:]) if record[0] == _JSON else record.split(_SEP)
     path, mtime, size, ctime, ino, dig, indexed = fields[:7]
     stat = (int(mtime), int(size), int(ctime), int(ino))
-    return _new(Known, (path, stat, int(indexed), _new(Snapshot, (stat[0], stat[1], dig)), _summary(fields)))
+    snapshot = _new(Snapshot, (stat[0], stat[1], dig, stat[2], stat[3]))
+    return _new(Known, (path, stat, int(indexed), snapshot, _summary(fields)))
 
 
 #: the columns Index.iter_rows reads, in order
-ROW = "path, mtime_ns, size, digest, hay, date, quality, heat, published, warned"
+ROW = "path, mtime_ns, size, digest, ctime_ns, ino, hay, date, quality, heat, published, warned"
 
 
 def read_ahead(
@@ -144,8 +146,8 @@ def read_ahead(
     fetched now, so their warnings can be listed at once.
     """
     columns = map(list, zip(*rows, strict=True))
-    paths, mtimes, sizes, digests, hay, dates, quality, heat, published, warned = columns
-    snapshots = list(map(_new, repeat(Snapshot), zip(mtimes, sizes, digests, strict=True)))
+    paths, mtimes, sizes, digests, ctimes, inodes, hay, dates, quality, heat, published, warned = columns
+    snapshots = list(map(_new, repeat(Snapshot), zip(mtimes, sizes, digests, ctimes, inodes, strict=True)))
     items: list[Summary | None] = [None] * len(paths)
     if any(warned):
         found = fetch([p for p, w in zip(paths, warned, strict=True) if w])
@@ -154,8 +156,18 @@ def read_ahead(
     return items, Columns(paths, hay, published, quality, heat, dates, fetch), snapshots
 
 
+class _Unavailable(Exception):
+    """The index cannot be used now (see Index.error)."""
+
+
 class Index:
-    """The index of one folder. Each call opens its own connection, so any thread may call."""
+    """The index of one folder. Each call opens its own connection, so any thread may call.
+
+    It is a cache: when it cannot be used (a cache folder that is not writable, a full disk,
+    a folder where the file should be), every call works as if it were empty, `error` says
+    why, and nothing is deleted. Only an index that is corrupt or of another version is
+    thrown away and rebuilt.
+    """
 
     def __init__(self, root: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None):
         self.root = Path(root).resolve()
@@ -163,50 +175,93 @@ class Index:
         key = hashlib.sha1(str(self.root).encode("utf-8")).hexdigest()[:20]
         self.path = folder / "index" / f"{key}.sqlite3"
         self.rebuilt = False
+        self.error: str | None = None  # why the index is not used, once it is not
+
+    def _unusable(self, exc: BaseException) -> _Unavailable:
+        if self.error is None:
+            detail = getattr(exc, "strerror", None) or str(exc)
+            self.error = f"the index at {self.path} cannot be used ({detail}); working without it"
+        return _Unavailable()
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=10)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=10)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise self._unusable(exc) from None
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError as exc:  # read-only, locked, full: not corrupt
+            con.close()
+            raise self._unusable(exc) from None
+        except sqlite3.DatabaseError:
+            con.close()
+            raise  # not a database: the caller rebuilds it
         return con
 
     def _fresh(self) -> sqlite3.Connection:
         """Delete whatever is there and start an empty index of this version."""
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(str(self.path) + suffix)
+        if self.error is not None:
+            raise _Unavailable()
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(str(self.path) + suffix)
+        except OSError as exc:  # a folder in its place, a folder we may not write
+            raise self._unusable(exc) from None
         self.rebuilt = True
         con = self._connect()
-        con.execute(
-            "CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INT, size INT, digest TEXT, hay TEXT, date REAL,"
-            " quality INT, heat INT, published INT, warned INT, record TEXT) WITHOUT ROWID"
-        )
-        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        con.execute("INSERT INTO meta VALUES ('root', ?)", (str(self.root),))
-        con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        con.commit()
+        try:
+            con.execute(
+                "CREATE TABLE files (path TEXT PRIMARY KEY, mtime_ns INT, size INT, digest TEXT, ctime_ns INT,"
+                " ino INT, hay TEXT, date REAL, quality INT, heat INT, published INT, warned INT, record TEXT)"
+                " WITHOUT ROWID"
+            )
+            con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            con.execute("INSERT INTO meta VALUES ('root', ?)", (str(self.root),))
+            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            con.commit()
+        except sqlite3.Error as exc:
+            con.close()
+            raise self._unusable(exc) from None
         return con
 
     def _open(self) -> sqlite3.Connection:
+        """A connection to a usable index of this version; raises _Unavailable."""
+        if self.error is not None:
+            raise _Unavailable()
         try:
             con = self._connect()
+        except sqlite3.DatabaseError:
+            return self._fresh()
+        try:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             root = con.execute("SELECT value FROM meta WHERE key='root'").fetchone()
             if version == SCHEMA_VERSION and root and root[0] == str(self.root):
                 return con
-            con.close()
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                con.close()
+                raise self._unusable(exc) from None
         except sqlite3.DatabaseError:
             pass  # corrupt, truncated, not a database: rebuild
+        con.close()
         return self._fresh()
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A query failed: a corrupt index is rebuilt, anything else only stops its use."""
+        if isinstance(exc, sqlite3.OperationalError):
+            self._unusable(exc)
+        else:
+            self.rebuild()
 
     def _select(self, columns: str, batch: int, first: int | None) -> Iterator[list[tuple]]:
         """Rows of every file in batches (the first one `first` long, if given), read as they
-        are needed: no second copy of the whole index. A database error means a rebuild."""
+        are needed: no second copy of the whole index."""
         try:
             con = self._open()
-        except sqlite3.DatabaseError:
-            self._fresh().close()
+        except _Unavailable:
             return
         try:
             cursor = con.execute(f"SELECT {columns} FROM files")
@@ -214,8 +269,8 @@ class Index:
             while rows := cursor.fetchmany(size):
                 yield rows
                 size = batch
-        except sqlite3.DatabaseError:
-            self._fresh().close()
+        except sqlite3.Error as exc:
+            self._failed(exc)
         finally:
             con.close()
 
@@ -244,7 +299,7 @@ class Index:
                     found[path] = decode_summary(record)
             finally:
                 con.close()
-        except sqlite3.DatabaseError:
+        except (_Unavailable, sqlite3.Error, ValueError, TypeError):
             pass
         return {p: found.get(p) or Summary(p) for p in paths}
 
@@ -258,13 +313,17 @@ class Index:
 
     def rebuild(self) -> None:
         """Throw the index away: the next open parses every file."""
-        self._fresh().close()
+        with contextlib.suppress(_Unavailable):
+            self._fresh().close()
 
     def store(self, items: Iterable[tuple[Summary, FileStat, Snapshot]], removed: Iterable[str] = ()) -> None:
+        """Record articles as read (and forget removed ones). Never raises: a failure only
+        means the next open reads those files again."""
         now = time.time_ns()
         rows = [
             (
-                s.path, st.mtime_ns, st.size, snap.digest, haystack(s), s.date.timestamp() if s.date else None,
+                s.path, st.mtime_ns, st.size, snap.digest, st.ctime_ns, st.ino, haystack(s),
+                s.date.timestamp() if s.date else None,
                 s.quality, s.heat, int(s.published), int(bool(s.warnings)), _record(s, st, snap, now),
             )
             for s, st, snap in items
@@ -274,12 +333,18 @@ class Index:
             return
         try:
             con = self._open()
+        except _Unavailable:
+            return
+        try:
             with con:
-                con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
                 con.executemany("DELETE FROM files WHERE path = ?", removed)
+        except sqlite3.Error as exc:  # a full disk keeps the index as it was: it is checked on open
+            self._failed(exc)
+        except (OverflowError, ValueError) as exc:
+            self._unusable(exc)
+        finally:
             con.close()
-        except sqlite3.DatabaseError:
-            self._fresh().close()  # next open parses everything again
 
 
 def reusable(record: Known, stat: FileStat, root: str, now_ns: int) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .article import Summary, summarize
-from .files import Snapshot, read_file_stat
+from .files import TEMP_SUFFIX, Snapshot, read_file_stat, remove_stale_temps
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
 from .index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
 from .query import Columns
@@ -66,59 +66,111 @@ def scan(root: str | os.PathLike[str], extensions: Iterable[str] = EXTENSIONS) -
 
 
 def scan_stats(
-    root: str | os.PathLike[str], extensions: Iterable[str] = EXTENSIONS, stats: bool = True, ordered: bool = True
+    root: str | os.PathLike[str],
+    extensions: Iterable[str] = EXTENSIONS,
+    stats: bool = True,
+    ordered: bool = True,
+    problems: list[Problem] | None = None,
+    temps: list[str] | None = None,
 ) -> list[tuple[str, FileStat | None]]:
     """Like scan(), with each file's stat when `stats` is true; in the order the file system
-    lists them when `ordered` is false (sorting 100,000 names holds the GIL for ~100 ms)."""
+    lists them when `ordered` is false (sorting 100,000 names holds the GIL for ~100 ms).
+
+    Only regular files are listed, each once: a link to a file or folder that the scan lists
+    anyway is skipped, a link back up the tree is not followed. Candidates that cannot be
+    listed (a FIFO named like an article, a link that loops or leads nowhere) are appended to
+    `problems`, and temp files of interrupted saves to `temps`, when those lists are given.
+    """
     top = Path(root).resolve()
     found: list[tuple[str, FileStat | None]] = []
-    _walk(str(top), "", top, tuple(e.lower() for e in extensions), stats, found, set(), ordered)
+    walk = _Walk(top, tuple(e.lower() for e in extensions), stats, ordered, found, problems, temps)
+    try:
+        st = os.stat(top)
+        walk.seen_dirs.add((st.st_dev, st.st_ino))  # a link back to the root is a loop
+    except OSError:
+        pass
+    walk.walk(str(top), "")
     return found
 
 
-def _walk(
-    folder: str, prefix: str, top: Path, exts: tuple[str, ...], stats: bool, found: list, seen_dirs: set, ordered: bool
-) -> None:
-    """Depth first, in name order if `ordered`. A module function, not a closure: a recursive
-    closure is a reference cycle that would keep `found` alive until the garbage collector runs.
+@dataclass(slots=True)
+class _Walk:
+    """One scan's settings and results. A recursive method, not a closure: a recursive
+    closure is a reference cycle that would keep `found` alive until the collector runs."""
 
-    Entries are read as a stream: a list of 100,000 DirEntry objects took ~70 MB at once.
-    """
-    # name, then a file's rel path and stat, or a folder's path and (device, inode)
-    here: list[tuple[str, str, Any, bool]] = []
-    try:
-        with os.scandir(folder) as it:
-            for entry in it:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                try:
-                    if entry.is_symlink():
-                        real = Path(entry.path).resolve()
-                        if real != top and top not in real.parents:
-                            continue
-                    if entry.is_dir():
-                        if name in SKIP_DIRS:
-                            continue
-                        st = entry.stat()
-                        here.append((name, entry.path, (st.st_dev, st.st_ino), True))
-                    elif name.lower().endswith(exts):
-                        item = (prefix + name, FileStat.of(entry.stat()) if stats else None)
-                        if ordered:
-                            here.append((name, *item, False))
-                        else:
-                            found.append(item)
-                except OSError:
-                    continue
-    except OSError:
-        return
-    here.sort(key=_NAME)  # folders always, so a link to a folder never wins over the folder itself
-    for name, where, st, is_dir in here:
-        if not is_dir:
-            found.append((where, st))
-        elif st not in seen_dirs:  # (a folder seen before is a link to it, or a link loop)
-            seen_dirs.add(st)
-            _walk(where, f"{prefix}{name}/", top, exts, stats, found, seen_dirs, ordered)
+    top: Path
+    exts: tuple[str, ...]
+    stats: bool
+    ordered: bool
+    found: list
+    problems: list | None
+    temps: list | None
+    seen_dirs: set = field(default_factory=set)
+
+    def problem(self, rel: str, message: str) -> None:
+        if self.problems is not None:
+            self.problems.append(Problem(rel, message))
+
+    def listed_anyway(self, real: Path, is_dir: bool) -> bool:
+        """True when the scan reaches `real` (inside the root) by its own path."""
+        parts = real.relative_to(self.top).parts
+        if any(p.startswith(".") for p in parts) or any(p in SKIP_DIRS for p in parts[: -1 if not is_dir else None]):
+            return False
+        return is_dir or real.name.lower().endswith(self.exts)
+
+    def walk(self, folder: str, prefix: str) -> None:
+        """Depth first, in name order if `ordered`. Entries are read as a stream: a list of
+        100,000 DirEntry objects took ~70 MB at once."""
+        # name, then a file's rel path and stat, or a folder's path and (device, inode)
+        here: list[tuple[str, str, Any, bool]] = []
+        exts = self.exts
+        try:
+            with os.scandir(folder) as it:
+                for entry in it:
+                    name = entry.name
+                    if name.startswith("."):
+                        if name.endswith(TEMP_SUFFIX) and self.temps is not None:
+                            self.temps.append(entry.path)
+                        continue
+                    try:
+                        if entry.is_symlink():
+                            try:
+                                real = Path(entry.path).resolve(strict=True)
+                            except (OSError, RuntimeError):  # RuntimeError: a loop (Python 3.11)
+                                if name.lower().endswith(exts) or not os.path.exists(entry.path):
+                                    self.problem(prefix + name, "a symbolic link that loops or leads nowhere")
+                                continue
+                            if real != self.top and self.top not in real.parents:
+                                continue  # outside the folder
+                            if self.listed_anyway(real, entry.is_dir()):
+                                continue  # listed by its own path: each file once
+                        if entry.is_dir():
+                            if name in SKIP_DIRS:
+                                continue
+                            st = entry.stat()
+                            here.append((name, entry.path, (st.st_dev, st.st_ino), True))
+                        elif name.lower().endswith(exts):
+                            if not entry.is_file():  # opening a FIFO would wait for a writer forever
+                                self.problem(prefix + name, "not a regular file (a FIFO, socket or device)")
+                                continue
+                            item = (prefix + name, FileStat.of(entry.stat()) if self.stats else None)
+                            if self.ordered:
+                                here.append((name, *item, False))
+                            else:
+                                self.found.append(item)
+                    except OSError:
+                        continue
+        except OSError as exc:
+            if prefix:
+                self.problem(prefix.rstrip("/"), f"cannot list the folder: {exc.strerror or exc}")
+            return
+        here.sort(key=_NAME)  # folders always, so a link to a folder never wins over the folder itself
+        for name, where, st, is_dir in here:
+            if not is_dir:
+                self.found.append((where, st))
+            elif st not in self.seen_dirs:  # (a folder seen before is a link to it, or a link loop)
+                self.seen_dirs.add(st)
+                self.walk(where, f"{prefix}{name}/")
 
 
 _NAME = operator.itemgetter(0)  # a C key: a Python one made sorting 100,000 names take 0.2 s
@@ -135,7 +187,12 @@ def load_one(root: str, rel: str) -> Entry | Problem:
         return Problem(rel, exc.message, exc.line)
     except OSError as exc:
         return Problem(rel, f"cannot read: {exc.strerror or exc}")
-    return Entry(summarize(rel, doc.parsed), snapshot, FileStat.of(st))
+    except Exception as exc:  # one file never stops the others, whatever is wrong with it
+        return Problem(rel, f"cannot read: {exc.__class__.__name__}: {exc}")
+    try:
+        return Entry(summarize(rel, doc.parsed), snapshot, FileStat.of(st))
+    except Exception as exc:
+        return Problem(rel, f"cannot use its values: {exc.__class__.__name__}: {exc}")
 
 
 def _load_chunk(root: str, rels: list[str]) -> list[Entry | Problem]:
@@ -327,12 +384,16 @@ def open_iter(
             yield Changes(deleted=[p for _, paths in sizes for p in paths])
             sizes = []
     shown = {p for _, paths in sizes for p in paths}
-    if shown:  # the index's rows are shown: list the folder with stats to check them
-        files = scan_stats(root, extensions, ordered=False)  # iter_load sorts the stale ones
-    else:  # a cold open: list names only, the stats come from reading each file; iter_load sorts
-        files = scan_stats(root, extensions, stats=False, ordered=False)
+    unlisted: list[Problem] = []
+    temps: list[str] = []
+    # With the index's rows shown, list the folder with stats to check them; in a cold open
+    # list names only, the stats come from reading each file. iter_load sorts.
+    files = scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps)
     current: dict[str, FileStat | None] = dict(files)
     del files
+    remove_stale_temps(temps)
+    if unlisted:
+        yield Changes(problems=unlisted) if shown else Batch([], [], unlisted)
     if on_total is not None:
         on_total(len(current))
     now = time.time_ns()
@@ -391,13 +452,13 @@ def detect_changes(
 ) -> Changes:
     """Compare the folder with what the caller holds (a stat-based rescan; run it in a worker)."""
     out = Changes()
-    current = dict(scan_stats(root, extensions))
+    current = dict(scan_stats(root, extensions, problems=out.problems))
     known = dict(zip(paths, snapshots, strict=True))
     for path, snap in known.items():
         stat = current.get(path)
         if stat is None:
             out.deleted.append(path)
-        elif (stat.mtime_ns, stat.size) != (snap.mtime_ns, snap.size):
+        elif stat != snap.stat:  # mtime, size, ctime, inode: a change with its mtime put back too
             item = load_one(root, path)
             if isinstance(item, Entry):
                 if item.snapshot.digest != snap.digest:

@@ -133,14 +133,16 @@ def test_corrupt_or_old_index_is_rebuilt(folder, tmp_path):
 
 def test_summaries_survive_the_round_trip(tmp_path):
 
-    odd = Summary("a.md", title="T", topics=("x\x1fy", ""), warnings=((3, "quality: bad"),), quality=-4, related=2)
+    odd = Summary(
+        "a.md", title="T", topics=("x\x1fy", ""), warnings=((3, "quality: bad"),), quality=-4, related=2, missing=5
+    )
     plain = Summary("b.md", title="B", topics=("AI", "Power Apps"), published=False, heat=0)
     index = Index(tmp_path, tmp_path / "cache")
     stat = FileStat(1, 2, 3, 4)
-    index.store([(odd, stat, Snapshot(1, 2, "d1")), (plain, stat, Snapshot(1, 2, "d2"))])
+    index.store([(odd, stat, Snapshot(1, 2, "d1", 3, 4)), (plain, stat, Snapshot(1, 2, "d2", 3, 4))])
     records = {r.path: r for r in index.known()}
     assert records["a.md"].summary == odd and records["b.md"].summary == plain
-    assert records["a.md"].snapshot == Snapshot(1, 2, "d1") and records["a.md"].stat == stat
+    assert records["a.md"].snapshot == Snapshot(1, 2, "d1", 3, 4) and records["a.md"].stat == stat
 
 
 def test_indexes_of_different_folders_stay_apart(folder, tmp_path):
@@ -159,8 +161,8 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path):
     index = Index(root, tmp_path / "cache")
     index.store([(e.summary, e.stat or FileStat.of(os.stat(root / e.summary.path)), e.snapshot) for e in cold.entries])
     typed = Summary("zz/typed.md", title="Typed", quality=None, warnings=((3, "quality: expected a whole number"),))
-    index.store([(typed, FileStat(1, 2, 3, 4), Snapshot(1, 2, "d"))])
-    cold.entries.append(library.Entry(typed, Snapshot(1, 2, "d")))
+    index.store([(typed, FileStat(1, 2, 3, 4), Snapshot(1, 2, "d", 3, 4))])
+    cold.entries.append(library.Entry(typed, Snapshot(1, 2, "d", 3, 4)))
     by_path = {e.summary.path: e for e in cold.entries}
     rows = [r for batch in index.iter_rows(100) for r in batch]
     items, columns, snapshots = read_ahead(rows, index.summaries)

@@ -2,10 +2,15 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from curator.core import library
 from curator.core.article import Summary
+from curator.core.index import Index
 
 GOOD = "---\ntitle: {n}\nquality: 5\n---\n"
 
@@ -120,3 +125,56 @@ def test_gentle_sort_is_the_scan_order():
     random.Random(7).shuffle(rels)
     expected = sorted(rels, key=lambda r: r.split("/"))  # component by component
     assert library.sorted_gently(rels, piece=5) == expected == sorted(rels, key=library.walk_order)
+
+
+DEEP = "---\na:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 400)) + "  " * 400 + "x: 1\n---\n"
+
+
+def hostile_folder(root: Path) -> Path:
+    """Good articles beside every kind of file that once stopped a whole folder."""
+    for n in range(3):
+        write(root, f"_news/good{n}.md", GOOD.format(n=f"good{n}"))
+    write(root, "_news/baddate.md", "---\ntitle: x\npublishedDateTime: 2021-02-30T00:00:00Z\n---\n")
+    write(root, "_news/huge.md", "---\ntitle: huge\nquality: 99999999999999999999999\n---\n")
+    write(root, "_news/deep.md", DEEP)
+    os.symlink("loop2.md", root / "_news" / "loop1.md")
+    os.symlink("loop1.md", root / "_news" / "loop2.md")
+    os.symlink("..", root / "_news" / "up")  # back up to the root: no file twice
+    os.symlink("good0.md", root / "_news" / "alias.md")  # a link to a listed file: listed once
+    os.mkfifo(root / "_news" / "fifo.md")
+    return root
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_one_bad_file_never_stops_the_folder(tmp_path: Path, workers: int, monkeypatch):
+    root = hostile_folder(tmp_path / "site")
+    monkeypatch.setattr(library, "PARALLEL_THRESHOLD", 1)  # the worker-process path too
+    for index in (None, Index(root, tmp_path / "cache"), Index(root, tmp_path / "cache")):  # cold, then warm
+        loaded = library.load(root, workers=workers, index=index)
+        paths = sorted(e.summary.path for e in loaded.entries)
+        assert paths == ["_news/deep.md", "_news/good0.md", "_news/good1.md", "_news/good2.md", "_news/huge.md"]
+        problems = {p.path: p for p in loaded.problems}
+        assert problems["_news/baddate.md"].severity == "error" and "day is out of range" in problems[
+            "_news/baddate.md"].message  # fmt: skip
+        assert problems["_news/huge.md"].severity == "warning" and problems["_news/huge.md"].line == 3
+        assert "loops or leads nowhere" in problems["_news/loop1.md"].message
+        assert "not a regular file" in problems["_news/fifo.md"].message
+        assert not any(p.startswith("_news/up") for p in problems)
+        huge = next(e.summary for e in loaded.entries if e.summary.path == "_news/huge.md")
+        assert huge.quality is None and huge.title == "huge"
+
+
+def test_stale_temp_files_of_killed_saves_are_removed_on_open(tmp_path: Path):
+    root = tmp_path / "site"
+    write(root, "a.md", GOOD.format(n="a"))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = [root / f".a.md.{dead.pid}.k3j2h1.curator-tmp", root / f".a.md.{os.getpid()}.zz9x.curator-tmp"]
+    live = root / f".a.md.{os.getppid()}.abcd.curator-tmp"  # a save running in another process
+    others = [root / ".a.md.swp", root / ".a.md.tmp"]  # not Curator's
+    for path in [*stale, live, *others]:
+        path.write_text("half")
+    library.load(root)
+    assert [p.exists() for p in stale] == [False, False]
+    assert live.exists() and all(p.exists() for p in others)
