@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
 import stat
+import subprocess
+import tempfile
 from pathlib import Path
 
-from curator.core import files
+import pytest
+
+from curator.core import files, library
 from curator.core.files import Status, commit_many, prepare_save, read_file, save_changes
 
 TEXT = b"---\ntitle: A\nquality: 3\npublished: false\n---\nbody\n"
@@ -89,3 +95,155 @@ def test_commit_many_writes_all_keeps_modes_and_stops_at_changes_and_cancels(tmp
     assert [p.stat().st_mode & 0o777 for p in paths] == [0o604, 0o640] * 3
     assert results[0].snapshot == read_file(paths[0])[1]
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{i}.md" for i in range(6)]  # no temp files left
+
+
+# -- where a save lands: links, folders swapped for links ------------------------------------
+
+
+def test_a_link_inside_the_folder_is_written_through(tmp_path: Path):
+    root = tmp_path / "site"
+    (root / "real").mkdir(parents=True)
+    target = root / "real" / "a.md"
+    target.write_bytes(TEXT)
+    link = root / "a.md"
+    link.symlink_to("real/a.md")
+    result = save_changes(link, {"quality": 4}, read_file(link)[1], root=root.resolve())
+    assert result.status is Status.OK
+    assert link.is_symlink() and os.readlink(link) == "real/a.md"
+    assert target.read_bytes() == TEXT.replace(b"quality: 3", b"quality: 4")
+    assert not [n for n in os.listdir(root) if n.endswith(".curator-tmp")]
+
+
+def test_a_link_out_of_the_folder_is_never_written(tmp_path: Path):
+    root, outside = tmp_path / "site", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (outside / "a.md").write_bytes(TEXT)
+    (root / "a.md").symlink_to(outside / "a.md")
+    result = save_changes(root / "a.md", {"quality": 4}, None, root=root.resolve())
+    assert result.status is Status.ERROR and "outside the opened folder" in result.message
+    assert (outside / "a.md").read_bytes() == TEXT
+
+
+def test_a_folder_swapped_for_a_link_after_loading_never_lets_a_save_out(tmp_path: Path):
+    root, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    (root / "_news").mkdir(parents=True)
+    (root / "_news" / "a.md").write_bytes(TEXT)
+    snapshot = read_file(root / "_news" / "a.md")[1]
+    (root / "_news").rename(elsewhere)  # another program moves the folder away...
+    (root / "_news").symlink_to(elsewhere)  # ...and leaves a link to it
+    result = save_changes(root / "_news" / "a.md", {"quality": 4}, snapshot, root=root.resolve())
+    assert result.status is Status.ERROR and "outside the opened folder" in result.message
+    assert (elsewhere / "a.md").read_bytes() == TEXT
+
+
+def test_a_change_with_its_mtime_put_back_is_never_overwritten(tmp_path: Path):
+    """cp -p, rsync -t and sync clients restore mtimes: size and mtime alone miss the change."""
+    path = tmp_path / "a.md"
+    path.write_bytes(TEXT)
+    loaded = read_file(path)[1]
+    prepared = prepare_save(path, {"quality": 4}, loaded)
+    before = path.stat()
+    path.write_bytes(TEXT.replace(b"title: A", b"title: B"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert files.commit_save(prepared).status is Status.CONFLICT
+    assert path.read_bytes() == TEXT.replace(b"title: A", b"title: B")
+    # and the window's watcher sees it
+    changes = library.detect_changes(str(tmp_path), ["a.md"], [loaded], set())
+    assert [e.summary.title for e in changes.changed] == ["B"]
+
+
+# -- what a save keeps: group, ACL, extended attributes; what it refuses ----------------------
+
+
+def as_user(uid: int, groups: list[int], func):
+    """Run `func` in a forked child with the given user and groups; returns what it returns."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.setgroups(groups)
+            os.setgid(groups[0])
+            os.setuid(uid)
+            out = ("ok", func())
+        except BaseException as exc:
+            out = ("error", repr(exc))
+        os.write(write_end, pickle.dumps(out))
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    kind, value = pickle.loads(data)
+    assert kind == "ok", value
+    return value
+
+
+NOBODY, NOGROUP, USERS = 65534, 65534, 100
+needs_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to act as another (non-root) user"
+)
+
+
+@pytest.fixture
+def shared_folder():
+    """A folder that root and an ordinary user may both write (as a team's shared folder)."""
+    folder = Path(tempfile.mkdtemp(prefix="curator-shared-", dir="/tmp"))
+    folder.chmod(0o1777)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def save_as(uid: int, groups: list[int], path: Path) -> tuple[str, str]:
+    def save() -> tuple[str, str]:
+        result = save_changes(path, {"quality": 4}, read_file(path)[1])
+        return result.status.value, result.message
+
+    return as_user(uid, groups, save)
+
+
+@needs_root
+def test_a_file_of_another_user_is_refused_not_taken_over(shared_folder: Path):
+    path = shared_folder / "a.md"
+    path.write_bytes(TEXT)
+    os.chown(path, 0, NOGROUP)
+    path.chmod(0o664)  # the group may write it
+    status, message = save_as(NOBODY, [NOGROUP], path)
+    assert status == "error" and "belongs to another user" in message
+    assert path.read_bytes() == TEXT and (path.stat().st_uid, path.stat().st_gid) == (0, NOGROUP)
+
+
+@needs_root
+def test_an_ordinary_user_keeps_group_mode_and_attributes(shared_folder: Path):
+    path = shared_folder / "a.md"
+    path.write_bytes(TEXT)
+    os.chown(path, NOBODY, USERS)  # a group that is not the user's primary one
+    path.chmod(0o640)
+    os.setxattr(path, "user.origin", b"feed-42")
+    status, message = save_as(NOBODY, [NOGROUP, USERS], path)
+    assert status == "ok", message
+    st = path.stat()
+    assert path.read_bytes() == TEXT.replace(b"quality: 3", b"quality: 4")
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (NOBODY, USERS, 0o640)
+    assert os.getxattr(path, "user.origin") == b"feed-42"
+
+
+@pytest.mark.skipif(not shutil.which("setfacl"), reason="setfacl (Debian package acl) is not installed")
+def test_acl_entries_are_kept(tmp_path: Path):
+    path = tmp_path / "a.md"
+    path.write_bytes(TEXT)
+    subprocess.run(["setfacl", "-m", "u:daemon:rw", str(path)], check=True)
+    before = subprocess.run(["getfacl", "-c", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "user:daemon:rw-" in before
+    assert save_changes(path, {"quality": 4}, read_file(path)[1]).status is Status.OK
+    after = subprocess.run(["getfacl", "-c", str(path)], capture_output=True, text=True, check=True).stdout
+    assert after == before
+
+
+def test_a_file_with_other_hard_links_is_refused_not_split(tmp_path: Path):
+    path = tmp_path / "a.md"
+    path.write_bytes(TEXT)
+    os.link(path, tmp_path / "b.md")
+    result = save_changes(path, {"quality": 4}, read_file(path)[1])
+    assert result.status is Status.ERROR and "2 hard links" in result.message
+    assert os.path.samefile(path, tmp_path / "b.md") and path.read_bytes() == TEXT
