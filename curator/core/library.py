@@ -13,6 +13,7 @@ import gc
 import heapq
 import itertools
 import multiprocessing
+import multiprocessing.connection
 import operator
 import os
 import threading
@@ -195,6 +196,20 @@ def load_one(root: str, rel: str) -> Entry | Problem:
         return Problem(rel, f"cannot use its values: {exc.__class__.__name__}: {exc}")
 
 
+def exit_with_parent() -> None:
+    """Initializer of worker processes: end this process when its parent ends, however it
+    ended (killed, crashed, closed mid-load); a worker waiting for work would wait forever."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _load_chunk(root: str, rels: list[str]) -> list[Entry | Problem]:
     with paused_gc():
         return [load_one(root, rel) for rel in rels]
@@ -275,7 +290,7 @@ def iter_load(
     chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
     # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent) as pool:
         futures = [pool.submit(_load_chunk, root, chunk) for chunk in chunks]
         try:
             for chunk, future in zip(chunks, futures, strict=False):

@@ -20,7 +20,7 @@ from typing import Any
 from .article import EDITABLE, Summary
 from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
-from .library import Entry, Problem, load_one, paused_gc
+from .library import Entry, Problem, exit_with_parent, load_one, paused_gc
 from .query import Columns, Table
 
 
@@ -215,21 +215,23 @@ COMMIT_CHUNK = 200
 PARALLEL_SAVE = 300
 
 
-def _prepare_chunk(jobs: list[tuple[str, dict[str, Any], Snapshot, bool]]) -> list[SaveResult]:
+def _prepare_chunk(jobs: list[tuple[str, dict[str, Any], Snapshot, bool, str | None]]) -> list[SaveResult]:
     with paused_gc():
-        return [prepare_save(path, changes, snapshot, overwrite) for path, changes, snapshot, overwrite in jobs]
+        return [prepare_save(*job) for job in jobs]
 
 
-def _prepared(jobs: list[SaveJob], overwrite: bool, cancelled: Callable[[], bool] | None) -> Iterator[SaveResult]:
+def _prepared(
+    jobs: list[SaveJob], overwrite: bool, cancelled: Callable[[], bool] | None, root: str | None
+) -> Iterator[SaveResult]:
     """prepare_save for each job, in order: in two worker processes for large batches."""
-    args = [(job.abspath, job.changes, job.snapshot, overwrite) for job in jobs]
+    args = [(job.abspath, job.changes, job.snapshot, overwrite, root) for job in jobs]
     if len(jobs) < PARALLEL_SAVE or (os.cpu_count() or 1) < 2:
         for arg in args:
             yield prepare_save(*arg)
         return
     chunks = [args[i : i + 100] for i in range(0, len(args), 100)]
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(2, mp_context=context) as pool:
+    with cf.ProcessPoolExecutor(2, mp_context=context, initializer=exit_with_parent) as pool:
         futures = [pool.submit(_prepare_chunk, chunk) for chunk in chunks]
         try:
             for chunk, future in zip(chunks, futures, strict=True):
@@ -251,18 +253,20 @@ def save_batch(
     index: Index | None = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    root: str | os.PathLike[str] | None = None,
 ) -> list[Saved]:
     """Save each job on its own (one failure never stops the others), then make it durable.
 
     Edits are planned and verified (in worker processes for large batches) and written here
     in chunks (see files.commit_many: each file is fsynced before its rename, the fsyncs of a
     chunk run together), and each folder is synced once at the end, before this returns. A
-    cancel stops between files, so each is old or new.
+    cancel stops between files, so each is old or new. With `root` (the opened folder as
+    resolved at open), nothing is written outside it.
     """
     jobs = list(jobs)
     out: list[Saved] = []
     folders: set[str] = set()
-    planned = _prepared(jobs, overwrite, cancelled)
+    planned = _prepared(jobs, overwrite, cancelled, None if root is None else os.fspath(root))
     for start in range(0, len(jobs), COMMIT_CHUNK):
         if cancelled is not None and cancelled():
             break
@@ -279,7 +283,7 @@ def save_batch(
                 else:
                     summary = with_changes(job.base, job.changes)
                 if result.status is Status.OK:
-                    folders.add(os.path.dirname(job.abspath))
+                    folders.add(os.path.dirname(result.target or job.abspath))
             out.append(Saved(job, result, summary))
         if progress is not None:
             progress(len(out))

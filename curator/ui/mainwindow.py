@@ -776,14 +776,14 @@ class MainWindow(QMainWindow):
         if not jobs:
             return False
         self._show_progress("Saving", len(jobs))
-        index = Index(self.workspace.root, self.cache_dir)
+        index, root = Index(self.workspace.root, self.cache_dir), str(self.workspace.root)
         self.save_task = self.save_tasks.run(
-            lambda p: self._save_worker(jobs, overwrite, index, p), self._save_done, self._save_progress
+            lambda p: self._save_worker(jobs, overwrite, index, root, p), self._save_done, self._save_progress
         )
         return True
 
     @staticmethod
-    def _save_worker(jobs: list[SaveJob], overwrite: bool, index: Index, progress: Progress) -> list[Saved]:
+    def _save_worker(jobs: list[SaveJob], overwrite: bool, index: Index, root: str, progress: Progress) -> list[Saved]:
         last = [0.0]
 
         def report(done: int) -> None:
@@ -792,7 +792,7 @@ class MainWindow(QMainWindow):
                 progress.report(done)
                 last[0] = now
 
-        return save_batch(jobs, overwrite, index, report, lambda: progress.cancelled)
+        return save_batch(jobs, overwrite, index, report, lambda: progress.cancelled, root)
 
     def _save_progress(self, done: int) -> None:
         self.progress.setValue(done)

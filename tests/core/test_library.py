@@ -4,6 +4,7 @@ import gc
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from curator.core import library
 from curator.core.article import Summary
 from curator.core.index import Index
+from tests.conftest import ROOT
 
 GOOD = "---\ntitle: {n}\nquality: 5\n---\n"
 
@@ -178,3 +180,50 @@ def test_stale_temp_files_of_killed_saves_are_removed_on_open(tmp_path: Path):
     library.load(root)
     assert [p.exists() for p in stale] == [False, False]
     assert live.exists() and all(p.exists() for p in others)
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (read from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+@pytest.mark.timeout(120)
+def test_worker_processes_end_when_the_loading_process_is_killed(tmp_path: Path):
+    for n in range(1200):
+        write(tmp_path / "site", f"{n:04}.md", GOOD.format(n=n))
+    code = (
+        "import time\nfrom curator.core import library\n"
+        "def batch(items):\n    print('batch', flush=True)\n    time.sleep(3)\n"
+        f"library.load({str(tmp_path / 'site')!r}, workers=2, on_batch=batch)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert proc.stdout.readline() == "batch\n"  # the first rows, read in-process
+        assert proc.stdout.readline() == "batch\n"  # the workers' first chunk: the pool is up
+        workers = _children(proc.pid)
+        assert len(workers) >= 2  # two workers (and the resource tracker)
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    deadline = time.monotonic() + 20
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _running(w)]
