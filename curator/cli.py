@@ -32,6 +32,36 @@ class UsageError(Exception):
     pass
 
 
+class StdoutClosed(Exception):
+    """The reader of our output went away (`curator list | head`): not an error."""
+
+
+class _GuardedStdout:
+    """Standard output whose broken pipe is told apart from a BrokenPipeError raised anywhere else."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise StdoutClosed() from None
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise StdoutClosed() from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="curator", description="Review and edit a folder of front-matter articles.")
     p.add_argument("--version", action="version", version=f"curator {__version__}")
@@ -84,8 +114,11 @@ def _changes(sets: Sequence[str], unsets: Sequence[str]) -> dict[str, Any]:
     return changes
 
 
-def _apply(files: Sequence[str], changes: dict[str, Any] | None, dry_run: bool, per_file=None) -> int:
-    """Apply changes to each file; prints per-file failures to stderr and carries on."""
+def _apply(
+    files: Sequence[str], changes: dict[str, Any] | None, dry_run: bool, per_file=None, root: str | None = None
+) -> int:
+    """Apply changes to each file; prints per-file failures to stderr and carries on. With
+    `root` (files found by --where in that folder), nothing outside the folder is written."""
     status = OK
     for path in files:
         wanted = per_file(path) if per_file else changes
@@ -104,7 +137,7 @@ def _apply(files: Sequence[str], changes: dict[str, Any] | None, dry_run: bool, 
                 new_lines = new.decode("utf-8").splitlines(keepends=True)
                 sys.stdout.writelines(difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"))
             continue
-        result = save_changes(path, wanted, expected=None)
+        result = save_changes(path, wanted, expected=None, root=root)
         if not result.ok:
             print(f"{path}: {result.message}", file=sys.stderr)
             status = FAILED
@@ -112,14 +145,29 @@ def _apply(files: Sequence[str], changes: dict[str, Any] | None, dry_run: bool, 
 
 
 def _table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[library.Problem]]:
-    """The folder's articles; unchanged files come from the index in the cache folder."""
-    loaded = library.load(root, extensions or library.EXTENSIONS, index=Index(root))
+    """The folder's articles; unchanged files come from the index in the cache folder (or,
+    when it cannot be used, are all read, with one line saying so)."""
+    index = Index(root)
+    loaded = library.load(root, extensions or library.EXTENSIONS, index=index)
+    if index.error:
+        print(f"curator: note: {index.error}", file=sys.stderr)
     return Table(loaded.summaries), loaded.problems
 
 
+def _report_unreadable(root: str, problems: Sequence[library.Problem]) -> bool:
+    """Print each file that could not be read (so a query could not be evaluated on it)."""
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in errors:
+        where = os.path.join(root, problem.path) + (f":{problem.line}" if problem.line else "")
+        print(f"{where}: {problem.message}", file=sys.stderr)
+    return bool(errors)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    table, problems = _table(args.dir, args.ext)
     field = args.sort.lstrip("-")
+    if field not in SORT_FIELDS:
+        raise UsageError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
+    table, problems = _table(args.dir, args.ext)
     rows = table.select(args.where)
     rows = table.sort(rows, field, descending=args.sort.startswith("-"))
     records = [table.summaries[r].as_row() for r in rows]
@@ -137,27 +185,28 @@ def cmd_list(args: argparse.Namespace) -> int:
             q = "" if rec["quality"] is None else rec["quality"]
             print(f"{rec['date'][:10]:10}  {pub}  {q!s:>4}  {rec['title'][:70]:70}  {rec['path']}")
         print(f"{len(records)} of {len(table)} articles", file=sys.stderr)
-    errors = [p for p in problems if p.severity == "error"]
-    for problem in errors:
-        print(problem, file=sys.stderr)
-    return FAILED if errors else OK
+    return FAILED if _report_unreadable(args.dir, problems) else OK
 
 
 def cmd_set(args: argparse.Namespace) -> int:
     return _apply(args.files, _changes(args.sets, args.unset), args.dry_run)
 
 
-def _targets(args: argparse.Namespace) -> list[str]:
+def _targets(args: argparse.Namespace) -> tuple[list[str], str | None, bool]:
+    """The files to change, the folder they were found in (--where), and whether some files
+    of that folder could not be read (the query could not be evaluated on them)."""
     if args.where is not None:
         if len(args.targets) != 1 or not os.path.isdir(args.targets[0]):
             raise UsageError("--where needs exactly one DIR")
         root = args.targets[0]
-        table, _ = _table(root, None)
-        return [os.path.join(root, table.summaries[r].path) for r in table.select(args.where)]
+        table, problems = _table(root, None)
+        rows = table.select(args.where)
+        unreadable = _report_unreadable(root, problems)
+        return [os.path.join(root, table.summaries[r].path) for r in rows], os.path.realpath(root), unreadable
     dirs = [t for t in args.targets if os.path.isdir(t)]
     if dirs:
         raise UsageError(f"{dirs[0]} is a folder: give files, or --where QUERY with one folder")
-    return list(args.targets)
+    return list(args.targets), None, False
 
 
 def cmd_publish(args: argparse.Namespace, publish: bool) -> int:
@@ -171,7 +220,9 @@ def cmd_publish(args: argparse.Namespace, publish: bool) -> int:
                 pass  # _apply reports it
         return {"published": publish}
 
-    return _apply(_targets(args), None, args.dry_run, per_file=change)
+    paths, root, unreadable = _targets(args)
+    status = _apply(paths, None, args.dry_run, per_file=change, root=root)
+    return FAILED if unreadable else status
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -192,6 +243,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    stdout = sys.stdout
+    sys.stdout = _GuardedStdout(stdout)
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except StdoutClosed:
+        # nothing more can be printed; keep the interpreter's last flush from failing too
+        stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+        code = OK
+    finally:
+        sys.stdout = stdout
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -205,11 +271,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("publish", "unpublish"):
             return cmd_publish(args, args.command == "publish")
         return cmd_check(args)
-    except (UsageError, QueryError, ValueError) as exc:
+    except (UsageError, QueryError) as exc:
         print(f"curator: {exc}", file=sys.stderr)
         return USAGE
-    except BrokenPipeError:
-        return OK
     except FileNotFoundError as exc:
         print(f"curator: {exc.filename}: no such file or folder", file=sys.stderr)
         return USAGE
+    except OSError as exc:  # a broken pipe to a worker, a disk error: not a closed stdout
+        print(f"curator: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return FAILED

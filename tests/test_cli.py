@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from curator import cli
 from tests.conftest import ROOT
+from tests.core.test_library import hostile_folder
 
 
 def curator(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -78,3 +81,62 @@ def test_check_reports_path_line_reason(sample: Path):
 def test_cli_imports_no_qt():
     code = "import sys, curator.cli, curator.core.library; sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_publish_where_reports_files_it_could_not_read(sample: Path):
+    (sample / "_news" / "broken.md").write_text('---\ntitle: ok\npublished: false\nexcerpt: "open\n---\n')
+    out = curator("publish", "--where", "published:no", str(sample))
+    assert out.returncode == 1
+    assert f"{sample}/_news/broken.md:4: YAML error" in out.stderr
+    assert curator("list", str(sample), "--where", "published:no", "--format", "json").stdout.strip() == "[]"
+    assert "published: false" in (sample / "_news" / "broken.md").read_text()  # never edited
+
+
+def test_a_folder_of_hostile_files_lists_and_publishes_the_rest(sample: Path):
+    hostile_folder(sample / "hostile")
+    out = curator("list", str(sample), "--format", "json", "--where", "path:hostile/")
+    assert out.returncode == 1  # some files are unreadable...
+    listed = sorted(r["path"] for r in json.loads(out.stdout))  # ...and the others are listed
+    assert listed == [f"hostile/_news/{n}.md" for n in ("deep", "good0", "good1", "good2", "huge")]
+    for name in ("baddate.md:3", "loop1.md", "fifo.md"):
+        assert f"hostile/_news/{name}" in out.stderr
+    assert curator("check", str(sample)).returncode == 1
+    out = curator("unpublish", "--where", "path:hostile/", str(sample))
+    assert out.returncode == 1
+    assert "published: false" in (sample / "hostile" / "_news" / "good1.md").read_text()
+
+
+def test_a_broken_pipe_inside_loading_is_an_error_not_a_closed_stdout(sample: Path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli.library, "load", broken)
+    assert cli.main(["list", str(sample)]) == 1
+    assert "BrokenPipeError" in capsys.readouterr().err
+
+
+def test_output_into_a_closed_pipe_ends_quietly(sample: Path):
+    many = sample / "many"
+    many.mkdir()
+    for n in range(3000):
+        (many / f"{n:04}.md").write_text(f"---\ntitle: article number {n} with a long title to fill the pipe\n---\n")
+    cmd = f"set -o pipefail; {sys.executable} -m curator list {many} | head -c 100 >/dev/null"
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+
+
+def test_an_unusable_cache_folder_is_worked_around_and_said_once(sample: Path, tmp_path: Path):
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("not a folder")
+    env = {**os.environ, "CURATOR_CACHE_DIR": str(blocker)}
+    out = subprocess.run(
+        [sys.executable, "-m", "curator", "publish", "--where", "published:no", str(sample)],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.count("cannot be used") == 1 and "working without it" in out.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "curator", "list", str(sample), "--where", "published:no"],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+    )  # fmt: skip
+    assert listed.returncode == 0 and listed.stdout == ""

@@ -414,6 +414,10 @@ def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
         got = parse_front(front).data
     except FrontMatterError as exc:
         raise EditError(f"the edited front matter does not parse ({exc.message}); nothing was written") from None
-    if not _same(got, want):
+    try:
+        same = _same(got, want)
+    except RecursionError:
+        raise EditError("the front matter is nested too deeply to check an edit; nothing was written") from None
+    if not same:
         raise EditError("the edited front matter would not read back as intended; nothing was written")
     return doc.to_bytes(front)

@@ -176,6 +176,8 @@ def prepare_save(
         new = plan_edit(data, changes)
     except EditError as exc:
         return SaveResult(name, Status.ERROR, str(exc), snap, target=target)
+    except Exception as exc:  # one file never stops the others
+        return SaveResult(name, Status.ERROR, f"cannot edit: {exc.__class__.__name__}: {exc}", snap, target=target)
     if new is None:
         return SaveResult(name, Status.UNCHANGED, "", snap, target=target)
     return SaveResult(name, Status.OK, "", snap, new, target=target)

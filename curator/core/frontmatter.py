@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import yaml.constructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:  # libyaml is ~10x faster; the pure-Python loader is the fallback.
@@ -128,7 +129,9 @@ def split(text: str) -> Split:
 
 def _yaml_error(exc: yaml.YAMLError) -> FrontMatterError:
     if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
+        # "while scanning a quoted scalar": where the scalar starts, not where the text ends
+        scanning = bool(exc.context and exc.context.startswith("while scanning") and exc.context_mark)
+        mark = exc.context_mark if scanning else exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
@@ -201,13 +204,31 @@ def parse_front(front: str, fast: bool = True) -> Parsed:
     except yaml.YAMLError as exc:
         raise _yaml_error(exc) from None
     except (ValueError, TypeError, OverflowError) as exc:
-        raise FrontMatterError(f"YAML value error: {exc}") from None
+        raise FrontMatterError(f"YAML value error: {exc}", _bad_value_line(node)) from None
     except RecursionError:
         raise FrontMatterError("YAML is nested too deeply") from None
     finally:
         loader.dispose()
     key_lines = {k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, ScalarNode)}
     return Parsed(data, key_lines)
+
+
+def _bad_value_line(root: Node) -> int | None:
+    """File line of the first scalar that does not construct (a date that does not exist)."""
+    constructor = yaml.constructor.SafeConstructor()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return node.start_mark.line + 2
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+    return None
 
 
 @dataclass(slots=True)

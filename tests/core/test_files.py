@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import concurrent.futures.thread  # noqa: F401 - loaded before forking: the other user cannot read the stdlib
 import os
 import pickle
 import shutil

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sqlite3
+import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +26,9 @@ from curator.core.index import (
     reusable,
 )
 from curator.core.query import Table
+from curator.core.workspace import SaveJob, save_batch
 from tests.conftest import ROOT
+from tests.core.test_files import NOBODY, NOGROUP, as_user, needs_root
 
 TEXT = "---\ntitle: {t}\nquality: {q}\ntopics:\n  - AI\n---\n"
 
@@ -208,3 +214,84 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
     assert sorted(table.summaries, key=lambda s: s.path) == [e.summary for e in cold.entries]
     warm = library.load(folder, index=Index(folder, tmp_path / "cache"))
     assert [e.summary for e in warm.entries] == [e.summary for e in cold.entries]
+
+
+# -- the index is a cache: without a usable one, Curator works without it ----------------------
+
+
+def test_a_folder_where_the_index_file_should_be(folder: Path, tmp_path: Path):
+    index = Index(folder, tmp_path / "cache")
+    index.path.mkdir(parents=True)
+    loaded = library.load(folder, index=index)
+    assert len(loaded.entries) == 30 and not loaded.problems
+    assert index.error and "working without it" in index.error
+    assert index.path.is_dir()  # nothing of the user's was deleted
+
+
+def test_a_cache_folder_that_is_a_file(folder: Path, tmp_path: Path):
+    (tmp_path / "cache").write_text("a file, not a folder")
+    index = Index(folder, tmp_path / "cache")
+    loaded = library.load(folder, index=index)
+    assert len(loaded.entries) == 30 and index.error
+
+
+@needs_root
+def test_a_cache_folder_left_by_sudo_is_worked_around(folder: Path):
+    """`sudo curator` once: the cache folder belongs to root; an ordinary user opens the folder."""
+    shared = Path(tempfile.mkdtemp(prefix="curator-shared-", dir="/tmp"))
+    try:
+        site = shared / "site"
+        shutil.copytree(folder, site)
+        for path in [shared, site, *site.iterdir()]:
+            os.chown(path, NOBODY, NOGROUP)
+        cache = shared / "cache"
+        library.load(site, index=Index(site, cache))  # root builds the index
+        assert Index(site, cache).path.exists()
+
+        def open_as_user() -> tuple[int, str | None, list[str]]:
+            index = Index(site, cache)
+            loaded = library.load(site, index=index)
+            results = save_batch([job(site, "00.md", loaded)], index=index, root=site)
+            return len(loaded.entries), index.error, [r.result.status.value for r in results]
+
+        count, error, statuses = as_user(NOBODY, [NOGROUP], open_as_user)
+        assert count == 30 and statuses == ["ok"] and "working without it" in error
+        assert "quality: 99" in (site / "00.md").read_text()
+    finally:
+        shutil.rmtree(shared)
+
+
+def job(root: Path, rel: str, loaded: library.Loaded) -> SaveJob:
+    entry = next(e for e in loaded.entries if e.summary.path == rel)
+    return SaveJob(rel, str(root / rel), {"quality": 99}, entry.snapshot, entry.summary)
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A small tmpfs that can be filled up."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+@needs_root
+def test_a_full_cache_disk_keeps_the_good_index_and_every_save(folder: Path, full_disk: Path):
+    cache = full_disk / "cache"
+    loaded = library.load(folder, index=Index(folder, cache))  # a good index
+    size = Index(folder, cache).path.stat().st_size
+    with open(full_disk / "filler", "wb") as f, contextlib.suppress(OSError):  # fill the disk
+        while True:
+            f.write(b"\0" * 65536)
+            f.flush()
+    index = Index(folder, cache)
+    results = save_batch([job(folder, f"{n:02}.md", loaded) for n in range(10)], index=index, root=folder)
+    assert [r.result.status.value for r in results] == ["ok"] * 10  # a written file is never "failed"
+    assert index.error and "working without it" in index.error
+    assert Index(folder, cache).path.stat().st_size >= size  # not deleted
+    (full_disk / "filler").unlink()
+    warm = library.load(folder, index=Index(folder, cache))  # still a usable index, checked on open
+    assert sorted(e.summary.quality for e in warm.entries)[-10:] == [99] * 10
