@@ -1027,6 +1027,8 @@ class MainWindow(QMainWindow):
             return
         self.cancel_work()
         self.watch_timer.stop()
+        for images in (self.thumbs, self.large_images):
+            images.shutdown()  # closing never waits on the network
         self._save_layout()
         self.settings.q.sync()
         event.accept()

@@ -129,6 +129,10 @@ class Tasks:
     def busy(self) -> bool:
         return bool(self._relays)
 
+    def clear(self) -> None:
+        """Drop the tasks that have not started (their on_done is never called)."""
+        self.pool.clear()
+
     def wait(self, msecs: int = -1) -> bool:
         """Block until every task has run (tests, shutdown); results are delivered by the event loop."""
         return self.pool.waitForDone(msecs)

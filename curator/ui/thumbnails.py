@@ -7,16 +7,22 @@ worker reached it is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import socket
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from PySide6.QtCore import QBuffer, QByteArray, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
+from urllib3.connection import HTTPConnection
 
 from .. import __version__
 from ..core.index import default_cache_dir
@@ -25,6 +31,8 @@ from .tasks import Progress, Tasks
 USER_AGENT = f"Curator/{__version__} (desktop editorial curation; python-requests)"
 MAX_DOWNLOAD = 15 * 1024 * 1024
 TIMEOUT = (4, 10)  # connect, read
+#: A whole download, headers included, ends after this long however slowly the server sends.
+DOWNLOAD_SECONDS = 30.0
 ALLOCATION_LIMIT_MB = 256
 
 
@@ -33,6 +41,51 @@ class ImageError(Exception):
 
 
 _local = threading.local()
+_inflight_lock = threading.Lock()
+_inflight: dict[int, HTTPConnection] = {}  # worker thread -> the connection of its download
+
+
+class _Tracked:
+    """A connection that registers itself for the thread sending a request on it, so a
+    watchdog (or closing the window) can shut its socket down: a blocked read returns at
+    once, however slowly a server trickles its answer."""
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        with _inflight_lock:
+            _inflight[threading.get_ident()] = self
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTP(_Tracked, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _TrackedHTTPS(_Tracked, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTP
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPS
+
+
+def _abort(ident: int | None = None) -> None:
+    """Shut down the socket of one thread's download, or of every download."""
+    with _inflight_lock:
+        connections = list(_inflight.values()) if ident is None else [_inflight.get(ident)]
+    for conn in connections:
+        sock = getattr(conn, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def abort_downloads() -> None:
+    """End every download now (closing the window never waits on the network)."""
+    _abort()
 
 
 def _session() -> requests.Session:
@@ -41,12 +94,19 @@ def _session() -> requests.Session:
     if session is None:
         session = _local.session = requests.Session()
         session.headers["User-Agent"] = USER_AGENT  # proxies come from the environment as usual
+        for adapter in session.adapters.values():
+            adapter.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
     return session
 
 
 def download(url: str, limit: int = MAX_DOWNLOAD) -> bytes:
     if urlsplit(url).scheme not in ("http", "https"):
         raise ImageError(f"not an http(s) address: {url[:60]}")
+    me = threading.get_ident()
+    started = time.monotonic()
+    watchdog = threading.Timer(DOWNLOAD_SECONDS, _abort, (me,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         with _session().get(url, timeout=TIMEOUT, stream=True) as response:
             response.raise_for_status()
@@ -54,14 +114,29 @@ def download(url: str, limit: int = MAX_DOWNLOAD) -> bytes:
             if declared.isdigit() and int(declared) > limit:
                 raise ImageError(f"image is {int(declared):,} bytes, over the {limit:,}-byte limit")
             chunks, size = [], 0
-            for chunk in response.iter_content(65536):
+            while chunk := response.raw.read1(65536, decode_content=True):  # what has arrived, not 64 KB
                 size += len(chunk)
                 if size > limit:
                     raise ImageError(f"image is over the {limit:,}-byte limit")
                 chunks.append(chunk)
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        if time.monotonic() - started >= DOWNLOAD_SECONDS:
+            raise ImageError(f"download took over {DOWNLOAD_SECONDS:g} s") from None
         raise ImageError(f"download failed: {exc.__class__.__name__}") from None
+    finally:
+        watchdog.cancel()
+        with _inflight_lock:
+            _inflight.pop(me, None)
     return b"".join(chunks)
+
+
+def read_local(path: Path, limit: int = MAX_DOWNLOAD) -> bytes:
+    """A site file, with the same cap as a download (a 500 MB file once took 1 GB of memory)."""
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ImageError(f"image is over the {limit:,}-byte limit")
+    return data
 
 
 def decode(data: bytes, size: QSize, crop: bool) -> QImage:
@@ -121,13 +196,20 @@ class Thumbnails(QObject):
         self._failed: dict[str, str] = {}
         self._pending: set[str] = set()
         self._wanted: set[str] | None = None  # None: everything asked for is wanted
+        self.closed = False
+
+    def shutdown(self) -> None:
+        """Closing: fetch nothing more, drop what is queued, end the downloads that are running."""
+        self.closed = True
+        self.tasks.clear()
+        abort_downloads()
 
     def cache_path(self, url: str) -> Path:
         return self.cache_dir / (hashlib.sha1(url.encode("utf-8")).hexdigest() + ".png")
 
     def get(self, url: str, fallback: str = "") -> QPixmap | None:
         """The pixmap if ready; otherwise None and a fetch is scheduled (ready(url) follows)."""
-        if not url:
+        if not url or self.closed:
             return None
         pixmap = self._pixmaps.get(url)
         if pixmap is not None:
@@ -160,7 +242,7 @@ class Thumbnails(QObject):
                 return image
         local = self.resolve_local(url)
         if local is not None and local.is_file():
-            data = local.read_bytes()
+            data = read_local(local)
         elif self.network:
             data = download(url)
         else:

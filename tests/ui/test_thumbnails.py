@@ -157,3 +157,74 @@ def test_scrolled_away_requests_are_dropped(qtbot, server, thumbs):
     qtbot.wait(50)
     assert "/logo.jpg?3" not in hits
     assert t.error(f"{base}/logo.jpg?3") is None  # not failed: asked again when back in view
+
+
+@pytest.fixture(scope="module")
+def trickler():
+    """A server that answers two bytes a second: from the status line on, or after the headers."""
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            try:
+                if self.path.startswith("/head"):
+                    data = b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n" + b"X-Slow: " + b"." * 100
+                else:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 5000\r\n\r\n")
+                    data = b"\xff" * 5000
+                for byte in data:
+                    if stop.wait(0.5):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+            except OSError:
+                pass  # the client hung up: that is the point
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request, client_address):
+            pass
+
+    httpd = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    stop.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("path", ["/head.jpg", "/body.jpg"])
+def test_a_trickling_server_is_cut_off_at_the_deadline(qtbot, thumbs, trickler, monkeypatch, path):
+    monkeypatch.setattr(thumbnails, "DOWNLOAD_SECONDS", 2.0)
+    t = thumbs()
+    started = time.monotonic()
+    assert fetch(qtbot, t, trickler + path) is None
+    assert time.monotonic() - started < 5
+    assert "took over 2 s" in t.error(trickler + path)
+
+
+def test_closing_never_waits_on_the_network(qtbot, thumbs, trickler, server):
+    t = thumbs()  # the deadline stays 30 s
+    for i in range(6):  # every worker busy on a trickle, two more queued
+        t.get(f"{trickler}/body.jpg?{i}")
+    qtbot.wait(300)
+    started = time.monotonic()
+    t.shutdown()
+    assert t.tasks.wait(3000), "a worker still waits on the network"
+    assert time.monotonic() - started < 3
+    assert t.get(f"{server[0]}/logo.jpg?closed") is None
+    qtbot.wait(200)
+    assert "/logo.jpg?closed" not in server[1]  # nothing new is fetched after closing
+
+
+def test_local_images_have_the_download_cap(qtbot, thumbs, tmp_path):
+    big = tmp_path / "huge.jpg"
+    with open(big, "wb") as f:
+        f.truncate(thumbnails.MAX_DOWNLOAD + 1)  # sparse: large, costs no disk
+    t = thumbs(resolve_local=lambda url: big if url == "/huge.jpg" else None)
+    assert fetch(qtbot, t, "/huge.jpg") is None
+    assert "limit" in t.error("/huge.jpg")
