@@ -14,7 +14,7 @@ from curator.core import library
 from curator.core.editing import _same
 from curator.core.fastyaml import Unsupported, parse_fast
 from curator.core.frontmatter import FrontMatterError, decode, parse_front, split
-from tests.conftest import ROOT
+from tests.conftest import GENERATOR, ROOT, need
 from tests.core.test_editing_properties import documents
 
 
@@ -45,7 +45,7 @@ def test_agrees_on_every_file_of_the_real_corpus(corpus):
 
 
 def test_agrees_on_a_generated_corpus(tmp_path):
-    generator = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
+    generator = need(GENERATOR, "the corpus generator")
     subprocess.run(
         [sys.executable, str(generator), "1500", str(tmp_path), "--seed", "7"], check=True, capture_output=True
     )

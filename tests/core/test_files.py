@@ -187,9 +187,9 @@ needs_root = pytest.mark.skipif(
 
 
 @pytest.fixture
-def shared_folder():
+def team_folder():
     """A folder that root and an ordinary user may both write (as a team's shared folder)."""
-    folder = Path(tempfile.mkdtemp(prefix="curator-shared-", dir="/tmp"))
+    folder = Path(tempfile.mkdtemp(prefix="curator-team-", dir="/tmp"))
     folder.chmod(0o1777)
     yield folder
     shutil.rmtree(folder)
@@ -204,8 +204,8 @@ def save_as(uid: int, groups: list[int], path: Path) -> tuple[str, str]:
 
 
 @needs_root
-def test_a_file_of_another_user_is_refused_not_taken_over(shared_folder: Path):
-    path = shared_folder / "a.md"
+def test_a_file_of_another_user_is_refused_not_taken_over(team_folder: Path):
+    path = team_folder / "a.md"
     path.write_bytes(TEXT)
     os.chown(path, 0, NOGROUP)
     path.chmod(0o664)  # the group may write it
@@ -215,8 +215,8 @@ def test_a_file_of_another_user_is_refused_not_taken_over(shared_folder: Path):
 
 
 @needs_root
-def test_an_ordinary_user_keeps_group_mode_and_attributes(shared_folder: Path):
-    path = shared_folder / "a.md"
+def test_an_ordinary_user_keeps_group_mode_and_attributes(team_folder: Path):
+    path = team_folder / "a.md"
     path.write_bytes(TEXT)
     os.chown(path, NOBODY, USERS)  # a group that is not the user's primary one
     path.chmod(0o640)

@@ -27,7 +27,6 @@ from curator.core.index import (
 )
 from curator.core.query import Table
 from curator.core.workspace import SaveJob, save_batch
-from tests.conftest import ROOT
 from tests.core.test_files import NOBODY, NOGROUP, as_user, needs_root
 
 TEXT = "---\ntitle: {t}\nquality: {q}\ntopics:\n  - AI\n---\n"
@@ -160,9 +159,9 @@ def test_indexes_of_different_folders_stay_apart(folder, tmp_path):
     assert [e.summary.title for e in loaded.entries] == ["Other"]
 
 
-def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path):
+def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path, corpus):
     """A warm open shows rows from columns of the index; the Summary objects follow."""
-    root = ROOT.parent / "shared" / "corpus" / "power-apps"
+    root = corpus
     cold = library.load(root, workers=1)
     index = Index(root, tmp_path / "cache")
     index.store([(e.summary, e.stat or FileStat.of(os.stat(root / e.summary.path)), e.snapshot) for e in cold.entries])
@@ -238,13 +237,13 @@ def test_a_cache_folder_that_is_a_file(folder: Path, tmp_path: Path):
 @needs_root
 def test_a_cache_folder_left_by_sudo_is_worked_around(folder: Path):
     """`sudo curator` once: the cache folder belongs to root; an ordinary user opens the folder."""
-    shared = Path(tempfile.mkdtemp(prefix="curator-shared-", dir="/tmp"))
+    team = Path(tempfile.mkdtemp(prefix="curator-team-", dir="/tmp"))
     try:
-        site = shared / "site"
+        site = team / "site"
         shutil.copytree(folder, site)
-        for path in [shared, site, *site.iterdir()]:
+        for path in [team, site, *site.iterdir()]:
             os.chown(path, NOBODY, NOGROUP)
-        cache = shared / "cache"
+        cache = team / "cache"
         library.load(site, index=Index(site, cache))  # root builds the index
         assert Index(site, cache).path.exists()
 
@@ -258,7 +257,7 @@ def test_a_cache_folder_left_by_sudo_is_worked_around(folder: Path):
         assert count == 30 and statuses == ["ok"] and "working without it" in error
         assert "quality: 99" in (site / "00.md").read_text()
     finally:
-        shutil.rmtree(shared)
+        shutil.rmtree(team)
 
 
 def job(root: Path, rel: str, loaded: library.Loaded) -> SaveJob:

@@ -7,7 +7,6 @@ import threading
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
@@ -15,6 +14,7 @@ from PySide6.QtCore import QSize
 from curator.ui import thumbnails
 from curator.ui.tasks import Tasks
 from curator.ui.thumbnails import Thumbnails
+from tests.conftest import SAMPLE
 
 
 def png_header_bomb(width: int = 40000, height: int = 40000) -> bytes:
@@ -26,8 +26,8 @@ def png_header_bomb(width: int = 40000, height: int = 40000) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def server(corpus: Path):
-    jpeg = (corpus / "assets/images/organizations/microsoft.com-400x400.jpg").read_bytes()
+def server():
+    jpeg = (SAMPLE / "assets/images/organizations/microsoft.com-400x400.jpg").read_bytes()
     hits: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -137,8 +137,8 @@ def test_fallback_to_the_provider_logo(qtbot, server, thumbs):
     assert t.get(f"{base}/missing.jpg", fallback=f"{base}/logo.jpg?2") is not None
 
 
-def test_only_http_and_local_site_files(qtbot, thumbs, corpus):
-    logo = corpus / "assets/images/organizations/microsoft.com-50x50.jpg"
+def test_only_http_and_local_site_files(qtbot, thumbs):
+    logo = SAMPLE / "assets/images/organizations/microsoft.com-50x50.jpg"
     t = thumbs(resolve_local=lambda url: logo if url == "/local.jpg" else None)
     assert fetch(qtbot, t, "file:///etc/passwd") is None
     assert "not an http(s) address" in t.error("file:///etc/passwd")
