@@ -17,6 +17,8 @@ from .frontmatter import Parsed
 
 #: The fields an editor may change from the GUI or `curator publish`.
 EDITABLE = ("topics", "quality", "published")
+#: What an article without the key shows (a missing `published` means published, as in Jekyll).
+DEFAULTS = {"topics": (), "quality": None, "published": True}
 #: Whole numbers are used (sorted, indexed) as 64-bit integers.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -200,7 +202,7 @@ def summarize(path: str, parsed: Parsed) -> Summary:
         image=r.first_image("images"),
         quality=r.integer("quality"),
         heat=r.integer("heat"),
-        published=r.boolean("published", default=True),  # Jekyll publishes what does not say otherwise
+        published=r.boolean("published", default=DEFAULTS["published"]),
         category=intern(r.text("category")),
         type=intern(r.text("type")),
         related=len(related or ()),

@@ -321,7 +321,13 @@ def _insert(front: str, root: MappingNode | None, key: str, value: Any, newline:
 
 
 def _delete(front: str, knode: ScalarNode, vnode: Node) -> str:
+    """Remove a key with its value, and the blank line that set it apart from the key before
+    (as _insert writes a list after a blank line: so deleting an inserted key restores the text)."""
     start = _line_start(front, knode.start_mark.index)
+    if start > 0:
+        before = _line_start(front, start - 1)
+        if not front[before:start].strip():
+            start = before
     return front[:start] + front[_region_end(front, vnode) :]
 
 

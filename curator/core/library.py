@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import dataclasses
 import gc
 import heapq
 import itertools
@@ -18,7 +19,7 @@ import operator
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ class Problem:
     message: str
     line: int | None = None
     severity: str = "error"  # "error" (not loaded), "warning" (loaded), "skipped" (not an article)
+    stat: FileStat | None = field(default=None, compare=False)  # of an unreadable file, when known
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
@@ -179,6 +181,14 @@ _NAME = operator.itemgetter(0)  # a C key: a Python one made sorting 100,000 nam
 
 def load_one(root: str, rel: str) -> Entry | Problem:
     """Parse one file into an Entry, or say why it is not one."""
+    item = _load_one(root, rel)
+    if isinstance(item, Problem) and item.severity == "error":
+        with contextlib.suppress(OSError):  # so the watcher reads it again once it changes
+            item = dataclasses.replace(item, stat=FileStat.of(os.stat(os.path.join(root, rel))))
+    return item
+
+
+def _load_one(root: str, rel: str) -> Entry | Problem:
     try:
         data, snapshot, st = read_file_stat(os.path.join(root, rel))
         doc = load_document(data)
@@ -463,9 +473,17 @@ def open_iter(
 
 
 def detect_changes(
-    root: str, paths: list[str], snapshots: list[Snapshot], known_bad: set[str], extensions: Iterable[str] = EXTENSIONS
+    root: str,
+    paths: list[str],
+    snapshots: list[Snapshot],
+    known_bad: Mapping[str, FileStat | None],
+    extensions: Iterable[str] = EXTENSIONS,
 ) -> Changes:
-    """Compare the folder with what the caller holds (a stat-based rescan; run it in a worker)."""
+    """Compare the folder with what the caller holds (a stat-based rescan; run it in a worker).
+
+    `known_bad` are files that could not be read, with their stat then: read again once
+    changed (a fixed file is added), reported as deleted once gone (their problems go).
+    """
     out = Changes()
     current = dict(scan_stats(root, extensions, problems=out.problems))
     known = dict(zip(paths, snapshots, strict=True))
@@ -483,11 +501,14 @@ def detect_changes(
             else:
                 out.deleted.append(path)  # it no longer reads as an article
                 out.problems.append(item)
-    for path in sorted(current.keys() - known.keys() - known_bad):
+    out.deleted.extend(p for p in known_bad if p not in current and p not in known)
+    for path in sorted(current.keys() - known.keys()):
+        if path in known_bad and known_bad[path] is not None and known_bad[path] == current[path]:
+            continue  # still as it was when it failed
         item = load_one(root, path)
         if isinstance(item, Entry):
             out.added.append(item)
-        elif item.severity != "skipped":
+        elif item.severity != "skipped" or path in known_bad:  # (a broken file that lost its front matter)
             out.problems.append(item)
     return out
 

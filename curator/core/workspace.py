@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import dataclasses
+import enum
 import multiprocessing
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .article import EDITABLE, Summary
+from .article import DEFAULTS, EDITABLE, Summary
+from .editing import DELETE
 from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
-from .library import Entry, Problem, exit_with_parent, load_one, paused_gc
+from .library import Changes, Entry, Problem, exit_with_parent, load_one, paused_gc, warning_problems
 from .query import Columns, Table
 
 
@@ -35,16 +37,107 @@ _values = operator.attrgetter(*_FIELDS)
 def with_changes(summary: Summary, changes: Mapping[str, Any]) -> Summary:
     """A summary showing unsaved values: what the list displays for an edited article.
 
-    Copies by position (dataclasses.replace looks the fields up on every call: 24 us a copy,
-    a quarter of a second for a 10,000-article batch on the GUI thread).
+    A DELETE value shows the key's default and marks it missing. Copies by position
+    (dataclasses.replace looks the fields up on every call: 24 us a copy, a quarter of a
+    second for a 10,000-article batch on the GUI thread).
     """
-    fields = {k: (tuple(v) if k == "topics" else v) for k, v in changes.items() if k in EDITABLE}
+    fields = {k: v for k, v in changes.items() if k in EDITABLE}
     if not fields:
         return summary
     copy = Summary(*_values(summary))
     for key, value in fields.items():
-        setattr(copy, key, value)
+        bit = 1 << EDITABLE.index(key)
+        if value is DELETE:
+            setattr(copy, key, DEFAULTS[key])
+            copy.missing |= bit
+        else:
+            setattr(copy, key, tuple(value) if key == "topics" else value)
+            copy.missing &= ~bit
     return copy
+
+
+class EditOp(enum.Enum):
+    """What an edit does to a key's value."""
+
+    SET = "set"
+    ADD = "add"  # a list item, at the end, when not there yet
+    REMOVE = "remove"  # every occurrence of a list item
+    UNSET = "unset"  # remove the key
+
+
+@dataclass(frozen=True, slots=True)
+class FileEdit:
+    """One file's part of an edit: the key's value before and after (DELETE: no such key)."""
+
+    path: str
+    before: Any
+    after: Any
+
+
+@dataclass(slots=True)
+class EditStep:
+    """One undoable edit of one key over many files."""
+
+    key: str
+    op: EditOp
+    value: Any
+    edits: list[FileEdit]
+
+
+@dataclass(slots=True)
+class StepResult:
+    rows: list[int]  # rows whose shown values changed
+    kept: list[str]  # files left alone: their value changed since the edit (or they are gone)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if a is DELETE or b is DELETE:
+        return a is b
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return list(a) == list(b)
+    return type(a) is type(b) and a == b
+
+
+def applied(op: EditOp, value: Any, current: Any) -> Any:
+    """The value `op` makes of `current` (DELETE: the key is missing)."""
+    if op is EditOp.SET:
+        return list(value) if isinstance(value, (list, tuple)) else value
+    if op is EditOp.UNSET:
+        return DELETE
+    items = [] if current is DELETE or current is None else list(current)
+    if op is EditOp.ADD:
+        return items if value in items else [*items, value]
+    return [t for t in items if t != value]
+
+
+_NOTHING = object()  # undo or redo has nothing to do for a file
+
+
+def _undone(step: EditStep, edit: FileEdit, current: Any) -> Any:
+    """What undo makes of a file's current value: the value before, if nothing changed it
+    since; else the inverse of a list edit applied to what is there now; else _NOTHING (a
+    value another program or edit changed is left alone)."""
+    if _same_value(current, edit.after):
+        return edit.before
+    items = None if current is DELETE or current is None else list(current)
+    if step.op is EditOp.ADD and items is not None and step.value in items:
+        rest = [t for t in items if t != step.value]
+        return DELETE if edit.before is DELETE and not rest else rest
+    if step.op is EditOp.REMOVE and isinstance(edit.before, list) and step.value in edit.before:
+        items = items or []
+        if step.value not in items:
+            at = min(edit.before.index(step.value), len(items))
+            return [*items[:at], step.value, *items[at:]]
+    return _NOTHING
+
+
+def _redone(step: EditStep, edit: FileEdit, current: Any) -> Any:
+    if _same_value(current, edit.before):
+        return edit.after
+    if step.op in (EditOp.ADD, EditOp.REMOVE):
+        new = applied(step.op, step.value, current)
+        return _NOTHING if _same_value(new, current) else new
+    return _NOTHING
 
 
 class Workspace:
@@ -55,7 +148,10 @@ class Workspace:
         self.rows: dict[str, int] = {}  # path -> row
         self.saved: dict[int, Summary] = {}  # row -> summary as on disk, for rows with edits
         self.pending: dict[int, dict[str, Any]] = {}  # row -> {key: unsaved value}
-        self.problems: list[Problem] = []
+        #: path -> what is wrong with that file (unreadable: one error; loaded: its warnings)
+        self.problems: dict[str, tuple[Problem, ...]] = {}
+        #: edited files that changed on disk since: Save asks before writing them
+        self.changed_on_disk: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.table)
@@ -74,6 +170,7 @@ class Workspace:
         return range(start, len(self.table))
 
     def add_entries(self, entries: Sequence[Entry]) -> range:
+        self.note_problems([], [e.summary for e in entries])
         return self.add([e.summary for e in entries], [e.snapshot for e in entries])
 
     def replace(self, entry: Entry) -> int:
@@ -81,12 +178,18 @@ class Workspace:
         row = self.rows[entry.summary.path]
         self.saved.pop(row, None)
         self.pending.pop(row, None)
+        self.changed_on_disk.discard(entry.summary.path)
         self.snapshots[row] = entry.snapshot
         self.table.replace(row, entry.summary)
+        self.note_problems([], [entry.summary])
         return row
 
     def remove(self, paths: Iterable[str]) -> list[int]:
-        """Forget deleted files; returns the removed rows (old numbering), ascending."""
+        """Forget deleted files (and their problems); returns the removed rows (old numbering), ascending."""
+        paths = list(paths)
+        for path in paths:
+            self.problems.pop(path, None)
+            self.changed_on_disk.discard(path)
         gone = sorted(self.rows[p] for p in paths if p in self.rows)
         if not gone:
             return []
@@ -99,6 +202,65 @@ class Workspace:
         self.pending = {renumber[r]: c for r, c in self.pending.items() if r in renumber}
         self.rows = {p: i for i, p in enumerate(self.table.paths)}
         return gone
+
+    # -- problems --
+
+    def note_problems(self, problems: Iterable[Problem], summaries: Iterable[Summary | None] = ()) -> bool:
+        """Record what is wrong with files: each file named here (by a problem, or by its
+        summary, whose warnings replace what was known) gets exactly these problems; returns
+        whether anything changed."""
+        fresh: dict[str, list[Problem]] = {}
+        for summary in summaries:
+            if summary is not None:
+                fresh[summary.path] = warning_problems(summary)
+        for problem in problems:
+            fresh.setdefault(problem.path, []).append(problem)
+        changed = False
+        for path, items in fresh.items():
+            old = self.problems.get(path, ())
+            if tuple(items) != old:
+                changed = True
+                if items:
+                    self.problems[path] = tuple(items)
+                else:
+                    del self.problems[path]
+        return changed
+
+    def problem_list(self) -> list[Problem]:
+        return [p for path in sorted(self.problems) for p in self.problems[path]]
+
+    def bad_files(self) -> dict[str, Any]:
+        """Files that could not be read, with their stat then (the watcher reads them again once changed)."""
+        return {path: items[0].stat for path, items in self.problems.items() if items[0].severity == "error"}
+
+    # -- changes on disk --
+
+    def apply_disk_changes(self, changes: Changes) -> ChangeReport:
+        """Files changed on disk: clean ones are reloaded, edited ones keep the edit (and are
+        marked changed-on-disk: Save asks), new ones are added, deleted ones leave, and the
+        problems follow the files."""
+        report = ChangeReport()
+        for path, snapshot in changes.touched:
+            row = self.rows.get(path)
+            if row is not None:
+                self.snapshots[row] = snapshot
+        for entry in changes.changed:
+            row = self.rows.get(entry.summary.path)
+            if row is None:
+                continue
+            if row in self.pending:
+                self.changed_on_disk.add(entry.summary.path)
+                report.kept.append(entry.summary.path)
+            else:
+                report.reloaded.append(self.replace(entry))
+        report.deleted_dirty = [p for p in changes.deleted if self.rows.get(p) in self.pending]
+        report.deleted = [p for p in changes.deleted if p in self.rows]
+        problems_before = dict(self.problems)
+        self.remove(changes.deleted)
+        report.added = self.add_entries(changes.added)
+        self.note_problems(changes.problems)
+        report.problems_changed = self.problems != problems_before or bool(report.reloaded)
+        return report
 
     def path(self, row: int) -> str:
         return self.table.paths[row]
@@ -114,11 +276,22 @@ class Workspace:
     def value(self, row: int, key: str) -> Any:
         return summary_value(self.table.summaries[row], key)
 
+    def current(self, row: int, key: str) -> Any:
+        """The key's value as the editor sees it, unsaved changes included; DELETE when the
+        file does not have the key (and no edit gave it one)."""
+        pending = self.pending.get(row)
+        if pending is not None and key in pending:
+            value = pending[key]
+            return list(value) if isinstance(value, (list, tuple)) else value
+        base = self.saved.get(row) or self.table.summaries[row]
+        return summary_value(base, key) if base.has(key) else DELETE
+
     def saved_value(self, row: int, key: str) -> Any:
         return summary_value(self.saved.get(row, self.table.summaries[row]), key)
 
     def set_values(self, values: Mapping[str, Mapping[str, Any]]) -> list[int]:
-        """Set {path: {key: value}} as the shown values; returns the rows that changed.
+        """Set {path: {key: value}} as the shown values (DELETE removes the key); returns the
+        rows that changed.
 
         A value equal to what is on disk cancels the unsaved change, so undoing back to the
         saved state leaves nothing to save.
@@ -133,7 +306,12 @@ class Workspace:
             for key, value in changes.items():
                 if key not in EDITABLE:
                     raise ValueError(f"{key} cannot be edited here")
-                if value == summary_value(base, key):
+                if value is DELETE:
+                    if base.has(key):
+                        pending[key] = DELETE
+                    else:
+                        pending.pop(key, None)
+                elif value == summary_value(base, key):
                     pending.pop(key, None)
                 else:
                     pending[key] = list(value) if key == "topics" else value
@@ -147,6 +325,50 @@ class Workspace:
             changed.append(row)
         return changed
 
+    def plan_edit(self, rows: Iterable[int], key: str, op: EditOp, value: Any = None) -> EditStep | None:
+        """The edit of `key` on these rows as one undoable step; None when it changes nothing.
+
+        A value the article already shows is not written (publishing an article without
+        `published`, which Jekyll publishes anyway, changes nothing).
+        """
+        if key not in EDITABLE:
+            raise ValueError(f"{key} cannot be edited here")
+        edits = []
+        for row in rows:
+            before = self.current(row, key)
+            after = applied(op, value, before)
+            if after is DELETE:
+                if before is DELETE:
+                    continue
+            elif _same_value(after, DEFAULTS[key] if before is DELETE else before):
+                continue
+            edits.append(FileEdit(self.path(row), before, after))
+        return EditStep(key, op, value, edits) if edits else None
+
+    def apply_step(self, step: EditStep, undo: bool = False) -> StepResult:
+        """Do (or undo) a step on the values as they are now.
+
+        Undo restores a file's value only where it is still what the step set; a list edit
+        is undone on the current list (the added item removed, the removed one put back);
+        anything else another program or edit changed since is left alone and listed in
+        `kept`. Undoing an edit that added a key removes the key.
+        """
+        values: dict[str, dict[str, Any]] = {}
+        kept = []
+        turn = _undone if undo else _redone
+        for edit in step.edits:
+            row = self.rows.get(edit.path)
+            if row is None:
+                kept.append(edit.path)
+                continue
+            target = turn(step, edit, self.current(row, step.key))
+            if target is _NOTHING:
+                if step.op in (EditOp.SET, EditOp.UNSET):
+                    kept.append(edit.path)
+                continue
+            values[edit.path] = {step.key: target}
+        return StepResult(self.set_values(values), kept)
+
     def dirty_rows(self) -> list[int]:
         return sorted(self.pending)
 
@@ -154,6 +376,7 @@ class Workspace:
         return row in self.pending
 
     def revert(self, rows: Iterable[int]) -> list[int]:
+        """Drop unsaved changes; the caller reads the files again (they may have changed on disk)."""
         reverted = []
         for row in rows:
             if row in self.pending:
@@ -191,6 +414,36 @@ class Workspace:
 
 
 _MISSING = object()
+
+
+@dataclass(slots=True)
+class ChangeReport:
+    """What Workspace.apply_disk_changes did."""
+
+    reloaded: list[int] = field(default_factory=list)  # rows read again (they had no edits)
+    kept: list[str] = field(default_factory=list)  # edited files that changed on disk: the edit stays
+    added: range = range(0)  # new rows
+    deleted: list[str] = field(default_factory=list)
+    deleted_dirty: list[str] = field(default_factory=list)  # of those, files with unsaved edits
+    problems_changed: bool = False
+
+    @property
+    def rows_moved(self) -> bool:
+        return bool(self.deleted or self.added)
+
+    def describe(self) -> str:
+        parts = []
+        if self.reloaded:
+            parts.append(f"{len(self.reloaded):,} reloaded")
+        if self.added:
+            parts.append(f"{len(self.added):,} new")
+        if self.deleted:
+            parts.append(f"{len(self.deleted):,} deleted")
+        if self.kept:
+            parts.append(f"{len(self.kept):,} with unsaved edits changed on disk (you choose at save)")
+        if self.deleted_dirty:
+            parts.append(f"{len(self.deleted_dirty):,} deleted with unsaved edits")
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

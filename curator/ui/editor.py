@@ -30,24 +30,26 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.article import Summary
+from ..core.workspace import EditStep
 from .icons import icon
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 class EditCommand(QUndoCommand):
-    """One single or batch edit: {path: {key: (old, new)}} applied through `apply(values)`."""
+    """One single or batch edit, done and undone through `apply(step, undo)` on the values
+    as they are then (see Workspace.apply_step: undo never restores a stale value)."""
 
-    def __init__(self, text: str, changes: dict[str, dict[str, tuple[Any, Any]]], apply: Callable[[dict], None]):
+    def __init__(self, text: str, step: EditStep, apply: Callable[[EditStep, bool], None]):
         super().__init__(text)
-        self.changes = changes
+        self.step = step
         self.apply = apply
 
     def redo(self) -> None:
-        self.apply({p: {k: new for k, (_, new) in kv.items()} for p, kv in self.changes.items()})
+        self.apply(self.step, False)
 
     def undo(self) -> None:
-        self.apply({p: {k: old for k, (old, _) in kv.items()} for p, kv in self.changes.items()})
+        self.apply(self.step, True)
 
 
 def describe(key: str, op: str, value: Any, count: int) -> str:

@@ -40,7 +40,7 @@ from ..core.index import Index, default_cache_dir
 from ..core.library import Entry
 from ..core.query import QueryError
 from ..core.site import Site, taxonomy
-from ..core.workspace import Saved, SaveJob, Workspace, save_batch, with_changes
+from ..core.workspace import EditOp, EditStep, Saved, SaveJob, Workspace, save_batch, with_changes
 from .conflicts import ConflictDialog
 from .delegate import CardView
 from .editor import EditCommand, EditorPanel, describe
@@ -121,8 +121,7 @@ class MainWindow(QMainWindow):
         self.watch_task: Task | None = None
         self.loading = False
         self._auto_current = False
-        self._close_after_save = False
-        self._changed_on_disk: set[str] = set()
+        self._preview_path: str | None = None  # the article the preview shows
         self.undo_stack = QUndoStack(self)
         network = network and self.settings["network/thumbnails"]
         images = self.cache_dir / "thumbnails"
@@ -176,6 +175,9 @@ class MainWindow(QMainWindow):
         self.selection = self.cards.selectionModel()
         self.selection.selectionChanged.connect(self._selection_changed)
         self.selection.currentChanged.connect(self._current_changed)
+        # a search, sort or reload changes the list without selection signals: follow it
+        for signal in (self.model.layoutChanged, self.model.modelReset, self.model.rowsRemoved):
+            signal.connect(self._list_changed)
         self.empty = EmptyState()
         self.stack = QStackedWidget()
         for w in (self.empty, self.cards, self.table):
@@ -409,7 +411,6 @@ class MainWindow(QMainWindow):
         # cycles, so reference counting frees them, while unfreezing would make the next full
         # collection walk every object frozen so far (200 ms at 100,000 articles).
         self.undo_stack.clear()
-        self._changed_on_disk.clear()
         self.workspace = Workspace(path.resolve())
         self.model.beginResetModel()
         self.model.workspace = self.workspace
@@ -419,17 +420,18 @@ class MainWindow(QMainWindow):
         self.site = Site(path)
         self.thumbs.resolve_local = self.site.resolve_local
         self.large_images.resolve_local = self.site.resolve_local
-        self.problems.set_problems([])
+        self._show_problems()
         self.settings.add_recent(str(path.resolve()))
         self.loading = True
         self._started = time.perf_counter()
         self._show_progress("Loading", 0)
         root = str(path.resolve())
         index = Index(root, self.cache_dir)
+        self._index_error = ""
         workspace = self.workspace  # a load that was cancelled may still deliver: not to another folder
         self.load_task = self.tasks.run(
             lambda p: self._load_worker(root, index, p),
-            lambda result, error: workspace is self.workspace and self._load_done(result, error),
+            lambda result, error: workspace is self.workspace and self._load_done(result, error, index.error),
             lambda message: workspace is self.workspace and self._load_progress(message),
         )
         self._update_empty_state()
@@ -461,28 +463,26 @@ class MainWindow(QMainWindow):
         if isinstance(value, library.Decoded):  # summaries of rows shown from the index
             self.workspace.table.summaries.decoded(value.start, value.summaries)  # (frozen by the loader)
             return
-        problems = list(value.problems)
-        for summary in value.summaries:
-            if summary is not None and summary.warnings:  # (files with warnings come with their summary)
-                problems.extend(library.warning_problems(summary))
+        # (files with warnings come with their summary, also from the index)
+        warned = [s for s in value.summaries if s is not None and s.warnings]
+        problems_changed = self.workspace.note_problems(value.problems, warned)
         first = len(self.workspace) == 0
         rows = self.workspace.add(value.summaries, value.snapshots, value.columns)
         # The articles live as long as the folder: keep them out of the cyclic collector, whose
         # full collections over a growing list of 100,000 articles stalled the window ~200 ms.
         gc.freeze()
-        self.workspace.problems.extend(problems)
         self.model.append(rows)
-        if problems:
-            self.problems.add_problems(problems)
-            self._update_problems_button()
+        if problems_changed:
+            self._show_problems()
         self.progress.setValue(self.progress.value() + len(value))
         if first and self.model.rowCount():
             self.current_view().setCurrentIndex(self.model.index(0, 0))
             self._auto_current = True  # chosen by us, not the editor: moved to the top once sorted
         self._update_empty_state()
 
-    def _load_done(self, topics: list[str] | None, error: BaseException | None) -> None:
+    def _load_done(self, topics: list[str] | None, error: BaseException | None, index_error: str | None = None) -> None:
         self.loading = False
+        self._index_error = index_error or ""
         self._hide_progress()
         if error is not None:
             QMessageBox.critical(self, "Curator", f"Could not read the folder: {error}")
@@ -502,10 +502,11 @@ class MainWindow(QMainWindow):
         self.facet_timer.start()
         elapsed = time.perf_counter() - self._started
         cancelled = self.load_task is not None and self.load_task.cancelled
-        self.statusBar().showMessage(
-            f"{'Cancelled: loaded' if cancelled else 'Loaded'} {len(self.workspace):,} articles in {elapsed:.1f} s",
-            8000,
-        )
+        done = "Cancelled: loaded" if cancelled else "Loaded"
+        message = f"{done} {len(self.workspace):,} articles in {elapsed:.1f} s"
+        if self._index_error:
+            message += f" (without the index: {self._index_error})"
+        self.statusBar().showMessage(message, 15000 if self._index_error else 8000)
         self._update_empty_state()
         self._update_title()
         self.visible_timer.start()
@@ -585,13 +586,22 @@ class MainWindow(QMainWindow):
         for action in self._selection_actions:
             action.setEnabled(bool(rows))
 
+    def _list_changed(self, *_) -> None:
+        """The shown rows changed (search, facet, sort, reload): the preview, the editor and
+        the actions follow what is listed, never a row that is no longer there."""
+        if self._current_path() != self._preview_path:
+            self._current_changed()
+        self._selection_changed()
+
     def _current_changed(self, *_) -> None:
         self._auto_current = False  # the editor moved (the first-batch selection sets it back)
         index = self.selection.currentIndex()
         if not index.isValid():
+            self._preview_path = None
             self.preview.show_empty("Select an article to preview it.")
             return
         row = index.data(Role.ROW)
+        self._preview_path = index.data(Role.PATH)
         summary = self.workspace.summary(row)
         self.preview.show_article(summary, None, self.workspace.is_dirty(row))
         abspath, path = self.workspace.abspath(row), summary.path
@@ -647,6 +657,11 @@ class MainWindow(QMainWindow):
         elif self.stack.currentWidget() is not self.current_view():
             self.stack.setCurrentWidget(self.current_view())
 
+    def _show_problems(self) -> None:
+        """The Problems panel and its status bar button show the workspace's problems."""
+        self.problems.set_problems(self.workspace.problem_list())
+        self._update_problems_button()
+
     def _update_problems_button(self) -> None:
         errors, warnings = self.problems.counts()
         self.problems_button.setVisible(bool(errors or warnings))
@@ -669,26 +684,16 @@ class MainWindow(QMainWindow):
     def request_edit(self, key: str, op: str, value: Any, rows: Sequence[int] | None = None) -> bool:
         """Turn an editor request into one undoable step over the selection."""
         rows = list(self.selected_rows() if rows is None else rows)
-        changes: dict[str, dict[str, tuple[Any, Any]]] = {}
-        for row in rows:
-            old = self.workspace.value(row, key)
-            if key == "topics" and op == "add":
-                new = old if value in old else [*old, value]
-            elif key == "topics" and op == "remove":
-                new = [t for t in old if t != value]
-            else:
-                new = value
-            if new != old:
-                changes[self.workspace.path(row)] = {key: (old, new)}
-        if not changes:
+        step = self.workspace.plan_edit(rows, key, EditOp(op), value)
+        if step is None:
             self.statusBar().showMessage("Nothing to change: the selection already has that value.", 4000)
             return False
-        text = describe(key, op, value, len(changes))
-        threshold = self.settings["editing/confirm_batch_over"]
-        confirm = len(changes) > threshold
-        if confirm and self.batch_confirmation(text, len(changes)).exec() != QMessageBox.StandardButton.Yes:
+        count = len(step.edits)
+        text = describe(key, step.op.value, value, count)
+        confirm = count > self.settings["editing/confirm_batch_over"]
+        if confirm and self.batch_confirmation(text, count).exec() != QMessageBox.StandardButton.Yes:
             return False
-        self.undo_stack.push(EditCommand(text, changes, self._apply_values))
+        self.undo_stack.push(EditCommand(text, step, self._apply_step))
         return True
 
     def batch_confirmation(self, text: str, count: int) -> QMessageBox:
@@ -699,12 +704,19 @@ class MainWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.Yes).setText(text)
         return box
 
-    def _apply_values(self, values: dict[str, dict[str, Any]]) -> None:
-        rows = self.workspace.set_values(values)
-        self.model.rows_changed(rows)
+    def _apply_step(self, step: EditStep, undo: bool) -> None:
+        result = self.workspace.apply_step(step, undo)
+        self.model.rows_changed(result.rows)
         self._refresh_current()
         self._update_title()
         self.facet_timer.start()
+        if result.kept:
+            n = len(result.kept)
+            self.statusBar().showMessage(
+                f"{'Undo' if undo else 'Redo'} left {n:,} {'article' if n == 1 else 'articles'} as they are: "
+                "their value changed since that edit (on disk or by another edit).",
+                10000,
+            )
         if self.settings["editing/save_immediately"]:
             QTimer.singleShot(0, self.save)
 
@@ -757,12 +769,14 @@ class MainWindow(QMainWindow):
         self._revert(self.workspace.dirty_rows())
 
     def _revert(self, rows: Sequence[int]) -> None:
+        """Drop unsaved edits and show what is on disk now (read again: it may have changed).
+        The undo history stays: undo and redo apply to the values as they are then."""
         reverted = self.workspace.revert(rows)
         if reverted:
             self.model.rows_changed(reverted)
-            self.undo_stack.clear()  # the undo history no longer matches what is shown
             self._refresh_current()
             self._update_title()
+            self._reload_paths([self.workspace.path(r) for r in reverted])
             self.statusBar().showMessage(f"Reverted {len(reverted):,} articles to what is on disk.", 5000)
 
     # ------------------------------------------------------------------ saving
@@ -811,7 +825,6 @@ class MainWindow(QMainWindow):
             if result.ok:
                 summary = saved.summary or with_changes(saved.job.base, saved.job.changes)
                 self.workspace.saved_ok(path, result, summary, saved.job.changes)
-                self._changed_on_disk.discard(path)
                 changed.append(row)
             elif result.status is Status.CONFLICT:
                 conflicts.append(path)
@@ -834,8 +847,6 @@ class MainWindow(QMainWindow):
             box.exec()
         if conflicts:
             self.resolve_conflicts(conflicts)
-        elif self._close_after_save and not self.workspace.pending:
-            self.close()
 
     def resolve_conflicts(self, paths: list[str]) -> None:
         dialog = ConflictDialog(paths, self)
@@ -847,7 +858,6 @@ class MainWindow(QMainWindow):
             self.save([self.workspace.rows[p] for p in overwrite if p in self.workspace.rows], overwrite=True)
         if reload:
             self._reload_paths(reload, drop_edits=True)
-        self._close_after_save = False
 
     def _reload_paths(self, paths: list[str], drop_edits: bool = False) -> None:
         root = str(self.workspace.root)
@@ -864,12 +874,10 @@ class MainWindow(QMainWindow):
                     drop_edits or not self.workspace.is_dirty(self.workspace.rows[path])
                 ):
                     rows.append(self.workspace.replace(item))
-                    self._changed_on_disk.discard(path)
             else:
                 problems.append(item)
-        if problems:
-            self.problems.add_problems(problems)
-            self._update_problems_button()
+        self.workspace.note_problems(problems)
+        self._show_problems()
         self.model.rows_changed(rows)
         self._refresh_current()
         self._update_title()
@@ -884,7 +892,7 @@ class MainWindow(QMainWindow):
         root = str(self.workspace.root)
         paths = list(self.workspace.table.paths)
         snapshots = list(self.workspace.snapshots)
-        failed = {p.path for p in self.workspace.problems if p.severity != "warning"}
+        failed = self.workspace.bad_files()
         started = time.perf_counter()
         self.watch_task = self.tasks.run(
             lambda p: library.detect_changes(root, paths, snapshots, failed),
@@ -899,51 +907,27 @@ class MainWindow(QMainWindow):
         base = max(1, self.settings["files/watch_seconds"]) * 1000
         self.watch_timer.setInterval(max(base, int(seconds * 10_000)))
         if error is None and changes is not None and Path(root) == self.workspace.root:
-            for path, snapshot in changes.touched:
-                row = self.workspace.rows.get(path)
-                if row is not None:
-                    self.workspace.snapshots[row] = snapshot
             self._apply_changes(changes, announce=True)
 
     def _apply_changes(self, changes: library.Changes, announce: bool) -> None:
         """Files changed on disk: reload clean ones, keep edited ones for the save to ask about."""
-        if not (changes.changed or changes.added or changes.deleted or changes.problems):
+        if not (len(changes) or changes.touched):
             return
         current = self._current_path()
-        dirty_changed = [
-            e.summary.path for e in changes.changed if self.workspace.rows.get(e.summary.path) in self.workspace.pending
-        ]
-        self._changed_on_disk.update(dirty_changed)
-        replaced = [self.workspace.replace(e) for e in changes.changed if e.summary.path not in dirty_changed]
-        dirty_deleted = [p for p in changes.deleted if self.workspace.rows.get(p) in self.workspace.pending]
-        self.workspace.remove(changes.deleted)
-        added = self.workspace.add_entries(changes.added)
-        if changes.problems:
-            self.workspace.problems.extend(changes.problems)
-            self.problems.add_problems(changes.problems)
-            self._update_problems_button()
-        if changes.deleted or added:
+        report = self.workspace.apply_disk_changes(changes)
+        if report.problems_changed or changes.problems:
+            self._show_problems()
+        if report.rows_moved:
             self.model.refresh()
             self._restore_current(current)
         else:
-            self.model.rows_changed(replaced)
+            self.model.rows_changed(report.reloaded)
         self._refresh_current()
         self._update_title()
         self.facet_timer.start()
-        if not announce:
-            return
-        parts = []
-        if replaced:
-            parts.append(f"{len(replaced):,} reloaded")
-        if len(added):
-            parts.append(f"{len(added):,} new")
-        if changes.deleted:
-            parts.append(f"{len(changes.deleted):,} deleted")
-        if dirty_changed:
-            parts.append(f"{len(dirty_changed):,} with unsaved edits changed on disk (you choose at save)")
-        if dirty_deleted:
-            parts.append(f"{len(dirty_deleted):,} deleted with unsaved edits")
-        self.statusBar().showMessage("Files changed on disk: " + ", ".join(parts), 10000)
+        described = report.describe()
+        if announce and described:
+            self.statusBar().showMessage(f"Files changed on disk: {described}", 10000)
 
     # ------------------------------------------------------------------ misc actions
 

@@ -42,9 +42,6 @@ class ProblemsPanel(QTreeWidget):
         self.addTopLevelItems(items)
         self.resizeColumnToContents(0)
 
-    def add_problems(self, problems: Iterable[Problem]) -> None:
-        self.set_problems([*self.problems, *problems])
-
     def counts(self) -> tuple[int, int]:
         errors = sum(p.severity == "error" for p in self.problems)
         return errors, len(self.problems) - errors

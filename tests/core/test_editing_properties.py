@@ -79,10 +79,13 @@ CHANGES = st.dictionaries(
 )
 
 
-def edited_line_ranges(front: str, keys) -> set[int]:
+def edited_line_ranges(front: str, keys, deleted=()) -> set[int]:
     root = compose(front)
     lines: set[int] = set()
+    texts = front.splitlines()
     for k, v in root.value if root is not None else ():
+        if k.value in deleted and k.start_mark.line > 0 and not texts[k.start_mark.line - 1].strip():
+            lines.add(k.start_mark.line - 1)  # a deleted key takes the blank line before it along
         if k.value in keys:
             end = _node_end(v)
             end_line = (
@@ -110,7 +113,7 @@ def test_edit_reads_back_as_intended_and_touches_nothing_else(text, changes):
         assert "\n" not in new_doc.split.front.replace("\r\n", "")
     old_lines = doc.split.front.splitlines(keepends=True)
     new_lines = new_doc.split.front.splitlines(keepends=True)
-    allowed = edited_line_ranges(doc.split.front, set(changes))
+    allowed = edited_line_ranges(doc.split.front, set(changes), {k for k, v in changes.items() if v is DELETE})
     kept = [line for i, line in enumerate(old_lines) if i not in allowed]
     remaining = iter(new_lines)
     assert all(line in remaining for line in kept), "a line outside the edited keys changed or moved"
