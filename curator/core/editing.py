@@ -255,8 +255,9 @@ def _replace(front: str, knode: ScalarNode, vnode: Node, value: Any, newline: st
         raise EditError(f"{knode.value}: key is not at the start of its line")
     if isinstance(value, (list, tuple)):
         values = list(value)
-        if isinstance(vnode, SequenceNode) and vnode.flow_style:
+        if isinstance(vnode, SequenceNode) and vnode.flow_style and (vnode.value or not values):
             return _edit_flow_list(front, vnode, values)
+        # else an empty `[]` (as an emptied list is written) filled again: the file's block style
         if isinstance(vnode, SequenceNode) and values:
             edited = _edit_block_list(front, vnode, values, newline)
             if edited is not None:
@@ -390,6 +391,31 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
+
+
+def _same_or_gone(a: Any, b: Any) -> bool:
+    return a is b if a is DELETE or b is DELETE else _same(a, b)
+
+
+def merge_value(base: Any, ours: Any, theirs: Any) -> Any:
+    """Our edit of a value carried over to their new version of it (a three-way merge;
+    DELETE stands for a missing key): a list takes our additions (after the item that
+    preceded each in ours) and our removals, and keeps theirs; a value both sides changed
+    takes ours, as the editor asked to overwrite."""
+    if _same_or_gone(ours, base):
+        return theirs
+    if _same_or_gone(theirs, base) or _same_or_gone(ours, theirs):
+        return ours
+    lists = [[] if v is DELETE else v for v in (base, ours, theirs)]
+    if not all(isinstance(v, (list, tuple)) for v in lists):
+        return ours
+    old, mine, new = (list(v) for v in lists)
+    out = [x for x in new if x in mine or x not in old]  # their items, less what we removed
+    for i, item in enumerate(mine):
+        if item not in old and item not in out:  # what we added, after its neighbour in ours
+            at = next((out.index(x) + 1 for x in reversed(mine[:i]) if x in out), 0)
+            out.insert(at, item)
+    return DELETE if not out and theirs is DELETE else out
 
 
 def intended(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .editing import EditError, edit_document
+from .editing import DELETE, EditError, edit_document, merge_value
 from .frontmatter import DEFAULT_MAX_BYTES, FrontMatterError, NotAnArticle, load_document
 
 
@@ -152,12 +152,15 @@ def prepare_save(
     expected: Snapshot | None,
     overwrite: bool = False,
     root: str | os.PathLike[str] | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> SaveResult:
     """Everything of a save but the write: read, check for conflicts, edit, verify.
 
     Returns a result with status OK and the new bytes in `data` when there is something to
     write (pass it to `commit_save`), or the final result otherwise. Pure enough to run in a
-    worker process. With `root`, the file (or what a link leads to) must be inside it.
+    worker process. With `root`, the file (or what a link leads to) must be inside it. With
+    `overwrite` and `base` (the values the changes were made from), each change is merged
+    into the file's current value (see editing.merge_value), not written over it.
     """
     name = os.fspath(path)
     try:
@@ -173,8 +176,11 @@ def prepare_save(
     if expected is not None and snap.digest != expected.digest and not overwrite:
         return SaveResult(name, Status.CONFLICT, "the file changed on disk since it was loaded", snap, target=target)
     try:
+        if overwrite and base is not None and snap.digest != getattr(expected, "digest", snap.digest):
+            current = load_document(data).data
+            changes = {k: merge_value(base.get(k, DELETE), v, current.get(k, DELETE)) for k, v in changes.items()}
         new = plan_edit(data, changes)
-    except EditError as exc:
+    except (EditError, FrontMatterError, NotAnArticle) as exc:
         return SaveResult(name, Status.ERROR, str(exc), snap, target=target)
     except Exception as exc:  # one file never stops the others
         return SaveResult(name, Status.ERROR, f"cannot edit: {exc.__class__.__name__}: {exc}", snap, target=target)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .article import DEFAULTS, EDITABLE, Summary
-from .editing import DELETE
+from .editing import DELETE, merge_value
 from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
 from .library import Changes, Entry, Problem, exit_with_parent, load_one, paused_gc, warning_problems
@@ -82,12 +82,19 @@ class EditStep:
     op: EditOp
     value: Any
     edits: list[FileEdit]
+    #: files the last do, undo or redo changed: only they take part in the next turn (a file
+    #: the redo left alone, because its value had changed, is not "restored" by the undo)
+    live: set[str] | None = None  # None: all of them
 
 
 @dataclass(slots=True)
 class StepResult:
     rows: list[int]  # rows whose shown values changed
     kept: list[str]  # files left alone: their value changed since the edit (or they are gone)
+
+
+def _value(summary: Summary, key: str) -> Any:
+    return summary_value(summary, key) if summary.has(key) else DELETE
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -111,33 +118,65 @@ def applied(op: EditOp, value: Any, current: Any) -> Any:
 
 
 _NOTHING = object()  # undo or redo has nothing to do for a file
+_KEPT = object()  # ...or must leave it alone: another program changed that value
 
 
-def _undone(step: EditStep, edit: FileEdit, current: Any) -> Any:
-    """What undo makes of a file's current value: the value before, if nothing changed it
-    since; else the inverse of a list edit applied to what is there now; else _NOTHING (a
-    value another program or edit changed is left alone)."""
-    if _same_value(current, edit.after):
-        return edit.before
-    items = None if current is DELETE or current is None else list(current)
-    if step.op is EditOp.ADD and items is not None and step.value in items:
+@dataclass(slots=True)
+class Foreign:
+    """Topics another program added to or removed from a file since it was opened: undo and
+    redo never reverse those."""
+
+    added: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+    def note(self, old: Iterable[str], new: Iterable[str]) -> None:
+        old, new = set(old), set(new)
+        self.added = (self.added - old) | (new - old)
+        self.removed = (self.removed - new) | (old - new)
+
+
+_NO_FOREIGN = Foreign()
+
+
+def _undone(step: EditStep, edit: FileEdit, current: Any, foreign: Foreign) -> Any:
+    """What undo makes of a file's current value. A value is restored only where it is still
+    what the step set; a list edit is undone on the list as it is now (the added item taken
+    out, the removed one put back in its place), unless another program made that same
+    change; anything else is left alone (_KEPT)."""
+    if step.op not in (EditOp.ADD, EditOp.REMOVE):
+        return edit.before if _same_value(current, edit.after) else _KEPT
+    items = [] if current is DELETE or current is None else list(current)
+    if step.op is EditOp.ADD:
+        if step.value not in items:
+            return _NOTHING
+        if step.value in foreign.added:
+            return _KEPT
         rest = [t for t in items if t != step.value]
         return DELETE if edit.before is DELETE and not rest else rest
-    if step.op is EditOp.REMOVE and isinstance(edit.before, list) and step.value in edit.before:
-        items = items or []
-        if step.value not in items:
-            at = min(edit.before.index(step.value), len(items))
-            return [*items[:at], step.value, *items[at:]]
-    return _NOTHING
+    if step.value in items:
+        return _NOTHING
+    if step.value in foreign.removed:
+        return _KEPT
+    return _reinsert(edit.before, items, step.value)
 
 
-def _redone(step: EditStep, edit: FileEdit, current: Any) -> Any:
-    if _same_value(current, edit.before):
-        return edit.after
-    if step.op in (EditOp.ADD, EditOp.REMOVE):
-        new = applied(step.op, step.value, current)
-        return _NOTHING if _same_value(new, current) else new
-    return _NOTHING
+def _redone(step: EditStep, edit: FileEdit, current: Any, foreign: Foreign) -> Any:
+    if step.op not in (EditOp.ADD, EditOp.REMOVE):
+        return edit.after if _same_value(current, edit.before) else _KEPT
+    if step.value in (foreign.removed if step.op is EditOp.ADD else foreign.added):
+        return _KEPT
+    new = applied(step.op, step.value, current)
+    return _NOTHING if _same_value(new, current) else new
+
+
+def _reinsert(before: list, items: list, value: Any) -> list:
+    """Put `value` back into `items` after the nearest item that preceded it in `before`."""
+    at = 0
+    for earlier in reversed(before[: before.index(value)]):
+        if earlier in items:
+            at = items.index(earlier) + 1
+            break
+    return [*items[:at], value, *items[at:]]
 
 
 class Workspace:
@@ -152,6 +191,8 @@ class Workspace:
         self.problems: dict[str, tuple[Problem, ...]] = {}
         #: edited files that changed on disk since: Save asks before writing them
         self.changed_on_disk: set[str] = set()
+        #: what other programs did to the topics of files since they were opened
+        self.foreign: dict[str, Foreign] = {}
 
     def __len__(self) -> int:
         return len(self.table)
@@ -176,6 +217,9 @@ class Workspace:
     def replace(self, entry: Entry) -> int:
         """A file changed on disk and was loaded again: its unsaved changes are dropped."""
         row = self.rows[entry.summary.path]
+        old = (self.saved.get(row) or self.table.summaries[row]).topics
+        if old != entry.summary.topics:
+            self.foreign.setdefault(entry.summary.path, Foreign()).note(old, entry.summary.topics)
         self.saved.pop(row, None)
         self.pending.pop(row, None)
         self.changed_on_disk.discard(entry.summary.path)
@@ -248,11 +292,13 @@ class Workspace:
             row = self.rows.get(entry.summary.path)
             if row is None:
                 continue
-            if row in self.pending:
+            if row not in self.pending:
+                report.reloaded.append(self.replace(entry))
+            elif self.rebase(row, entry):
+                report.rebased.append(row)
+            else:
                 self.changed_on_disk.add(entry.summary.path)
                 report.kept.append(entry.summary.path)
-            else:
-                report.reloaded.append(self.replace(entry))
         report.deleted_dirty = [p for p in changes.deleted if self.rows.get(p) in self.pending]
         report.deleted = [p for p in changes.deleted if p in self.rows]
         problems_before = dict(self.problems)
@@ -261,6 +307,22 @@ class Workspace:
         self.note_problems(changes.problems)
         report.problems_changed = self.problems != problems_before or bool(report.reloaded)
         return report
+
+    def rebase(self, row: int, entry: Entry) -> bool:
+        """An edited file changed on disk: carry the unsaved edits over to the new version,
+        unless the other program changed a value that was edited here too (then nothing
+        changes, and Save asks). Topic lists merge: our additions and removals apply to
+        theirs. Returns whether the edits now stand on the new version."""
+        base, pending, new = self.saved[row], self.pending[row], entry.summary
+        merged = {}
+        for key, ours in pending.items():
+            was, theirs = _value(base, key), _value(new, key)
+            if key != "topics" and not (_same_value(theirs, was) or _same_value(ours, theirs)):
+                return False
+            merged[key] = merge_value(was, ours, theirs)
+        self.replace(entry)
+        self.set_values({new.path: merged})
+        return True
 
     def path(self, row: int) -> str:
         return self.table.paths[row]
@@ -357,16 +419,20 @@ class Workspace:
         kept = []
         turn = _undone if undo else _redone
         for edit in step.edits:
+            if step.live is not None and edit.path not in step.live:
+                continue
             row = self.rows.get(edit.path)
             if row is None:
                 kept.append(edit.path)
                 continue
-            target = turn(step, edit, self.current(row, step.key))
-            if target is _NOTHING:
-                if step.op in (EditOp.SET, EditOp.UNSET):
+            foreign = self.foreign.get(edit.path, _NO_FOREIGN) if step.key == "topics" else _NO_FOREIGN
+            target = turn(step, edit, self.current(row, step.key), foreign)
+            if target is _NOTHING or target is _KEPT:
+                if target is _KEPT:
                     kept.append(edit.path)
                 continue
             values[edit.path] = {step.key: target}
+        step.live = set(values)
         return StepResult(self.set_values(values), kept)
 
     def dirty_rows(self) -> list[int]:
@@ -395,6 +461,25 @@ class Workspace:
             for r in rows
         ]
 
+    def apply_saved(self, results: Iterable[Saved]) -> SaveReport:
+        """Record what a save run did: saved files take their new state (edits made while it
+        ran stay unsaved), conflicts and failures keep their edits."""
+        report = SaveReport()
+        for saved in results:
+            path, result = saved.job.path, saved.result
+            if path not in self.rows:
+                continue
+            if result.ok:
+                summary = saved.summary or with_changes(saved.job.base, saved.job.changes)
+                report.rows.append(self.saved_ok(path, result, summary, saved.job.changes))
+                self.changed_on_disk.discard(path)
+                report.written += result.status is Status.OK
+            elif result.status is Status.CONFLICT:
+                report.conflicts.append(path)
+            else:
+                report.failures.append(f"{path}: {result.message}")
+        return report
+
     def saved_ok(self, path: str, result: SaveResult, summary: Summary, written: Mapping[str, Any]) -> int | None:
         """Record a successful save of `written`; changes made while it ran stay unsaved."""
         row = self.rows.get(path)
@@ -417,10 +502,21 @@ _MISSING = object()
 
 
 @dataclass(slots=True)
+class SaveReport:
+    """What Workspace.apply_saved recorded."""
+
+    rows: list[int] = field(default_factory=list)  # rows saved (or found unchanged)
+    written: int = 0  # files written
+    conflicts: list[str] = field(default_factory=list)  # changed on disk: not written
+    failures: list[str] = field(default_factory=list)  # "path: why", not written
+
+
+@dataclass(slots=True)
 class ChangeReport:
     """What Workspace.apply_disk_changes did."""
 
     reloaded: list[int] = field(default_factory=list)  # rows read again (they had no edits)
+    rebased: list[int] = field(default_factory=list)  # rows read again, their edits carried over
     kept: list[str] = field(default_factory=list)  # edited files that changed on disk: the edit stays
     added: range = range(0)  # new rows
     deleted: list[str] = field(default_factory=list)
@@ -439,8 +535,12 @@ class ChangeReport:
             parts.append(f"{len(self.added):,} new")
         if self.deleted:
             parts.append(f"{len(self.deleted):,} deleted")
+        if self.rebased:
+            parts.append(f"{len(self.rebased):,} with unsaved edits reloaded, the edits kept")
         if self.kept:
-            parts.append(f"{len(self.kept):,} with unsaved edits changed on disk (you choose at save)")
+            parts.append(
+                f"{len(self.kept):,} with unsaved edits changed on disk in the same values (you choose at save)"
+            )
         if self.deleted_dirty:
             parts.append(f"{len(self.deleted_dirty):,} deleted with unsaved edits")
         return ", ".join(parts)
@@ -453,6 +553,10 @@ class SaveJob:
     changes: dict[str, Any]
     snapshot: Snapshot
     base: Summary  # the article as on disk before this save
+
+    def base_values(self) -> dict[str, Any]:
+        """The values the changes were made from (DELETE: the file did not have the key)."""
+        return {k: _value(self.base, k) for k in self.changes}
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,7 +572,7 @@ COMMIT_CHUNK = 200
 PARALLEL_SAVE = 300
 
 
-def _prepare_chunk(jobs: list[tuple[str, dict[str, Any], Snapshot, bool, str | None]]) -> list[SaveResult]:
+def _prepare_chunk(jobs: list[tuple]) -> list[SaveResult]:
     with paused_gc():
         return [prepare_save(*job) for job in jobs]
 
@@ -477,7 +581,8 @@ def _prepared(
     jobs: list[SaveJob], overwrite: bool, cancelled: Callable[[], bool] | None, root: str | None
 ) -> Iterator[SaveResult]:
     """prepare_save for each job, in order: in two worker processes for large batches."""
-    args = [(job.abspath, job.changes, job.snapshot, overwrite, root) for job in jobs]
+    args = [(job.abspath, job.changes, job.snapshot, overwrite, root, job.base_values() if overwrite else None)
+            for job in jobs]  # fmt: skip
     if len(jobs) < PARALLEL_SAVE or (os.cpu_count() or 1) < 2:
         for arg in args:
             yield prepare_save(*arg)

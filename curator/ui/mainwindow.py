@@ -35,12 +35,11 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core import library
-from ..core.files import Status
 from ..core.index import Index, default_cache_dir
 from ..core.library import Entry
 from ..core.query import QueryError
 from ..core.site import Site, taxonomy
-from ..core.workspace import EditOp, EditStep, Saved, SaveJob, Workspace, save_batch, with_changes
+from ..core.workspace import EditOp, EditStep, Saved, SaveJob, Workspace, save_batch
 from .conflicts import ConflictDialog
 from .delegate import CardView
 from .editor import EditCommand, EditorPanel, describe
@@ -816,26 +815,13 @@ class MainWindow(QMainWindow):
         if error is not None:
             QMessageBox.critical(self, "Curator", f"Saving stopped: {error}")
             return
-        changed, conflicts, failures = [], [], []
-        for saved in results:
-            path, result = saved.job.path, saved.result
-            row = self.workspace.rows.get(path)
-            if row is None:
-                continue
-            if result.ok:
-                summary = saved.summary or with_changes(saved.job.base, saved.job.changes)
-                self.workspace.saved_ok(path, result, summary, saved.job.changes)
-                changed.append(row)
-            elif result.status is Status.CONFLICT:
-                conflicts.append(path)
-            else:
-                failures.append(f"{path}: {result.message}")
+        report = self.workspace.apply_saved(results)
+        changed, conflicts, failures = report.rows, report.conflicts, report.failures
         self.model.rows_changed(changed)
         self._refresh_current()
         self._update_title()
-        ok = sum(1 for saved in results if saved.result.status is Status.OK)
         skipped = len(self.workspace.save_jobs()) - len(conflicts) - len(failures)
-        message = f"Saved {ok:,} files"
+        message = f"Saved {report.written:,} files"
         if self.save_task is not None and self.save_task.cancelled and skipped:
             message += f"; cancelled, {skipped:,} still unsaved"
         self.statusBar().showMessage(message, 8000)
@@ -846,7 +832,33 @@ class MainWindow(QMainWindow):
             box.setDetailedText("\n".join(failures))
             box.exec()
         if conflicts:
-            self.resolve_conflicts(conflicts)
+            self._rebase_or_ask(conflicts)
+
+    def _rebase_or_ask(self, paths: list[str]) -> None:
+        """Files that changed on disk before they were written: read them again; where the
+        other program changed other values, the edits are carried over and saved; about the
+        rest (the same value changed on both sides) the editor is asked."""
+        root, workspace = str(self.workspace.root), self.workspace
+
+        def done(items, error) -> None:
+            if workspace is not self.workspace or error is not None:
+                return
+            changes = library.Changes(
+                changed=[i for i in items if isinstance(i, Entry)],
+                problems=[i for i in items if not isinstance(i, Entry)],
+            )
+            report = self.workspace.apply_disk_changes(changes)
+            if changes.problems:
+                self._show_problems()
+            self.model.rows_changed(report.reloaded + report.rebased)
+            self._refresh_current()
+            self._update_title()
+            if report.rebased:
+                self.save(report.rebased)
+            if report.kept:
+                self.resolve_conflicts(report.kept)
+
+        self.tasks.run(lambda p: [library.load_one(root, path) for path in paths], done)
 
     def resolve_conflicts(self, paths: list[str]) -> None:
         dialog = ConflictDialog(paths, self)
@@ -921,7 +933,7 @@ class MainWindow(QMainWindow):
             self.model.refresh()
             self._restore_current(current)
         else:
-            self.model.rows_changed(report.reloaded)
+            self.model.rows_changed(report.reloaded + report.rebased)
         self._refresh_current()
         self._update_title()
         self.facet_timer.start()

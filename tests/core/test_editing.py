@@ -73,8 +73,9 @@ def test_block_list_changes_only_the_item_lines():
 def test_list_to_empty_and_back():
     empty = edit(SEED, topics=[])
     assert "topics: []\n" in empty
-    again = edit(empty, topics=["AI"])
-    assert "topics: [AI]\n" in again  # a flow list stays a flow list
+    text = "---\ntitle: x\n\ntopics:\n  - A\n  - B C\n\nother: 1\n---\n"
+    assert edit(edit(text, topics=[]), topics=["A", "B C"]) == text  # an emptied list filled again: block style
+    assert "topics: [AI]\n" in edit("---\ntopics: [Apps]\n---\n", topics=["AI"])  # a flow list stays flow
 
 
 def test_flow_list_keeps_spacing_and_quotes():

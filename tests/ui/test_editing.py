@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -106,22 +107,17 @@ def test_batch_publish_of_the_news_queue_changes_exactly_the_published_lines(qtb
     assert all(load_document(p.read_bytes()) for p in others[:5])
 
 
-def test_external_edit_of_another_key_survives_overwrite(qtbot, window, sample, monkeypatch):
+def test_an_edit_is_carried_over_when_another_program_changed_other_values(qtbot, window, sample, monkeypatch):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
     window.act_publish.trigger()
     path = sample / SEED
     path.write_text(path.read_text().replace("heat: -1", "heat: 77"))  # someone else edits heat
-
-    def choose_overwrite(dialog):
-        dialog.choose_all("overwrite")
-        return 1
-
-    monkeypatch.setattr(mainwindow.ConflictDialog, "exec", choose_overwrite)
+    monkeypatch.setattr(mainwindow.ConflictDialog, "exec", lambda d: pytest.fail("nothing to ask"))
     window.save()
     first = wait_saved(qtbot, window)
-    assert first[0].status.value == "conflict"
-    wait_saved(qtbot, window)  # the overwrite run
+    assert first[0].status.value == "conflict"  # not written over the other change...
+    wait_saved(qtbot, window)  # ...but read again, the edit carried over, and saved
     text = path.read_text()
     assert "heat: 77\n" in text and "published: true\n" in text
     assert not window.workspace.pending
@@ -129,9 +125,32 @@ def test_external_edit_of_another_key_survives_overwrite(qtbot, window, sample, 
     assert summary.heat == 77 and summary.published is True
 
 
+def test_the_same_value_changed_on_both_sides_asks_and_overwrite_writes_mine(qtbot, window, sample, monkeypatch):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.request_edit("quality", "set", 90)
+    path = sample / SEED
+    path.write_text(path.read_text().replace("quality: 24", "quality: 25").replace("heat: -1", "heat: 77"))
+    asked = []
+
+    def choose_overwrite(dialog):
+        asked.append(list(dialog.choices))
+        dialog.choose_all("overwrite")
+        return 1
+
+    monkeypatch.setattr(mainwindow.ConflictDialog, "exec", choose_overwrite)
+    window.save()
+    wait_saved(qtbot, window)
+    wait_saved(qtbot, window)  # the overwrite run
+    assert asked == [[SEED]]
+    text = path.read_text()
+    assert "quality: 90\n" in text and "heat: 77\n" in text  # mine where I edited, theirs elsewhere
+
+
 def test_reload_choice_drops_the_edit(qtbot, window, sample, monkeypatch):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
+    window.request_edit("quality", "set", 90)
     window.act_publish.trigger()
     path = sample / SEED
     path.write_text(path.read_text().replace("quality: 24", "quality: 25"))
