@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from curator.ui.app import sample_dir, settle
 from curator.ui.mainwindow import MainWindow
+from curator.ui.mainwindow.prompts import DialogPrompts
 from curator.ui.settings import Settings
 
 DOCS = Path(__file__).resolve().parent
@@ -34,7 +35,7 @@ def main() -> int:
 
         # the editor panel on a selection of three unpublished articles, one edit made
         window.search.setText("published:no")
-        window._apply_search()
+        window.apply_search()
         settle(app, window)
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for pos in range(3):
@@ -44,7 +45,7 @@ def main() -> int:
         settle(app, window)
         window.grab().save(str(DOCS / "editing.png"))
 
-        box = window.batch_confirmation("Publish 3 articles", 3)
+        box = DialogPrompts(window).batch_box("Publish 3 articles", 3)
         box.show()
         settle(app, window, timeout=2)
         box.grab().save(str(DOCS / "batch-confirm.png"))

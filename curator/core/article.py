@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .frontmatter import Parsed
+from .files import read_file
+from .frontmatter import Parsed, load_document
 
 #: The fields an editor may change from the GUI or `curator publish`.
 EDITABLE = ("topics", "quality", "published")
@@ -238,3 +239,38 @@ def related_articles(parsed: Parsed) -> list[RelatedArticle]:
             )
         )
     return out
+
+
+@dataclass
+class Details:
+    """What the preview needs beyond the list fields, read in a worker."""
+
+    path: str
+    web_url: str = ""
+    original_url: str = ""
+    featured: str = ""
+    body: str = ""
+    related: list[RelatedArticle] = field(default_factory=list)
+    error: str = ""
+
+
+def read_details(abspath: str, path: str) -> Details:
+    """The preview's part of an article, read from its file (in a worker)."""
+    try:
+        doc = load_document(read_file(abspath)[0])
+    except Exception as exc:  # shown in the preview; the list already reports the file
+        return Details(path, error=str(exc))
+    data = doc.data
+
+    def text(key: str) -> str:
+        value = data.get(key)
+        return value if isinstance(value, str) else ""
+
+    return Details(
+        path=path,
+        web_url=text("webUrl"),
+        original_url=text("originalUrl"),
+        featured=text("featuredContent"),
+        body=doc.split.body,
+        related=related_articles(doc.parsed),
+    )

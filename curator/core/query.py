@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -561,3 +562,28 @@ def quote(value: str) -> str:
     if re.fullmatch(r'[^\s()"]+', value) and value != "OR":
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+#: What the facet panel counts, in its order.
+FACETS = ("published", "category", "type", "topic", "provider")
+
+
+def count_facets(summaries: Sequence[Summary | None], rows: Sequence[int]) -> dict[str, Counter]:
+    """Counts per facet value over `rows` (plain Python: run it in a worker at scale).
+
+    `summaries` may be a copy of Table.summaries made while a warm open still fetches them:
+    rows without a summary yet are left out.
+    """
+    counts: dict[str, Counter] = {g: Counter() for g in FACETS}
+    topics, providers = counts["topic"], counts["provider"]
+    shown = [s for s in map(summaries.__getitem__, rows) if s is not None]
+    for s in shown:
+        topics.update(s.topics)
+        providers[s.provider_name or s.provider_domain] += 1
+    counts["published"] = Counter("yes" if s.published else "no" for s in shown)
+    counts["category"] = Counter(s.category for s in shown)
+    counts["type"] = Counter(s.type for s in shown)
+    providers.pop("", None)
+    counts["category"].pop("", None)
+    counts["type"].pop("", None)
+    return counts

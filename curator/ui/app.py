@@ -102,7 +102,7 @@ def settle(app, window, timeout: float = 20.0) -> None:
     quiet_since = None
     while time.monotonic() < deadline:
         app.processEvents()
-        busy = window.loading or window.image_tasks.busy or window.tasks.busy
+        busy = window.loading or window.image_tasks.busy or window.tasks.busy or window.saver.running
         if busy:
             quiet_since = None
         elif quiet_since is None:
@@ -115,7 +115,7 @@ def settle(app, window, timeout: float = 20.0) -> None:
 
 def screenshot(app, window, out: str) -> int:
     settle(app, window)
-    window._update_wanted_images()
+    window.update_wanted_images()
     settle(app, window, timeout=10)
     ok = window.grab().save(out)
     print(f"saved {out}" if ok else f"could not save {out}", file=sys.stderr)

@@ -221,3 +221,28 @@ class CardView(QTableView):
         """Show the first column only (a reset forgets hidden sections)."""
         for column in range(1, self.model().columnCount()):
             self.setColumnHidden(column, True)
+
+
+class ArticleTable(QTableView):
+    """The table view: sortable columns, movable, one line per article."""
+
+    WIDTHS = (380, 150, 130, 60, 50, 70, 220, 80, 80, 300)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setSortIndicatorShown(True)
+        header.setStretchLastSection(True)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        for column, width in enumerate(self.WIDTHS):
+            self.setColumnWidth(column, width)

@@ -7,11 +7,9 @@ turns that into one undoable step.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,40 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.article import Summary
-from ..core.workspace import EditStep
 from .icons import icon
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-
-
-class EditCommand(QUndoCommand):
-    """One single or batch edit, done and undone through `apply(step, undo)` on the values
-    as they are then (see Workspace.apply_step: undo never restores a stale value)."""
-
-    def __init__(self, text: str, step: EditStep, apply: Callable[[EditStep, bool], None]):
-        super().__init__(text)
-        self.step = step
-        self.apply = apply
-
-    def redo(self) -> None:
-        self.apply(self.step, False)
-
-    def undo(self) -> None:
-        self.apply(self.step, True)
-
-
-def describe(key: str, op: str, value: Any, count: int) -> str:
-    """Undo-menu text such as 'Publish 12 articles' or 'Add topic "AI"'."""
-    what = "1 article" if count == 1 else f"{count:,} articles"
-    if key == "published":
-        return f"{'Publish' if value else 'Unpublish'} {what}"
-    if key == "quality":
-        return f"Set quality to {value} on {what}"
-    if op == "add":
-        return f'Add topic "{value}" to {what}'
-    if op == "remove":
-        return f'Remove topic "{value}" from {what}'
-    return f"Set topics of {what}"
 
 
 class TopicChips(QListWidget):

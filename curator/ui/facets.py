@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from ..core.article import Summary
-from ..core.query import Table, quote
+from ..core.query import Table, count_facets, quote
 from .icons import icon
 
 GROUPS = (
@@ -20,27 +19,6 @@ GROUPS = (
     ("provider", "Providers", "fa5s.building"),
 )
 MAX_ITEMS = 60
-
-
-def count_facets(summaries: Sequence[Summary | None], rows: Sequence[int]) -> dict[str, Counter]:
-    """Counts per facet value over `rows` (plain Python: run it in a worker at scale).
-
-    `summaries` may be a copy of Table.summaries made while a warm open still fetches them:
-    rows without a summary yet are left out.
-    """
-    counts: dict[str, Counter] = {g: Counter() for g, _, _ in GROUPS}
-    topics, providers = counts["topic"], counts["provider"]
-    shown = [s for s in map(summaries.__getitem__, rows) if s is not None]
-    for s in shown:
-        topics.update(s.topics)
-        providers[s.provider_name or s.provider_domain] += 1
-    counts["published"] = Counter("yes" if s.published else "no" for s in shown)
-    counts["category"] = Counter(s.category for s in shown)
-    counts["type"] = Counter(s.type for s in shown)
-    providers.pop("", None)
-    counts["category"].pop("", None)
-    counts["type"].pop("", None)
-    return counts
 
 
 class FacetPanel(QTreeWidget):

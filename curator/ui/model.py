@@ -59,6 +59,15 @@ class ArticleModel(QAbstractTableModel):
         if thumbnails is not None:
             thumbnails.ready.connect(self._thumbnail_ready)
 
+    def set_workspace(self, workspace: Workspace) -> None:
+        """Show another folder's workspace (empty until its rows are appended)."""
+        self.beginResetModel()
+        self.workspace = workspace
+        self.order = []
+        self._positions = None
+        self._last = None
+        self.endResetModel()
+
     @property
     def table(self) -> Table:
         return self.workspace.table

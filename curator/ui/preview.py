@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,48 +17,12 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QPixmap, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
-from ..core.article import RelatedArticle, Summary, related_articles
-from ..core.files import read_file
-from ..core.frontmatter import Document, load_document
+from ..core.article import Details, Summary
 from .icons import icon_pixmap
 
 MARKDOWN = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value | QTextDocument.MarkdownFeature.MarkdownNoHTML.value
 )
-
-
-@dataclass
-class Details:
-    """What the preview needs beyond the list fields, read in a worker."""
-
-    path: str
-    web_url: str = ""
-    original_url: str = ""
-    featured: str = ""
-    body: str = ""
-    related: list[RelatedArticle] = field(default_factory=list)
-    error: str = ""
-
-
-def read_details(abspath: str, path: str) -> Details:
-    try:
-        doc: Document = load_document(read_file(abspath)[0])
-    except Exception as exc:  # shown in the preview; the list already reports the file
-        return Details(path, error=str(exc))
-    data = doc.data
-
-    def text(key: str) -> str:
-        value = data.get(key)
-        return value if isinstance(value, str) else ""
-
-    return Details(
-        path=path,
-        web_url=text("webUrl"),
-        original_url=text("originalUrl"),
-        featured=text("featuredContent"),
-        body=doc.split.body,
-        related=related_articles(doc.parsed),
-    )
 
 
 def is_web_url(url: str) -> bool:
@@ -118,6 +81,10 @@ class PreviewPane(QTextBrowser):
     def show_article(self, summary: Summary, details: Details | None, dirty: bool = False) -> None:
         self.summary, self.details, self.dirty = summary, details, dirty
         self._render()
+
+    def update_article(self, summary: Summary, dirty: bool) -> None:
+        """New values of the article shown (an edit, a reload): the details read before stay."""
+        self.show_article(summary, self.details, dirty)
 
     def _img(self, cache: str, url: str, width: int | None = None, height: int | None = None) -> str:
         if not url or (self.large if cache == "large" else self.small).error(url):

@@ -33,6 +33,7 @@ OPTIONS = {
         Option("window/geometry", QByteArray(), QByteArray),
         Option("window/state", QByteArray(), QByteArray),
         Option("window/table_header", QByteArray(), QByteArray),
+        Option("window/splitter", QByteArray(), QByteArray),
     )
 }
 

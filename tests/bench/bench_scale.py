@@ -273,7 +273,7 @@ def run(n: int = 100_000) -> list[Row]:
         window = make_window(cache)
         open_timed(window, queue, 21_000, beat)
         window.search.setText("published:no")
-        window._apply_search()
+        window.apply_search()
         count = min(10_000, window.model.rowCount())
         selection = QItemSelection(window.model.index(0, 0), window.model.index(count - 1, len(COLUMNS) - 1))
         beat.start()

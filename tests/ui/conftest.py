@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings
 
 from curator.ui.mainwindow import MainWindow
 from curator.ui.settings import Settings
+from tests.ui.fakes import FakePrompts
 
 
 @pytest.fixture
@@ -20,14 +21,14 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def window(qtbot, settings, tmp_path: Path):
-    w = MainWindow(settings, cache_dir=tmp_path / "cache", network=False)
+    w = MainWindow(settings, cache_dir=tmp_path / "cache", network=False, prompts=FakePrompts())
     qtbot.addWidget(w)
     w.resize(1200, 800)
     w.show()
     yield w
     w.cancel_work()
     w.workspace.pending.clear()  # no close guard at teardown
-    for tasks in (w.tasks, w.image_tasks, w.save_tasks):
+    for tasks in (w.tasks, w.image_tasks, w.saver.writer):
         tasks.wait(10000)
 
 

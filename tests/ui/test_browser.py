@@ -8,10 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 
-from curator.core.article import Summary
+from curator.core.article import Summary, read_details
 from curator.ui.delegate import CARD_HEIGHT
 from curator.ui.model import COLUMNS, Role
-from curator.ui.preview import read_details
 from tests.conftest import ROOT
 from tests.ui.conftest import open_folder
 

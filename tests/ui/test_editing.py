@@ -5,13 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QMessageBox
 
-from curator.core import library
 from curator.core.frontmatter import load_document
-from curator.ui import mainwindow
+from curator.ui.mainwindow.messages import ConflictChoice, UnsavedAnswer
 from curator.ui.model import Role
 from tests.ui.conftest import open_folder, wait_saved
 
@@ -72,22 +69,15 @@ def test_topics_add_and_remove_through_the_panel(qtbot, window, sample):
 
 
 def test_batch_publish_of_the_news_queue_changes_exactly_the_published_lines(qtbot, window, corpus_copy, monkeypatch):
-    asked = []
-
-    def confirm(box):
-        asked.append((box.text(), box.informativeText()))
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(mainwindow.QMessageBox, "exec", confirm)
     open_folder(qtbot, window, corpus_copy)
     news = sorted((corpus_copy / "_news").glob("*.md"))
     originals = {p: p.read_bytes() for p in news}
     window.search.setText("path:_news/ published:no")
-    window._apply_search()
+    window.apply_search()
     assert window.model.rowCount() == 60
     window.act_select_all.trigger()
     window.act_publish.trigger()
-    assert asked == [("Publish 60 articles?", "This changes 60 files when you save. You can undo it with Edit › Undo.")]
+    assert window.prompts.asked == [("batch", "Publish 60 articles", 60)]
     assert window.windowTitle().endswith("60 unsaved")
     assert window.undo_stack.undoText() == "Publish 60 articles"
     # undo restores the model, redo applies again
@@ -113,14 +103,13 @@ def test_an_edit_is_carried_over_when_another_program_changed_other_values(qtbot
     window.act_publish.trigger()
     path = sample / SEED
     path.write_text(path.read_text().replace("heat: -1", "heat: 77"))  # someone else edits heat
-    monkeypatch.setattr(mainwindow.ConflictDialog, "exec", lambda d: pytest.fail("nothing to ask"))
     window.save()
     first = wait_saved(qtbot, window)
     assert first[0].status.value == "conflict"  # not written over the other change...
     wait_saved(qtbot, window)  # ...but read again, the edit carried over, and saved
     text = path.read_text()
     assert "heat: 77\n" in text and "published: true\n" in text
-    assert not window.workspace.pending
+    assert not window.workspace.pending and window.prompts.asked == []  # nothing to ask
     summary = window.workspace.summary(window.workspace.rows[SEED])
     assert summary.heat == 77 and summary.published is True
 
@@ -131,18 +120,11 @@ def test_the_same_value_changed_on_both_sides_asks_and_overwrite_writes_mine(qtb
     window.request_edit("quality", "set", 90)
     path = sample / SEED
     path.write_text(path.read_text().replace("quality: 24", "quality: 25").replace("heat: -1", "heat: 77"))
-    asked = []
-
-    def choose_overwrite(dialog):
-        asked.append(list(dialog.choices))
-        dialog.choose_all("overwrite")
-        return 1
-
-    monkeypatch.setattr(mainwindow.ConflictDialog, "exec", choose_overwrite)
+    window.prompts.conflict = ConflictChoice.OVERWRITE
     window.save()
     wait_saved(qtbot, window)
     wait_saved(qtbot, window)  # the overwrite run
-    assert asked == [[SEED]]
+    assert window.prompts.asked == [("conflicts", [SEED])]
     text = path.read_text()
     assert "quality: 90\n" in text and "heat: 77\n" in text  # mine where I edited, theirs elsewhere
 
@@ -154,7 +136,7 @@ def test_reload_choice_drops_the_edit(qtbot, window, sample, monkeypatch):
     window.act_publish.trigger()
     path = sample / SEED
     path.write_text(path.read_text().replace("quality: 24", "quality: 25"))
-    monkeypatch.setattr(mainwindow.ConflictDialog, "exec", lambda d: d.choose_all("reload") or 1)
+    window.prompts.conflict = ConflictChoice.RELOAD
     window.save()
     wait_saved(qtbot, window)
     qtbot.waitUntil(lambda: not window.workspace.pending)
@@ -169,7 +151,7 @@ def test_watcher_reloads_clean_files_and_notices_new_and_deleted(qtbot, window, 
     (sample / other).write_text((sample / other).read_text().replace("quality:", "quality: 3\nx_quality:", 1))
     (sample / "_news" / "new.md").write_text("---\ntitle: Brand new\n---\n")
     (sample / SEED).unlink()
-    window._watch()
+    assert window.watcher.check_now()
     qtbot.waitUntil(
         lambda: "new.md" in " ".join(window.workspace.rows) and SEED not in window.workspace.rows, timeout=10000
     )
@@ -179,25 +161,27 @@ def test_watcher_reloads_clean_files_and_notices_new_and_deleted(qtbot, window, 
     row = window.workspace.rows[other]
     st = (sample / other).stat()
     os.utime(sample / other, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
-    window._watch()
+    qtbot.waitUntil(window.watcher.check_now)
     qtbot.waitUntil(lambda: window.workspace.snapshots[row].mtime_ns == st.st_mtime_ns + 5_000_000_000)
     window.settings["files/watch_seconds"] = 2
-    window._watched(str(sample), library.Changes(), None, seconds=2.5)
-    assert window.watch_timer.interval() == 25_000
-    window._watched(str(sample), library.Changes(), None, seconds=0.01)
-    assert window.watch_timer.interval() == 2_000
+    window.watcher.space_out(2.5)
+    assert window.watcher.timer.interval() == 25_000
+    window.watcher.space_out(0.01)
+    assert window.watcher.timer.interval() == 2_000
 
 
 def test_close_guard_asks_save_discard_cancel(qtbot, window, sample, monkeypatch):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
     window.act_publish.trigger()
-    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
-    monkeypatch.setattr(mainwindow.QMessageBox, "exec", lambda box: answers.pop(0))
+    window.prompts.unsaved = UnsavedAnswer.CANCEL
     assert not window.close()  # Cancel keeps the window and the edit
-    assert window.workspace.pending
-    assert window.close()  # Save writes, then closes
+    assert window.workspace.pending and window.isVisible()
+    window.prompts.unsaved = UnsavedAnswer.SAVE
+    assert not window.close()  # Save writes first...
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)  # ...then the window closes
     assert "published: true" in (sample / SEED).read_text()
+    assert [a[0] for a in window.prompts.asked] == ["unsaved", "unsaved"]
 
 
 def test_immediate_save_preference(qtbot, window, sample):

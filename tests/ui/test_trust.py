@@ -20,8 +20,8 @@ def data(path: Path) -> dict:
 
 def watch(qtbot, window) -> None:
     """One run of the folder watcher, waited for."""
-    window._watch()
-    qtbot.waitUntil(lambda: window.watch_task is not None and window.watch_task.done, timeout=10000)
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: not window.watcher.checking, timeout=10000)
     qtbot.wait(20)
 
 
@@ -77,7 +77,7 @@ def test_a_search_takes_the_selection_the_editor_and_the_preview_along(qtbot, wi
     assert window.editor.heading.text().startswith(f"{window.model.rowCount()} articles selected")
     current = window.selection.currentIndex().data()
     window.search.setText('"Key ALM updates"')
-    window._apply_search()
+    window.apply_search()
     assert window.model.rowCount() == 1
     shown = window.workspace.rows["_news/2021-03-25-key-alm-updates.md"]
     assert window.selected_rows() == [shown]
@@ -85,7 +85,7 @@ def test_a_search_takes_the_selection_the_editor_and_the_preview_along(qtbot, wi
     if current != "Key ALM updates":
         assert window.preview.summary is None  # never an article the list does not show
     window.search.setText("nothing matches this at all")
-    window._apply_search()
+    window.apply_search()
     assert window.selected_rows() == [] and window.editor.heading.text() == "No article selected"
     assert window.preview.summary is None
     assert not window.act_publish.isEnabled()
@@ -96,7 +96,7 @@ def test_the_current_article_survives_a_search_that_keeps_it(qtbot, window, samp
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
     window.search.setText("biometrics")
-    window._apply_search()
+    window.apply_search()
     assert window.preview.summary is not None and window.preview.summary.path == SEED
     assert window.selected_rows() == [window.workspace.rows[SEED]]
 

@@ -1,0 +1,132 @@
+"""The window's actions, declared once: an enum, one table of specs, and the menus, the
+toolbar and the context menu as lists of its members (as Picard's ui/mainwindow/actions.py)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from ..icons import icon
+
+Key = QKeySequence.StandardKey
+
+
+class Action(enum.Enum):
+    OPEN = enum.auto()
+    RELOAD = enum.auto()
+    SAVE = enum.auto()
+    REVERT = enum.auto()
+    REVERT_ALL = enum.auto()
+    QUIT = enum.auto()
+    UNDO = enum.auto()
+    REDO = enum.auto()
+    PUBLISH = enum.auto()
+    UNPUBLISH = enum.auto()
+    ADD_TOPIC = enum.auto()
+    REMOVE_TOPIC = enum.auto()
+    QUALITY = enum.auto()
+    FIND = enum.auto()
+    SELECT_ALL = enum.auto()
+    REVEAL = enum.auto()
+    IMMEDIATE = enum.auto()
+    CARDS = enum.auto()
+    TABLE = enum.auto()
+    ABOUT = enum.auto()
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    text: str
+    shortcut: Key | str | None = None
+    icon: str = ""
+    tip: str = ""
+    needs_selection: bool = False  # enabled only with articles selected
+    checkable: bool = False
+
+
+SPECS: dict[Action, Spec] = {
+    Action.OPEN: Spec("&Open Folder…", Key.Open, "fa5s.folder-open", "Open a folder of articles"),
+    Action.RELOAD: Spec("&Reload", "F5", "fa5s.sync", "Read the folder again"),
+    Action.SAVE: Spec("&Save", Key.Save, "fa5s.save", "Write every unsaved change to its file"),
+    Action.REVERT: Spec("Revert Selected", None, "fa5s.undo-alt", "Drop the unsaved changes of the selection", True),
+    Action.REVERT_ALL: Spec("Revert All", None, "", "Drop every unsaved change"),
+    Action.QUIT: Spec("&Quit", Key.Quit),
+    Action.UNDO: Spec("&Undo", Key.Undo, "fa5s.undo"),
+    Action.REDO: Spec("&Redo", Key.Redo, "fa5s.redo"),
+    Action.PUBLISH: Spec("&Publish Selected", "Ctrl+P", "fa5s.eye", "Publish the selected articles", True),
+    Action.UNPUBLISH: Spec(
+        "&Unpublish Selected", "Ctrl+Shift+P", "fa5s.eye-slash", "Unpublish the selected articles", True
+    ),
+    Action.ADD_TOPIC: Spec("&Add Topic…", "Ctrl+T", "fa5s.tag", "Add a topic to the selected articles", True),
+    Action.REMOVE_TOPIC: Spec("&Remove Topic…", "Ctrl+Shift+T", "", "Remove a topic from the selected articles", True),
+    Action.QUALITY: Spec(
+        "Set &Quality…", "Ctrl+Shift+Q", "fa5s.star", "Set the quality of the selected articles", True
+    ),
+    Action.FIND: Spec("&Find", Key.Find, "fa5s.search", "Search the articles"),
+    Action.SELECT_ALL: Spec("Select &All", Key.SelectAll),
+    Action.REVEAL: Spec("Show in File Manager", None, "", "Open the folder of the current article", True),
+    Action.IMMEDIATE: Spec("Save Every Change Immediately", checkable=True),
+    Action.CARDS: Spec("&Cards", "Ctrl+1", "fa5s.th-list", "Show the articles as cards", checkable=True),
+    Action.TABLE: Spec("&Table", "Ctrl+2", "fa5s.table", "Show the articles as a table", checkable=True),
+    Action.ABOUT: Spec("&About Curator"),
+}
+
+SEPARATOR = None
+RECENT = "recent"  # the Open Recent submenu
+DOCKS = "docks"  # a toggle for each dock
+
+MENUS: list[tuple[str, list]] = [
+    ("&File", [Action.OPEN, RECENT, Action.RELOAD, SEPARATOR, Action.SAVE, Action.REVERT, Action.REVERT_ALL,
+               SEPARATOR, Action.QUIT]),
+    ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
+               Action.REMOVE_TOPIC, Action.QUALITY, SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR,
+               Action.IMMEDIATE]),
+    ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, DOCKS]),
+    ("&Help", [Action.ABOUT]),
+]  # fmt: skip
+TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,
+           Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC, SEPARATOR, Action.CARDS, Action.TABLE]  # fmt: skip
+CONTEXT = [Action.PUBLISH, Action.UNPUBLISH, SEPARATOR, Action.ADD_TOPIC, Action.REMOVE_TOPIC, Action.QUALITY,
+           SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip
+
+
+def build(
+    parent: QWidget, slots: dict[Action, Callable[[], object]], made: dict[Action, QAction] | None = None
+) -> dict[Action, QAction]:
+    """A QAction per Action, from its spec; `made` are actions built elsewhere (undo, redo)
+    that get the spec's shortcut and icon. Checkable actions are wired by the caller."""
+    actions = dict(made or {})
+    for action, spec in SPECS.items():
+        qaction = actions.get(action) or QAction(spec.text, parent)
+        if spec.icon:
+            qaction.setIcon(icon(spec.icon))
+        if spec.shortcut is not None:
+            qaction.setShortcuts(spec.shortcut if isinstance(spec.shortcut, Key) else [QKeySequence(spec.shortcut)])
+        if spec.tip:
+            qaction.setStatusTip(spec.tip)
+            qaction.setToolTip(spec.tip)
+        qaction.setCheckable(spec.checkable)
+        slot = slots.get(action)
+        if slot is not None and action not in (made or {}):
+            qaction.triggered.connect(lambda checked=False, slot=slot: slot())
+        actions[action] = qaction
+    return actions
+
+
+def needing_selection() -> list[Action]:
+    return [a for a, spec in SPECS.items() if spec.needs_selection]
+
+
+def fill(container, items: list, actions: dict[Action, QAction], special: Callable[[object, str], None]) -> None:
+    """Add `items` to a menu or toolbar: actions, separators, and named special entries."""
+    for item in items:
+        if item is SEPARATOR:
+            container.addSeparator()
+        elif isinstance(item, str):
+            special(container, item)
+        else:
+            container.addAction(actions[item])

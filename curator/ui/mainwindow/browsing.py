@@ -1,0 +1,193 @@
+"""What the list shows, and where the editor is in it.
+
+`Browsing` owns the query (applied a moment after typing stops), the facet counts (counted
+in a worker over the shown rows), the current article and the selection as workspace rows,
+the details of the current article (read in a worker) and which thumbnails are wanted (the
+rows on screen). When the list changes under them (search, facet, sort, reload) the current
+article and the selection follow what is listed, never a row that is no longer there. Emits:
+  query_failed(str message), query_applied(), facets_counted(dict),
+  current_changed(object path or None), details_ready(str path, object details),
+  selection_changed(list[int] rows), scroll_requested(QModelIndex).
+QtCore (and QtGui to open the file manager) only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+
+from ...core.article import read_details
+from ...core.query import QueryError, count_facets
+from ..model import ArticleModel, Role
+from ..tasks import Tasks
+from ..throttle import Throttle
+from ..thumbnails import Thumbnails
+from .messages import Messages
+from .session import Session
+
+SEARCH_DELAY_MS = 180
+FACET_DELAY_MS = 250
+Flag = QItemSelectionModel.SelectionFlag
+
+
+def with_term(text: str, term: str) -> str:
+    """The search text with `term` added (once)."""
+    text = text.strip()
+    return text if term in text else f"{text} {term}".strip()
+
+
+class Browsing(QObject):
+    query_failed = Signal(str)
+    query_applied = Signal()
+    facets_counted = Signal(dict)
+    current_changed = Signal(object)
+    details_ready = Signal(str, object)
+    selection_changed = Signal(list)
+    scroll_requested = Signal(QModelIndex)
+
+    def __init__(
+        self,
+        session: Session,
+        model: ArticleModel,
+        selection: QItemSelectionModel,
+        tasks: Tasks,
+        thumbs: Thumbnails,
+        messages: Messages,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.session, self.model, self.selection = session, model, selection
+        self.tasks, self.thumbs, self.messages = tasks, thumbs, messages
+        self.text = ""
+        self.shown_path: str | None = None  # the article whose details were asked for
+        self.search_later = Throttle(self.apply_search, SEARCH_DELAY_MS, self)
+        self.count_later = Throttle(self.count_facets, FACET_DELAY_MS, self)
+        selection.selectionChanged.connect(self._selection_changed)
+        selection.currentChanged.connect(self._current_changed)
+        # a search, sort or reload changes the list without selection signals: follow it
+        for signal in (model.layoutChanged, model.modelReset, model.rowsRemoved):
+            signal.connect(self.list_changed)
+
+    # -- the query and the facets --
+
+    def search_changed(self, text: str) -> None:
+        self.text = text
+        self.search_later(text)
+
+    def apply_search(self, text: str | None = None) -> bool:
+        """Apply the query now; on a bad query the last good result stays (query_failed)."""
+        self.search_later.cancel()
+        if text is not None:
+            self.text = text
+        current = self.current_path()
+        try:
+            self.model.set_query(self.text)
+        except QueryError as exc:
+            self.query_failed.emit(str(exc))
+            return False
+        self.restore_current(current)
+        self.query_applied.emit()
+        self.count_later()
+        return True
+
+    def count_facets(self) -> None:
+        """Count facets in a worker (a pass over every shown article); emit them when done."""
+        workspace = self.session.workspace
+        summaries, order = workspace.table.summaries.copy(), list(self.model.order)
+
+        def done(counts: dict | None, error: BaseException | None) -> None:
+            if error is not None:
+                self.messages.failed("Counting facets failed", error)
+            elif workspace is self.session.workspace:
+                self.facets_counted.emit(counts)
+
+        self.tasks.run(lambda p: count_facets(summaries, order), done)
+
+    # -- the current article and the selection --
+
+    def current_path(self) -> str | None:
+        index = self.selection.currentIndex()
+        return index.data(Role.PATH) if index.isValid() else None
+
+    def current_row(self) -> int | None:
+        index = self.selection.currentIndex()
+        return index.data(Role.ROW) if index.isValid() else None
+
+    def selected_rows(self) -> list[int]:
+        """Workspace rows of the selection (the current row when nothing is selected)."""
+        # walk the selection's ranges: a 10,000-row selection is one range, not 100,000 indexes
+        positions = sorted({p for r in self.selection.selection() for p in range(r.top(), r.bottom() + 1)})
+        if not positions and self.selection.currentIndex().isValid():
+            positions = [self.selection.currentIndex().row()]
+        order = self.model.order
+        return [order[p] for p in positions if p < len(order)]
+
+    def restore_current(self, path: str | None) -> bool:
+        """Make `path` current again if it is listed (without changing the selection)."""
+        workspace = self.session.workspace
+        row = workspace.rows.get(path) if path else None
+        pos = self.model.positions().get(row) if row is not None else None
+        if pos is None:
+            return False
+        index = self.model.index(pos, 0)
+        self.selection.setCurrentIndex(index, Flag.NoUpdate)
+        self.scroll_requested.emit(index)
+        return True
+
+    def select_path(self, path: str) -> bool:
+        """Select and show one article, clearing a search that hides it; False if not listed."""
+        row = self.session.workspace.rows.get(path)
+        if row is None:
+            return False
+        if row not in self.model.positions():
+            self.apply_search("")
+        pos = self.model.positions().get(row)
+        if pos is None:
+            return False
+        index = self.model.index(pos, 0)
+        self.selection.setCurrentIndex(index, Flag.ClearAndSelect | Flag.Rows)
+        self.scroll_requested.emit(index)
+        return True
+
+    def reveal(self, path: str) -> None:
+        """Show the article if it is listed, else its folder in the file manager."""
+        if not self.select_path(path):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str((self.session.workspace.root / path).parent)))
+
+    def select_first(self) -> None:
+        if self.model.rowCount():
+            self.selection.setCurrentIndex(self.model.index(0, 0), Flag.ClearAndSelect | Flag.Rows)
+
+    def list_changed(self, *_) -> None:
+        """The shown rows changed: the current article and the selection follow the list."""
+        if self.current_path() != self.shown_path:
+            self._current_changed()
+        self._selection_changed()
+
+    def _selection_changed(self, *_) -> None:
+        self.selection_changed.emit(self.selected_rows())
+
+    def _current_changed(self, *_) -> None:
+        workspace, path = self.session.workspace, self.current_path()
+        self.shown_path = path
+        self.current_changed.emit(path)
+        if path is not None:
+            abspath = str(workspace.root / path)
+            self.tasks.run(lambda p: read_details(abspath, path), lambda d, e: self._details(workspace, path, d))
+        if not self.selection.selectedIndexes():
+            self._selection_changed()
+
+    def _details(self, workspace, path: str, details) -> None:
+        if details is not None and workspace is self.session.workspace and self.current_path() == path:
+            self.details_ready.emit(path, details)
+
+    # -- thumbnails --
+
+    def want_positions(self, top: int, bottom: int) -> None:
+        """Only rows on screen (and a few around) need thumbnails: queued fetches of others are dropped."""
+        order, summaries = self.model.order, self.session.workspace.table.summaries
+        urls = set()
+        for pos in range(max(0, top - 5), min(len(order), bottom + 6)):
+            s = summaries[order[pos]]
+            urls.update(u for u in (s.image, s.provider_logo) if u)
+        self.thumbs.set_wanted(urls)

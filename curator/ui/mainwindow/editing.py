@@ -1,0 +1,142 @@
+"""Editing the articles.
+
+`Editing` owns the undo history (a QUndoStack) and turns edit requests into one undoable step
+each on the session's workspace (Workspace.plan_edit and apply_step: undo works on the
+values as they are then, and never reverses another program's change). A batch over the
+configured size is confirmed first (Prompts). It also counts the topics the editor can pick
+from. Emits:
+  values_changed(list[int] rows) after any do, undo, redo or revert,
+  edited() after a do, undo or redo (a save may follow), reload_requested(list[str] paths)
+  after a revert, topic_choices(list[str]).
+QtCore and QtGui only (QUndoStack).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ...core.workspace import EditOp, EditStep
+from ..tasks import Tasks
+from .messages import Messages, Prompts
+from .session import Session
+
+
+class EditCommand(QUndoCommand):
+    """One single or batch edit, done and undone through `apply(step, undo)`."""
+
+    def __init__(self, text: str, step: EditStep, apply: Callable[[EditStep, bool], None]):
+        super().__init__(text)
+        self.step = step
+        self.apply = apply
+
+    def redo(self) -> None:
+        self.apply(self.step, False)
+
+    def undo(self) -> None:
+        self.apply(self.step, True)
+
+
+def describe(key: str, op: EditOp, value: Any, count: int) -> str:
+    """Undo-menu text such as 'Publish 12 articles' or 'Add topic "AI" to 3 articles'."""
+    what = "1 article" if count == 1 else f"{count:,} articles"
+    if key == "published":
+        return f"{'Publish' if value else 'Unpublish'} {what}"
+    if key == "quality":
+        return f"Set quality to {value} on {what}"
+    if op is EditOp.ADD:
+        return f'Add topic "{value}" to {what}'
+    if op is EditOp.REMOVE:
+        return f'Remove topic "{value}" from {what}'
+    return f"Set topics of {what}"
+
+
+class Editing(QObject):
+    values_changed = Signal(list)
+    edited = Signal()
+    reload_requested = Signal(list)
+    topic_choices = Signal(list)
+
+    def __init__(
+        self,
+        session: Session,
+        tasks: Tasks,
+        prompts: Prompts,
+        messages: Messages,
+        confirm_over: Callable[[], int],
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.session, self.tasks, self.prompts, self.messages = session, tasks, prompts, messages
+        self.confirm_over = confirm_over
+        self.undo_stack = QUndoStack(self)
+
+    def request(self, rows: Sequence[int], key: str, op: EditOp | str, value: Any) -> bool:
+        """Turn an edit of these rows into one undoable step; False when nothing changed."""
+        op = EditOp(op)
+        step = self.session.workspace.plan_edit(rows, key, op, value)
+        if step is None:
+            self.messages.info("Nothing to change: the selection already has that value.", 4000)
+            return False
+        count = len(step.edits)
+        text = describe(key, op, value, count)
+        if count > self.confirm_over() and not self.prompts.confirm_batch(text, count):
+            return False
+        self.undo_stack.push(EditCommand(text, step, self._apply))
+        return True
+
+    def _apply(self, step: EditStep, undo: bool) -> None:
+        result = self.session.workspace.apply_step(step, undo)
+        self.values_changed.emit(result.rows)
+        if result.kept:
+            n = len(result.kept)
+            self.messages.info(
+                f"{'Undo' if undo else 'Redo'} left {n:,} {'article' if n == 1 else 'articles'} as they are: "
+                "their value changed since that edit (on disk or by another edit).",
+                10000,
+            )
+        self.edited.emit()
+
+    def ask_add_topic(self, rows: Sequence[int], choices: list[str]) -> bool:
+        topic = self.prompts.ask_topic("Add Topic", "Topic to add to the selected articles:", choices, True)
+        return bool(topic) and self.request(rows, "topics", EditOp.ADD, topic)
+
+    def ask_remove_topic(self, rows: Sequence[int]) -> bool:
+        summaries = [self.session.workspace.summary(r) for r in rows]
+        present = sorted({t for s in summaries for t in s.topics}, key=str.casefold)
+        if not present:
+            self.messages.info("The selected articles have no topics.", 4000)
+            return False
+        topic = self.prompts.ask_topic("Remove Topic", "Topic to remove from the selected articles:", present, False)
+        return bool(topic) and self.request(rows, "topics", EditOp.REMOVE, topic)
+
+    def ask_quality(self, rows: Sequence[int]) -> bool:
+        known = (self.session.workspace.summary(r).quality for r in rows)
+        value = self.prompts.ask_quality(next((q for q in known if q is not None), 50))
+        return value is not None and self.request(rows, "quality", EditOp.SET, value)
+
+    def revert(self, rows: Sequence[int]) -> None:
+        """Drop unsaved edits and show what is on disk now (read again: it may have changed).
+        The undo history stays: undo and redo apply to the values as they are then."""
+        workspace = self.session.workspace
+        reverted = workspace.revert(rows)
+        if reverted:
+            self.values_changed.emit(reverted)
+            self.reload_requested.emit([workspace.path(r) for r in reverted])
+            self.messages.info(f"Reverted {len(reverted):,} articles to what is on disk.", 5000)
+
+    def count_topics(self, site_topics: Sequence[str]) -> None:
+        """The folder's topics and the taxonomy's, counted in a worker: emits topic_choices."""
+        summaries, known = self.session.workspace.table.summaries.copy(), set(site_topics)
+        workspace = self.session.workspace
+
+        def done(choices: set[str] | None, error: BaseException | None) -> None:
+            if error is not None:
+                self.messages.failed("Counting topics failed", error)
+            if workspace is self.session.workspace:
+                self.topic_choices.emit(sorted(choices or known, key=str.casefold))
+
+        self.tasks.run(lambda p: {t for s in summaries if s is not None for t in s.topics} | known, done)

@@ -1,0 +1,167 @@
+"""Writing the unsaved edits.
+
+`Saver` owns the writer: one thread, so two writes of a file never race, and one save run at
+a time. A request made while a run goes on is merged into one follow-up run when it ends (no
+polling). Files that changed on disk before they were written are read again: where the
+other program changed other values the edits are carried over and saved, and about the rest
+the editor is asked (Prompts). Emits:
+  started(int files), progressed(int done), saved(list[SaveResult]) after each run,
+  disk_changed(ChangeReport, bool announce), reload_requested(list[str] paths), idle().
+QtCore only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Signal
+
+from ...core import library
+from ...core.index import Index
+from ...core.library import Entry
+from ...core.workspace import Saved, SaveJob, Workspace, save_batch
+from ..tasks import Progress, Task, Tasks
+from .messages import ConflictChoice, Messages, Prompts
+from .session import Session
+
+
+class Saver(QObject):
+    started = Signal(int)
+    progressed = Signal(int)
+    saved = Signal(list)
+    disk_changed = Signal(object, bool)
+    reload_requested = Signal(list)
+    idle = Signal()
+
+    def __init__(
+        self, session: Session, readers: Tasks, prompts: Prompts, messages: Messages, parent: QObject | None = None
+    ):
+        super().__init__(parent)
+        self.session, self.readers, self.prompts, self.messages = session, readers, prompts, messages
+        self.writer = Tasks(1, "save", self)  # one writer: two saves of a file never race
+        self.task: Task | None = None
+        self._queued: dict[bool, set[str] | None] = {}  # overwrite? -> paths (None: every unsaved file)
+        self._rereading = 0  # conflict checks still reading files
+
+    @property
+    def running(self) -> bool:
+        return (self.task is not None and not self.task.done) or self._rereading > 0
+
+    def request(self, rows: Iterable[int] | None = None, overwrite: bool = False) -> bool:
+        """Save these rows (None: every unsaved one); False when there is nothing to save."""
+        workspace = self.session.workspace
+        paths = None if rows is None else {workspace.path(r) for r in rows}
+        if self.running:
+            queued = self._queued.get(overwrite, set())
+            self._queued[overwrite] = None if paths is None or queued is None else queued | paths
+            return True
+        jobs = workspace.save_jobs(None if paths is None else [workspace.rows[p] for p in paths if p in workspace.rows])
+        if not jobs:
+            return False
+        self._run(workspace, jobs, overwrite)
+        return True
+
+    def cancel(self) -> None:
+        self._queued.clear()
+        if self.task is not None and not self.task.done:
+            self.task.cancel()
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self.writer.wait(msecs)
+
+    def _run(self, workspace: Workspace, jobs: list[SaveJob], overwrite: bool) -> None:
+        index, root = self.session.index(), self.session.root
+        self.started.emit(len(jobs))
+        self.task = self.writer.run(
+            lambda p: _save(jobs, overwrite, index, root, p),
+            lambda results, error: self._done(workspace, index, results, error),
+            self.progressed.emit,
+        )
+
+    def _done(self, workspace: Workspace, index: Index, results: list[Saved], error: BaseException | None) -> None:
+        if workspace is not self.session.workspace:
+            return
+        if error is not None:
+            self.messages.failed("Saving stopped", error)
+            self.saved.emit([])
+            self._next()
+            return
+        report = workspace.apply_saved(results)
+        cancelled = self.task is not None and self.task.cancelled
+        left = len(workspace.save_jobs()) - len(report.conflicts) - len(report.failures)
+        message = f"Saved {report.written:,} {'file' if report.written == 1 else 'files'}"
+        if cancelled and left:
+            message += f"; cancelled, {left:,} still unsaved"
+        if index.error:
+            message += f" (the index was not updated: {index.error})"
+        self.messages.info(message)
+        self.saved.emit([saved.result for saved in results])
+        if report.failures:
+            n = len(report.failures)
+            self.prompts.show_failures(
+                f"{n:,} {'file' if n == 1 else 'files'} could not be saved; the changes are kept.", report.failures
+            )
+        if report.conflicts:
+            self._reread(workspace, report.conflicts)
+        self._next()
+
+    def _reread(self, workspace: Workspace, paths: list[str]) -> None:
+        """Files changed on disk before they were written: read them again, carry the edits over
+        where the other program changed other values (and save those), ask about the rest."""
+        root = self.session.root
+        self._rereading += 1
+
+        def done(items: list | None, error: BaseException | None) -> None:
+            self._rereading -= 1
+            if workspace is not self.session.workspace:
+                return
+            if error is not None:
+                self.messages.failed("Reading changed files failed", error)
+                self._next()
+                return
+            changes = library.Changes(
+                changed=[i for i in items if isinstance(i, Entry)],
+                problems=[i for i in items if not isinstance(i, Entry)],
+            )
+            report = workspace.apply_disk_changes(changes)
+            self.disk_changed.emit(report, False)
+            if report.rebased:
+                self.request(report.rebased)
+            if report.kept:
+                choices = self.prompts.resolve_conflicts(report.kept)
+                overwrite = [p for p, c in choices.items() if c is ConflictChoice.OVERWRITE and p in workspace.rows]
+                reload = [p for p, c in choices.items() if c is ConflictChoice.RELOAD]
+                if overwrite:
+                    self.request([workspace.rows[p] for p in overwrite], overwrite=True)
+                if reload:
+                    self.reload_requested.emit(reload)
+            self._next()
+
+        self.readers.run(lambda p: [library.load_one(root, path) for path in paths], done)
+
+    def _next(self) -> None:
+        """Run what was requested meanwhile (overwrites first), as one run each; else say idle."""
+        if self.running:
+            return
+        for overwrite in (True, False):
+            if overwrite in self._queued:
+                paths = self._queued.pop(overwrite)
+                workspace = self.session.workspace
+                rows = None if paths is None else [workspace.rows[p] for p in paths if p in workspace.rows]
+                if self.request(rows, overwrite):
+                    return
+        self.idle.emit()
+
+
+def _save(jobs: list[SaveJob], overwrite: bool, index: Index, root: str, progress: Progress) -> list[Saved]:
+    """The worker: write the jobs, reporting progress at most every 50 ms."""
+    last = [0.0]
+
+    def report(done: int) -> None:
+        now = time.monotonic()
+        if now - last[0] > 0.05:
+            progress.report(done)
+            last[0] = now
+
+    return save_batch(jobs, overwrite, index, report, lambda: progress.cancelled, root)

@@ -1,0 +1,47 @@
+"""The open folder.
+
+`Session` owns the Workspace (articles, unsaved edits, problems), the Site (taxonomy and
+where the site's own image URLs live in the checkout) and where the folder's index is kept.
+Emits opened(workspace) when a folder, or the same one again, replaces the workspace.
+QtCore only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ...core.index import Index
+from ...core.site import Site
+from ...core.workspace import Workspace
+
+
+class Session(QObject):
+    opened = Signal(object)  # the new Workspace
+
+    def __init__(self, cache_dir: Path, parent: QObject | None = None):
+        super().__init__(parent)
+        self.cache_dir = cache_dir
+        self.workspace = Workspace(".")
+        self.site: Site | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.site is not None
+
+    @property
+    def root(self) -> str:
+        return str(self.workspace.root)
+
+    def open(self, folder: Path) -> Workspace:
+        """A new workspace for `folder`. No gc.unfreeze() for the old one: its articles hold
+        no reference cycles, so reference counting frees them, while unfreezing would make the
+        next full collection walk every object frozen so far (200 ms at 100,000 articles)."""
+        self.workspace = Workspace(folder.resolve())
+        self.site = Site(folder)
+        self.opened.emit(self.workspace)
+        return self.workspace
+
+    def index(self) -> Index:
+        return Index(self.workspace.root, self.cache_dir)

@@ -1,0 +1,60 @@
+"""The status bar: messages, counts, progress with a cancel button, and the problems button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
+
+from ..icons import icon
+
+
+class StatusBar(QStatusBar):
+    cancel_requested = Signal()
+    problems_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.counts_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setIcon(icon("fa5s.times"))
+        self.cancel_button.setToolTip("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        self.cancel_button.hide()
+        self.problems_button = QToolButton()
+        self.problems_button.setAutoRaise(True)
+        self.problems_button.clicked.connect(self.problems_requested)
+        self.problems_button.hide()
+        for widget in (self.problems_button, self.progress, self.cancel_button, self.counts_label):
+            self.addPermanentWidget(widget)
+
+    def show_progress(self, label: str, maximum: int) -> None:
+        self.progress.setFormat(f"{label} %v/%m")
+        self.progress.setMaximum(max(1, maximum))
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+
+    def set_progress_total(self, maximum: int) -> None:
+        self.progress.setMaximum(max(1, maximum))
+
+    def advance(self, done: int) -> None:
+        self.progress.setValue(self.progress.value() + done)
+
+    def set_progress(self, done: int) -> None:
+        self.progress.setValue(done)
+
+    def hide_progress(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def set_counts(self, shown: int, total: int) -> None:
+        self.counts_label.setText(f"{shown:,} shown / {total:,} {'article' if total == 1 else 'articles'}")
+
+    def set_problems(self, errors: int, warnings: int) -> None:
+        self.problems_button.setVisible(bool(errors or warnings))
+        self.problems_button.setText(f"{errors} unreadable, {warnings} {'warning' if warnings == 1 else 'warnings'}")
+        self.problems_button.setIcon(icon("fa5s.exclamation-triangle", "#c62828" if errors else "#e69500"))

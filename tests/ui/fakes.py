@@ -1,0 +1,45 @@
+"""A stand-in for the window's dialogs (as qutebrowser's messagemock): records what was
+asked and answers as told."""
+
+from __future__ import annotations
+
+from curator.ui.mainwindow.messages import ConflictChoice, UnsavedAnswer
+
+
+class FakePrompts:
+    def __init__(self, batch: bool = True, conflict: ConflictChoice = ConflictChoice.SKIP,
+                 unsaved: UnsavedAnswer = UnsavedAnswer.CANCEL):  # fmt: skip
+        self.batch, self.conflict, self.unsaved = batch, conflict, unsaved
+        self.asked: list[tuple] = []
+
+    def confirm_batch(self, text: str, count: int) -> bool:
+        self.asked.append(("batch", text, count))
+        return self.batch
+
+    def resolve_conflicts(self, paths: list[str]) -> dict[str, ConflictChoice]:
+        self.asked.append(("conflicts", list(paths)))
+        return dict.fromkeys(paths, self.conflict)
+
+    def unsaved_changes(self, count: int, doing: str) -> UnsavedAnswer:
+        self.asked.append(("unsaved", count, doing))
+        return self.unsaved
+
+    def show_failures(self, text: str, details: list[str]) -> None:
+        self.asked.append(("failures", text, list(details)))
+
+    def show_error(self, text: str, detail: str = "") -> None:
+        self.asked.append(("error", text))
+
+    def ask_topic(self, title: str, label: str, choices: list[str], editable: bool) -> str | None:
+        self.asked.append(("topic", title))
+        return choices[0] if choices else None
+
+    def ask_quality(self, start: int) -> int | None:
+        self.asked.append(("quality", start))
+        return start
+
+    def about(self) -> None:
+        self.asked.append(("about",))
+
+    def kinds(self) -> list[str]:
+        return [a[0] for a in self.asked]
