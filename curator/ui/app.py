@@ -102,7 +102,7 @@ def settle(app, window, timeout: float = 20.0) -> None:
     quiet_since = None
     while time.monotonic() < deadline:
         app.processEvents()
-        busy = window.loading or window.image_tasks.busy or window.tasks.busy or window.saver.running
+        busy = window.loader.loading or window.image_tasks.busy or window.tasks.busy or window.saver.running
         if busy:
             quiet_since = None
         elif quiet_since is None:

@@ -36,6 +36,7 @@ class EmptyState(QWidget):
         layout.addStretch(2)
         self._action = None
         self._state: tuple | None = None
+        self.actions: tuple = (None, None)
 
     def show_state(self, icon_name: str, title: str, text: str, button: str = "", action=None) -> None:
         state = (icon_name, title, text, button, action)
@@ -53,11 +54,10 @@ class EmptyState(QWidget):
         if action is not None:
             self.button.clicked.connect(action)
 
-    def show_for(
-        self, folder: str, loading: bool, total: int, shown: int, search: str, open_folder, clear_search
-    ) -> bool:
+    def show_for(self, folder: str, loading: bool, total: int, shown: int, search: str) -> bool:
         """The state that fits (no folder, loading, an empty folder, no match); False when the
-        list has rows to show instead."""
+        list has rows to show instead. `actions` are (open a folder, clear the search)."""
+        open_folder, clear_search = self.actions
         if not folder:
             self.show_state(
                 "fa5s.folder-open", "No folder open",

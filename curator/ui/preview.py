@@ -82,6 +82,14 @@ class PreviewPane(QTextBrowser):
         self.summary, self.details, self.dirty = summary, details, dirty
         self._render()
 
+    def show_row(self, workspace, path: str | None, details: Details | None = None) -> None:
+        """The article at `path` of a Workspace (with its details when read), or the empty state."""
+        if path is None or path not in workspace.rows:
+            self.show_empty("Select an article to preview it.")
+            return
+        row = workspace.rows[path]
+        self.show_article(workspace.summary(row), details, workspace.is_dirty(row))
+
     def update_article(self, summary: Summary, dirty: bool) -> None:
         """New values of the article shown (an edit, a reload): the details read before stay."""
         self.show_article(summary, self.details, dirty)

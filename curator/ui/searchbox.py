@@ -19,6 +19,10 @@ class SearchBox(QLineEdit):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #c62828; padding-left: 8px")
 
+    def focus_all(self) -> None:
+        self.setFocus()
+        self.selectAll()
+
     def show_error(self, message: str) -> None:
         """A query that cannot be read: said in red beside the box (the last good result stays)."""
         self.error.setText(message)

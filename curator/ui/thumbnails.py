@@ -268,3 +268,10 @@ class Thumbnails(QObject):
             while len(self._pixmaps) > self.memory_items:
                 self._pixmaps.popitem(last=False)
         self.ready.emit(url)
+
+
+def window_thumbnails(tasks: Tasks, cache_dir: Path, network: bool) -> tuple[Thumbnails, Thumbnails]:
+    """The window's two image sizes: list thumbnails (cropped) and the preview's large image."""
+    folder = cache_dir / "thumbnails"
+    small = Thumbnails(tasks, QSize(128, 96), folder, network=network)
+    return small, Thumbnails(tasks, QSize(560, 320), folder, crop=False, memory_items=24, network=network)

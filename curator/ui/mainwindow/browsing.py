@@ -13,6 +13,8 @@ QtCore (and QtGui to open the file manager) only.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
@@ -60,6 +62,7 @@ class Browsing(QObject):
         self.tasks, self.thumbs, self.messages = tasks, thumbs, messages
         self.text = ""
         self.shown_path: str | None = None  # the article whose details were asked for
+        self.auto_current = False  # the current article was picked by us (the first row), not the editor
         self.search_later = Throttle(self.apply_search, SEARCH_DELAY_MS, self)
         self.count_later = Throttle(self.count_facets, FACET_DELAY_MS, self)
         selection.selectionChanged.connect(self._selection_changed)
@@ -149,10 +152,41 @@ class Browsing(QObject):
         self.scroll_requested.emit(index)
         return True
 
+    def reveal_rows(self, rows: list[int]) -> None:
+        """The folder of the first of these articles, in the file manager."""
+        if rows:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(self.session.workspace.abspath(rows[0]))))
+
     def reveal(self, path: str) -> None:
         """Show the article if it is listed, else its folder in the file manager."""
         if not self.select_path(path):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str((self.session.workspace.root / path).parent)))
+
+    def rows_added(self, rows: range, first: bool) -> None:
+        """Rows arrived while loading: listed at the end; the first batch's first row is made
+        current (moved to the top once the list is sorted)."""
+        self.model.append(rows)
+        if first and self.model.rowCount():
+            self.select_first()
+            self.auto_current = True
+
+    def loaded(self) -> None:
+        """A load ended: the list in its final order, the current article kept (when the editor
+        picked it) or the first one, the facets counted."""
+        current = None if self.auto_current else self.current_path()
+        self.model.reset_rows()
+        if not (current and self.restore_current(current)):
+            self.select_first()
+        self.count_later()
+
+    def files_changed(self, report) -> None:
+        """Files were read again (ChangeReport): rows come and go, or show new values."""
+        if report.rows_moved:
+            current = self.current_path()
+            self.model.refresh()
+            self.restore_current(current)
+        else:
+            self.model.rows_changed(report.reloaded + report.rebased)
 
     def select_first(self) -> None:
         if self.model.rowCount():
@@ -168,6 +202,7 @@ class Browsing(QObject):
         self.selection_changed.emit(self.selected_rows())
 
     def _current_changed(self, *_) -> None:
+        self.auto_current = False
         workspace, path = self.session.workspace, self.current_path()
         self.shown_path = path
         self.current_changed.emit(path)

@@ -36,6 +36,12 @@ class LoadDone:
     index_error: str  # why the index could not be used ("" when it could)
     site_topics: tuple[str, ...]  # the taxonomy's topic names
 
+    def describe(self) -> str:
+        text = (
+            f"{'Cancelled: loaded' if self.cancelled else 'Loaded'} {self.articles:,} articles in {self.seconds:.1f} s"
+        )
+        return text + (f" (without the index: {self.index_error})" if self.index_error else "")
+
 
 class Loader(QObject):
     started = Signal()

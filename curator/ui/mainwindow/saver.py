@@ -13,7 +13,7 @@ QtCore only.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,7 +22,7 @@ from ...core.index import Index
 from ...core.library import Entry
 from ...core.workspace import Saved, SaveJob, Workspace, save_batch
 from ..tasks import Progress, Task, Tasks
-from .messages import ConflictChoice, Messages, Prompts
+from .messages import ConflictChoice, Messages, Prompts, UnsavedAnswer
 from .session import Session
 
 
@@ -43,6 +43,7 @@ class Saver(QObject):
         self.task: Task | None = None
         self._queued: dict[bool, set[str] | None] = {}  # overwrite? -> paths (None: every unsaved file)
         self._rereading = 0  # conflict checks still reading files
+        self._then: Callable[[], object] | None = None  # once everything is saved (close, open)
 
     @property
     def running(self) -> bool:
@@ -61,6 +62,18 @@ class Saver(QObject):
             return False
         self._run(workspace, jobs, overwrite)
         return True
+
+    def settle(self, doing: str, then: Callable[[], object]) -> bool:
+        """Before closing or opening another folder: with unsaved edits, ask Save / Discard /
+        Cancel. True means go ahead now; after Save, `then` runs once everything is saved and
+        nothing is left unsaved (a real close-when-saved, no blocking wait)."""
+        count = len(self.session.workspace.pending)
+        if not count:
+            return True
+        answer = self.prompts.unsaved_changes(count, doing)
+        if answer is UnsavedAnswer.SAVE and self.request():
+            self._then = then
+        return answer is UnsavedAnswer.DISCARD
 
     def cancel(self) -> None:
         self._queued.clear()
@@ -151,6 +164,12 @@ class Saver(QObject):
                 rows = None if paths is None else [workspace.rows[p] for p in paths if p in workspace.rows]
                 if self.request(rows, overwrite):
                     return
+        then, self._then = self._then, None
+        pending = len(self.session.workspace.pending)
+        if then is not None and not pending:
+            then()
+        elif then is not None:
+            self.messages.info(f"{pending:,} {'article is' if pending == 1 else 'articles are'} still unsaved.", 10000)
         self.idle.emit()
 
 

@@ -38,8 +38,9 @@ class StatusBar(QStatusBar):
         self.progress.show()
         self.cancel_button.show()
 
-    def set_progress_total(self, maximum: int) -> None:
-        self.progress.setMaximum(max(1, maximum))
+    def loading(self, files: int) -> None:
+        self.progress.setMaximum(max(1, files))
+        self.showMessage(f"Loading {files:,} {'file' if files == 1 else 'files'}…")
 
     def advance(self, done: int) -> None:
         self.progress.setValue(self.progress.value() + done)

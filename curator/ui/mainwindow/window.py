@@ -4,34 +4,31 @@ editing, browsing) and the core; questions go through the Prompts (prompts.py)."
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QFileDialog, QMainWindow, QMenu, QSplitter, QStackedWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QFileDialog, QMainWindow, QMenu, QSplitter
 
 from ...core.index import default_cache_dir
-from ..delegate import ArticleTable, CardView
 from ..editor import EditorPanel
-from ..emptystate import EmptyState
 from ..facets import FacetPanel
-from ..icons import icon
+from ..listarea import ListArea
 from ..model import COLUMNS, ArticleModel
 from ..preview import PreviewPane
 from ..problems import ProblemsPanel
+from ..recent import RecentMenu
 from ..searchbox import SearchBox
 from ..settings import Settings
 from ..tasks import Tasks
 from ..throttle import Throttle
-from ..thumbnails import Thumbnails
+from ..thumbnails import window_thumbnails
 from .actions import CONTEXT, DOCKS, MENUS, RECENT, TOOLBAR, Action, build, fill, needing_selection
 from .browsing import Browsing, with_term
 from .editing import Editing
 from .loader import LoadDone, Loader
-from .messages import Level, Messages, Prompts, UnsavedAnswer
+from .messages import Level, Messages, Prompts
 from .prompts import DialogPrompts
 from .saver import Saver
 from .session import Session
@@ -56,16 +53,15 @@ class MainWindow(QMainWindow):
         self.tasks = Tasks(2, "work", self)
         self.image_tasks = Tasks(4, "images", self)
         network = network and self.settings["network/thumbnails"]
-        images = self.cache_dir / "thumbnails"
-        self.thumbs = Thumbnails(self.image_tasks, QSize(128, 96), images, network=network)
-        self.large_images = Thumbnails(
-            self.image_tasks, QSize(560, 320), images, crop=False, memory_items=24, network=network
-        )
+        self.thumbs, self.large_images = window_thumbnails(self.image_tasks, self.cache_dir, network)
         self.messages = Messages(self)
         self.prompts = prompts or DialogPrompts(self)
         self.session = Session(self.cache_dir, self)
         self.model = ArticleModel(self.session.workspace, self.thumbs, self)
-        self._build_views()
+        self.area = ListArea(self.model)
+        self.cards, self.table, self.empty, self.stack = self.area.cards, self.area.table, self.area.empty, self.area
+        self.selection = self.area.selection
+        self.setCentralWidget(self.area)
         self.loader = Loader(self.session, self.tasks, self.messages, self)
         self.saver = Saver(self.session, self.tasks, self.prompts, self.messages, self)
         self.watcher = Watcher(
@@ -79,15 +75,12 @@ class MainWindow(QMainWindow):
         self.browsing = Browsing(self.session, self.model, self.selection, self.tasks, self.thumbs, self.messages, self)
         self.undo_stack = self.editing.undo_stack
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
-        self._auto_current = False  # the current row was picked by us, not the editor
-        self._after_save: Callable[[], Any] | None = None  # close or open once everything is saved
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.problems_button, self.counts_label = self.status.problems_button, self.status.counts_label
         self._build_docks()
         self._build_actions()
         self._connect_signals()
-        self.setAcceptDrops(True)
         self.resize(1400, 880)
         self._restore_layout()
         self.set_view(self.settings["view/mode"])
@@ -96,39 +89,24 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ building
 
-    def _build_views(self) -> None:
-        self.cards, self.table = CardView(), ArticleTable()
-        self.cards.setModel(self.model)
-        self.table.setModel(self.model)
-        self.table.setSelectionModel(self.cards.selectionModel())
-        self.selection = self.cards.selectionModel()
-        self.empty, self.stack = EmptyState(), QStackedWidget()
-        for w in (self.empty, self.cards, self.table):
-            self.stack.addWidget(w)
-        self.setCentralWidget(self.stack)
-
     def _build_docks(self) -> None:
-        self.facets = FacetPanel()
+        self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
         self.preview = PreviewPane(self.large_images, self.thumbs)
-        self.editor = EditorPanel()
-        self.problems = ProblemsPanel()
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.setObjectName("splitter-preview-editor")
-        self.right_splitter.addWidget(self.preview)
-        self.right_splitter.addWidget(self.editor)
-        self.right_splitter.setStretchFactor(0, 3)
-        self.right_splitter.setStretchFactor(1, 1)
+        for widget, stretch in ((self.preview, 3), (self.editor, 1)):
+            self.right_splitter.addWidget(widget)
+            self.right_splitter.setStretchFactor(self.right_splitter.count() - 1, stretch)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
             ("facets", "Browse", self.facets, Qt.DockWidgetArea.LeftDockWidgetArea),
             ("preview", "Preview and edit", self.right_splitter, Qt.DockWidgetArea.RightDockWidgetArea),
             ("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea),
         ):
-            dock = QDockWidget(title, self)
+            self.docks[name] = dock = QDockWidget(title, self)
             dock.setObjectName(f"dock-{name}")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
-            self.docks[name] = dock
         self.docks["problems"].hide()
         self.resizeDocks([self.docks["facets"], self.docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
 
@@ -141,8 +119,9 @@ class MainWindow(QMainWindow):
             Action.UNPUBLISH: lambda: edit("published", "set", False),
             Action.ADD_TOPIC: lambda: self.editing.ask_add_topic(self.selected_rows(), self.editor.topic_choices()),
             Action.REMOVE_TOPIC: lambda: self.editing.ask_remove_topic(self.selected_rows()),
-            Action.QUALITY: lambda: self.editing.ask_quality(self.selected_rows()), Action.FIND: self.focus_search,
-            Action.SELECT_ALL: lambda: self.current_view().selectAll(), Action.REVEAL: self.reveal_selected,
+            Action.QUALITY: lambda: self.editing.ask_quality(self.selected_rows()),
+            Action.FIND: lambda: self.search.focus_all(), Action.SELECT_ALL: lambda: self.current_view().selectAll(),
+            Action.REVEAL: lambda: self.browsing.reveal_rows(self.selected_rows()),
             Action.CARDS: lambda: self.set_view("cards"), Action.TABLE: lambda: self.set_view("table"),
             Action.ABOUT: self.prompts.about,
         }  # fmt: skip
@@ -164,13 +143,15 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.search = SearchBox()
         self.search_error = self.search.error
+        self.empty.actions = (self.choose_folder, self.search.clear)  # what its buttons do
         bar.addWidget(self.search)
         bar.addWidget(self.search_error)
 
     def _special(self, menu, item: str) -> None:
         if item == RECENT:
-            self.recent_menu = menu.addMenu(icon("fa5s.history"), "Open &Recent")
-            self.recent_menu.aboutToShow.connect(self._fill_recent)
+            self.recent_menu = RecentMenu(self.settings, menu)
+            self.recent_menu.chosen.connect(self.open_folder)
+            menu.addMenu(self.recent_menu)
         elif item == DOCKS:
             menu.addActions([dock.toggleViewAction() for dock in self.docks.values()])
 
@@ -182,16 +163,17 @@ class MainWindow(QMainWindow):
         browsing.query_failed.connect(self.search.show_error)
         browsing.query_applied.connect(self._query_applied)
         browsing.facets_counted.connect(self.facets.show_counts)
-        browsing.current_changed.connect(self._show_current)
-        browsing.details_ready.connect(self._show_details)
+        browsing.current_changed.connect(lambda path: self.preview.show_row(self.workspace, path))
+        browsing.details_ready.connect(lambda path, details: self.preview.show_row(self.workspace, path, details))
         browsing.selection_changed.connect(self._show_selection)
         browsing.scroll_requested.connect(lambda index: self.current_view().scrollTo(index))
         self.facets.term_activated.connect(self.add_search_term)
         self.editor.edit_requested.connect(self.request_edit)
         self.problems.reveal_requested.connect(browsing.reveal)
         loader.started.connect(lambda: status.show_progress("Loading", 0))
-        loader.total.connect(self._total_known)
-        loader.rows_added.connect(self._rows_added)
+        loader.total.connect(status.loading)
+        loader.rows_added.connect(browsing.rows_added)
+        loader.rows_added.connect(self._update_empty_state)
         loader.progressed.connect(status.advance)
         loader.disk_changed.connect(self._disk_changed)
         loader.problems_changed.connect(self._show_problems)
@@ -201,13 +183,13 @@ class MainWindow(QMainWindow):
         saver.saved.connect(self._saved)
         saver.disk_changed.connect(self._disk_changed)
         saver.reload_requested.connect(lambda paths: loader.reload(paths, drop_edits=True))
-        saver.idle.connect(self._save_idle)
         self.watcher.disk_changed.connect(self._disk_changed)
         editing.values_changed.connect(self._values_changed)
-        editing.edited.connect(self._edited)
+        editing.edited.connect(lambda: self.settings["editing/save_immediately"] and QTimer.singleShot(0, self.save))
         editing.reload_requested.connect(loader.reload)
         editing.topic_choices.connect(self.editor.set_topic_choices)
         self.messages.posted.connect(self._post)
+        self.area.folder_dropped.connect(self.open_folder)
         status.cancel_requested.connect(self.cancel_work)
         status.problems_requested.connect(lambda: self.docks["problems"].setVisible(True))
         for view in (self.cards, self.table):
@@ -215,16 +197,19 @@ class MainWindow(QMainWindow):
             view.customContextMenuRequested.connect(lambda pos, v=view: self._context_menu(v, pos))
             view.verticalScrollBar().valueChanged.connect(lambda _: self.wanted_later())
 
-    # ------------------------------------------------------------------ layout and settings
+    def _layout(self) -> tuple:
+        """What the window remembers: settings key, how to save it, how to restore it."""
+        header = self.table.horizontalHeader()
+        return (
+            ("window/geometry", self.saveGeometry, self.restoreGeometry),
+            ("window/state", self.saveState, self.restoreState),
+            ("window/table_header", header.saveState, header.restoreState),
+            ("window/splitter", self.right_splitter.saveState, self.right_splitter.restoreState),
+        )
 
     def _restore_layout(self) -> None:
-        for key, restore in (
-            ("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
-            ("window/table_header", self.table.horizontalHeader().restoreState),
-            ("window/splitter", self.right_splitter.restoreState),
-        ):  # fmt: skip
-            value = self.settings[key]
-            if value and not value.isEmpty():
+        for key, _, restore in self._layout():
+            if (value := self.settings[key]) and not value.isEmpty():
                 restore(value)
         field, descending = self.settings["view/sort_field"], self.settings["view/sort_descending"]
         if field in COLUMNS:
@@ -233,36 +218,27 @@ class MainWindow(QMainWindow):
             self.model.set_sort(field, descending)
 
     def _save_layout(self) -> None:
-        self.settings["window/geometry"] = self.saveGeometry()
-        self.settings["window/state"] = self.saveState()
-        self.settings["window/table_header"] = self.table.horizontalHeader().saveState()
-        self.settings["window/splitter"] = self.right_splitter.saveState()
+        for key, save, _ in self._layout():
+            self.settings[key] = save()
         self.settings["view/sort_field"] = self.model.sort_field
         self.settings["view/sort_descending"] = self.model.descending
 
     def set_view(self, mode: str) -> None:
-        mode = mode if mode in ("cards", "table") else "cards"
-        self.settings["view/mode"] = mode
+        self.settings["view/mode"] = mode = self.area.set_mode(mode)
         self.act_cards.setChecked(mode == "cards")
         self.act_table.setChecked(mode == "table")
         self._update_empty_state()
         self.wanted_later()
 
     def current_view(self) -> QAbstractItemView:
-        return self.table if self.settings["view/mode"] == "table" else self.cards
+        return self.area.view()
 
     def _set_immediate(self, on: bool) -> None:
         self.settings["editing/save_immediately"] = on
         if on:
             self.save()
 
-    @property
-    def workspace(self):
-        return self.session.workspace
-
-    @property
-    def loading(self) -> bool:
-        return self.loader.loading
+    workspace = property(lambda self: self.session.workspace, doc="the open folder's Workspace")
 
     # ------------------------------------------------------------------ opening
 
@@ -271,14 +247,6 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Open Folder of Articles", start)
         if folder:
             self.open_folder(folder)
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = [f for f in self.settings["files/recent"] if f]
-        for folder in recent:
-            self.recent_menu.addAction(folder).triggered.connect(lambda checked=False, f=folder: self.open_folder(f))
-        if not recent:
-            self.recent_menu.addAction("No recent folders").setEnabled(False)
 
     def reload(self) -> None:
         if self.session.is_open:
@@ -289,7 +257,7 @@ class MainWindow(QMainWindow):
         if not path.is_dir():
             self.messages.error(f"{folder} is not a folder.")
             return False
-        if not self._unsaved_allow("reload" if force else "open another folder", lambda: self.open_folder(folder)):
+        if not self.saver.settle("reload" if force else "open another folder", lambda: self.open_folder(folder)):
             return False
         self.cancel_work()
         self.editing.undo_stack.clear()
@@ -304,30 +272,11 @@ class MainWindow(QMainWindow):
         self._update_title()
         return True
 
-    def _total_known(self, files: int) -> None:
-        self.status.set_progress_total(files)
-        self.status.showMessage(f"Loading {files:,} {'file' if files == 1 else 'files'}…")
-
-    def _rows_added(self, rows: range, first: bool) -> None:
-        self.model.append(rows)
-        if first and self.model.rowCount():
-            self.browsing.select_first()
-            self._auto_current = True  # moved to the top once the list is sorted
-        self._update_empty_state()
-
     def _loaded(self, done: LoadDone) -> None:
         self.status.hide_progress()
-        current = None if self._auto_current else self.browsing.current_path()
-        self.model.reset_rows()
-        if not (current and self.browsing.restore_current(current)):
-            self.browsing.select_first()
+        self.browsing.loaded()
         self.editing.count_topics(done.site_topics)
-        self.browsing.count_later()
-        message = f"{'Cancelled: loaded' if done.cancelled else 'Loaded'} {done.articles:,} articles"
-        message += f" in {done.seconds:.1f} s"
-        if done.index_error:
-            message += f" (without the index: {done.index_error})"
-        self.status.showMessage(message, 15000 if done.index_error else 8000)
+        self.status.showMessage(done.describe(), 15000 if done.index_error else 8000)
         self._update_empty_state()
         self._update_title()
         self.wanted_later()
@@ -342,17 +291,11 @@ class MainWindow(QMainWindow):
 
     def _disk_changed(self, report, announce: bool) -> None:
         """Files changed on disk (or were read again): the list, the problems and the editor follow."""
-        current = self.browsing.current_path()
         if report.problems_changed:
             self._show_problems()
-        if report.rows_moved:
-            self.model.refresh()
-            self.browsing.restore_current(current)
-        else:
-            self.model.rows_changed(report.reloaded + report.rebased)
+        self.browsing.files_changed(report)
         self._values_changed([])
-        described = report.describe()
-        if announce and described:
+        if announce and (described := report.describe()):
             self.status.showMessage(f"Files changed on disk: {described}", 10000)
 
     def _values_changed(self, rows: list[int]) -> None:
@@ -361,22 +304,11 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.browsing.count_later()
 
-    def _edited(self) -> None:
-        if self.settings["editing/save_immediately"]:
-            QTimer.singleShot(0, self.save)
-
     def _saved(self, results: list) -> None:
         self.status.hide_progress()
         rows = self.workspace.rows
         self._values_changed([rows[r.path] for r in results if r.path in rows])
         self.saved.emit(results)
-
-    def _save_idle(self) -> None:
-        then, self._after_save = self._after_save, None
-        if then is not None and not self.workspace.pending:
-            then()
-        elif then is not None:
-            self.status.showMessage(f"{len(self.workspace.pending):,} articles are still unsaved.", 10000)
 
     def _post(self, level: Level, text: str, detail: str, timeout_ms: int) -> None:
         if level is Level.ERROR and hasattr(self.prompts, "show_error"):
@@ -388,18 +320,6 @@ class MainWindow(QMainWindow):
         self.problems.set_problems(self.workspace.problem_list())
         self.status.set_problems(*self.problems.counts())
 
-    def _show_current(self, path: str | None) -> None:
-        self._auto_current = False
-        if path is None:
-            self.preview.show_empty("Select an article to preview it.")
-            return
-        row = self.workspace.rows[path]
-        self.preview.show_article(self.workspace.summary(row), None, self.workspace.is_dirty(row))
-
-    def _show_details(self, path: str, details) -> None:
-        row = self.workspace.rows[path]
-        self.preview.show_article(self.workspace.summary(row), details, self.workspace.is_dirty(row))
-
     def _show_selection(self, rows: list[int]) -> None:
         self.editor.show_selection([self.workspace.summary(r) for r in rows])
         for action in needing_selection():
@@ -410,12 +330,6 @@ class MainWindow(QMainWindow):
         row = self.browsing.current_row()
         if row is not None and self.preview.summary is not None:
             self.preview.update_article(self.workspace.summary(row), self.workspace.is_dirty(row))
-
-    # ------------------------------------------------------------------ search
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     def apply_search(self) -> None:
         self.browsing.apply_search(self.search.text())
@@ -434,11 +348,8 @@ class MainWindow(QMainWindow):
 
     def update_wanted_images(self) -> None:
         """Only rows on screen need thumbnails."""
-        view = self.current_view()
-        top = view.indexAt(view.viewport().rect().topLeft()).row()
-        bottom = view.indexAt(view.viewport().rect().bottomLeft()).row()
-        if top >= 0:
-            self.browsing.want_positions(top, bottom if bottom >= 0 else top + 50)
+        if (shown := self.area.on_screen()) is not None:
+            self.browsing.want_positions(*shown)
 
     # ------------------------------------------------------------------ editing and saving
 
@@ -455,37 +366,16 @@ class MainWindow(QMainWindow):
         """Write unsaved changes on the save queue; False when there is nothing to do."""
         return self.saver.request(rows, overwrite)
 
-    def _unsaved_allow(self, doing: str, then: Callable[[], Any]) -> bool:
-        """With unsaved edits, ask Save / Discard / Cancel; True to go ahead now. After Save,
-        `then` runs once everything is saved (a real close-when-saved)."""
-        count = len(self.workspace.pending)
-        if not count:
-            return True
-        answer = self.prompts.unsaved_changes(count, doing)
-        if answer is UnsavedAnswer.SAVE and self.saver.request():
-            self._after_save = then
-        return answer is UnsavedAnswer.DISCARD
-
-    # ------------------------------------------------------------------ misc actions
-
     def _context_menu(self, view: QAbstractItemView, pos) -> None:
         if self.selected_rows():
             menu = QMenu(self)
             fill(menu, CONTEXT, self.action_map, self._special)
             menu.exec(view.viewport().mapToGlobal(pos))
 
-    def reveal_selected(self) -> None:
-        rows = self.selected_rows()
-        if rows:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.workspace.abspath(rows[0])).parent)))
-
-    def _update_empty_state(self) -> None:
+    def _update_empty_state(self, *_) -> None:
         folder = self.session.root if self.session.is_open else ""
-        shown, total, search = self.model.rowCount(), len(self.workspace), self.search.text()
-        if self.empty.show_for(folder, self.loading, total, shown, search, self.choose_folder, self.search.clear):
-            self.stack.setCurrentWidget(self.empty)
-        else:
-            self.stack.setCurrentWidget(self.current_view())
+        total, shown, search = len(self.workspace), self.model.rowCount(), self.search.text()
+        self.area.show_list(self.empty.show_for(folder, self.loader.loading, total, shown, search))
 
     def _update_title(self) -> None:
         dirty = len(self.workspace.pending)
@@ -496,10 +386,8 @@ class MainWindow(QMainWindow):
         self.act_save.setEnabled(bool(dirty))
         self.act_revert_all.setEnabled(bool(dirty))
 
-    # ------------------------------------------------------------------ Qt events
-
     def closeEvent(self, event) -> None:
-        if not self._unsaved_allow("close", self.close):
+        if not self.saver.settle("close", self.close):
             event.ignore()
             return
         self.cancel_work()
@@ -509,14 +397,3 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self.settings.q.sync()
         event.accept()
-
-    def dragEnterEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile() and os.path.isdir(urls[0].toLocalFile()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
-            self.open_folder(urls[0].toLocalFile())
-            event.acceptProposedAction()

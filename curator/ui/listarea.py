@@ -1,0 +1,62 @@
+"""The list area: the cards, the table, or a helpful empty state in their place."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QAbstractItemView, QStackedWidget
+
+from .delegate import ArticleTable, CardView
+from .emptystate import EmptyState
+
+MODES = ("cards", "table")
+
+
+class ListArea(QStackedWidget):
+    """Both views share one model and one selection model; `mode` says which one shows. A
+    folder dropped on it is emitted as folder_dropped(path)."""
+
+    folder_dropped = Signal(str)
+
+    def __init__(self, model, parent=None):
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.cards, self.table, self.empty = CardView(), ArticleTable(), EmptyState()
+        self.cards.setModel(model)
+        self.table.setModel(model)
+        self.table.setSelectionModel(self.cards.selectionModel())
+        self.selection = self.cards.selectionModel()
+        self.mode = "cards"
+        for widget in (self.empty, self.cards, self.table):
+            self.addWidget(widget)
+
+    def view(self) -> QAbstractItemView:
+        return self.table if self.mode == "table" else self.cards
+
+    def set_mode(self, mode: str) -> str:
+        self.mode = mode if mode in MODES else "cards"
+        if self.currentWidget() is not self.empty:
+            self.setCurrentWidget(self.view())
+        return self.mode
+
+    def show_list(self, empty: bool) -> None:
+        self.setCurrentWidget(self.empty if empty else self.view())
+
+    def on_screen(self) -> tuple[int, int] | None:
+        """The first and last positions on screen (a screenful when the end is not known)."""
+        view = self.view()
+        top = view.indexAt(view.viewport().rect().topLeft()).row()
+        bottom = view.indexAt(view.viewport().rect().bottomLeft()).row()
+        return None if top < 0 else (top, bottom if bottom >= 0 else top + 50)
+
+    def dragEnterEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile() and os.path.isdir(urls[0].toLocalFile()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            self.folder_dropped.emit(urls[0].toLocalFile())
+            event.acceptProposedAction()
