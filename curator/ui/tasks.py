@@ -79,7 +79,7 @@ class _Relay(QObject):
     @Slot(object, object)
     def _finish(self, result: Any, error: BaseException | None) -> None:
         self.task.done = True
-        self.owner._relays.discard(self)
+        self.owner.forget(self)
         if self.on_done is not None and self.owner.alive():
             self.on_done(result, error)
 
@@ -121,6 +121,10 @@ class Tasks:
         self._relays.add(relay)
         self.pool.start(_Runnable(func, relay, Progress(relay, task.cancel_event)))
         return task
+
+    def forget(self, relay: _Relay) -> None:
+        """A task ended: its relay is no longer kept alive."""
+        self._relays.discard(relay)
 
     def alive(self) -> bool:
         return self.widget is None or shiboken6.isValid(self.widget)

@@ -136,7 +136,7 @@ def test_free_text_search_builds_no_other_column():
 def test_replace_keeps_every_column_in_step():
     table = Table(ROWS)
     table.select("topic:portals")  # builds the lazy topics column
-    assert list(table._lazy) == ["topics"] and not Table()._lazy
+    assert table.built_lazy_columns == ["topics"] and not Table().built_lazy_columns
     edited = Summary(**{**{f: getattr(ROWS[1], f) for f in ROWS[1].__slots__}, "topics": ("AI Builder",)})
     table.replace(1, edited)
     assert table.select("topic:portals") == [] and table.select("topic:ai*") == [0, 1]
