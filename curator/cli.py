@@ -22,6 +22,7 @@ from .core.editing import DELETE, EditError
 from .core.files import plan_edit, read_file, save_changes
 from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
 from .core.index import Index
+from .core.library import Severity
 from .core.query import SORT_FIELDS, QueryError, Table
 
 COMMANDS = ("list", "set", "publish", "unpublish", "check")
@@ -156,7 +157,7 @@ def _table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[lib
 
 def _report_unreadable(root: str, problems: Sequence[library.Problem]) -> bool:
     """Print each file that could not be read (so a query could not be evaluated on it)."""
-    errors = [p for p in problems if p.severity == "error"]
+    errors = [p for p in problems if p.severity is Severity.ERROR]
     for problem in errors:
         where = os.path.join(root, problem.path) + (f":{problem.line}" if problem.line else "")
         print(f"{where}: {problem.message}", file=sys.stderr)
@@ -228,13 +229,13 @@ def cmd_publish(args: argparse.Namespace, publish: bool) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     loaded = library.load(args.dir, args.ext or library.EXTENSIONS)
     for problem in loaded.problems:
-        if problem.severity == "warning" and not args.warnings:
+        if problem.severity is Severity.WARNING and not args.warnings:
             continue
         where = os.path.join(args.dir, problem.path) + (f":{problem.line}" if problem.line else "")
-        label = {"skipped": "not an article: ", "warning": "warning: "}.get(problem.severity, "")
+        label = {Severity.SKIPPED: "not an article: ", Severity.WARNING: "warning: "}.get(problem.severity, "")
         print(f"{where}: {label}{problem.message}")
-    skipped = sum(p.severity == "skipped" for p in loaded.problems)
-    errors = sum(p.severity == "error" for p in loaded.problems)
+    skipped = sum(p.severity is Severity.SKIPPED for p in loaded.problems)
+    errors = sum(p.severity is Severity.ERROR for p in loaded.problems)
     print(
         f"{len(loaded.entries)} articles, {errors} unreadable, {skipped} files without front matter",
         file=sys.stderr,

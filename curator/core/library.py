@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import dataclasses
+import enum
 import gc
 import heapq
 import itertools
@@ -38,6 +39,12 @@ CHUNK = 256
 FIRST_CHUNK = 64
 
 
+class Severity(enum.StrEnum):
+    ERROR = "error"  # the file could not be read: not listed
+    WARNING = "warning"  # listed, with a value of the wrong type
+    SKIPPED = "skipped"  # not an article (no front matter)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A file that is not a usable article, or an article with questionable values."""
@@ -45,7 +52,7 @@ class Problem:
     path: str
     message: str
     line: int | None = None
-    severity: str = "error"  # "error" (not loaded), "warning" (loaded), "skipped" (not an article)
+    severity: Severity = Severity.ERROR
     stat: FileStat | None = field(default=None, compare=False)  # of an unreadable file, when known
 
     def __str__(self) -> str:
@@ -182,7 +189,7 @@ _NAME = operator.itemgetter(0)  # a C key: a Python one made sorting 100,000 nam
 def load_one(root: str, rel: str) -> Entry | Problem:
     """Parse one file into an Entry, or say why it is not one."""
     item = _load_one(root, rel)
-    if isinstance(item, Problem) and item.severity == "error":
+    if isinstance(item, Problem) and item.severity is Severity.ERROR:
         with contextlib.suppress(OSError):  # so the watcher reads it again once it changes
             item = dataclasses.replace(item, stat=FileStat.of(os.stat(os.path.join(root, rel))))
     return item
@@ -193,7 +200,7 @@ def _load_one(root: str, rel: str) -> Entry | Problem:
         data, snapshot, st = read_file_stat(os.path.join(root, rel))
         doc = load_document(data)
     except NotAnArticle as exc:
-        return Problem(rel, str(exc), None, "skipped")
+        return Problem(rel, str(exc), None, Severity.SKIPPED)
     except FrontMatterError as exc:
         return Problem(rel, exc.message, exc.line)
     except OSError as exc:
@@ -508,7 +515,7 @@ def detect_changes(
         item = load_one(root, path)
         if isinstance(item, Entry):
             out.added.append(item)
-        elif item.severity != "skipped" or path in known_bad:  # (a broken file that lost its front matter)
+        elif item.severity is not Severity.SKIPPED or path in known_bad:  # (a broken file that lost its front matter)
             out.problems.append(item)
     return out
 
@@ -553,4 +560,4 @@ def load(
 
 
 def warning_problems(summary: Summary) -> list[Problem]:
-    return [Problem(summary.path, message, line, "warning") for line, message in summary.warnings]
+    return [Problem(summary.path, message, line, Severity.WARNING) for line, message in summary.warnings]

@@ -22,7 +22,7 @@ from .article import DEFAULTS, EDITABLE, Summary
 from .editing import DELETE, merge_value
 from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
-from .library import Changes, Entry, Problem, exit_with_parent, load_one, paused_gc, warning_problems
+from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, paused_gc, warning_problems
 from .query import Columns, Table
 
 
@@ -275,7 +275,7 @@ class Workspace:
 
     def bad_files(self) -> dict[str, Any]:
         """Files that could not be read, with their stat then (the watcher reads them again once changed)."""
-        return {path: items[0].stat for path, items in self.problems.items() if items[0].severity == "error"}
+        return {path: items[0].stat for path, items in self.problems.items() if items[0].severity is Severity.ERROR}
 
     # -- changes on disk --
 

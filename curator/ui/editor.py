@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.article import Summary
+from ..core.workspace import EditOp
 from .icons import icon
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -73,8 +74,8 @@ class TopicChips(QListWidget):
 
 
 class EditorPanel(QWidget):
-    #: key, op ("set", "add", "remove"), value
-    edit_requested = Signal(str, str, object)
+    #: key, EditOp, value
+    edit_requested = Signal(str, object, object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -165,17 +166,17 @@ class EditorPanel(QWidget):
         topic = " ".join(self.topic_input.text().split())
         if topic and self.summaries:
             self.topic_input.clear()
-            self.edit_requested.emit("topics", "add", topic)
+            self.edit_requested.emit("topics", EditOp.ADD, topic)
 
     def _remove_topic(self, topic: str) -> None:
-        self.edit_requested.emit("topics", "remove", topic)
+        self.edit_requested.emit("topics", EditOp.REMOVE, topic)
 
     def _quality_edited(self) -> None:
         if self._updating or not self.summaries or self.quality.value() == INT_MIN:
             return
         value = self.quality.value()
         if any(s.quality != value for s in self.summaries):
-            self.edit_requested.emit("quality", "set", value)
+            self.edit_requested.emit("quality", EditOp.SET, value)
 
     def _published_clicked(self) -> None:
         if self._updating or not self.summaries:
@@ -185,4 +186,4 @@ class EditorPanel(QWidget):
         value = state != Qt.CheckState.Unchecked
         self.published.setTristate(False)
         self.published.setChecked(value)
-        self.edit_requested.emit("published", "set", value)
+        self.edit_requested.emit("published", EditOp.SET, value)

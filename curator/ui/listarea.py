@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import os
 
 from PySide6.QtCore import Signal
@@ -10,7 +11,10 @@ from PySide6.QtWidgets import QAbstractItemView, QStackedWidget
 from .delegate import ArticleTable, CardView
 from .emptystate import EmptyState
 
-MODES = ("cards", "table")
+
+class ViewMode(enum.StrEnum):
+    CARDS = "cards"
+    TABLE = "table"
 
 
 class ListArea(QStackedWidget):
@@ -27,15 +31,15 @@ class ListArea(QStackedWidget):
         self.table.setModel(model)
         self.table.setSelectionModel(self.cards.selectionModel())
         self.selection = self.cards.selectionModel()
-        self.mode = "cards"
+        self.mode = ViewMode.CARDS
         for widget in (self.empty, self.cards, self.table):
             self.addWidget(widget)
 
     def view(self) -> QAbstractItemView:
-        return self.table if self.mode == "table" else self.cards
+        return self.table if self.mode is ViewMode.TABLE else self.cards
 
-    def set_mode(self, mode: str) -> str:
-        self.mode = mode if mode in MODES else "cards"
+    def set_mode(self, mode: str) -> ViewMode:
+        self.mode = ViewMode(mode) if mode in tuple(ViewMode) else ViewMode.CARDS
         if self.currentWidget() is not self.empty:
             self.setCurrentWidget(self.view())
         return self.mode

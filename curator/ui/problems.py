@@ -7,10 +7,13 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from ..core.library import Problem
+from ..core.library import Problem, Severity
 from .icons import icon
 
-ICONS = {"error": ("fa5s.times-circle", "#c62828"), "warning": ("fa5s.exclamation-triangle", "#e69500")}
+ICONS = {
+    Severity.ERROR: ("fa5s.times-circle", "#c62828"),
+    Severity.WARNING: ("fa5s.exclamation-triangle", "#e69500"),
+}
 
 
 class ProblemsPanel(QTreeWidget):
@@ -43,7 +46,7 @@ class ProblemsPanel(QTreeWidget):
         self.resizeColumnToContents(0)
 
     def counts(self) -> tuple[int, int]:
-        errors = sum(p.severity == "error" for p in self.problems)
+        errors = sum(p.severity is Severity.ERROR for p in self.problems)
         return errors, len(self.problems) - errors
 
     def _activated(self, item: QTreeWidgetItem, column: int) -> None:

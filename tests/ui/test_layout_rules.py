@@ -33,7 +33,7 @@ def test_controllers_import_no_widgets(name):
     widgets = sorted(m for m in modules if "QtWidgets" in m)
     assert not widgets, f"{name}.py imports {widgets}"
     # and no module of ours that is made of widgets
-    ours = {"..editor", "..facets", "..preview", "..problems", "..delegate", "..conflicts", ".prompts", ".window",
+    ours = {"..editor", "..facets", "..preview", "..problems", "..delegate", ".prompts", ".window",
             ".statusbar", "..listarea", "..searchbox", "..recent", "..emptystate"}  # fmt: skip
     assert not modules & ours, f"{name}.py imports widget modules {sorted(modules & ours)}"
 
@@ -50,7 +50,7 @@ def test_the_window_only_builds_and_wires():
 
 def test_only_prompts_shows_dialogs():
     for path in (ROOT / "curator").rglob("*.py"):
-        if path.name == "prompts.py" or path.name == "conflicts.py":
+        if path.name == "prompts.py":
             continue
         text = path.read_text(encoding="utf-8")
         for dialog in ("QMessageBox", "QInputDialog", "ConflictDialog"):

@@ -14,7 +14,7 @@ import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
@@ -103,12 +103,11 @@ class Loader(QObject):
             report = workspace.apply_disk_changes(changes)
         self.disk_changed.emit(report, False)
 
-    def _progress(self, workspace: Workspace, message: tuple[str, Any]) -> None:
+    def _progress(self, workspace: Workspace, value: Total | library.Batch | library.Decoded | library.Changes) -> None:
         if workspace is not self.session.workspace:
             return  # a cancelled load of another folder
-        kind, value = message
-        if kind == "total":
-            self.total.emit(value)
+        if isinstance(value, Total):
+            self.total.emit(value.files)
             return
         if isinstance(value, library.Changes):  # the index's rows checked against the disk
             self.disk_changed.emit(workspace.apply_disk_changes(value), False)
@@ -141,14 +140,19 @@ class Loader(QObject):
         self.finished.emit(LoadDone(len(workspace), seconds, cancelled, index.error or "", tuple(topics or ())))
 
 
+class Total(NamedTuple):
+    """How many files the folder has (reported once the scan is done)."""
+
+    files: int
+
+
 def _load(root: str, index: Index, progress: Progress) -> list[str]:
-    """The worker: batches of the folder as progress, then the taxonomy's topic names."""
-
-    def total(n: int) -> None:
-        progress.report(("total", n))
-
-    for batch in library.open_iter(root, index, cancel=progress.cancel_event, on_total=total):
-        progress.report(("batch", batch))
+    """The worker: Total, then the folder's Batch, Decoded and Changes messages as progress;
+    returns the taxonomy's topic names."""
+    for message in library.open_iter(
+        root, index, cancel=progress.cancel_event, on_total=lambda n: progress.report(Total(n))
+    ):
+        progress.report(message)
         if progress.cancelled:
             break
     return [t.name for t in taxonomy(root)]

@@ -1,15 +1,28 @@
-"""The only place that shows message boxes and the conflict dialog: the window's Prompts."""
+"""The only place that shows message boxes and dialogs: the window's Prompts, and the dialog
+that asks what to do with files that changed on disk since they were loaded."""
 
 from __future__ import annotations
 
 import platform
 
 import PySide6
-from PySide6.QtCore import qVersion
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ... import __version__
-from ..conflicts import ConflictDialog
 from .messages import ConflictChoice, UnsavedAnswer
 
 Button = QMessageBox.StandardButton
@@ -35,7 +48,7 @@ class DialogPrompts:
     def resolve_conflicts(self, paths: list[str]) -> dict[str, ConflictChoice]:
         dialog = ConflictDialog(paths, self.parent)
         dialog.exec()
-        return {path: ConflictChoice(choice) for path, choice in dialog.choices.items()}
+        return dict(dialog.choices)
 
     def unsaved_changes(self, count: int, doing: str) -> UnsavedAnswer:
         text = f"{count:,} {'article has' if count == 1 else 'articles have'} unsaved changes. Save before you {doing}?"
@@ -75,3 +88,66 @@ class DialogPrompts:
             f"Curator {__version__}\n\nReview and curate folders of front-matter articles.\n\n"
             f"Qt {qVersion()}, PySide6 {PySide6.__version__}, Python {platform.python_version()}",
         )  # fmt: skip
+
+
+CHOICES = (
+    (ConflictChoice.RELOAD, "Reload", "Drop my edit and show the file as it is now"),
+    (ConflictChoice.OVERWRITE, "Overwrite", "Apply my edit to the new text; other changes in the file are kept"),
+    (ConflictChoice.SKIP, "Skip", "Keep my edit unsaved for now"),
+)
+
+
+class ConflictDialog(QDialog):
+    """One row per file with Reload / Overwrite / Skip; `choices` holds the answers."""
+
+    def __init__(self, paths: list[str], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Files changed on disk")
+        self.choices: dict[str, ConflictChoice] = dict.fromkeys(paths, ConflictChoice.SKIP)
+        intro = QLabel(
+            f"{len(paths):,} files changed on disk after Curator loaded them, so your edits were not written. "
+            "Choose for each file:"
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        grid = QGridLayout()
+        self.groups: dict[str, QButtonGroup] = {}
+        for i, path in enumerate(paths[:500]):
+            label = QLabel(path)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            grid.addWidget(label, i, 0)
+            group = QButtonGroup(self)
+            for j, (key, text, tip) in enumerate(CHOICES):
+                button = QRadioButton(text)
+                button.setToolTip(tip)
+                button.setChecked(key == "skip")
+                button.toggled.connect(lambda on, p=path, k=key: on and self.choices.__setitem__(p, k))
+                group.addButton(button)
+                grid.addWidget(button, i, j + 1)
+            self.groups[path] = group
+        inner = QWidget()
+        inner.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        all_row = QDialogButtonBox()
+        for key, text, tip in CHOICES:
+            button = QPushButton(f"{text} All")
+            button.setToolTip(tip)
+            button.clicked.connect(lambda checked=False, k=key: self.choose_all(k))
+            all_row.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(all_row)
+        layout.addWidget(buttons)
+        self.resize(760, min(520, 160 + 30 * len(paths)))
+
+    def choose_all(self, key: ConflictChoice) -> None:
+        index = [k for k, _, _ in CHOICES].index(key)
+        for group in self.groups.values():
+            group.buttons()[index].setChecked(True)
+        for path in self.choices:
+            self.choices[path] = key

@@ -12,9 +12,10 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QFileDialog, QMainWindow, QMenu, QSplitter
 
 from ...core.index import default_cache_dir
+from ...core.workspace import EditOp
 from ..editor import EditorPanel
 from ..facets import FacetPanel
-from ..listarea import ListArea
+from ..listarea import ListArea, ViewMode
 from ..model import COLUMNS, ArticleModel
 from ..preview import PreviewPane
 from ..problems import ProblemsPanel
@@ -111,18 +112,17 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["facets"], self.docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
 
     def _build_actions(self) -> None:
-        edit = self.request_edit
+        edit, rows, browsing, editing = self.request_edit, self.selected_rows, self.browsing, self.editing
         slots = {
             Action.OPEN: self.choose_folder, Action.RELOAD: self.reload, Action.SAVE: self.save,
             Action.REVERT: self.revert_selected, Action.REVERT_ALL: self.revert_all, Action.QUIT: self.close,
-            Action.PUBLISH: lambda: edit("published", "set", True),
-            Action.UNPUBLISH: lambda: edit("published", "set", False),
-            Action.ADD_TOPIC: lambda: self.editing.ask_add_topic(self.selected_rows(), self.editor.topic_choices()),
-            Action.REMOVE_TOPIC: lambda: self.editing.ask_remove_topic(self.selected_rows()),
-            Action.QUALITY: lambda: self.editing.ask_quality(self.selected_rows()),
+            Action.PUBLISH: lambda: edit("published", EditOp.SET, True),
+            Action.UNPUBLISH: lambda: edit("published", EditOp.SET, False),
+            Action.ADD_TOPIC: lambda: editing.ask_add_topic(rows(), self.editor.topic_choices()),
+            Action.REMOVE_TOPIC: lambda: editing.ask_remove_topic(rows()),
+            Action.QUALITY: lambda: editing.ask_quality(rows()), Action.REVEAL: lambda: browsing.reveal_rows(rows()),
             Action.FIND: lambda: self.search.focus_all(), Action.SELECT_ALL: lambda: self.current_view().selectAll(),
-            Action.REVEAL: lambda: self.browsing.reveal_rows(self.selected_rows()),
-            Action.CARDS: lambda: self.set_view("cards"), Action.TABLE: lambda: self.set_view("table"),
+            Action.CARDS: lambda: self.set_view(ViewMode.CARDS), Action.TABLE: lambda: self.set_view(ViewMode.TABLE),
             Action.ABOUT: self.prompts.about,
         }  # fmt: skip
         made = {
@@ -224,9 +224,10 @@ class MainWindow(QMainWindow):
         self.settings["view/sort_descending"] = self.model.descending
 
     def set_view(self, mode: str) -> None:
-        self.settings["view/mode"] = mode = self.area.set_mode(mode)
-        self.act_cards.setChecked(mode == "cards")
-        self.act_table.setChecked(mode == "table")
+        mode = self.area.set_mode(mode)
+        self.settings["view/mode"] = mode.value
+        self.act_cards.setChecked(mode is ViewMode.CARDS)
+        self.act_table.setChecked(mode is ViewMode.TABLE)
         self._update_empty_state()
         self.wanted_later()
 
@@ -353,7 +354,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ editing and saving
 
-    def request_edit(self, key: str, op: str, value: Any, rows: Sequence[int] | None = None) -> bool:
+    def request_edit(self, key: str, op: EditOp | str, value: Any, rows: Sequence[int] | None = None) -> bool:
         return self.editing.request(self.selected_rows() if rows is None else rows, key, op, value)
 
     def revert_selected(self) -> None:
