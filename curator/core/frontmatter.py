@@ -65,11 +65,6 @@ class Split:
     front: str  # the YAML between the delimiters
     tail: str  # the closing delimiter line and the body, verbatim
 
-    @property
-    def first_line(self) -> int:
-        """File line (1-based) of the first YAML line."""
-        return 2
-
     def text(self, front: str | None = None) -> str:
         return (BOM if self.bom else "") + self.head + (self.front if front is None else front) + self.tail
 

@@ -348,9 +348,6 @@ class Workspace:
         base = self.saved.get(row) or self.table.summaries[row]
         return summary_value(base, key) if base.has(key) else DELETE
 
-    def saved_value(self, row: int, key: str) -> Any:
-        return summary_value(self.saved.get(row, self.table.summaries[row]), key)
-
     def set_values(self, values: Mapping[str, Mapping[str, Any]]) -> list[int]:
         """Set {path: {key: value}} as the shown values (DELETE removes the key); returns the
         rows that changed.

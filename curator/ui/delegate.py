@@ -53,7 +53,6 @@ def elide_lines(text: str, font: QFont, width: int, max_lines: int) -> list[str]
 class CardDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._placeholder: QPixmap | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         view = self.parent()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from ..core.query import Table, count_facets, quote
+from ..core.query import quote
 from .icons import icon
 
 GROUPS = (
@@ -41,9 +40,6 @@ class FacetPanel(QTreeWidget):
             self._groups[key] = item
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
-
-    def update_counts(self, table: Table, rows: Sequence[int]) -> None:
-        self.show_counts(count_facets(table.summaries, rows))
 
     def show_counts(self, counts: dict[str, Counter]) -> None:
         self.setUpdatesEnabled(False)

@@ -44,7 +44,6 @@ class ArticleModel(QAbstractTableModel):
         self.thumbnails = thumbnails
         self.order: list[int] = []
         self.query: Any = And(())
-        self.query_text = ""
         self.sort_field = "date"
         self.descending = True
         self._positions: dict[int, int] | None = None
@@ -158,7 +157,7 @@ class ArticleModel(QAbstractTableModel):
     def set_query(self, text: str) -> None:
         """Raises QueryError for a bad query (the current filter stays)."""
         query = parse(text)
-        self.query, self.query_text = query, text
+        self.query = query
         self.refresh()
 
     def set_sort(self, field: str, descending: bool) -> None:
@@ -284,9 +283,6 @@ class ArticleModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(start, 0), self.index(prev, last), roles)
             if pos is not None:
                 start = prev = pos
-
-    def row_at(self, position: int) -> int:
-        return self.order[position]
 
     def _thumbnail_ready(self, url: str) -> None:
         rows = self._waiting.pop(url, None)
