@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -59,3 +60,15 @@ def corpus() -> Path:
 @pytest.fixture
 def corpus_copy(corpus: Path, tmp_path: Path) -> Path:
     return copy_tree(corpus, tmp_path / "power-apps")
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A small tmpfs that can be filled up."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)

@@ -18,6 +18,8 @@ from .frontmatter import Parsed, load_document
 
 #: The fields an editor may change from the GUI or `curator publish`.
 EDITABLE = ("topics", "quality", "published")
+#: The bit of Summary.missing that says the file lacks the key.
+MISSING_BIT = {key: 1 << i for i, key in enumerate(EDITABLE)}
 #: What an article without the key shows (a missing `published` means published, as in Jekyll).
 DEFAULTS = {"topics": (), "quality": None, "published": True}
 #: Whole numbers are used (sorted, indexed) as 64-bit integers.
@@ -49,7 +51,7 @@ class Summary:
     missing: int = 0
 
     def has(self, key: str) -> bool:
-        return not self.missing & (1 << EDITABLE.index(key))
+        return not self.missing & MISSING_BIT[key]
 
     def as_row(self) -> dict[str, Any]:
         """Plain values for JSON/CSV output."""
@@ -208,7 +210,7 @@ def summarize(path: str, parsed: Parsed) -> Summary:
         type=intern(r.text("type")),
         related=len(related or ()),
         warnings=tuple(r.warnings),
-        missing=sum(1 << i for i, key in enumerate(EDITABLE) if key not in r.data),
+        missing=sum(bit for key, bit in MISSING_BIT.items() if key not in r.data),
     )
 
 

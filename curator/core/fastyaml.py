@@ -27,7 +27,8 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?\Z")
 # Anything PyYAML treats specially or refuses somewhere in a document sends it to PyYAML.
 # U+2028 and U+2029 are line breaks to YAML (libyaml), not to this reader's line splitting.
 _ODD = re.compile("[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-#: libyaml refuses an implicit key longer than 1024 characters; real keys are short.
+#: libyaml refuses an implicit key longer than 1024 characters; real keys are short. A longer
+#: "key" does not match _LINE's key group, so its line is not a key and the reader declines.
 MAX_KEY = 128
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
@@ -164,7 +165,8 @@ def _scalar(text: str) -> Any:
 
 
 _LINE = re.compile(
-    r"^( *)(- +|-(?=\n|\Z))?(?:([A-Za-z_][A-Za-z0-9_-]*):(?: +([^\n]*)|(?=\n|\Z))|([^\n]*))$", re.MULTILINE
+    rf"^( *)(- +|-(?=\n|\Z))?(?:([A-Za-z_][A-Za-z0-9_-]{{0,{MAX_KEY - 1}}}):(?: +([^\n]*)|(?=\n|\Z))|([^\n]*))$",
+    re.MULTILINE,
 )
 
 
@@ -188,8 +190,6 @@ def _tokens(front: str) -> list[tuple[int, int, Any, Any, int]]:
         if key:
             if key in _BOOLS or key in _NULLS:
                 raise Unsupported("key that is not a string")
-            if len(key) + indent > MAX_KEY:
-                raise Unsupported("a key longer than YAML allows")
             if value:
                 value = value.rstrip(" ")
                 if value[0] == "#":

@@ -74,7 +74,7 @@ def read_file_stat(
             raise FrontMatterError("not a regular file (a FIFO, socket or device)")
         if st.st_size > max_bytes:
             raise FrontMatterError(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit")
-        data = f.read(max_bytes + 1)
+        data = f.read()  # (read(max_bytes + 1) would allocate 8 MB for every file)
         if len(data) > max_bytes:
             raise FrontMatterError(f"file is over the {max_bytes:,}-byte limit")
     return data, Snapshot.of(data, st), st

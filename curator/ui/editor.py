@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.article import Summary
-from ..core.workspace import EditOp
+from ..core.edits import EditOp
 from .icons import icon
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1

@@ -6,7 +6,6 @@ import contextlib
 import os
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -263,18 +262,6 @@ def test_a_cache_folder_left_by_sudo_is_worked_around(folder: Path):
 def job(root: Path, rel: str, loaded: library.Loaded) -> SaveJob:
     entry = next(e for e in loaded.entries if e.summary.path == rel)
     return SaveJob(rel, str(root / rel), {"quality": 99}, entry.snapshot, entry.summary)
-
-
-@pytest.fixture
-def full_disk(tmp_path: Path):
-    """A small tmpfs that can be filled up."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=True)
 
 
 @needs_root

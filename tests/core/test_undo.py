@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 
 from curator.core import library
 from curator.core.editing import DELETE
+from curator.core.edits import EditOp, EditStep
 from curator.core.files import plan_edit
 from curator.core.frontmatter import load_document
-from curator.core.workspace import EditOp, EditStep, Workspace, save_batch
+from curator.core.workspace import Workspace, save_batch
 from tests.conftest import SAMPLE
 
 

@@ -88,7 +88,7 @@ def test_batch_carries_on_past_failures(tmp_path):
 
 
 def test_with_changes_copies_and_leaves_the_original():
-    from curator.core.workspace import with_changes
+    from curator.core.edits import with_changes
 
     base = Summary("a.md", title="A", topics=("X",), quality=3, published=False, warnings=((2, "w"),))
     edited = with_changes(base, {"topics": ["X", "Y"], "quality": 9, "published": True, "title": "ignored"})

@@ -3,6 +3,7 @@ programs' changes, a selection that follows the list, problems that follow the f
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -10,7 +11,10 @@ from PySide6.QtCore import QItemSelectionModel
 
 from curator.core.frontmatter import load_document
 from curator.core.index import Index
+from curator.ui.mainwindow import MainWindow
+from tests.core.test_files import needs_root
 from tests.ui.conftest import open_folder, wait_saved
+from tests.ui.fakes import FakePrompts
 from tests.ui.test_editing import SEED, select_paths
 
 
@@ -166,3 +170,27 @@ def test_revert_all_shows_what_is_on_disk(qtbot, window, sample):
         window.model.index(window.model.positions()[row], 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
     )
     assert window.editor.quality.value() == 31
+
+
+# -- 16: the index is only a cache ---------------------------------------------------------------
+
+
+@needs_root
+def test_a_full_cache_disk_never_fails_a_save_or_makes_the_next_one_conflict(qtbot, settings, sample, full_disk):
+    window = MainWindow(settings, cache_dir=full_disk / "cache", network=False, prompts=FakePrompts())
+    qtbot.addWidget(window)
+    open_folder(qtbot, window, sample)
+    with open(full_disk / "filler", "wb") as f, contextlib.suppress(OSError):  # the cache disk fills up
+        while True:
+            f.write(b"\0" * 65536)
+            f.flush()
+    select_paths(window, [SEED])
+    window.request_edit("quality", "set", 61)
+    window.save()
+    assert [r.status.value for r in wait_saved(qtbot, window)] == ["ok"]
+    window.request_edit("quality", "set", 62)  # the next save of the same file
+    window.save()
+    assert [r.status.value for r in wait_saved(qtbot, window)] == ["ok"]
+    assert "quality: 62\n" in (sample / SEED).read_text()
+    assert not window.workspace.pending and window.prompts.asked == []
+    window.saver.wait(10000)

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ...core.workspace import EditOp, EditStep
+from ...core.edits import EditOp, EditStep
 from ..tasks import Tasks
 from .messages import Messages, Prompts
 from .session import Session

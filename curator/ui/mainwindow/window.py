@@ -11,8 +11,8 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QFileDialog, QMainWindow, QMenu, QSplitter
 
+from ...core.edits import EditOp
 from ...core.index import default_cache_dir
-from ...core.workspace import EditOp
 from ..editor import EditorPanel
 from ..facets import FacetPanel
 from ..listarea import ListArea, ViewMode
