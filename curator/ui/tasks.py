@@ -8,6 +8,7 @@ queue: the save queue uses that so two writes of one file never race.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
@@ -32,7 +33,8 @@ class Progress:
         self._cancel = cancel
 
     def report(self, value: Any) -> None:
-        self._relay.progressed.emit(value)
+        with contextlib.suppress(RuntimeError):  # the window is gone: nobody to tell
+            self._relay.progressed.emit(value)
 
     @property
     def cancelled(self) -> bool:
@@ -94,7 +96,8 @@ class _Runnable(QRunnable):
             result, error = self.func(self.progress), None
         except BaseException as exc:  # delivered to the GUI thread, never lost in the pool
             result, error = None, exc
-        self.relay.finished.emit(result, error)
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted": its window is gone
+            self.relay.finished.emit(result, error)
 
 
 class Tasks:
