@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ...core import words
 from ...core.edits import EditOp, EditStep
 from ..tasks import Tasks
 from .messages import Messages, Prompts
@@ -42,7 +43,7 @@ class EditCommand(QUndoCommand):
 
 def describe(key: str, op: EditOp, value: Any, count: int) -> str:
     """Undo-menu text such as 'Publish 12 articles' or 'Add topic "AI" to 3 articles'."""
-    what = "1 article" if count == 1 else f"{count:,} articles"
+    what = words.count(count, "article")
     if key == "published":
         return f"{'Publish' if value else 'Unpublish'} {what}"
     if key == "quality":
@@ -94,7 +95,7 @@ class Editing(QObject):
         if result.kept:
             n = len(result.kept)
             self.messages.info(
-                f"{'Undo' if undo else 'Redo'} left {n:,} {'article' if n == 1 else 'articles'} as they are: "
+                f"{'Undo' if undo else 'Redo'} left {words.count(n, 'article')} as they are: "
                 "their value changed since that edit (on disk or by another edit).",
                 10000,
             )
@@ -126,7 +127,7 @@ class Editing(QObject):
         if reverted:
             self.values_changed.emit(reverted)
             self.reload_requested.emit([workspace.path(r) for r in reverted])
-            self.messages.info(f"Reverted {len(reverted):,} articles to what is on disk.", 5000)
+            self.messages.info(f"Reverted {words.count(len(reverted), 'article')} to what is on disk.", 5000)
 
     def count_topics(self, site_topics: Sequence[str]) -> None:
         """The folder's topics and the taxonomy's, counted in a worker: emits topic_choices."""

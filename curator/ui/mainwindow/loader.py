@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import library
+from ...core import library, words
 from ...core.index import Index
 from ...core.library import Entry
 from ...core.site import taxonomy
@@ -37,9 +37,8 @@ class LoadDone:
     site_topics: tuple[str, ...]  # the taxonomy's topic names
 
     def describe(self) -> str:
-        text = (
-            f"{'Cancelled: loaded' if self.cancelled else 'Loaded'} {self.articles:,} articles in {self.seconds:.1f} s"
-        )
+        text = f"{'Cancelled: loaded' if self.cancelled else 'Loaded'} {words.count(self.articles, 'article')}"
+        text += f" in {self.seconds:.1f} s"
         return text + (f" (without the index: {self.index_error})" if self.index_error else "")
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import __version__
+from ...core import words
 from .messages import ConflictChoice, UnsavedAnswer
 
 Button = QMessageBox.StandardButton
@@ -51,7 +52,7 @@ class DialogPrompts:
         return dict(dialog.choices)
 
     def unsaved_changes(self, count: int, doing: str) -> UnsavedAnswer:
-        text = f"{count:,} {'article has' if count == 1 else 'articles have'} unsaved changes. Save before you {doing}?"
+        text = f"{words.count(count, 'article has')} unsaved changes. Save before you {doing}?"
         box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", text, parent=self.parent)
         box.setStandardButtons(Button.Save | Button.Discard | Button.Cancel)
         box.setDefaultButton(Button.Save)
@@ -105,8 +106,8 @@ class ConflictDialog(QDialog):
         self.setWindowTitle("Files changed on disk")
         self.choices: dict[str, ConflictChoice] = dict.fromkeys(paths, ConflictChoice.SKIP)
         intro = QLabel(
-            f"{len(paths):,} files changed on disk after Curator loaded them, so your edits were not written. "
-            "Choose for each file:"
+            f"{words.count(len(paths), 'file')} changed on disk after Curator loaded them, so your edits "
+            "were not written. Choose for each file:"
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)

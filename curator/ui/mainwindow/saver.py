@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import library
+from ...core import library, words
 from ...core.index import Index
 from ...core.library import Entry
 from ...core.workspace import Saved, SaveJob, Workspace, save_batch
@@ -103,7 +103,7 @@ class Saver(QObject):
         report = workspace.apply_saved(results)
         cancelled = self.task is not None and self.task.cancelled
         left = len(workspace.save_jobs()) - len(report.conflicts) - len(report.failures)
-        message = f"Saved {report.written:,} {'file' if report.written == 1 else 'files'}"
+        message = f"Saved {words.count(report.written, 'file')}"
         if cancelled and left:
             message += f"; cancelled, {left:,} still unsaved"
         if index.error:
@@ -111,9 +111,9 @@ class Saver(QObject):
         self.messages.info(message)
         self.saved.emit([saved.result for saved in results])
         if report.failures:
-            n = len(report.failures)
             self.prompts.show_failures(
-                f"{n:,} {'file' if n == 1 else 'files'} could not be saved; the changes are kept.", report.failures
+                f"{words.count(len(report.failures), 'file')} could not be saved; the changes are kept.",
+                report.failures,
             )
         if report.conflicts:
             self._reread(workspace, report.conflicts)
@@ -169,7 +169,7 @@ class Saver(QObject):
         if then is not None and not pending:
             then()
         elif then is not None:
-            self.messages.info(f"{pending:,} {'article is' if pending == 1 else 'articles are'} still unsaved.", 10000)
+            self.messages.info(f"{words.count(pending, 'article is')} still unsaved.", 10000)
         self.idle.emit()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
+from ...core import words
 from ..icons import icon
 
 
@@ -40,7 +41,7 @@ class StatusBar(QStatusBar):
 
     def loading(self, files: int) -> None:
         self.progress.setMaximum(max(1, files))
-        self.showMessage(f"Loading {files:,} {'file' if files == 1 else 'files'}…")
+        self.showMessage(f"Loading {words.count(files, 'file')}…")
 
     def advance(self, done: int) -> None:
         self.progress.setValue(self.progress.value() + done)
@@ -53,9 +54,9 @@ class StatusBar(QStatusBar):
         self.cancel_button.hide()
 
     def set_counts(self, shown: int, total: int) -> None:
-        self.counts_label.setText(f"{shown:,} shown / {total:,} {'article' if total == 1 else 'articles'}")
+        self.counts_label.setText(f"{shown:,} shown / {words.count(total, 'article')}")
 
     def set_problems(self, errors: int, warnings: int) -> None:
         self.problems_button.setVisible(bool(errors or warnings))
-        self.problems_button.setText(f"{errors} unreadable, {warnings} {'warning' if warnings == 1 else 'warnings'}")
+        self.problems_button.setText(f"{errors:,} unreadable, {words.count(warnings, 'warning')}")
         self.problems_button.setIcon(icon("fa5s.exclamation-triangle", "#c62828" if errors else "#e69500"))
