@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ..core.article import Summary
 from ..core.edits import EditOp
 from .icons import icon
+from .searchbox import UndoPassThrough
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
@@ -98,11 +99,12 @@ class EditorPanel(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.topic_input.setCompleter(completer)
         self.topic_input.returnPressed.connect(self._add_topic)
-        add = QPushButton(icon("fa5s.plus"), "Add")
-        add.clicked.connect(self._add_topic)
+        self.topic_input.installEventFilter(UndoPassThrough(self.topic_input))
+        self.add_button = QPushButton(icon("fa5s.plus"), "Add")
+        self.add_button.clicked.connect(self._add_topic)
         topic_row = QHBoxLayout()
         topic_row.addWidget(self.topic_input, 1)
-        topic_row.addWidget(add)
+        topic_row.addWidget(self.add_button)
 
         self.quality = QSpinBox()
         self.quality.setRange(INT_MIN, INT_MAX)  # real files hold 104 and more: no 0-100 cap
@@ -138,7 +140,7 @@ class EditorPanel(QWidget):
         self.summaries = list(summaries)
         n = len(self.summaries)
         enabled = n > 0
-        for widget in (self.topic_input, self.quality, self.published, self.chips):
+        for widget in (self.topic_input, self.add_button, self.quality, self.published, self.chips):
             widget.setEnabled(enabled)
         if n == 0:
             self.heading.setText("No article selected")

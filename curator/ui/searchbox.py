@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from .icons import icon
 
 
+class UndoPassThrough(QObject):
+    """Ctrl+Z in a text field that has nothing to undo reaches the window's Undo (the article
+    edit), instead of doing nothing; likewise redo."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(watched, QLineEdit):
+            undo = event.matches(QKeySequence.StandardKey.Undo) and not watched.isUndoAvailable()
+            redo = event.matches(QKeySequence.StandardKey.Redo) and not watched.isRedoAvailable()
+            if undo or redo:
+                event.ignore()  # no override: the shortcut goes to the window's action
+                return True
+        return False
+
+
 class SearchBox(QLineEdit):
+    """Escape clears it (and so the search)."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.undo_pass = UndoPassThrough(self)
+        self.installEventFilter(self.undo_pass)
         self.setPlaceholderText('Search…  e.g. topic:"Power Apps" published:no quality:>=50')
         self.setClearButtonEnabled(True)
         self.addAction(icon("fa5s.search"), QLineEdit.ActionPosition.LeadingPosition)
@@ -18,6 +37,12 @@ class SearchBox(QLineEdit):
         self.error = QLabel()
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #c62828; padding-left: 8px")
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
 
     def focus_all(self) -> None:
         self.setFocus()

@@ -38,6 +38,9 @@ class FakePrompts:
         self.asked.append(("quality", start))
         return start
 
+    def show_shortcuts(self, rows: list[tuple[str, str]]) -> None:
+        self.asked.append(("shortcuts", list(rows)))
+
     def about(self) -> None:
         self.asked.append(("about",))
 

@@ -36,12 +36,14 @@ class Action(enum.Enum):
     CARDS = enum.auto()
     TABLE = enum.auto()
     ABOUT = enum.auto()
+    CONTEXT_MENU = enum.auto()
+    SHORTCUTS = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
 class Spec:
     text: str
-    shortcut: Key | str | None = None
+    shortcut: Key | str | tuple[str, ...] | None = None
     icon: str = ""
     tip: str = ""
     needs_selection: bool = False  # enabled only with articles selected
@@ -73,7 +75,13 @@ SPECS: dict[Action, Spec] = {
     Action.CARDS: Spec("&Cards", "Ctrl+1", "fa5s.th-list", "Show the articles as cards", checkable=True),
     Action.TABLE: Spec("&Table", "Ctrl+2", "fa5s.table", "Show the articles as a table", checkable=True),
     Action.ABOUT: Spec("&About Curator"),
+    Action.CONTEXT_MENU: Spec(
+        "Actions for the Selection…", ("Shift+F10", "Menu"), "", "The right-click menu, from the keyboard", True
+    ),
+    Action.SHORTCUTS: Spec("&Keyboard Shortcuts", "F1", "fa5s.keyboard", "Every action and its keys"),
 }
+#: Keys that are no action of their own, for Help › Keyboard Shortcuts.
+OTHER_KEYS = [("Clear the search", "Escape"), ("Move in the list, extend the selection", "Arrows, Shift+Arrows")]
 
 SEPARATOR = None
 RECENT = "recent"  # the Open Recent submenu
@@ -83,10 +91,10 @@ MENUS: list[tuple[str, list]] = [
     ("&File", [Action.OPEN, RECENT, Action.RELOAD, SEPARATOR, Action.SAVE, Action.REVERT, Action.REVERT_ALL,
                SEPARATOR, Action.QUIT]),
     ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
-               Action.REMOVE_TOPIC, Action.QUALITY, SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR,
-               Action.IMMEDIATE]),
+               Action.REMOVE_TOPIC, Action.QUALITY, Action.CONTEXT_MENU, SEPARATOR, Action.SELECT_ALL, Action.FIND,
+               SEPARATOR, Action.IMMEDIATE]),
     ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, DOCKS]),
-    ("&Help", [Action.ABOUT]),
+    ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
 ]  # fmt: skip
 TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,
            Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC, SEPARATOR, Action.CARDS, Action.TABLE]  # fmt: skip
@@ -104,8 +112,11 @@ def build(
         qaction = actions.get(action) or QAction(spec.text, parent)
         if spec.icon:
             qaction.setIcon(icon(spec.icon))
-        if spec.shortcut is not None:
-            qaction.setShortcuts(spec.shortcut if isinstance(spec.shortcut, Key) else [QKeySequence(spec.shortcut)])
+        if isinstance(spec.shortcut, Key):
+            qaction.setShortcuts(spec.shortcut)
+        elif spec.shortcut is not None:
+            keys = spec.shortcut if isinstance(spec.shortcut, tuple) else (spec.shortcut,)
+            qaction.setShortcuts([QKeySequence(k) for k in keys])
         if spec.tip:
             qaction.setStatusTip(spec.tip)
             qaction.setToolTip(spec.tip)
@@ -130,3 +141,13 @@ def fill(container, items: list, actions: dict[Action, QAction], special: Callab
             special(container, item)
         else:
             container.addAction(actions[item])
+
+
+def shortcut_rows(actions: dict[Action, QAction]) -> list[tuple[str, str]]:
+    """(what, keys) for every action that has keys, in the order of the table, then OTHER_KEYS."""
+    rows = []
+    for qaction in actions.values():
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in qaction.shortcuts())
+        if keys:
+            rows.append((qaction.text().replace("&", "").rstrip("…"), keys))
+    return rows + OTHER_KEYS

@@ -3,6 +3,7 @@ that asks what to do with files that changed on disk since they were loaded."""
 
 from __future__ import annotations
 
+import html
 import platform
 
 import PySide6
@@ -73,9 +74,27 @@ class DialogPrompts:
         box.exec()
 
     def ask_topic(self, title: str, label: str, choices: list[str], editable: bool) -> str | None:
-        topic, ok = QInputDialog.getItem(self.parent, title, label, choices, 0, editable)
-        topic = " ".join(topic.split())
+        """A topic: picked from `choices`, or typed when `editable` (then the box starts empty,
+        so Enter never adds the first topic of the list by accident)."""
+        dialog = QInputDialog(self.parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setComboBoxItems(choices)
+        dialog.setComboBoxEditable(editable)
+        if editable:
+            dialog.setTextValue("")
+        ok = dialog.exec() == QDialog.DialogCode.Accepted
+        topic = " ".join(dialog.textValue().split())
         return topic if ok and topic else None
+
+    def show_shortcuts(self, rows: list[tuple[str, str]]) -> None:
+        cells = "".join(
+            f"<tr><td>{html.escape(what)}</td><td><b>{html.escape(keys)}</b></td></tr>" for what, keys in rows
+        )
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard Shortcuts", "", parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellspacing='6'>{cells}</table>")
+        box.exec()
 
     def ask_quality(self, start: int) -> int | None:
         value, ok = QInputDialog.getInt(

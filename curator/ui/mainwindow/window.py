@@ -25,7 +25,7 @@ from ..settings import Settings
 from ..tasks import Tasks
 from ..throttle import Throttle
 from ..thumbnails import window_thumbnails
-from .actions import CONTEXT, DOCKS, MENUS, RECENT, TOOLBAR, Action, build, fill, needing_selection
+from .actions import CONTEXT, DOCKS, MENUS, RECENT, TOOLBAR, Action, build, fill, needing_selection, shortcut_rows
 from .browsing import Browsing, with_term
 from .editing import Editing
 from .loader import LoadDone, Loader
@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
             Action.QUALITY: lambda: editing.ask_quality(rows()), Action.REVEAL: lambda: browsing.reveal_rows(rows()),
             Action.FIND: lambda: self.search.focus_all(), Action.SELECT_ALL: lambda: self.current_view().selectAll(),
             Action.CARDS: lambda: self.set_view(ViewMode.CARDS), Action.TABLE: lambda: self.set_view(ViewMode.TABLE),
-            Action.ABOUT: self.prompts.about,
+            Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self._context_menu(self.current_view()),
+            Action.SHORTCUTS: lambda: self.prompts.show_shortcuts(shortcut_rows(self.action_map)),
         }  # fmt: skip
         made = {
             Action.UNDO: self.undo_stack.createUndoAction(self, "&Undo"),
@@ -241,8 +242,6 @@ class MainWindow(QMainWindow):
 
     workspace = property(lambda self: self.session.workspace, doc="the open folder's Workspace")
 
-    # ------------------------------------------------------------------ opening
-
     def choose_folder(self) -> None:
         start = self.settings["files/last"] or str(Path.home())
         folder = QFileDialog.getExistingDirectory(self, "Open Folder of Articles", start)
@@ -287,8 +286,6 @@ class MainWindow(QMainWindow):
     def cancel_work(self) -> None:
         self.loader.cancel()
         self.saver.cancel()
-
-    # ------------------------------------------------------------------ what the controllers report
 
     def _disk_changed(self, report, announce: bool) -> None:
         """Files changed on disk (or were read again): the list, the problems and the editor follow."""
@@ -352,8 +349,6 @@ class MainWindow(QMainWindow):
         if (shown := self.area.on_screen()) is not None:
             self.browsing.want_positions(*shown)
 
-    # ------------------------------------------------------------------ editing and saving
-
     def request_edit(self, key: str, op: EditOp | str, value: Any, rows: Sequence[int] | None = None) -> bool:
         return self.editing.request(self.selected_rows() if rows is None else rows, key, op, value)
 
@@ -367,7 +362,11 @@ class MainWindow(QMainWindow):
         """Write unsaved changes on the save queue; False when there is nothing to do."""
         return self.saver.request(rows, overwrite)
 
-    def _context_menu(self, view: QAbstractItemView, pos) -> None:
+    def _context_menu(self, view: QAbstractItemView, pos=None) -> None:
+        """The right-click menu; from the keyboard (pos None) at the current article."""
+        if pos is None:
+            rect = view.visualRect(self.selection.currentIndex())
+            pos = rect.center() if rect.isValid() else view.viewport().rect().center()
         if self.selected_rows():
             menu = QMenu(self)
             fill(menu, CONTEXT, self.action_map, self._special)

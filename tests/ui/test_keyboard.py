@@ -1,0 +1,90 @@
+"""Daily use from the keyboard: Escape, Ctrl+Z in text fields, Shift+F10, F1, the topic dialog."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from curator.ui.mainwindow.prompts import DialogPrompts
+from tests.ui.conftest import open_folder
+from tests.ui.test_editing import SEED, select_paths
+
+
+def test_escape_clears_the_search(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "biometrics")
+    window.apply_search()
+    assert window.model.rowCount() == 1
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    qtbot.waitUntil(lambda: window.model.rowCount() == len(window.workspace), timeout=5000)
+
+
+def test_ctrl_z_in_a_text_field_with_nothing_to_undo_undoes_the_article_edit(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    assert window.workspace.pending
+    for field in (window.search, window.editor.topic_input):  # both empty: nothing of their own to undo
+        window.activateWindow()
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not window.workspace.pending, timeout=3000)
+        window.act_redo.trigger()
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "ab")  # typed text: Ctrl+Z undoes the typing first
+    qtbot.keyClick(window.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.text() != "ab" and window.workspace.pending
+
+
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support raise", "This plugin does not support grabbing"
+)  # popups offscreen
+def test_shift_f10_opens_the_context_menu_at_the_current_article(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    shown = []
+
+    def look() -> None:
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            shown.extend(a.text() for a in popup.actions() if a.text())
+            popup.close()
+
+    QTimer.singleShot(200, look)
+    window.act_context_menu.trigger()
+    assert "&Publish Selected" in shown and "Show in File Manager" in shown
+    assert "Shift+F10" in [k.toString() for k in window.act_context_menu.shortcuts()]
+
+
+def test_keyboard_shortcuts_lists_every_action_with_keys(qtbot, window):
+    window.act_shortcuts.trigger()
+    ((kind, rows),) = window.prompts.asked
+    keys = dict(rows)
+    assert kind == "shortcuts"
+    assert keys["Publish Selected"] == "Ctrl+P" and keys["Undo"].startswith("Ctrl+Z")
+    assert keys["Clear the search"] == "Escape"
+    assert keys["Actions for the Selection"].startswith("Shift+F10")
+    assert all(keys for _, keys in rows)
+
+
+def test_add_topic_opens_empty_and_add_follows_the_selection(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    seen = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QInputDialog):
+            seen.append(dialog.textValue())
+            dialog.reject()
+
+    QTimer.singleShot(200, look)
+    assert DialogPrompts(window).ask_topic("Add Topic", "Topic:", ["AI", "AI Builder"], True) is None
+    assert seen == [""]  # not "AI": Enter must not add the first topic of the list
+    window.selection.clearSelection()
+    window.selection.clearCurrentIndex()
+    assert not window.editor.add_button.isEnabled()
+    select_paths(window, [SEED])
+    assert window.editor.add_button.isEnabled()
