@@ -149,7 +149,10 @@ class EditorPanel(QWidget):
         else:
             self.heading.setText(f"{n:,} articles selected: changes apply to all of them")
         counts = Counter(t for s in self.summaries for t in s.topics)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:200]
+        if n == 1:  # one article: its topics in the file's order
+            ranked = list(counts.items())
+        else:  # a selection: the most shared first
+            ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:200]
         self.chips.set_topics([(t, t if c == n else f"{t} ({c}/{n})") for t, c in ranked])
         qualities = {s.quality for s in self.summaries}
         if len(qualities) == 1 and None not in qualities:

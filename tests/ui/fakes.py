@@ -10,6 +10,7 @@ class FakePrompts:
     def __init__(self, batch: bool = True, conflict: ConflictChoice = ConflictChoice.SKIP,
                  unsaved: UnsavedAnswer = UnsavedAnswer.CANCEL):  # fmt: skip
         self.batch, self.conflict, self.unsaved = batch, conflict, unsaved
+        self.new_topic = True
         self.asked: list[tuple] = []
 
     def confirm_batch(self, text: str, count: int) -> bool:
@@ -37,6 +38,10 @@ class FakePrompts:
     def ask_quality(self, start: int) -> int | None:
         self.asked.append(("quality", start))
         return start
+
+    def confirm_new_topic(self, topic: str, similar: list[str]) -> bool:
+        self.asked.append(("new topic", topic, list(similar)))
+        return self.new_topic
 
     def show_shortcuts(self, rows: list[tuple[str, str]]) -> None:
         self.asked.append(("shortcuts", list(rows)))

@@ -55,6 +55,14 @@ def describe(key: str, op: EditOp, value: Any, count: int) -> str:
     return f"Set topics of {what}"
 
 
+def similar_topics(topic: str, known: set[str], most: int = 5) -> list[str]:
+    """Known topics the typed one may have meant: those it starts, then those it appears in."""
+    folded = topic.casefold()
+    starts = sorted((t for t in known if t.casefold().startswith(folded)), key=str.casefold)
+    inside = sorted((t for t in known if folded in t.casefold() and t not in starts), key=str.casefold)
+    return (starts + inside)[:most]
+
+
 class Editing(QObject):
     values_changed = Signal(list)
     edited = Signal()
@@ -74,10 +82,14 @@ class Editing(QObject):
         self.session, self.tasks, self.prompts, self.messages = session, tasks, prompts, messages
         self.confirm_over = confirm_over
         self.undo_stack = QUndoStack(self)
+        self.known_topics: set[str] = set()  # in the folder or the site's taxonomy (see count_topics)
 
     def request(self, rows: Sequence[int], key: str, op: EditOp | str, value: Any) -> bool:
         """Turn an edit of these rows into one undoable step; False when nothing changed."""
         op = EditOp(op)
+        new_topic = key == "topics" and op is EditOp.ADD and value not in self.known_topics
+        if new_topic and not self.prompts.confirm_new_topic(value, similar_topics(value, self.known_topics)):
+            return False
         step = self.session.workspace.plan_edit(rows, key, op, value)
         if step is None:
             self.messages.info("Nothing to change: the selection already has that value.", 4000)
@@ -138,6 +150,7 @@ class Editing(QObject):
             if error is not None:
                 self.messages.failed("Counting topics failed", error)
             if workspace is self.session.workspace:
-                self.topic_choices.emit(sorted(choices or known, key=str.casefold))
+                self.known_topics = set(choices or known)
+                self.topic_choices.emit(sorted(self.known_topics, key=str.casefold))
 
         self.tasks.run(lambda p: {t for s in summaries if s is not None for t in s.topics} | known, done)

@@ -87,6 +87,16 @@ class DialogPrompts:
         topic = " ".join(dialog.textValue().split())
         return topic if ok and topic else None
 
+    def confirm_new_topic(self, topic: str, similar: list[str]) -> bool:
+        """A topic no article and no taxonomy file has yet: asked once, No is the default."""
+        box = QMessageBox(QMessageBox.Icon.Question, "New topic?", f"“{topic}” is a new topic.", parent=self.parent)
+        hint = f" Did you mean {', '.join(f'“{t}”' for t in similar)}?" if similar else ""
+        box.setInformativeText(f"No article in this folder and no topic of the site has it yet.{hint}")
+        box.setStandardButtons(Button.Yes | Button.No)
+        box.setDefaultButton(Button.No)
+        box.button(Button.Yes).setText(f"Add “{topic}”")
+        return box.exec() == Button.Yes
+
     def show_shortcuts(self, rows: list[tuple[str, str]]) -> None:
         cells = "".join(
             f"<tr><td>{html.escape(what)}</td><td><b>{html.escape(keys)}</b></td></tr>" for what, keys in rows

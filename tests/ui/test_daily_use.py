@@ -88,3 +88,28 @@ def test_add_topic_opens_empty_and_add_follows_the_selection(qtbot, window, samp
     assert not window.editor.add_button.isEnabled()
     select_paths(window, [SEED])
     assert window.editor.add_button.isEnabled()
+
+
+def test_a_topic_nobody_has_is_asked_about_once_and_no_keeps_it_out(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    qtbot.waitUntil(lambda: "AI Builder" in window.editing.known_topics, timeout=5000)
+    select_paths(window, [SEED])
+    before = list(window.workspace.summary(window.workspace.rows[SEED]).topics)
+    window.prompts.new_topic = False
+    window.editor.topic_input.setText("AI Bu")  # "AI Builder" is offered; Enter must not create "AI Bu"
+    qtbot.keyClick(window.editor.topic_input, Qt.Key.Key_Return)
+    assert window.prompts.asked == [("new topic", "AI Bu", ["AI Builder"])]
+    assert list(window.workspace.summary(window.workspace.rows[SEED]).topics) == before and not window.workspace.pending
+    window.prompts.asked.clear()
+    assert window.request_edit("topics", "add", "AI Builder")  # a known topic: no question
+    assert window.prompts.asked == []
+    window.prompts.new_topic = True
+    assert window.request_edit("topics", "add", "Low-code hardware")  # a new one, confirmed
+    assert "Low-code hardware" in window.workspace.summary(window.workspace.rows[SEED]).topics
+
+
+def test_the_chips_of_one_article_keep_the_file_order(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    chips = [window.editor.chips.item(i).data(Qt.ItemDataRole.UserRole) for i in range(window.editor.chips.count())]
+    assert chips == list(window.workspace.summary(window.workspace.rows[SEED]).topics) == ["Computer Vision", "AI"]
