@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the .deb with apt (so Depends: are resolved), use it as a user would, remove it.
 set -euo pipefail
-deb=$(ls "$(dirname "$0")"/../../dist/curator_*.deb | head -n 1)
+deb=$(find "$(dirname "$0")/../../dist" -maxdepth 1 -name 'curator_*.deb' | sort | head -n 1)
 deb=$(realpath "$deb")
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
