@@ -152,6 +152,8 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(small)
         y = rect.bottom() - PAD - sfm.height() - 2
         x = left
+        if index.data(Role.CHANGED_ON_DISK):  # Save will ask: the same values changed on disk too
+            x = self._chip(painter, sfm, x, y, "Changed on disk", QColor("#c62828"), QColor("#ffffff"))
         if not summary.published:
             x = self._chip(painter, sfm, x, y, "Unpublished", QColor("#b35900"), QColor("#ffffff"))
         if summary.quality is not None:

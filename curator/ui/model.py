@@ -25,6 +25,7 @@ class Role(enum.IntEnum):
     SUMMARY = Qt.ItemDataRole.UserRole + 1
     PATH = enum.auto()
     DIRTY = enum.auto()
+    CHANGED_ON_DISK = enum.auto()  # unsaved edits, and the file changed the same values on disk
     THUMBNAIL = enum.auto()
     LOGO = enum.auto()
     ROW = enum.auto()
@@ -113,6 +114,8 @@ class ArticleModel(QAbstractTableModel):
             return s.path
         if role == Role.DIRTY:
             return self.workspace.is_dirty(row)
+        if role == Role.CHANGED_ON_DISK:
+            return s.path in self.workspace.changed_on_disk
         if role == Role.THUMBNAIL:
             return self._image(row, s.image or s.provider_logo, fallback=s.provider_logo)
         if role == Role.LOGO:
@@ -127,7 +130,8 @@ class ArticleModel(QAbstractTableModel):
 
     def _display(self, s, column: str, row: int) -> str:
         if column == "title":
-            return ("● " if self.workspace.is_dirty(row) else "") + (s.title or s.path)
+            changed = "⚠ changed on disk · " if s.path in self.workspace.changed_on_disk else ""
+            return changed + ("● " if self.workspace.is_dirty(row) else "") + (s.title or s.path)
         if column == "provider":
             return s.provider_name or s.provider_domain
         if column == "date":
@@ -267,7 +271,7 @@ class ArticleModel(QAbstractTableModel):
         shown = sorted(positions[r] for r in rows if r in positions)
         if not shown:
             return
-        roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Role.SUMMARY, Role.DIRTY]
+        roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Role.SUMMARY, Role.DIRTY, Role.CHANGED_ON_DISK]
         last = len(COLUMNS) - 1
         if len(shown) > 64 and shown[-1] - shown[0] + 1 > len(shown):
             # many rows here and there (every other article of a search): one signal over the

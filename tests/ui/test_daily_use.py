@@ -6,7 +6,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog
 
+from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.mainwindow.prompts import DialogPrompts
+from curator.ui.model import Role
 from tests.ui.conftest import open_folder
 from tests.ui.test_editing import SEED, select_paths
 
@@ -113,3 +115,25 @@ def test_the_chips_of_one_article_keep_the_file_order(qtbot, window, sample):
     select_paths(window, [SEED])
     chips = [window.editor.chips.item(i).data(Qt.ItemDataRole.UserRole) for i in range(window.editor.chips.count())]
     assert chips == list(window.workspace.summary(window.workspace.rows[SEED]).topics) == ["Computer Vision", "AI"]
+
+
+def test_an_edited_row_whose_values_changed_on_disk_is_marked_before_save(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.request_edit("quality", "set", 90)
+    row = window.workspace.rows[SEED]
+    index = window.model.index(window.model.positions()[row], 0)
+    assert not index.data(Role.CHANGED_ON_DISK)
+    path = sample / SEED
+    path.write_text(path.read_text().replace("heat: -1", "heat: 7"))  # another value: carried over, no mark
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: window.workspace.summary(row).heat == 7, timeout=5000)
+    assert not index.data(Role.CHANGED_ON_DISK)
+    with qtbot.waitSignal(window.model.dataChanged, timeout=5000):
+        path.write_text(path.read_text().replace("quality: 24", "quality: 25"))  # the value I edited
+        qtbot.waitUntil(window.watcher.check_now, timeout=5000)
+    assert index.data(Role.CHANGED_ON_DISK) and index.data().startswith("⚠ changed on disk")
+    window.prompts.conflict = ConflictChoice.RELOAD
+    window.save()
+    qtbot.waitUntil(lambda: not window.workspace.pending, timeout=10000)
+    assert not index.data(Role.CHANGED_ON_DISK) and window.workspace.summary(row).quality == 25

@@ -186,7 +186,8 @@ class Browsing(QObject):
             self.model.refresh()
             self.restore_current(current)
         else:
-            self.model.rows_changed(report.reloaded + report.rebased)
+            rows = self.session.workspace.rows
+            self.model.rows_changed(report.reloaded + report.rebased + [rows[p] for p in report.kept if p in rows])
 
     def select_first(self) -> None:
         if self.model.rowCount():
