@@ -108,6 +108,10 @@ def test_a_topic_nobody_has_is_asked_about_once_and_no_keeps_it_out(qtbot, windo
     window.prompts.new_topic = True
     assert window.request_edit("topics", "add", "Low-code hardware")  # a new one, confirmed
     assert "Low-code hardware" in window.workspace.summary(window.workspace.rows[SEED]).topics
+    asked = len(window.prompts.asked)
+    other = next(r for r in range(len(window.workspace)) if window.workspace.path(r) != SEED)
+    assert window.request_edit("topics", "add", "Low-code hardware", rows=[other])
+    assert len(window.prompts.asked) == asked  # asked once, not for every article
 
 
 def test_the_chips_of_one_article_keep_the_file_order(qtbot, window, sample):

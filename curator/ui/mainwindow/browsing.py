@@ -63,6 +63,7 @@ class Browsing(QObject):
         self.text = ""
         self.shown_path: str | None = None  # the article whose details were asked for
         self.auto_current = False  # the current article was picked by us (the first row), not the editor
+        self.settling = False  # the list is being rebuilt: follow it once, at the end
         self.search_later = Throttle(self.apply_search, SEARCH_DELAY_MS, self)
         self.count_later = Throttle(self.count_facets, FACET_DELAY_MS, self)
         selection.selectionChanged.connect(self._selection_changed)
@@ -174,9 +175,14 @@ class Browsing(QObject):
         """A load ended: the list in its final order, the current article kept (when the editor
         picked it) or the first one, the facets counted."""
         current = None if self.auto_current else self.current_path()
-        self.model.reset_rows()
-        if not (current and self.restore_current(current)):
-            self.select_first()
+        self.settling = True  # one update of the preview and the editor at the end, not three
+        try:
+            self.model.reset_rows()
+            if not (current and self.restore_current(current)):
+                self.select_first()
+        finally:
+            self.settling = False
+        self.list_changed()
         self.count_later()
 
     def files_changed(self, report) -> None:
@@ -195,14 +201,19 @@ class Browsing(QObject):
 
     def list_changed(self, *_) -> None:
         """The shown rows changed: the current article and the selection follow the list."""
+        if self.settling:
+            return
         if self.current_path() != self.shown_path:
             self._current_changed()
         self._selection_changed()
 
     def _selection_changed(self, *_) -> None:
-        self.selection_changed.emit(self.selected_rows())
+        if not self.settling:
+            self.selection_changed.emit(self.selected_rows())
 
     def _current_changed(self, *_) -> None:
+        if self.settling:
+            return
         self.auto_current = False
         workspace, path = self.session.workspace, self.current_path()
         self.shown_path = path

@@ -83,6 +83,7 @@ class Editing(QObject):
         self.confirm_over = confirm_over
         self.undo_stack = QUndoStack(self)
         self.known_topics: set[str] = set()  # in the folder or the site's taxonomy (see count_topics)
+        session.opened.connect(lambda workspace: self.known_topics.clear())
 
     def request(self, rows: Sequence[int], key: str, op: EditOp | str, value: Any) -> bool:
         """Turn an edit of these rows into one undoable step; False when nothing changed."""
@@ -99,6 +100,8 @@ class Editing(QObject):
         if count > self.confirm_over() and not self.prompts.confirm_batch(text, count):
             return False
         self.undo_stack.push(EditCommand(text, step, self._apply))
+        if new_topic:
+            self.known_topics.add(value)  # asked once
         return True
 
     def _apply(self, step: EditStep, undo: bool) -> None:
