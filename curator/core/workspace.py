@@ -391,6 +391,10 @@ class ChangeReport:
     def rows_moved(self) -> bool:
         return bool(self.deleted or self.added)
 
+    def __bool__(self) -> bool:
+        """False when nothing that is shown changed (a check that found the folder as it was)."""
+        return bool(self.reloaded or self.rebased or self.kept or self.added or self.deleted or self.problems_changed)
+
     def describe(self) -> str:
         parts = []
         if self.reloaded:

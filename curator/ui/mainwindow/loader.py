@@ -109,7 +109,9 @@ class Loader(QObject):
             self.total.emit(value.files)
             return
         if isinstance(value, library.Changes):  # the index's rows checked against the disk
-            self.disk_changed.emit(workspace.apply_disk_changes(value), False)
+            report = workspace.apply_disk_changes(value)
+            if report:  # (as it was: nothing to show again)
+                self.disk_changed.emit(report, False)
             self.progressed.emit(len(value))
             return
         if isinstance(value, library.Decoded):  # summaries of rows shown from the index
