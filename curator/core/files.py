@@ -349,7 +349,7 @@ def _write_temp(item: _Pending) -> SaveResult | None:
     p = item.prepared
     target = item.target
     st = os.stat(target)
-    if _moved(item) or stat_key(st) != p.snapshot.stat:
+    if stat_key(st) != p.snapshot.stat:  # (where the path leads is checked just before the rename)
         return SaveResult(p.path, Status.CONFLICT, "the file changed on disk while saving", None)
     _check_replaceable(st)
     folder, name = os.path.split(target)
