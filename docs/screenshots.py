@@ -1,8 +1,18 @@
-"""Regenerate the screenshots in docs/ from the real widgets (offscreen): `make screenshots`."""
+"""Regenerate the screenshots in docs/ from the real widgets (offscreen): `make screenshots`,
+or `python docs/screenshots.py [FOLDER]` (default: the bundled sample; FOLDER is copied first,
+nothing is written to it).
+
+Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection being edited,
+the preview, and the Changes view open on an article's diff; and the conflict dialog with the
+diffs of a file that changed on disk. Plus the older screenshot.png, editing.png and
+batch-confirm.png that the README shows.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,47 +22,116 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QApplication
 
+from curator.core import review
 from curator.ui.app import sample_dir, settle
 from curator.ui.mainwindow import MainWindow
-from curator.ui.mainwindow.prompts import DialogPrompts
+from curator.ui.mainwindow.prompts import ConflictDialog, DialogPrompts
 from curator.ui.settings import Settings
+from curator.ui.theme import Theme
 
 DOCS = Path(__file__).resolve().parent
+SIZES = ((1600, 1000), (1024, 700))
+
+
+def select(window: MainWindow, positions: range) -> None:
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    for pos in positions:
+        window.selection.select(window.model.index(pos, 0), flags)
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    window.selection.setCurrentIndex(window.model.index(positions[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+
+def new_window(tmp: Path, size: tuple[int, int]) -> MainWindow:
+    settings = Settings(QSettings(str(tmp / f"s{size[0]}.ini"), QSettings.Format.IniFormat))
+    settings["editing/confirm_batch_over"] = 100
+    window = MainWindow(settings, cache_dir=tmp / "cache", network=False)
+    window.resize(*size)
+    window.show()
+    return window
+
+
+def shoot(app: QApplication, folder: Path, tmp: Path, scheme: str, size: tuple[int, int]) -> list[str]:
+    """The window editing three unpublished articles with the Changes view open; at the large
+    size also the conflict dialog."""
+    copy = tmp / f"site-{scheme}-{size[0]}"
+    shutil.copytree(folder, copy)
+    window = new_window(tmp, size)
+    window.open_folder(str(copy))
+    settle(app, window)
+    window.search.setText("published:no")
+    window.apply_search()
+    settle(app, window)
+    select(window, range(3))
+    window.request_edit("topics", "add", "AI Builder")
+    window.request_edit("published", "set", True)
+    window.request_edit("quality", "set", 80, rows=window.selected_rows()[:1])
+    window.show_dock("changes")
+    settle(app, window)
+    window.changes.tree.setCurrentItem(window.changes.tree.topLevelItem(0))
+    settle(app, window, timeout=3)
+    written = [f"window-{size[0]}x{size[1]}-{scheme}.png"]
+    window.grab().save(str(DOCS / written[0]))
+
+    # another program changes a value edited here: what the conflict dialog shows
+    rows = window.workspace.dirty_rows()[:2]
+    for row in rows:
+        path = copy / window.workspace.path(row)
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"^heat: .*$", "heat: 99", text, count=1, flags=re.M)
+        path.write_text(re.sub(r"^quality: .*$", "quality: 55", text, count=1, flags=re.M), encoding="utf-8")
+    jobs = window.workspace.save_jobs(rows)
+    paths = [job.path for job in jobs]
+    dialog = ConflictDialog(paths, {p.path: p for p in review.previews(jobs, window.session.root)}, window)
+    dialog.resize(min(980, size[0] - 80), min(560, size[1] - 100))
+    dialog.show()
+    settle(app, window, timeout=2)
+    written.append(f"conflict-{size[0]}x{size[1]}-{scheme}.png")
+    dialog.grab().save(str(DOCS / written[-1]))
+    dialog.close()
+    window.workspace.pending.clear()
+    window.close()
+    return written
+
+
+def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
+    """The screenshots the README has shown since the first release."""
+    window = new_window(tmp, (1440, 900))
+    window.open_folder(str(folder))
+    settle(app, window)
+    window.grab().save(str(DOCS / "screenshot.png"))
+    window.search.setText("published:no")
+    window.apply_search()
+    settle(app, window)
+    select(window, range(3))
+    window.request_edit("topics", "add", "AI Builder")
+    settle(app, window)
+    window.grab().save(str(DOCS / "editing.png"))
+    box = DialogPrompts(window).batch_box("Publish 3 articles", 3)
+    box.show()
+    settle(app, window, timeout=2)
+    box.grab().save(str(DOCS / "batch-confirm.png"))
+    box.close()
+    window.workspace.pending.clear()
+    window.close()
+    return ["screenshot.png", "editing.png", "batch-confirm.png"]
 
 
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        settings["editing/confirm_batch_over"] = 100
-        window = MainWindow(settings, cache_dir=Path(tmp) / "cache", network=False)
-        window.resize(1440, 900)
-        window.show()
-        folder = Path(sys.argv[1]) if len(sys.argv) > 1 else sample_dir()
-        window.open_folder(str(folder))
-        settle(app, window)
-        window.grab().save(str(DOCS / "screenshot.png"))
-
-        # the editor panel on a selection of three unpublished articles, one edit made
-        window.search.setText("published:no")
-        window.apply_search()
-        settle(app, window)
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for pos in range(3):
-            window.selection.select(window.model.index(pos, 0), flags)
-        window.selection.setCurrentIndex(window.model.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
-        window.request_edit("topics", "add", "AI Builder")
-        settle(app, window)
-        window.grab().save(str(DOCS / "editing.png"))
-
-        box = DialogPrompts(window).batch_box("Publish 3 articles", 3)
-        box.show()
-        settle(app, window, timeout=2)
-        box.grab().save(str(DOCS / "batch-confirm.png"))
-        box.close()
-        window.workspace.pending.clear()
-        window.close()
-    print("wrote docs/screenshot.png, docs/editing.png, docs/batch-confirm.png")
+    theme = Theme(app, "light")
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else sample_dir()
+    written = []
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        folder = tmp / "site"
+        shutil.copytree(source, folder, ignore=shutil.ignore_patterns(".git"))
+        written += classic(app, folder, tmp)
+        for scheme in ("light", "dark"):
+            theme.choice = scheme
+            theme.apply()
+            for size in SIZES:
+                written += shoot(app, folder, tmp, scheme, size)
+    print("wrote " + ", ".join(f"docs/{w}" for w in written))
     return 0
 
 

@@ -124,9 +124,10 @@ def split(text: str) -> Split:
 
 def _yaml_error(exc: yaml.YAMLError) -> FrontMatterError:
     if isinstance(exc, yaml.MarkedYAMLError):
-        # "while scanning a quoted scalar": where the scalar starts, not where the text ends
-        scanning = bool(exc.context and exc.context.startswith("while scanning") and exc.context_mark)
-        mark = exc.context_mark if scanning else exc.problem_mark or exc.context_mark
+        # "while scanning a quoted scalar", "while parsing a flow sequence": where the quote or
+        # the bracket that is never closed starts, not where the text ends or the next key is
+        opened = exc.context and exc.context.startswith(("while scanning", "while parsing a flow"))
+        mark = exc.context_mark if opened and exc.context_mark else exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"

@@ -399,7 +399,8 @@ def open_iter(
     sizes: list[tuple[int, list[str]]] = []  # rows and paths of each batch shown from the index
     records: Iterator[list[tuple[str, str]]] = iter(())
     if index is not None:
-        records = index.iter_path_records(INDEX_BATCH, INDEX_FIRST_BATCH)
+        source = index.iter_path_records(INDEX_BATCH, INDEX_FIRST_BATCH)
+        records = source
         try:
             for chunk in index.iter_rows(INDEX_BATCH, INDEX_FIRST_BATCH):
                 with paused_gc(keep=True):  # acyclic objects that live as long as the folder is open
@@ -458,6 +459,9 @@ def open_iter(
         index.rebuild()
         yield Changes(deleted=sorted(shown))
         shown, stale, stored = set(), list(current), []
+    finally:
+        if index is not None:
+            source.close()  # its connection is closed by this thread, not by whichever frees it later
     del sizes
     deleted = [p for p in shown if p not in current]
     if deleted:

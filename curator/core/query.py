@@ -83,7 +83,12 @@ class Or:
 
 
 def _tokens(text: str) -> list[tuple[str, Any, int]]:
-    out: list[tuple[str, Any, int]] = []
+    return [(kind, value, start) for kind, value, start, _ in _spans(text)]
+
+
+def _spans(text: str) -> list[tuple[str, Any, int, int]]:
+    """The query's tokens: (kind, value, start, end)."""
+    out: list[tuple[str, Any, int, int]] = []
     pos = 0
     while pos < len(text):
         if text[pos].isspace():
@@ -92,19 +97,19 @@ def _tokens(text: str) -> list[tuple[str, Any, int]]:
         m = _TOKEN.match(text, pos)
         start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
         if m.group("lparen"):
-            out.append(("(", None, start))
+            out.append(("(", None, start, m.end()))
         elif m.group("rparen"):
-            out.append((")", None, start))
+            out.append((")", None, start, m.end()))
         elif m.group("neg"):
-            out.append(("-", None, start))
+            out.append(("-", None, start, m.end()))
         elif m.group("quoted") is not None or m.group("bare") is not None:
             field = (m.group("field") or "").lower()
             value = m.group("quoted")
             value = re.sub(r"\\(.)", r"\1", value) if value is not None else m.group("bare")
             if not field and m.group("quoted") is None and value == "OR":
-                out.append(("OR", None, start))
+                out.append(("OR", None, start, m.end()))
             else:
-                out.append(("term", (field, value), start))
+                out.append(("term", (field, value), start, m.end()))
         elif text[start] == '"':
             raise QueryError("unclosed quote", start)
         elif m.group("field"):
@@ -113,6 +118,53 @@ def _tokens(text: str) -> list[tuple[str, Any, int]]:
             raise QueryError(f"unexpected {text[start]!r}", start)
         pos = m.end()
     return out
+
+
+def clauses(text: str) -> list[str]:
+    """The search's top-level clauses, each as typed: the filters that all apply (shown as
+    chips). A search with a top-level OR, or one that does not parse, is one clause."""
+    try:
+        spans = _spans(text)
+        parse(text)
+    except QueryError:
+        return [text.strip()] if text.strip() else []
+    if any(kind == "OR" for kind, _, _, _ in _top_level(spans)):
+        return [text.strip()]
+    out, start, depth = [], None, 0
+    for kind, _, begin, end in spans:
+        if start is None:
+            start = begin
+        depth += (kind == "(") - (kind == ")")
+        if depth == 0 and kind != "-":
+            out.append(text[start:end])
+            start = None
+    return out
+
+
+def _top_level(spans: list[tuple[str, Any, int, int]]) -> list[tuple[str, Any, int, int]]:
+    depth, out = 0, []
+    for span in spans:
+        depth -= span[0] == ")"
+        if depth == 0:
+            out.append(span)
+        depth += span[0] == "("
+    return out
+
+
+def with_clause(text: str, clause: str) -> str:
+    """The search with `clause` added, once; adding `-x` takes away `x` and the other way round."""
+    have = clauses(text)
+    if clause in have:
+        return text.strip()
+    opposite = clause[1:] if clause.startswith("-") else f"-{clause}"
+    if opposite in have:
+        return " ".join(clause if c == opposite else c for c in have)
+    return f"{text.strip()} {clause}".strip()
+
+
+def without_clause(text: str, clause: str) -> str:
+    """The search without that top-level clause."""
+    return " ".join(c for c in clauses(text) if c != clause)
 
 
 class _Parser:
@@ -373,6 +425,11 @@ class Table:
     provider: list[tuple[str, str]]
     category: list[str]
     type: list[str]
+
+    def containers(self) -> list[Any]:
+        """Every per-row list it keeps, and the dict of lazy columns (see Workspace.release)."""
+        return [self.summaries, self.paths, self.text, self.published, self.quality, self.heat, self.date,
+                *self._lazy.values(), self._lazy]  # fmt: skip
 
     def __init__(self, summaries: Iterable[Summary] = ()):
         self.summaries: Summaries = Summaries()

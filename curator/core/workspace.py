@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import dataclasses
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -58,6 +59,13 @@ class Workspace:
 
     def __len__(self) -> int:
         return len(self.table)
+
+    def release(self, piece: int = 4096) -> None:
+        """Empty this workspace a piece at a time: when another folder replaces it, a worker
+        runs this so its 100,000 articles are not freed in one go wherever the last reference
+        drops (one deallocation that long holds the GIL: 95 ms of GUI stall measured at 100k)."""
+        empty_gently([*self.table.containers(), self.snapshots, self.rows, self.saved, self.pending,
+                      self.problems, self.changed_on_disk, self.foreign], piece)  # fmt: skip
 
     # -- loading --
 
@@ -266,6 +274,15 @@ class Workspace:
             edits.append(FileEdit(self.path(row), before, after))
         return EditStep(key, op, value, edits) if edits else None
 
+    def plan_revert(self, row: int, key: str) -> EditStep | None:
+        """Taking back the unsaved change of one key of one article, as an undoable step
+        (None when that key has no unsaved change)."""
+        if key not in self.pending.get(row, {}):
+            return None
+        before = value_of(self.saved[row], key)
+        op = EditOp.UNSET if before is DELETE else EditOp.SET
+        return EditStep(key, op, before, [FileEdit(self.path(row), self.current(row, key), before)])
+
     def apply_step(self, step: EditStep, undo: bool = False) -> StepResult:
         """Do (or undo) a step on the values as they are now.
 
@@ -363,6 +380,20 @@ class Workspace:
 
 
 _MISSING = object()
+
+
+def empty_gently(containers: Iterable[Any], piece: int = 4096) -> None:
+    """Empty lists, dicts and sets `piece` items at a time, so another thread may run between
+    the pieces (a thread switch happens between bytecodes, never inside one big `del`)."""
+    for container in containers:
+        if isinstance(container, list):
+            while container:
+                del container[-piece:]
+        elif isinstance(container, (dict, set)):
+            take = container.discard if isinstance(container, set) else container.pop
+            while container:
+                for key in list(itertools.islice(container, piece)):
+                    take(key)
 
 
 @dataclass(slots=True)

@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="OUT.png", help="open DIR, wait until it settles, save a picture, exit")
     p.add_argument("--smoke-test", action="store_true", help="check that the app starts, decodes images and has icons")
     p.add_argument("--no-network", action="store_true", help="use only cached and local images")
+    p.add_argument("--color-scheme", choices=("system", "light", "dark"), help="colours to use (default: the system's)")
     p.add_argument("--version", action="version", version=f"curator {__version__}")
     return p
 
@@ -76,8 +77,12 @@ def main(argv: list[str]) -> int:
         return smoke_test(app)
 
     from .mainwindow import MainWindow
+    from .settings import Settings
+    from .theme import Theme
 
-    window = MainWindow(network=not args.no_network)
+    settings = Settings()
+    app.theme = Theme(app, args.color_scheme or settings["view/color_scheme"])  # kept while the app runs
+    window = MainWindow(settings, network=not args.no_network)
     folder = args.dir or (str(sample_dir()) if args.screenshot else "")
     if args.screenshot:
         window.resize(1440, 900)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.article import Summary
+from . import theme
 from .icons import icon_pixmap
 from .model import Role
 
@@ -91,14 +93,25 @@ class CardDelegate(QStyledItemDelegate):
         clip.addRoundedRect(QRectF(thumb_rect), 4, 4)
         painter.save()
         painter.setClipPath(clip)
+        painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
             target = pixmap.size().scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio)
+            if target.width() > pixmap.width() * 2:  # small logos: at most twice their size, centred
+                target = pixmap.size() * 2
             x = thumb_rect.left() + (THUMB.width() - target.width()) // 2
             y = thumb_rect.top() + (THUMB.height() - target.height()) // 2
-            painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
             painter.drawPixmap(QRect(x, y, target.width(), target.height()), pixmap)
-        else:
-            painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
+        elif index.data(Role.IMAGE_FAILED):  # it has an image, which could not be shown
+            mark = icon_pixmap("fa5s.unlink", 24, muted)
+            painter.drawPixmap(thumb_rect.center().x() - 12, thumb_rect.top() + 22, mark)
+            small = QFont(option.font)
+            small.setPointSizeF(option.font.pointSizeF() * 0.85)
+            painter.setFont(small)
+            painter.setPen(muted)
+            caption = thumb_rect.adjusted(2, 50, -2, -4)
+            centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            painter.drawText(caption, centred, "Image unavailable")
+        elif not summary.image and not summary.provider_logo:  # no image at all (loading ones stay blank)
             icon = icon_pixmap("fa5s.image", 32, muted)
             painter.drawPixmap(thumb_rect.center().x() - 16, thumb_rect.center().y() - 16, icon)
         painter.restore()
@@ -168,7 +181,7 @@ class CardDelegate(QStyledItemDelegate):
             label = sfm.elidedText(topic, Qt.TextElideMode.ElideRight, max(30, left + width - x - 14))
             x = self._chip(painter, sfm, x, y, label, chip_bg, chip_fg)
         if summary.warnings:
-            warn = icon_pixmap("fa5s.exclamation-triangle", 14, QColor("#c62828"))
+            warn = icon_pixmap("fa5s.exclamation-triangle", 14, theme.color("error"))
             painter.drawPixmap(rect.right() - PAD - 14, rect.top() + PAD, warn)
         painter.restore()
 
@@ -227,7 +240,9 @@ class CardView(QTableView):
 class ArticleTable(QTableView):
     """The table view: sortable columns, movable, one line per article."""
 
-    WIDTHS = (380, 150, 130, 60, 50, 70, 220, 80, 80, 300)
+    #: Column widths (in COLUMNS order); 0: hidden until chosen from the header's menu. The
+    #: shown ones fit the list's share of a 1600-pixel-wide window without scrolling sideways.
+    WIDTHS = (290, 110, 95, 55, 0, 70, 170, 0, 0, 0)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -242,8 +257,21 @@ class ArticleTable(QTableView):
         header.setSectionsMovable(True)
         header.setSortIndicatorShown(True)
         header.setStretchLastSection(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
 
     def setModel(self, model) -> None:
         super().setModel(model)
         for column, width in enumerate(self.WIDTHS):
-            self.setColumnWidth(column, width)
+            self.setColumnWidth(column, width or 100)
+            self.setColumnHidden(column, not width)
+
+    def _header_menu(self, pos) -> None:
+        """Right-click on the header: a check per column to show or hide it."""
+        model, menu = self.model(), QMenu(self)
+        for column in range(model.columnCount()):
+            action = menu.addAction(model.headerData(column, Qt.Orientation.Horizontal))
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.setColumnHidden(c, not on))
+        menu.exec(self.horizontalHeader().mapToGlobal(pos))

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,7 +33,31 @@ from ..core.edits import EditOp
 from .icons import icon
 from .searchbox import UndoPassThrough
 
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+#: What the quality field holds: whole numbers from 0 (negative ones are refused, with a
+#: message) to the largest a spin box holds. A file's value outside it is shown as it is.
+QUALITY_MIN, QUALITY_MAX = 0, 2**31 - 1
+NO_QUALITY = QUALITY_MIN - 1  # the box shows "—": none, or mixed values
+LIMIT = f"Quality is a whole number from {QUALITY_MIN} to {QUALITY_MAX:,}."
+
+
+class QualityBox(QSpinBox):
+    """A spin box that says why it refuses a value instead of ignoring the key press."""
+
+    refused = Signal(str)
+
+    def validate(self, text: str, pos: int):
+        state = super().validate(text, pos)
+        digits = text.strip().replace(",", "")
+        if state[0] == QValidator.State.Invalid and digits not in ("", self.specialValueText()):
+            if digits.startswith("-"):
+                self.refused.emit(f"Quality cannot be negative. {LIMIT}")
+            elif digits.isdigit() and int(digits) > QUALITY_MAX:
+                self.refused.emit(f"Too large. {LIMIT}")
+        return state
+
+
+#: The tallest the chips get before they scroll.
+MAX_CHIP_HEIGHT = 96
 
 
 class TopicChips(QListWidget):
@@ -54,7 +79,6 @@ class TopicChips(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMaximumHeight(96)
         self.setStyleSheet(
             "QListWidget { border: none; background: transparent; }"
             "QListWidget::item { border-radius: 9px; padding: 1px 6px; background: palette(alternate-base); }"
@@ -72,6 +96,19 @@ class TopicChips(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole, topic)
             item.setToolTip(f"Click to remove the topic {topic!r}")
             self.addItem(item)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """As tall as its rows of chips (up to MAX_CHIP_HEIGHT, then it scrolls): one row of chips
+        leaves no blank band under it."""
+        self.doItemsLayout()
+        rows = self.contentsSize().height() if self.count() else 0
+        self.setFixedHeight(max(8, min(MAX_CHIP_HEIGHT, rows + 2 * self.frameWidth() + 2)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_height()  # a narrower panel wraps the chips into more rows
 
 
 class EditorPanel(QWidget):
@@ -106,19 +143,25 @@ class EditorPanel(QWidget):
         topic_row.addWidget(self.topic_input, 1)
         topic_row.addWidget(self.add_button)
 
-        self.quality = QSpinBox()
-        self.quality.setRange(INT_MIN, INT_MAX)  # real files hold 104 and more: no 0-100 cap
+        self.quality = QualityBox()
+        self.quality.setRange(NO_QUALITY, QUALITY_MAX)  # real files hold 104 and more: no 0-100 cap
         self.quality.setSpecialValueText("—")
         self.quality.setKeyboardTracking(False)
         self.quality.setAccelerated(True)
-        self.quality.setToolTip("Whole number; press Enter to apply")
+        self.quality.setToolTip(f"{LIMIT} Press Enter to apply.")
         self.quality.editingFinished.connect(self._quality_edited)
+        self.quality_note = QLabel()
+        self.quality_note.setWordWrap(True)
+        self.quality_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.quality_note.hide()
+        self.quality.refused.connect(self._note)
 
         self.published = QCheckBox("Published")
         self.published.clicked.connect(self._published_clicked)
 
         form = QFormLayout()
         form.addRow("Quality", self.quality)
+        form.addRow("", self.quality_note)
         form.addRow("", self.published)
 
         layout = QVBoxLayout(self)
@@ -155,10 +198,14 @@ class EditorPanel(QWidget):
             ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:200]
         self.chips.set_topics([(t, t if c == n else f"{t} ({c}/{n})") for t, c in ranked])
         qualities = {s.quality for s in self.summaries}
-        if len(qualities) == 1 and None not in qualities:
-            self.quality.setValue(qualities.pop())
-        else:
-            self.quality.setValue(INT_MIN)  # shows "—": none or mixed
+        value = qualities.pop() if len(qualities) == 1 else None
+        fits = value is not None and QUALITY_MIN <= value <= QUALITY_MAX
+        self.quality.setValue(value if fits else NO_QUALITY)  # "—": none, mixed, or beyond the field
+        self._note(
+            ""
+            if value is None or fits
+            else f"The file says {value:,}, which this field cannot hold. {LIMIT} Type a value to replace it."
+        )
         published = {s.published for s in self.summaries}
         self.published.setTristate(len(published) > 1)
         if len(published) > 1:
@@ -176,8 +223,12 @@ class EditorPanel(QWidget):
     def _remove_topic(self, topic: str) -> None:
         self.edit_requested.emit("topics", EditOp.REMOVE, topic)
 
+    def _note(self, text: str) -> None:
+        self.quality_note.setText(text)
+        self.quality_note.setVisible(bool(text))
+
     def _quality_edited(self) -> None:
-        if self._updating or not self.summaries or self.quality.value() == INT_MIN:
+        if self._updating or not self.summaries or self.quality.value() == NO_QUALITY:
             return
         value = self.quality.value()
         if any(s.quality != value for s in self.summaries):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QTreeWidget, QTreeWidgetItem
 
+from ..core import words
 from ..core.query import quote
 from .icons import icon
 
@@ -18,6 +19,10 @@ GROUPS = (
     ("provider", "Providers", "fa5s.building"),
 )
 MAX_ITEMS = 60
+VALUE = Qt.ItemDataRole.UserRole + 1
+#: Held while clicking a value: the search excludes it instead (Ctrl, or Cmd on macOS; or Alt).
+EXCLUDE_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+HOW = "Click a value to show only articles with it; Ctrl+click (or Alt+click) to hide them."
 
 
 class FacetPanel(QTreeWidget):
@@ -29,7 +34,8 @@ class FacetPanel(QTreeWidget):
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
         self.setRootIsDecorated(True)
-        self.setToolTip("Click a value to add it to the search")
+        self.setToolTip(HOW)
+        self._clicked = False
         self._groups: dict[str, QTreeWidgetItem] = {}
         for key, label, icon_name in GROUPS:
             item = QTreeWidgetItem([label])
@@ -41,20 +47,37 @@ class FacetPanel(QTreeWidget):
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
 
+    def group(self, key: str) -> QTreeWidgetItem:
+        """The group of one facet (see GROUPS); its children are the values shown."""
+        return self._groups[key]
+
     def show_counts(self, counts: dict[str, Counter]) -> None:
+        """Show the counts, most common first; while the pointer is over the panel (or just
+        after a click in it) the values stay where they are and only their counts change, so
+        nothing moves under the pointer (a value that no longer occurs shows 0, greyed)."""
+        keep = self._clicked or self.underMouse()
+        self._clicked = False
         self.setUpdatesEnabled(False)
         for key, _, _ in GROUPS:
-            group = self._groups[key]
+            group, count = self._groups[key], counts[key]
+            old = [group.child(i).data(0, VALUE) for i in range(group.childCount())] if keep else []
+            values = old + [v for v, _ in count.most_common(MAX_ITEMS) if v not in set(old)][: MAX_ITEMS - len(old)]
             group.takeChildren()
-            for value, n in counts[key].most_common(MAX_ITEMS):
+            for value in values:
+                n = count.get(value, 0)
                 child = QTreeWidgetItem([f"{value}  ({n:,})"])
+                child.setData(0, VALUE, value)
                 child.setData(0, Qt.ItemDataRole.UserRole, f"{key}:{quote(value)}")
-                child.setToolTip(0, f"{value}: {n:,} articles in the current search")
+                child.setToolTip(0, f"{value}: {words.count(n, 'article')} in the current search. {HOW}")
+                if not n:
+                    child.setFlags(Qt.ItemFlag.NoItemFlags)
                 group.addChild(child)
-            group.setText(0, f"{group.text(0).split('  (')[0]}  ({len(counts[key]):,})")
+            group.setText(0, f"{group.text(0).split('  (')[0]}  ({len(count):,})")
         self.setUpdatesEnabled(True)
 
     def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
         term = item.data(0, Qt.ItemDataRole.UserRole)
         if term:
-            self.term_activated.emit(term)
+            self._clicked = True
+            exclude = QApplication.keyboardModifiers() & (EXCLUDE_MODIFIERS)
+            self.term_activated.emit(f"-{term}" if exclude else term)

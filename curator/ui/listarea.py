@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 import os
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractItemView, QStackedWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QStackedWidget, QVBoxLayout, QWidget
 
 from .delegate import ArticleTable, CardView
 from .emptystate import EmptyState
+from .model import COLUMNS
 
 
 class ViewMode(enum.StrEnum):
@@ -44,6 +45,11 @@ class ListArea(QStackedWidget):
             self.setCurrentWidget(self.view())
         return self.mode
 
+    def show_sort(self, field: str, descending: bool) -> None:
+        """The table's sort indicator follows the sort, wherever it was chosen."""
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(COLUMNS.index(field), order)
+
     def show_list(self, empty: bool) -> None:
         self.setCurrentWidget(self.empty if empty else self.view())
 
@@ -64,3 +70,14 @@ class ListArea(QStackedWidget):
         if urls and urls[0].isLocalFile():
             self.folder_dropped.emit(urls[0].toLocalFile())
             event.acceptProposedAction()
+
+
+def column(*widgets: QWidget) -> QWidget:
+    """The widgets one above the other, without margins (the list bar over the list area)."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    for i, widget in enumerate(widgets):
+        layout.addWidget(widget, int(i == len(widgets) - 1))
+    return holder

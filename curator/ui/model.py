@@ -13,10 +13,11 @@ from itertools import compress
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from ..core.query import And, Table, narrows, parse
 from ..core.workspace import Workspace
+from . import theme
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -29,6 +30,7 @@ class Role(enum.IntEnum):
     THUMBNAIL = enum.auto()
     LOGO = enum.auto()
     ROW = enum.auto()
+    IMAGE_FAILED = enum.auto()  # the article has an image (or logo) and none of them could be shown
 
 
 COLUMNS = ("title", "provider", "date", "quality", "heat", "published", "topics", "category", "type", "path")
@@ -38,6 +40,8 @@ HEADERS = ("Title", "Provider", "Date", "Quality", "Heat", "Published", "Topics"
 class ArticleModel(QAbstractTableModel):
     #: shown rows, total rows
     counts_changed = Signal(int, int)
+    #: field, descending
+    sort_changed = Signal(str, bool)
 
     def __init__(self, workspace: Workspace, thumbnails: Any = None, parent=None):
         super().__init__(parent)
@@ -118,12 +122,15 @@ class ArticleModel(QAbstractTableModel):
             return s.path in self.workspace.changed_on_disk
         if role == Role.THUMBNAIL:
             return self._image(row, s.image or s.provider_logo, fallback=s.provider_logo)
+        if role == Role.IMAGE_FAILED:
+            urls = [u for u in (s.image, s.provider_logo) if u]
+            return bool(urls) and self.thumbnails is not None and all(self.thumbnails.error(u) for u in urls)
         if role == Role.LOGO:
             return self._image(row, s.provider_logo) if s.provider_logo else None
         if role == Qt.ItemDataRole.FontRole and self.workspace.is_dirty(row):
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and column == "published" and not s.published:
-            return QBrush(QColor("#b35900"))
+            return QBrush(theme.color("unpublished"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("quality", "heat"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -165,9 +172,11 @@ class ArticleModel(QAbstractTableModel):
         self.refresh()
 
     def set_sort(self, field: str, descending: bool) -> None:
+        """Sort by `field`; emits sort_changed (also when it was already so: views show it)."""
         if (field, descending) != (self.sort_field, self.descending):
             self.sort_field, self.descending = field, descending
             self.refresh()
+        self.sort_changed.emit(field, descending)
 
     def sorted_rows(self) -> list[int]:
         """Every row in the current sort order, cached until the table or the sort changes.

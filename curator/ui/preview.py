@@ -19,6 +19,11 @@ from PySide6.QtWidgets import QTextBrowser
 
 from ..core.article import Details, Summary
 from .icons import icon_pixmap
+from .theme import css
+from .throttle import Throttle
+
+#: The widest the big image is shown (the preview's image cache holds this size).
+LARGE_WIDTH = 560
 
 MARKDOWN = QTextDocument.MarkdownFeature(
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub.value | QTextDocument.MarkdownFeature.MarkdownNoHTML.value
@@ -72,6 +77,8 @@ class PreviewPane(QTextBrowser):
         self._images: dict[str, str] = {}  # resource name -> (which cache, url)
         large.ready.connect(self._image_ready)
         small.ready.connect(self._image_ready)
+        self._fitted_for = 0
+        self.refit = Throttle(lambda: self.summary is not None and self._render(), 80, self)
         self.show_empty("Select an article to preview it.")
 
     def show_empty(self, message: str) -> None:
@@ -113,7 +120,7 @@ class PreviewPane(QTextBrowser):
             return
         self._images = {}
         out = []
-        image = self._img("large", s.image)
+        image = self._img("large", s.image, self._fit_width(s.image))
         if image:
             out.append(f"<p align='center'>{image}</p>")
         out.append(f"<h2>{esc_text(s.title) if s.title else esc(s.path)}</h2>")
@@ -125,19 +132,21 @@ class PreviewPane(QTextBrowser):
             meta.append(esc(local_date(s.date)))
         if s.type or s.category:
             meta.append(esc(" / ".join(p for p in (s.category, s.type) if p)))
-        out.append("<p style='color:#666'>" + " &nbsp;·&nbsp; ".join(meta) + "</p>")
+        muted = css("muted")
+        out.append(f"<p style='color:{muted}'>" + " &nbsp;·&nbsp; ".join(meta) + "</p>")
         status = [
-            "<b style='color:#2e7d32'>Published</b>" if s.published else "<b style='color:#b35900'>Unpublished</b>",
+            f"<b style='color:{css('published')}'>Published</b>"
+            if s.published
+            else f"<b style='color:{css('unpublished')}'>Unpublished</b>",
             f"Quality <b>{esc(s.quality) if s.quality is not None else '—'}</b>",
             f"Heat <b>{esc(s.heat) if s.heat is not None else '—'}</b>",
         ]
         if self.dirty:
-            status.append("<i style='color:#e69500'>unsaved changes</i>")
+            status.append(f"<i style='color:{css('warning')}'>unsaved changes</i>")
         out.append("<p>" + " &nbsp;|&nbsp; ".join(status) + "</p>")
         if s.topics:
-            chips = " ".join(
-                f"<span style='background:#e8eaf6; color:#1a237e'>&nbsp;{esc(t)}&nbsp;</span>" for t in s.topics
-            )
+            chip = f"background:{css('chip')}; color:{css('chip_text')}"
+            chips = " ".join(f"<span style='{chip}'>&nbsp;{esc(t)}&nbsp;</span>" for t in s.topics)
             out.append(f"<p>{chips}</p>")
         if s.excerpt:
             out.append(f"<p>{esc_text(s.excerpt)}</p>")
@@ -150,7 +159,7 @@ class PreviewPane(QTextBrowser):
             if links:
                 out.append("<p>" + " &nbsp;·&nbsp; ".join(links) + "</p>")
             if d.error:
-                out.append(f"<p style='color:#c62828'>Could not read the file: {esc(d.error)}</p>")
+                out.append(f"<p style='color:{css('error')}'>Could not read the file: {esc(d.error)}</p>")
             if d.body.strip():
                 out.append("<hr>" + markdown_to_html(d.body))
             if d.related:
@@ -161,7 +170,9 @@ class PreviewPane(QTextBrowser):
                     sub = " · ".join(
                         p for p in (esc(r.provider), esc(r.date.strftime("%Y-%m-%d")) if r.date else "") if p
                     )
-                    out.append(f"<tr><td>{thumb}</td><td>{title}<br><small style='color:#666'>{sub}</small></td></tr>")
+                    out.append(
+                        f"<tr><td>{thumb}</td><td>{title}<br><small style='color:{muted}'>{sub}</small></td></tr>"
+                    )
                 out.append("</table>")
             if d.featured:
                 out.append("<h3>Featured content <small>(HTML source, not rendered)</small></h3>")
@@ -170,12 +181,25 @@ class PreviewPane(QTextBrowser):
             items = "".join(
                 f"<li>line {esc(line)}: {esc(msg)}</li>" if line else f"<li>{esc(msg)}</li>" for line, msg in s.warnings
             )
-            out.append(f"<h3 style='color:#c62828'>Problems in this file</h3><ul>{items}</ul>")
-        out.append(f"<p style='color:#888'><small>{esc(s.path)}</small></p>")
+            out.append(f"<h3 style='color:{css('error')}'>Problems in this file</h3><ul>{items}</ul>")
+        out.append(f"<p style='color:{muted}'><small>{esc(s.path)}</small></p>")
         scroll = self.verticalScrollBar().value()
         self.document().clear()
         self.setHtml("".join(out))
         self.verticalScrollBar().setValue(scroll)
+
+    def _fit_width(self, url: str) -> int | None:
+        """The big image's width: its own, or the pane's when that is narrower (no sideways scrolling)."""
+        pixmap = self.large.get(url) if url else None
+        natural = pixmap.width() if pixmap is not None else LARGE_WIDTH
+        room = self.viewport().width() - int(2 * self.document().documentMargin()) - 12
+        self._fitted_for = room
+        return max(64, room) if room < natural else None
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.summary is not None and self.summary.image:
+            self.refit()
 
     def loadResource(self, kind: int, name: QUrl) -> Any:
         """Serve our own images; refuse everything else (remote, file://, data from the body)."""

@@ -24,6 +24,7 @@ OPTIONS = {
         Option("view/mode", "cards", str),  # "cards" or "table"
         Option("view/sort_field", "date", str),
         Option("view/sort_descending", True, bool),
+        Option("view/color_scheme", "system", str),  # "system", "light" or "dark"
         Option("editing/save_immediately", False, bool),
         Option("editing/confirm_batch_over", 20, int),
         Option("files/recent", [], list),

@@ -139,6 +139,10 @@ def read_local(path: Path, limit: int = MAX_DOWNLOAD) -> bytes:
     return data
 
 
+#: How much a small image may be enlarged to fill a cropped thumbnail.
+MAX_UPSCALE = 2
+
+
 def decode(data: bytes, size: QSize, crop: bool) -> QImage:
     """Bytes to a QImage no larger than `size`, with a cap on what the decoder may allocate."""
     buffer = QBuffer()
@@ -156,6 +160,13 @@ def decode(data: bytes, size: QSize, crop: bool) -> QImage:
     image = reader.read()
     if image.isNull():
         raise ImageError(f"not a readable image: {reader.errorString()}")
+    if crop and max(size.width() / image.width(), size.height() / image.height()) > MAX_UPSCALE:
+        # a small logo is not blown up to fill the thumbnail: at most twice its size, whole,
+        # and the card centres it on a neutral background
+        fit = image.size().scaled(size, Qt.AspectRatioMode.KeepAspectRatio)
+        if fit.width() > image.width() * MAX_UPSCALE:
+            fit = image.size() * MAX_UPSCALE
+        return image.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
     if crop:
         image = image.scaled(
             size, Qt.AspectRatioMode.KeepAspectRatioByExpanding, Qt.TransformationMode.SmoothTransformation
@@ -188,7 +199,7 @@ class Thumbnails(QObject):
         self.size = size
         self.crop = crop
         base = cache_dir or default_cache_dir() / "thumbnails"
-        self.cache_dir = base / f"{size.width()}x{size.height()}{'c' if crop else ''}"
+        self.cache_dir = base / f"{size.width()}x{size.height()}{'c2' if crop else ''}"  # c2: small ones not blown up
         self.resolve_local = resolve_local or (lambda url: None)
         self.network = network
         self.memory_items = memory_items

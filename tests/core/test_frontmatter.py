@@ -42,8 +42,23 @@ def test_unclosed_front_matter_names_the_line():
 def test_malformed_yaml_reports_file_line():
     with pytest.raises(FrontMatterError) as info:
         load_document(b'---\ntitle: ok\nexcerpt: "unterminated\nquality: 3\n---\n')
-    assert info.value.line is not None and info.value.line >= 3
+    assert info.value.line == 3  # where the quote opens, not the end of the front matter
     assert "YAML error" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("title: ok\ntopics: [a, b\nquality: 3\nother: 1\n", 3),  # the list that is never closed
+        ("topics: {a: 1\nx: 2\ny: 3\n", 2),
+        ("title: ok\ntopics: [a]\nquality: 3\nexcerpt: 'open\nmore: 1\n", 5),
+        ("title: ok\n  bad: indent\nquality: 3\n", 3),  # no bracket or quote: where it goes wrong
+    ],
+)
+def test_yaml_errors_point_where_the_problem_starts(front, line):
+    with pytest.raises(FrontMatterError) as info:
+        load_document(f"---\n{front}---\nbody\n".encode())
+    assert info.value.line == line, info.value.message
 
 
 def test_binary_junk_is_reported_not_crashed():

@@ -281,3 +281,27 @@ def test_a_full_cache_disk_keeps_the_good_index_and_every_save(folder: Path, ful
     (full_disk / "filler").unlink()
     warm = library.load(folder, index=Index(folder, cache))  # still a usable index, checked on open
     assert sorted(e.summary.quality for e in warm.entries)[-10:] == [99] * 10
+
+
+def test_a_warm_open_leaves_no_index_reader_open_for_another_thread_to_close(tmp_path):
+    """The index is read by a generator that the loading thread closes itself once it has
+    read what it needs: a reader left suspended would be closed by whichever thread freed it,
+    and SQLite refuses that ("objects created in a thread can only be used in that same
+    thread"; seen once while profiling, from the profiler's thread)."""
+    import gc
+    import types
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"{i}.md").write_text(f"---\ntitle: A {i}\n---\n")
+    index = Index(folder, tmp_path / "cache")
+    library.load(folder, index=index)  # fills the index
+    for _ in library.open_iter(folder, index):  # a warm open: read from the index
+        pass
+    gc.collect()
+    open_readers = [
+        g for g in gc.get_objects()
+        if isinstance(g, types.GeneratorType) and g.gi_code.co_name == "_select" and g.gi_frame is not None
+    ]  # fmt: skip
+    assert open_readers == []

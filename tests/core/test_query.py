@@ -201,3 +201,16 @@ def test_rows_without_summaries_are_fetched_a_window_at_a_time(tmp_path):
     assert table.summaries[10].title == "T10" and calls == [500]  # a painted row brings its neighbours
     assert table.select("title:t1199") == [1199]  # a column over every row: a query per 500 rows
     assert calls == [500, 10, 500, 190]  # rows 0-9, then what is left after row 509
+
+
+def test_clauses_are_the_filters_that_all_apply():
+    from curator.core.query import clauses, with_clause, without_clause
+
+    text = 'topic:"Power Apps" -published:no (a OR b) hello'
+    assert clauses(text) == ['topic:"Power Apps"', "-published:no", "(a OR b)", "hello"]
+    assert clauses("a OR b") == ["a OR b"] and clauses('"open') == ['"open'] and clauses("  ") == []
+    assert without_clause(text, "-published:no") == 'topic:"Power Apps" (a OR b) hello'
+    assert with_clause("topic:x hello", "-topic:x") == "-topic:x hello"  # excluding replaces including
+    assert with_clause("-topic:x", "topic:x") == "topic:x"
+    assert with_clause("a", "a") == "a" and with_clause("", "b") == "b"
+    assert with_clause("topic:xy", "topic:x") == "topic:xy topic:x"  # a clause, not a substring

@@ -96,3 +96,19 @@ def test_with_changes_copies_and_leaves_the_original():
     assert (base.topics, base.quality, base.published) == (("X",), 3, False)
     assert edited.warnings == base.warnings and edited.path == "a.md"
     assert with_changes(base, {}) is base
+
+
+def test_release_empties_a_replaced_workspace_a_piece_at_a_time(tmp_path):
+    make(tmp_path, 60)
+    ws = open_workspace(tmp_path)
+    ws.set_values({"0001.md": {"published": True}})
+    ws.table.sort(list(range(len(ws))), "title", False)  # builds a lazy column too
+    ws.release(piece=7)
+    assert len(ws) == 0 and not ws.rows and not ws.pending and not ws.saved and not ws.snapshots
+    assert all(not container for container in ws.table.containers())
+
+
+def test_empty_gently_takes_lists_dicts_and_sets():
+    items = [list(range(100)), dict.fromkeys(range(100)), set(range(100)), "left alone"]
+    workspace.empty_gently(items, piece=9)
+    assert items == [[], {}, set(), "left alone"]

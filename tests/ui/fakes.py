@@ -17,8 +17,9 @@ class FakePrompts:
         self.asked.append(("batch", text, count))
         return self.batch
 
-    def resolve_conflicts(self, paths: list[str]) -> dict[str, ConflictChoice]:
+    def resolve_conflicts(self, paths: list[str], previews: dict) -> dict[str, ConflictChoice]:
         self.asked.append(("conflicts", list(paths)))
+        self.previews = dict(previews)
         return dict.fromkeys(paths, self.conflict)
 
     def unsaved_changes(self, count: int, doing: str) -> UnsavedAnswer:

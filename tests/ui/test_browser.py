@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 
 from curator.core.article import Summary, read_details
 from curator.ui.delegate import CARD_HEIGHT
@@ -70,7 +70,17 @@ def test_facet_click_adds_a_term_and_counts_follow(qtbot, window, sample):
     window.facets.itemClicked.emit(no, 0)
     assert window.search.text() == "published:no"
     assert window.model.rowCount() == 13
-    qtbot.waitUntil(lambda: window.facets.topLevelItem(0).childCount() == 1)
+
+    def texts():
+        return [published.child(i).text(0) for i in range(published.childCount())]
+
+    # the counts follow the search; the values stay where they were clicked ("yes" now none, greyed)
+    qtbot.waitUntil(lambda: texts() == ["yes  (0)", "no  (13)"] or texts() == ["no  (13)", "yes  (0)"])
+    yes = next(published.child(i) for i in range(published.childCount()) if published.child(i).text(0)[0] == "y")
+    assert not yes.flags() & Qt.ItemFlag.ItemIsEnabled
+    window.search.setText("published:yes")  # not a click in the panel: the values are listed afresh
+    window.apply_search()
+    qtbot.waitUntil(lambda: len(texts()) == 1 and texts()[0].startswith("yes"))
 
 
 def test_typing_on_narrows_to_the_same_rows_as_a_fresh_search(qtbot, window, corpus_copy):

@@ -25,6 +25,17 @@ def png_header_bomb(width: int = 40000, height: int = 40000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
 
 
+def png(width: int, height: int) -> bytes:
+    """A real, small, solid PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + b"\x20\x60\xa0" * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 @pytest.fixture(scope="module")
 def server():
     jpeg = (SAMPLE / "assets/images/organizations/microsoft.com-400x400.jpg").read_bytes()
@@ -48,6 +59,8 @@ def server():
                 self.end_headers()
             elif self.path == "/page.html":
                 self._send(200, "text/html", b"<html><body>not an image</body></html>")
+            elif self.path == "/small.png":
+                self._send(200, "image/png", png(40, 30))
             elif self.path == "/bomb.png":
                 self._send(200, "image/png", png_header_bomb())
             else:
@@ -228,3 +241,11 @@ def test_local_images_have_the_download_cap(qtbot, thumbs, tmp_path):
     t = thumbs(resolve_local=lambda url: big if url == "/huge.jpg" else None)
     assert fetch(qtbot, t, "/huge.jpg") is None
     assert "limit" in t.error("/huge.jpg")
+
+
+def test_a_small_logo_is_not_blown_up_beyond_twice_its_size(qtbot, server, thumbs):
+    base, _ = server
+    pixmap = fetch(qtbot, thumbs(), f"{base}/small.png")
+    assert (pixmap.width(), pixmap.height()) == (80, 60)  # whole, at most 2x, not cropped to 128x96
+    big = fetch(qtbot, thumbs(), f"{base}/logo.jpg?3")
+    assert (big.width(), big.height()) == (128, 96)  # large images still fill the thumbnail

@@ -162,7 +162,7 @@ def test_revert_all_shows_what_is_on_disk(qtbot, window, sample):
     select_paths(window, [SEED])
     window.request_edit("quality", "set", 90)
     other_program_writes(sample / SEED, "quality: 24", "quality: 31")
-    window.revert_all()
+    window.act_revert_all.trigger()
     row = window.workspace.rows[SEED]
     qtbot.waitUntil(lambda: window.workspace.summary(row).quality == 31, timeout=10000)
     assert not window.workspace.pending

@@ -38,6 +38,7 @@ class Action(enum.Enum):
     ABOUT = enum.auto()
     CONTEXT_MENU = enum.auto()
     SHORTCUTS = enum.auto()
+    REVIEW = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,9 @@ SPECS: dict[Action, Spec] = {
     Action.OPEN: Spec("&Open Folder…", Key.Open, "fa5s.folder-open", "Open a folder of articles"),
     Action.RELOAD: Spec("&Reload", "F5", "fa5s.sync", "Read the folder again"),
     Action.SAVE: Spec("&Save", Key.Save, "fa5s.save", "Write every unsaved change to its file"),
+    Action.REVIEW: Spec(
+        "Review &Changes…", "Ctrl+Shift+R", "fa5s.exchange-alt", "See every unsaved change and the lines Save writes"
+    ),
     Action.REVERT: Spec("Revert Selected", None, "fa5s.undo-alt", "Drop the unsaved changes of the selection", True),
     Action.REVERT_ALL: Spec("Revert All", None, "", "Drop every unsaved change"),
     Action.QUIT: Spec("&Quit", Key.Quit),
@@ -88,15 +92,15 @@ RECENT = "recent"  # the Open Recent submenu
 DOCKS = "docks"  # a toggle for each dock
 
 MENUS: list[tuple[str, list]] = [
-    ("&File", [Action.OPEN, RECENT, Action.RELOAD, SEPARATOR, Action.SAVE, Action.REVERT, Action.REVERT_ALL,
-               SEPARATOR, Action.QUIT]),
+    ("&File", [Action.OPEN, RECENT, Action.RELOAD, SEPARATOR, Action.SAVE, Action.REVIEW, Action.REVERT,
+               Action.REVERT_ALL, SEPARATOR, Action.QUIT]),
     ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
                Action.REMOVE_TOPIC, Action.QUALITY, Action.CONTEXT_MENU, SEPARATOR, Action.SELECT_ALL, Action.FIND,
                SEPARATOR, Action.IMMEDIATE]),
     ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, DOCKS]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
 ]  # fmt: skip
-TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,
+TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, Action.REVIEW, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,
            Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC, SEPARATOR, Action.CARDS, Action.TABLE]  # fmt: skip
 CONTEXT = [Action.PUBLISH, Action.UNPUBLISH, SEPARATOR, Action.ADD_TOPIC, Action.REMOVE_TOPIC, Action.QUALITY,
            SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from ...core.article import read_details
@@ -165,9 +165,15 @@ class Browsing(QObject):
 
     def rows_added(self, rows: range, first: bool) -> None:
         """Rows arrived while loading: listed at the end; the first batch's first row is made
-        current (moved to the top once the list is sorted)."""
+        current (moved to the top once the list is sorted) a moment later, so the first paint
+        of the list and the first preview are two short turns of the event loop, not one long."""
         self.model.append(rows)
         if first and self.model.rowCount():
+            self.auto_current = True
+            QTimer.singleShot(0, self, self._first_current)
+
+    def _first_current(self) -> None:
+        if self.auto_current and self.current_path() is None:  # the editor has not picked one meanwhile
             self.select_first()
             self.auto_current = True
 

@@ -144,6 +144,20 @@ class Editing(QObject):
             self.reload_requested.emit([workspace.path(r) for r in reverted])
             self.messages.info(f"Reverted {words.count(len(reverted), 'article')} to what is on disk.", 5000)
 
+    def revert_all(self) -> None:
+        self.revert(self.session.workspace.dirty_rows())
+
+    def revert_change(self, row: int, key: str) -> None:
+        """From the Changes view: take back one field (as an undoable step), or with no key
+        every unsaved edit of the article."""
+        workspace = self.session.workspace
+        if not key:
+            self.revert([row])
+            return
+        step = workspace.plan_revert(row, key)
+        if step is not None:
+            self.undo_stack.push(EditCommand(f"Revert {key} of {workspace.path(row)}", step, self._apply))
+
     def count_topics(self, site_topics: Sequence[str]) -> None:
         """The folder's topics and the taxonomy's, counted in a worker: emits topic_choices."""
         summaries, known = self.session.workspace.table.summaries.copy(), set(site_topics)

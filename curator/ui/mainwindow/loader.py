@@ -59,8 +59,12 @@ class Loader(QObject):
         self._started = 0.0
 
     def start(self) -> None:
-        """Load the session's folder (cancelling any load before)."""
+        """Load the session's folder (cancelling any load before). The folder shown before is
+        emptied in a worker, a piece at a time (see Workspace.release)."""
         self.cancel()
+        while self.session.retired:
+            old = self.session.retired.pop()
+            self.tasks.run(lambda p, old=old: old.release())
         workspace = self.session.workspace
         root, index = self.session.root, self.session.index()
         self.loading = True

@@ -10,9 +10,12 @@ from __future__ import annotations
 import enum
 import logging
 import traceback
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from ...core.review import Preview
 
 log = logging.getLogger("curator")
 
@@ -63,7 +66,7 @@ class Prompts(Protocol):
 
     def confirm_batch(self, text: str, count: int) -> bool: ...
 
-    def resolve_conflicts(self, paths: list[str]) -> dict[str, ConflictChoice]: ...
+    def resolve_conflicts(self, paths: list[str], previews: dict[str, Preview]) -> dict[str, ConflictChoice]: ...
 
     def unsaved_changes(self, count: int, doing: str) -> UnsavedAnswer: ...
 

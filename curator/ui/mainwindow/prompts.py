@@ -12,19 +12,25 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QScrollArea,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ... import __version__
 from ...core import words
+from ...core.review import Preview
+from ..diffview import DiffView
+from ..editor import QUALITY_MAX, QUALITY_MIN
 from .messages import ConflictChoice, UnsavedAnswer
 
 Button = QMessageBox.StandardButton
@@ -47,8 +53,8 @@ class DialogPrompts:
     def confirm_batch(self, text: str, count: int) -> bool:
         return self.batch_box(text, count).exec() == Button.Yes
 
-    def resolve_conflicts(self, paths: list[str]) -> dict[str, ConflictChoice]:
-        dialog = ConflictDialog(paths, self.parent)
+    def resolve_conflicts(self, paths: list[str], previews: dict[str, Preview]) -> dict[str, ConflictChoice]:
+        dialog = ConflictDialog(paths, previews, self.parent)
         dialog.exec()
         return dict(dialog.choices)
 
@@ -107,9 +113,11 @@ class DialogPrompts:
         box.exec()
 
     def ask_quality(self, start: int) -> int | None:
+        start = start if QUALITY_MIN <= start <= QUALITY_MAX else QUALITY_MIN
         value, ok = QInputDialog.getInt(
-            self.parent, "Set Quality", "Quality of the selected articles:", start, -(2**31), 2**31 - 1
-        )
+            self.parent, "Set Quality", f"Quality of the selected articles ({QUALITY_MIN} to {QUALITY_MAX:,}):",
+            start, QUALITY_MIN, QUALITY_MAX,
+        )  # fmt: skip
         return value if ok else None
 
     def about(self) -> None:
@@ -128,38 +136,54 @@ CHOICES = (
 
 
 class ConflictDialog(QDialog):
-    """One row per file with Reload / Overwrite / Skip; `choices` holds the answers."""
+    """The files that changed on disk, each with what changed there and the diff Overwrite would
+    write; a choice per file (Reload / Overwrite / Skip, Skip unless changed). `choices` holds
+    the answers."""
 
-    def __init__(self, paths: list[str], parent=None):
+    def __init__(self, paths: list[str], previews: dict[str, Preview] | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Files changed on disk")
+        self.previews = previews or {}
         self.choices: dict[str, ConflictChoice] = dict.fromkeys(paths, ConflictChoice.SKIP)
         intro = QLabel(
             f"{words.count(len(paths), 'file')} changed on disk after Curator loaded them, so your edits "
-            "were not written. Choose for each file:"
+            "were not written. Pick a file to see what changed, then choose what to do with it:"
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
-        grid = QGridLayout()
-        self.groups: dict[str, QButtonGroup] = {}
-        for i, path in enumerate(paths[:500]):
-            label = QLabel(path)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            grid.addWidget(label, i, 0)
-            group = QButtonGroup(self)
-            for j, (key, text, tip) in enumerate(CHOICES):
-                button = QRadioButton(text)
-                button.setToolTip(tip)
-                button.setChecked(key == "skip")
-                button.toggled.connect(lambda on, p=path, k=key: on and self.choices.__setitem__(p, k))
-                group.addButton(button)
-                grid.addWidget(button, i, j + 1)
-            self.groups[path] = group
-        inner = QWidget()
-        inner.setLayout(grid)
-        scroll = QScrollArea()
-        scroll.setWidget(inner)
-        scroll.setWidgetResizable(True)
+        self.files = QTreeWidget()
+        self.files.setHeaderLabels(["File", "Choice"])
+        self.files.setRootIsDecorated(False)
+        self.files.setUniformRowHeights(True)
+        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long paths: their start and end show
+        self.files.header().setStretchLastSection(False)
+        self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for path in paths:
+            item = QTreeWidgetItem(self.files, [path, ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, path)
+            item.setToolTip(0, path)
+        self.diff = DiffView()
+        self.group = QButtonGroup(self)
+        choice_row = QHBoxLayout()
+        choice_row.addWidget(QLabel("This file:"))
+        for key, text, tip in CHOICES:
+            button = QRadioButton(text)
+            button.setToolTip(tip)
+            self.group.addButton(button)
+            button.toggled.connect(lambda on, k=key: on and self._choose(self._selected(), k))
+            choice_row.addWidget(button)
+        choice_row.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.diff, 1)
+        right_layout.addLayout(choice_row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.files)
+        split.addWidget(right)
+        split.setStretchFactor(1, 2)
+        split.setSizes([300, 640])
         all_row = QDialogButtonBox()
         for key, text, tip in CHOICES:
             button = QPushButton(f"{text} All")
@@ -170,14 +194,47 @@ class ConflictDialog(QDialog):
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(split, 1)
         layout.addWidget(all_row)
         layout.addWidget(buttons)
-        self.resize(760, min(520, 160 + 30 * len(paths)))
+        self.files.currentItemChanged.connect(lambda item, _: self._show(item))
+        self._label_all()
+        self.files.setCurrentItem(self.files.topLevelItem(0))
+        self.resize(980, 560)
+
+    def _selected(self) -> str | None:
+        item = self.files.currentItem()
+        return None if item is None else item.data(0, Qt.ItemDataRole.UserRole)
+
+    def _label_all(self) -> None:
+        names = {key: text for key, text, _ in CHOICES}
+        for i in range(self.files.topLevelItemCount()):
+            item = self.files.topLevelItem(i)
+            item.setText(1, names[self.choices[item.data(0, Qt.ItemDataRole.UserRole)]])
+
+    def _show(self, item: QTreeWidgetItem | None) -> None:
+        path = None if item is None else item.data(0, Qt.ItemDataRole.UserRole)
+        if path is None:
+            self.diff.setPlainText("")
+            return
+        self.diff.show_text(conflict_text(path, self.previews.get(path)))
+        index = [k for k, _, _ in CHOICES].index(self.choices[path])
+        self.group.buttons()[index].setChecked(True)
+
+    def _choose(self, path: str | None, key: ConflictChoice) -> None:
+        if path is not None and self.choices.get(path) is not key:
+            self.choices[path] = key
+            self._label_all()
 
     def choose_all(self, key: ConflictChoice) -> None:
-        index = [k for k, _, _ in CHOICES].index(key)
-        for group in self.groups.values():
-            group.buttons()[index].setChecked(True)
         for path in self.choices:
             self.choices[path] = key
+        self._label_all()
+        self._show(self.files.currentItem())
+
+
+def conflict_text(path: str, preview: Preview | None) -> str:
+    """What the dialog shows for one file: what changed on disk, and what Overwrite would write."""
+    if preview is None:
+        return f"{path}\n\n(Not shown: only the first files' differences are read.)"
+    return f"{path}\n\n{preview.as_text()}"

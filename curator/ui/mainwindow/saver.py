@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import library, words
+from ...core import library, review, words
 from ...core.index import Index
 from ...core.library import Entry
 from ...core.workspace import Saved, SaveJob, Workspace, save_batch
@@ -142,16 +142,32 @@ class Saver(QObject):
             if report.rebased:
                 self.request(report.rebased)
             if report.kept:
-                choices = self.prompts.resolve_conflicts(report.kept)
-                overwrite = [p for p, c in choices.items() if c is ConflictChoice.OVERWRITE and p in workspace.rows]
-                reload = [p for p, c in choices.items() if c is ConflictChoice.RELOAD]
-                if overwrite:
-                    self.request([workspace.rows[p] for p in overwrite], overwrite=True)
-                if reload:
-                    self.reload_requested.emit(reload)
+                self._ask(workspace, report.kept)
             self._next()
 
         self.readers.run(lambda p: [library.load_one(root, path) for path in paths], done)
+
+    def _ask(self, workspace: Workspace, paths: list[str]) -> None:
+        """Ask what to do with edited files that changed on disk, showing (read in a worker)
+        what changed there and what Overwrite would write."""
+        jobs, root = workspace.save_jobs([workspace.rows[p] for p in paths if p in workspace.rows]), self.session.root
+        self._rereading += 1
+
+        def done(previews: list | None, error: BaseException | None) -> None:
+            self._rereading -= 1
+            if workspace is not self.session.workspace:
+                return
+            shown = {p.path: p for p in previews or ()}
+            choices = self.prompts.resolve_conflicts(paths, shown)
+            overwrite = [p for p, c in choices.items() if c is ConflictChoice.OVERWRITE and p in workspace.rows]
+            reload = [p for p, c in choices.items() if c is ConflictChoice.RELOAD]
+            if overwrite:
+                self.request([workspace.rows[p] for p in overwrite], overwrite=True)
+            if reload:
+                self.reload_requested.emit(reload)
+            self._next()
+
+        self.readers.run(lambda p: review.previews(jobs, root), done)
 
     def _next(self) -> None:
         """Run what was requested meanwhile (overwrites first), as one run each; else say idle."""

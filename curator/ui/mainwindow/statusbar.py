@@ -31,8 +31,24 @@ class StatusBar(QStatusBar):
         self.problems_button.hide()
         for widget in (self.problems_button, self.progress, self.cancel_button, self.counts_label):
             self.addPermanentWidget(widget)
+        self._said_with: int | None = None  # unsaved articles when the message was said
+
+    def say(self, text: str, timeout_ms: int, unsaved: int) -> None:
+        """A message about the state as it is, with `unsaved` articles: see unsaved_changed."""
+        self.showMessage(text, timeout_ms)
+        self._said_with = unsaved
+
+    def unsaved_changed(self, unsaved: int) -> None:
+        """A message ("Saved 3 files", "Nothing to change") goes stale once the unsaved edits
+        change after it was said: it is cleared then, not left to its timeout."""
+        if self._said_with is not None and unsaved != self._said_with:
+            self._said_with = None
+            self.clearMessage()
 
     def show_progress(self, label: str, maximum: int) -> None:
+        """New work begins: its progress shows, and what was said of the last is cleared."""
+        self.clearMessage()
+        self._said_with = None
         self.progress.setFormat(f"{label} %v/%m")
         self.progress.setMaximum(max(1, maximum))
         self.progress.setValue(0)

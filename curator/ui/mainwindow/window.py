@@ -13,10 +13,13 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QFileDialog, QMain
 
 from ...core.edits import EditOp
 from ...core.index import default_cache_dir
+from ...core.query import clauses, with_clause, without_clause
+from ..changes import ChangesPanel
 from ..editor import EditorPanel
 from ..facets import FacetPanel
-from ..listarea import ListArea, ViewMode
-from ..model import COLUMNS, ArticleModel
+from ..listarea import ListArea, ViewMode, column
+from ..listbar import ListBar
+from ..model import ArticleModel
 from ..preview import PreviewPane
 from ..problems import ProblemsPanel
 from ..recent import RecentMenu
@@ -25,12 +28,14 @@ from ..settings import Settings
 from ..tasks import Tasks
 from ..throttle import Throttle
 from ..thumbnails import window_thumbnails
+from . import layout
 from .actions import CONTEXT, DOCKS, MENUS, RECENT, TOOLBAR, Action, build, fill, needing_selection, shortcut_rows
-from .browsing import Browsing, with_term
+from .browsing import Browsing
 from .editing import Editing
 from .loader import LoadDone, Loader
 from .messages import Level, Messages, Prompts
 from .prompts import DialogPrompts
+from .review import Review
 from .saver import Saver
 from .session import Session
 from .statusbar import StatusBar
@@ -62,7 +67,8 @@ class MainWindow(QMainWindow):
         self.area = ListArea(self.model)
         self.cards, self.table, self.empty, self.stack = self.area.cards, self.area.table, self.area.empty, self.area
         self.selection = self.area.selection
-        self.setCentralWidget(self.area)
+        self.list_bar = ListBar()
+        self.setCentralWidget(column(self.list_bar, self.area))
         self.loader = Loader(self.session, self.tasks, self.messages, self)
         self.saver = Saver(self.session, self.tasks, self.prompts, self.messages, self)
         self.watcher = Watcher(
@@ -75,6 +81,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.browsing = Browsing(self.session, self.model, self.selection, self.tasks, self.thumbs, self.messages, self)
         self.undo_stack = self.editing.undo_stack
+        self.review = Review(self.session, self.tasks, lambda: self.docks["changes"].isVisible(), self)
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
         self.status = StatusBar()
         self.setStatusBar(self.status)
@@ -83,7 +90,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect_signals()
         self.resize(1400, 880)
-        self._restore_layout()
+        layout.restore(self)
         self.set_view(self.settings["view/mode"])
         self._update_empty_state()
         self._update_title()
@@ -91,8 +98,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _build_docks(self) -> None:
-        self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
-        self.preview = PreviewPane(self.large_images, self.thumbs)
+        self.facets, self.editor, self.problems, self.changes = FacetPanel(), EditorPanel(), ProblemsPanel(), None
+        self.changes, self.preview = ChangesPanel(), PreviewPane(self.large_images, self.thumbs)
         self.right_splitter = QSplitter(Qt.Orientation.Vertical)
         self.right_splitter.setObjectName("splitter-preview-editor")
         for widget, stretch in ((self.preview, 3), (self.editor, 1)):
@@ -103,19 +110,22 @@ class MainWindow(QMainWindow):
             ("facets", "Browse", self.facets, Qt.DockWidgetArea.LeftDockWidgetArea),
             ("preview", "Preview and edit", self.right_splitter, Qt.DockWidgetArea.RightDockWidgetArea),
             ("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("changes", "Changes", self.changes, Qt.DockWidgetArea.BottomDockWidgetArea),
         ):
             self.docks[name] = dock = QDockWidget(title, self)
             dock.setObjectName(f"dock-{name}")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
-        self.docks["problems"].hide()
+        self.tabifyDockWidget(self.docks["problems"], self.docks["changes"])
+        self.docks["problems"].hide(), self.docks["changes"].hide()
         self.resizeDocks([self.docks["facets"], self.docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
 
     def _build_actions(self) -> None:
         edit, rows, browsing, editing = self.request_edit, self.selected_rows, self.browsing, self.editing
         slots = {
             Action.OPEN: self.choose_folder, Action.RELOAD: self.reload, Action.SAVE: self.save,
-            Action.REVERT: self.revert_selected, Action.REVERT_ALL: self.revert_all, Action.QUIT: self.close,
+            Action.REVERT: lambda: editing.revert(rows()), Action.REVERT_ALL: editing.revert_all,
+            Action.QUIT: self.close,
             Action.PUBLISH: lambda: edit("published", EditOp.SET, True),
             Action.UNPUBLISH: lambda: edit("published", EditOp.SET, False),
             Action.ADD_TOPIC: lambda: editing.ask_add_topic(rows(), self.editor.topic_choices()),
@@ -125,6 +135,7 @@ class MainWindow(QMainWindow):
             Action.CARDS: lambda: self.set_view(ViewMode.CARDS), Action.TABLE: lambda: self.set_view(ViewMode.TABLE),
             Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self._context_menu(self.current_view()),
             Action.SHORTCUTS: lambda: self.prompts.show_shortcuts(shortcut_rows(self.action_map)),
+            Action.REVIEW: lambda: self.show_dock("changes"),
         }  # fmt: skip
         made = {
             Action.UNDO: self.undo_stack.createUndoAction(self, "&Undo"),
@@ -192,37 +203,19 @@ class MainWindow(QMainWindow):
         self.messages.posted.connect(self._post)
         self.area.folder_dropped.connect(self.open_folder)
         status.cancel_requested.connect(self.cancel_work)
-        status.problems_requested.connect(lambda: self.docks["problems"].setVisible(True))
+        status.problems_requested.connect(lambda: self.show_dock("problems"))
+        self.review.attach(self.changes, self.docks["changes"])
+        self.changes.revert_requested.connect(editing.revert_change)
+        self.changes.save_requested.connect(self.save)
+        self.changes.reveal_requested.connect(browsing.reveal)
+        self.model.sort_changed.connect(self.list_bar.show_sort)
+        self.model.sort_changed.connect(self.area.show_sort)
+        self.list_bar.sort_requested.connect(self.model.set_sort)
+        self.list_bar.clause_removed.connect(lambda c: self.search_for(without_clause(self.search.text(), c)))
         for view in (self.cards, self.table):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             view.customContextMenuRequested.connect(lambda pos, v=view: self._context_menu(v, pos))
             view.verticalScrollBar().valueChanged.connect(lambda _: self.wanted_later())
-
-    def _layout(self) -> tuple:
-        """What the window remembers: settings key, how to save it, how to restore it."""
-        header = self.table.horizontalHeader()
-        return (
-            ("window/geometry", self.saveGeometry, self.restoreGeometry),
-            ("window/state", self.saveState, self.restoreState),
-            ("window/table_header", header.saveState, header.restoreState),
-            ("window/splitter", self.right_splitter.saveState, self.right_splitter.restoreState),
-        )
-
-    def _restore_layout(self) -> None:
-        for key, _, restore in self._layout():
-            if (value := self.settings[key]) and not value.isEmpty():
-                restore(value)
-        field, descending = self.settings["view/sort_field"], self.settings["view/sort_descending"]
-        if field in COLUMNS:
-            order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-            self.table.horizontalHeader().setSortIndicator(COLUMNS.index(field), order)
-            self.model.set_sort(field, descending)
-
-    def _save_layout(self) -> None:
-        for key, save, _ in self._layout():
-            self.settings[key] = save()
-        self.settings["view/sort_field"] = self.model.sort_field
-        self.settings["view/sort_descending"] = self.model.descending
 
     def set_view(self, mode: str) -> None:
         mode = self.area.set_mode(mode)
@@ -301,6 +294,7 @@ class MainWindow(QMainWindow):
         self._refresh_current()
         self._update_title()
         self.browsing.count_later()
+        self.review.refresh_later()
 
     def _saved(self, results: list) -> None:
         self.status.hide_progress()
@@ -312,7 +306,7 @@ class MainWindow(QMainWindow):
         if level is Level.ERROR and hasattr(self.prompts, "show_error"):
             self.prompts.show_error(text, detail)
         else:
-            self.status.showMessage(text, timeout_ms)
+            self.status.say(text, timeout_ms, len(self.workspace.pending))
 
     def _show_problems(self) -> None:
         self.problems.set_problems(self.workspace.problem_list())
@@ -333,11 +327,18 @@ class MainWindow(QMainWindow):
         self.browsing.apply_search(self.search.text())
 
     def add_search_term(self, term: str) -> None:
-        self.search.setText(with_term(self.search.text(), term))
+        self.search_for(with_clause(self.search.text(), term))
+
+    def search_for(self, text: str) -> None:
+        self.search.setText(text)
         self.apply_search()
+
+    def show_dock(self, name: str) -> None:
+        layout.show_dock(self, name)
 
     def _query_applied(self) -> None:
         self.search.clear_error()
+        self.list_bar.show_clauses(clauses(self.search.text()))
         self._update_empty_state()
         self.wanted_later()
 
@@ -351,12 +352,6 @@ class MainWindow(QMainWindow):
 
     def request_edit(self, key: str, op: EditOp | str, value: Any, rows: Sequence[int] | None = None) -> bool:
         return self.editing.request(self.selected_rows() if rows is None else rows, key, op, value)
-
-    def revert_selected(self) -> None:
-        self.editing.revert(self.selected_rows())
-
-    def revert_all(self) -> None:
-        self.editing.revert(self.workspace.dirty_rows())
 
     def save(self, rows: Sequence[int] | None = None, overwrite: bool = False) -> bool:
         """Write unsaved changes on the save queue; False when there is nothing to do."""
@@ -383,8 +378,13 @@ class MainWindow(QMainWindow):
         title = f"{name}[*] — Curator" if name else "Curator[*]"
         self.setWindowTitle(f"{title} — {dirty:,} unsaved" if dirty else title)
         self.setWindowModified(bool(dirty))
+        self.status.unsaved_changed(dirty)
         self.act_save.setEnabled(bool(dirty))
         self.act_revert_all.setEnabled(bool(dirty))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, lambda: layout.fit_docks(self))  # once the docks have their new sizes
 
     def closeEvent(self, event) -> None:
         if not self.saver.settle("close", self.close):
@@ -394,6 +394,6 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         for images in (self.thumbs, self.large_images):
             images.shutdown()  # closing never waits on the network
-        self._save_layout()
+        layout.save(self)
         self.settings.q.sync()
         event.accept()

@@ -1,0 +1,76 @@
+"""What the window remembers between runs: geometry, docks and toolbar, the table's columns,
+the preview/editor splitter, and the sort."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+
+from ..model import COLUMNS
+
+if TYPE_CHECKING:
+    from .window import MainWindow
+
+
+def _parts(window: MainWindow) -> tuple:
+    """Settings key, how to save it, how to restore it."""
+    header = window.table.horizontalHeader()
+    return (
+        ("window/geometry", window.saveGeometry, window.restoreGeometry),
+        ("window/state", window.saveState, window.restoreState),
+        ("window/table_header", header.saveState, header.restoreState),
+        ("window/splitter", window.right_splitter.saveState, window.right_splitter.restoreState),
+    )
+
+
+def restore(window: MainWindow) -> None:
+    settings = window.settings
+    for key, _, restore_part in _parts(window):
+        if (value := settings[key]) and not value.isEmpty():
+            restore_part(value)
+    field, descending = settings["view/sort_field"], settings["view/sort_descending"]
+    if field not in COLUMNS:
+        field, descending = window.model.sort_field, window.model.descending
+    window.model.set_sort(field, bool(descending))
+    window.docks["problems"].hide()  # it opens when asked for, never by itself (it is empty now)
+
+
+def save(window: MainWindow) -> None:
+    settings = window.settings
+    for key, save_part, _ in _parts(window):
+        settings[key] = save_part()
+    settings["view/sort_field"] = window.model.sort_field
+    settings["view/sort_descending"] = window.model.descending
+
+
+#: The narrowest a side dock is made when the window is small.
+SIDE_MIN = 150
+
+
+def fit_docks(window: MainWindow) -> None:
+    """Keep the article list at least half the window wide: the side docks shrink first (in
+    proportion), and the Browse dock goes when shrinking is not enough (View menu brings it back)."""
+    half = window.width() // 2
+    if window.centralWidget().width() >= half:
+        return
+    side = [d for d in (window.docks["facets"], window.docks["preview"]) if d.isVisible() and not d.isFloating()]
+    total = sum(d.width() for d in side)
+    if not total:
+        return
+    room = window.width() - half - 12 * len(side)
+    window.resizeDocks(side, [max(SIDE_MIN, d.width() * room // total) for d in side], Qt.Orientation.Horizontal)
+    facets = window.docks["facets"]
+    if window.centralWidget().width() < half and facets in side and len(side) > 1:
+        facets.hide()
+        window.resizeDocks([window.docks["preview"]], [room], Qt.Orientation.Horizontal)
+
+
+def show_dock(window: MainWindow, name: str) -> None:
+    """Show a dock in front; a bottom dock opened from hidden takes about a third of the height."""
+    dock = window.docks[name]
+    hidden = not dock.isVisible()
+    dock.show()
+    dock.raise_()
+    if hidden and window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+        window.resizeDocks([dock], [window.height() * 35 // 100], Qt.Orientation.Vertical)
