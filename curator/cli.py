@@ -1,4 +1,4 @@
-"""The headless command line: list, set, publish, unpublish, check. Imports no Qt.
+"""The headless command line: list, set, publish, unpublish, check, topics, suggest. Imports no Qt.
 
 Exit codes: 0 ok, 1 some file failed (each on stderr, the rest done), 2 usage.
 """
@@ -17,15 +17,17 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .core import library
+from .core import library, review, topics
 from .core.editing import DELETE, EditError
-from .core.files import plan_edit, read_file, save_changes
+from .core.files import Status, plan_edit, read_file, save_changes
 from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
 from .core.index import Index
 from .core.library import Severity
 from .core.query import SORT_FIELDS, QueryError, Table
+from .core.site import taxonomy
+from .core.workspace import SaveJob, save_batch
 
-COMMANDS = ("list", "set", "publish", "unpublish", "check")
+COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest")
 OK, FAILED, USAGE = 0, 1, 2
 
 
@@ -76,10 +78,30 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--ext", action="append", help="file extension to include (repeatable)")
 
     st = sub.add_parser("set", help="set or remove keys in files, changing only those lines")
-    st.add_argument("files", nargs="+", metavar="FILE")
+    st.add_argument("targets", nargs="+", metavar="FILE|DIR", help="files, or one DIR with --where")
+    st.add_argument("--where", metavar="QUERY", help="select articles in DIR by query ('' for all)")
     st.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE", help="VALUE is YAML")
+    st.add_argument("--add", action="append", default=[], metavar="KEY=VALUE", help="add an item to a list")
+    st.add_argument("--remove", action="append", default=[], metavar="KEY=VALUE", help="remove an item from a list")
     st.add_argument("--unset", action="append", default=[], metavar="KEY")
     st.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+
+    tp = sub.add_parser(
+        "topics",
+        help="list the topics (counts, taxonomy, variants), or rename, merge or delete one in every article",
+        description="curator topics DIR | topics rename OLD NEW DIR | topics merge A [B...] INTO DIR | "
+        "topics delete TOPIC DIR. A rename also renames the topic in the site taxonomy (_data/topics).",
+    )
+    tp.add_argument("words", nargs="+", metavar="WORD")
+    tp.add_argument("--where", default="", metavar="QUERY", help="only articles matching this query")
+    tp.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    tp.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
+
+    sg = sub.add_parser("suggest", help="topics suggested from the taxonomy's keywords; --apply adds them")
+    sg.add_argument("targets", nargs="+", metavar="FILE|DIR")
+    sg.add_argument("--where", metavar="QUERY", help="select articles in DIR by query ('' for all)")
+    sg.add_argument("--apply", action="store_true", help="add the suggested topics to each article")
+    sg.add_argument("--dry-run", action="store_true", help="with --apply: print a unified diff, write nothing")
 
     for name in ("publish", "unpublish"):
         pp = sub.add_parser(name, help=f"{name} files, or every article matching --where in DIR")
@@ -101,18 +123,43 @@ def _parse_value(text: str) -> Any:
         raise UsageError(f"cannot read value {text!r} as YAML: {exc}") from None
 
 
-def _changes(sets: Sequence[str], unsets: Sequence[str]) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for item in sets:
+def _pairs(option: str, items: Sequence[str]) -> list[tuple[str, Any]]:
+    out = []
+    for item in items:
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
-            raise UsageError(f"--set needs KEY=VALUE, got {item!r}")
-        changes[key.strip()] = _parse_value(value)
+            raise UsageError(f"{option} needs KEY=VALUE, got {item!r}")
+        out.append((key.strip(), _parse_value(value)))
+    return out
+
+
+def _changes(sets: Sequence[str], unsets: Sequence[str]) -> dict[str, Any]:
+    changes: dict[str, Any] = dict(_pairs("--set", sets))
     for key in unsets:
         changes[key] = DELETE
     if not changes:
-        raise UsageError("nothing to change: give --set KEY=VALUE or --unset KEY")
+        raise UsageError("nothing to change: give --set KEY=VALUE, --add, --remove or --unset KEY")
     return changes
+
+
+def _list_edits(adds: list[tuple[str, Any]], removes: list[tuple[str, Any]]):
+    """A per-file function: the file's lists with the items added (at the end, once) and
+    removed (every occurrence); None when nothing changes. Raises EditError for a key whose
+    value is not a list."""
+
+    def change(data: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, item, add in [(k, v, True) for k, v in adds] + [(k, v, False) for k, v in removes]:
+            current = out.get(key, data.get(key))
+            if current is not None and not isinstance(current, list):
+                raise EditError(f"{key} is not a list, so {'--add' if add else '--remove'} cannot change it")
+            items = list(current or [])
+            new = (items if item in items else [*items, item]) if add else [x for x in items if x != item]
+            if new != items or key in out:
+                out[key] = new
+        return out
+
+    return change
 
 
 def _apply(
@@ -122,7 +169,12 @@ def _apply(
     `root` (files found by --where in that folder), nothing outside the folder is written."""
     status = OK
     for path in files:
-        wanted = per_file(path) if per_file else changes
+        try:
+            wanted = per_file(path) if per_file else changes
+        except EditError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            status = FAILED
+            continue
         if wanted is None:
             continue
         if dry_run:
@@ -190,7 +242,23 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    return _apply(args.files, _changes(args.sets, args.unset), args.dry_run)
+    adds, removes = _pairs("--add", args.add), _pairs("--remove", args.remove)
+    fixed = _changes(args.sets, args.unset) if args.sets or args.unset or not (adds or removes) else {}
+    lists = _list_edits(adds, removes)
+    paths, root, unreadable = _targets(args)
+
+    def change(path: str) -> dict[str, Any] | None:
+        if not (adds or removes):
+            return fixed
+        try:
+            data = load_document(read_file(path)[0]).data
+        except (OSError, FrontMatterError, NotAnArticle) as exc:
+            raise EditError(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+        wanted = {**fixed, **lists(data)}
+        return wanted or None
+
+    status = _apply(paths, None, args.dry_run, per_file=change, root=root)
+    return FAILED if unreadable else status
 
 
 def _targets(args: argparse.Namespace) -> tuple[list[str], str | None, bool]:
@@ -243,6 +311,129 @@ def cmd_check(args: argparse.Namespace) -> int:
     return FAILED if errors else OK
 
 
+def _entries(root: str, where: str) -> tuple[list[library.Entry], Index, list[library.Problem]]:
+    """The folder's articles matching `where` (all for ''), with their snapshots for saving."""
+    index = Index(root)
+    loaded = library.load(root, index=index)
+    if index.error:
+        print(f"curator: note: {index.error}", file=sys.stderr)
+    table = Table(loaded.summaries)
+    return [loaded.entries[r] for r in table.select(where)], index, loaded.problems
+
+
+def _save_topics(root: str, entries: list[library.Entry], after: dict[str, list[str]], index: Index,
+                 dry_run: bool) -> int:  # fmt: skip
+    """Write each file's new topics in one batch (fsynced together); a dry run prints diffs."""
+    jobs = [
+        SaveJob(e.summary.path, os.path.join(root, e.summary.path), {"topics": after[e.summary.path]}, e.snapshot,
+                e.summary)
+        for e in entries if e.summary.path in after
+    ]  # fmt: skip
+    if dry_run:
+        for job in jobs:
+            shown = review.preview(job, os.path.realpath(root))
+            if shown.diff:
+                print(shown.diff)
+            elif shown.status is not Status.UNCHANGED:
+                print(f"{job.path}: {shown.message}", file=sys.stderr)
+        return OK
+    status = OK
+    for saved in save_batch(jobs, index=index, root=os.path.realpath(root)):
+        if not saved.result.ok:
+            print(f"{os.path.join(root, saved.job.path)}: {saved.result.message}", file=sys.stderr)
+            status = FAILED
+    return status
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    words = list(args.words)
+    action = words[0] if words[0] in ("rename", "merge", "delete") else "list"
+    needed = {"list": 1, "rename": 4, "delete": 3}.get(action)
+    if (needed is not None and len(words) != needed) or (action == "merge" and len(words) < 4):
+        raise UsageError("use: topics DIR | topics rename OLD NEW DIR | topics merge A [B...] INTO DIR | "
+                         "topics delete TOPIC DIR")  # fmt: skip
+    root = words[-1]
+    if not os.path.isdir(root):
+        raise UsageError(f"{root} is not a folder")
+    entries, index, problems = _entries(root, args.where)
+    if action == "list":
+        return _list_topics(root, entries, args.format, problems)
+    if action == "rename":
+        olds, new = [words[1]], words[2]
+    elif action == "merge":
+        olds, new = words[1:-2], words[-2]
+    else:
+        olds, new = [words[1]], None
+    planned = topics.plan((e.summary for e in entries), olds, new)
+    for path in planned.skipped:
+        print(f"{os.path.join(root, path)}: its topics are not a list of text: left alone", file=sys.stderr)
+    status = _save_topics(root, entries, {p: after for p, (_, after) in planned.changes.items()}, index, args.dry_run)
+    edits = topics.taxonomy_renames(root, olds, new) if new is not None and not args.where else []
+    for edit in edits:
+        if args.dry_run:
+            name = os.path.relpath(edit.path, root)
+            print(review.unified(name, edit.old, edit.new, "now", "after"))
+            continue
+        result = edit.write()
+        if not result.ok:
+            print(f"{edit.path}: {result.message}", file=sys.stderr)
+            status = FAILED
+    done = "would change" if args.dry_run else "changed"
+    what = {"rename": f"renamed to {new!r}", "merge": f"merged into {new!r}", "delete": "deleted"}[action]
+    taxonomy = f" and {len(edits)} taxonomy file{'s' if len(edits) != 1 else ''}" if edits else ""
+    print(f"{', '.join(map(repr, olds))} {what}: {done} {len(planned.changes)} articles{taxonomy}", file=sys.stderr)
+    return FAILED if planned.skipped or status != OK else OK
+
+
+def _list_topics(root: str, entries: list[library.Entry], fmt: str, problems: list[library.Problem]) -> int:
+    infos = topics.inventory((e.summary for e in entries), taxonomy(root))
+    rows = [{"topic": t.name, "articles": t.count, "taxonomy": t.in_taxonomy, "parent": t.parent,
+             "variants": list(t.variants)} for t in infos]  # fmt: skip
+    if fmt == "json":
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=["topic", "articles", "taxonomy", "parent", "variants"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "variants": "; ".join(row["variants"])})
+    else:
+        for row in rows:
+            mark = "taxonomy" if row["taxonomy"] else "        "
+            also = f"  (variants: {', '.join(row['variants'])})" if row["variants"] else ""
+            print(f"{row['articles']:6,}  {mark}  {row['topic']}{also}")
+        print(f"{len(rows)} topics in {len(entries)} articles", file=sys.stderr)
+    return FAILED if _report_unreadable(root, problems) else OK
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    paths, root, unreadable = _targets(args)
+    if root is None:
+        root = os.path.dirname(os.path.abspath(paths[0])) if paths else "."
+        while root != os.path.dirname(root) and not os.path.isdir(os.path.join(root, "_data", "topics")):
+            root = os.path.dirname(root)  # the site of these files: the nearest folder with a taxonomy
+    suggester = topics.Suggester(taxonomy(root))
+    status = OK
+
+    def change(path: str) -> dict[str, Any] | None:
+        nonlocal status
+        try:
+            data = load_document(read_file(path)[0])
+        except (OSError, FrontMatterError, NotAnArticle) as exc:
+            raise EditError(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
+        have = data.data.get("topics")
+        if have is not None and not (isinstance(have, list) and all(isinstance(t, str) for t in have)):
+            raise EditError("its topics are not a list of text")
+        text = " ".join(str(data.data.get(k) or "") for k in ("title", "name", "excerpt")) + " " + data.split.tail
+        found = suggester.suggest(text, have or [])
+        if found:
+            print(f"{path}: {', '.join(found)}")
+        return {"topics": [*(have or []), *found]} if found and args.apply else None
+
+    status = _apply(paths, None, args.dry_run, per_file=change, root=None if args.where is None else root)
+    return FAILED if unreadable else status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     sys.stdout = _GuardedStdout(stdout)
@@ -271,6 +462,10 @@ def _main(argv: Sequence[str] | None) -> int:
             return cmd_set(args)
         if args.command in ("publish", "unpublish"):
             return cmd_publish(args, args.command == "publish")
+        if args.command == "topics":
+            return cmd_topics(args)
+        if args.command == "suggest":
+            return cmd_suggest(args)
         return cmd_check(args)
     except (UsageError, QueryError) as exc:
         print(f"curator: {exc}", file=sys.stderr)

@@ -230,6 +230,9 @@ def _edit_block_list(front: str, seq: SequenceNode, values: list[str], newline: 
             for i in range(i1, i2):
                 gap_start = spans[i - 1][1] if i > 0 else spans[0][0]
                 out.append(front[gap_start : spans[i][1]])
+        elif op == "replace" and i2 - i1 == j2 - j1:  # renamed items keep their own quoting
+            for k in range(i2 - i1):
+                out.append(_render_block_list([values[j1 + k]], indent, space, newline, items[i1 + k]))
         else:
             out.append(_render_block_list(values[j1:j2], indent, space, newline, like))
     new = "".join(out)

@@ -56,6 +56,8 @@ class Workspace:
         self.changed_on_disk: set[str] = set()
         #: what other programs did to the topics of files since they were opened
         self.foreign: dict[str, Foreign] = {}
+        #: topics the editor removed from an article: never suggested for it again
+        self.refused: dict[str, set[str]] = {}
 
     def __len__(self) -> int:
         return len(self.table)
@@ -65,7 +67,7 @@ class Workspace:
         runs this so its 100,000 articles are not freed in one go wherever the last reference
         drops (one deallocation that long holds the GIL: 95 ms of GUI stall measured at 100k)."""
         empty_gently([*self.table.containers(), self.snapshots, self.rows, self.saved, self.pending,
-                      self.problems, self.changed_on_disk, self.foreign], piece)  # fmt: skip
+                      self.problems, self.changed_on_disk, self.foreign, self.refused], piece)  # fmt: skip
 
     # -- loading --
 

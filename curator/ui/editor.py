@@ -69,8 +69,9 @@ class TopicChips(QListWidget):
 
     removed = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, add: bool = False):
         super().__init__(parent)
+        self.add = add  # chips that add their topic (suggestions) rather than remove it
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -90,11 +91,11 @@ class TopicChips(QListWidget):
     def set_topics(self, topics: Sequence[tuple[str, str]]) -> None:
         """(topic, label) pairs."""
         self.clear()
-        remove = icon("fa5s.times")
+        mark = icon("fa5s.plus" if self.add else "fa5s.times")
         for topic, label in topics:
-            item = QListWidgetItem(remove, label)
+            item = QListWidgetItem(mark, label)
             item.setData(Qt.ItemDataRole.UserRole, topic)
-            item.setToolTip(f"Click to remove the topic {topic!r}")
+            item.setToolTip(f"Click to {'add' if self.add else 'remove'} the topic {topic!r}")
             self.addItem(item)
         self.fit_height()
 
@@ -159,6 +160,10 @@ class EditorPanel(QWidget):
         self.published = QCheckBox("Published")
         self.published.clicked.connect(self._published_clicked)
 
+        self.suggested_label = QLabel("Suggested")
+        self.suggested = TopicChips(add=True)
+        self.suggested.removed.connect(lambda topic: self.edit_requested.emit("topics", EditOp.ADD, topic))
+
         form = QFormLayout()
         form.addRow("Quality", self.quality)
         form.addRow("", self.quality_note)
@@ -169,10 +174,13 @@ class EditorPanel(QWidget):
         layout.addWidget(QLabel("Topics"))
         layout.addWidget(self.chips)
         layout.addLayout(topic_row)
+        layout.addWidget(self.suggested_label)
+        layout.addWidget(self.suggested)
         layout.addLayout(form)
         layout.addStretch(1)
         self._updating = False
         self.show_selection([])
+        self.show_suggestions([])
 
     def set_topic_choices(self, topics: Iterable[str]) -> None:
         self.completions.setStringList(sorted(set(topics), key=str.casefold))
@@ -213,6 +221,12 @@ class EditorPanel(QWidget):
         else:
             self.published.setChecked(bool(published and published.pop()))
         self._updating = False
+
+    def show_suggestions(self, topics: Sequence[str]) -> None:
+        """Topics the site's taxonomy suggests for the article: one click adds one."""
+        self.suggested.set_topics([(t, t) for t in topics])
+        self.suggested_label.setVisible(bool(topics))
+        self.suggested.setVisible(bool(topics))
 
     def _add_topic(self) -> None:
         topic = " ".join(self.topic_input.text().split())

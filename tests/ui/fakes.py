@@ -11,10 +11,15 @@ class FakePrompts:
                  unsaved: UnsavedAnswer = UnsavedAnswer.CANCEL):  # fmt: skip
         self.batch, self.conflict, self.unsaved = batch, conflict, unsaved
         self.new_topic = True
+        self.topic: str | None = None  # what ask_topic answers (None: the first choice)
         self.asked: list[tuple] = []
 
     def confirm_batch(self, text: str, count: int) -> bool:
         self.asked.append(("batch", text, count))
+        return self.batch
+
+    def confirm_change(self, text: str, detail: str) -> bool:
+        self.asked.append(("change", text, detail))
         return self.batch
 
     def resolve_conflicts(self, paths: list[str], previews: dict) -> dict[str, ConflictChoice]:
@@ -34,6 +39,8 @@ class FakePrompts:
 
     def ask_topic(self, title: str, label: str, choices: list[str], editable: bool) -> str | None:
         self.asked.append(("topic", title))
+        if self.topic is not None:
+            return self.topic
         return choices[0] if choices else None
 
     def ask_quality(self, start: int) -> int | None:

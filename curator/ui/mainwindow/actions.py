@@ -39,6 +39,8 @@ class Action(enum.Enum):
     CONTEXT_MENU = enum.auto()
     SHORTCUTS = enum.auto()
     REVIEW = enum.auto()
+    TOPICS = enum.auto()
+    APPLY_SUGGESTED = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,12 @@ SPECS: dict[Action, Spec] = {
     Action.QUALITY: Spec(
         "Set &Quality…", "Ctrl+Shift+Q", "fa5s.star", "Set the quality of the selected articles", True
     ),
+    Action.APPLY_SUGGESTED: Spec(
+        "Apply Suggested Topics", "Ctrl+Shift+G", "fa5s.magic", "Add the taxonomy's suggested topics to each one", True
+    ),
+    Action.TOPICS: Spec(
+        "&Topics Manager", "Ctrl+Shift+M", "fa5s.tags", "Every topic with its count: rename, merge or delete"
+    ),
     Action.FIND: Spec("&Find", Key.Find, "fa5s.search", "Search the articles"),
     Action.SELECT_ALL: Spec("Select &All", Key.SelectAll),
     Action.REVEAL: Spec("Show in File Manager", None, "", "Open the folder of the current article", True),
@@ -95,15 +103,15 @@ MENUS: list[tuple[str, list]] = [
     ("&File", [Action.OPEN, RECENT, Action.RELOAD, SEPARATOR, Action.SAVE, Action.REVIEW, Action.REVERT,
                Action.REVERT_ALL, SEPARATOR, Action.QUIT]),
     ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
-               Action.REMOVE_TOPIC, Action.QUALITY, Action.CONTEXT_MENU, SEPARATOR, Action.SELECT_ALL, Action.FIND,
-               SEPARATOR, Action.IMMEDIATE]),
-    ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, DOCKS]),
+               Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.CONTEXT_MENU, SEPARATOR,
+               Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE]),
+    ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TOPICS, DOCKS]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
 ]  # fmt: skip
 TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, Action.REVIEW, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,
            Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC, SEPARATOR, Action.CARDS, Action.TABLE]  # fmt: skip
-CONTEXT = [Action.PUBLISH, Action.UNPUBLISH, SEPARATOR, Action.ADD_TOPIC, Action.REMOVE_TOPIC, Action.QUALITY,
-           SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip
+CONTEXT = [Action.PUBLISH, Action.UNPUBLISH, SEPARATOR, Action.ADD_TOPIC, Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED,
+           Action.QUALITY, SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip
 
 
 def build(

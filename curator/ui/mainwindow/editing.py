@@ -100,6 +100,9 @@ class Editing(QObject):
         if count > self.confirm_over() and not self.prompts.confirm_batch(text, count):
             return False
         self.undo_stack.push(EditCommand(text, step, self._apply))
+        if key == "topics" and op is EditOp.REMOVE:  # removed by the editor: not suggested again for these
+            for edit in step.edits:
+                self.session.workspace.refused.setdefault(edit.path, set()).add(value)
         if new_topic:
             self.known_topics.add(value)  # asked once
         return True
@@ -143,6 +146,10 @@ class Editing(QObject):
             self.values_changed.emit(reverted)
             self.reload_requested.emit([workspace.path(r) for r in reverted])
             self.messages.info(f"Reverted {words.count(len(reverted), 'article')} to what is on disk.", 5000)
+
+    def step_command(self, step: EditStep, text: str) -> EditCommand:
+        """A command doing `step`, for a step of several parts (see topics.Group) to run."""
+        return EditCommand(text, step, self._apply)
 
     def revert_all(self) -> None:
         self.revert(self.session.workspace.dirty_rows())

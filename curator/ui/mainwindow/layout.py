@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QSplitter, QWidget
 
 from ..model import COLUMNS
 
@@ -74,3 +75,34 @@ def show_dock(window: MainWindow, name: str) -> None:
     dock.raise_()
     if hidden and window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
         window.resizeDocks([dock], [window.height() * 35 // 100], Qt.Orientation.Vertical)
+
+
+def splitter(name: str, *parts: tuple[QWidget, int]) -> QSplitter:
+    """A vertical splitter of (widget, stretch) parts, named so its sizes are remembered."""
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.setObjectName(name)
+    for widget, stretch in parts:
+        split.addWidget(widget)
+        split.setStretchFactor(split.count() - 1, stretch)
+    return split
+
+
+#: Docks that start hidden (opened from the View menu, the status bar or their action), and
+#: the docks that share a place as tabs.
+HIDDEN = ("problems", "changes", "topics")
+TABBED = (("problems", "changes"), ("facets", "topics"))
+
+
+def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWidgetArea]]) -> dict[str, QDockWidget]:
+    docks: dict[str, QDockWidget] = {}
+    for name, title, widget, area in specs:
+        docks[name] = dock = QDockWidget(title, window)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        window.addDockWidget(area, dock)
+    for first, second in TABBED:
+        window.tabifyDockWidget(docks[first], docks[second])
+    for name in HIDDEN:
+        docks[name].hide()
+    window.resizeDocks([docks["facets"], docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
+    return docks

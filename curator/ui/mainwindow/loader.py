@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from ...core import library, words
 from ...core.index import Index
 from ...core.library import Entry
-from ...core.site import taxonomy
+from ...core.site import Topic, taxonomy
 from ...core.workspace import ChangeReport, Workspace
 from ..tasks import Progress, Task, Tasks
 from .messages import Messages
@@ -34,7 +34,7 @@ class LoadDone:
     seconds: float
     cancelled: bool
     index_error: str  # why the index could not be used ("" when it could)
-    site_topics: tuple[str, ...]  # the taxonomy's topic names
+    site_topics: tuple[Topic, ...]  # the taxonomy
 
     def describe(self) -> str:
         text = f"{'Cancelled: loaded' if self.cancelled else 'Loaded'} {words.count(self.articles, 'article')}"
@@ -153,11 +153,11 @@ class Total(NamedTuple):
 
 def _load(root: str, index: Index, progress: Progress) -> list[str]:
     """The worker: Total, then the folder's Batch, Decoded and Changes messages as progress;
-    returns the taxonomy's topic names."""
+    returns the taxonomy."""
     for message in library.open_iter(
         root, index, cancel=progress.cancel_event, on_total=lambda n: progress.report(Total(n))
     ):
         progress.report(message)
         if progress.cancelled:
             break
-    return [t.name for t in taxonomy(root)]
+    return taxonomy(root)

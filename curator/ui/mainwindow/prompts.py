@@ -53,6 +53,15 @@ class DialogPrompts:
     def confirm_batch(self, text: str, count: int) -> bool:
         return self.batch_box(text, count).exec() == Button.Yes
 
+    def confirm_change(self, text: str, detail: str) -> bool:
+        """A change over many articles (rename, merge or delete a topic), said before it is made."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Change the articles?", f"{text}?", parent=self.parent)
+        box.setInformativeText(f"{detail} You can undo it with Edit › Undo.")
+        box.setStandardButtons(Button.Yes | Button.Cancel)
+        box.setDefaultButton(Button.Yes)
+        box.button(Button.Yes).setText(text)
+        return box.exec() == Button.Yes
+
     def resolve_conflicts(self, paths: list[str], previews: dict[str, Preview]) -> dict[str, ConflictChoice]:
         dialog = ConflictDialog(paths, previews, self.parent)
         dialog.exec()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QFileDialog, QMainWindow, QMenu, QSplitter
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 
 from ...core.edits import EditOp
 from ...core.index import default_cache_dir
@@ -28,6 +28,7 @@ from ..settings import Settings
 from ..tasks import Tasks
 from ..throttle import Throttle
 from ..thumbnails import window_thumbnails
+from ..topicsmanager import TopicsPanel
 from . import layout
 from .actions import CONTEXT, DOCKS, MENUS, RECENT, TOOLBAR, Action, build, fill, needing_selection, shortcut_rows
 from .browsing import Browsing
@@ -39,6 +40,7 @@ from .review import Review
 from .saver import Saver
 from .session import Session
 from .statusbar import StatusBar
+from .topics import TopicsController
 from .watcher import Watcher
 
 
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.browsing = Browsing(self.session, self.model, self.selection, self.tasks, self.thumbs, self.messages, self)
         self.undo_stack = self.editing.undo_stack
         self.review = Review(self.session, self.tasks, lambda: self.docks["changes"].isVisible(), self)
+        self.topics = TopicsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
         self.status = StatusBar()
         self.setStatusBar(self.status)
@@ -99,26 +102,17 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.facets, self.editor, self.problems, self.changes = FacetPanel(), EditorPanel(), ProblemsPanel(), None
-        self.changes, self.preview = ChangesPanel(), PreviewPane(self.large_images, self.thumbs)
-        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
-        self.right_splitter.setObjectName("splitter-preview-editor")
-        for widget, stretch in ((self.preview, 3), (self.editor, 1)):
-            self.right_splitter.addWidget(widget)
-            self.right_splitter.setStretchFactor(self.right_splitter.count() - 1, stretch)
-        self.docks: dict[str, QDockWidget] = {}
-        for name, title, widget, area in (
-            ("facets", "Browse", self.facets, Qt.DockWidgetArea.LeftDockWidgetArea),
-            ("preview", "Preview and edit", self.right_splitter, Qt.DockWidgetArea.RightDockWidgetArea),
-            ("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea),
-            ("changes", "Changes", self.changes, Qt.DockWidgetArea.BottomDockWidgetArea),
-        ):
-            self.docks[name] = dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock-{name}")
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-        self.tabifyDockWidget(self.docks["problems"], self.docks["changes"])
-        self.docks["problems"].hide(), self.docks["changes"].hide()
-        self.resizeDocks([self.docks["facets"], self.docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
+        self.changes, self.topics_panel = ChangesPanel(), TopicsPanel()
+        self.preview = PreviewPane(self.large_images, self.thumbs)
+        self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview, 3), (self.editor, 1))
+        area = Qt.DockWidgetArea
+        self.docks = layout.add_docks(self, [
+            ("facets", "Browse", self.facets, area.LeftDockWidgetArea),
+            ("topics", "Topics", self.topics_panel, area.LeftDockWidgetArea),
+            ("preview", "Preview and edit", self.right_splitter, area.RightDockWidgetArea),
+            ("problems", "Problems", self.problems, area.BottomDockWidgetArea),
+            ("changes", "Changes", self.changes, area.BottomDockWidgetArea),
+        ])  # fmt: skip
 
     def _build_actions(self) -> None:
         edit, rows, browsing, editing = self.request_edit, self.selected_rows, self.browsing, self.editing
@@ -135,7 +129,8 @@ class MainWindow(QMainWindow):
             Action.CARDS: lambda: self.set_view(ViewMode.CARDS), Action.TABLE: lambda: self.set_view(ViewMode.TABLE),
             Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self._context_menu(self.current_view()),
             Action.SHORTCUTS: lambda: self.prompts.show_shortcuts(shortcut_rows(self.action_map)),
-            Action.REVIEW: lambda: self.show_dock("changes"),
+            Action.REVIEW: lambda: self.show_dock("changes"), Action.TOPICS: lambda: self.show_dock("topics"),
+            Action.APPLY_SUGGESTED: lambda: self.topics.apply_suggested(rows()),
         }  # fmt: skip
         made = {
             Action.UNDO: self.undo_stack.createUndoAction(self, "&Undo"),
@@ -205,6 +200,8 @@ class MainWindow(QMainWindow):
         status.cancel_requested.connect(self.cancel_work)
         status.problems_requested.connect(lambda: self.show_dock("problems"))
         self.review.attach(self.changes, self.docks["changes"])
+        self.topics.attach(self.topics_panel, self.docks["topics"], self.add_search_term)
+        self.topics.attach_editor(self.editor, browsing)
         self.changes.revert_requested.connect(editing.revert_change)
         self.changes.save_requested.connect(self.save)
         self.changes.reveal_requested.connect(browsing.reveal)
@@ -268,7 +265,8 @@ class MainWindow(QMainWindow):
     def _loaded(self, done: LoadDone) -> None:
         self.status.hide_progress()
         self.browsing.loaded()
-        self.editing.count_topics(done.site_topics)
+        self.editing.count_topics([t.name for t in done.site_topics])
+        self.topics.site_topics[:] = done.site_topics
         self.status.showMessage(done.describe(), 15000 if done.index_error else 8000)
         self._update_empty_state()
         self._update_title()
@@ -295,6 +293,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.browsing.count_later()
         self.review.refresh_later()
+        self.topics.refresh_later()
 
     def _saved(self, results: list) -> None:
         self.status.hide_progress()

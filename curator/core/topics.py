@@ -1,0 +1,244 @@
+"""Topics across a folder: how often each is used, which spellings are variants of one another,
+renaming, merging and deleting them in every article (and in the site's taxonomy), and topics
+suggested from the taxonomy's keywords.
+
+Nothing here writes articles: `plan` says which files get which list, and the caller saves
+them through the normal save path (the window as one undo step, the CLI in one batch). Only
+`TaxonomyEdit.write` writes, a taxonomy file's `name:`/`parent:` line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from .article import Summary
+from .editing import EditError, edit_front
+from .files import SaveResult, Status, commit_save, read_file
+from .frontmatter import SafeLoader
+from .site import Topic
+
+
+def fold(name: str) -> str:
+    """The spelling-free form of a topic: case, spaces, hyphens and underscores ignored."""
+    return " ".join(re.sub(r"[-_]+", " ", name).split()).casefold()
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Levenshtein distance exactly 1 (one letter added, dropped or changed)."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+#: Names this short are never grouped by one edit ("AI" and "BI" are different topics).
+MIN_EDIT_LENGTH = 5
+
+
+def variant_groups(names: Iterable[str]) -> list[list[str]]:
+    """Groups of two or more names that are likely the same topic: equal once folded (case,
+    spacing, hyphens), or one edit apart (typos, a plural 's') when long enough."""
+    names = sorted(set(names), key=lambda n: (fold(n), n))
+    parent = {n: n for n in names}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    folded = [(fold(n), n) for n in names]
+    for i, (fa, a) in enumerate(folded):
+        for fb, b in folded[i + 1 :]:
+            if fa == fb or (min(len(fa), len(fb)) >= MIN_EDIT_LENGTH and _one_edit_apart(fa, fb)):
+                parent[find(b)] = find(a)
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(find(n), []).append(n)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicInfo:
+    name: str
+    count: int  # articles that have it
+    in_taxonomy: bool
+    parent: str = ""
+    variants: tuple[str, ...] = ()  # other names likely meaning the same
+
+
+def inventory(summaries: Iterable[Summary | None], site: Sequence[Topic] = ()) -> list[TopicInfo]:
+    """Every topic of the folder and of the taxonomy, most used first."""
+    counts: Counter[str] = Counter()
+    for s in summaries:
+        if s is not None:
+            counts.update(set(s.topics))  # articles, not occurrences
+    declared = {t.name: t for t in site}
+    names = set(counts) | set(declared)
+    variants = {n: tuple(o for o in g if o != n) for g in variant_groups(names) for n in g}
+    out = [
+        TopicInfo(n, counts.get(n, 0), n in declared, declared[n].parent if n in declared else "", variants.get(n, ()))
+        for n in names
+    ]
+    return sorted(out, key=lambda t: (-t.count, t.name.casefold()))
+
+
+def replaced(topics: Sequence[str], olds: Collection[str], new: str | None) -> list[str]:
+    """The list with each of `olds` replaced by `new` (None: removed): `new` once, where the
+    first of them (or `new` itself) stood; the rest keep their order."""
+    out, placed = [], False
+    for topic in topics:
+        if topic in olds or topic == new:
+            if new is not None and not placed:
+                out.append(new)
+                placed = True
+            continue
+        out.append(topic)
+    return out
+
+
+def bad_topics(summary: Summary) -> bool:
+    """The file's topics are not a plain list of text: a list written from the summary would lose items."""
+    return any(message.startswith("topics:") for _, message in summary.warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    changes: dict[str, tuple[tuple[str, ...], list[str]]]  # path -> (topics now, topics after)
+    skipped: list[str]  # files whose topics are not a list of text: left alone
+
+    def describe(self) -> str:
+        n = len(self.changes)
+        return f"{n:,} file{'s' if n != 1 else ''}, {n:,} line{'s' if n != 1 else ''} or so"
+
+
+def plan(summaries: Iterable[Summary | None], olds: Collection[str], new: str | None) -> Plan:
+    """What renaming (or merging, with several `olds`; or deleting, with `new` None) does to each article."""
+    olds = set(olds)
+    changes, skipped = {}, []
+    for s in summaries:
+        if s is None or not olds.intersection(s.topics):
+            continue
+        if bad_topics(s):
+            skipped.append(s.path)
+            continue
+        after = replaced(s.topics, olds, new)
+        if after != list(s.topics):
+            changes[s.path] = (s.topics, after)
+    return Plan(changes, skipped)
+
+
+# --- the taxonomy --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TaxonomyEdit:
+    """A taxonomy file's new bytes: only its `name:` or `parent:` line differs."""
+
+    path: str
+    old: bytes
+    new: bytes
+
+    def write(self) -> SaveResult:
+        """Atomically, and only over the bytes it was made from (a file changed since is left alone)."""
+        try:
+            data, snapshot = read_file(self.path)
+        except OSError as exc:
+            return SaveResult(self.path, Status.ERROR, exc.strerror or str(exc))
+        if data != self.old:
+            return SaveResult(self.path, Status.CONFLICT, "the taxonomy file changed since; it was left alone")
+        return commit_save(SaveResult(self.path, Status.OK, "", snapshot, self.new))
+
+    def reversed(self) -> TaxonomyEdit:
+        return TaxonomyEdit(self.path, self.new, self.old)
+
+
+def taxonomy_files(root: str | os.PathLike[str]) -> list[str]:
+    folder = os.path.join(os.fspath(root), "_data", "topics")
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml"))]
+
+
+def taxonomy_renames(root: str | os.PathLike[str], olds: Collection[str], new: str) -> list[TaxonomyEdit]:
+    """The edits a rename (or merge) makes to the taxonomy: the `name:` of the topic renamed,
+    and the `parent:` of its children. A merge into a name the taxonomy already has renames
+    nothing (the others' files are left for the editor to remove)."""
+    declared = set()
+    edits = []
+    files = []
+    for path in taxonomy_files(root):
+        try:
+            data, _ = read_file(path)
+            text = data.decode("utf-8-sig")
+            mapping = yaml.load(text, Loader=SafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(mapping, dict):
+            files.append((path, data, text, mapping))
+            if isinstance(mapping.get("name"), str):
+                declared.add(mapping["name"])
+    for path, data, text, mapping in files:
+        change = {}
+        if mapping.get("name") in olds and new not in declared:
+            change["name"] = new
+        if mapping.get("parent") in olds:
+            change["parent"] = new
+        if not change:
+            continue
+        newline = "\r\n" if "\r\n" in text else "\n"
+        try:
+            edited = edit_front(text, change, newline)
+            after = yaml.load(edited, Loader=SafeLoader)
+        except (EditError, yaml.YAMLError):
+            continue
+        if after != {**mapping, **change}:
+            continue  # it would not read back as intended: leave that file alone
+        bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+        edits.append(TaxonomyEdit(path, data, bom + edited.encode("utf-8")))
+    return edits
+
+
+# --- suggestions ---------------------------------------------------------------------------
+
+
+class Suggester:
+    """Topics suggested for an article from the taxonomy: a topic whose keyword (or name)
+    appears in the title, excerpt or body as whole words, case-insensitive, plus the parents
+    of each topic found."""
+
+    def __init__(self, site: Sequence[Topic]):
+        self.parents = {t.name: t.parent for t in site}
+        self.patterns: list[tuple[str, re.Pattern[str]]] = []
+        for topic in site:
+            words = {k.strip() for k in (*topic.keywords, topic.name) if k.strip()}
+            alternatives = "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]+") for w in words), key=len)[::-1])
+            self.patterns.append((topic.name, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)))
+
+    def suggest(self, text: str, have: Iterable[str] = (), refused: Iterable[str] = ()) -> list[str]:
+        """Topics for this text, in taxonomy order, without those the article has or the
+        editor removed from it."""
+        found = []
+        for name, pattern in self.patterns:
+            if pattern.search(text):
+                found.append(name)
+        with_parents: list[str] = []
+        for name in found:
+            chain = [name]
+            while (parent := self.parents.get(chain[-1], "")) and parent not in chain:
+                chain.append(parent)
+            with_parents.extend(t for t in reversed(chain) if t not in with_parents)
+        skip = set(have) | set(refused)
+        return [t for t in with_parents if t not in skip]

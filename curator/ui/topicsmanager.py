@@ -1,0 +1,109 @@
+"""The Topics manager: every topic of the folder with its count, whether the site's taxonomy
+declares it, and its likely variants (case, spacing, hyphens, one typo). Rename, Merge Into
+and Delete act on every article; a double-click shows the articles that have the topic.
+
+Signals: action_requested(str action, list[str] topics), show_requested(str query term).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from ..core.query import quote
+from ..core.topics import TopicInfo, fold
+from . import theme
+from .icons import icon
+
+NAME = Qt.ItemDataRole.UserRole
+
+
+class TopicsPanel(QWidget):
+    action_requested = Signal(str, list)
+    show_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter topics")
+        self.filter.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Topic", "Articles", "Taxonomy", "Variants"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSortingEnabled(True)
+        self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
+        self.tree.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.buttons = {}
+        row = QHBoxLayout()
+        for action, text, tip in (
+            ("rename", "Rename…", "Rename the topic in every article (and in the site taxonomy)"),
+            ("merge", "Merge Into…", "Replace the selected topics by one, in every article"),
+            ("delete", "Delete", "Remove the selected topics from every article"),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda checked=False, a=action: self.action_requested.emit(a, self.selected()))
+            row.addWidget(button)
+            self.buttons[action] = button
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(row)
+        self.filter.textChanged.connect(self._filter)
+        self.tree.itemSelectionChanged.connect(self._enable)
+        self.tree.itemDoubleClicked.connect(lambda item, _: self.show_requested.emit(f"topic:{quote(item.text(0))}"))
+        self._enable()
+
+    def show_topics(self, infos: list[TopicInfo]) -> None:
+        """List these topics; the selection (by name) stays."""
+        selected = set(self.selected())
+        self.tree.setSortingEnabled(False)
+        self.tree.clear()
+        warn = theme.color("warning")
+        for info in infos:
+            item = SortableItem(
+                [info.name, f"{info.count:,}", "yes" if info.in_taxonomy else "", ", ".join(info.variants)]
+            )
+            item.setData(0, NAME, info.name)
+            item.setData(1, NAME, info.count)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if info.variants:
+                item.setIcon(3, icon("fa5s.exclamation-triangle", warn.name()))
+                item.setToolTip(3, "Likely the same topic spelled differently: merge them with Merge Into…")
+            if info.parent:
+                item.setToolTip(2, f"In the taxonomy, under {info.parent}")
+            self.tree.addTopLevelItem(item)
+            item.setSelected(info.name in selected)
+        self.tree.setSortingEnabled(True)
+        for column in (1, 2):
+            self.tree.resizeColumnToContents(column)
+        self.tree.setColumnWidth(0, max(160, self.tree.viewport().width() // 3))
+        self._filter(self.filter.text())
+
+    def selected(self) -> list[str]:
+        return [item.data(0, NAME) for item in self.tree.selectedItems()]
+
+    def _enable(self) -> None:
+        n = len(self.selected())
+        self.buttons["rename"].setEnabled(n == 1)
+        self.buttons["merge"].setEnabled(n >= 1)
+        self.buttons["delete"].setEnabled(n >= 1)
+
+    def _filter(self, text: str) -> None:
+        wanted = fold(text)
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            item.setHidden(bool(wanted) and wanted not in fold(item.text(0)))
+
+
+class SortableItem(QTreeWidgetItem):
+    """Counts sort as numbers."""
+
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
+        column = self.treeWidget().sortColumn() if self.treeWidget() else 0
+        if column == 1:
+            return (self.data(1, NAME) or 0) < (other.data(1, NAME) or 0)
+        return self.text(column).casefold() < other.text(column).casefold()

@@ -1,0 +1,109 @@
+"""Topics across a folder, without widgets: variants, rename/merge/delete plans that keep the
+order, taxonomy edits of one line, and suggestions from the taxonomy's keywords."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from curator.core import topics
+from curator.core.article import Summary
+from curator.core.site import Topic, taxonomy
+
+
+def test_variants_are_case_spacing_hyphens_and_one_typo_apart():
+    groups = topics.variant_groups(
+        ["Canvas apps", "Canvas Apps", "canvas-apps", "Model-driven apps", "Model driven apps", "Portal", "Portals",
+         "AI", "BI", "Power Apps"]
+    )  # fmt: skip
+    as_sets = sorted(sorted(g) for g in groups)
+    assert as_sets == [
+        ["Canvas Apps", "Canvas apps", "canvas-apps"],
+        ["Model driven apps", "Model-driven apps"],
+        ["Portal", "Portals"],
+    ]  # "AI"/"BI" are too short to be one typo apart
+
+
+def test_inventory_counts_articles_and_marks_the_taxonomy():
+    summaries = [Summary("a.md", topics=("AI", "Portals")), Summary("b.md", topics=("Portals", "Portals")), None]
+    site = [Topic("Portals", "Power Apps"), Topic("Power Apps")]
+    infos = {t.name: t for t in topics.inventory(summaries, site)}
+    assert infos["Portals"].count == 2 and infos["Portals"].in_taxonomy and infos["Portals"].parent == "Power Apps"
+    assert infos["Power Apps"].count == 0 and infos["AI"].count == 1 and not infos["AI"].in_taxonomy
+    assert next(t.name for t in topics.inventory(summaries, site)) == "Portals"  # most used first
+
+
+def test_replaced_keeps_the_order_and_leaves_one_occurrence():
+    assert topics.replaced(["A", "x", "B", "y", "A"], {"A", "B"}, "C") == ["C", "x", "y"]
+    assert topics.replaced(["x", "C", "A"], {"A"}, "C") == ["x", "C"]  # merged into one already there
+    assert topics.replaced(["x", "A", "y"], {"A"}, None) == ["x", "y"]
+    assert topics.replaced(["x", "y"], {"A"}, "C") == ["x", "y"]
+
+
+@given(st.lists(st.sampled_from(["A", "B", "C", "x", "y", "z"]), max_size=12), st.sets(st.sampled_from("ABC")))
+def test_a_merge_leaves_no_duplicates_of_the_target_and_keeps_the_others_in_order(items, olds):
+    after = topics.replaced(items, olds, "T")
+    others = [t for t in items if t not in olds and t != "T"]
+    assert [t for t in after if t != "T"] == others
+    assert after.count("T") == (1 if set(items) & (olds | {"T"}) else 0)
+
+
+def test_a_plan_skips_files_whose_topics_are_not_text():
+    good = Summary("a.md", topics=("Old", "x"))
+    bad = Summary("b.md", topics=("Old",), warnings=((3, "topics: expected a list of text items, found int 3"),))
+    planned = topics.plan([good, bad, Summary("c.md", topics=("y",))], ["Old"], "New")
+    assert planned.changes == {"a.md": (("Old", "x"), ["New", "x"])} and planned.skipped == ["b.md"]
+
+
+def make_taxonomy(root: Path) -> None:
+    folder = root / "_data" / "topics"
+    folder.mkdir(parents=True)
+    (folder / "01-canvas.yaml").write_bytes(
+        b"\xef\xbb\xbftaxonomy: topic\r\n_id: canvas-apps\r\nname: Canvas apps # the old spelling\r\n"
+        b"parent: Power Apps\r\nkeywords:\r\n  - canvas app\r\n"
+    )
+    (folder / "02-child.yaml").write_text("name: Canvas components\nparent: 'Canvas apps'\nkeywords: [component]\n")
+    (folder / "00-root.yaml").write_text("name: Power Apps\nkeywords:\n  - power apps\n")
+
+
+def test_a_taxonomy_rename_changes_only_the_name_and_parent_lines(tmp_path):
+    make_taxonomy(tmp_path)
+    edits = topics.taxonomy_renames(tmp_path, ["Canvas apps"], "Canvas Apps")
+    by_name = {Path(e.path).name: e for e in edits}
+    assert sorted(by_name) == ["01-canvas.yaml", "02-child.yaml"]
+    canvas = by_name["01-canvas.yaml"]
+    old_lines, new_lines = canvas.old.split(b"\r\n"), canvas.new.split(b"\r\n")
+    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert changed == [(b"name: Canvas apps # the old spelling", b"name: Canvas Apps # the old spelling")]
+    assert canvas.new.startswith(b"\xef\xbb\xbf")  # BOM and CRLF kept
+    child = by_name["02-child.yaml"]
+    assert child.new.decode().splitlines()[1] == "parent: 'Canvas Apps'"  # its quoting kept
+    for edit in edits:
+        assert edit.write().ok
+    assert {t.name: t.parent for t in taxonomy(tmp_path)} == {
+        "Power Apps": "", "Canvas Apps": "Power Apps", "Canvas components": "Canvas Apps"
+    }  # fmt: skip
+
+
+def test_a_merge_into_a_declared_topic_renames_no_taxonomy_name(tmp_path):
+    make_taxonomy(tmp_path)
+    edits = topics.taxonomy_renames(tmp_path, ["Canvas apps"], "Power Apps")
+    assert [Path(e.path).name for e in edits] == ["02-child.yaml"]  # only the child's parent line
+
+
+def test_suggestions_come_from_keywords_as_whole_words_with_parents():
+    site = [
+        Topic("Power Apps", "", ("power apps",)),
+        Topic("Canvas apps", "Power Apps", ("canvas app", "canvas apps")),
+        Topic("Teams integration", "Power Apps", ("microsoft teams", "teams")),
+        Topic("Portals", "Power Apps", ("portals",)),
+    ]
+    suggester = topics.Suggester(site)
+    text = "Build a Canvas-App for Microsoft Teams; steamship portalsX are not portals."
+    assert suggester.suggest(text) == ["Power Apps", "Canvas apps", "Teams integration", "Portals"]
+    assert suggester.suggest("nothing relevant") == []
+    assert suggester.suggest("canvas apps everywhere", have=["Power Apps"]) == ["Canvas apps"]
+    assert suggester.suggest("canvas apps", refused=["Canvas apps"]) == ["Power Apps"]
+    assert suggester.suggest("the STEAMS and teamsters") == []  # whole words only

@@ -1,0 +1,145 @@
+"""`curator topics`, `set --add/--remove` and `suggest` as a user runs them: real processes on
+real files, golden diffs, and every untouched line byte-identical."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+from tests.conftest import CORPUS, copy_tree, need
+from tests.test_cli import curator
+
+ARTICLES = {
+    "a.md": "---\ntitle: Canvas things\ntopics:\n  - Canvas apps\n  - AI Builder\n  - canvas-apps\n---\nBody a\n",
+    "b.md": '---\ntitle: Flow style\ntopics: ["AI Builder", canvas-apps, Portals]\nquality: 3\n---\n',
+    "c.md": "---\r\ntitle: CRLF\r\ntopics:\r\n- 'Portals'\r\n- Canvas apps\r\n---\r\n",
+    "d.md": "---\ntitle: Untouched\ntopics:\n  - Power Apps\n---\n",
+}
+
+
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "_data" / "topics").mkdir(parents=True)
+    (root / "_data" / "topics" / "01-canvas.yaml").write_text(
+        "name: Canvas apps\nparent: Power Apps\nkeywords:\n  - canvas app\n"
+    )
+    (root / "_data" / "topics" / "00-power.yaml").write_text("name: Power Apps\nkeywords:\n  - power apps\n")
+    for name, text in ARTICLES.items():
+        (root / name).write_bytes(text.encode())
+    return root
+
+
+def changed_lines(before: bytes, after: bytes) -> list[tuple[str, str]]:
+    """(old, new) line pairs of a diff that only replaces lines; raises if lines were added or removed."""
+    a, b = before.decode().splitlines(keepends=True), after.decode().splitlines(keepends=True)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+        if tag == "equal":
+            continue
+        out.append(("".join(a[i1:i2]), "".join(b[j1:j2])))
+    return out
+
+
+def test_topics_lists_counts_taxonomy_and_variants(tmp_path):
+    root = site(tmp_path)
+    out = curator("topics", str(root), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = {r["topic"]: r for r in json.loads(out.stdout)}
+    assert rows["Canvas apps"]["articles"] == 2 and rows["Canvas apps"]["taxonomy"]
+    assert rows["canvas-apps"]["variants"] == ["Canvas apps"] and not rows["canvas-apps"]["taxonomy"]
+    assert rows["Power Apps"]["taxonomy"] and rows["Power Apps"]["parent"] == ""
+    table = curator("topics", str(root))
+    assert "variants: canvas-apps" in table.stdout and table.returncode == 0
+
+
+def test_merge_leaves_one_occurrence_in_place_and_touches_only_those_lines(tmp_path):
+    root = site(tmp_path)
+    before = {n: (root / n).read_bytes() for n in ARTICLES}
+    out = curator("topics", "merge", "canvas-apps", "Canvas apps", "Canvas Apps", str(root))
+    assert out.returncode == 0, out.stderr
+    assert "merged into 'Canvas Apps': changed 3 articles and 1 taxonomy file" in out.stderr
+    after = {n: (root / n).read_bytes() for n in ARTICLES}
+    assert after["d.md"] == before["d.md"]
+    assert changed_lines(before["a.md"], after["a.md"]) == [
+        ("  - Canvas apps\n", "  - Canvas Apps\n"),
+        ("  - canvas-apps\n", ""),
+    ]
+    assert changed_lines(before["b.md"], after["b.md"]) == [
+        ('topics: ["AI Builder", canvas-apps, Portals]\n', 'topics: ["AI Builder", Canvas Apps, Portals]\n')
+    ]
+    assert changed_lines(before["c.md"], after["c.md"]) == [("- Canvas apps\r\n", "- Canvas Apps\r\n")]
+    assert (root / "_data/topics/01-canvas.yaml").read_text().splitlines()[0] == "name: Canvas Apps"
+
+
+def test_rename_dry_run_writes_nothing_and_delete_removes_everywhere(tmp_path):
+    root = site(tmp_path)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    dry = curator("topics", "rename", "Portals", "Portal pages", str(root), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "-- 'Portals'\n+- 'Portal pages'\n" in dry.stdout  # the renamed item keeps its quotes
+    assert '+topics: ["AI Builder", canvas-apps, Portal pages]' in dry.stdout
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    out = curator("topics", "delete", "AI Builder", str(root))
+    assert out.returncode == 0, out.stderr
+    assert b"AI Builder" not in (root / "a.md").read_bytes() + (root / "b.md").read_bytes()
+    assert (root / "b.md").read_text().splitlines()[2] == "topics: [canvas-apps, Portals]"
+
+
+def test_topics_usage_errors(tmp_path):
+    root = site(tmp_path)
+    assert curator("topics", "rename", "A", str(root)).returncode == 2
+    assert curator("topics", "merge", "A", str(root)).returncode == 2
+    assert curator("topics", str(root / "a.md")).returncode == 2
+
+
+def test_set_add_and_remove_keep_order_quoting_and_style(tmp_path):
+    root = site(tmp_path)
+    before = {n: (root / n).read_bytes() for n in ARTICLES}
+    out = curator("set", "--where", "", str(root), "--add", "topics=Portals", "--remove", "topics=AI Builder")
+    assert out.returncode == 0, out.stderr
+    after = {n: (root / n).read_bytes() for n in ARTICLES}
+    expected = ARTICLES["a.md"].replace("  - AI Builder\n", "").replace("-apps\n---", "-apps\n  - Portals\n---")
+    assert after["a.md"].decode() == expected
+    assert after["b.md"].decode().splitlines()[2] == "topics: [canvas-apps, Portals]"
+    assert after["c.md"] == before["c.md"]  # has Portals, no AI Builder: untouched
+    assert changed_lines(before["d.md"], after["d.md"]) == [("", "  - Portals\n")]
+    out = curator("set", str(root / "d.md"), "--add", "quality=5")
+    assert out.returncode == 1 and "quality" not in (root / "d.md").read_text()  # not a list: refused
+
+
+def test_set_on_a_folder_needs_where(tmp_path):
+    root = site(tmp_path)
+    out = curator("set", str(root), "--set", "quality=1")
+    assert out.returncode == 2 and "--where" in out.stderr
+
+
+def test_suggest_lists_and_applies_taxonomy_topics(tmp_path):
+    root = site(tmp_path)
+    (root / "e.md").write_text("---\ntitle: A canvas app for power apps makers\ntopics: []\n---\nText.\n")
+    out = curator("suggest", "--where", "title:canvas", str(root))
+    assert out.returncode == 0, out.stderr
+    assert f"{root / 'e.md'}: Power Apps, Canvas apps" in out.stdout
+    out = curator("suggest", str(root / "e.md"), "--apply")
+    assert out.returncode == 0, out.stderr
+    assert "topics:\n  - Power Apps\n  - Canvas apps\n" in (root / "e.md").read_text()
+
+
+def test_renaming_a_topic_of_the_real_corpus_changes_one_line_per_article(tmp_path):
+    corpus = copy_tree(need(CORPUS, "the real corpus"), tmp_path / "power-apps")
+    files = [p for p in corpus.rglob("*") if p.is_file() and ".git" not in p.parts]
+    before = {p: p.read_bytes() for p in files}
+    out = curator("topics", "rename", "Canvas apps", "Canvas Apps", str(corpus))
+    assert out.returncode == 0, out.stderr
+    changed = {p: p.read_bytes() for p in files if p.read_bytes() != before[p]}
+    taxonomy = corpus / "_data/topics/01-canvas-apps.yaml"
+    assert taxonomy in changed and len(changed) > 20
+    for path, data in changed.items():
+        lines = changed_lines(before[path], data)
+        assert (
+            len(lines) == 1
+            and "Canvas apps" in lines[0][0]
+            and lines[0][1] == lines[0][0].replace("Canvas apps", "Canvas Apps")
+        ), (path, lines)
+    listed = json.loads(curator("topics", str(corpus), "--format", "json").stdout)
+    assert not [r for r in listed if r["topic"] == "Canvas apps"]  # completion offers one spelling
