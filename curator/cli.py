@@ -412,7 +412,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         root = os.path.dirname(os.path.abspath(paths[0])) if paths else "."
         while root != os.path.dirname(root) and not os.path.isdir(os.path.join(root, "_data", "topics")):
             root = os.path.dirname(root)  # the site of these files: the nearest folder with a taxonomy
-    suggester = topics.Suggester(taxonomy(root))
+    folder = library.load(root, index=Index(root))  # the folder's common topics are suggested too
+    suggester = topics.Suggester(taxonomy(root), topics.common_topics(e.summary for e in folder.entries))
     status = OK
 
     def change(path: str) -> dict[str, Any] | None:

@@ -214,17 +214,39 @@ def taxonomy_renames(root: str | os.PathLike[str], olds: Collection[str], new: s
 # --- suggestions ---------------------------------------------------------------------------
 
 
+#: A topic this share of the folder's tagged articles have is the site's subject...
+COMMON_SHARE = 0.95
+#: ...when at least this many articles are tagged (a small folder says little).
+COMMON_LEAST = 20
+
+
+def common_topics(summaries: Iterable[Summary | None]) -> list[str]:
+    """Topics (nearly) every tagged article of the folder has: the site's own subject, such as
+    "Power Apps" on a Power Apps news site. Suggested for every article."""
+    counts: Counter[str] = Counter()
+    tagged = 0
+    for s in summaries:
+        if s is not None and s.topics:
+            tagged += 1
+            counts.update(set(s.topics))
+    if tagged < COMMON_LEAST:
+        return []
+    return [t for t, n in counts.most_common() if n >= COMMON_SHARE * tagged]
+
+
 class Suggester:
     """Topics suggested for an article from the taxonomy: a topic whose keyword (or name)
-    appears in the title, excerpt or body as whole words, case-insensitive, plus the parents
-    of each topic found."""
+    appears in the title, excerpt or body as whole words, case-insensitive (words may be
+    joined by spaces, hyphens or nothing: "PowerApps"), plus the parents of each topic found,
+    plus the folder's common topics (see common_topics)."""
 
-    def __init__(self, site: Sequence[Topic]):
+    def __init__(self, site: Sequence[Topic], common: Sequence[str] = ()):
+        self.common = list(common)
         self.parents = {t.name: t.parent for t in site}
         self.patterns: list[tuple[str, re.Pattern[str]]] = []
         for topic in site:
             words = {k.strip() for k in (*topic.keywords, topic.name) if k.strip()}
-            alternatives = "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]+") for w in words), key=len)[::-1])
+            alternatives = "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]*") for w in words), key=len)[::-1])
             self.patterns.append((topic.name, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)))
 
     def suggest(self, text: str, have: Iterable[str] = (), refused: Iterable[str] = ()) -> list[str]:
@@ -234,7 +256,7 @@ class Suggester:
         for name, pattern in self.patterns:
             if pattern.search(text):
                 found.append(name)
-        with_parents: list[str] = []
+        with_parents: list[str] = list(self.common)
         for name in found:
             chain = [name]
             while (parent := self.parents.get(chain[-1], "")) and parent not in chain:

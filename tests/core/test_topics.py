@@ -107,3 +107,20 @@ def test_suggestions_come_from_keywords_as_whole_words_with_parents():
     assert suggester.suggest("canvas apps everywhere", have=["Power Apps"]) == ["Canvas apps"]
     assert suggester.suggest("canvas apps", refused=["Canvas apps"]) == ["Power Apps"]
     assert suggester.suggest("the STEAMS and teamsters") == []  # whole words only
+
+
+def test_the_folders_common_topic_is_suggested_for_every_article():
+    tagged = [Summary(f"{i}.md", topics=("Site", "X") if i % 2 else ("Site",)) for i in range(40)]
+    assert topics.common_topics(tagged) == ["Site"]
+    assert topics.common_topics(tagged[:10]) == []  # too few articles to tell
+    assert topics.common_topics([*tagged, *[Summary(f"o{i}.md", topics=("Other",)) for i in range(5)]]) == []
+    suggester = topics.Suggester([Topic("Portals", "", ("portals",))], common=["Site"])
+    assert suggester.suggest("about PowerApps portals") == ["Site", "Portals"]
+    assert suggester.suggest("nothing", have=["Site"]) == []
+
+
+def test_keywords_match_joined_words():
+    suggester = topics.Suggester([Topic("Power Apps", "", ("power apps",))])
+    assert suggester.suggest("New in PowerApps today") == ["Power Apps"]
+    assert suggester.suggest("power-apps and Power  Apps") == ["Power Apps"]
+    assert suggester.suggest("superpowerapps") == []

@@ -87,8 +87,9 @@ class TopicsController(QObject):
         self.refresh_later = Throttle(self.refresh, 300, self)
         self.site_topics: list = []
         self.editor = self.browsing = None
+        self.common: list[str] = []  # topics nearly every article has (core.topics.common_topics)
         self._suggester_size = -1
-        session.opened.connect(lambda _: self.site_topics.clear())
+        session.opened.connect(lambda _: (self.site_topics.clear(), self.common.clear()))
 
     def attach(self, panel, dock, show_term) -> None:
         """Feed a TopicsPanel (counted while its dock is shown) and act on what it asks."""
@@ -104,6 +105,19 @@ class TopicsController(QObject):
         browsing.selection_changed.connect(lambda rows: self.show_suggestions(rows))
         browsing.details_ready.connect(lambda path, details: self.show_suggestions(browsing.selected_rows(), details))
 
+    def loaded(self, site: Sequence[Topic]) -> None:
+        """A folder was read: its taxonomy, and (counted in a worker) its common topics."""
+        self.site_topics[:] = site
+        workspace = self.session.workspace
+        summaries = workspace.table.summaries
+
+        def done(common, error) -> None:
+            if error is None and workspace is self.session.workspace:
+                self.common = common
+                self._suggester_size = -1
+
+        self.tasks.run(lambda p: topics.common_topics(summaries), done)
+
     def taxonomy(self) -> list[Topic]:
         """The site's taxonomy as the last load read it (in its worker), with renames made since."""
         return self.site_topics
@@ -118,7 +132,8 @@ class TopicsController(QObject):
     def suggester(self) -> topics.Suggester:
         site = self.taxonomy()
         if getattr(self, "_suggester_for", None) is not site or len(site) != self._suggester_size:
-            self._suggester, self._suggester_for, self._suggester_size = topics.Suggester(site), site, len(site)
+            self._suggester = topics.Suggester(site, self.common)
+            self._suggester_for, self._suggester_size = site, len(site)
         return self._suggester
 
     def show_suggestions(self, rows: list[int], details=None) -> None:
