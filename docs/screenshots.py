@@ -4,8 +4,8 @@ nothing is written to it).
 
 Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection being edited,
 the preview, and the Changes view open on an article's diff; and the conflict dialog with the
-diffs of a file that changed on disk. Plus the older screenshot.png, editing.png and
-batch-confirm.png that the README shows.
+diffs of a file that changed on disk; and the Topics manager with suggested topics. Plus the
+older screenshot.png, editing.png and batch-confirm.png that the README shows.
 """
 
 from __future__ import annotations
@@ -93,6 +93,30 @@ def shoot(app: QApplication, folder: Path, tmp: Path, scheme: str, size: tuple[i
     return written
 
 
+def topics_shot(app: QApplication, folder: Path, tmp: Path, scheme: str) -> list[str]:
+    """The Topics manager with its variants, and suggested topics in the editor."""
+    copy = tmp / f"site-topics-{scheme}"
+    shutil.copytree(folder, copy)
+    (copy / "_news" / "2021-06-01-variant.md").write_text(
+        "---\ntitle: Building canvas apps that talk to Microsoft Teams\npublishedDateTime: 2031-06-01T09:00:00Z\n"
+        "excerpt: A walk through a canvas app for Teams, with Dataverse behind it.\ntopics:\n  - power apps\n"
+        "  - canvas-apps\npublished: false\n---\n",
+        encoding="utf-8",
+    )
+    window = new_window(tmp, (1600, 1000))
+    window.open_folder(str(copy))
+    settle(app, window)
+    window.docks["changes"].hide()
+    window.show_dock("topics")
+    settle(app, window, timeout=3)
+    select(window, range(1))
+    settle(app, window, timeout=3)
+    name = f"topics-{scheme}.png"
+    window.grab().save(str(DOCS / name))
+    window.close()
+    return [name]
+
+
 def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     """The screenshots the README has shown since the first release."""
     window = new_window(tmp, (1440, 900))
@@ -131,6 +155,7 @@ def main() -> int:
             theme.apply()
             for size in SIZES:
                 written += shoot(app, folder, tmp, scheme, size)
+            written += topics_shot(app, folder, tmp, scheme)
     print("wrote " + ", ".join(f"docs/{w}" for w in written))
     return 0
 

@@ -262,5 +262,5 @@ class Suggester:
             while (parent := self.parents.get(chain[-1], "")) and parent not in chain:
                 chain.append(parent)
             with_parents.extend(t for t in reversed(chain) if t not in with_parents)
-        skip = set(have) | set(refused)
-        return [t for t in with_parents if t not in skip]
+        skip = {fold(t) for t in (*have, *refused)}  # "power apps" on the article: no "Power Apps" too
+        return [t for t in with_parents if fold(t) not in skip]

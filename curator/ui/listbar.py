@@ -56,6 +56,10 @@ class ListBar(QWidget):
         layout.addWidget(self.field)
         layout.addWidget(self.direction)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # not in the Tab chain: Tab from the search box goes to the list (with the arrow keys a
+        # focused combo box would change the sort instead of moving in the list)
+        for widget in (self.field, self.direction):
+            widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.field.activated.connect(lambda _: self.sort_requested.emit(self.field.currentData(), self.descending))
         self.direction.clicked.connect(lambda: self.sort_requested.emit(self.field.currentData(), not self.descending))
         self.show_sort("date", True)
@@ -79,6 +83,7 @@ class ListBar(QWidget):
             chip.setToolTip(f"Filtering by {clause}: click to remove this filter")
             chip.setStyleSheet(CHIP_STYLE)
             chip.setAccessibleName(f"Remove filter {clause}")
+            chip.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             chip.clicked.connect(lambda checked=False, c=clause: self.clause_removed.emit(c))
             self.chip_row.addWidget(chip)
             self.chips.append(chip)

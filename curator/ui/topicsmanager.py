@@ -28,7 +28,8 @@ class TopicsPanel(QWidget):
         self.filter.setPlaceholderText("Filter topics")
         self.filter.setClearButtonEnabled(True)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Topic", "Articles", "Taxonomy", "Variants"])
+        self.tree.setHeaderLabels(["Topic", "Articles", "Site", "Variants"])
+        self.tree.headerItem().setToolTip(2, "Declared in the site's taxonomy (_data/topics)")
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setSortingEnabled(True)
@@ -64,15 +65,16 @@ class TopicsPanel(QWidget):
         self.tree.clear()
         warn = theme.color("warning")
         for info in infos:
-            item = SortableItem(
-                [info.name, f"{info.count:,}", "yes" if info.in_taxonomy else "", ", ".join(info.variants)]
-            )
+            declared = "✓" if info.in_taxonomy else ""
+            item = SortableItem([info.name, f"{info.count:,}", declared, ", ".join(info.variants)])
             item.setData(0, NAME, info.name)
             item.setData(1, NAME, info.count)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if info.variants:
-                item.setIcon(3, icon("fa5s.exclamation-triangle", warn.name()))
-                item.setToolTip(3, "Likely the same topic spelled differently: merge them with Merge Into…")
+            if info.variants:  # marked where it is seen: beside the name
+                item.setIcon(0, icon("fa5s.exclamation-triangle", warn.name()))
+                tip = f"Likely the same topic as {', '.join(info.variants)}: merge them with Merge Into…"
+                item.setToolTip(0, tip)
+                item.setToolTip(3, tip)
             if info.parent:
                 item.setToolTip(2, f"In the taxonomy, under {info.parent}")
             self.tree.addTopLevelItem(item)
@@ -80,7 +82,8 @@ class TopicsPanel(QWidget):
         self.tree.setSortingEnabled(True)
         for column in (1, 2):
             self.tree.resizeColumnToContents(column)
-        self.tree.setColumnWidth(0, max(160, self.tree.viewport().width() // 3))
+        rest = sum(self.tree.columnWidth(c) for c in (1, 2))
+        self.tree.setColumnWidth(0, max(140, self.tree.viewport().width() - rest))
         self._filter(self.filter.text())
 
     def selected(self) -> list[str]:

@@ -250,3 +250,15 @@ def test_dark_scheme_gives_a_dark_palette_and_cards_paint_on_it(qtbot, window, s
         chosen.choice = "light"
         chosen.apply()
     assert not theme.is_dark()
+
+
+def test_tab_from_the_search_box_goes_to_the_list_not_the_sort_control(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    window.activateWindow()
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "published:no")
+    window.apply_search()
+    qtbot.keyClick(window.search, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: window.cards.hasFocus(), timeout=3000)
+    qtbot.keyClick(window.cards, Qt.Key.Key_Down)
+    assert window.model.sort_field == "date" and window.selected_rows()

@@ -34,9 +34,9 @@ def test_the_manager_lists_counts_and_the_taxonomy(qtbot, window, sample):
     window.act_topics.trigger()
     qtbot.waitUntil(lambda: "Power Apps" in listed(window), timeout=5000)
     rows = listed(window)
-    assert rows["Power Apps"][1] == "yes" and int(rows["Power Apps"][0]) >= 20
+    assert rows["Power Apps"][1] == "✓" and int(rows["Power Apps"][0]) >= 20
     assert rows["power apps"] == ("1", "", "Power Apps") and "power apps" in rows["Power Apps"][2]
-    assert rows["Model-driven apps"][:2] == ("0", "yes")  # declared, used by no article
+    assert rows["Model-driven apps"][:2] == ("0", "✓")  # declared, used by no article
     window.topics_panel.filter.setText("canvas")
     tree = window.topics_panel.tree
     items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]

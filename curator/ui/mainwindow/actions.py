@@ -46,7 +46,7 @@ class Action(enum.Enum):
 @dataclass(frozen=True, slots=True)
 class Spec:
     text: str
-    shortcut: Key | str | tuple[str, ...] | None = None
+    shortcut: Key | str | tuple[Key | str, ...] | None = None
     icon: str = ""
     tip: str = ""
     needs_selection: bool = False  # enabled only with articles selected
@@ -64,7 +64,7 @@ SPECS: dict[Action, Spec] = {
     Action.REVERT_ALL: Spec("Revert All", None, "", "Drop every unsaved change"),
     Action.QUIT: Spec("&Quit", Key.Quit),
     Action.UNDO: Spec("&Undo", Key.Undo, "fa5s.undo"),
-    Action.REDO: Spec("&Redo", Key.Redo, "fa5s.redo"),
+    Action.REDO: Spec("&Redo", (Key.Redo, "Ctrl+Y"), "fa5s.redo"),  # Ctrl+Y too, where the platform's is Ctrl+Shift+Z
     Action.PUBLISH: Spec("&Publish Selected", "Ctrl+P", "fa5s.eye", "Publish the selected articles", True),
     Action.UNPUBLISH: Spec(
         "&Unpublish Selected", "Ctrl+Shift+P", "fa5s.eye-slash", "Unpublish the selected articles", True
@@ -124,11 +124,14 @@ def build(
         qaction = actions.get(action) or QAction(spec.text, parent)
         if spec.icon:
             qaction.setIcon(icon(spec.icon))
-        if isinstance(spec.shortcut, Key):
-            qaction.setShortcuts(spec.shortcut)
-        elif spec.shortcut is not None:
+        if spec.shortcut is not None:
             keys = spec.shortcut if isinstance(spec.shortcut, tuple) else (spec.shortcut,)
-            qaction.setShortcuts([QKeySequence(k) for k in keys])
+            sequences: list[QKeySequence] = []
+            for key in keys:
+                for sequence in QKeySequence.keyBindings(key) if isinstance(key, Key) else [QKeySequence(key)]:
+                    if sequence not in sequences:
+                        sequences.append(sequence)
+            qaction.setShortcuts(sequences)
         if spec.tip:
             qaction.setStatusTip(spec.tip)
             qaction.setToolTip(spec.tip)

@@ -117,6 +117,7 @@ class TopicsController(QObject):
                 self._suggester_size = -1
 
         self.tasks.run(lambda p: topics.common_topics(summaries), done)
+        self.refresh_later()  # the manager, if it is open, lists the new folder
 
     def taxonomy(self) -> list[Topic]:
         """The site's taxonomy as the last load read it (in its worker), with renames made since."""
