@@ -9,6 +9,7 @@ them through the normal save path (the window as one undo step, the CLI in one b
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections import Counter
@@ -223,15 +224,21 @@ COMMON_LEAST = 20
 def common_topics(summaries: Iterable[Summary | None]) -> list[str]:
     """Topics (nearly) every tagged article of the folder has: the site's own subject, such as
     "Power Apps" on a Power Apps news site. Suggested for every article."""
+    return tally(summaries)[1]
+
+
+def tally(summaries: Iterable[Summary | None]) -> tuple[set[str], list[str]]:
+    """Every topic of the folder, and its common topics, counted in pieces at C speed (at
+    100,000 articles a worker counting one by one held the GIL the GUI thread needed)."""
+    items = summaries if isinstance(summaries, list) else list(summaries)
     counts: Counter[str] = Counter()
     tagged = 0
-    for s in summaries:
-        if s is not None and s.topics:
-            tagged += 1
-            counts.update(set(s.topics))
-    if tagged < COMMON_LEAST:
-        return []
-    return [t for t, n in counts.most_common() if n >= COMMON_SHARE * tagged]
+    for start in range(0, len(items), 4096):
+        lists = [s.topics for s in items[start : start + 4096] if s is not None and s.topics]
+        tagged += len(lists)
+        counts.update(itertools.chain.from_iterable(lists))  # occurrences: a topic is rarely listed twice
+    common = [t for t, n in counts.most_common() if n >= COMMON_SHARE * tagged] if tagged >= COMMON_LEAST else []
+    return set(counts), common
 
 
 class Suggester:

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ...core import words
+from ...core import topics, words
 from ...core.edits import EditOp, EditStep
 from ..tasks import Tasks
 from .messages import Messages, Prompts
@@ -83,7 +83,8 @@ class Editing(QObject):
         self.confirm_over = confirm_over
         self.undo_stack = QUndoStack(self)
         self.known_topics: set[str] = set()  # in the folder or the site's taxonomy (see count_topics)
-        session.opened.connect(lambda workspace: self.known_topics.clear())
+        self.common_topics: list[str] = []  # nearly every article has them (see core.topics.tally)
+        session.opened.connect(lambda workspace: (self.known_topics.clear(), self.common_topics.clear()))
 
     def request(self, rows: Sequence[int], key: str, op: EditOp | str, value: Any) -> bool:
         """Turn an edit of these rows into one undoable step; False when nothing changed."""
@@ -166,15 +167,18 @@ class Editing(QObject):
             self.undo_stack.push(EditCommand(f"Revert {key} of {workspace.path(row)}", step, self._apply))
 
     def count_topics(self, site_topics: Sequence[str]) -> None:
-        """The folder's topics and the taxonomy's, counted in a worker: emits topic_choices."""
+        """The folder's topics and the taxonomy's, counted in a worker in one pass with the
+        folder's common topics (core.topics.tally): emits topic_choices."""
+        # a plain copy of the list: iterating the table's own list would fetch summaries not yet read
         summaries, known = self.session.workspace.table.summaries.copy(), set(site_topics)
         workspace = self.session.workspace
 
-        def done(choices: set[str] | None, error: BaseException | None) -> None:
+        def done(counted: tuple[set[str], list[str]] | None, error: BaseException | None) -> None:
             if error is not None:
                 self.messages.failed("Counting topics failed", error)
             if workspace is self.session.workspace:
-                self.known_topics = set(choices or known)
+                names, self.common_topics = counted or (set(), [])
+                self.known_topics = names | known
                 self.topic_choices.emit(sorted(self.known_topics, key=str.casefold))
 
-        self.tasks.run(lambda p: {t for s in summaries if s is not None for t in s.topics} | known, done)
+        self.tasks.run(lambda p: topics.tally(summaries), done)

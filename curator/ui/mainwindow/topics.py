@@ -87,9 +87,8 @@ class TopicsController(QObject):
         self.refresh_later = Throttle(self.refresh, 300, self)
         self.site_topics: list = []
         self.editor = self.browsing = None
-        self.common: list[str] = []  # topics nearly every article has (core.topics.common_topics)
-        self._suggester_size = -1
-        session.opened.connect(lambda _: (self.site_topics.clear(), self.common.clear()))
+        self._suggester_size: object = None
+        session.opened.connect(lambda _: self.site_topics.clear())
 
     def attach(self, panel, dock, show_term) -> None:
         """Feed a TopicsPanel (counted while its dock is shown) and act on what it asks."""
@@ -106,17 +105,9 @@ class TopicsController(QObject):
         browsing.details_ready.connect(lambda path, details: self.show_suggestions(browsing.selected_rows(), details))
 
     def loaded(self, site: Sequence[Topic]) -> None:
-        """A folder was read: its taxonomy, and (counted in a worker) its common topics."""
+        """A folder was read: its taxonomy (the common topics come from Editing's count)."""
         self.site_topics[:] = site
-        workspace = self.session.workspace
-        summaries = workspace.table.summaries
-
-        def done(common, error) -> None:
-            if error is None and workspace is self.session.workspace:
-                self.common = common
-                self._suggester_size = -1
-
-        self.tasks.run(lambda p: topics.common_topics(summaries), done)
+        self._suggester_size = -1
         self.refresh_later()  # the manager, if it is open, lists the new folder
 
     def taxonomy(self) -> list[Topic]:
@@ -132,9 +123,11 @@ class TopicsController(QObject):
 
     def suggester(self) -> topics.Suggester:
         site = self.taxonomy()
-        if getattr(self, "_suggester_for", None) is not site or len(site) != self._suggester_size:
-            self._suggester = topics.Suggester(site, self.common)
-            self._suggester_for, self._suggester_size = site, len(site)
+        common = self.editing.common_topics
+        key = (len(site), tuple(common))
+        if getattr(self, "_suggester_for", None) is not site or key != self._suggester_size:
+            self._suggester = topics.Suggester(site, common)
+            self._suggester_for, self._suggester_size = site, key
         return self._suggester
 
     def show_suggestions(self, rows: list[int], details=None) -> None:
@@ -165,7 +158,7 @@ class TopicsController(QObject):
         if not self.shown() or not self.session.is_open:
             return
         workspace = self.session.workspace
-        summaries = workspace.table.summaries  # read in place: the worker only iterates it
+        summaries = workspace.table.summaries.copy()  # a plain list (the table's own fetches as it is iterated)
         site = list(self.taxonomy())
 
         def count(progress) -> list[topics.TopicInfo]:
@@ -187,7 +180,7 @@ class TopicsController(QObject):
         if action == "delete":
             new, text = None, f"Delete topic “{names[0]}”" if len(names) == 1 else f"Delete {len(names)} topics"
         else:
-            known = sorted({t for s in self.session.workspace.table.summaries if s for t in s.topics}, key=str.casefold)
+            known = sorted(self.editing.known_topics, key=str.casefold)
             title = "Rename Topic" if action == "rename" else "Merge Topics"
             label = (f"New name for “{names[0]}”:" if action == "rename"
                      else f"Merge {', '.join(f'“{n}”' for n in names)} into:")  # fmt: skip
