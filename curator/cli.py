@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .core import library, review, topics
+from .core import git, library, review, topics
 from .core.editing import DELETE, EditError
 from .core.files import Status, plan_edit, read_file, save_changes
 from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
@@ -27,8 +27,10 @@ from .core.query import SORT_FIELDS, QueryError, Table
 from .core.site import taxonomy
 from .core.workspace import SaveJob, save_batch
 
-COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest")
+COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit")
 OK, FAILED, USAGE = 0, 1, 2
+#: Files this run wrote (for --commit).
+WRITTEN: list[str] = []
 
 
 class UsageError(Exception):
@@ -97,17 +99,30 @@ def _parser() -> argparse.ArgumentParser:
     tp.add_argument("--format", choices=("table", "json", "csv"), default="table")
     tp.add_argument("--dry-run", action="store_true", help="print a unified diff, write nothing")
 
+    gs = sub.add_parser("status", help="git: the branch and the changed article files of a folder")
+    gs.add_argument("dir")
+    gc = sub.add_parser("commit", help="git: commit exactly these files (default: every changed article file)")
+    gc.add_argument("dir")
+    gc.add_argument("files", nargs="*", metavar="FILE")
+    gc.add_argument("-m", "--message", required=True)
+
     sg = sub.add_parser("suggest", help="topics suggested from the taxonomy's keywords; --apply adds them")
     sg.add_argument("targets", nargs="+", metavar="FILE|DIR")
     sg.add_argument("--where", metavar="QUERY", help="select articles in DIR by query ('' for all)")
     sg.add_argument("--apply", action="store_true", help="add the suggested topics to each article")
     sg.add_argument("--dry-run", action="store_true", help="with --apply: print a unified diff, write nothing")
 
+    publishers = []
     for name in ("publish", "unpublish"):
         pp = sub.add_parser(name, help=f"{name} files, or every article matching --where in DIR")
+        publishers.append(pp)
         pp.add_argument("targets", nargs="+", metavar="FILE|DIR")
         pp.add_argument("--where", metavar="QUERY", help="select articles in DIR by query")
         pp.add_argument("--dry-run", action="store_true")
+
+    for writer in (st, tp, *publishers):
+        writer.add_argument("--commit", action="store_true", help="git: commit the files written (needs -m)")
+        writer.add_argument("-m", "--message", default="", help="the commit message for --commit")
 
     ck = sub.add_parser("check", help="report every unreadable or invalid file; exit 1 if any")
     ck.add_argument("dir")
@@ -194,6 +209,8 @@ def _apply(
         if not result.ok:
             print(f"{path}: {result.message}", file=sys.stderr)
             status = FAILED
+        elif result.status is Status.OK:
+            WRITTEN.append(path)
     return status
 
 
@@ -342,6 +359,8 @@ def _save_topics(root: str, entries: list[library.Entry], after: dict[str, list[
         if not saved.result.ok:
             print(f"{os.path.join(root, saved.job.path)}: {saved.result.message}", file=sys.stderr)
             status = FAILED
+        elif saved.result.status is Status.OK:
+            WRITTEN.append(saved.job.abspath)
     return status
 
 
@@ -378,6 +397,8 @@ def cmd_topics(args: argparse.Namespace) -> int:
         if not result.ok:
             print(f"{edit.path}: {result.message}", file=sys.stderr)
             status = FAILED
+        else:
+            WRITTEN.append(edit.path)
     done = "would change" if args.dry_run else "changed"
     what = {"rename": f"renamed to {new!r}", "merge": f"merged into {new!r}", "delete": "deleted"}[action]
     taxonomy = f" and {len(edits)} taxonomy file{'s' if len(edits) != 1 else ''}" if edits else ""
@@ -450,6 +471,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def _run_command(args: argparse.Namespace) -> int:
+    if args.command == "list":
+        return cmd_list(args)
+    if args.command == "set":
+        return cmd_set(args)
+    if args.command in ("publish", "unpublish"):
+        return cmd_publish(args, args.command == "publish")
+    if args.command == "topics":
+        return cmd_topics(args)
+    if args.command == "suggest":
+        return cmd_suggest(args)
+    return cmd_check(args)
+
+
+def _article_files(folder: str, status: git.Status) -> list[str]:
+    """The changed files of the folder that are articles (by extension), sorted."""
+    return sorted(p for p, state in status.files.items() if p.endswith(tuple(library.EXTENSIONS))
+                  and state is not git.State.DELETED)  # fmt: skip
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    repo = git.Repo(args.dir)
+    status = repo.status()
+    print(f"# {status.describe()}")
+    for path in sorted(status.files):
+        print(f"{status.files[path].value:10} {path}")
+    return OK
+
+
+def cmd_commit(args: argparse.Namespace) -> int:
+    repo = git.Repo(args.dir)
+    if args.files:
+        paths = [os.path.relpath(os.path.abspath(f), repo.folder) for f in args.files]
+    else:
+        paths = _article_files(repo.folder, repo.status())
+    print(repo.commit(paths, args.message))
+    return OK
+
+
+def _commit_written(args: argparse.Namespace) -> int:
+    """--commit: commit exactly the files this run wrote."""
+    if not WRITTEN:
+        print("curator: nothing was written, so nothing was committed", file=sys.stderr)
+        return OK
+    folder = os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in WRITTEN])
+    repo = git.Repo(folder)
+    print(repo.commit([os.path.relpath(os.path.abspath(p), repo.folder) for p in WRITTEN], args.message))
+    return OK
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     try:
@@ -457,17 +528,21 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else USAGE
     try:
-        if args.command == "list":
-            return cmd_list(args)
-        if args.command == "set":
-            return cmd_set(args)
-        if args.command in ("publish", "unpublish"):
-            return cmd_publish(args, args.command == "publish")
-        if args.command == "topics":
-            return cmd_topics(args)
-        if args.command == "suggest":
-            return cmd_suggest(args)
-        return cmd_check(args)
+        if getattr(args, "commit", False) and not args.message.strip():
+            raise UsageError("--commit needs a message: -m MESSAGE")
+        if args.command == "status":
+            return cmd_status(args)
+        if args.command == "commit":
+            return cmd_commit(args)
+        code = _run_command(args)
+        if getattr(args, "commit", False) and not getattr(args, "dry_run", False):
+            code = max(code, _commit_written(args))
+        return code
+    except git.GitError as exc:
+        print(f"curator: {exc.message}", file=sys.stderr)
+        if exc.output:
+            print(exc.output, file=sys.stderr)
+        return FAILED
     except (UsageError, QueryError) as exc:
         print(f"curator: {exc}", file=sys.stderr)
         return USAGE

@@ -1,0 +1,249 @@
+"""Team mode: the user's own `git` (their credentials, hooks and config apply), run as a child
+process and read with `--porcelain=v2 -z`. Qt-free; the window runs these in workers.
+
+Only what an editor asks for is done: status, commit of exactly the listed paths (never
+`add -A`), pull with `--ff-only`, push. A git that is missing, a folder outside a work tree,
+a merge in progress or a detached HEAD are told in plain words, with git's own output kept.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+#: Seconds a git command may take (a pull over a slow network included).
+TIMEOUT = 120
+#: git must never wait for a password on a terminal nobody sees.
+ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+
+
+class GitError(Exception):
+    """A git command failed; `message` in plain words, `output` what git said."""
+
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.message, self.output = message, output
+
+
+class State(enum.StrEnum):
+    MODIFIED = "modified"
+    NEW = "new"  # added to the index, not in HEAD
+    UNTRACKED = "untracked"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    branch: str  # "" when HEAD is detached
+    upstream: str = ""
+    ahead: int = 0
+    behind: int = 0
+    merging: bool = False
+    files: dict[str, State] = field(default_factory=dict)  # path relative to the folder asked about
+
+    @property
+    def detached(self) -> bool:
+        return not self.branch
+
+    def describe(self) -> str:
+        """'main, 2 ahead, 1 behind origin/main' for the status bar."""
+        where = self.branch or "detached HEAD"
+        parts = [where]
+        if self.ahead:
+            parts.append(f"{self.ahead} ahead")
+        if self.behind:
+            parts.append(f"{self.behind} behind")
+        if self.upstream and (self.ahead or self.behind):
+            parts[-1] += f" {self.upstream}"
+        if self.merging:
+            parts.append("merge in progress")
+        return ", ".join(parts)
+
+
+def available() -> bool:
+    return shutil.which("git") is not None
+
+
+def _run(args: Sequence[str], cwd: str, check: bool = True, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, timeout=timeout, env={**os.environ, **ENV}, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH)") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} took longer than {timeout:.0f} s and was stopped") from None
+    if check and done.returncode != 0:
+        output = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+        raise GitError(_plain(args[0], output), output)
+    return done
+
+
+def _plain(command: str, output: str) -> str:
+    """git's failure in words an editor reads."""
+    low = output.lower()
+    if "not a git repository" in low:
+        return "This folder is not in a git repository."
+    if "authentication failed" in low or "could not read username" in low or "permission denied" in low:
+        return f"git {command}: the server refused your credentials."
+    if "not possible to fast-forward" in low or "diverging" in low or "non-fast-forward" in low:
+        return f"git {command}: your branch and the server's have both changed; merge them in a terminal first."
+    if "hook" in low or "pre-commit" in low:
+        return f"git {command}: a hook of the repository refused it."
+    return f"git {command} failed."
+
+
+def toplevel(folder: str | os.PathLike[str]) -> str | None:
+    """The work tree `folder` is in, or None (no git, or not in a work tree)."""
+    if not available():
+        return None
+    try:
+        done = _run(["rev-parse", "--show-toplevel"], os.fspath(folder), check=False, timeout=10)
+    except GitError:
+        return None
+    return done.stdout.decode("utf-8", "replace").strip() or None if done.returncode == 0 else None
+
+
+_CODES = {"M": State.MODIFIED, "T": State.MODIFIED, "A": State.NEW, "D": State.DELETED, "R": State.RENAMED,
+          "C": State.NEW}  # fmt: skip
+
+
+def _state(xy: str) -> State:
+    """The state of a changed entry from its XY code (index, work tree)."""
+    index, tree = xy[0], xy[1]
+    if index == "A" or tree == "A":
+        return State.NEW
+    for code in (index, tree):
+        if code in _CODES and code != ".":
+            return _CODES[code]
+    return State.MODIFIED
+
+
+def parse_status(data: bytes, prefix: str = "") -> Status:
+    """`git status --porcelain=v2 -z --branch` output. Paths are made relative to `prefix`
+    (the folder's path inside the work tree, with '/'); files outside it are left out."""
+    branch, upstream, ahead, behind = "", "", 0, 0
+    files: dict[str, State] = {}
+    entries = data.decode("utf-8", "surrogateescape").split("\0")
+    i = 0
+
+    def add(path: str, state: State) -> None:
+        if not prefix or path.startswith(prefix):
+            files[path[len(prefix) :]] = state
+
+    while i < len(entries):
+        entry = entries[i]
+        i += 1
+        if not entry:
+            continue
+        if entry.startswith("# branch.head "):
+            head = entry[len("# branch.head ") :]
+            branch = "" if head == "(detached)" else head
+        elif entry.startswith("# branch.upstream "):
+            upstream = entry[len("# branch.upstream ") :]
+        elif entry.startswith("# branch.ab "):
+            a, b = entry[len("# branch.ab ") :].split()
+            ahead, behind = int(a), -int(b)
+        elif entry.startswith("1 "):
+            parts = entry.split(" ", 8)
+            add(parts[8], _state(parts[1]))
+        elif entry.startswith("2 "):
+            parts = entry.split(" ", 9)
+            add(parts[9], _state(parts[1]))
+            i += 1  # the original path follows
+        elif entry.startswith("u "):
+            add(entry.split(" ", 10)[10], State.CONFLICT)
+        elif entry.startswith("? "):
+            add(entry[2:], State.UNTRACKED)
+    return Status(branch, upstream, ahead, behind, False, files)
+
+
+class Repo:
+    """The work tree a folder of articles is in."""
+
+    def __init__(self, folder: str | os.PathLike[str]):
+        self.folder = os.path.realpath(os.fspath(folder))
+        top = toplevel(self.folder)
+        if top is None:
+            raise GitError("This folder is not in a git repository (or git is not installed).")
+        self.top = os.path.realpath(top)
+        rel = os.path.relpath(self.folder, self.top).replace(os.sep, "/")
+        self.prefix = "" if rel == "." else rel + "/"
+
+    @classmethod
+    def of(cls, folder: str | os.PathLike[str]) -> Repo | None:
+        try:
+            return cls(folder)
+        except GitError:
+            return None
+
+    def git(self, *args: str, check: bool = True, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+        return _run(args, self.top, check, timeout)
+
+    def status(self) -> Status:
+        done = self.git("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--", self.folder)
+        status = parse_status(done.stdout, self.prefix)
+        merging = self.git("rev-parse", "-q", "--verify", "MERGE_HEAD", check=False).returncode == 0
+        return Status(status.branch, status.upstream, status.ahead, status.behind, merging, status.files)
+
+    def commit(self, paths: Sequence[str], message: str) -> str:
+        """Commit exactly these paths (relative to the folder); returns git's output. Refuses an
+        empty message, an empty list, a merge in progress and a detached HEAD."""
+        if not message.strip():
+            raise GitError("A commit needs a message.")
+        if not paths:
+            raise GitError("There is nothing to commit: no file was listed.")
+        status = self.status()
+        if status.merging:
+            raise GitError("A merge is in progress in this repository: finish or abort it in a terminal first.")
+        if status.detached:
+            raise GitError("HEAD is detached (no branch is checked out): check out a branch in a terminal first.")
+        full = [os.path.join(self.folder, p) for p in paths]
+        self.git("add", "--", *full)
+        try:
+            done = self.git("commit", "-m", message, "--", *full)
+        except GitError as exc:
+            hooks = self.commit_hooks()
+            if hooks:  # git does not say it was a hook: the hook's own output is all there is
+                raise GitError(
+                    f"A hook of the repository ({', '.join(hooks)}) refused the commit.", exc.output
+                ) from None
+            raise
+        return done.stdout.decode("utf-8", "replace").strip()
+
+    def commit_hooks(self) -> list[str]:
+        """The repository's hooks that run on a commit (they are the user's, and they apply)."""
+        done = self.git("rev-parse", "--git-path", "hooks", check=False)
+        folder = os.path.join(self.top, done.stdout.decode("utf-8", "replace").strip())
+        names = ("pre-commit", "prepare-commit-msg", "commit-msg")
+        return [n for n in names if os.access(os.path.join(folder, n), os.X_OK)]
+
+    def pull(self) -> str:
+        """`git pull --ff-only`: never a merge commit the editor did not ask for."""
+        status = self.status()
+        if status.merging:
+            raise GitError("A merge is in progress in this repository: finish or abort it in a terminal first.")
+        if status.detached:
+            raise GitError("HEAD is detached (no branch is checked out): check out a branch in a terminal first.")
+        return self.git("pull", "--ff-only").stdout.decode("utf-8", "replace").strip()
+
+    def push(self) -> str:
+        done = self.git("push")
+        return (done.stderr or done.stdout).decode("utf-8", "replace").strip()
+
+    def diff(self, path: str) -> str:
+        """The file against HEAD (empty for an unchanged file; the whole file for a new one)."""
+        full = os.path.join(self.folder, path)
+        done = self.git("diff", "HEAD", "--no-color", "--", full, check=False)
+        text = done.stdout.decode("utf-8", "replace")
+        if not text and self.git("ls-files", "--error-unmatch", "--", full, check=False).returncode != 0:
+            text = self.git("diff", "--no-index", "--no-color", "/dev/null", full, check=False).stdout.decode(
+                "utf-8", "replace"
+            )
+        return text

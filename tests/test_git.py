@@ -1,0 +1,171 @@
+"""Team mode over git, on real temporary repositories: a bare remote and two clones (editor A
+and editor B), with the user's own git. Status parsing, commits of exactly the edited
+articles, refusals in plain words, a hook that rejects, --ff-only pulls."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from curator.core import git
+from tests.test_cli import curator
+
+pytestmark = pytest.mark.skipif(not git.available(), reason="git is not installed")
+
+ARTICLE = "---\ntitle: Article {i}\npublished: false\ntopics:\n  - AI\n---\nBody {i}\n"
+
+
+def run(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(autouse=True)
+def identity(monkeypatch, tmp_path):
+    for key, value in (("GIT_AUTHOR_NAME", "Ed"), ("GIT_AUTHOR_EMAIL", "ed@example.com"),
+                       ("GIT_COMMITTER_NAME", "Ed"), ("GIT_COMMITTER_EMAIL", "ed@example.com")):  # fmt: skip
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A bare remote with three articles in site/_news, and two clones of it."""
+    remote = tmp_path / "remote.git"
+    run(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    seed = tmp_path / "seed"
+    run(tmp_path, "clone", "-q", str(remote), str(seed))
+    news = seed / "site" / "_news"
+    news.mkdir(parents=True)
+    for i in range(3):
+        (news / f"{i}.md").write_text(ARTICLE.format(i=i))
+    (seed / "README.txt").write_text("not an article\n")
+    run(seed, "add", "-A")
+    run(seed, "commit", "-q", "-m", "base")
+    run(seed, "push", "-q", "origin", "main")
+    a, b = tmp_path / "a", tmp_path / "b"
+    for clone in (a, b):
+        run(tmp_path, "clone", "-q", str(remote), str(clone))
+    return remote, a, b
+
+
+def test_status_parses_branch_states_and_paths_inside_the_folder(team):
+    _, a, _ = team
+    site = a / "site"
+    (site / "_news/0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    (site / "_news/new.md").write_text(ARTICLE.format(i=9))
+    (site / "_news/staged.md").write_text(ARTICLE.format(i=8))
+    run(a, "add", "site/_news/staged.md")
+    (site / "_news/2.md").unlink()
+    (a / "README.txt").write_text("changed outside the folder\n")
+    status = git.Repo(site).status()
+    assert status.branch == "main" and status.upstream == "origin/main" and (status.ahead, status.behind) == (0, 0)
+    assert status.files == {
+        "_news/0.md": git.State.MODIFIED,
+        "_news/new.md": git.State.UNTRACKED,
+        "_news/staged.md": git.State.NEW,
+        "_news/2.md": git.State.DELETED,
+    }
+    out = curator("status", str(site))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "# main" and "modified   _news/0.md" in out.stdout
+
+
+def test_a_commit_contains_only_the_edited_articles_and_needs_a_message(team):
+    _, a, _ = team
+    site = a / "site"
+    (a / "README.txt").write_text("someone's unrelated change\n")
+    out = curator("publish", "--where", "", str(site), "--commit", "-m", "Publish 3 articles")
+    assert out.returncode == 0, out.stderr
+    files = run(a, "show", "--name-only", "--format=%s", "HEAD").split()
+    assert files == ["Publish", "3", "articles", "site/_news/0.md", "site/_news/1.md", "site/_news/2.md"]
+    assert "README.txt" in run(a, "status", "--porcelain")  # not committed: never add -A
+    assert curator("publish", str(site / "_news/0.md"), "--commit").returncode == 2  # no message: usage
+    (site / "_news/1.md").write_text(ARTICLE.format(i=1).replace("AI", "ML"))
+    out = curator("commit", str(site), "-m", "  ")
+    assert out.returncode == 1 and "needs a message" in out.stderr
+    out = curator("commit", str(site), "-m", "Retag")
+    assert out.returncode == 0, out.stderr
+    assert run(a, "show", "--name-only", "--format=", "HEAD").split() == ["site/_news/1.md"]
+
+
+def test_merge_in_progress_and_detached_head_are_refused_in_plain_words(team):
+    _, a, _ = team
+    site = a / "site"
+    run(a, "checkout", "-q", "--detach")
+    (site / "_news/0.md").write_text("---\ntitle: changed\n---\n")
+    repo = git.Repo(site)
+    with pytest.raises(git.GitError, match="HEAD is detached"):
+        repo.commit(["_news/0.md"], "x")
+    run(a, "checkout", "-q", "-f", "main")
+    (a / ".git" / "MERGE_HEAD").write_text(run(a, "rev-parse", "HEAD"))
+    with pytest.raises(git.GitError, match="merge is in progress"):
+        repo.commit(["_news/0.md"], "x")
+    with pytest.raises(git.GitError, match="merge is in progress"):
+        repo.pull()
+
+
+def test_a_hook_that_rejects_the_commit_is_reported_with_its_output(team):
+    _, a, _ = team
+    hook = a / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'front matter lint: title too short' >&2\nexit 1\n")
+    hook.chmod(hook.stat().st_mode | stat.S_IXUSR)
+    (a / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    out = curator("commit", str(a / "site"), "-m", "Publish")
+    assert out.returncode == 1
+    assert "A hook of the repository (pre-commit) refused the commit" in out.stderr
+    assert "title too short" in out.stderr
+
+
+def test_editor_b_pulls_editor_as_publish_fast_forward_only(team):
+    _, a, b = team
+    out = curator("publish", str(a / "site/_news/0.md"), "--commit", "-m", "Publish 0")
+    assert out.returncode == 0, out.stderr
+    run(a, "push", "-q")
+    (b / "site/_news/2.md").write_text(ARTICLE.format(i=2).replace("AI", "Edge"))  # B's own unsaved... on disk
+    repo = git.Repo(b / "site")
+    assert repo.status().behind == 0  # not fetched yet
+    repo.pull()
+    assert "published: true" in (b / "site/_news/0.md").read_text()
+    assert "Edge" in (b / "site/_news/2.md").read_text()  # B's change to another file stays
+    (b / "site/_news/1.md").write_text("---\ntitle: B\n---\n")
+    run(b, "commit", "-q", "-am", "B commits")
+    (a / "site/_news/1.md").write_text("---\ntitle: A\n---\n")
+    run(a, "commit", "-q", "-am", "A commits")
+    run(a, "push", "-q")
+    with pytest.raises(git.GitError, match="both changed") as info:
+        repo.pull()
+    assert info.value.output  # git's own words are kept
+    assert "title: B" in (b / "site/_news/1.md").read_text()  # nothing was merged behind B's back
+
+
+def test_outside_a_work_tree_nothing_of_git_shows(tmp_path):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    os.environ["GIT_CEILING_DIRECTORIES"] = str(tmp_path)
+    try:
+        assert git.Repo.of(plain) is None and git.toplevel(plain) is None
+        out = curator("status", str(plain))
+        assert out.returncode == 1 and "not in a git repository" in out.stderr
+    finally:
+        del os.environ["GIT_CEILING_DIRECTORIES"]
+
+
+def test_parse_status_reads_renames_conflicts_and_ahead_behind():
+    data = (
+        b"# branch.oid abc\0# branch.head topic\0# branch.upstream origin/topic\0# branch.ab +2 -1\0"
+        b"1 .M N... 100644 100644 100644 a a site/a.md\0"
+        b"2 R. N... 100644 100644 100644 a a R100 site/new name.md\0site/old.md\0"
+        b"u UU N... 100644 100644 100644 100644 a a a site/c.md\0"
+        b"? site/u.md\0? other/x.md\0"
+    )
+    status = git.parse_status(data, "site/")
+    assert (status.branch, status.upstream, status.ahead, status.behind) == ("topic", "origin/topic", 2, 1)
+    assert status.files == {"a.md": git.State.MODIFIED, "new name.md": git.State.RENAMED,
+                            "c.md": git.State.CONFLICT, "u.md": git.State.UNTRACKED}  # fmt: skip
+    assert status.describe() == "topic, 2 ahead, 1 behind origin/topic"
+    assert git.parse_status(b"# branch.head (detached)\0").detached
