@@ -25,6 +25,8 @@ from .icons import icon_pixmap
 from .model import Role
 
 CARD_HEIGHT = 118
+#: Badge colours of git states (white text on them reads in light and dark schemes).
+GIT_COLORS = {"conflict": "#c62828", "untracked": "#6d4c41", "new": "#00796b"}
 THUMB = QSize(128, 96)
 LOGO = 16
 PAD = 10
@@ -167,6 +169,11 @@ class CardDelegate(QStyledItemDelegate):
         x = left
         if index.data(Role.CHANGED_ON_DISK):  # Save will ask: the same values changed on disk too
             x = self._chip(painter, sfm, x, y, "Changed on disk", QColor("#c62828"), QColor("#ffffff"))
+        state = index.data(Role.GIT)
+        if state is not None:  # inside a git work tree: the file differs from the last commit
+            x = self._chip(
+                painter, sfm, x, y, f"git: {state}", QColor(GIT_COLORS.get(state, "#5e35b1")), QColor("#fff")
+            )
         if not summary.published:
             x = self._chip(painter, sfm, x, y, "Unpublished", QColor("#b35900"), QColor("#ffffff"))
         if summary.quality is not None:
@@ -242,7 +249,7 @@ class ArticleTable(QTableView):
 
     #: Column widths (in COLUMNS order); 0: hidden until chosen from the header's menu. The
     #: shown ones fit the list's share of a 1600-pixel-wide window without scrolling sideways.
-    WIDTHS = (290, 110, 95, 55, 0, 70, 170, 0, 0, 0)
+    WIDTHS = (290, 110, 95, 55, 0, 70, 170, 0, 0, 0, 0)  # Git is shown inside a git work tree
 
     def __init__(self, parent=None):
         super().__init__(parent)

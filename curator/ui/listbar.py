@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from .icons import icon
-from .model import COLUMNS, HEADERS
+from .model import COLUMNS, HEADERS, SORTABLE
 
 #: Chips shown at most (a long search shows the rest as "+N").
 MOST_CHIPS = 8
@@ -42,7 +42,8 @@ class ListBar(QWidget):
         self.field = QComboBox()
         self.field.setToolTip("Sort the list by")
         for field, header in zip(COLUMNS, HEADERS, strict=True):
-            self.field.addItem(header, field)
+            if field in SORTABLE:
+                self.field.addItem(header, field)
         self.direction = QToolButton()
         self.direction.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.direction.setAutoRaise(True)
@@ -66,7 +67,7 @@ class ListBar(QWidget):
 
     def show_sort(self, field: str, descending: bool) -> None:
         self.descending = descending
-        self.field.setCurrentIndex(max(0, COLUMNS.index(field) if field in COLUMNS else 0))
+        self.field.setCurrentIndex(max(0, SORTABLE.index(field) if field in SORTABLE else 0))
         words = DIRECTION_WORDS.get(field, ("A to Z", "Z to A"))
         self.direction.setText(words[descending])
         self.direction.setIcon(icon("fa5s.sort-amount-down" if descending else "fa5s.sort-amount-up-alt"))

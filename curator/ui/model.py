@@ -30,11 +30,14 @@ class Role(enum.IntEnum):
     THUMBNAIL = enum.auto()
     LOGO = enum.auto()
     ROW = enum.auto()
+    GIT = enum.auto()  # the file's git state (core.git.State) or None
     IMAGE_FAILED = enum.auto()  # the article has an image (or logo) and none of them could be shown
 
 
-COLUMNS = ("title", "provider", "date", "quality", "heat", "published", "topics", "category", "type", "path")
-HEADERS = ("Title", "Provider", "Date", "Quality", "Heat", "Published", "Topics", "Category", "Type", "Path")
+COLUMNS = ("title", "provider", "date", "quality", "heat", "published", "topics", "category", "type", "path", "git")
+HEADERS = ("Title", "Provider", "Date", "Quality", "Heat", "Published", "Topics", "Category", "Type", "Path", "Git")
+#: The columns the list can be sorted by (the git state is shown, not sorted).
+SORTABLE = COLUMNS[:-1]
 
 
 class ArticleModel(QAbstractTableModel):
@@ -50,6 +53,7 @@ class ArticleModel(QAbstractTableModel):
         self.order: list[int] = []
         self.query: Any = And(())
         self.sort_field = "date"
+        self.git_state: Any = lambda path: None  # path -> core.git.State or None (set by the window)
         self.descending = True
         self._positions: dict[int, int] | None = None
         self._sorted: list[int] = []
@@ -122,6 +126,8 @@ class ArticleModel(QAbstractTableModel):
             return s.path in self.workspace.changed_on_disk
         if role == Role.THUMBNAIL:
             return self._image(row, s.image or s.provider_logo, fallback=s.provider_logo)
+        if role == Role.GIT:
+            return self.git_state(s.path)
         if role == Role.IMAGE_FAILED:
             urls = [u for u in (s.image, s.provider_logo) if u]
             return bool(urls) and self.thumbnails is not None and all(self.thumbnails.error(u) for u in urls)
@@ -150,6 +156,9 @@ class ArticleModel(QAbstractTableModel):
             return "yes" if s.published else "no"
         if column == "topics":
             return ", ".join(s.topics)
+        if column == "git":
+            state = self.git_state(s.path)
+            return state.value if state is not None else ""
         return getattr(s, column)
 
     def _image(self, row: int, url: str, fallback: str = "") -> Any:
@@ -161,7 +170,15 @@ class ArticleModel(QAbstractTableModel):
         return image
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.set_sort(COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
+        if COLUMNS[column] in SORTABLE:
+            self.set_sort(COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
+        else:
+            self.sort_changed.emit(self.sort_field, self.descending)  # the header shows the sort in force
+
+    def git_changed(self) -> None:
+        """The git states changed (a new status was read): every row may show another badge."""
+        if self.order:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.order) - 1, len(COLUMNS) - 1), [Role.GIT])
 
     # -- filtering and sorting --
 

@@ -12,11 +12,18 @@ class FakePrompts:
         self.batch, self.conflict, self.unsaved = batch, conflict, unsaved
         self.new_topic = True
         self.topic: str | None = None  # what ask_topic answers (None: the first choice)
+        self.commit: str | None = "Commit message"  # the message ask_commit answers (None: cancel)
         self.asked: list[tuple] = []
 
     def confirm_batch(self, text: str, count: int) -> bool:
         self.asked.append(("batch", text, count))
         return self.batch
+
+    def ask_commit(self, files: list[tuple[str, str, bool]], message: str) -> tuple[list[str], str] | None:
+        self.asked.append(("commit", list(files), message))
+        if self.commit is None:
+            return None
+        return [path for path, _, checked in files if checked], self.commit
 
     def confirm_change(self, text: str, detail: str) -> bool:
         self.asked.append(("change", text, detail))

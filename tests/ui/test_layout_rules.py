@@ -10,7 +10,18 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "curator" / "ui" / "mainwindow"
-CONTROLLERS = ["session", "loader", "saver", "watcher", "editing", "browsing", "review", "topics", "messages"]
+CONTROLLERS = [
+    "session",
+    "loader",
+    "saver",
+    "watcher",
+    "editing",
+    "browsing",
+    "review",
+    "topics",
+    "gitmode",
+    "messages",
+]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -40,7 +51,7 @@ def test_controllers_import_no_widgets(name):
 
 
 def test_every_controller_says_what_it_owns_and_emits():
-    for name in ["session", "loader", "saver", "watcher", "editing", "browsing", "review", "topics"]:
+    for name in ["session", "loader", "saver", "watcher", "editing", "browsing", "review", "topics", "gitmode"]:
         doc = ast.get_docstring(ast.parse((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))) or ""
         assert "owns" in doc and ("Emits" in doc or "emits" in doc), f"{name}.py: say what it owns and emits"
 

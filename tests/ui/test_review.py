@@ -72,7 +72,7 @@ def test_reverting_a_whole_article_from_the_changes_view(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
     window.request_edit("quality", "set", 5)
-    window.show_dock("changes")
+    window.act_review.trigger()
     qtbot.waitUntil(lambda: bool(listed(window)), timeout=3000)
     pick(window, SEED)
     window.changes.revert_button.click()

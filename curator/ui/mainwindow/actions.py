@@ -41,6 +41,9 @@ class Action(enum.Enum):
     REVIEW = enum.auto()
     TOPICS = enum.auto()
     APPLY_SUGGESTED = enum.auto()
+    COMMIT = enum.auto()
+    PULL = enum.auto()
+    PUSH = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,9 @@ SPECS: dict[Action, Spec] = {
     Action.APPLY_SUGGESTED: Spec(
         "Apply Suggested Topics", "Ctrl+Shift+G", "fa5s.magic", "Add the taxonomy's suggested topics to each one", True
     ),
+    Action.COMMIT: Spec("&Commit…", "Ctrl+Alt+C", "fa5s.check", "git: commit the changed article files you pick"),
+    Action.PULL: Spec("&Pull", "Ctrl+Alt+L", "fa5s.download", "git: get the team's commits (fast-forward only)"),
+    Action.PUSH: Spec("P&ush", "Ctrl+Alt+U", "fa5s.upload", "git: send your commits to the team"),
     Action.TOPICS: Spec(
         "&Topics Manager", "Ctrl+Shift+M", "fa5s.tags", "Every topic with its count: rename, merge or delete"
     ),
@@ -106,6 +112,7 @@ MENUS: list[tuple[str, list]] = [
                Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.CONTEXT_MENU, SEPARATOR,
                Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE]),
     ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TOPICS, DOCKS]),
+    ("&Git", [Action.COMMIT, Action.PULL, Action.PUSH]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
 ]  # fmt: skip
 TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, Action.REVIEW, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,

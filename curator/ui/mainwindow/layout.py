@@ -106,3 +106,29 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
         docks[name].hide()
     window.resizeDocks([docks["facets"], docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
     return docks
+
+
+def attach_git(window: MainWindow, gitmode) -> None:
+    """Team mode's wiring: the status bar, the badges and Git column, the Git actions (enabled
+    inside a work tree), a status read after each load, save and change on disk, and a pull's
+    changes read back through the watcher."""
+    from ..model import COLUMNS
+    from .actions import Action
+
+    window.model.git_state = gitmode.state
+    gitmode.history = lambda: [window.undo_stack.text(i) for i in range(window.undo_stack.index())]
+    column = COLUMNS.index("git")
+
+    def changed(status) -> None:
+        window.status.set_git(status)
+        window.model.git_changed()
+        window.table.setColumnHidden(column, status is None)
+        for action in (Action.COMMIT, Action.PULL, Action.PUSH):
+            window.action_map[action].setEnabled(status is not None)
+
+    gitmode.status_changed.connect(changed)
+    gitmode.pulled.connect(window.watcher.check_now)
+    window.loaded.connect(gitmode.refresh_later)
+    window.saved.connect(gitmode.saved)
+    window.watcher.disk_changed.connect(lambda *_: gitmode.refresh_later())
+    changed(None)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -52,6 +53,12 @@ class DialogPrompts:
 
     def confirm_batch(self, text: str, count: int) -> bool:
         return self.batch_box(text, count).exec() == Button.Yes
+
+    def ask_commit(self, files: list[tuple[str, str, bool]], message: str) -> tuple[list[str], str] | None:
+        dialog = CommitDialog(files, message, self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen(), dialog.message.toPlainText().strip()
 
     def confirm_change(self, text: str, detail: str) -> bool:
         """A change over many articles (rename, merge or delete a topic), said before it is made."""
@@ -247,3 +254,51 @@ def conflict_text(path: str, preview: Preview | None) -> str:
     if preview is None:
         return f"{path}\n\n(Not shown: only the first files' differences are read.)"
     return f"{path}\n\n{preview.as_text()}"
+
+
+class CommitDialog(QDialog):
+    """The changed article files (state, path), the ones saved this session checked, and a
+    message that must not be empty."""
+
+    def __init__(self, files: list[tuple[str, str, bool]], message: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Commit")
+        self.files = QTreeWidget()
+        self.files.setHeaderLabels(["File", "Change"])
+        self.files.setRootIsDecorated(False)
+        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.files.header().setStretchLastSection(False)
+        self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for path, state, checked in files:
+            item = QTreeWidgetItem(self.files, [path, state])
+            item.setToolTip(0, path)
+            item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.message = QPlainTextEdit()
+        self.message.setPlaceholderText("What changed and why (required)")
+        self.message.setPlainText(message)
+        self.message.setMaximumHeight(90)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Commit")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        intro = QLabel("Only the checked files are committed (git add -A is never used). Push is a separate step.")
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.files, 1)
+        layout.addWidget(QLabel("Message"))
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.message.textChanged.connect(self._enable)
+        self.files.itemChanged.connect(self._enable)
+        self._enable()
+        self.resize(760, 480)
+
+    def chosen(self) -> list[str]:
+        items = [self.files.topLevelItem(i) for i in range(self.files.topLevelItemCount())]
+        return [item.text(0) for item in items if item.checkState(0) == Qt.CheckState.Checked]
+
+    def _enable(self, *_) -> None:
+        ok = bool(self.message.toPlainText().strip()) and bool(self.chosen())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)

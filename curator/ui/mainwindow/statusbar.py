@@ -16,6 +16,8 @@ class StatusBar(QStatusBar):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.counts_label = QLabel()
+        self.git_label = QLabel()
+        self.git_label.hide()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
@@ -29,7 +31,7 @@ class StatusBar(QStatusBar):
         self.problems_button.setAutoRaise(True)
         self.problems_button.clicked.connect(self.problems_requested)
         self.problems_button.hide()
-        for widget in (self.problems_button, self.progress, self.cancel_button, self.counts_label):
+        for widget in (self.problems_button, self.progress, self.cancel_button, self.git_label, self.counts_label):
             self.addPermanentWidget(widget)
         self._said_with: int | None = None  # unsaved articles when the message was said
 
@@ -68,6 +70,13 @@ class StatusBar(QStatusBar):
     def hide_progress(self) -> None:
         self.progress.hide()
         self.cancel_button.hide()
+
+    def set_git(self, status) -> None:
+        """The branch and ahead/behind (a git.Status), or nothing outside a work tree."""
+        self.git_label.setVisible(status is not None)
+        if status is not None:
+            self.git_label.setText(f"⎇ {status.describe()}")
+            self.git_label.setToolTip(f"git: {len(status.files):,} changed files in this folder")
 
     def set_counts(self, shown: int, total: int) -> None:
         self.counts_label.setText(f"{shown:,} shown / {words.count(total, 'article')}")

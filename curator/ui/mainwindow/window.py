@@ -33,6 +33,7 @@ from . import layout
 from .actions import CONTEXT, DOCKS, MENUS, RECENT, TOOLBAR, Action, build, fill, needing_selection, shortcut_rows
 from .browsing import Browsing
 from .editing import Editing
+from .gitmode import GitController
 from .loader import LoadDone, Loader
 from .messages import Level, Messages, Prompts
 from .prompts import DialogPrompts
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = self.editing.undo_stack
         self.review = Review(self.session, self.tasks, lambda: self.docks["changes"].isVisible(), self)
         self.topics = TopicsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
+        self.gitmode = GitController(self.session, self.tasks, self.prompts, self.messages, self)
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
         self.status = StatusBar()
         self.setStatusBar(self.status)
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         edit, rows, browsing, editing = self.request_edit, self.selected_rows, self.browsing, self.editing
+        dock = lambda name: layout.show_dock(self, name)  # noqa: E731
         slots = {
             Action.OPEN: self.choose_folder, Action.RELOAD: self.reload, Action.SAVE: self.save,
             Action.REVERT: lambda: editing.revert(rows()), Action.REVERT_ALL: editing.revert_all,
@@ -129,8 +132,9 @@ class MainWindow(QMainWindow):
             Action.CARDS: lambda: self.set_view(ViewMode.CARDS), Action.TABLE: lambda: self.set_view(ViewMode.TABLE),
             Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self._context_menu(self.current_view()),
             Action.SHORTCUTS: lambda: self.prompts.show_shortcuts(shortcut_rows(self.action_map)),
-            Action.REVIEW: lambda: self.show_dock("changes"), Action.TOPICS: lambda: self.show_dock("topics"),
+            Action.REVIEW: lambda: dock("changes"), Action.TOPICS: lambda: dock("topics"),
             Action.APPLY_SUGGESTED: lambda: self.topics.apply_suggested(rows()),
+            Action.COMMIT: self.gitmode.commit, Action.PULL: self.gitmode.pull, Action.PUSH: self.gitmode.push,
         }  # fmt: skip
         made = {
             Action.UNDO: self.undo_stack.createUndoAction(self, "&Undo"),
@@ -198,10 +202,11 @@ class MainWindow(QMainWindow):
         self.messages.posted.connect(self._post)
         self.area.folder_dropped.connect(self.open_folder)
         status.cancel_requested.connect(self.cancel_work)
-        status.problems_requested.connect(lambda: self.show_dock("problems"))
+        status.problems_requested.connect(lambda: layout.show_dock(self, "problems"))
         self.review.attach(self.changes, self.docks["changes"])
         self.topics.attach(self.topics_panel, self.docks["topics"], self.add_search_term)
         self.topics.attach_editor(self.editor, browsing)
+        layout.attach_git(self, self.gitmode)
         self.changes.revert_requested.connect(editing.revert_change)
         self.changes.save_requested.connect(self.save)
         self.changes.reveal_requested.connect(browsing.reveal)
@@ -331,9 +336,6 @@ class MainWindow(QMainWindow):
     def search_for(self, text: str) -> None:
         self.search.setText(text)
         self.apply_search()
-
-    def show_dock(self, name: str) -> None:
-        layout.show_dock(self, name)
 
     def _query_applied(self) -> None:
         self.search.clear_error()

@@ -1,0 +1,126 @@
+"""Team mode over git for the open folder.
+
+`GitController` owns the folder's git work tree (found in a worker when a folder opens; none
+outside a work tree or without git, and then nothing of this shows) and its status, read in a
+worker after loads, saves and changes on disk. Commit asks (Prompts) for the files, with this
+session's saved articles checked, and a message pre-filled from the undo history, then
+commits exactly those paths. Pull is `--ff-only`; the files it changed go through the
+watcher's reload path (unsaved edits stay; a pulled change to an edited value is asked about
+at Save). Push is explicit. All git work runs in workers; failures are said in plain words
+with git's output. Emits: status_changed(object Status or None), pulled().
+QtCore only.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, Signal
+
+from ...core import git, library
+from ..tasks import Tasks
+from ..throttle import Throttle
+from .messages import Messages, Prompts
+from .session import Session
+
+
+class GitController(QObject):
+    status_changed = Signal(object)
+    pulled = Signal()
+
+    def __init__(self, session: Session, tasks: Tasks, prompts: Prompts, messages: Messages, parent=None):
+        super().__init__(parent)
+        self.session, self.tasks, self.prompts, self.messages = session, tasks, prompts, messages
+        self.repo: git.Repo | None = None
+        self.status: git.Status | None = None
+        self.saved_paths: set[str] = set()  # articles saved this session: checked in the commit dialog
+        self.history = lambda: []  # the undo history's texts, set by the window
+        self.refresh_later = Throttle(self.refresh, 400, self)
+        self.busy = False
+        session.opened.connect(self._opened)
+
+    def _opened(self, workspace) -> None:
+        self.repo, self.status = None, None
+        self.saved_paths.clear()
+        self.status_changed.emit(None)
+        root = self.session.root
+
+        def done(repo: git.Repo | None, error: BaseException | None) -> None:
+            if workspace is self.session.workspace and repo is not None:
+                self.repo = repo
+                self.refresh()
+
+        self.tasks.run(lambda p: git.Repo.of(root), done)
+
+    def refresh(self) -> None:
+        """Read the status in a worker (nothing outside a work tree); emits status_changed."""
+        repo = self.repo
+        if repo is None:
+            return
+
+        def done(status: git.Status | None, error: BaseException | None) -> None:
+            if repo is not self.repo:
+                return
+            if isinstance(error, git.GitError):
+                self.messages.info(f"git: {error.message}", 8000)
+            elif error is not None:
+                self.messages.failed("Reading the git status failed", error)
+            self.status = status
+            self.status_changed.emit(status)
+
+        self.tasks.run(lambda p: repo.status(), done)
+
+    def saved(self, results: list) -> None:
+        root = self.session.root
+        for result in results:
+            if result.ok:  # results name files by their absolute path
+                self.saved_paths.add(os.path.relpath(result.path, root).replace(os.sep, "/"))
+        self.refresh_later()
+
+    def state(self, path: str) -> git.State | None:
+        return None if self.status is None else self.status.files.get(path)
+
+    def commit(self) -> bool:
+        """Ask which changed article files to commit, and with what message; commit those."""
+        if self.repo is None or self.status is None or self.busy:
+            return False
+        extensions = tuple(library.EXTENSIONS)
+        files = [(p, s.value, p in self.saved_paths) for p, s in sorted(self.status.files.items())
+                 if p.endswith(extensions) and s is not git.State.DELETED]  # fmt: skip
+        if not files:
+            self.messages.info("No article file has changed since the last commit.", 5000)
+            return False
+        answer = self.prompts.ask_commit(files, "; ".join(self.history()))
+        if answer is None:
+            return False
+        paths, message = answer
+        return self._run("Committing", lambda repo: repo.commit(paths, message), "Committed")
+
+    def pull(self) -> bool:
+        return self._run("Pulling", lambda repo: repo.pull(), "Pulled", self.pulled.emit)
+
+    def push(self) -> bool:
+        return self._run("Pushing", lambda repo: repo.push(), "Pushed")
+
+    def _run(self, doing: str, work, done_text: str, then=None) -> bool:
+        repo = self.repo
+        if repo is None or self.busy:
+            return False
+        self.busy = True
+        self.messages.info(f"{doing}…", 0)
+
+        def done(output: str | None, error: BaseException | None) -> None:
+            self.busy = False
+            if isinstance(error, git.GitError):
+                self.messages.error(error.message, error.output)
+            elif error is not None:
+                self.messages.failed(f"{doing} failed", error)
+            else:
+                first = (output or "").splitlines()[:1]
+                self.messages.info(f"{done_text}{': ' + first[0] if first else '.'}", 8000)
+                if then is not None:
+                    then()
+            self.refresh()
+
+        self.tasks.run(lambda p: work(repo), done)
+        return True

@@ -1,0 +1,122 @@
+"""Team mode in the window, on real repositories: the branch in the status bar, git badges, a
+commit of exactly the saved articles, and a pull that keeps unsaved edits (and asks at Save
+when a pulled change touched a value edited here)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from curator.core import git
+from curator.ui.mainwindow.messages import ConflictChoice
+from curator.ui.model import Role
+from tests.conftest import SAMPLE
+from tests.test_git import identity, run  # noqa: F401 - the fixture sets a git identity
+from tests.ui.conftest import open_folder, wait_saved
+from tests.ui.test_editing import SEED, select_paths
+
+pytestmark = pytest.mark.skipif(not git.available(), reason="git is not installed")
+
+
+@pytest.fixture
+def clones(tmp_path: Path) -> tuple[Path, Path]:
+    """Editors A and B: two clones of a remote holding the sample site."""
+    remote = tmp_path / "remote.git"
+    run(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    seed = tmp_path / "seed"
+    run(tmp_path, "clone", "-q", str(remote), str(seed))
+    shutil.copytree(SAMPLE, seed / "site")
+    run(seed, "add", "-A")
+    run(seed, "commit", "-q", "-m", "base")
+    run(seed, "push", "-q", "origin", "main")
+    a, b = tmp_path / "a", tmp_path / "b"
+    for clone in (a, b):
+        run(tmp_path, "clone", "-q", str(remote), str(clone))
+    return a, b
+
+
+def badge(window, path: str):
+    row = window.workspace.rows[path]
+    return window.model.index(window.model.positions()[row], 0).data(Role.GIT)
+
+
+def test_status_badges_and_a_commit_of_exactly_the_saved_articles(qtbot, window, clones):
+    a, _ = clones
+    (a / "site/_news/untracked.md").write_text("---\ntitle: Not saved by Curator\n---\n")
+    open_folder(qtbot, window, a / "site")
+    qtbot.waitUntil(lambda: window.status.git_label.text().startswith("⎇ main"), timeout=5000)
+    assert window.act_commit.isEnabled() and not window.table.isColumnHidden(10)
+    assert badge(window, "_news/untracked.md") == git.State.UNTRACKED
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    window.save()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
+    window.prompts.commit = "Publish 1 article"
+    window.act_commit.trigger()
+    (kind, files, message) = window.prompts.asked[-1]
+    assert kind == "commit" and message == "Publish 1 article"  # pre-filled from the undo history
+    assert (SEED, "modified", True) in files and ("_news/untracked.md", "untracked", False) in files
+    qtbot.waitUntil(lambda: badge(window, SEED) is None, timeout=10000)
+    assert run(a, "show", "--name-only", "--format=%s", "HEAD").split() == [
+        "Publish", "1", "article", f"site/{SEED}"
+    ]  # fmt: skip
+    assert badge(window, "_news/untracked.md") == git.State.UNTRACKED  # not listed as checked: not committed
+
+
+def test_pull_keeps_unsaved_edits_and_asks_at_save_about_the_same_value(qtbot, window, clones):
+    a, b = clones
+    other = (
+        "_news/2020-09-15-announcing-the-new-solution-import-experience-with-connections-and-environment-variables.md"
+    )
+    # editor A publishes SEED and raises the quality of `other`, and pushes
+    for path, old, new in ((SEED, "published: false", "published: true"), (other, "quality: 63", "quality: 64")):
+        file = a / "site" / path
+        file.write_text(file.read_text().replace(old, new, 1))
+    run(a, "commit", "-q", "-am", "A's edits")
+    run(a, "push", "-q")
+    # editor B has unsaved edits: one on a file A did not touch, one on the value A changed
+    open_folder(qtbot, window, b / "site")
+    qtbot.waitUntil(lambda: window.gitmode.repo is not None, timeout=5000)
+    third = next(p for p in window.workspace.rows if p not in (SEED, other))
+    select_paths(window, [third])
+    window.request_edit("quality", "set", 11)
+    select_paths(window, [other])
+    window.request_edit("quality", "set", 99)
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: window.workspace.summary(window.workspace.rows[SEED]).published, timeout=10000)
+    assert window.workspace.pending[window.workspace.rows[third]] == {"quality": 11}  # kept
+    assert window.workspace.pending[window.workspace.rows[other]] == {"quality": 99}  # kept, and marked
+    window.prompts.conflict = ConflictChoice.SKIP
+    window.save()
+    qtbot.waitUntil(lambda: "conflicts" in window.prompts.kinds(), timeout=10000)
+    assert window.prompts.asked[[k for k, *_ in window.prompts.asked].index("conflicts")][1] == [other]
+    assert "quality: 11" in (b / "site" / third).read_text()
+
+
+def test_outside_a_work_tree_nothing_of_git_shows(qtbot, window, sample, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(sample.parent))
+    open_folder(qtbot, window, sample)
+    qtbot.wait(300)
+    assert not window.status.git_label.isVisible() and not window.act_commit.isEnabled()
+    assert window.table.isColumnHidden(10) and window.gitmode.repo is None
+
+
+def test_a_refused_commit_is_reported_with_gits_words(qtbot, window, clones):
+    a, _ = clones
+    hook = a / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'lint: no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    open_folder(qtbot, window, a / "site")
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    window.save()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
+    window.act_commit.trigger()
+    qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=10000)
+    assert any("refused the commit" in a[1] for a in window.prompts.asked if a[0] == "error")
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=a, capture_output=True, text=True).stdout
