@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,9 @@ FIELDS = {
     "has": "image, topics, date, quality, excerpt, warnings",
     "title": "words in the title",
     "path": "part of the file path",
+    "git": "modified, new, untracked, deleted, renamed, conflict, or changed (any of them)",
 }
+GIT_STATES = ("modified", "new", "untracked", "deleted", "renamed", "conflict", "changed")
 ALIASES = {"topics": "topic", "is": "published", "pub": "published"}
 HAS = ("image", "topics", "date", "quality", "excerpt", "warnings", "provider")
 SORT_FIELDS = ("title", "provider", "date", "quality", "heat", "published", "topics", "category", "type", "path")
@@ -327,6 +329,8 @@ def _check(term: Term) -> None:
         _range(term, _date_bounds)
     elif term.field == "published" and term.value.lower() not in _YES + _NO:
         raise QueryError("published: use yes or no", term.position)
+    elif term.field == "git" and term.value.lower() not in GIT_STATES:
+        raise QueryError(f"git: use one of {', '.join(GIT_STATES)}", term.position)
     elif term.field == "has" and term.value.lower() not in HAS:
         raise QueryError(f"has: use one of {', '.join(HAS)}", term.position)
 
@@ -440,6 +444,8 @@ class Table:
         self.heat: list[float | None] = []
         self.date: list[float | None] = []
         self.version = 0  # bumped on every change, so callers can cache what they derive
+        #: path -> git state ("modified", ...) of files that differ from the last commit (git: terms)
+        self.git: dict[str, str] = {}
         self._lazy: dict[str, list[Any]] = {}  # the lazy columns built so far
         self.extend(summaries)
 
@@ -573,6 +579,11 @@ class Table:
             return [r for r in rows if column[r] is not None and lo <= column[r] <= hi]
         if field == "has":
             return [r for r in rows if _has(self.summaries[r], value)]
+        if field == "git":
+            states, paths = self.git, self.paths
+            if value == "changed":
+                return [r for r in rows if paths[r] in states]
+            return [r for r in rows if states.get(paths[r]) == value]
         raise QueryError(f"unknown field '{field}:'", term.position)  # pragma: no cover - parse() refuses
 
     def sort(self, rows: list[int], field: str, descending: bool = False) -> list[int]:
@@ -627,10 +638,12 @@ def quote(value: str) -> str:
 
 
 #: What the facet panel counts, in its order.
-FACETS = ("published", "category", "type", "topic", "provider")
+FACETS = ("published", "category", "type", "topic", "provider", "git")
 
 
-def count_facets(summaries: Sequence[Summary | None], rows: Sequence[int]) -> dict[str, Counter]:
+def count_facets(
+    summaries: Sequence[Summary | None], rows: Sequence[int], git: Mapping[str, str] | None = None
+) -> dict[str, Counter]:
     """Counts per facet value over `rows` (plain Python: run it in a worker at scale).
 
     `summaries` may be a copy of Table.summaries made while a warm open still fetches them:
@@ -645,6 +658,8 @@ def count_facets(summaries: Sequence[Summary | None], rows: Sequence[int]) -> di
     counts["published"] = Counter("yes" if s.published else "no" for s in shown)
     counts["category"] = Counter(s.category for s in shown)
     counts["type"] = Counter(s.type for s in shown)
+    if git:  # the git state of each shown file that differs from the last commit
+        counts["git"] = Counter(state for s in shown if (state := git.get(s.path)) is not None)
     providers.pop("", None)
     counts["category"].pop("", None)
     counts["type"].pop("", None)

@@ -17,6 +17,7 @@ GROUPS = (
     ("type", "Type", "fa5s.shapes"),
     ("topic", "Topics", "fa5s.tags"),
     ("provider", "Providers", "fa5s.building"),
+    ("git", "Changed (git)", "fa5s.code-branch"),  # shown inside a git work tree only
 )
 MAX_ITEMS = 60
 VALUE = Qt.ItemDataRole.UserRole + 1
@@ -42,7 +43,8 @@ class FacetPanel(QTreeWidget):
             item.setIcon(0, icon(icon_name))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addTopLevelItem(item)
-            item.setExpanded(key in ("published", "topic", "category"))
+            item.setExpanded(key in ("published", "topic", "category", "git"))
+            item.setHidden(key == "git")
             self._groups[key] = item
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
@@ -73,6 +75,7 @@ class FacetPanel(QTreeWidget):
                     child.setFlags(Qt.ItemFlag.NoItemFlags)
                 group.addChild(child)
             group.setText(0, f"{group.text(0).split('  (')[0]}  ({len(count):,})")
+            group.setHidden(key == "git" and not count)
         self.setUpdatesEnabled(True)
 
     def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:

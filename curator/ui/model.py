@@ -175,6 +175,11 @@ class ArticleModel(QAbstractTableModel):
         else:
             self.sort_changed.emit(self.sort_field, self.descending)  # the header shows the sort in force
 
+    def requery(self) -> None:
+        """Match the query again (what it matches changed without the table changing: git: terms)."""
+        self._last = None
+        self.refresh()
+
     def git_changed(self) -> None:
         """The git states changed (a new status was read): every row may show another badge."""
         if self.order:

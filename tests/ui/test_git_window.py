@@ -120,3 +120,22 @@ def test_a_refused_commit_is_reported_with_gits_words(qtbot, window, clones):
     qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=10000)
     assert any("refused the commit" in a[1] for a in window.prompts.asked if a[0] == "error")
     assert subprocess.run(["git", "status", "--porcelain"], cwd=a, capture_output=True, text=True).stdout
+
+
+def test_git_query_term_and_facet(qtbot, window, clones):
+    a, _ = clones
+    (a / "site/_news/untracked.md").write_text("---\ntitle: Brand new\n---\n")
+    open_folder(qtbot, window, a / "site")
+    qtbot.waitUntil(lambda: window.workspace.table.git == {"_news/untracked.md": "untracked"}, timeout=5000)
+    window.search_for("git:untracked")
+    assert [window.model.index(i, 0).data(Role.PATH) for i in range(window.model.rowCount())] == ["_news/untracked.md"]
+    group = window.facets.group("git")
+    qtbot.waitUntil(lambda: not group.isHidden() and group.childCount() == 1, timeout=5000)
+    assert group.child(0).text(0) == "untracked  (1)"
+    select_paths(window, [])
+    window.search_for("git:changed")
+    assert window.model.rowCount() == 1
+    path = a / "site" / SEED
+    path.write_text(path.read_text().replace("quality: 24", "quality: 25"))
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10000)  # the git: term follows the status

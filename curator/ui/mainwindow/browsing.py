@@ -97,7 +97,7 @@ class Browsing(QObject):
     def count_facets(self) -> None:
         """Count facets in a worker (a pass over every shown article); emit them when done."""
         workspace = self.session.workspace
-        summaries, order = workspace.table.summaries.copy(), list(self.model.order)
+        summaries, order, git = workspace.table.summaries.copy(), list(self.model.order), dict(workspace.table.git)
 
         def done(counts: dict | None, error: BaseException | None) -> None:
             if error is not None:
@@ -105,7 +105,7 @@ class Browsing(QObject):
             elif workspace is self.session.workspace:
                 self.facets_counted.emit(counts)
 
-        self.tasks.run(lambda p: count_facets(summaries, order), done)
+        self.tasks.run(lambda p: count_facets(summaries, order, git), done)
 
     # -- the current article and the selection --
 

@@ -120,6 +120,10 @@ def attach_git(window: MainWindow, gitmode) -> None:
     column = COLUMNS.index("git")
 
     def changed(status) -> None:
+        window.workspace.table.git = {p: s.value for p, s in status.files.items()} if status is not None else {}
+        if "git:" in window.search.text():
+            window.model.requery()  # the git: term matches other rows now
+        window.browsing.count_later()
         window.status.set_git(status)
         window.model.git_changed()
         window.table.setColumnHidden(column, status is None)
