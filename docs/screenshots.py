@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 from curator.core import review
 from curator.ui.app import sample_dir, settle
 from curator.ui.mainwindow import MainWindow
-from curator.ui.mainwindow.prompts import ConflictDialog, DialogPrompts
+from curator.ui.mainwindow.prompts import CommitDialog, ConflictDialog, DialogPrompts
 from curator.ui.settings import Settings
 from curator.ui.theme import Theme
 
@@ -41,8 +42,8 @@ def select(window: MainWindow, positions: range) -> None:
     window.selection.setCurrentIndex(window.model.index(positions[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate)
 
 
-def new_window(tmp: Path, size: tuple[int, int]) -> MainWindow:
-    settings = Settings(QSettings(str(tmp / f"s{size[0]}.ini"), QSettings.Format.IniFormat))
+def new_window(tmp: Path, size: tuple[int, int], name: str = "") -> MainWindow:
+    settings = Settings(QSettings(str(tmp / f"s{size[0]}{name}.ini"), QSettings.Format.IniFormat))
     settings["editing/confirm_batch_over"] = 100
     window = MainWindow(settings, cache_dir=tmp / "cache", network=False)
     window.resize(*size)
@@ -117,6 +118,38 @@ def topics_shot(app: QApplication, folder: Path, tmp: Path, scheme: str) -> list
     return [name]
 
 
+def git_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
+    """Team mode: git badges, the branch in the status bar, the Diff tab, and the Commit dialog."""
+    repo = tmp / "team"
+    shutil.copytree(folder, repo / "site")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.com",
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.com"}  # fmt: skip
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
+    window = new_window(tmp, (1600, 1000), "git")
+    window.open_folder(str(repo / "site"))
+    settle(app, window)
+    window.search.setText("published:no")
+    window.apply_search()
+    select(window, range(2))
+    window.request_edit("published", "set", True)
+    window.save()
+    settle(app, window, timeout=5)
+    select(window, range(1))
+    window.preview_tabs.setCurrentIndex(1)
+    settle(app, window, timeout=5)
+    window.grab().save(str(DOCS / "git-window.png"))
+    status = window.gitmode.status
+    files = [(p, s.value, p in window.gitmode.saved_paths) for p, s in sorted(status.files.items())]
+    dialog = CommitDialog(files, "; ".join(window.undo_stack.text(i) for i in range(window.undo_stack.index())), window)
+    dialog.show()
+    settle(app, window, timeout=2)
+    dialog.grab().save(str(DOCS / "git-commit.png"))
+    dialog.close()
+    window.close()
+    return ["git-window.png", "git-commit.png"]
+
+
 def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     """The screenshots the README has shown since the first release."""
     window = new_window(tmp, (1440, 900))
@@ -150,6 +183,7 @@ def main() -> int:
         folder = tmp / "site"
         shutil.copytree(source, folder, ignore=shutil.ignore_patterns(".git"))
         written += classic(app, folder, tmp)
+        written += git_shot(app, folder, tmp)
         for scheme in ("light", "dark"):
             theme.choice = scheme
             theme.apply()

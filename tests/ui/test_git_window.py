@@ -139,3 +139,19 @@ def test_git_query_term_and_facet(qtbot, window, clones):
     path.write_text(path.read_text().replace("quality: 24", "quality: 25"))
     assert window.watcher.check_now()
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=10000)  # the git: term follows the status
+
+
+def test_the_diff_tab_shows_the_current_file_against_head(qtbot, window, clones):
+    a, _ = clones
+    open_folder(qtbot, window, a / "site")
+    qtbot.waitUntil(lambda: window.preview_tabs.isTabVisible(1), timeout=5000)
+    select_paths(window, [SEED])
+    window.act_publish.trigger()
+    window.save()
+    wait_saved(qtbot, window)
+    window.preview_tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "+published: true" in window.git_diff.toPlainText(), timeout=10000)
+    assert "-published: false" in window.git_diff.toPlainText()
+    other = next(p for p in window.workspace.rows if p != SEED)
+    select_paths(window, [other])
+    qtbot.waitUntil(lambda: window.git_diff.toPlainText() == "No change since the last commit.", timeout=10000)

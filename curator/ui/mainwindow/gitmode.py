@@ -7,7 +7,8 @@ session's saved articles checked, and a message pre-filled from the undo history
 commits exactly those paths. Pull is `--ff-only`; the files it changed go through the
 watcher's reload path (unsaved edits stay; a pulled change to an edited value is asked about
 at Save). Push is explicit. All git work runs in workers; failures are said in plain words
-with git's output. Emits: status_changed(object Status or None), pulled().
+with git's output. The file's diff against HEAD is read in a worker for the preview's Diff tab. Emits:
+status_changed(object Status or None), pulled(), diff_ready(str path, str diff).
 QtCore only.
 """
 
@@ -27,6 +28,7 @@ from .session import Session
 class GitController(QObject):
     status_changed = Signal(object)
     pulled = Signal()
+    diff_ready = Signal(str, str)  # path, the file's diff against HEAD
 
     def __init__(self, session: Session, tasks: Tasks, prompts: Prompts, messages: Messages, parent=None):
         super().__init__(parent)
@@ -69,6 +71,19 @@ class GitController(QObject):
             self.status_changed.emit(status)
 
         self.tasks.run(lambda p: repo.status(), done)
+
+    def read_diff(self, path: str | None) -> None:
+        """The file against HEAD, read in a worker: emits diff_ready (nothing outside a work tree)."""
+        repo = self.repo
+        if repo is None or path is None:
+            return
+
+        def done(text: str | None, error: BaseException | None) -> None:
+            if repo is self.repo:
+                said = error.message if isinstance(error, git.GitError) else str(error or "")
+                self.diff_ready.emit(path, text if error is None else f"git diff failed: {said}")
+
+        self.tasks.run(lambda p: repo.diff(path) or "No change since the last commit.", done)
 
     def saved(self, results: list) -> None:
         root = self.session.root

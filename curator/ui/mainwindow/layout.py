@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QSplitter, QTabWidget, QWidget
 
+from ..diffview import DiffView
 from ..model import COLUMNS
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ def restore(window: MainWindow) -> None:
         field, descending = window.model.sort_field, window.model.descending
     window.model.set_sort(field, bool(descending))
     window.docks["problems"].hide()  # it opens when asked for, never by itself (it is empty now)
+    # Tab from the search box goes to the list, whatever was built after it (the Diff tab...)
+    QWidget.setTabOrder(window.search, window.cards)
+    QWidget.setTabOrder(window.cards, window.table)
 
 
 def save(window: MainWindow) -> None:
@@ -100,10 +104,10 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(widget)
         window.addDockWidget(area, dock)
+    for name in HIDDEN:  # hidden before they are tabbed: a dock hidden after leaves a stale tab bar
+        docks[name].hide()
     for first, second in TABBED:
         window.tabifyDockWidget(docks[first], docks[second])
-    for name in HIDDEN:
-        docks[name].hide()
     window.resizeDocks([docks["facets"], docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
     return docks
 
@@ -130,6 +134,25 @@ def attach_git(window: MainWindow, gitmode) -> None:
         for action in (Action.COMMIT, Action.PULL, Action.PUSH):
             window.action_map[action].setEnabled(status is not None)
 
+    # the preview gets a Diff tab (the current file against HEAD), read while the tab is shown
+    tabs, diff = QTabWidget(), DiffView()
+    tabs.setDocumentMode(True)
+    window.right_splitter.insertWidget(0, tabs)
+    tabs.addTab(window.preview, "Preview")
+    tabs.addTab(diff, "Diff (git)")
+    window.preview_tabs, window.git_diff = tabs, diff
+
+    def show_diff() -> None:
+        if tabs.currentWidget() is diff:
+            path = window.browsing.current_path()
+            diff.show_text("" if path is not None else "Select an article to see its diff against the last commit.")
+            gitmode.read_diff(path)
+
+    gitmode.diff_ready.connect(lambda path, text: path == window.browsing.current_path() and diff.show_text(text))
+    tabs.currentChanged.connect(lambda _: show_diff())
+    window.browsing.current_changed.connect(lambda _: show_diff())
+    gitmode.status_changed.connect(lambda _: show_diff())
+    gitmode.status_changed.connect(lambda status: tabs.setTabVisible(1, status is not None))
     gitmode.status_changed.connect(changed)
     gitmode.pulled.connect(window.watcher.check_now)
     window.loaded.connect(gitmode.refresh_later)
