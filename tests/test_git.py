@@ -169,3 +169,15 @@ def test_parse_status_reads_renames_conflicts_and_ahead_behind():
                             "c.md": git.State.CONFLICT, "u.md": git.State.UNTRACKED}  # fmt: skip
     assert status.describe() == "topic, 2 ahead, 1 behind origin/topic"
     assert git.parse_status(b"# branch.head (detached)\0").detached
+
+
+def test_a_pull_over_saved_but_uncommitted_changes_says_so(team):
+    _, a, b = team
+    (a / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    run(a, "commit", "-q", "-am", "A")
+    run(a, "push", "-q")
+    (b / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("AI", "B's topic"))  # saved, not committed
+    with pytest.raises(git.GitError, match="saved but did not commit would be overwritten") as info:
+        git.Repo(b / "site").pull()
+    assert "0.md" in info.value.output
+    assert "B's topic" in (b / "site/_news/0.md").read_text()

@@ -94,6 +94,8 @@ def _plain(command: str, output: str) -> str:
         return f"git {command}: the server refused your credentials."
     if "not possible to fast-forward" in low or "diverging" in low or "non-fast-forward" in low:
         return f"git {command}: your branch and the server's have both changed; merge them in a terminal first."
+    if "would be overwritten" in low:
+        return f"git {command}: files you saved but did not commit would be overwritten; commit them first."
     if "hook" in low or "pre-commit" in low:
         return f"git {command}: a hook of the repository refused it."
     return f"git {command} failed."
