@@ -32,18 +32,13 @@ def identity(monkeypatch, tmp_path):
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A bare remote with three articles in site/_news, and two clones of it."""
+def make_team(tmp_path: Path, fill) -> tuple[Path, Path, Path]:
+    """A bare remote whose first commit is what `fill(folder)` writes, and two clones of it."""
     remote = tmp_path / "remote.git"
     run(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
     seed = tmp_path / "seed"
     run(tmp_path, "clone", "-q", str(remote), str(seed))
-    news = seed / "site" / "_news"
-    news.mkdir(parents=True)
-    for i in range(3):
-        (news / f"{i}.md").write_text(ARTICLE.format(i=i))
-    (seed / "README.txt").write_text("not an article\n")
+    fill(seed)
     run(seed, "add", "-A")
     run(seed, "commit", "-q", "-m", "base")
     run(seed, "push", "-q", "origin", "main")
@@ -51,6 +46,20 @@ def team(tmp_path: Path) -> tuple[Path, Path, Path]:
     for clone in (a, b):
         run(tmp_path, "clone", "-q", str(remote), str(clone))
     return remote, a, b
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Three articles in site/_news and a file outside the folder."""
+
+    def fill(seed: Path) -> None:
+        news = seed / "site" / "_news"
+        news.mkdir(parents=True)
+        for i in range(3):
+            (news / f"{i}.md").write_text(ARTICLE.format(i=i))
+        (seed / "README.txt").write_text("not an article\n")
+
+    return make_team(tmp_path, fill)
 
 
 def test_status_parses_branch_states_and_paths_inside_the_folder(team):

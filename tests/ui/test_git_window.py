@@ -14,7 +14,7 @@ from curator.core import git
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.model import Role
 from tests.conftest import SAMPLE
-from tests.test_git import identity, run  # noqa: F401 - the fixture sets a git identity
+from tests.test_git import identity, make_team, run  # noqa: F401 - the fixture sets a git identity
 from tests.ui.conftest import open_folder, wait_saved
 from tests.ui.test_editing import SEED, select_paths
 
@@ -24,17 +24,7 @@ pytestmark = pytest.mark.skipif(not git.available(), reason="git is not installe
 @pytest.fixture
 def clones(tmp_path: Path) -> tuple[Path, Path]:
     """Editors A and B: two clones of a remote holding the sample site."""
-    remote = tmp_path / "remote.git"
-    run(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    seed = tmp_path / "seed"
-    run(tmp_path, "clone", "-q", str(remote), str(seed))
-    shutil.copytree(SAMPLE, seed / "site")
-    run(seed, "add", "-A")
-    run(seed, "commit", "-q", "-m", "base")
-    run(seed, "push", "-q", "origin", "main")
-    a, b = tmp_path / "a", tmp_path / "b"
-    for clone in (a, b):
-        run(tmp_path, "clone", "-q", str(remote), str(clone))
+    _, a, b = make_team(tmp_path, lambda seed: shutil.copytree(SAMPLE, seed / "site"))
     return a, b
 
 

@@ -43,13 +43,17 @@ class DialogPrompts:
     def __init__(self, parent: QWidget):
         self.parent = parent
 
-    def batch_box(self, text: str, count: int) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, "Change many articles?", f"{text}?", parent=self.parent)
-        box.setInformativeText(f"This changes {count:,} files when you save. You can undo it with Edit › Undo.")
+    def change_box(self, title: str, text: str, detail: str) -> QMessageBox:
+        """A question before a change over many articles; its Yes button says what it does."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, f"{text}?", parent=self.parent)
+        box.setInformativeText(f"{detail} You can undo it with Edit › Undo.")
         box.setStandardButtons(Button.Yes | Button.Cancel)
         box.setDefaultButton(Button.Yes)
         box.button(Button.Yes).setText(text)
         return box
+
+    def batch_box(self, text: str, count: int) -> QMessageBox:
+        return self.change_box("Change many articles?", text, f"This changes {count:,} files when you save.")
 
     def confirm_batch(self, text: str, count: int) -> bool:
         return self.batch_box(text, count).exec() == Button.Yes
@@ -62,12 +66,7 @@ class DialogPrompts:
 
     def confirm_change(self, text: str, detail: str) -> bool:
         """A change over many articles (rename, merge or delete a topic), said before it is made."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Change the articles?", f"{text}?", parent=self.parent)
-        box.setInformativeText(f"{detail} You can undo it with Edit › Undo.")
-        box.setStandardButtons(Button.Yes | Button.Cancel)
-        box.setDefaultButton(Button.Yes)
-        box.button(Button.Yes).setText(text)
-        return box.exec() == Button.Yes
+        return self.change_box("Change the articles?", text, detail).exec() == Button.Yes
 
     def resolve_conflicts(self, paths: list[str], previews: dict[str, Preview]) -> dict[str, ConflictChoice]:
         dialog = ConflictDialog(paths, previews, self.parent)
