@@ -254,8 +254,9 @@ def _edit_flow_list(front: str, seq: SequenceNode, values: list[str]) -> str:
 
 def _replace(front: str, knode: ScalarNode, vnode: Node, value: Any, newline: str) -> str:
     key_start = _line_start(front, knode.start_mark.index)
-    if knode.start_mark.column != 0:
+    if front[key_start : knode.start_mark.index].strip(" "):
         raise EditError(f"{knode.value}: key is not at the start of its line")
+    nested = front[key_start : knode.start_mark.index]  # a nested key's indentation ("" at the top)
     if isinstance(value, (list, tuple)):
         values = list(value)
         if isinstance(vnode, SequenceNode) and vnode.flow_style and (vnode.value or not values):
@@ -270,6 +271,7 @@ def _replace(front: str, knode: ScalarNode, vnode: Node, value: Any, newline: st
         if not values:
             return front[:key_start] + f"{key_text}: []{newline}" + front[end:]
         indent, space = _list_style(front)
+        indent = nested + indent
         like = (
             _item_style([i for i in vnode.value if isinstance(i, ScalarNode)])
             if isinstance(vnode, SequenceNode)
@@ -367,11 +369,57 @@ def _edit_scalar_lines(
     return "".join(lines)
 
 
+def path_of(key: str, data: Mapping[str, Any]) -> list[str]:
+    """The keys a change names: `a.b` is the key `b` of the mapping `a`, unless the document has
+    a top-level key spelled `a.b` itself."""
+    if "." not in key or key in data or not all(key.split(".")):
+        return [key]
+    return key.split(".")
+
+
+def _edit_nested(front: str, parts: list[str], value: Any, newline: str) -> str:
+    """Set or delete the key at a path of block mappings (which must all exist)."""
+    parent = _root(front)
+    for depth, name in enumerate(parts[:-1]):
+        found = _find(parent, name)
+        if found is None or not isinstance(found[1], MappingNode) or found[1].flow_style:
+            where = ".".join(parts[: depth + 1])
+            raise EditError(f"{where} is not a block mapping in this file: set the whole value with --set {parts[0]}=…")
+        parent = found[1]
+    key = parts[-1]
+    found = _find(parent, key)
+    if value is DELETE:
+        if found and len(parent.value) == 1:
+            where = ".".join(parts[:-1])
+            raise EditError(f"{key} is the only key of {where}: unset {where} itself instead")
+        return _delete(front, *found) if found else front
+    if found:
+        return _replace(front, found[0], found[1], value, newline)
+    if not _SIMPLE_KEY.match(key):
+        raise EditError(f"{key!r}: new keys must be simple names")
+    first = parent.value[0][0] if parent.value else None
+    if first is None:
+        raise EditError(f"{'.'.join(parts[:-1])} is empty: set the whole value instead")
+    indent = front[_line_start(front, first.start_mark.index) : first.start_mark.index]
+    if isinstance(value, (list, tuple)):
+        _, space = _list_style(front)
+        text = f"{indent}{key}:{newline}" + _render_block_list(list(value), indent + "  ", space, newline, None)
+        if not value:
+            text = f"{indent}{key}: []{newline}"
+    else:
+        text = f"{indent}{key}: {render_scalar(value)}{newline}"
+    at = _region_end(front, parent)
+    return front[:at] + text + front[at:]
+
+
 def edit_front(front: str, changes: Mapping[str, Any], newline: str = "\n") -> str:
     """Apply changes to front matter text without verifying; see `edit_document`."""
     for key, value in changes.items():
         _check_value(key, value)
         root = _root(front)
+        if "." in key and _find(root, key) is None and all(key.split(".")):
+            front = _edit_nested(front, key.split("."), value, newline)
+            continue
         found = _find(root, key)
         if value is DELETE:
             if found:
@@ -424,11 +472,27 @@ def merge_value(base: Any, ours: Any, theirs: Any) -> Any:
 def intended(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     result = dict(data)
     for key, value in changes.items():
+        *parents, last = path_of(key, data)
+        target = result
+        for name in parents:  # copied on the way down: `data` is never changed
+            inner = target.get(name)
+            target[name] = dict(inner) if isinstance(inner, dict) else {}
+            target = target[name]
         if value is DELETE:
-            result.pop(key, None)
+            target.pop(last, None)
         else:
-            result[key] = list(value) if isinstance(value, tuple) else value
+            target[last] = list(value) if isinstance(value, tuple) else value
     return result
+
+
+def value_at(data: Mapping[str, Any], key: str) -> Any:
+    """The value a change's key names (see path_of); DELETE when there is none."""
+    value: Any = data
+    for name in path_of(key, data):
+        if not isinstance(value, Mapping) or name not in value:
+            return DELETE
+        value = value[name]
+    return value
 
 
 def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
@@ -437,7 +501,7 @@ def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
     Raises EditError when the edited text would not parse back to exactly the intended mapping.
     """
     want = intended(doc.data, changes)
-    changes = {k: v for k, v in changes.items() if not _same(want.get(k, DELETE), doc.data.get(k, DELETE))}
+    changes = {k: v for k, v in changes.items() if not _same_or_gone(value_at(want, k), value_at(doc.data, k))}
     if not changes:
         return None
     try:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import difflib
+
 import pytest
 
 from curator.core.editing import DELETE, EditError, edit_document
@@ -147,3 +149,41 @@ def test_replacing_a_block_scalar_keeps_crlf_line_endings(style):
     data = f"---\r\ntitle: x\r\npublished: {style}\r\n  false\r\nquality: 3\r\n---\r\nbody\r\n".encode()
     new = plan_edit(data, {"published": True})
     assert new == b"---\r\ntitle: x\r\npublished: true\r\nquality: 3\r\n---\r\nbody\r\n"
+
+
+NESTED = (
+    "---\r\ntitle: x\r\nprovider:\r\n  name: Foo # the source\r\n  domain: foo.com\r\n"
+    "taxonomies:\r\n  tags:\r\n    - a\r\n  categories: [news]\r\n---\r\nBody\r\n"
+)
+
+
+def test_dotted_keys_edit_nested_mappings_line_by_line():
+    from curator.core.files import plan_edit
+
+    data = NESTED.encode()
+
+    def changed(changes):
+        new = plan_edit(data, changes).decode()
+        return [line for line in difflib.ndiff(NESTED.splitlines(True), new.splitlines(True)) if line[0] in "+-"]
+
+    assert changed({"provider.name": "Bar"}) == ["-   name: Foo # the source\r\n", "+   name: Bar # the source\r\n"]
+    assert changed({"taxonomies.tags": ["a", "b"]}) == ["+     - b\r\n"]
+    assert changed({"taxonomies.categories": ["news", "tips"]}) == [
+        "-   categories: [news]\r\n", "+   categories: [news, tips]\r\n"
+    ]  # fmt: skip
+    assert changed({"taxonomies.topics": ["AI"]}) == ["+   topics:\r\n", "+     - AI\r\n"]
+    assert changed({"provider.domain": DELETE}) == ["-   domain: foo.com\r\n"]
+    assert changed({"provider.logo": "l.png"}) == ["+   logo: l.png\r\n"]
+
+
+def test_dotted_keys_refuse_what_they_cannot_do_cleanly():
+    from curator.core.files import plan_edit
+
+    with pytest.raises(EditError, match="title is not a block mapping"):
+        plan_edit(NESTED.encode(), {"title.x": 1})
+    with pytest.raises(EditError, match="missing is not a block mapping"):
+        plan_edit(NESTED.encode(), {"missing.x": 1})
+    with pytest.raises(EditError, match="only key of taxonomies"):
+        plan_edit(b"---\ntaxonomies:\n  tags: [a]\n---\n", {"taxonomies.tags": DELETE})
+    literal = b"---\na.b: 1\n---\n"  # a key spelled with a dot is that key
+    assert plan_edit(literal, {"a.b": 2}) == b"---\na.b: 2\n---\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QSplitter, QTabWidget, QWidget
 
 from ..diffview import DiffView
@@ -154,7 +154,14 @@ def attach_git(window: MainWindow, gitmode) -> None:
     gitmode.status_changed.connect(lambda _: show_diff())
     gitmode.status_changed.connect(lambda status: tabs.setTabVisible(1, status is not None))
     gitmode.status_changed.connect(changed)
-    gitmode.pulled.connect(window.watcher.check_now)
+
+    def check_after_pull(tries: int = 50) -> None:
+        """Read what the pull changed; a check already running (it may have read the files
+        before the pull) or a load or save makes this one wait its turn."""
+        if not window.watcher.check_now() and tries:
+            QTimer.singleShot(200, window, lambda: check_after_pull(tries - 1))
+
+    gitmode.pulled.connect(check_after_pull)
     window.loaded.connect(gitmode.refresh_later)
     window.saved.connect(gitmode.saved)
     window.watcher.disk_changed.connect(lambda *_: gitmode.refresh_later())
