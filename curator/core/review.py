@@ -136,7 +136,7 @@ class Preview:
         return "\n".join(lines)
 
 
-def preview(job: SaveJob, root: str | os.PathLike[str] | None = None) -> Preview:
+def preview(job: SaveJob, root: str | os.PathLike[str] | None = None, tries: int = 3) -> Preview:
     """The diff that saving `job` would write now, read from the file as it is; nothing is written."""
     try:
         old, _ = read_file(real_target(job.abspath, root))
@@ -146,7 +146,9 @@ def preview(job: SaveJob, root: str | os.PathLike[str] | None = None) -> Preview
     if result.status is Status.CONFLICT:
         return _conflict(job, root, old)
     if result.snapshot is not None and result.snapshot.digest != digest(old):
-        return preview(job, root)  # it changed between the two reads: look again
+        if tries > 1:
+            return preview(job, root, tries - 1)  # it changed between the two reads: look again
+        return Preview(job.path, Status.ERROR, "the file keeps changing on disk; look again in a moment")
     if result.status is not Status.OK or result.data is None:
         return Preview(job.path, result.status, result.message)
     return Preview(job.path, Status.OK, diff=unified(job.path, old, result.data))
