@@ -523,6 +523,7 @@ def _commit_written(args: argparse.Namespace) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
+    WRITTEN.clear()  # a second call in one process (tests, embedding) starts with nothing written
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

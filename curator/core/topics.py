@@ -118,10 +118,6 @@ class Plan:
     changes: dict[str, tuple[tuple[str, ...], list[str]]]  # path -> (topics now, topics after)
     skipped: list[str]  # files whose topics are not a list of text: left alone
 
-    def describe(self) -> str:
-        n = len(self.changes)
-        return f"{n:,} file{'s' if n != 1 else ''}, {n:,} line{'s' if n != 1 else ''} or so"
-
 
 def plan(summaries: Iterable[Summary | None], olds: Collection[str], new: str | None) -> Plan:
     """What renaming (or merging, with several `olds`; or deleting, with `new` None) does to each article."""

@@ -63,7 +63,8 @@ class FacetPanel(QTreeWidget):
         for key, _, _ in GROUPS:
             group, count = self._groups[key], counts[key]
             old = [group.child(i).data(0, VALUE) for i in range(group.childCount())] if keep else []
-            values = old + [v for v, _ in count.most_common(MAX_ITEMS) if v not in set(old)][: MAX_ITEMS - len(old)]
+            listed = set(old)
+            values = old + [v for v, _ in count.most_common(MAX_ITEMS) if v not in listed][: MAX_ITEMS - len(old)]
             group.takeChildren()
             for value in values:
                 n = count.get(value, 0)

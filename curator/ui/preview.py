@@ -77,7 +77,6 @@ class PreviewPane(QTextBrowser):
         self._images: dict[str, str] = {}  # resource name -> (which cache, url)
         large.ready.connect(self._image_ready)
         small.ready.connect(self._image_ready)
-        self._fitted_for = 0
         self.refit = Throttle(lambda: self.summary is not None and self._render(), 80, self)
         self.show_empty("Select an article to preview it.")
 
@@ -193,7 +192,6 @@ class PreviewPane(QTextBrowser):
         pixmap = self.large.get(url) if url else None
         natural = pixmap.width() if pixmap is not None else LARGE_WIDTH
         room = self.viewport().width() - int(2 * self.document().documentMargin()) - 12
-        self._fitted_for = room
         return max(64, room) if room < natural else None
 
     def resizeEvent(self, event) -> None:

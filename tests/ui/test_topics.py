@@ -126,3 +126,20 @@ def test_suggested_topics_are_one_click_chips_and_a_removed_one_is_not_suggested
     assert list(window.workspace.summary(other).topics) == ["Power Apps", "AI Builder"]
     window.act_undo.trigger()
     assert list(window.workspace.summary(other).topics) == []
+
+
+def test_suggestions_follow_a_rename_of_a_taxonomy_topic(qtbot, window, sample):
+    (sample / "_news/suggest.md").write_text("---\ntitle: Building a canvas app\ntopics: []\n---\nBody\n")
+    open_folder(qtbot, window, sample)
+    from tests.ui.test_editing import select_paths
+
+    select_paths(window, ["_news/suggest.md"])
+    qtbot.waitUntil(lambda: "Canvas apps" in chips(window.editor.suggested), timeout=5000)
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
+    select(window, "Canvas apps")
+    window.prompts.topic = "Canvas Apps"  # the same length: the suggester must still be made again
+    window.topics_panel.buttons["rename"].click()
+    select_paths(window, ["_news/suggest.md"])
+    qtbot.waitUntil(lambda: "Canvas Apps" in chips(window.editor.suggested), timeout=5000)
+    assert "Canvas apps" not in chips(window.editor.suggested)

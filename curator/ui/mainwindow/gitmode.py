@@ -2,7 +2,7 @@
 
 `GitController` owns the folder's git work tree (found in a worker when a folder opens; none
 outside a work tree or without git, and then nothing of this shows) and its status, read in a
-worker after loads, saves and changes on disk. Commit asks (Prompts) for the files, with this
+worker when the work tree is found, and after saves and changes on disk. Commit asks (Prompts) for the files, with this
 session's saved articles checked, and a message pre-filled from the undo history, then
 commits exactly those paths. Pull is `--ff-only`; the files it changed go through the
 watcher's reload path (unsaved edits stay; a pulled change to an edited value is asked about

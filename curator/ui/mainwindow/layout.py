@@ -114,8 +114,8 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
 
 def attach_git(window: MainWindow, gitmode) -> None:
     """Team mode's wiring: the status bar, the badges and Git column, the Git actions (enabled
-    inside a work tree), a status read after each load, save and change on disk, and a pull's
-    changes read back through the watcher."""
+    inside a work tree), a status read when the work tree is found and after each save and change
+    on disk, and a pull's changes read back through the watcher."""
     from ..model import COLUMNS
     from .actions import Action
 
@@ -162,7 +162,6 @@ def attach_git(window: MainWindow, gitmode) -> None:
             QTimer.singleShot(200, window, lambda: check_after_pull(tries - 1))
 
     gitmode.pulled.connect(check_after_pull)
-    window.loaded.connect(gitmode.refresh_later)
     window.saved.connect(gitmode.saved)
     window.watcher.disk_changed.connect(lambda *_: gitmode.refresh_later())
     changed(None)

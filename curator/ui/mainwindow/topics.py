@@ -87,7 +87,7 @@ class TopicsController(QObject):
         self.refresh_later = Throttle(self.refresh, 300, self)
         self.site_topics: list = []
         self.editor = self.browsing = None
-        self._suggester_size: object = None
+        self._suggester: tuple[tuple, topics.Suggester] | None = None  # (what it was made from, it)
         session.opened.connect(lambda _: self.site_topics.clear())
 
     def attach(self, panel, dock, show_term) -> None:
@@ -107,7 +107,6 @@ class TopicsController(QObject):
     def loaded(self, site: Sequence[Topic]) -> None:
         """A folder was read: its taxonomy (the common topics come from Editing's count)."""
         self.site_topics[:] = site
-        self._suggester_size = -1
         self.refresh_later()  # the manager, if it is open, lists the new folder
 
     def taxonomy(self) -> list[Topic]:
@@ -122,13 +121,11 @@ class TopicsController(QObject):
         return self.suggester().suggest(text, summary.topics, workspace.refused.get(summary.path, ()))
 
     def suggester(self) -> topics.Suggester:
-        site = self.taxonomy()
-        common = self.editing.common_topics
-        key = (len(site), tuple(common))
-        if getattr(self, "_suggester_for", None) is not site or key != self._suggester_size:
-            self._suggester = topics.Suggester(site, common)
-            self._suggester_for, self._suggester_size = site, key
-        return self._suggester
+        """Made again when the taxonomy (a rename) or the common topics changed."""
+        key = (tuple(self.site_topics), tuple(self.editing.common_topics))
+        if self._suggester is None or self._suggester[0] != key:
+            self._suggester = (key, topics.Suggester(*key))
+        return self._suggester[1]
 
     def show_suggestions(self, rows: list[int], details=None) -> None:
         if self.editor is None:
