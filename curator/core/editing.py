@@ -179,12 +179,14 @@ def _list_style(front: str) -> tuple[str, str]:
 
 
 def _item_style(items: list[ScalarNode]) -> ScalarNode | None:
-    """A representative item whose quoting new items copy (the most common style)."""
+    """A representative item whose quoting new items copy: the most common style, and of
+    styles used equally often, the one nearest the end (where new items go). Decided by the
+    items' order alone (it once depended on a set's order, which changes from run to run)."""
     if not items:
         return None
     styles = [i.style for i in items]
-    common = max(set(styles), key=styles.count)
-    return next(i for i in items if i.style == common)
+    common = max(reversed(styles), key=styles.count)
+    return next(i for i in reversed(items) if i.style == common)
 
 
 # --- the edits ------------------------------------------------------------------------------

@@ -187,3 +187,12 @@ def test_dotted_keys_refuse_what_they_cannot_do_cleanly():
         plan_edit(b"---\ntaxonomies:\n  tags: [a]\n---\n", {"taxonomies.tags": DELETE})
     literal = b"---\na.b: 1\n---\n"  # a key spelled with a dot is that key
     assert plan_edit(literal, {"a.b": 2}) == b"---\na.b: 2\n---\n"
+
+
+@pytest.mark.parametrize(("items", "added"), [("  - 'b'\n  - c\n", "  - d\n"), ("  - c\n  - 'b'\n", "  - 'd'\n")])
+def test_a_new_list_item_copies_the_quoting_nearest_the_end_when_styles_tie(items, added):
+    """Two styles used equally often: the one nearest the end wins, decided by the items'
+    order (it once came from a set's order, which differs between runs)."""
+    text = f"---\ntags:\n{items}---\n"
+    values = load_document(text.encode()).data["tags"]
+    assert edit(text, tags=[*values, "d"]) == f"---\ntags:\n{items}{added}---\n"
