@@ -125,6 +125,43 @@ def plan_edit(data: bytes, changes: Mapping[str, Any]) -> bytes | None:
     return edit_document(doc, changes)
 
 
+@dataclass(frozen=True, slots=True)
+class ByteEdit:
+    """A file's new bytes, written only over the very bytes they were made from: a file changed
+    since is left alone (CONFLICT). Its reverse writes the old bytes back, on the same terms."""
+
+    path: str
+    old: bytes
+    new: bytes
+
+    def write(self) -> SaveResult:
+        (result,) = write_edits([self])
+        return result
+
+    def reversed(self) -> ByteEdit:
+        return ByteEdit(self.path, self.new, self.old)
+
+
+def write_edits(edits: Sequence[ByteEdit]) -> list[SaveResult]:
+    """Write each edit atomically (see commit_many), then sync each folder once."""
+    prepared = []
+    for edit in edits:
+        try:
+            data, snapshot = read_file(edit.path)
+        except OSError as exc:
+            prepared.append(SaveResult(edit.path, Status.ERROR, exc.strerror or str(exc)))
+            continue
+        if data != edit.old:
+            prepared.append(SaveResult(edit.path, Status.CONFLICT, "the file changed since; it was left alone"))
+        else:
+            prepared.append(SaveResult(edit.path, Status.OK, "", snapshot, edit.new))
+    written = commit_many(prepared)  # no cancel: never None
+    results = [r if r is not None else p for p, r in zip(prepared, written, strict=True)]
+    for folder in {os.path.dirname(os.path.abspath(r.path)) for r in results if r.status is Status.OK}:
+        sync_dir(folder)
+    return results
+
+
 def inside(root: str | os.PathLike[str], path: str) -> bool:
     root = os.fspath(root)
     try:

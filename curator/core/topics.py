@@ -20,7 +20,7 @@ import yaml
 
 from .article import Summary
 from .editing import EditError, edit_front
-from .files import SaveResult, Status, commit_save, read_file
+from .files import ByteEdit, read_file
 from .frontmatter import SafeLoader
 from .site import Topic
 
@@ -138,26 +138,8 @@ def plan(summaries: Iterable[Summary | None], olds: Collection[str], new: str | 
 # --- the taxonomy --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TaxonomyEdit:
-    """A taxonomy file's new bytes: only its `name:` or `parent:` line differs."""
-
-    path: str
-    old: bytes
-    new: bytes
-
-    def write(self) -> SaveResult:
-        """Atomically, and only over the bytes it was made from (a file changed since is left alone)."""
-        try:
-            data, snapshot = read_file(self.path)
-        except OSError as exc:
-            return SaveResult(self.path, Status.ERROR, exc.strerror or str(exc))
-        if data != self.old:
-            return SaveResult(self.path, Status.CONFLICT, "the taxonomy file changed since; it was left alone")
-        return commit_save(SaveResult(self.path, Status.OK, "", snapshot, self.new))
-
-    def reversed(self) -> TaxonomyEdit:
-        return TaxonomyEdit(self.path, self.new, self.old)
+#: A taxonomy file's new bytes: only its `name:` or `parent:` line differs.
+TaxonomyEdit = ByteEdit
 
 
 def taxonomy_files(root: str | os.PathLike[str]) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPixmap, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -250,6 +250,8 @@ class ArticleTable(QTableView):
     #: Column widths (in COLUMNS order); 0: hidden until chosen from the header's menu. The
     #: shown ones fit the list's share of a 1600-pixel-wide window without scrolling sideways.
     WIDTHS = (290, 110, 95, 55, 0, 70, 170, 0, 0, 0, 0)  # Git is shown inside a git work tree
+    #: the header's "Other Fields…": show any key of the folder as a column
+    other_fields_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -281,4 +283,6 @@ class ArticleTable(QTableView):
             action.setCheckable(True)
             action.setChecked(not self.isColumnHidden(column))
             action.toggled.connect(lambda on, c=column: self.setColumnHidden(c, not on))
+        menu.addSeparator()
+        menu.addAction("Other Fields…", self.other_fields_requested.emit)
         menu.exec(self.horizontalHeader().mapToGlobal(pos))

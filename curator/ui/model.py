@@ -62,6 +62,9 @@ class ArticleModel(QAbstractTableModel):
         self._ranks_cache: list[int] = []
         self._rank_of: list[int] | None = None
         self._last: tuple[Any, list[int], tuple[int, int]] | None = None  # query, its matches, table
+        #: other fields shown as columns after COLUMNS: their keys, and {key: {path: text}}
+        self.extra: list[str] = []
+        self.extra_text: dict[str, dict[str, str]] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         if thumbnails is not None:
@@ -74,6 +77,7 @@ class ArticleModel(QAbstractTableModel):
         self.order = []
         self._positions = None
         self._last = None
+        self.extra, self.extra_text = [], {}  # another folder's values: read again for it
         self.endResetModel()
 
     @property
@@ -86,16 +90,26 @@ class ArticleModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.order)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + len(self.extra)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(HEADERS):
+                return HEADERS[section]
+            if 0 <= section - len(HEADERS) < len(self.extra):
+                return self.extra[section - len(HEADERS)]
         return None
+
+    def set_extra_columns(self, texts: dict[str, dict[str, str]]) -> None:
+        """Show these other fields as columns after the built-in ones, in this order."""
+        if self.extra:
+            self.beginRemoveColumns(QModelIndex(), len(COLUMNS), len(COLUMNS) + len(self.extra) - 1)
+            self.extra, self.extra_text = [], {}
+            self.endRemoveColumns()
+        if texts:
+            self.beginInsertColumns(QModelIndex(), len(COLUMNS), len(COLUMNS) + len(texts) - 1)
+            self.extra, self.extra_text = list(texts), dict(texts)
+            self.endInsertColumns()
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -107,6 +121,10 @@ class ArticleModel(QAbstractTableModel):
             return None
         row = self.order[index.row()]
         s = self.table.summaries[row]
+        if index.column() >= len(COLUMNS):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return self.extra_text[self.extra[index.column() - len(COLUMNS)]].get(s.path, "")
+            return self._bold if role == Qt.ItemDataRole.FontRole and self.workspace.is_dirty(row) else None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(s, column, row)
@@ -170,7 +188,7 @@ class ArticleModel(QAbstractTableModel):
         return image
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if COLUMNS[column] in SORTABLE:
+        if column < len(COLUMNS) and COLUMNS[column] in SORTABLE:
             self.set_sort(COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
         else:
             self.sort_changed.emit(self.sort_field, self.descending)  # the header shows the sort in force
@@ -305,7 +323,7 @@ class ArticleModel(QAbstractTableModel):
         if not shown:
             return
         roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Role.SUMMARY, Role.DIRTY, Role.CHANGED_ON_DISK]
-        last = len(COLUMNS) - 1
+        last = self.columnCount() - 1
         if len(shown) > 64 and shown[-1] - shown[0] + 1 > len(shown):
             # many rows here and there (every other article of a search): one signal over the
             # span costs the views the same (they repaint what is on screen) and no 1,000s of calls

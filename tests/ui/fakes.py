@@ -13,6 +13,8 @@ class FakePrompts:
         self.new_topic = True
         self.topic: str | None = None  # what ask_topic answers (None: the first choice)
         self.commit: str | None = "Commit message"  # the message ask_commit answers (None: cancel)
+        self.field: tuple | None = None  # what edit_field answers: (key, FieldEdit) or None
+        self.fields: list[str] | None = None  # what pick_fields answers
         self.asked: list[tuple] = []
 
     def confirm_batch(self, text: str, count: int) -> bool:
@@ -53,6 +55,16 @@ class FakePrompts:
     def ask_quality(self, start: int) -> int | None:
         self.asked.append(("quality", start))
         return start
+
+    def edit_field(self, keys: list[str], values, count: int, key: str = "") -> tuple | None:
+        """Records the keys offered and the values the dialog would preview for the answer."""
+        shown = dict(values(self.field[0])) if self.field is not None else {}
+        self.asked.append(("field", list(keys), count, shown))
+        return self.field
+
+    def pick_fields(self, counts: list[tuple[str, int]], shown: list[str]) -> list[str] | None:
+        self.asked.append(("fields", list(counts), list(shown)))
+        return self.fields
 
     def confirm_new_topic(self, topic: str, similar: list[str]) -> bool:
         self.asked.append(("new topic", topic, list(similar)))

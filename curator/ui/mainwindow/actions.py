@@ -41,6 +41,7 @@ class Action(enum.Enum):
     REVIEW = enum.auto()
     TOPICS = enum.auto()
     APPLY_SUGGESTED = enum.auto()
+    EDIT_FIELD = enum.auto()
     COMMIT = enum.auto()
     PULL = enum.auto()
     PUSH = enum.auto()
@@ -80,6 +81,13 @@ SPECS: dict[Action, Spec] = {
     Action.APPLY_SUGGESTED: Spec(
         "Apply Suggested Topics", "Ctrl+Shift+G", "fa5s.magic", "Add the taxonomy's suggested topics to each one", True
     ),
+    Action.EDIT_FIELD: Spec(
+        "Edit &Field…",
+        "Ctrl+Shift+E",
+        "fa5s.pen",
+        "Set, add to, remove from, clear or find and replace any field",
+        True,
+    ),
     Action.COMMIT: Spec("&Commit…", "Ctrl+Alt+C", "fa5s.check", "git: commit the changed article files you pick"),
     Action.PULL: Spec("&Pull", "Ctrl+Alt+L", "fa5s.download", "git: get the team's commits (fast-forward only)"),
     Action.PUSH: Spec("P&ush", "Ctrl+Alt+U", "fa5s.upload", "git: send your commits to the team"),
@@ -109,8 +117,8 @@ MENUS: list[tuple[str, list]] = [
     ("&File", [Action.OPEN, RECENT, Action.RELOAD, SEPARATOR, Action.SAVE, Action.REVIEW, Action.REVERT,
                Action.REVERT_ALL, SEPARATOR, Action.QUIT]),
     ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
-               Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.CONTEXT_MENU, SEPARATOR,
-               Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE]),
+               Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.EDIT_FIELD, Action.CONTEXT_MENU,
+               SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE]),
     ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TOPICS, DOCKS]),
     ("&Git", [Action.COMMIT, Action.PULL, Action.PUSH]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
@@ -118,7 +126,7 @@ MENUS: list[tuple[str, list]] = [
 TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, Action.REVIEW, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,
            Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC, SEPARATOR, Action.CARDS, Action.TABLE]  # fmt: skip
 CONTEXT = [Action.PUBLISH, Action.UNPUBLISH, SEPARATOR, Action.ADD_TOPIC, Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED,
-           Action.QUALITY, SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip
+           Action.QUALITY, Action.EDIT_FIELD, SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip
 
 
 def build(

@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ...core import topics, words
 from ...core.edits import EditOp, EditStep
+from ...core.files import ByteEdit, SaveResult, Status, write_edits
 from ..tasks import Tasks
 from .messages import Messages, Prompts
 from .session import Session
@@ -39,6 +40,57 @@ class EditCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.apply(self.step, True)
+
+
+class WriteCommand:
+    """Files written at once (in a worker) on redo and written back on undo, each only over the
+    bytes it was made from (core.files.ByteEdit): a file changed since is left alone and named.
+    `written(results)` runs on the GUI thread after each write."""
+
+    def __init__(self, edits: list[ByteEdit], tasks: Tasks, messages: Messages, what: str = "file",
+                 written: Callable[[list[SaveResult]], None] | None = None):  # fmt: skip
+        self.edits, self.tasks, self.messages, self.what = edits, tasks, messages, what
+        self.written = written
+
+    def _write(self, edits: list[ByteEdit]) -> None:
+        def done(results: list[SaveResult] | None, error: BaseException | None) -> None:
+            if error is not None:
+                self.messages.failed(f"Writing the {self.what}s failed", error)
+                return
+            failed = [r for r in results or () if r.status is not Status.OK]
+            if failed:
+                self.messages.error(
+                    f"{words.count(len(failed), self.what)} could not be written",
+                    "\n".join(f"{r.path}: {r.message}" for r in failed),
+                )
+            if self.written is not None:
+                self.written(results or [])
+
+        self.tasks.run(lambda p: write_edits(edits), done)
+
+    def redo(self) -> None:
+        self._write(self.edits)
+
+    def undo(self) -> None:
+        self._write([e.reversed() for e in self.edits])
+
+
+class Group(QUndoCommand):
+    """One undo step made of several parts, done in order and undone in reverse. The parts are
+    plain Python objects with redo() and undo(), not child commands: a QUndoCommand made with a
+    parent in Python is deleted twice (by its parent and by its wrapper), and crashes."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.parts: list = []
+
+    def redo(self) -> None:
+        for part in self.parts:
+            part.redo()
+
+    def undo(self) -> None:
+        for part in reversed(self.parts):
+            part.undo()
 
 
 def describe(key: str, op: EditOp, value: Any, count: int) -> str:

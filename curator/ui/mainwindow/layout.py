@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QSplitter, QTabWidget, QWidget
 
+from ...core.query import without_clause
 from ..diffview import DiffView
 from ..model import COLUMNS
 
@@ -155,13 +156,35 @@ def attach_git(window: MainWindow, gitmode) -> None:
     gitmode.status_changed.connect(lambda status: tabs.setTabVisible(1, status is not None))
     gitmode.status_changed.connect(changed)
 
-    def check_after_pull(tries: int = 50) -> None:
-        """Read what the pull changed; a check already running (it may have read the files
-        before the pull) or a load or save makes this one wait its turn."""
-        if not window.watcher.check_now() and tries:
-            QTimer.singleShot(200, window, lambda: check_after_pull(tries - 1))
-
-    gitmode.pulled.connect(check_after_pull)
+    gitmode.pulled.connect(lambda: check_disk(window))
     window.saved.connect(gitmode.saved)
     window.watcher.disk_changed.connect(lambda *_: gitmode.refresh_later())
     changed(None)
+
+
+def check_disk(window: MainWindow, tries: int = 50) -> None:
+    """Read what changed on disk (a pull, a field written): a check already running (it may
+    have read the files before the change) or a load or save makes this one wait its turn."""
+    if not window.watcher.check_now() and tries:
+        QTimer.singleShot(200, window, lambda: check_disk(window, tries - 1))
+
+
+def attach_fields(window: MainWindow, fields) -> None:
+    """Edit Field… writes are read back by a disk check; the table header's Other Fields…
+    shows any key as a column, read again after each load."""
+    fields.check_disk = lambda: check_disk(window)
+    window.table.other_fields_requested.connect(fields.choose_columns)
+    fields.columns_read.connect(window.model.set_extra_columns)
+    window.loaded.connect(fields.read_columns)
+
+
+def attach_list(window: MainWindow) -> None:
+    """The list's sort control and header, its filter chips, and each view's menu and scrolling."""
+    window.model.sort_changed.connect(window.list_bar.show_sort)
+    window.model.sort_changed.connect(window.area.show_sort)
+    window.list_bar.sort_requested.connect(window.model.set_sort)
+    window.list_bar.clause_removed.connect(lambda c: window.search_for(without_clause(window.search.text(), c)))
+    for view in (window.cards, window.table):
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(lambda pos, v=view: window.context_menu(v, pos))
+        view.verticalScrollBar().valueChanged.connect(lambda _: window.wanted_later())

@@ -10,11 +10,13 @@ from __future__ import annotations
 import enum
 import logging
 import traceback
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
+    from ...core.fields import FieldEdit
     from ...core.review import Preview
 
 log = logging.getLogger("curator")
@@ -81,6 +83,12 @@ class Prompts(Protocol):
     def ask_topic(self, title: str, label: str, choices: list[str], editable: bool) -> str | None: ...
 
     def ask_quality(self, start: int) -> int | None: ...
+
+    def edit_field(
+        self, keys: list[str], values: Callable[[str], Mapping[str, Any]], count: int, key: str = ""
+    ) -> tuple[str, FieldEdit] | None: ...
+
+    def pick_fields(self, counts: list[tuple[str, int]], shown: list[str]) -> list[str] | None: ...
 
     def about(self) -> None: ...
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import platform
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import PySide6
 from PySide6.QtCore import Qt, qVersion
@@ -29,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from ... import __version__
 from ...core import words
+from ...core.fields import FieldEdit, FieldError
 from ...core.review import Preview
 from ..diffview import DiffView
 from ..editor import QUALITY_MAX, QUALITY_MIN
+from ..fieldedit import FieldDialog, FieldsDialog
 from .messages import ConflictChoice, UnsavedAnswer
 
 Button = QMessageBox.StandardButton
@@ -126,6 +130,21 @@ class DialogPrompts:
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(f"<table cellspacing='6'>{cells}</table>")
         box.exec()
+
+    def edit_field(
+        self, keys: list[str], values: Callable[[str], Mapping[str, Any]], count: int, key: str = ""
+    ) -> tuple[str, FieldEdit] | None:
+        dialog = FieldDialog(keys, values, count, key, self.parent)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                return dialog.chosen()
+            except FieldError as exc:  # the preview said so too; the dialog stays open
+                self.show_error(str(exc))
+        return None
+
+    def pick_fields(self, counts: list[tuple[str, int]], shown: list[str]) -> list[str] | None:
+        dialog = FieldsDialog(counts, shown, self.parent)
+        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def ask_quality(self, start: int) -> int | None:
         start = start if QUALITY_MIN <= start <= QUALITY_MAX else QUALITY_MIN

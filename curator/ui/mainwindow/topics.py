@@ -16,62 +16,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand
 
 from ...core import topics, words
 from ...core.editing import DELETE
 from ...core.edits import EditOp, EditStep, FileEdit
-from ...core.files import Status
 from ...core.site import Topic
 from ..tasks import Tasks
 from ..throttle import Throttle
-from .editing import Editing
+from .editing import Editing, Group, WriteCommand
 from .messages import Messages, Prompts
 from .session import Session
-
-
-class TaxonomyCommand:
-    """The taxonomy's part of a rename: its files written (in a worker) on redo, back on undo."""
-
-    def __init__(self, edits: list[topics.TaxonomyEdit], tasks: Tasks, messages: Messages):
-        self.edits, self.tasks, self.messages = edits, tasks, messages
-
-    def _write(self, edits: list[topics.TaxonomyEdit]) -> None:
-        def done(results, error) -> None:
-            failed = [r for r in results or () if r.status is not Status.OK]
-            if error is not None:
-                self.messages.failed("Writing the taxonomy failed", error)
-            elif failed:
-                self.messages.error(
-                    f"{words.count(len(failed), 'taxonomy file')} could not be written",
-                    "\n".join(f"{r.path}: {r.message}" for r in failed),
-                )
-
-        self.tasks.run(lambda p: [edit.write() for edit in edits], done)
-
-    def redo(self) -> None:
-        self._write(self.edits)
-
-    def undo(self) -> None:
-        self._write([e.reversed() for e in self.edits])
-
-
-class Group(QUndoCommand):
-    """One undo step made of several parts, done in order and undone in reverse. The parts are
-    plain Python objects with redo() and undo(), not child commands: a QUndoCommand made with a
-    parent in Python is deleted twice (by its parent and by its wrapper), and crashes."""
-
-    def __init__(self, text: str):
-        super().__init__(text)
-        self.parts: list = []
-
-    def redo(self) -> None:
-        for part in self.parts:
-            part.redo()
-
-    def undo(self) -> None:
-        for part in reversed(self.parts):
-            part.undo()
 
 
 class TopicsController(QObject):
@@ -213,7 +167,7 @@ class TopicsController(QObject):
         command = Group(text)
         command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), text))
         if renames:
-            command.parts.append(TaxonomyCommand(renames, self.tasks, self.messages))
+            command.parts.append(WriteCommand(renames, self.tasks, self.messages, "taxonomy file"))
             olds_set = set(olds)
             self.site_topics[:] = [
                 Topic(new if t.name in olds_set else t.name, new if t.parent in olds_set else t.parent, t.keywords)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 
 from ...core.edits import EditOp
 from ...core.index import default_cache_dir
-from ...core.query import clauses, with_clause, without_clause
+from ...core.query import clauses, with_clause
 from ..changes import ChangesPanel
 from ..editor import EditorPanel
 from ..facets import FacetPanel
@@ -33,6 +33,7 @@ from . import layout
 from .actions import CONTEXT, DOCKS, MENUS, RECENT, TOOLBAR, Action, build, fill, needing_selection, shortcut_rows
 from .browsing import Browsing
 from .editing import Editing
+from .fields import FieldsController
 from .gitmode import GitController
 from .loader import LoadDone, Loader
 from .messages import Level, Messages, Prompts
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = self.editing.undo_stack
         self.review = Review(self.session, self.tasks, lambda: self.docks["changes"].isVisible(), self)
         self.topics = TopicsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
+        self.fields = FieldsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
         self.gitmode = GitController(self.session, self.tasks, self.prompts, self.messages, self)
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
         self.status = StatusBar()
@@ -103,7 +105,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _build_docks(self) -> None:
-        self.facets, self.editor, self.problems, self.changes = FacetPanel(), EditorPanel(), ProblemsPanel(), None
+        self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
         self.changes, self.topics_panel = ChangesPanel(), TopicsPanel()
         self.preview = PreviewPane(self.large_images, self.thumbs)
         self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview, 3), (self.editor, 1))
@@ -130,10 +132,11 @@ class MainWindow(QMainWindow):
             Action.QUALITY: lambda: editing.ask_quality(rows()), Action.REVEAL: lambda: browsing.reveal_rows(rows()),
             Action.FIND: lambda: self.search.focus_all(), Action.SELECT_ALL: lambda: self.current_view().selectAll(),
             Action.CARDS: lambda: self.set_view(ViewMode.CARDS), Action.TABLE: lambda: self.set_view(ViewMode.TABLE),
-            Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self._context_menu(self.current_view()),
+            Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self.context_menu(self.current_view()),
             Action.SHORTCUTS: lambda: self.prompts.show_shortcuts(shortcut_rows(self.action_map)),
             Action.REVIEW: lambda: dock("changes"), Action.TOPICS: lambda: dock("topics"),
             Action.APPLY_SUGGESTED: lambda: self.topics.apply_suggested(rows()),
+            Action.EDIT_FIELD: lambda: self.fields.edit_field(rows()),
             Action.COMMIT: self.gitmode.commit, Action.PULL: self.gitmode.pull, Action.PUSH: self.gitmode.push,
         }  # fmt: skip
         made = {
@@ -207,17 +210,11 @@ class MainWindow(QMainWindow):
         self.topics.attach(self.topics_panel, self.docks["topics"], self.add_search_term)
         self.topics.attach_editor(self.editor, browsing)
         layout.attach_git(self, self.gitmode)
+        layout.attach_fields(self, self.fields)
         self.changes.revert_requested.connect(editing.revert_change)
         self.changes.save_requested.connect(self.save)
         self.changes.reveal_requested.connect(browsing.reveal)
-        self.model.sort_changed.connect(self.list_bar.show_sort)
-        self.model.sort_changed.connect(self.area.show_sort)
-        self.list_bar.sort_requested.connect(self.model.set_sort)
-        self.list_bar.clause_removed.connect(lambda c: self.search_for(without_clause(self.search.text(), c)))
-        for view in (self.cards, self.table):
-            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            view.customContextMenuRequested.connect(lambda pos, v=view: self._context_menu(v, pos))
-            view.verticalScrollBar().valueChanged.connect(lambda _: self.wanted_later())
+        layout.attach_list(self)
 
     def set_view(self, mode: str) -> None:
         mode = self.area.set_mode(mode)
@@ -358,7 +355,7 @@ class MainWindow(QMainWindow):
         """Write unsaved changes on the save queue; False when there is nothing to do."""
         return self.saver.request(rows, overwrite)
 
-    def _context_menu(self, view: QAbstractItemView, pos=None) -> None:
+    def context_menu(self, view: QAbstractItemView, pos=None) -> None:
         """The right-click menu; from the keyboard (pos None) at the current article."""
         if pos is None:
             rect = view.visualRect(self.selection.currentIndex())

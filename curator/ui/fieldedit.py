@@ -1,0 +1,184 @@
+"""Edit field…: one key of the selected articles set, added to, removed from, cleared, or found
+and replaced by a regular expression, with a preview of every value that changes and of what
+the selection holds now; and the column chooser's list of the folder's keys.
+
+The dialogs read nothing themselves: they are given the keys and a function that returns the
+selection's current values of a key (read once, in a worker, before they open).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import yaml
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import fields, words
+from ..core.fields import FieldEdit, FieldError, FieldPlan, Op
+from ..core.frontmatter import SafeLoader
+
+#: Rows the preview lists; the rest are counted.
+PREVIEW_ROWS = 500
+
+
+def parse_value(text: str) -> Any:
+    """What the editor typed, read as YAML (`true`, `3`, `[a, b]`, text). Raises FieldError."""
+    if not text.strip():
+        return ""
+    try:
+        return yaml.load(text, Loader=SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FieldError(f"the value does not read as YAML: {mark}") from None
+
+
+class FieldDialog(QDialog):
+    """Choose a key and an edit; the preview follows every keystroke."""
+
+    def __init__(
+        self, keys: Sequence[str], values: Callable[[str], Mapping[str, Any]], count: int,
+        key: str = "", parent: QWidget | None = None,
+    ):  # fmt: skip
+        super().__init__(parent)
+        self.values_of = values
+        self.setWindowTitle("Edit Field")
+        self.resize(720, 520)
+        self.key = QComboBox(editable=True)
+        self.key.addItems(list(keys))
+        self.key.setCurrentText(key or (keys[0] if keys else ""))
+        self.key.setToolTip("A key of the front matter; nested keys as paths, such as provider.name")
+        self.op = QComboBox()
+        for op in Op:
+            self.op.addItem(op.value, op)
+        self.value = QLineEdit(placeholderText="read as YAML: text, 3, true, [a, b]")
+        self.pattern = QLineEdit(placeholderText="regular expression, e.g. (?i)power ?apps")
+        self.replacement = QLineEdit(placeholderText=r"replacement; \1 for the first group")
+        self.now = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.outcome = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.preview = QTreeWidget()
+        self.preview.setHeaderLabels(["Article", "Now", "After"])
+        self.preview.setRootIsDecorated(False)
+        self.preview.setUniformRowHeights(True)
+        self.preview.setColumnWidth(0, 240)
+        self.preview.setColumnWidth(1, 200)
+        form = QFormLayout()
+        form.addRow("&Field:", self.key)
+        form.addRow("&Change:", self.op)
+        form.addRow("&Value:", self.value)
+        form.addRow("F&ind:", self.pattern)
+        form.addRow("&Replace with:", self.replacement)
+        form.addRow(f"In the {words.count(count, 'selected article')}:", self.now)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Apply")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.buttons)
+        self.form = form
+        self.plan: FieldPlan | None = None
+        for signal in (self.key.currentTextChanged, self.value.textChanged, self.pattern.textChanged,
+                       self.replacement.textChanged):  # fmt: skip
+            signal.connect(self.update_preview)
+        self.op.currentIndexChanged.connect(self.update_preview)
+        self.update_preview()
+
+    def chosen(self) -> tuple[str, FieldEdit]:
+        """The key and the edit as the dialog stands. Raises FieldError for a value that does not read."""
+        op = self.op.currentData()
+        value = parse_value(self.value.text()) if op in (Op.SET, Op.ADD, Op.REMOVE) else None
+        return self.key.currentText().strip(), FieldEdit(op, value, self.pattern.text(), self.replacement.text())
+
+    def update_preview(self, *_) -> None:
+        op = self.op.currentData()
+        for widget, shown in ((self.value, op in (Op.SET, Op.ADD, Op.REMOVE)),
+                              (self.pattern, op is Op.REPLACE), (self.replacement, op is Op.REPLACE)):  # fmt: skip
+            widget.setVisible(shown)
+            self.form.labelForField(widget).setVisible(shown)
+        self.preview.clear()
+        self.plan = None
+        key = self.key.currentText().strip()
+        values = self.values_of(key) if key else {}
+        self.now.setText(fields.mixed(values.values()) if key else "choose a field")
+        try:
+            if not key:
+                raise FieldError("Choose a field.")
+            _, edit = self.chosen()
+            if op is Op.REPLACE and not edit.pattern:
+                raise FieldError("Type what to find.")
+            self.plan = fields.plan(values, edit, key)
+        except FieldError as exc:
+            self.outcome.setText(str(exc))
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return
+        plan = self.plan
+        parts = [f"{words.count(len(plan.changes), 'article')} change"]
+        if plan.unchanged:
+            parts.append(f"{plan.unchanged} stay as they are")
+        if plan.errors:
+            parts.append(f"{len(plan.errors)} cannot take it (listed first)")
+        self.outcome.setText("; ".join(parts) + ".")
+        rows = [(path, "⚠ " + why, "not changed") for path, why in plan.errors.items()]
+        rows += [(path, fields.describe(a), fields.describe(b)) for path, (a, b) in plan.changes.items()]
+        for path, before, after in rows[:PREVIEW_ROWS]:
+            item = QTreeWidgetItem([path, before, after])
+            item.setToolTip(0, path)
+            item.setToolTip(1, before)
+            item.setToolTip(2, after)
+            self.preview.addTopLevelItem(item)
+        if len(rows) > PREVIEW_ROWS:
+            self.preview.addTopLevelItem(QTreeWidgetItem([f"… and {len(rows) - PREVIEW_ROWS} more", "", ""]))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(plan.changes))
+
+
+class FieldsDialog(QDialog):
+    """The column chooser's other fields: every key of the folder with how many articles have it."""
+
+    def __init__(self, counts: Sequence[tuple[str, int]], shown: Sequence[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Columns for Other Fields")
+        self.resize(380, 480)
+        self.list = QListWidget()
+        for key, count in counts:
+            item = QListWidgetItem(f"{key}  ({count})")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if key in shown else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.filter = QLineEdit(placeholderText="Filter keys", clearButtonEnabled=True)
+        self.filter.textChanged.connect(self._filter)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Show these keys as columns (how many articles have each):"))
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+
+    def _filter(self, text: str) -> None:
+        folded = text.casefold()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            item.setHidden(folded not in item.data(Qt.ItemDataRole.UserRole).casefold())
+
+    def chosen(self) -> list[str]:
+        items = (self.list.item(i) for i in range(self.list.count()))
+        return [i.data(Qt.ItemDataRole.UserRole) for i in items if i.checkState() == Qt.CheckState.Checked]
