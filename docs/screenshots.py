@@ -4,7 +4,8 @@ nothing is written to it).
 
 Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection being edited,
 the preview, and the Changes view open on an article's diff; and the conflict dialog with the
-diffs of a file that changed on disk; and the Topics manager with suggested topics. Plus the
+diffs of a file that changed on disk; and the Topics manager with suggested topics; and Edit
+Field… previewing a regex replace over the table with other fields as columns. Plus the
 older screenshot.png, editing.png and batch-confirm.png that the README shows.
 """
 
@@ -23,8 +24,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QApplication
 
-from curator.core import review
+from curator.core import fields, review
+from curator.core.fields import Op
 from curator.ui.app import sample_dir, settle
+from curator.ui.fieldedit import FieldDialog
 from curator.ui.mainwindow import MainWindow
 from curator.ui.mainwindow.prompts import CommitDialog, ConflictDialog, DialogPrompts
 from curator.ui.settings import Settings
@@ -150,6 +153,33 @@ def git_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     return ["git-window.png", "git-commit.png"]
 
 
+def fields_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
+    """Edit Field… previewing a regex replace over a selection, over the table with other fields as columns."""
+    window = new_window(tmp, (1600, 1000), "fields")
+    window.open_folder(str(folder))
+    settle(app, window)
+    window.set_view("table")
+    window.fields.keys = ["provider.domain", "type"]
+    window.fields.read_columns()
+    settle(app, window, timeout=3)
+    select(window, range(6))
+    settle(app, window, timeout=2)
+    workspace, rows = window.workspace, window.selected_rows()
+    reads = fields.read(workspace.root, [workspace.path(r) for r in rows])
+    values = lambda key: {r.path: r.value(key) for r in reads if r.document is not None}  # noqa: E731
+    dialog = FieldDialog(sorted(fields.key_counts(reads)), values, len(rows), "topics", window)
+    dialog.op.setCurrentIndex(list(Op).index(Op.REPLACE))
+    dialog.pattern.setText(r"^Power (\w+)$")
+    dialog.replacement.setText(r"Microsoft Power \1")
+    dialog.show()
+    settle(app, window, timeout=2)
+    window.grab().save(str(DOCS / "fields-window.png"))
+    dialog.grab().save(str(DOCS / "edit-field.png"))
+    dialog.close()
+    window.close()
+    return ["fields-window.png", "edit-field.png"]
+
+
 def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     """The screenshots the README has shown since the first release."""
     window = new_window(tmp, (1440, 900))
@@ -184,6 +214,7 @@ def main() -> int:
         shutil.copytree(source, folder, ignore=shutil.ignore_patterns(".git"))
         written += classic(app, folder, tmp)
         written += git_shot(app, folder, tmp)
+        written += fields_shot(app, folder, tmp)
         for scheme in ("light", "dark"):
             theme.choice = scheme
             theme.apply()
