@@ -497,6 +497,21 @@ def value_at(data: Mapping[str, Any], key: str) -> Any:
     return value
 
 
+def _edit_other(doc: Document, changes: Mapping[str, Any]) -> str:
+    """TOML or JSON front matter edited line by line (see formats.py)."""
+    from .formats import FormatError, edit_json, edit_toml
+
+    for key, value in changes.items():
+        _check_value(key, value)
+    if any("." in k and k in doc.data for k in changes):
+        raise EditError("a key with a dot in its name cannot be edited in TOML or JSON front matter")
+    edit = edit_toml if doc.split.format == "toml" else edit_json
+    try:  # a dotted key is a path of tables (objects), as in YAML
+        return edit(doc.split.front, changes, doc.split.newline, DELETE)
+    except FormatError as exc:
+        raise EditError(f"cannot edit this {doc.split.format.upper()} front matter: {exc.message}") from None
+
+
 def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
     """New file bytes with `changes` applied, or None when nothing changes.
 
@@ -506,13 +521,16 @@ def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
     changes = {k: v for k, v in changes.items() if not _same_or_gone(value_at(want, k), value_at(doc.data, k))}
     if not changes:
         return None
+    kind = doc.split.format
     try:
         front = None
-        if doc.parsed.fast:  # the quick path needs the fast reader's view, which the load already has
+        if kind != "yaml":
+            front = _edit_other(doc, changes)
+        elif doc.parsed.fast:  # the quick path needs the fast reader's view, which the load already has
             front = _edit_scalar_lines(doc.split.front, doc.parsed.data, doc.parsed.key_lines, changes)
         if front is None:
             front = edit_front(doc.split.front, changes, doc.split.newline)
-        got = parse_front(front).data
+        got = parse_front(front, format=kind).data
     except FrontMatterError as exc:
         raise EditError(f"the edited front matter does not parse ({exc.message}); nothing was written") from None
     try:

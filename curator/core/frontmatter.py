@@ -62,8 +62,9 @@ class Split:
     bom: bool
     newline: str
     head: str  # the opening '---' line with its line break
-    front: str  # the YAML between the delimiters
+    front: str  # the YAML between the delimiters (TOML between +++ lines; a JSON object itself)
     tail: str  # the closing delimiter line and the body, verbatim
+    format: str = "yaml"  # "yaml", "toml" or "json"
 
     def text(self, front: str | None = None) -> str:
         return (BOM if self.bom else "") + self.head + (self.front if front is None else front) + self.tail
@@ -101,6 +102,32 @@ def _find_closer(text: str, start: int) -> tuple[int, int] | None:
         pos = at + 3
 
 
+_TOML_OPENER = re.compile(r"\+\+\+[ \t]*(\r\n|\n|\r)")
+_TOML_CLOSER = re.compile(r"(?m)^\+\+\+[ \t]*(?:\r\n|\n|\r|\Z)")
+_NEWLINE = re.compile(r"\r\n|\n|\r")
+
+
+def _split_other(text: str, bom: bool) -> Split | None:
+    """TOML front matter between '+++' lines (Hugo, Zola), or a JSON object (Hugo)."""
+    from .formats import FormatError, json_end
+
+    opener = _TOML_OPENER.match(text)
+    if opener:
+        closer = _TOML_CLOSER.search(text, opener.end())
+        if not closer:
+            raise FrontMatterError("front matter is never closed: no '+++' line after the opening one", None)
+        front = text[opener.end() : closer.start()]
+        return Split(bom, opener.group(1), text[: opener.end()], front, text[closer.start() :], "toml")
+    if text.startswith("{"):
+        try:
+            end = json_end(text)
+        except FormatError as exc:
+            raise FrontMatterError(exc.message, exc.line) from None
+        newline = _NEWLINE.search(text)
+        return Split(bom, newline.group() if newline else "\n", "", text[:end], text[end:], "json")
+    return None
+
+
 def split(text: str) -> Split:
     """Cut text into parts; raises NotAnArticle when there is no front matter."""
     bom = text.startswith(BOM)
@@ -108,7 +135,10 @@ def split(text: str) -> Split:
         text = text[1:]
     opener = _OPENER.match(text)
     if not opener:
-        raise NotAnArticle("no front matter: the first line is not '---'")
+        other = _split_other(text, bom) if text[:1] in "+{" else None
+        if other is not None:
+            return other
+        raise NotAnArticle("no front matter: the first line is not '---' (nor '+++' or '{')")
     closer = _find_closer(text, opener.end())
     if not closer:
         line = text.count("\n") + 1
@@ -173,12 +203,14 @@ def _check_expansion(root: Node) -> None:
     size(root)
 
 
-def parse_front(front: str, fast: bool = True) -> Parsed:
+def parse_front(front: str, fast: bool = True, format: str = "yaml") -> Parsed:
     """Parse front matter YAML into plain data, refusing non-mappings and alias bombs.
 
     Plain block YAML goes through the fast reader (same result, several times faster);
-    anything else through PyYAML's safe loader.
+    anything else through PyYAML's safe loader. TOML and JSON go through the standard library.
     """
+    if format != "yaml":
+        return _parse_other(front, format)
     if fast:
         from .fastyaml import Unsupported, parse_fast
 
@@ -207,6 +239,17 @@ def parse_front(front: str, fast: bool = True) -> Parsed:
         loader.dispose()
     key_lines = {k.value: k.start_mark.line + 2 for k, _ in node.value if isinstance(k, ScalarNode)}
     return Parsed(data, key_lines)
+
+
+def _parse_other(front: str, format: str) -> Parsed:
+    from .formats import FormatError, parse_json, parse_toml
+
+    first = 2 if format == "toml" else 1  # the file line of the front matter's first line
+    try:
+        data, lines = parse_toml(front) if format == "toml" else parse_json(front)
+    except FormatError as exc:
+        raise FrontMatterError(exc.message, exc.line + first - 1 if exc.line else None) from None
+    return Parsed(data, {k: line + first for k, line in lines.items()})
 
 
 def _bad_value_line(root: Node) -> int | None:
@@ -247,4 +290,4 @@ def load_document(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     if len(data) > max_bytes:
         raise FrontMatterError(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
     parts = split(decode(data))
-    return Document(parts, parse_front(parts.front))
+    return Document(parts, parse_front(parts.front, format=parts.format))

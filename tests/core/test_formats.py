@@ -1,0 +1,167 @@
+"""TOML (+++) and JSON front matter: read, and edited with the YAML guarantees (only the edited
+lines change; the result reads back as intended, or nothing is written)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curator.core.editing import DELETE, EditError
+from curator.core.files import plan_edit
+from curator.core.formats import json_members, toml_statements, toml_value
+from curator.core.frontmatter import FrontMatterError, NotAnArticle, load_document
+
+TOML = (
+    "\ufeff+++\r\ntitle = \"Hello\"\r\ndraft = true\r\ntags = ['a', 'b']  # the tags\r\n"
+    'date = 2024-01-02T03:04:05Z\r\n\r\n[taxonomies]\r\ncategories = [\r\n  "x",\r\n  "y",\r\n]\r\n+++\r\nBody\r\n'
+).encode()
+JSON = b'{\n  "title": "Hi",\n  "draft": true,\n  "tags": [\n    "a",\n    "b"\n  ],\n  "params": {"x": 1}\n}\n\nBody\n'
+
+
+def edit(data: bytes, **changes) -> bytes:
+    changes = {k.replace("__", "."): v for k, v in changes.items()}
+    new = plan_edit(data, changes)
+    return data if new is None else new
+
+
+def test_toml_and_json_front_matter_are_read_with_their_lines():
+    doc = load_document(TOML)
+    assert doc.split.format == "toml" and doc.split.bom and doc.split.body == "Body\r\n"
+    assert doc.data["tags"] == ["a", "b"] and doc.data["taxonomies"] == {"categories": ["x", "y"]}
+    assert doc.parsed.key_lines == {"title": 2, "draft": 3, "tags": 4, "date": 5}
+    doc = load_document(JSON)
+    assert doc.split.format == "json" and doc.data["params"] == {"x": 1} and doc.split.body == "\nBody\n"
+    assert doc.parsed.key_lines["draft"] == 3
+
+
+def test_bad_toml_and_json_say_which_line():
+    with pytest.raises(FrontMatterError) as caught:
+        load_document(b"+++\ntitle = 'a'\ndraft = tru\n+++\n")
+    assert caught.value.line == 3 and "TOML" in caught.value.message
+    with pytest.raises(FrontMatterError, match="never closed"):
+        load_document(b"+++\ntitle = 'a'\n")
+    with pytest.raises(FrontMatterError) as caught:
+        load_document(b'{\n  "a": 1,\n  "b": \n}\n')
+    assert caught.value.line == 4
+    with pytest.raises(NotAnArticle):
+        load_document(b"just text\n")
+
+
+def test_toml_edits_change_only_their_lines():
+    assert edit(TOML, draft=False) == TOML.replace(b"draft = true", b"draft = false")
+    assert edit(TOML, draft=DELETE) == TOML.replace(b"draft = true\r\n", b"")
+    new = edit(TOML, tags=["a", "b", "c d"])  # single quotes, the comment, CRLF, the BOM: kept
+    assert new == TOML.replace(b"['a', 'b']", b"['a', 'b', 'c d']")
+    new = edit(TOML, taxonomies__categories=["x", "z", "y"])
+    assert new == TOML.replace(b'  "x",\r\n', b'  "x",\r\n  "z",\r\n')
+    new = edit(TOML, taxonomies__tags=["n"])
+    # a new list takes the document's quoting (single quotes, mostly)
+    assert new == TOML.replace(b'  "y",\r\n]\r\n', b"  \"y\",\r\n]\r\ntags = ['n']\r\n")
+    new = edit(TOML, weight=3)
+    assert new == TOML.replace(b"05Z\r\n", b"05Z\r\nweight = 3\r\n")
+
+
+def test_zola_taxonomies_are_made_when_missing():
+    page = b'+++\ntitle = "Z"\ndraft = false\n+++\n'
+    new = edit(page, taxonomies__tags=["rust"])
+    assert new == b'+++\ntitle = "Z"\ndraft = false\ntaxonomies.tags = ["rust"]\n+++\n'
+
+
+def test_json_edits_change_only_their_lines():
+    assert edit(JSON, draft=False) == JSON.replace(b'"draft": true', b'"draft": false')
+    assert edit(JSON, draft=DELETE) == JSON.replace(b'  "draft": true,\n', b"")
+    assert edit(JSON, tags=["a", "c"]) == JSON.replace(b'    "b"\n', b'    "c"\n')
+    assert edit(JSON, params__x=2) == JSON.replace(b'{"x": 1}', b'{"x": 2}')
+    assert edit(JSON, weight=3) == JSON.replace(b'{"x": 1}\n}', b'{"x": 1},\n  "weight": 3\n}')
+    assert edit(JSON, title=DELETE) == JSON.replace(b'  "title": "Hi",\n', b"")
+
+
+def test_what_cannot_be_edited_cleanly_is_refused():
+    with pytest.raises(EditError, match="comments inside"):
+        plan_edit(b"+++\ntags = [\n  'a', # one\n  'b',\n]\n+++\n", {"tags": ["a"]})
+    with pytest.raises(EditError, match="array of tables"):
+        plan_edit(b"+++\n[[menu]]\nname = 'a'\n+++\n", {"menu.name": "b"})
+    with pytest.raises(EditError, match="not an object"):
+        plan_edit(b'{"params": 1}\n', {"params.x": 2})
+
+
+# --- properties ------------------------------------------------------------------------------
+
+KEYS = st.sampled_from(["title", "draft", "tags", "weight", "slug", "summary"])
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+VALUES = st.one_of(TEXT, st.booleans(), st.integers(-(2**40), 2**40), st.lists(TEXT, max_size=4))
+CHANGE = st.one_of(VALUES, st.just(DELETE))
+
+
+def _toml_doc(data: dict, multiline: bool, literal: bool) -> str:
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and multiline and value:
+            lines.append(f"{key} = [\n" + "".join(f"  {toml_value(v, literal)},\n" for v in value) + "]")
+        else:
+            lines.append(f"{key} = {toml_value(value, literal)}")
+    return "+++\n" + "\n".join(lines) + ("\n" if lines else "") + "+++\nbody\n"
+
+
+def _others(text: str, key: str, fmt: str) -> list[str]:
+    """The text's lines outside the key's own lines, a trailing comma dropped (JSON adds or
+    drops the comma of the member before a new or deleted one)."""
+    if fmt == "toml":
+        front = text.split("+++\n")[1]
+        spans = [(s.start, s.end) for s in toml_statements(front) if s.key == (key,)]
+    else:
+        front = text
+        spans = [(m.key_start, m.value_end) for m in json_members(text, 0) if m.key == key]
+    for start, end in spans:
+        broke = front[end - 1 : end] == "\n" and fmt == "toml"  # a statement's span ends after its line
+        front = front[: front.rfind("\n", 0, start) + 1] + "\0" + ("\n" if broke else "") + front[end:]
+    return [line.rstrip(",") for line in front.splitlines() if "\0" not in line]
+
+
+def _only_lines_of(old: str, new: str, key: str, fmt: str) -> None:
+    """Every line but the edited key's own is still there, in order, byte for byte."""
+    assert _others(old, key, fmt) == _others(new, key, fmt)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(KEYS, VALUES, max_size=6), KEYS, CHANGE, st.booleans(), st.booleans())
+def test_toml_edits_read_back_as_intended_and_leave_other_lines(data, key, value, multiline, literal):
+    text = _toml_doc(data, multiline, literal)
+    assert tomllib.loads(text.split("+++\n")[1]) == data
+    new = plan_edit(text.encode(), {key: value})
+    want = dict(data)
+    if value is DELETE:
+        want.pop(key, None)
+    else:
+        want[key] = value
+    if new is None:
+        assert want == data
+        return
+    got = load_document(new)
+    assert got.data == want and got.split.body == "body\n"
+    _only_lines_of(text, new.decode(), key, "toml")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(KEYS, VALUES, max_size=6), KEYS, CHANGE, st.sampled_from([None, 2, 4]))
+def test_json_edits_read_back_as_intended_and_leave_other_lines(data, key, value, indent):
+    text = json.dumps(data, indent=indent, ensure_ascii=False) + "\nbody\n"
+    if not text.startswith("{"):
+        return
+    new = plan_edit(text.encode(), {key: value})
+    want = dict(data)
+    if value is DELETE:
+        want.pop(key, None)
+    else:
+        want[key] = value
+    if new is None:
+        assert want == data
+        return
+    got = load_document(new)
+    assert got.data == want and got.split.tail.endswith("body\n")
+    if indent is not None and data:  # (an empty object is one line: its member joins it)
+        _only_lines_of(text, new.decode(), key, "json")
