@@ -1,16 +1,16 @@
-"""TOML (`+++`, Hugo and Zola) and JSON (`{…}`, Hugo) front matter: reading, and editing with
-the guarantees YAML has (see editing.py): only the edited lines change, and the caller parses
-the result back and writes nothing unless it gives exactly the intended values.
+"""TOML (`+++`, Hugo and Zola) and JSON (`{…}`, Hugo) front matter: reading, and editing with the
+guarantees YAML has (see editing.py): only the edited lines change, and the caller parses the
+result back and writes nothing unless it gives exactly the intended values.
 
 Reading uses the standard library (`tomllib`, `json`). Editing splices the text: a small
 scanner finds each key's value span (strings, arrays, inline tables and comments understood),
-and only that span, or the line of a new or removed key, is rewritten. A library that
-round-trips TOML (tomlkit 0.15) was the alternative, measured on
-Hugo and Zola pages (tests/bench/bench_formats.py): it re-rendered a multi-line array whole
-when one item was added (5 lines differed where splicing adds 1), and was 1.3-2.3x slower per
-edit, parse-back check included; splicing also needs no dependency. Arrays keep their items' text and their quoting, one line or
-one item per line; anything the scanner is unsure of (comments inside an array, a key
-defined twice) declines with EditError, and nothing is written.
+and only that span, or the line of a new or removed key, is rewritten. A library that round-
+trips TOML (tomlkit 0.15) was the alternative, measured on Hugo and Zola pages
+(tests/bench/bench_formats.py): it re-rendered a multi-line array whole when one item was added
+(5 lines differed where splicing adds 1), and was 1.3-2.3x slower per edit, parse-back check
+included; splicing also needs no dependency. Arrays keep their items' text and their quoting,
+one line or one item per line; anything the scanner is unsure of (comments inside an array, a
+key defined twice) declines with EditError, and nothing is written.
 """
 
 from __future__ import annotations
