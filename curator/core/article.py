@@ -8,13 +8,16 @@ falls back to "unknown".
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .editing import value_at
 from .files import read_file
 from .frontmatter import Parsed, load_document
+from .profiles import NEWS, Profile
 
 #: The fields an editor may change from the GUI or `curator publish`.
 EDITABLE = ("topics", "quality", "published")
@@ -22,6 +25,7 @@ EDITABLE = ("topics", "quality", "published")
 MISSING_BIT = {key: 1 << i for i, key in enumerate(EDITABLE)}
 #: What an article without the key shows (a missing `published` means published, as in Jekyll).
 DEFAULTS = {"topics": (), "quality": None, "published": True}
+_ABSENT = object()
 #: Whole numbers are used (sorted, indexed) as 64-bit integers.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -80,6 +84,13 @@ class _Reader:
         self.key_lines = parsed.key_lines
         self.warnings: list[tuple[int | None, str]] = []
 
+    def get(self, key: str) -> Any:
+        """The value of a key, or of a dotted path into nested mappings (`taxonomies.tags`)."""
+        return self.data.get(key) if "." not in key else value_at(self.data, key, None)
+
+    def has(self, key: str) -> bool:
+        return key in self.data if "." not in key else value_at(self.data, key, _ABSENT) is not _ABSENT
+
     def warn(self, key: str, message: str) -> None:
         self.warnings.append((self.key_lines.get(key), f"{key}: {message}"))
 
@@ -90,7 +101,7 @@ class _Reader:
         self.warn(key, f"expected {expected}, found {type(value).__name__} {shown}")
 
     def text(self, key: str, data: Mapping[str, Any] | None = None) -> str:
-        value = (self.data if data is None else data).get(key)
+        value = self.get(key) if data is None else data.get(key)
         if value is None:
             return ""
         if isinstance(value, str):
@@ -102,7 +113,7 @@ class _Reader:
         return ""
 
     def integer(self, key: str) -> int | None:
-        value = self.data.get(key)
+        value = self.get(key)
         if value is None:
             return None
         if isinstance(value, float) and value.is_integer():
@@ -116,7 +127,7 @@ class _Reader:
         return None
 
     def boolean(self, key: str, default: bool) -> bool:
-        value = self.data.get(key)
+        value = self.get(key)
         if value is None:
             return default
         if isinstance(value, bool):
@@ -125,7 +136,7 @@ class _Reader:
         return default
 
     def date(self, key: str) -> dt.datetime | None:
-        value = self.data.get(key)
+        value = self.get(key)
         if value is None:
             return None
         if isinstance(value, dt.datetime):
@@ -143,7 +154,7 @@ class _Reader:
         return None
 
     def strings(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key)
+        value = self.get(key)
         if value is None:
             return ()
         if isinstance(value, str):
@@ -159,7 +170,7 @@ class _Reader:
         return good
 
     def mapping(self, key: str) -> Mapping[str, Any]:
-        value = self.data.get(key)
+        value = self.get(key)
         if value is None:
             return {}
         if isinstance(value, dict):
@@ -168,9 +179,14 @@ class _Reader:
         return {}
 
     def first_image(self, key: str, data: Mapping[str, Any] | None = None) -> str:
-        images = (self.data if data is None else data).get(key)
+        images = self.get(key) if data is None else data.get(key)
         if images is None:
             return ""
+        if isinstance(images, str):
+            return images
+        if isinstance(images, dict):
+            url = images.get("url") or images.get("src") or images.get("path")
+            return url if isinstance(url, str) else ""
         if not isinstance(images, list):
             if data is None:
                 self.wrong(key, "a list of images", images)
@@ -183,35 +199,67 @@ class _Reader:
         return ""
 
 
-def summarize(path: str, parsed: Parsed) -> Summary:
-    """The list fields of one article; never raises on content."""
+def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
+    """The list fields of one article, read as the site's profile says; never raises on content."""
     r = _Reader(path, parsed)
-    title = r.text("title") or r.text("name")
+    title = next((t for t in map(r.text, profile.title) if t), "")
+    if not title and profile.title_from_name:
+        title = name_title(path)
     provider = r.mapping("provider")
     related = r.data.get("related")
     if related is not None and not isinstance(related, list):
         r.wrong("related", "a list of articles", related)
         related = []
+    key = profile.published
+    published = r.boolean(key, default=not profile.inverted) != profile.inverted
+    if profile.in_drafts(path):
+        published = False
+    missing = 0 if r.has(key) else MISSING_BIT["published"]
+    missing |= 0 if r.has(profile.topics) else MISSING_BIT["topics"]
+    missing |= 0 if "quality" in r.data else MISSING_BIT["quality"]
     intern = sys.intern  # providers, topics and types repeat across thousands of articles: keep one copy
     return Summary(
         path=path,
         title=title,
-        excerpt=r.text("excerpt"),
+        excerpt=next((t for t in map(r.text, profile.excerpt) if t), ""),
         provider_name=intern(r.text("name", provider)),
         provider_domain=intern(r.text("domain", provider)),
         provider_logo=intern(r.first_image("images", provider)),
-        date=r.date("publishedDateTime"),
-        topics=tuple(map(intern, r.strings("topics"))),
-        image=r.first_image("images"),
+        date=next((d for k in profile.date if r.get(k) is not None and (d := r.date(k)) is not None), None),
+        topics=tuple(map(intern, r.strings(profile.topics))),
+        image=next((u for u in map(r.first_image, profile.image) if u), ""),
         quality=r.integer("quality"),
         heat=r.integer("heat"),
-        published=r.boolean("published", default=DEFAULTS["published"]),
-        category=intern(r.text("category")),
+        published=published,
+        category=intern(_first_text(r, profile.category)),
         type=intern(r.text("type")),
         related=len(related or ()),
         warnings=tuple(r.warnings),
-        missing=sum(bit for key, bit in MISSING_BIT.items() if key not in r.data),
+        missing=missing,
     )
+
+
+def _first_text(r: _Reader, keys: tuple[str, ...]) -> str:
+    """The first of these keys with text (of a list, such as Jekyll's `categories`, its first item)."""
+    for key in keys:
+        value = r.get(key)
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str) and v), None)
+            if value:
+                return value
+        elif value is not None and (text := r.text(key)):
+            return text
+    return ""
+
+
+def name_title(path: str) -> str:
+    """A title from a file name: `2024-01-02-my-first-post.md` is "My first post"."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if stem in ("index", "_index") and "/" in path:
+        stem = path.rsplit("/", 2)[-2]
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem)
+    words = " ".join(re.split(r"[-_\s]+", stem)).strip()
+    return words[:1].upper() + words[1:]
 
 
 @dataclass(slots=True)

@@ -487,12 +487,12 @@ def intended(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, A
     return result
 
 
-def value_at(data: Mapping[str, Any], key: str) -> Any:
-    """The value a change's key names (see path_of); DELETE when there is none."""
+def value_at(data: Mapping[str, Any], key: str, missing: Any = DELETE) -> Any:
+    """The value a change's key names (see path_of); `missing` when there is none."""
     value: Any = data
     for name in path_of(key, data):
         if not isinstance(value, Mapping) or name not in value:
-            return DELETE
+            return missing
         value = value[name]
     return value
 

@@ -27,12 +27,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
+from . import profiles
 from .article import Summary
 from .files import Snapshot, digest
 from .query import Columns, haystack
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: Files modified this close to the indexing moment are verified by content hash.
 RACY_NS = 3_000_000_000
 
@@ -172,7 +173,9 @@ class Index:
     def __init__(self, root: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None):
         self.root = Path(root).resolve()
         folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-        key = hashlib.sha1(str(self.root).encode("utf-8")).hexdigest()[:20]
+        # one index per folder and profile: a summary read as Hugo is not one read as Jekyll
+        self.profile = profiles.for_root(self.root).fingerprint()
+        key = hashlib.sha1(f"{self.root}\0{self.profile}".encode()).hexdigest()[:20]
         self.path = folder / "index" / f"{key}.sqlite3"
         self.rebuilt = False
         self.error: str | None = None  # why the index is not used, once it is not

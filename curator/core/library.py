@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import profiles
 from .article import Summary, summarize
 from .files import TEMP_SUFFIX, Snapshot, read_file_stat, remove_stale_temps
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
@@ -43,6 +44,7 @@ class Severity(enum.StrEnum):
     ERROR = "error"  # the file could not be read: not listed
     WARNING = "warning"  # listed, with a value of the wrong type
     SKIPPED = "skipped"  # not an article (no front matter)
+    EXCLUDED = "excluded"  # not content by the site's profile (`_data/`, a Hugo `_index.md`): not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ class Entry:
     stat: FileStat | None = None  # of the open file it was read from, for the index
 
 
-def scan(root: str | os.PathLike[str], extensions: Iterable[str] = EXTENSIONS) -> list[str]:
+def scan(root: str | os.PathLike[str], extensions: Iterable[str] | None = None) -> list[str]:
     """Relative paths ('/'-separated) of candidate files under `root`, sorted.
 
     Hidden folders, build output and dependency folders are skipped, and so are symlinks that
@@ -77,7 +79,7 @@ def scan(root: str | os.PathLike[str], extensions: Iterable[str] = EXTENSIONS) -
 
 def scan_stats(
     root: str | os.PathLike[str],
-    extensions: Iterable[str] = EXTENSIONS,
+    extensions: Iterable[str] | None = None,
     stats: bool = True,
     ordered: bool = True,
     problems: list[Problem] | None = None,
@@ -90,10 +92,17 @@ def scan_stats(
     anyway is skipped, a link back up the tree is not followed. Candidates that cannot be
     listed (a FIFO named like an article, a link that loops or leads nowhere) are appended to
     `problems`, and temp files of interrupted saves to `temps`, when those lists are given.
+
+    Which files are content is the site's profile's say (profiles.for_root): its extensions
+    (unless `extensions` are given), its include and exclude globs. What it excludes is not
+    read, and is named in `problems` (Severity.EXCLUDED): a folder once, a file each.
     """
     top = Path(root).resolve()
     found: list[tuple[str, FileStat | None]] = []
-    walk = _Walk(top, tuple(e.lower() for e in extensions), stats, ordered, found, problems, temps)
+    profile = profiles.for_root(top)
+    if extensions is not None:
+        profile = dataclasses.replace(profile, extensions=tuple(e.lower() for e in extensions))
+    walk = _Walk(top, profile.extensions, stats, ordered, found, problems, temps, profile)
     try:
         st = os.stat(top)
         walk.seen_dirs.add((st.st_dev, st.st_ino))  # a link back to the root is a loop
@@ -115,18 +124,41 @@ class _Walk:
     found: list
     problems: list | None
     temps: list | None
+    profile: profiles.Profile
     seen_dirs: set = field(default_factory=set)
 
-    def problem(self, rel: str, message: str) -> None:
+    def problem(self, rel: str, message: str, severity: Severity = Severity.ERROR) -> None:
         if self.problems is not None:
-            self.problems.append(Problem(rel, message))
+            self.problems.append(Problem(rel, message, None, severity))
+
+    def excluded(self, rel: str, folder: bool) -> bool:
+        """Whether the profile leaves this out; an excluded folder or file is named (a folder
+        outside the profile's include globs, such as a Hugo theme, is left out silently)."""
+        profile = self.profile
+        if folder:
+            if not profile.skips_folder(rel):
+                return False
+            if profile.exclude and self.problems is not None and profiles.excludes_folder(profile, rel):
+                count = _candidates(os.path.join(self.top, rel), self.exts)
+                if count:
+                    files = f"{count:,} file{'s' if count != 1 else ''}" if count < _PEEK else "its files"
+                    self.problem(rel, f"not listed: {files} (the {profile.label} profile excludes {rel}**)",
+                                 Severity.EXCLUDED)  # fmt: skip
+            return True
+        if profile.is_content(rel):
+            return False
+        self.problem(rel, f"not listed: not content for the {profile.label} profile", Severity.EXCLUDED)
+        return True
 
     def listed_anyway(self, real: Path, is_dir: bool) -> bool:
         """True when the scan reaches `real` (inside the root) by its own path."""
         parts = real.relative_to(self.top).parts
         if any(p.startswith(".") for p in parts) or any(p in SKIP_DIRS for p in parts[: -1 if not is_dir else None]):
             return False
-        return is_dir or real.name.lower().endswith(self.exts)
+        rel = "/".join(parts)
+        if is_dir:
+            return not self.profile.skips_folder(rel + "/")
+        return real.name.lower().endswith(self.exts) and self.profile.is_content(rel)
 
     def walk(self, folder: str, prefix: str) -> None:
         """Depth first, in name order if `ordered`. Entries are read as a stream: a list of
@@ -155,11 +187,13 @@ class _Walk:
                             if self.listed_anyway(real, entry.is_dir()):
                                 continue  # listed by its own path: each file once
                         if entry.is_dir():
-                            if name in SKIP_DIRS:
+                            if name in SKIP_DIRS or self.excluded(f"{prefix}{name}/", True):
                                 continue
                             st = entry.stat()
                             here.append((name, entry.path, (st.st_dev, st.st_ino), True))
                         elif name.lower().endswith(exts):
+                            if self.excluded(prefix + name, False):
+                                continue
                             if not entry.is_file():  # opening a FIFO would wait for a writer forever
                                 self.problem(prefix + name, "not a regular file (a FIFO, socket or device)")
                                 continue
@@ -183,19 +217,35 @@ class _Walk:
                 self.walk(where, f"{prefix}{name}/")
 
 
+#: An excluded folder is looked into this far to say how many files it leaves out.
+_PEEK = 10_000
+
+
+def _candidates(folder: str, exts: tuple[str, ...]) -> int:
+    """How many files with these extensions lie under the folder (up to _PEEK entries looked at)."""
+    count = seen = 0
+    for _, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        seen += len(names) + len(dirs)
+        count += sum(1 for n in names if n.lower().endswith(exts))
+        if seen >= _PEEK:
+            return _PEEK
+    return count
+
+
 _NAME = operator.itemgetter(0)  # a C key: a Python one made sorting 100,000 names take 0.2 s
 
 
-def load_one(root: str, rel: str) -> Entry | Problem:
-    """Parse one file into an Entry, or say why it is not one."""
-    item = _load_one(root, rel)
+def load_one(root: str, rel: str, profile: profiles.Profile | None = None) -> Entry | Problem:
+    """Parse one file into an Entry (read as the site's profile says), or say why it is not one."""
+    item = _load_one(root, rel, profile or profiles.for_root(root))
     if isinstance(item, Problem) and item.severity is Severity.ERROR:
         with contextlib.suppress(OSError):  # so the watcher reads it again once it changes
             item = dataclasses.replace(item, stat=FileStat.of(os.stat(os.path.join(root, rel))))
     return item
 
 
-def _load_one(root: str, rel: str) -> Entry | Problem:
+def _load_one(root: str, rel: str, profile: profiles.Profile) -> Entry | Problem:
     try:
         data, snapshot, st = read_file_stat(os.path.join(root, rel))
         doc = load_document(data)
@@ -208,7 +258,7 @@ def _load_one(root: str, rel: str) -> Entry | Problem:
     except Exception as exc:  # one file never stops the others, whatever is wrong with it
         return Problem(rel, f"cannot read: {exc.__class__.__name__}: {exc}")
     try:
-        return Entry(summarize(rel, doc.parsed), snapshot, FileStat.of(st))
+        return Entry(summarize(rel, doc.parsed, profile), snapshot, FileStat.of(st))
     except Exception as exc:
         return Problem(rel, f"cannot use its values: {exc.__class__.__name__}: {exc}")
 
@@ -227,9 +277,11 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _load_chunk(root: str, rels: list[str]) -> list[Entry | Problem]:
+def _load_chunk(root: str, rels: list[str], profile: profiles.Profile | None = None) -> list[Entry | Problem]:
+    """(In a worker process the profile comes along: it may have been chosen, not detected.)"""
+    profile = profile or profiles.for_root(root)
     with paused_gc():
-        return [load_one(root, rel) for rel in rels]
+        return [load_one(root, rel, profile) for rel in rels]
 
 
 @contextlib.contextmanager
@@ -290,6 +342,7 @@ def iter_load(
     """Yield loaded files in batches, in scan order (whatever order `rels` come in), so
     callers can show rows early."""
     root = os.fspath(root)
+    profile = profiles.for_root(root)
     workers = workers or min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(rels) < PARALLEL_THRESHOLD:
         rels = sorted(rels, key=walk_order)
@@ -308,7 +361,7 @@ def iter_load(
     # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent) as pool:
-        futures = [pool.submit(_load_chunk, root, chunk) for chunk in chunks]
+        futures = [pool.submit(_load_chunk, root, chunk, profile) for chunk in chunks]
         try:
             for chunk, future in zip(chunks, futures, strict=False):
                 if cancel is not None and cancel.is_set():
@@ -383,7 +436,7 @@ class Changes:
 def open_iter(
     root: str | os.PathLike[str],
     index: Index | None,
-    extensions: Iterable[str] = EXTENSIONS,
+    extensions: Iterable[str] | None = None,
     workers: int | None = None,
     cancel: threading.Event | None = None,
     on_total: Callable[[int], None] | None = None,
@@ -488,7 +541,7 @@ def detect_changes(
     paths: list[str],
     snapshots: list[Snapshot],
     known_bad: Mapping[str, FileStat | None],
-    extensions: Iterable[str] = EXTENSIONS,
+    extensions: Iterable[str] | None = None,
 ) -> Changes:
     """Compare the folder with what the caller holds (a stat-based rescan; run it in a worker).
 
@@ -526,7 +579,7 @@ def detect_changes(
 
 def load(
     root: str | os.PathLike[str],
-    extensions: Iterable[str] = EXTENSIONS,
+    extensions: Iterable[str] | None = None,
     workers: int | None = None,
     cancel: threading.Event | None = None,
     on_batch: Callable[[list[Entry | Problem]], None] | None = None,

@@ -27,6 +27,7 @@ FIELDS = {
     "category": "category",
     "type": "type",
     "published": "yes or no",
+    "draft": "yes or no (the same as published:no or yes)",
     "quality": "number, >=N, <N, N..M",
     "heat": "number, >=N, <N, N..M",
     "date": "YYYY[-MM[-DD]], a range A..B, or >=A",
@@ -220,6 +221,10 @@ class _Parser:
             return node
         field, text = value
         field = ALIASES.get(field, field)
+        if field == "draft":  # Hugo, Zola, Astro: draft:yes is published:no
+            if text.lower() not in _YES + _NO:
+                raise QueryError("draft: use yes or no", pos)
+            field, text = "published", "no" if text.lower() in _YES else "yes"
         if field and field not in FIELDS:
             raise QueryError(f"unknown field '{field}:' (known: {', '.join(FIELDS)})", pos)
         term = Term(field, text, pos)

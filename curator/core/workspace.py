@@ -8,7 +8,6 @@ reloads, so undo steps keep working when rows come and go.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
 import itertools
 import multiprocessing
 import os
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import profiles
 from .article import DEFAULTS, EDITABLE, Summary
 from .editing import DELETE, merge_value
 from .edits import (
@@ -39,12 +39,18 @@ from .edits import (
 from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
 from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, paused_gc, warning_problems
+from .profiles import NEWS, Profile
 from .query import Columns, Table
 
 
 class Workspace:
-    def __init__(self, root: str | os.PathLike[str]):
+    def __init__(self, root: str | os.PathLike[str], profile: Profile | None = None):
         self.root = Path(root)
+        #: what the site's keys mean (see core/profiles.py)
+        self.profile = profile or profiles.for_root(root)
+        #: files a publish or unpublish left alone, from the last plan_edit: drafts by their
+        #: folder (Jekyll's `_drafts/`), which only moving the file publishes
+        self.drafts_left: list[str] = []
         self.table = Table()
         self.snapshots: list[Snapshot] = []
         self.rows: dict[str, int] = {}  # path -> row
@@ -265,7 +271,11 @@ class Workspace:
         if key not in EDITABLE:
             raise ValueError(f"{key} cannot be edited here")
         edits = []
+        self.drafts_left = []
         for row in rows:
+            if key == "published" and self.profile.in_drafts(self.path(row)):
+                self.drafts_left.append(self.path(row))
+                continue
             before = self.current(row, key)
             after = applied(op, value, before)
             if after is DELETE:
@@ -339,8 +349,9 @@ class Workspace:
     def save_jobs(self, rows: Iterable[int] | None = None) -> list[SaveJob]:
         """A job for each row with unsaved changes: a copy that a worker may own."""
         rows = self.dirty_rows() if rows is None else [r for r in rows if r in self.pending]
+        profile = self.profile
         return [
-            SaveJob(self.path(r), self.abspath(r), dict(self.pending[r]), self.snapshots[r], self.saved[r])
+            SaveJob(self.path(r), self.abspath(r), dict(self.pending[r]), self.snapshots[r], self.saved[r], profile)
             for r in rows
         ]
 
@@ -454,10 +465,14 @@ class SaveJob:
     changes: dict[str, Any]
     snapshot: Snapshot
     base: Summary  # the article as on disk before this save
+    profile: Profile = NEWS  # what the keys mean in this site: the changes are written as it says
 
     def base_values(self) -> dict[str, Any]:
         """The values the changes were made from (DELETE: the file did not have the key)."""
         return {k: value_of(self.base, k) for k in self.changes}
+
+    def file_changes(self) -> dict[str, Any]:
+        return self.profile.file_changes(self.changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,8 +497,8 @@ def _prepared(
     jobs: list[SaveJob], overwrite: bool, cancelled: Callable[[], bool] | None, root: str | None
 ) -> Iterator[SaveResult]:
     """prepare_save for each job, in order: in two worker processes for large batches."""
-    args = [(job.abspath, job.changes, job.snapshot, overwrite, root, job.base_values() if overwrite else None)
-            for job in jobs]  # fmt: skip
+    args = [(job.abspath, job.file_changes(), job.snapshot, overwrite, root,
+             job.profile.file_changes(job.base_values()) if overwrite else None) for job in jobs]  # fmt: skip
     if len(jobs) < PARALLEL_SAVE or (os.cpu_count() or 1) < 2:
         for arg in args:
             yield prepare_save(*arg)
@@ -537,8 +552,8 @@ def save_batch(
             summary = None
             if result.ok:
                 if overwrite:  # other keys may have changed on disk: read the article back
-                    item = load_one(os.path.dirname(job.abspath), os.path.basename(job.abspath))
-                    summary = dataclasses.replace(item.summary, path=job.path) if isinstance(item, Entry) else None
+                    item = load_one(job.abspath[: len(job.abspath) - len(job.path)], job.path, job.profile)
+                    summary = item.summary if isinstance(item, Entry) else None
                 else:
                     summary = with_changes(job.base, job.changes)
                 if result.status is Status.OK:

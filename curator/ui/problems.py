@@ -13,6 +13,7 @@ from .icons import icon
 ICONS = {
     Severity.ERROR: ("fa5s.times-circle", "#c62828"),
     Severity.WARNING: ("fa5s.exclamation-triangle", "#e69500"),
+    Severity.EXCLUDED: ("fa5s.info-circle", "#607d8b"),  # not content by the site's profile
 }
 
 
@@ -46,8 +47,9 @@ class ProblemsPanel(QTreeWidget):
         self.resizeColumnToContents(0)
 
     def counts(self) -> tuple[int, int]:
+        """Unreadable files and values of the wrong type (what the profile leaves out is listed, not counted)."""
         errors = sum(p.severity is Severity.ERROR for p in self.problems)
-        return errors, len(self.problems) - errors
+        return errors, sum(p.severity is Severity.WARNING for p in self.problems)
 
     def _activated(self, item: QTreeWidgetItem, column: int) -> None:
         self.reveal_requested.emit(item.data(0, Qt.ItemDataRole.UserRole))

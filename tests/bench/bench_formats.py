@@ -25,7 +25,11 @@ PAGES = [
     "+++\ntitle = 'Zola page'\ndate = 2024-01-02\ndraft = false\n\n[taxonomies]\ntags = [\n  'rust',\n"
     "  'web',\n]\ncategories = ['posts']\n\n[extra]\nlead = \"x\"\n+++\n",
 ]
-EDITS = [{"draft": True}, {"tags": ["Power Apps", "Canvas apps", "Dataverse"]}, {"taxonomies.tags": ["rust", "wasm", "web"]}]
+EDITS = [
+    {"draft": True},
+    {"tags": ["Power Apps", "Canvas apps", "Dataverse"]},
+    {"taxonomies.tags": ["rust", "wasm", "web"]},
+]
 
 
 def tomlkit_edit(data: bytes, changes: dict) -> bytes:

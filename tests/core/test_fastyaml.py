@@ -31,7 +31,9 @@ def agree(front: str) -> bool:
 
 
 def fronts(root: Path, extensions=library.EXTENSIONS):
-    for rel in library.scan(root, extensions):
+    """Every file's front matter, content or not (the taxonomy and `_data/` files too)."""
+    rels = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.suffix in extensions and p.is_file())
+    for rel in rels:
         try:
             yield rel, split(decode((root / rel).read_bytes())).front
         except Exception:

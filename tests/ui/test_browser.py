@@ -39,8 +39,9 @@ def test_big_folder_shows_first_rows_and_reports_problems(qtbot, window, corpus_
     window.model.rowsInserted.connect(lambda *a: first_rows.append(window.model.rowCount()))
     open_folder(qtbot, window, corpus_copy)
     assert first_rows and first_rows[0] < window.model.rowCount()  # rows came in batches
-    assert len(window.workspace) == 829
+    assert len(window.workspace) == 759  # 758 articles and typed.md; _data/ is the site's data
     paths = {p.path: p for p in window.problems.problems}
+    assert paths["_data/"].severity == "excluded"  # named in the Problems panel, not a silent gap
     assert paths["_news/broken.md"].severity == "error"
     assert paths["_news/typed.md"].line == 3
     assert window.problems_button.isVisible() and "1 unreadable" in window.problems_button.text()

@@ -1,0 +1,344 @@
+"""Site profiles: what the keys of a site's front matter mean, and which files are content.
+
+A profile says, for one static site generator (or the bundled news format): which key says
+published or draft (and whether it is inverted: `draft: true` means unpublished), where the
+topics live (`topics`, `tags`, `taxonomies.tags`), which keys give the title, date, category,
+excerpt and image (in priority order), which files are content (extensions, include and
+exclude globs, relative to the site's root) and which folders hold drafts whatever their keys
+say (Jekyll's `_drafts/`).
+
+The rest of Curator works with the logical fields of `article.Summary` (`published`,
+`topics`, ...); `Profile.file_changes` turns an edit of them into the keys this site writes
+(on Hugo, publishing writes `draft: false` and never adds `published`).
+
+The profile of a folder is detected from its files (`_config.yml`, `hugo.toml`, Zola's
+`config.toml`, `.eleventy.js`, `astro.config.mjs`); a `.curator.yml` at the root names one
+and overrides any of its settings. Detection is per folder, never per file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .editing import DELETE
+from .frontmatter import SafeLoader
+
+CONFIG = ".curator.yml"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    label: str
+    published: str = "published"  # the key that says published (or, inverted, draft)
+    inverted: bool = False  # true: the key says draft (`draft: true` is unpublished)
+    topics: str = "topics"  # where the topics live; a dotted path for a nested key
+    title: tuple[str, ...] = ("title", "name")
+    date: tuple[str, ...] = ("publishedDateTime", "date")
+    category: tuple[str, ...] = ("category",)
+    excerpt: tuple[str, ...] = ("excerpt",)
+    image: tuple[str, ...] = ("images", "image")
+    extensions: tuple[str, ...] = (".md", ".markdown", ".txt")
+    include: tuple[str, ...] = ()  # globs of content files; empty: every file of the extensions
+    exclude: tuple[str, ...] = ("_data/**", "_site/**")
+    drafts: tuple[str, ...] = ("_drafts/**",)  # globs of files that are drafts by where they are
+    title_from_name: bool = False  # an article without a title shows its file name
+    source: str = "the default"  # how it was chosen: "detected (hugo.toml)", ".curator.yml", ...
+
+    # -- what the files mean --
+
+    def is_content(self, rel: str) -> bool:
+        """Whether the file (a '/'-separated path relative to the root) is content."""
+        if not rel.lower().endswith(self.extensions):
+            return False
+        if self.include and not _globs(self.include).match(rel):
+            return False
+        return not (self.exclude and _globs(self.exclude).match(rel))
+
+    def skips_folder(self, rel: str) -> bool:
+        """Whether no file under this folder ('a/b/') can be content: the scan does not go in."""
+        if self.exclude and _globs(self.exclude).match(rel + "\0"):
+            return True
+        if not self.include:
+            return False
+        prefixes = [re.split(r"[*?\[]", p, maxsplit=1)[0] for p in self.include]
+        return not any(rel.startswith(p) or p.startswith(rel) for p in prefixes)
+
+    def in_drafts(self, rel: str) -> bool:
+        return bool(self.drafts) and bool(_globs(self.drafts).match(rel))
+
+    def file_key(self, key: str) -> str:
+        return {"published": self.published, "topics": self.topics}.get(key, key)
+
+    def file_changes(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Edits of the logical fields as the keys this site writes."""
+        out = {}
+        for key, value in changes.items():
+            if key == "published" and self.inverted and value is not DELETE:
+                value = not value
+            out[self.file_key(key)] = value
+        return out
+
+    # -- describing it --
+
+    def describe(self) -> str:
+        return f"{self.label}, {self.source}"
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting, as `.curator.yml` would spell it."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in ("source",)}
+
+    def fingerprint(self) -> str:
+        """Changes when anything that shapes the list does (the index keeps one per profile)."""
+        return hashlib.sha1(repr(sorted(self.settings().items())).encode()).hexdigest()[:12]
+
+
+def excludes_folder(profile: Profile, rel: str) -> bool:
+    """Whether the folder ('a/b/') is left out by an exclude glob (not only for lying outside
+    the include globs)."""
+    return bool(profile.exclude) and bool(_globs(profile.exclude).match(rel + "\0"))
+
+
+def _glob_regex(pattern: str) -> str:
+    """A glob as a regex: `**/` any folders, `**` anything, `*` within a name. A pattern that
+    ends in `/**` also matches the folder itself (written 'folder/\\0' by skips_folder)."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:[^\0]*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append("[^\0]*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/\0]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/\0]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    regex = "".join(out)
+    if pattern.endswith("/**"):
+        regex = regex[: -len("[^\0]*")] + "(?:[^\0]*|\0)"
+    return regex
+
+
+@lru_cache(maxsize=64)
+def _globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{_glob_regex(p)})" for p in patterns) + r"\Z")
+
+
+NEWS = Profile("news", "News (Jekyll collections)", source="the default")
+JEKYLL = Profile(
+    "jekyll", "Jekyll", topics="tags", title=("title",), date=("date",), category=("categories", "category"),
+    excerpt=("excerpt", "description"), image=("image", "images"), extensions=(".md", ".markdown", ".html"),
+    exclude=("_data/**", "_site/**", "_includes/**", "_layouts/**", "_sass/**", "vendor/**", "node_modules/**"),
+    title_from_name=True,
+)  # fmt: skip
+HUGO = Profile(
+    "hugo", "Hugo", published="draft", inverted=True, topics="tags", title=("title", "linkTitle"),
+    date=("date", "publishDate", "lastmod"), category=("categories",), excerpt=("summary", "description"),
+    image=("images", "image", "cover.image"), extensions=(".md", ".markdown"), include=("content/**",),
+    exclude=("**/_index.md", "**/_index.markdown"), drafts=(), title_from_name=True,
+)  # fmt: skip
+ZOLA = Profile(
+    "zola", "Zola", published="draft", inverted=True, topics="taxonomies.tags", title=("title",),
+    date=("date", "updated"), category=("taxonomies.categories",), excerpt=("description",),
+    image=("extra.image",), extensions=(".md",), include=("content/**",), exclude=("**/_index.md",), drafts=(),
+    title_from_name=True,
+)  # fmt: skip
+ELEVENTY = Profile(
+    "eleventy", "Eleventy", published="draft", inverted=True, topics="tags", title=("title",), date=("date",),
+    category=("category",), excerpt=("description", "excerpt"), image=("image",),
+    extensions=(".md", ".markdown", ".njk", ".liquid", ".html"),
+    exclude=("_site/**", "_includes/**", "_data/**", "node_modules/**", "README.md"), drafts=(),
+    title_from_name=True,
+)  # fmt: skip
+ASTRO = Profile(
+    "astro", "Astro", published="draft", inverted=True, topics="tags", title=("title",),
+    date=("pubDate", "date", "publishDate"), category=("category",), excerpt=("description",),
+    image=("heroImage", "image", "cover"), extensions=(".md", ".mdx", ".markdoc"), include=("src/content/**",),
+    exclude=(), drafts=(), title_from_name=True,
+)  # fmt: skip
+BUILT_IN = {p.name: p for p in (NEWS, JEKYLL, HUGO, ZOLA, ELEVENTY, ASTRO)}
+
+
+class ProfileError(ValueError):
+    """A `.curator.yml` or a profile name that cannot be used."""
+
+
+def detect(root: str | os.PathLike[str]) -> Profile:
+    """The profile of the site at `root`: its `.curator.yml`, else detected from its files."""
+    top = Path(root)
+    base, why = _detected(top)
+    config = top / CONFIG
+    if config.is_file():
+        return from_config(config, base)
+    return dataclasses.replace(base, source=why)
+
+
+def _detected(top: Path) -> tuple[Profile, str]:
+    def first(*names: str) -> str | None:
+        return next((n for n in names if (top / n).is_file()), None)
+
+    if found := first("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"):
+        return HUGO, f"detected ({found})"
+    if found := first("astro.config.mjs", "astro.config.js", "astro.config.ts", "astro.config.cjs"):
+        return ASTRO, f"detected ({found})"
+    if found := first(".eleventy.js", ".eleventy.cjs", "eleventy.config.js", "eleventy.config.cjs",
+                      "eleventy.config.mjs"):  # fmt: skip
+        return ELEVENTY, f"detected ({found})"
+    if (top / "config.toml").is_file():
+        text = _head(top / "config.toml")
+        if re.search(r"(?m)^\s*base_url\s*=", text):
+            return ZOLA, "detected (config.toml with base_url)"
+        return HUGO, "detected (config.toml)"
+    if (found := first("config.yaml", "config.yml", "config.json")) and (top / "content").is_dir():
+        return HUGO, f"detected ({found} and content/)"
+    if (top / "_config.yml").is_file() or (top / "_config.toml").is_file():
+        if (top / "_data" / "topics").is_dir():
+            return NEWS, "detected (_config.yml with _data/topics/)"
+        return JEKYLL, "detected (_config.yml)"
+    return NEWS, "the default"
+
+
+def _head(path: Path, size: int = 65536) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(size).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+_LISTS = {"title", "date", "category", "excerpt", "image", "extensions", "include", "exclude", "drafts"}
+
+
+def from_config(path: str | os.PathLike[str], detected: Profile | None = None) -> Profile:
+    """A profile from a `.curator.yml`: `profile: NAME` picks a built-in one (else the detected
+    one), and any setting overrides it. Raises ProfileError with what is wrong."""
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SafeLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: cannot read it: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path}: expected keys such as `profile: hugo`")
+    name = data.pop("profile", None)
+    base = by_name(str(name)) if name is not None else detected or NEWS
+    known = {f.name for f in dataclasses.fields(Profile)} - {"name", "source"}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ProfileError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        if key in _LISTS:
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+                raise ProfileError(f"{path}: {key} must be a list of text")
+            changes[key] = tuple(items)
+        elif key in ("inverted", "title_from_name"):
+            if not isinstance(value, bool):
+                raise ProfileError(f"{path}: {key} must be true or false")
+            changes[key] = value
+        elif not isinstance(value, str) or not value:
+            raise ProfileError(f"{path}: {key} must be text")
+        else:
+            changes[key] = value
+    if "extensions" in changes:
+        changes["extensions"] = tuple(e if e.startswith(".") else "." + e for e in changes["extensions"])
+    return dataclasses.replace(base, **changes, source=CONFIG)
+
+
+def by_name(name: str) -> Profile:
+    try:
+        return dataclasses.replace(BUILT_IN[name.lower()], source="chosen")
+    except KeyError:
+        raise ProfileError(f"no profile {name!r} (built in: {', '.join(BUILT_IN)})") from None
+
+
+# --- the profile of each open folder (per process) ----------------------------------------------
+
+_lock = threading.Lock()
+_chosen: dict[str, Profile] = {}
+_detected_cache: dict[str, Profile] = {}
+
+
+def _key(root: str | os.PathLike[str]) -> str:
+    return os.path.realpath(root)
+
+
+def for_root(root: str | os.PathLike[str]) -> Profile:
+    """The profile in use for this folder: the one chosen for it, else detected (once)."""
+    key = _key(root)
+    with _lock:
+        found = _chosen.get(key) or _detected_cache.get(key)
+    if found is not None:
+        return found
+    try:
+        profile = detect(key)
+    except ProfileError:
+        profile = dataclasses.replace(_detected(Path(key))[0], source=f"detected ({CONFIG} is not usable)")
+    with _lock:
+        _detected_cache[key] = profile
+    return profile
+
+
+def choose(root: str | os.PathLike[str], profile: Profile | None) -> None:
+    """Use this profile for the folder (None: detect it again)."""
+    key = _key(root)
+    with _lock:
+        _detected_cache.pop(key, None)
+        if profile is None:
+            _chosen.pop(key, None)
+        else:
+            _chosen[key] = profile
+
+
+def forget(root: str | os.PathLike[str]) -> None:
+    """Detect the folder's profile again on next use (its files may have changed)."""
+    with _lock:
+        _detected_cache.pop(_key(root), None)
+
+
+def config_problem(root: str | os.PathLike[str]) -> str | None:
+    """What is wrong with the folder's `.curator.yml`, if anything."""
+    config = Path(root) / CONFIG
+    if not config.is_file():
+        return None
+    try:
+        from_config(config)
+    except ProfileError as exc:
+        return str(exc)
+    return None
+
+
+def site_root(path: str | os.PathLike[str]) -> str:
+    """The site a file belongs to: the nearest folder above it with a `.curator.yml` or a
+    generator's config file (else the file's own folder)."""
+    start = Path(os.path.abspath(path)).parent
+    markers = (CONFIG, "_config.yml", "_config.toml", "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
+               "config.toml", "astro.config.mjs", "astro.config.js", "astro.config.ts", ".eleventy.js",
+               "eleventy.config.js")  # fmt: skip
+    for folder in (start, *start.parents):
+        if any((folder / m).is_file() for m in markers):
+            return str(folder)
+    return str(start)
+
+
+def relative(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
+    return os.path.relpath(os.path.abspath(path), os.path.abspath(root)).replace(os.sep, "/")
+
+
+def names() -> Iterable[str]:
+    return BUILT_IN.keys()
