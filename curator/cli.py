@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .core import git, library, review, topics
-from .core.editing import DELETE, EditError
+from .core import git, library, profiles, review, topics
+from .core.editing import DELETE, EditError, value_at
 from .core.files import Status, plan_edit, read_file, save_changes
 from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
 from .core.index import Index
@@ -27,7 +27,7 @@ from .core.query import SORT_FIELDS, QueryError, Table
 from .core.site import taxonomy
 from .core.workspace import SaveJob, save_batch
 
-COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit")
+COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile")
 OK, FAILED, USAGE = 0, 1, 2
 #: Files this run wrote (for --commit).
 WRITTEN: list[str] = []
@@ -128,6 +128,14 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("dir")
     ck.add_argument("--ext", action="append")
     ck.add_argument("--warnings", action="store_true", help="also report values of the wrong type")
+
+    pf = sub.add_parser("profile", help="the site profile of a folder: what its keys mean, which files are content")
+    pf.add_argument("dir")
+    pf.add_argument("--format", choices=("text", "json", "yaml"), default="text")
+    for reader in (ls, st, tp, sg, *publishers, ck, pf):
+        reader.add_argument(
+            "--profile", choices=list(profiles.names()), help="read the folder as this kind of site (default: detected)"
+        )
     return p
 
 
@@ -162,10 +170,11 @@ def _list_edits(adds: list[tuple[str, Any]], removes: list[tuple[str, Any]]):
     removed (every occurrence); None when nothing changes. Raises EditError for a key whose
     value is not a list."""
 
-    def change(data: dict[str, Any]) -> dict[str, Any]:
+    def change(data: dict[str, Any], file_key=lambda key: key) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, item, add in [(k, v, True) for k, v in adds] + [(k, v, False) for k, v in removes]:
-            current = out.get(key, data.get(key))
+        for name, item, add in [(k, v, True) for k, v in adds] + [(k, v, False) for k, v in removes]:
+            key = file_key(name)
+            current = out.get(key, value_at(data, key, None))
             if current is not None and not isinstance(current, list):
                 raise EditError(f"{key} is not a list, so {'--add' if add else '--remove'} cannot change it")
             items = list(current or [])
@@ -218,7 +227,7 @@ def _table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[lib
     """The folder's articles; unchanged files come from the index in the cache folder (or,
     when it cannot be used, are all read, with one line saying so)."""
     index = Index(root)
-    loaded = library.load(root, extensions or library.EXTENSIONS, index=index)
+    loaded = library.load(root, extensions or None, index=index)
     if index.error:
         print(f"curator: note: {index.error}", file=sys.stderr)
     return Table(loaded.summaries), loaded.problems
@@ -265,13 +274,15 @@ def cmd_set(args: argparse.Namespace) -> int:
     paths, root, unreadable = _targets(args)
 
     def change(path: str) -> dict[str, Any] | None:
+        # `topics` and `published` are where and how the site keeps them (tags, draft: true...)
+        profile = profiles.for_root(root or profiles.site_root(path))
         if not (adds or removes):
-            return fixed
+            return profile.file_changes(fixed)
         try:
             data = load_document(read_file(path)[0]).data
         except (OSError, FrontMatterError, NotAnArticle) as exc:
             raise EditError(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
-        wanted = {**fixed, **lists(data)}
+        wanted = {**profile.file_changes(fixed), **lists(data, profile.file_key)}
         return wanted or None
 
     status = _apply(paths, None, args.dry_run, per_file=change, root=root)
@@ -296,23 +307,64 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], str | None, bool]:
 
 
 def cmd_publish(args: argparse.Namespace, publish: bool) -> int:
+    """Publish or unpublish as the site's profile says: on Hugo, Zola, Eleventy and Astro the
+    `draft` key (publishing a page without one changes nothing); a draft by its folder (Jekyll's
+    `_drafts/`) is named, not edited, since only moving it publishes it."""
+    paths, root, unreadable = _targets(args)
+
     def change(path: str) -> dict[str, Any] | None:
-        # A missing `published` already means published (as in Jekyll): leave such files alone.
+        site = root or profiles.site_root(path)
+        profile = profiles.for_root(site)
+        if profile.in_drafts(profiles.relative(site, path)):
+            if publish:
+                raise EditError("a draft by its folder: publish it by moving it out of " + ", ".join(profile.drafts))
+            return None
+        # A missing key already means published (as in Jekyll and Hugo): leave such files alone.
         if publish:
             try:
-                if "published" not in load_document(read_file(path)[0]).data:
+                data = load_document(read_file(path)[0]).data
+                if value_at(data, profile.published) is DELETE:
                     return None
             except (OSError, FrontMatterError, NotAnArticle):
                 pass  # _apply reports it
-        return {"published": publish}
+        return profile.file_changes({"published": publish})
 
-    paths, root, unreadable = _targets(args)
     status = _apply(paths, None, args.dry_run, per_file=change, root=root)
     return FAILED if unreadable else status
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    if not os.path.isdir(args.dir):
+        raise UsageError(f"{args.dir} is not a folder")
+    profile = profiles.for_root(args.dir)
+    problem = profiles.config_problem(args.dir)
+    if args.format == "json":
+        json.dump({**profile.settings(), "source": profile.source}, sys.stdout, indent=2)
+        print()
+    elif args.format == "yaml":
+        print(f"# {profile.describe()}; a {profiles.CONFIG} at the folder's root can override any of it")
+        settings = {"profile": profile.name, **{k: v for k, v in profile.settings().items() if k != "name"}}
+        settings = {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}
+        print(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), end="")
+    else:
+        print(f"{profile.label}, {profile.source}")
+        published = f"{profile.published} ({'true means a draft' if profile.inverted else 'false means unpublished'})"
+        for label, value in (
+            ("published", published), ("topics", profile.topics), ("title", ", ".join(profile.title)),
+            ("date", ", ".join(profile.date)), ("category", ", ".join(profile.category)),
+            ("excerpt", ", ".join(profile.excerpt)), ("image", ", ".join(profile.image)),
+            ("extensions", " ".join(profile.extensions)), ("include", " ".join(profile.include) or "everything"),
+            ("exclude", " ".join(profile.exclude) or "nothing"), ("drafts", " ".join(profile.drafts) or "none"),
+        ):  # fmt: skip
+            print(f"  {label:10} {value}")
+    if problem:
+        print(f"curator: {problem}", file=sys.stderr)
+        return FAILED
+    return OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = library.load(args.dir, args.ext or library.EXTENSIONS)
+    loaded = library.load(args.dir, args.ext or None)
     for problem in loaded.problems:
         if problem.severity is Severity.WARNING and not args.warnings:
             continue
@@ -341,9 +393,10 @@ def _entries(root: str, where: str) -> tuple[list[library.Entry], Index, list[li
 def _save_topics(root: str, entries: list[library.Entry], after: dict[str, list[str]], index: Index,
                  dry_run: bool) -> int:  # fmt: skip
     """Write each file's new topics in one batch (fsynced together); a dry run prints diffs."""
+    profile = profiles.for_root(root)  # the topics go where the site keeps them (tags, taxonomies.tags)
     jobs = [
         SaveJob(e.summary.path, os.path.join(root, e.summary.path), {"topics": after[e.summary.path]}, e.snapshot,
-                e.summary)
+                e.summary, profile)
         for e in entries if e.summary.path in after
     ]  # fmt: skip
     if dry_run:
@@ -482,7 +535,20 @@ def _run_command(args: argparse.Namespace) -> int:
         return cmd_topics(args)
     if args.command == "suggest":
         return cmd_suggest(args)
+    if args.command == "profile":
+        return cmd_profile(args)
     return cmd_check(args)
+
+
+def _use_profile(args: argparse.Namespace) -> None:
+    """--profile: read the folder (or the files' site) as that kind of site in this run."""
+    name = getattr(args, "profile", None)
+    if not name:
+        return
+    chosen = profiles.by_name(name)
+    places = [getattr(args, "dir", None), *getattr(args, "targets", [])]
+    for place in filter(None, places):
+        profiles.choose(place if os.path.isdir(place) else profiles.site_root(place), chosen)
 
 
 def _article_files(folder: str, status: git.Status) -> list[str]:
@@ -535,6 +601,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return cmd_status(args)
         if args.command == "commit":
             return cmd_commit(args)
+        _use_profile(args)
         code = _run_command(args)
         if getattr(args, "commit", False) and not getattr(args, "dry_run", False):
             code = max(code, _commit_written(args))
@@ -544,7 +611,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if exc.output:
             print(exc.output, file=sys.stderr)
         return FAILED
-    except (UsageError, QueryError) as exc:
+    except (UsageError, QueryError, profiles.ProfileError) as exc:
         print(f"curator: {exc}", file=sys.stderr)
         return USAGE
     except FileNotFoundError as exc:

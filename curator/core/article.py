@@ -153,12 +153,13 @@ class _Reader:
         self.wrong(key, "a date and time", value)
         return None
 
-    def strings(self, key: str) -> tuple[str, ...]:
+    def strings(self, key: str, text_ok: bool = False) -> tuple[str, ...]:
         value = self.get(key)
         if value is None:
             return ()
         if isinstance(value, str):
-            self.wrong(key, "a list", value)
+            if not text_ok:
+                self.wrong(key, "a list", value)
             return (value,)
         if not isinstance(value, list):
             self.wrong(key, "a list", value)
@@ -225,8 +226,9 @@ def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
         provider_name=intern(r.text("name", provider)),
         provider_domain=intern(r.text("domain", provider)),
         provider_logo=intern(r.first_image("images", provider)),
-        date=next((d for k in profile.date if r.get(k) is not None and (d := r.date(k)) is not None), None),
-        topics=tuple(map(intern, r.strings(profile.topics))),
+        date=next((d for k in profile.date if r.get(k) is not None and (d := r.date(k)) is not None), None)
+        or (name_date(path) if profile.date_from_name else None),
+        topics=tuple(map(intern, r.strings(profile.topics, profile.topics_text_ok))),
         image=next((u for u in map(r.first_image, profile.image) if u), ""),
         quality=r.integer("quality"),
         heat=r.integer("heat"),
@@ -250,6 +252,15 @@ def _first_text(r: _Reader, keys: tuple[str, ...]) -> str:
         elif value is not None and (text := r.text(key)):
             return text
     return ""
+
+
+def name_date(path: str) -> dt.datetime | None:
+    """The date a Jekyll post's name gives: `2024-01-02-hello.md` is 2 January 2024."""
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})-", path.rsplit("/", 1)[-1])
+    try:
+        return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=dt.UTC) if m else None
+    except ValueError:
+        return None
 
 
 def name_title(path: str) -> str:

@@ -147,7 +147,7 @@ class _Walk:
             return True
         if profile.is_content(rel):
             return False
-        self.problem(rel, f"not listed: not content for the {profile.label} profile", Severity.EXCLUDED)
+        self.problem(rel, f"not listed: {profile.why_not(rel)}", Severity.EXCLUDED)
         return True
 
     def listed_anyway(self, real: Path, is_dir: bool) -> bool:

@@ -54,6 +54,8 @@ class Profile:
     exclude: tuple[str, ...] = ("_data/**", "_site/**")
     drafts: tuple[str, ...] = ("_drafts/**",)  # globs of files that are drafts by where they are
     title_from_name: bool = False  # an article without a title shows its file name
+    date_from_name: bool = False  # an article without a date takes it from its name (Jekyll: 2024-01-02-…)
+    topics_text_ok: bool = False  # a single topic may be written as text (Eleventy: `tags: post`)
     source: str = "the default"  # how it was chosen: "detected (hugo.toml)", ".curator.yml", ...
 
     # -- what the files mean --
@@ -74,6 +76,12 @@ class Profile:
             return False
         prefixes = [re.split(r"[*?\[]", p, maxsplit=1)[0] for p in self.include]
         return not any(rel.startswith(p) or p.startswith(rel) for p in prefixes)
+
+    def why_not(self, rel: str) -> str:
+        """Why a file of the profile's extensions is not content."""
+        if self.include and not _globs(self.include).match(rel):
+            return f"outside {' '.join(self.include)}"
+        return f"the {self.label} profile excludes {' '.join(p for p in self.exclude if _globs((p,)).match(rel))}"
 
     def in_drafts(self, rel: str) -> bool:
         return bool(self.drafts) and bool(_globs(self.drafts).match(rel))
@@ -146,7 +154,7 @@ JEKYLL = Profile(
     "jekyll", "Jekyll", topics="tags", title=("title",), date=("date",), category=("categories", "category"),
     excerpt=("excerpt", "description"), image=("image", "images"), extensions=(".md", ".markdown", ".html"),
     exclude=("_data/**", "_site/**", "_includes/**", "_layouts/**", "_sass/**", "vendor/**", "node_modules/**"),
-    title_from_name=True,
+    title_from_name=True, date_from_name=True,
 )  # fmt: skip
 HUGO = Profile(
     "hugo", "Hugo", published="draft", inverted=True, topics="tags", title=("title", "linkTitle"),
@@ -165,7 +173,7 @@ ELEVENTY = Profile(
     category=("category",), excerpt=("description", "excerpt"), image=("image",),
     extensions=(".md", ".markdown", ".njk", ".liquid", ".html"),
     exclude=("_site/**", "_includes/**", "_data/**", "node_modules/**", "README.md"), drafts=(),
-    title_from_name=True,
+    title_from_name=True, topics_text_ok=True,
 )  # fmt: skip
 ASTRO = Profile(
     "astro", "Astro", published="draft", inverted=True, topics="tags", title=("title",),
@@ -247,7 +255,7 @@ def from_config(path: str | os.PathLike[str], detected: Profile | None = None) -
             if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
                 raise ProfileError(f"{path}: {key} must be a list of text")
             changes[key] = tuple(items)
-        elif key in ("inverted", "title_from_name"):
+        elif key in ("inverted", "title_from_name", "date_from_name", "topics_text_ok"):
             if not isinstance(value, bool):
                 raise ProfileError(f"{path}: {key} must be true or false")
             changes[key] = value

@@ -9,7 +9,6 @@ Overwrite would write onto the new text. Reads files: call `preview` off the GUI
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 from collections.abc import Iterable, Sequence
@@ -142,7 +141,7 @@ def preview(job: SaveJob, root: str | os.PathLike[str] | None = None, tries: int
         old, _ = read_file(real_target(job.abspath, root))
     except Exception as exc:
         return Preview(job.path, Status.ERROR, getattr(exc, "strerror", None) or str(exc))
-    result = prepare_save(job.abspath, job.changes, job.snapshot, False, root)
+    result = prepare_save(job.abspath, job.file_changes(), job.snapshot, False, root)
     if result.status is Status.CONFLICT:
         return _conflict(job, root, old)
     if result.snapshot is not None and result.snapshot.digest != digest(old):
@@ -155,11 +154,12 @@ def preview(job: SaveJob, root: str | os.PathLike[str] | None = None, tries: int
 
 
 def _conflict(job: SaveJob, root: str | os.PathLike[str] | None, old: bytes) -> Preview:
-    merged = prepare_save(job.abspath, job.changes, job.snapshot, True, root, job.base_values())
-    item = load_one(os.path.dirname(job.abspath), os.path.basename(job.abspath))
+    base = job.profile.file_changes(job.base_values())
+    merged = prepare_save(job.abspath, job.file_changes(), job.snapshot, True, root, base)
+    item = load_one(job.abspath[: len(job.abspath) - len(job.path)], job.path, job.profile)
     disk: list[FieldChange] = []
     if isinstance(item, Entry):
-        disk = field_changes(job.base, dataclasses.replace(item.summary, path=job.base.path))
+        disk = field_changes(job.base, item.summary)
     diff = unified(job.path, old, merged.data, "on disk now", "after Overwrite") if merged.data is not None else ""
     message = "the file changed on disk since it was loaded"
     if merged.status is Status.ERROR:
