@@ -144,9 +144,18 @@ class Editing(QObject):
         new_topic = key == "topics" and op is EditOp.ADD and value not in self.known_topics
         if new_topic and not self.prompts.confirm_new_topic(value, similar_topics(value, self.known_topics)):
             return False
-        step = self.session.workspace.plan_edit(rows, key, op, value)
+        workspace = self.session.workspace
+        step = workspace.plan_edit(rows, key, op, value)
+        if workspace.drafts_left:
+            where = ", ".join(workspace.profile.drafts)
+            self.messages.warning(
+                f"{words.count(len(workspace.drafts_left), 'draft')} left as they are: a file in {where} is "
+                "a draft by its folder, and moving it out publishes it.",
+                "\n".join(workspace.drafts_left),
+            )
         if step is None:
-            self.messages.info("Nothing to change: the selection already has that value.", 4000)
+            if not workspace.drafts_left:
+                self.messages.info("Nothing to change: the selection already has that value.", 4000)
             return False
         count = len(step.edits)
         text = describe(key, op, value, count)

@@ -188,3 +188,39 @@ def attach_list(window: MainWindow) -> None:
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(lambda pos, v=view: window.context_menu(v, pos))
         view.verticalScrollBar().valueChanged.connect(lambda _: window.wanted_later())
+
+
+def attach_profile(window: MainWindow) -> None:
+    """The status bar shows the site profile of the open folder; its menu reads the folder again
+    as another kind of site (for this session; a `.curator.yml` makes it stick)."""
+    from PySide6.QtGui import QAction, QActionGroup
+    from PySide6.QtWidgets import QMenu
+
+    from ...core import profiles
+
+    menu, group = QMenu(window), QActionGroup(window)
+    window.status.profile_button.setMenu(menu)
+    choices = [("detect", "Detect from the folder's files")] + [(p.name, p.label) for p in profiles.BUILT_IN.values()]
+    actions = {}
+    for name, label in choices:
+        action = QAction(label, menu, checkable=True)
+        group.addAction(action)
+        menu.addAction(action)
+        action.triggered.connect(lambda _=False, n=name: choose(n))
+        actions[name] = action
+        if name == "detect":
+            menu.addSeparator()
+
+    def choose(name: str) -> None:
+        if not window.session.is_open:
+            return
+        root = window.session.root
+        profiles.choose(root, None if name == "detect" else profiles.by_name(name))
+        window.reload()
+
+    def opened(workspace) -> None:
+        profile = workspace.profile
+        window.status.set_profile(profile, profiles.config_problem(workspace.root))
+        actions["detect" if profile.source != "chosen" else profile.name].setChecked(True)
+
+    window.session.opened.connect(opened)

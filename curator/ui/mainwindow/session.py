@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from ...core import profiles
 from ...core.index import Index
 from ...core.site import Site
 from ...core.workspace import Workspace
@@ -41,6 +42,7 @@ class Session(QObject):
         next full collection walk every object frozen so far (200 ms at 100,000 articles)."""
         if self.site is not None:
             self.retired.append(self.workspace)
+        profiles.forget(folder)  # its files may have changed since: detected again (a chosen one stays)
         self.workspace = Workspace(folder.resolve())
         self.site = Site(folder)
         self.opened.emit(self.workspace)

@@ -31,7 +31,13 @@ class StatusBar(QStatusBar):
         self.problems_button.setAutoRaise(True)
         self.problems_button.clicked.connect(self.problems_requested)
         self.problems_button.hide()
-        for widget in (self.problems_button, self.progress, self.cancel_button, self.git_label, self.counts_label):
+        # the site profile in use ("Hugo, detected (hugo.toml)"); its menu picks another
+        self.profile_button = QToolButton()
+        self.profile_button.setAutoRaise(True)
+        self.profile_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.profile_button.hide()
+        for widget in (self.problems_button, self.progress, self.cancel_button, self.profile_button, self.git_label,
+                       self.counts_label):  # fmt: skip
             self.addPermanentWidget(widget)
         self._said_with: int | None = None  # unsaved articles when the message was said
 
@@ -70,6 +76,14 @@ class StatusBar(QStatusBar):
     def hide_progress(self) -> None:
         self.progress.hide()
         self.cancel_button.hide()
+
+    def set_profile(self, profile, problem: str | None = None) -> None:
+        """Show the site profile in use (None: no folder open) and what is wrong with its config."""
+        self.profile_button.setVisible(profile is not None)
+        if profile is not None:
+            self.profile_button.setText(f"{profile.label}{' ⚠' if problem else ''}")
+            tip = f"Read as a {profile.label} site: {profile.source}. Click to read it as another kind of site."
+            self.profile_button.setToolTip(f"{problem}\n\n{tip}" if problem else tip)
 
     def set_git(self, status) -> None:
         """The branch and ahead/behind (a git.Status), or nothing outside a work tree."""

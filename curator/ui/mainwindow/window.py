@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         self.topics.attach_editor(self.editor, browsing)
         layout.attach_git(self, self.gitmode)
         layout.attach_fields(self, self.fields)
+        layout.attach_profile(self)
         self.changes.revert_requested.connect(editing.revert_change)
         self.changes.save_requested.connect(self.save)
         self.changes.reveal_requested.connect(browsing.reveal)
