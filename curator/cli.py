@@ -23,8 +23,9 @@ from .core.files import Status, plan_edit, read_file, save_changes
 from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
 from .core.index import Index
 from .core.library import Severity
-from .core.query import SORT_FIELDS, QueryError, Table
+from .core.query import SORT_FIELDS, QueryError
 from .core.site import taxonomy
+from .core.table import Table
 from .core.workspace import SaveJob, save_batch
 
 COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile")

@@ -30,7 +30,7 @@ from typing import NamedTuple
 from . import profiles
 from .article import Summary
 from .files import Snapshot, digest
-from .query import Columns, haystack
+from .table import Columns, haystack
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
 SCHEMA_VERSION = 9
@@ -143,7 +143,7 @@ def read_ahead(
     """What a list needs of each row of the index (ROW): no record is read or decoded.
 
     SQLite hands the columns over typed, so this is a transposition. The summaries come
-    later (None until then; see query.Summaries), but those of files with warnings are
+    later (None until then; see table.Summaries), but those of files with warnings are
     fetched now, so their warnings can be listed at once.
     """
     columns = map(list, zip(*rows, strict=True))

@@ -30,7 +30,7 @@ from .article import Summary, summarize
 from .files import TEMP_SUFFIX, Snapshot, read_file_stat, remove_stale_temps
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
 from .index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
-from .query import Columns
+from .table import Columns
 
 EXTENSIONS = (".md", ".markdown", ".txt")
 SKIP_DIRS = frozenset({"_site", "node_modules", "__pycache__", "vendor"})
@@ -386,7 +386,7 @@ class Batch:
     """Articles to append (summaries with their snapshots, in step) and files that failed.
 
     From the index, `summaries` holds None for what comes later, as a Decoded message, and
-    `columns` holds what the list needs at once (see query.Summaries).
+    `columns` holds what the list needs at once (see table.Summaries).
     """
 
     summaries: list[Summary | None]

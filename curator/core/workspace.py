@@ -40,7 +40,7 @@ from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync
 from .index import FileStat, Index
 from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, paused_gc, warning_problems
 from .profiles import NEWS, Profile
-from .query import Columns, Table
+from .table import Columns, Table
 
 
 class Workspace:

@@ -15,7 +15,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
-from ..core.query import And, Table, narrows, parse
+from ..core.query import And, narrows, parse
+from ..core.table import Table
 from ..core.workspace import Workspace
 from . import theme
 

@@ -24,7 +24,7 @@ from curator.core.index import (
     read_ahead,
     reusable,
 )
-from curator.core.query import Table
+from curator.core.table import Table
 from curator.core.workspace import SaveJob, save_batch
 from tests.core.test_files import NOBODY, NOGROUP, as_user, needs_root
 

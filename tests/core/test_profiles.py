@@ -12,7 +12,7 @@ from curator.core import library, profiles
 from curator.core.article import summarize
 from curator.core.editing import DELETE
 from curator.core.frontmatter import load_document
-from curator.core.query import Table
+from curator.core.table import Table
 
 
 @pytest.mark.parametrize(

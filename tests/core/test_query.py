@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from curator.core.article import Summary
-from curator.core.query import QueryError, Table, narrows, parse, quote
+from curator.core.query import QueryError, narrows, parse, quote
+from curator.core.table import Table
 
 UTC = dt.UTC
 ROWS = [

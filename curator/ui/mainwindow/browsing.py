@@ -19,7 +19,8 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, QU
 from PySide6.QtGui import QDesktopServices
 
 from ...core.article import read_details
-from ...core.query import QueryError, count_facets
+from ...core.query import QueryError
+from ...core.table import count_facets
 from ..model import ArticleModel, Role
 from ..tasks import Tasks
 from ..throttle import Throttle

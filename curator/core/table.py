@@ -1,0 +1,347 @@
+"""The column table a folder's articles are searched, sorted and counted in: one list per
+searchable field, index-aligned with the summaries (see Table), and facet counts.
+
+Split from query.py (which parses queries); evaluation of a parsed query lives here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .article import Summary
+from .query import (
+    _YES,
+    SORT_FIELDS,
+    And,
+    Not,
+    Or,
+    QueryError,
+    Term,
+    _date_bounds,
+    _number_bounds,
+    _range,
+    parse,
+)
+
+# --- evaluation over columns ----------------------------------------------------------------
+
+
+def haystack(s: Summary) -> str:
+    """The lower-cased text that free-text terms search."""
+    return f"{s.title}\n{s.excerpt}\n{s.provider_name}\n{s.provider_domain}".lower()
+
+
+#: Rows whose summaries Summaries fetches at once from the index (SQLite allows 32,766 parameters).
+FETCH = 500
+
+
+class Summaries(list):
+    """The summaries of a Table, where rows read ahead from the index may still be None.
+
+    A warm open shows the list from columns of the index and fetches the Summary objects
+    after (see library.Decoded); a row read before its summary came is fetched on the spot
+    through `fetch` (paths -> {path: Summary}), with its neighbours that have none yet (a
+    painted screen, or a column built over every row, then costs a query per FETCH rows).
+    Indexing and iterating give Summary objects; list
+    methods that do not read items (len, copy, slicing assignment) see what is stored.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []  # the table's paths column
+        self.fetch: Callable[[Sequence[str]], dict[str, Summary]] | None = None
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        item = list.__getitem__(self, i)
+        if item is None:
+            i = range(len(self))[i]  # a negative index too
+            rows = [r for r in range(i, min(i + FETCH, len(self))) if list.__getitem__(self, r) is None]
+            found = self.fetch([self.paths[r] for r in rows])
+            for r in rows:
+                list.__setitem__(self, r, found[self.paths[r]])
+            item = list.__getitem__(self, i)
+        return item
+
+    def __iter__(self) -> Iterator[Summary]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def decoded(self, start: int, summaries: Sequence[Summary]) -> None:
+        """Put `summaries` in rows from `start` on, where no summary is yet."""
+        if not any(list.__getitem__(self, slice(start, start + len(summaries)))):
+            list.__setitem__(self, slice(start, start + len(summaries)), summaries)
+            return
+        for offset, summary in enumerate(summaries):
+            if list.__getitem__(self, start + offset) is None:
+                list.__setitem__(self, start + offset, summary)
+
+
+@dataclass(slots=True)
+class Columns:
+    """What a Table keeps for every row, read ahead of the summaries (see Summaries)."""
+
+    paths: list[str]
+    text: list[str]
+    published: list[bool]
+    quality: list[int | None]
+    heat: list[int | None]
+    date: list[float | None]
+    fetch: Callable[[Sequence[str]], dict[str, Summary]]  # for rows read before their summaries came
+
+
+class Table:
+    """Columns of the searchable fields of every article, index-aligned with `summaries`.
+
+    The columns every keystroke needs are kept up to date; the others (for field terms and
+    sorting) are built the first time a query or sort asks for them.
+    """
+
+    _LAZY: dict[str, Callable[[Summary], Any]] = {
+        "title": lambda s: s.title.lower(),
+        "topics": lambda s: tuple(t.lower() for t in s.topics),
+        "provider": lambda s: (s.provider_name.lower(), s.provider_domain.lower()),
+        "category": lambda s: s.category.lower(),
+        "type": lambda s: s.type.lower(),
+    }
+
+    # lazy columns (see _LAZY), declared for readers and type checkers
+    title: list[str]
+    path: list[str]
+    topics: list[tuple[str, ...]]
+    provider: list[tuple[str, str]]
+    category: list[str]
+    type: list[str]
+
+    def containers(self) -> list[Any]:
+        """Every per-row list it keeps, and the dict of lazy columns (see Workspace.release)."""
+        return [self.summaries, self.paths, self.text, self.published, self.quality, self.heat, self.date,
+                *self._lazy.values(), self._lazy]  # fmt: skip
+
+    def __init__(self, summaries: Iterable[Summary] = ()):
+        self.summaries: Summaries = Summaries()
+        self.paths: list[str] = self.summaries.paths
+        self.text: list[str] = []
+        self.published: list[bool] = []
+        self.quality: list[float | None] = []
+        self.heat: list[float | None] = []
+        self.date: list[float | None] = []
+        self.version = 0  # bumped on every change, so callers can cache what they derive
+        #: path -> git state ("modified", ...) of files that differ from the last commit (git: terms)
+        self.git: dict[str, str] = {}
+        self._lazy: dict[str, list[Any]] = {}  # the lazy columns built so far
+        self.extend(summaries)
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    def __getattr__(self, name: str) -> list[Any]:
+        """A lazy column, built on first use (only called when the attribute is not there yet)."""
+        if name == "path":
+            column = [p.lower() for p in self.paths]
+        else:
+            make = Table._LAZY.get(name)
+            if make is None:
+                raise AttributeError(name)
+            column = [make(s) for s in self.summaries]
+        setattr(self, name, column)
+        self._lazy[name] = column
+        return column
+
+    @property
+    def built_lazy_columns(self) -> list[str]:
+        """The lazy columns built so far (a search that needs one builds it)."""
+        return list(self._lazy)
+
+    def _lazy_value(self, name: str, s: Summary) -> Any:
+        return s.path.lower() if name == "path" else Table._LAZY[name](s)
+
+    def extend(self, summaries: Iterable[Summary | None], columns: Columns | None = None) -> None:
+        """Append rows: Summary objects, or (from the index) `columns` read ahead with None for
+        the summaries that come later (see Summaries)."""
+        self.version += 1
+        summaries = list(summaries)
+        start = len(self.summaries)
+        self.summaries.extend(summaries)
+        if columns is not None:
+            self.summaries.fetch = columns.fetch
+            self.paths.extend(columns.paths)
+            self.text.extend(columns.text)
+            self.published.extend(columns.published)
+            self.quality.extend(columns.quality)
+            self.heat.extend(columns.heat)
+            self.date.extend(columns.date)
+        else:
+            self.paths.extend([s.path for s in summaries])
+            self.text.extend(map(haystack, summaries))
+            self.published.extend([s.published for s in summaries])
+            self.quality.extend([s.quality for s in summaries])
+            self.heat.extend([s.heat for s in summaries])
+            self.date.extend([s.date.timestamp() if s.date else None for s in summaries])
+        for name, column in self._lazy.items():
+            column.extend(self._lazy_value(name, self.summaries[r]) for r in range(start, len(self.summaries)))
+
+    def replace(self, row: int, s: Summary) -> None:
+        self.version += 1
+        old = self.summaries[row]
+        self.summaries[row] = s
+        self.paths[row] = s.path
+        if not (  # an edit (topics, quality, published) leaves the search text as it was
+            old.title is s.title
+            and old.excerpt is s.excerpt
+            and old.provider_name is s.provider_name
+            and old.provider_domain is s.provider_domain
+        ):
+            self.text[row] = haystack(s)
+        self.published[row] = s.published
+        self.quality[row] = s.quality
+        self.heat[row] = s.heat
+        self.date[row] = s.date.timestamp() if s.date else None
+        for name, column in self._lazy.items():
+            column[row] = self._lazy_value(name, s)
+
+    def remove(self, rows: Iterable[int]) -> None:
+        self.version += 1
+        drop = set(rows)
+        columns = [self.paths, self.text, self.published, self.quality, self.heat, self.date]
+        columns += self._lazy.values()
+        for column in columns:
+            column[:] = [v for i, v in enumerate(column) if i not in drop]  # in place: Summaries shares paths
+        kept = [v for i, v in enumerate(list.__iter__(self.summaries)) if i not in drop]  # not fetched here
+        self.summaries[:] = kept
+
+    # -- queries --
+
+    def select(self, query: str | Any, rows: Sequence[int] | None = None) -> list[int]:
+        """Rows matching `query` (text or parsed tree), in the order of `rows`."""
+        node = parse(query) if isinstance(query, str) else query
+        candidates = list(range(len(self.summaries))) if rows is None else list(rows)
+        return self._eval(node, candidates)
+
+    def _eval(self, node: Any, rows: list[int]) -> list[int]:
+        if isinstance(node, And):
+            for child in node.nodes:
+                rows = self._eval(child, rows)
+            return rows
+        if isinstance(node, Or):
+            hit: set[int] = set()
+            for child in node.nodes:
+                hit.update(self._eval(child, [r for r in rows if r not in hit]))
+            return [r for r in rows if r in hit]
+        if isinstance(node, Not):
+            drop = set(self._eval(node.node, rows))
+            return [r for r in rows if r not in drop]
+        return self._term(node, rows)
+
+    def _term(self, term: Term, rows: list[int]) -> list[int]:
+        value = term.value.lower()
+        field = term.field
+        if not field or field in ("title", "path"):
+            column = self.text if not field else getattr(self, field)  # build only the column asked for
+            return [r for r in rows if value in column[r]]
+        if field == "topic":
+            topics = self.topics
+            if value.endswith("*"):
+                prefix = value[:-1]
+                return [r for r in rows if any(t.startswith(prefix) for t in topics[r])]
+            return [r for r in rows if value in topics[r]]
+        if field == "provider":
+            prov = self.provider
+            suffix = "." + value
+            return [r for r in rows if prov[r][0] == value or prov[r][1] == value or prov[r][1].endswith(suffix)]
+        if field in ("category", "type"):
+            column = self.category if field == "category" else self.type
+            return [r for r in rows if column[r] == value]
+        if field == "published":
+            want = value in _YES
+            pub = self.published
+            return [r for r in rows if pub[r] is want]
+        if field in ("quality", "heat", "date"):
+            lo, hi = _range(term, _date_bounds if field == "date" else _number_bounds)
+            column = getattr(self, field)
+            return [r for r in rows if column[r] is not None and lo <= column[r] <= hi]
+        if field == "has":
+            return [r for r in rows if _has(self.summaries[r], value)]
+        if field == "git":
+            states, paths = self.git, self.paths
+            if value == "changed":
+                return [r for r in rows if paths[r] in states]
+            return [r for r in rows if states.get(paths[r]) == value]
+        raise QueryError(f"unknown field '{field}:'", term.position)  # pragma: no cover - parse() refuses
+
+    def sort(self, rows: list[int], field: str, descending: bool = False) -> list[int]:
+        """Rows ordered by `field`; unknown values sort last either way (in the order of `rows`)."""
+        if field in ("date", "quality", "heat"):  # numbers: one sort, unknown as an infinity that goes last
+            last = -math.inf if descending else math.inf
+            keys = [last if v is None else v for v in getattr(self, field)]
+            return sorted(rows, key=keys.__getitem__, reverse=descending)
+        key = self.sort_key(field)
+        known = [r for r in rows if key(r) is not None]
+        unknown = [r for r in rows if key(r) is None]
+        known.sort(key=key, reverse=descending)
+        return known + unknown
+
+    def sort_key(self, field: str) -> Callable[[int], Any]:
+        """A key for `field`; None for unknown values. Lazy columns are built only when sorted by."""
+        s = self.summaries
+        if field in ("date", "quality", "heat", "published"):
+            return getattr(self, field).__getitem__
+        if field in ("title", "path"):
+            return getattr(self, field).__getitem__
+        if field == "provider":
+            provider = self.provider
+            return lambda r: provider[r][0] or None
+        if field in ("topics", "category", "type"):
+            column = getattr(self, field)
+            return lambda r: column[r] or None
+        if field == "warnings":
+            return lambda r: len(s[r].warnings)
+        raise ValueError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
+
+
+def _has(s: Summary, what: str) -> bool:
+    return bool(
+        {
+            "image": s.image,
+            "topics": s.topics,
+            "date": s.date,
+            "quality": s.quality is not None,
+            "excerpt": s.excerpt,
+            "warnings": s.warnings,
+            "provider": s.provider_name or s.provider_domain,
+        }[what]
+    )
+
+
+#: What the facet panel counts, in its order.
+FACETS = ("published", "category", "type", "topic", "provider", "git")
+
+
+def count_facets(
+    summaries: Sequence[Summary | None], rows: Sequence[int], git: Mapping[str, str] | None = None
+) -> dict[str, Counter]:
+    """Counts per facet value over `rows` (plain Python: run it in a worker at scale).
+
+    `summaries` may be a copy of Table.summaries made while a warm open still fetches them:
+    rows without a summary yet are left out.
+    """
+    counts: dict[str, Counter] = {g: Counter() for g in FACETS}
+    topics, providers = counts["topic"], counts["provider"]
+    shown = [s for s in map(summaries.__getitem__, rows) if s is not None]
+    for s in shown:
+        topics.update(s.topics)
+        providers[s.provider_name or s.provider_domain] += 1
+    counts["published"] = Counter("yes" if s.published else "no" for s in shown)
+    counts["category"] = Counter(s.category for s in shown)
+    counts["type"] = Counter(s.type for s in shown)
+    if git:  # the git state of each shown file that differs from the last commit
+        counts["git"] = Counter(state for s in shown if (state := git.get(s.path)) is not None)
+    providers.pop("", None)
+    counts["category"].pop("", None)
+    counts["type"].pop("", None)
+    return counts
