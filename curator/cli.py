@@ -17,13 +17,13 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .core import git, library, profiles, review, topics
+from .core import fields, git, library, profiles, review, topics
 from .core.editing import DELETE, EditError, value_at
 from .core.files import Status, plan_edit, read_file, save_changes
 from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
 from .core.index import Index
 from .core.library import Severity
-from .core.query import SORT_FIELDS, QueryError
+from .core.query import SORT_FIELDS, QueryError, parse
 from .core.site import taxonomy
 from .core.table import Table
 from .core.workspace import SaveJob, save_batch
@@ -234,6 +234,13 @@ def _table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[lib
     return Table(loaded.summaries), loaded.problems
 
 
+def read_fields(root: str, table: Table, where: str) -> None:
+    """The values of the keys the query's `field:` terms name, read from the files."""
+    needed = table.needed_fields(parse(where))
+    if needed:
+        table.fields.update(fields.values_of(root, table.paths, needed))
+
+
 def _report_unreadable(root: str, problems: Sequence[library.Problem]) -> bool:
     """Print each file that could not be read (so a query could not be evaluated on it)."""
     errors = [p for p in problems if p.severity is Severity.ERROR]
@@ -248,6 +255,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if field not in SORT_FIELDS:
         raise UsageError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
     table, problems = _table(args.dir, args.ext)
+    read_fields(args.dir, table, args.where)
     rows = table.select(args.where)
     rows = table.sort(rows, field, descending=args.sort.startswith("-"))
     records = [table.summaries[r].as_row() for r in rows]
@@ -298,6 +306,7 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], str | None, bool]:
             raise UsageError("--where needs exactly one DIR")
         root = args.targets[0]
         table, problems = _table(root, None)
+        read_fields(root, table, args.where)
         rows = table.select(args.where)
         unreadable = _report_unreadable(root, problems)
         return [os.path.join(root, table.summaries[r].path) for r in rows], os.path.realpath(root), unreadable
@@ -388,6 +397,7 @@ def _entries(root: str, where: str) -> tuple[list[library.Entry], Index, list[li
     if index.error:
         print(f"curator: note: {index.error}", file=sys.stderr)
     table = Table(loaded.summaries)
+    read_fields(root, table, where)
     return [loaded.entries[r] for r in table.select(where)], index, loaded.problems
 
 

@@ -115,3 +115,13 @@ def test_hugo_itself_agrees_on_the_drafts_before_and_after_publishing(site, caps
     assert hugo_drafts(site) == curator_drafts(capsys) == {
         "content/posts/yaml-draft.md", "content/posts/no-draft-key.md", "content/posts/toml-page.md"
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("site", ["jekyll"], indirect=True)
+def test_field_terms_and_nested_keys_from_the_command_line(site, capsys):
+    code, out = run(capsys, "list", ".", "--where", "field:layout=post -field:title", "--format", "json")
+    assert code == cli.OK and [r["path"] for r in json.loads(out)] == ["_posts/2024-01-04-no-title.md"]
+    # a dotted key names a nested key: the mapping is made where missing, never a literal "a.b" key
+    code, _ = run(capsys, "set", "_posts/2024-01-04-no-title.md", "--set", "seo.image=/a.png")
+    text = (site / "_posts/2024-01-04-no-title.md").read_text()
+    assert code == cli.OK and "seo.image" not in text and "seo:\n  image: /a.png\n" in text

@@ -384,8 +384,12 @@ def _edit_nested(front: str, parts: list[str], value: Any, newline: str) -> str:
     parent = _root(front)
     for depth, name in enumerate(parts[:-1]):
         found = _find(parent, name)
+        if found is None and value is not DELETE:  # the mappings that are missing are made
+            return _insert_nested(front, parent, depth, parts, value, newline)
         if found is None or not isinstance(found[1], MappingNode) or found[1].flow_style:
             where = ".".join(parts[: depth + 1])
+            if found is None:  # nothing to delete
+                return front
             raise EditError(f"{where} is not a block mapping in this file: set the whole value with --set {parts[0]}=…")
         parent = found[1]
     key = parts[-1]
@@ -411,6 +415,41 @@ def _edit_nested(front: str, parts: list[str], value: Any, newline: str) -> str:
     else:
         text = f"{indent}{key}: {render_scalar(value)}{newline}"
     at = _region_end(front, parent)
+    return front[:at] + text + front[at:]
+
+
+def _insert_nested(
+    front: str, parent: MappingNode | None, depth: int, parts: list[str], value: Any, newline: str
+) -> str:
+    """`parts[depth:]` made as nested block mappings under `parent` (the root when depth is
+    0), with the value at the end: `seo.image` in a file without `seo` adds `seo:` and
+    `  image: …` lines."""
+    if not all(_SIMPLE_KEY.match(p) for p in parts[depth:]):
+        raise EditError(f"{'.'.join(parts)!r}: new keys must be simple names")
+    if depth == 0:
+        indent, at = "", None
+    else:
+        first = parent.value[0][0] if parent is not None and parent.value else None
+        if first is None:
+            raise EditError(f"{'.'.join(parts[:depth])} is empty: set the whole value instead")
+        indent = front[_line_start(front, first.start_mark.index) : first.start_mark.index]
+        at = _region_end(front, parent)
+    lines = []
+    for level, name in enumerate(parts[depth:-1]):
+        lines.append(f"{indent}{'  ' * level}{name}:{newline}")
+    inner = indent + "  " * (len(parts) - depth - 1)
+    if isinstance(value, (list, tuple)):
+        _, space = _list_style(front)
+        lines.append(f"{inner}{parts[-1]}:{newline}" if value else f"{inner}{parts[-1]}: []{newline}")
+        if value:
+            lines.append(_render_block_list(list(value), inner + "  ", space, newline, None))
+    else:
+        lines.append(f"{inner}{parts[-1]}: {render_scalar(value)}{newline}")
+    text = "".join(lines)
+    if at is None:  # a new top-level mapping goes at the end
+        if front and not front.endswith(("\n", "\r")):
+            front += newline
+        return front + text
     return front[:at] + text + front[at:]
 
 

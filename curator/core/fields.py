@@ -226,3 +226,19 @@ def byte_edits(
         if new is not None:
             edits.append(ByteEdit(item.abspath, item.data, new))
     return edits, errors
+
+
+def values_of(root: str | os.PathLike[str], paths: Iterable[str], keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """{key: {path: value}} of these keys in these files (a file without the key, or that
+    cannot be read, is left out); each file is read and let go in turn."""
+    keys = list(keys)
+    out: dict[str, dict[str, Any]] = {key: {} for key in keys}
+    for path in paths:
+        (item,) = read(root, [path])
+        if item.document is None:
+            continue
+        for key in keys:
+            value = item.value(key)
+            if value is not DELETE:
+                out[key][path] = value
+    return out

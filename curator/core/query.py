@@ -30,6 +30,7 @@ FIELDS = {
     "title": "words in the title",
     "path": "part of the file path",
     "git": "modified, new, untracked, deleted, renamed, conflict, or changed (any of them)",
+    "field": "KEY (the article has it) or KEY=VALUE (its value, or an item of its list); nested keys as a.b",
 }
 GIT_STATES = ("modified", "new", "untracked", "deleted", "renamed", "conflict", "changed")
 ALIASES = {"topics": "topic", "is": "published", "pub": "published"}
@@ -232,6 +233,17 @@ def parse(text: str) -> Any:
     return _Parser(text).parse()
 
 
+def fields_named(node: Any) -> set[str]:
+    """The keys a query's `field:` terms name (their values are read from the files)."""
+    if isinstance(node, Term):
+        return {node.value.partition("=")[0].strip()} if node.field == "field" else set()
+    if isinstance(node, Not):
+        return fields_named(node.node)
+    if isinstance(node, (And, Or)):
+        return set().union(*(fields_named(n) for n in node.nodes)) if node.nodes else set()
+    return set()
+
+
 def narrows(new: Any, old: Any) -> bool:
     """True when every article that matches `new` also matches `old`.
 
@@ -331,6 +343,8 @@ def _check(term: Term) -> None:
         raise QueryError("published: use yes or no", term.position)
     elif term.field == "git" and term.value.lower() not in GIT_STATES:
         raise QueryError(f"git: use one of {', '.join(GIT_STATES)}", term.position)
+    elif term.field == "field" and not term.value.partition("=")[0].strip():
+        raise QueryError("field: use field:KEY or field:KEY=VALUE", term.position)
     elif term.field == "has" and term.value.lower() not in HAS:
         raise QueryError(f"has: use one of {', '.join(HAS)}", term.position)
 

@@ -24,6 +24,7 @@ from .query import (
     _date_bounds,
     _number_bounds,
     _range,
+    fields_named,
     parse,
 )
 
@@ -134,6 +135,9 @@ class Table:
         self.version = 0  # bumped on every change, so callers can cache what they derive
         #: path -> git state ("modified", ...) of files that differ from the last commit (git: terms)
         self.git: dict[str, str] = {}
+        #: key -> {path: value} of any key a `field:` term names, read from the files (dropped
+        #: when files change on disk; see needed_fields)
+        self.fields: dict[str, dict[str, Any]] = {}
         self._lazy: dict[str, list[Any]] = {}  # the lazy columns built so far
         self.extend(summaries)
 
@@ -217,6 +221,10 @@ class Table:
 
     # -- queries --
 
+    def needed_fields(self, query: Any) -> set[str]:
+        """The keys the query's `field:` terms name whose values are not read yet."""
+        return fields_named(query) - self.fields.keys()
+
     def select(self, query: str | Any, rows: Sequence[int] | None = None) -> list[int]:
         """Rows matching `query` (text or parsed tree), in the order of `rows`."""
         node = parse(query) if isinstance(query, str) else query
@@ -267,6 +275,15 @@ class Table:
             return [r for r in rows if column[r] is not None and lo <= column[r] <= hi]
         if field == "has":
             return [r for r in rows if _has(self.summaries[r], value)]
+        if field == "field":  # any key, from values read from the files (see needed_fields)
+            key, eq, want = term.value.partition("=")
+            values, paths = self.fields.get(key.strip()), self.paths
+            if values is None:
+                return []
+            if not eq:
+                return [r for r in rows if paths[r] in values]
+            want = want.strip().casefold()
+            return [r for r in rows if _field_matches(values.get(paths[r], _ABSENT), want)]
         if field == "git":
             states, paths = self.git, self.paths
             if value == "changed":
@@ -302,6 +319,27 @@ class Table:
         if field == "warnings":
             return lambda r: len(s[r].warnings)
         raise ValueError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
+
+
+_ABSENT = object()
+
+
+def _field_text(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).casefold()
+
+
+def _field_matches(value: Any, want: str) -> bool:
+    if value is _ABSENT:
+        return False
+    if isinstance(value, list):
+        return any(_field_text(v) == want for v in value)
+    return _field_text(value) == want
 
 
 def _has(s: Summary, what: str) -> bool:

@@ -82,6 +82,7 @@ class Workspace:
     ) -> range:
         """Append loaded articles (or rows read ahead from the index, see Table.extend); returns their rows."""
         start = len(self.table)
+        self.table.fields.clear()  # new files: their values of `field:` keys are read again
         paths = columns.paths if columns is not None else [s.path for s in summaries]
         self.rows.update(zip(paths, range(start, start + len(summaries)), strict=True))
         self.snapshots.extend(snapshots)
@@ -103,6 +104,7 @@ class Workspace:
         self.changed_on_disk.discard(entry.summary.path)
         self.snapshots[row] = entry.snapshot
         self.table.replace(row, entry.summary)
+        self.table.fields.clear()  # any key may have changed: `field:` terms read the files again
         self.note_problems([], [entry.summary])
         return row
 
@@ -116,6 +118,7 @@ class Workspace:
         if not gone:
             return []
         drop = set(gone)
+        self.table.fields.clear()
         keep = [r for r in range(len(self.table)) if r not in drop]
         renumber = {old: new for new, old in enumerate(keep)}
         self.table.remove(gone)

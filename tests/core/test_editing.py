@@ -176,13 +176,16 @@ def test_dotted_keys_edit_nested_mappings_line_by_line():
     assert changed({"provider.logo": "l.png"}) == ["+   logo: l.png\r\n"]
 
 
-def test_dotted_keys_refuse_what_they_cannot_do_cleanly():
+def test_dotted_keys_make_missing_mappings_and_refuse_what_they_cannot_do_cleanly():
     from curator.core.files import plan_edit
 
     with pytest.raises(EditError, match="title is not a block mapping"):
         plan_edit(NESTED.encode(), {"title.x": 1})
-    with pytest.raises(EditError, match="missing is not a block mapping"):
-        plan_edit(NESTED.encode(), {"missing.x": 1})
+    made = plan_edit(NESTED.encode(), {"missing.inner.x": 1, "provider.extra.y": ["a"]}).decode()
+    assert made.endswith("missing:\r\n  inner:\r\n    x: 1\r\n---\r\nBody\r\n")  # made, never an a.b key
+    assert "  extra:\r\n    y:\r\n      - a\r\n" in made
+    assert load_document(made.encode()).data["provider"]["extra"] == {"y": ["a"]}
+    assert plan_edit(NESTED.encode(), {"missing.x": DELETE}) is None
     with pytest.raises(EditError, match="only key of taxonomies"):
         plan_edit(b"---\ntaxonomies:\n  tags: [a]\n---\n", {"taxonomies.tags": DELETE})
     literal = b"---\na.b: 1\n---\n"  # a key spelled with a dot is that key

@@ -114,3 +114,23 @@ def test_the_index_keeps_one_set_of_summaries_per_profile(tmp_path: Path):
         assert Table([e.summary for e in second.entries]).select("draft:yes") == [0]
     finally:
         profiles.choose(tmp_path, None)
+
+
+def test_field_terms_match_any_key_once_its_values_are_read(tmp_path: Path):
+    from curator.core import fields
+    from curator.core.query import QueryError, parse
+
+    (tmp_path / "a.md").write_text("---\ntitle: A\nlayout: post\nparams:\n  series: [x, Y]\n---\n")
+    (tmp_path / "b.md").write_text("---\ntitle: B\nlayout: page\nsecured: blob\n---\n")
+    table = Table([e.summary for e in library.load(tmp_path).entries])
+    query = parse("field:params.series=y OR field:secured")
+    assert table.needed_fields(query) == {"params.series", "secured"}
+    assert table.select(query) == []  # not read yet: nothing matches (the window reads them, then matches again)
+    table.fields.update(fields.values_of(tmp_path, table.paths, table.needed_fields(query)))
+    assert table.needed_fields(query) == set()
+    assert [table.paths[r] for r in table.select(query)] == ["a.md", "b.md"]
+    table.fields.update(fields.values_of(tmp_path, table.paths, ["layout"]))
+    assert [table.paths[r] for r in table.select("field:layout=POST")] == ["a.md"]
+    assert [table.paths[r] for r in table.select("-field:layout=post")] == ["b.md"]
+    with pytest.raises(QueryError, match="field:KEY"):
+        parse("field:=x")

@@ -71,3 +71,15 @@ def test_another_profile_is_picked_from_the_status_bar(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.loaded, timeout=20000):
         detect.trigger()
     assert window.status.profile_button.text() == "Hugo"
+
+
+def test_a_field_term_reads_the_key_in_a_worker_then_filters(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    microsoft = sum(s.provider_domain == "microsoft.com" for s in window.workspace.table.summaries)
+    assert 0 < microsoft < len(window.workspace)
+    window.search.setText("field:provider.domain=microsoft.com")
+    window.apply_search()
+    qtbot.waitUntil(lambda: window.model.rowCount() == microsoft, timeout=10000)
+    (sample / "_news" / "new.md").write_text("---\ntitle: New\nprovider:\n  domain: microsoft.com\n---\n")
+    window.watcher.check_now()
+    qtbot.waitUntil(lambda: window.model.rowCount() == microsoft + 1, timeout=10000)  # read again after the change

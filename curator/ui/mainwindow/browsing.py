@@ -18,6 +18,7 @@ import os
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
+from ...core import fields, words
 from ...core.article import read_details
 from ...core.query import QueryError
 from ...core.table import count_facets
@@ -62,6 +63,7 @@ class Browsing(QObject):
         self.session, self.model, self.selection = session, model, selection
         self.tasks, self.thumbs, self.messages = tasks, thumbs, messages
         self.text = ""
+        self._reading: set[str] = set()  # keys of `field:` terms being read
         self.shown_path: str | None = None  # the article whose details were asked for
         self.auto_current = False  # the current article was picked by us (the first row), not the editor
         self.settling = False  # the list is being rebuilt: follow it once, at the end
@@ -93,7 +95,33 @@ class Browsing(QObject):
         self.restore_current(current)
         self.query_applied.emit()
         self.count_later()
+        self.read_fields()
         return True
+
+    def read_fields(self) -> None:
+        """The query names keys by `field:`: read their values from the files in a worker, then
+        match again (the table drops them when files change on disk)."""
+        workspace = self.session.workspace
+        needed = workspace.table.needed_fields(self.model.query)
+        if not needed or not self.session.is_open or needed <= self._reading:
+            return
+        self._reading |= needed
+        root, paths = self.session.root, list(workspace.table.paths)
+        self.messages.info(f"Reading {', '.join(sorted(needed))} from {words.count(len(paths), 'file')}…", 0)
+
+        def done(values: dict | None, error: BaseException | None) -> None:
+            self._reading -= needed
+            self.messages.info("", 1)
+            if error is not None:
+                self.messages.failed("Reading the fields failed", error)
+            elif values is not None and workspace is self.session.workspace:
+                workspace.table.fields.update(values)
+                current = self.current_path()
+                self.model.requery()
+                self.restore_current(current)
+                self.count_later()
+
+        self.tasks.run(lambda p: fields.values_of(root, paths, needed), done)
 
     def count_facets(self) -> None:
         """Count facets in a worker (a pass over every shown article); emit them when done."""
@@ -194,6 +222,7 @@ class Browsing(QObject):
 
     def files_changed(self, report) -> None:
         """Files were read again (ChangeReport): rows come and go, or show new values."""
+        self.read_fields()
         if report.rows_moved:
             current = self.current_path()
             self.model.refresh()
