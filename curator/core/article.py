@@ -113,7 +113,7 @@ class _Reader:
         return ""
 
     def integer(self, key: str) -> int | None:
-        value = self.get(key)
+        value = self.data.get(key) if "." not in key else self.get(key)
         if value is None:
             return None
         if isinstance(value, float) and value.is_integer():
@@ -127,7 +127,7 @@ class _Reader:
         return None
 
     def boolean(self, key: str, default: bool) -> bool:
-        value = self.get(key)
+        value = self.data.get(key) if "." not in key else self.get(key)
         if value is None:
             return default
         if isinstance(value, bool):
@@ -136,7 +136,7 @@ class _Reader:
         return default
 
     def date(self, key: str) -> dt.datetime | None:
-        value = self.get(key)
+        value = self.data.get(key) if "." not in key else self.get(key)
         if value is None:
             return None
         if isinstance(value, dt.datetime):
@@ -154,7 +154,7 @@ class _Reader:
         return None
 
     def strings(self, key: str, text_ok: bool = False) -> tuple[str, ...]:
-        value = self.get(key)
+        value = self.data.get(key) if "." not in key else self.get(key)
         if value is None:
             return ()
         if isinstance(value, str):
@@ -171,7 +171,7 @@ class _Reader:
         return good
 
     def mapping(self, key: str) -> Mapping[str, Any]:
-        value = self.get(key)
+        value = self.data.get(key) if "." not in key else self.get(key)
         if value is None:
             return {}
         if isinstance(value, dict):
@@ -203,33 +203,50 @@ class _Reader:
 def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
     """The list fields of one article, read as the site's profile says; never raises on content."""
     r = _Reader(path, parsed)
-    title = next((t for t in map(r.text, profile.title) if t), "")
+    data = r.data
+    title = ""
+    for key in profile.title:
+        if key in data and (title := r.text(key)):
+            break
     if not title and profile.title_from_name:
         title = name_title(path)
+    excerpt = ""
+    for key in profile.excerpt:
+        if (key in data or "." in key) and (excerpt := r.text(key)):
+            break
+    date = None
+    for key in profile.date:
+        if (key in data or "." in key) and r.get(key) is not None and (date := r.date(key)) is not None:
+            break
+    if date is None and profile.date_from_name:
+        date = name_date(path)
+    image = ""
+    for key in profile.image:
+        if (key in data or "." in key) and (image := r.first_image(key)):
+            break
     provider = r.mapping("provider")
-    related = r.data.get("related")
+    related = data.get("related")
     if related is not None and not isinstance(related, list):
         r.wrong("related", "a list of articles", related)
         related = []
     key = profile.published
     published = r.boolean(key, default=not profile.inverted) != profile.inverted
-    if profile.in_drafts(path):
+    if profile.drafts and profile.in_drafts(path):
         published = False
     missing = 0 if r.has(key) else MISSING_BIT["published"]
     missing |= 0 if r.has(profile.topics) else MISSING_BIT["topics"]
-    missing |= 0 if "quality" in r.data else MISSING_BIT["quality"]
+    missing |= 0 if "quality" in data else MISSING_BIT["quality"]
     intern = sys.intern  # providers, topics and types repeat across thousands of articles: keep one copy
     return Summary(
         path=path,
         title=title,
-        excerpt=next((t for t in map(r.text, profile.excerpt) if t), ""),
+        excerpt=excerpt,
         provider_name=intern(r.text("name", provider)),
         provider_domain=intern(r.text("domain", provider)),
         provider_logo=intern(r.first_image("images", provider)),
-        date=next((d for k in profile.date if r.get(k) is not None and (d := r.date(k)) is not None), None)
-        or (name_date(path) if profile.date_from_name else None),
+        date=date,
         topics=tuple(map(intern, r.strings(profile.topics, profile.topics_text_ok))),
-        image=next((u for u in map(r.first_image, profile.image) if u), ""),
+        image=image,
         quality=r.integer("quality"),
         heat=r.integer("heat"),
         published=published,

@@ -84,7 +84,10 @@ class Profile:
         return f"the {self.label} profile excludes {' '.join(p for p in self.exclude if _globs((p,)).match(rel))}"
 
     def in_drafts(self, rel: str) -> bool:
-        return bool(self.drafts) and bool(_globs(self.drafts).match(rel))
+        prefixes = _prefixes(self.drafts)
+        if prefixes is not None:  # plain `folder/**` globs: a string test (this runs for every file)
+            return rel.startswith(prefixes)
+        return bool(_globs(self.drafts).match(rel))
 
     def file_key(self, key: str) -> str:
         return {"published": self.published, "topics": self.topics}.get(key, key)
@@ -142,6 +145,14 @@ def _glob_regex(pattern: str) -> str:
     if pattern.endswith("/**"):
         regex = regex[: -len("[^\0]*")] + "(?:[^\0]*|\0)"
     return regex
+
+
+@lru_cache(maxsize=64)
+def _prefixes(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The folders of globs that are all `folder/**` with no other wildcard, else None."""
+    if not all(p.endswith("/**") and not re.search(r"[*?\[]", p[:-3]) for p in patterns):
+        return None
+    return tuple(p[:-2] for p in patterns)
 
 
 @lru_cache(maxsize=64)
