@@ -383,8 +383,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{where}: {label}{problem.message}")
     skipped = sum(p.severity is Severity.SKIPPED for p in loaded.problems)
     errors = sum(p.severity is Severity.ERROR for p in loaded.problems)
+    excluded = sum(p.severity is Severity.EXCLUDED for p in loaded.problems)
+    profile = profiles.for_root(args.dir)
     print(
-        f"{len(loaded.entries)} articles, {errors} unreadable, {skipped} files without front matter",
+        f"{len(loaded.entries)} articles, {errors} unreadable, {skipped} files without front matter, "
+        f"{excluded} left out by the {profile.label} profile",
         file=sys.stderr,
     )
     return FAILED if errors else OK

@@ -180,6 +180,25 @@ def fields_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     return ["fields-window.png", "edit-field.png"]
 
 
+def profile_shot(app: QApplication, tmp: Path) -> list[str]:
+    """A Hugo site (YAML, TOML and JSON pages): the profile in the status bar, drafts found by
+    `draft:yes`, and the section pages the profile leaves out named in the Problems panel."""
+    site = tmp / "hugo-site"
+    shutil.copytree(DOCS.parent / "tests" / "sites" / "hugo", site)
+    window = new_window(tmp, (1440, 900), "hugo")
+    window.open_folder(str(site))
+    settle(app, window)
+    window.search.setText("draft:yes")
+    window.apply_search()
+    window.docks["problems"].show()
+    window.docks["problems"].raise_()
+    select(window, range(1))
+    settle(app, window, timeout=3)
+    window.grab().save(str(DOCS / "profile-hugo.png"))
+    window.close()
+    return ["profile-hugo.png"]
+
+
 def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     """The screenshots the README has shown since the first release."""
     window = new_window(tmp, (1440, 900))
@@ -215,6 +234,7 @@ def main() -> int:
         written += classic(app, folder, tmp)
         written += git_shot(app, folder, tmp)
         written += fields_shot(app, folder, tmp)
+        written += profile_shot(app, tmp)
         for scheme in ("light", "dark"):
             theme.choice = scheme
             theme.apply()
