@@ -419,17 +419,32 @@ class Member:
 
 def json_members(text: str, brace: int) -> list[Member]:
     """The members of the JSON object whose `{` is at `brace`."""
+    return [m for m in _json_entries(text, brace, "}") if isinstance(m, Member)]
+
+
+def _json_items(text: str, start: int) -> list[Item]:
+    """The items of the JSON array whose `[` is at `start`."""
+    return [i for i in _json_entries(text, start, "]") if isinstance(i, Item)]
+
+
+def _json_entries(text: str, start: int, close: str) -> list[Member | Item]:
+    """Each member (of an object) or item (of an array) with where its text lies."""
     decoder = json.JSONDecoder()
-    out = []
-    i = brace + 1
+    out: list[Member | Item] = []
+    i = start + 1
     while True:
         i = _skip_json_ws(text, i)
         if i >= len(text):
-            raise FormatError("the JSON object is never closed")
-        if text[i] == "}":
+            raise FormatError("a JSON object or array is never closed")
+        if text[i] == close:
             return out
         if text[i] == ",":
             i += 1
+            continue
+        if close == "]":
+            value, end = decoder.raw_decode(text, i)
+            out.append(Item(value, text[i:end], i, end))
+            i = end
             continue
         if text[i] != '"':
             raise FormatError("a JSON key is not understood")
@@ -437,9 +452,9 @@ def json_members(text: str, brace: int) -> list[Member]:
         j = _skip_json_ws(text, j)
         if text[j : j + 1] != ":":
             raise FormatError("a JSON key has no value")
-        start = _skip_json_ws(text, j + 1)
-        _, end = decoder.raw_decode(text, start)
-        out.append(Member(key, i, start, end))
+        value_start = _skip_json_ws(text, j + 1)
+        _, end = decoder.raw_decode(text, value_start)
+        out.append(Member(key, i, value_start, end))
         i = end
 
 
@@ -447,22 +462,6 @@ def _skip_json_ws(text: str, i: int) -> int:
     while i < len(text) and text[i] in " \t\r\n":
         i += 1
     return i
-
-
-def _json_items(text: str, start: int) -> list[Item]:
-    decoder = json.JSONDecoder()
-    items = []
-    i = start + 1
-    while True:
-        i = _skip_json_ws(text, i)
-        if text[i] == "]":
-            return items
-        if text[i] == ",":
-            i += 1
-            continue
-        value, end = decoder.raw_decode(text, i)
-        items.append(Item(value, text[i:end], i, end))
-        i = end
 
 
 def edit_json(front: str, changes: Mapping[str, Any], newline: str, deleted: object) -> str:
