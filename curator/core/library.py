@@ -84,6 +84,7 @@ def scan_stats(
     ordered: bool = True,
     problems: list[Problem] | None = None,
     temps: list[str] | None = None,
+    name_excluded: bool = True,
 ) -> list[tuple[str, FileStat | None]]:
     """Like scan(), with each file's stat when `stats` is true; in the order the file system
     lists them when `ordered` is false (sorting 100,000 names holds the GIL for ~100 ms).
@@ -95,14 +96,15 @@ def scan_stats(
 
     Which files are content is the site's profile's say (profiles.for_root): its extensions
     (unless `extensions` are given), its include and exclude globs. What it excludes is not
-    read, and is named in `problems` (Severity.EXCLUDED): a folder once, a file each.
+    read, and is named in `problems` (Severity.EXCLUDED): a folder once, a file each (unless
+    `name_excluded` is false: the watcher's rescans do not name them again).
     """
     top = Path(root).resolve()
     found: list[tuple[str, FileStat | None]] = []
     profile = profiles.for_root(top)
     if extensions is not None:
         profile = dataclasses.replace(profile, extensions=tuple(e.lower() for e in extensions))
-    walk = _Walk(top, profile.extensions, stats, ordered, found, problems, temps, profile)
+    walk = _Walk(top, profile.extensions, stats, ordered, found, problems, temps, profile, name_excluded)
     try:
         st = os.stat(top)
         walk.seen_dirs.add((st.st_dev, st.st_ino))  # a link back to the root is a loop
@@ -125,6 +127,7 @@ class _Walk:
     problems: list | None
     temps: list | None
     profile: profiles.Profile
+    name_excluded: bool = True
     seen_dirs: set = field(default_factory=set)
 
     def problem(self, rel: str, message: str, severity: Severity = Severity.ERROR) -> None:
@@ -138,7 +141,7 @@ class _Walk:
         if folder:
             if not profile.skips_folder(rel):
                 return False
-            if profile.exclude and self.problems is not None and profiles.excludes_folder(profile, rel):
+            if self.name_excluded and self.problems is not None and profiles.excludes_folder(profile, rel):
                 count = _candidates(os.path.join(self.top, rel), self.exts)
                 if count:
                     files = f"{count:,} file{'s' if count != 1 else ''}" if count < _PEEK else "its files"
@@ -147,7 +150,8 @@ class _Walk:
             return True
         if profile.is_content(rel):
             return False
-        self.problem(rel, f"not listed: {profile.why_not(rel)}", Severity.EXCLUDED)
+        if self.name_excluded:
+            self.problem(rel, f"not listed: {profile.why_not(rel)}", Severity.EXCLUDED)
         return True
 
     def listed_anyway(self, real: Path, is_dir: bool) -> bool:
@@ -549,7 +553,7 @@ def detect_changes(
     changed (a fixed file is added), reported as deleted once gone (their problems go).
     """
     out = Changes()
-    current = dict(scan_stats(root, extensions, problems=out.problems))
+    current = dict(scan_stats(root, extensions, problems=out.problems, name_excluded=False))
     known = dict(zip(paths, snapshots, strict=True))
     for path, snap in known.items():
         stat = current.get(path)

@@ -82,7 +82,8 @@ class Workspace:
     ) -> range:
         """Append loaded articles (or rows read ahead from the index, see Table.extend); returns their rows."""
         start = len(self.table)
-        self.table.fields.clear()  # new files: their values of `field:` keys are read again
+        if summaries:
+            self.table.fields.clear()  # new files: their values of `field:` keys are read again
         paths = columns.paths if columns is not None else [s.path for s in summaries]
         self.rows.update(zip(paths, range(start, start + len(summaries)), strict=True))
         self.snapshots.extend(snapshots)

@@ -134,3 +134,16 @@ def test_field_terms_match_any_key_once_its_values_are_read(tmp_path: Path):
     assert [table.paths[r] for r in table.select("-field:layout=post")] == ["b.md"]
     with pytest.raises(QueryError, match="field:KEY"):
         parse("field:=x")
+
+
+def test_the_watchers_rescan_does_not_report_what_the_profile_leaves_out_again(tmp_path: Path):
+    """Else every check would find `changes` (and redo the work that follows) in a folder with `_data/`."""
+    (tmp_path / "a.md").write_text("---\ntitle: A\n---\n")
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data" / "x.md").write_text("---\nname: X\n---\n")
+    loaded = library.load(tmp_path)
+    assert [p.severity for p in loaded.problems] == ["excluded"]
+    changes = library.detect_changes(
+        str(tmp_path), [e.summary.path for e in loaded.entries], [e.snapshot for e in loaded.entries], {}
+    )
+    assert len(changes) == 0
