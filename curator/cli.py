@@ -502,6 +502,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             root = os.path.dirname(root)  # the site of these files: the nearest folder with a taxonomy
     folder = library.load(root, index=Index(root))  # the folder's common topics are suggested too
     suggester = topics.Suggester(taxonomy(root), topics.common_topics(e.summary for e in folder.entries))
+    key = profiles.for_root(root).topics  # where this site keeps its topics (tags, taxonomies.tags)
     status = OK
 
     def change(path: str) -> dict[str, Any] | None:
@@ -510,14 +511,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             data = load_document(read_file(path)[0])
         except (OSError, FrontMatterError, NotAnArticle) as exc:
             raise EditError(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
-        have = data.data.get("topics")
+        have = value_at(data.data, key, None)
         if have is not None and not (isinstance(have, list) and all(isinstance(t, str) for t in have)):
             raise EditError("its topics are not a list of text")
         text = " ".join(str(data.data.get(k) or "") for k in ("title", "name", "excerpt")) + " " + data.split.tail
         found = suggester.suggest(text, have or [])
         if found:
             print(f"{path}: {', '.join(found)}")
-        return {"topics": [*(have or []), *found]} if found and args.apply else None
+        return {key: [*(have or []), *found]} if found and args.apply else None
 
     status = _apply(paths, None, args.dry_run, per_file=change, root=None if args.where is None else root)
     return FAILED if unreadable else status
