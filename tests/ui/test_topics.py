@@ -58,9 +58,10 @@ def test_a_rename_is_one_undo_step_and_undo_save_gives_back_every_byte(qtbot, wi
     changed = len(window.workspace.pending)
     assert changed >= 20
     taxonomy = sample / "_data/topics/00-power-apps.yaml"
-    qtbot.waitUntil(lambda: b"name: Microsoft Power Apps" in taxonomy.read_bytes(), timeout=5000)
     child = sample / "_data/topics/01-canvas-apps.yaml"
-    assert b"parent: Microsoft Power Apps" in child.read_bytes()
+    # the taxonomy files are written one after another in a worker: wait for the last of them
+    qtbot.waitUntil(lambda: b"name: Microsoft Power Apps" in taxonomy.read_bytes(), timeout=5000)
+    qtbot.waitUntil(lambda: b"parent: Microsoft Power Apps" in child.read_bytes(), timeout=5000)
     window.save()
     wait_saved(qtbot, window)
     for path, data in files(sample).items():
@@ -70,6 +71,7 @@ def test_a_rename_is_one_undo_step_and_undo_save_gives_back_every_byte(qtbot, wi
     qtbot.waitUntil(lambda: "Microsoft Power Apps" in listed(window), timeout=5000)
     window.act_undo.trigger()
     qtbot.waitUntil(lambda: b"name: Power Apps" in taxonomy.read_bytes(), timeout=5000)
+    qtbot.waitUntil(lambda: b"parent: Power Apps" in child.read_bytes(), timeout=5000)
     window.save()
     wait_saved(qtbot, window)
     assert files(sample) == original
