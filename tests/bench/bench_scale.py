@@ -139,7 +139,20 @@ def open_timed(window: MainWindow, folder: Path, expected: int, beat: Heartbeat)
     return marks.get("first", done), marks.get("all", done), done, stall
 
 
-def run(n: int = 100_000) -> list[Row]:
+def read_floor(folder: Path) -> float:
+    """Seconds to list the folder and read every file's bytes, one after another: no parser
+    can load the folder faster than this (the page cache is as warm as for the loads)."""
+    started = time.perf_counter()
+    for entry in os.scandir(folder):
+        if entry.name.endswith((".md", ".markdown", ".txt")):
+            with open(entry.path, "rb") as f:
+                f.read()
+    return time.perf_counter() - started
+
+
+def run(n: int = 100_000, suffix: str = "") -> list[Row]:
+    """Every row of the issue's ratio targets, each beside its baseline from this run; `suffix`
+    names the conditions (", one core busy") in each measure."""
     app = QApplication.instance() or QApplication(sys.argv)
     big = corpus(n)
     rows: list[Row] = []
@@ -147,6 +160,19 @@ def run(n: int = 100_000) -> list[Row]:
     fm_seconds, fm_count = frontmatter_load(big)
     fm = f"python-frontmatter {fm_seconds:.1f} s"
     print(f"baseline: python-frontmatter loaded {fm_count:,} files in {fm_seconds:.1f} s", flush=True)
+    floor = read_floor(big)
+    slow = fm_seconds >= 60  # the absolute limits hold on runs this slow (see the issue's targets)
+    rows.append(
+        Row(
+            f"read every file's bytes (the floor){suffix}",
+            floor,
+            "s",
+            "—",
+            fm,
+            f"{fm_seconds / floor:.0f}x faster",
+            None,
+        )
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
@@ -156,35 +182,45 @@ def run(n: int = 100_000) -> list[Row]:
         first, shown, done, stall_cold = open_timed(window, big, n, beat)
         rows.append(
             Row(
-                "cold open (no index): first screen",
+                f"cold open (no index): first screen{suffix}",
                 first,
                 "s",
-                "≤ 0.5 s",
+                "≤ 1/50 of python-frontmatter",
                 fm,
                 f"{fm_seconds / first:.0f}x faster",
-                first <= 0.5,
+                first <= fm_seconds / 50,
             )
         )
         rows.append(
-            Row("cold open (no index): complete", done, "s", "≤ 4 s", fm, f"{fm_seconds / done:.1f}x faster", done <= 4)
+            Row(
+                f"cold open (no index): complete{suffix}",
+                done,
+                "s",
+                "≥ 10x python-frontmatter, ≤ 3x the floor",
+                f"{fm}; floor {floor:.2f} s",
+                f"{fm_seconds / done:.1f}x faster; {done / floor:.1f}x the floor",
+                fm_seconds / done >= 10 and done <= 3 * floor,
+            )
         )
-        rows.append(Row("longest UI stall during a cold open", stall_cold, "ms", "≤ 50 ms", "—", "—", stall_cold <= 50))
+        rows.append(
+            Row(f"longest UI stall during a cold open{suffix}", stall_cold, "ms", "≤ 50 ms", "—", "—", stall_cold <= 50)
+        )
 
         first, shown, done, stall_warm = open_timed(window, big, n, beat)
         rows.append(
             Row(
-                "re-open with a warm index: whole list shown",
+                f"re-open with a warm index: whole list shown{suffix}",
                 shown,
                 "s",
-                "≤ 1.0 s",
+                "≥ 60x python-frontmatter",
                 fm,
                 f"{fm_seconds / shown:.0f}x faster",
-                shown <= 1.0,
+                fm_seconds / shown >= 60,
             )
         )
         rows.append(
             Row(
-                "re-open with a warm index: checked against the disk",
+                f"re-open with a warm index: checked against the disk{suffix}",
                 done,
                 "s",
                 "—",
@@ -194,7 +230,15 @@ def run(n: int = 100_000) -> list[Row]:
             )
         )
         rows.append(
-            Row("longest UI stall during a warm re-open", stall_warm, "ms", "≤ 50 ms", "—", "—", stall_warm <= 50)
+            Row(
+                f"longest UI stall during a warm re-open{suffix}",
+                stall_warm,
+                "ms",
+                "≤ 50 ms",
+                "—",
+                "—",
+                stall_warm <= 50,
+            )
         )
 
         # filtering and sorting: the model's index list against a proxy over the same model
@@ -218,13 +262,13 @@ def run(n: int = 100_000) -> list[Row]:
         worst, base = max(ours) * 1000, statistics.median(theirs) * 1000
         rows.append(
             Row(
-                "filter per keystroke (slowest of 6)",
+                f"filter per keystroke (slowest of 6){suffix}",
                 worst,
                 "ms",
-                "≤ 30 ms",
+                "≥ 30x the proxy; ≤ 30 ms when python-frontmatter takes ≥ 60 s",
                 f"proxy median {base:.0f} ms",
                 f"{base / worst:.1f}x faster",
-                worst <= 30,
+                base / worst >= 30 and (worst <= 30 or not slow),
             )
         )
         t = time.perf_counter()
@@ -238,13 +282,13 @@ def run(n: int = 100_000) -> list[Row]:
         proxy.setSourceModel(None)
         rows.append(
             Row(
-                "sort by date",
+                f"sort by date{suffix}",
                 sort_ms,
                 "ms",
-                "≤ 100 ms",
+                "≥ 300x the proxy; ≤ 100 ms when python-frontmatter takes ≥ 60 s",
                 f"proxy {proxy_ms:.0f} ms",
                 f"{proxy_ms / sort_ms:.0f}x faster",
-                sort_ms <= 100,
+                proxy_ms / sort_ms >= 300 and (sort_ms <= 100 or not slow),
             )
         )
 
@@ -255,10 +299,12 @@ def run(n: int = 100_000) -> list[Row]:
             [sys.executable, __file__, "--browse", str(big), str(cache)], capture_output=True, text=True, timeout=900
         )
         peak, stall_scroll = (float(x) for x in out.stdout.split()[-2:])
-        rows.append(Row("peak RSS while browsing with thumbnails", peak, "MB", "≤ 300 MB", "—", "—", peak <= 300))
+        rows.append(
+            Row(f"peak RSS while browsing with thumbnails{suffix}", peak, "MB", "≤ 300 MB", "—", "—", peak <= 300)
+        )
         rows.append(
             Row(
-                "longest UI stall while scrolling fast with thumbnails",
+                f"longest UI stall while scrolling fast with thumbnails{suffix}",
                 stall_scroll,
                 "ms",
                 "≤ 50 ms",
@@ -289,18 +335,24 @@ def run(n: int = 100_000) -> list[Row]:
         written = sum(1 for p in queue.iterdir() if b"published: true" in p.read_bytes())
         rows.append(
             Row(
-                f"batch publish of {count:,} files, written and fsynced",
+                f"batch publish of {count:,} files, written and fsynced{suffix}",
                 save_s,
                 "s",
-                "≤ 10 s",
-                f"edit step {edit_s * 1000:.0f} ms",
-                "—",
-                save_s <= 10 and count == 10_000,
+                "≤ 1/3 of python-frontmatter's load",
+                f"{fm}; edit step {edit_s * 1000:.0f} ms",
+                f"{fm_seconds / save_s:.1f}x faster",
+                save_s <= fm_seconds / 3 and count == 10_000,
             )
         )
         rows.append(
             Row(
-                "longest UI stall during a 10k batch publish", stall_batch, "ms", "≤ 50 ms", "—", "—", stall_batch <= 50
+                f"longest UI stall during a 10k batch publish{suffix}",
+                stall_batch,
+                "ms",
+                "≤ 50 ms",
+                "—",
+                "—",
+                stall_batch <= 50,
             )
         )
         print(f"({written:,} files now say published: true)", flush=True)
@@ -329,6 +381,25 @@ def browse(folder: Path, cache: Path) -> None:
     stall = beat.stop()
     print(f"{max(beat.peak_rss, rss_mb()):.0f} {stall}")
     window.close()
+
+
+def busy() -> None:
+    """Hold one core busy (as a compiler or a browser tab would) until killed."""
+    while True:
+        pass
+
+
+def run_loaded(n: int = 100_000) -> list[Row]:
+    """The same rows while another process holds one core busy."""
+    import multiprocessing
+
+    hog = multiprocessing.get_context("spawn").Process(target=busy, daemon=True)
+    hog.start()
+    try:
+        return run(n, ", one core busy")
+    finally:
+        hog.terminate()
+        hog.join()
 
 
 if __name__ == "__main__":
