@@ -271,16 +271,18 @@ class ArticleModel(QAbstractTableModel):
         old_rows = [self.order[i.row()] if i.row() < len(self.order) else -1 for i in old]
         self.order = order
         self._positions = None
-        if len(old) > 16:
+        distinct = set(old_rows)  # (a table's current row has a persistent index per column)
+        if len(distinct) > 16:
             positions = self.positions()
             position = positions.get
-        else:  # a few persistent indexes (the current one): no need to index every row
-
-            def position(r: int) -> int | None:
+        else:  # a few rows (the current one): look each up once, no need to index every row
+            found: dict[int, int | None] = {}
+            for r in distinct:
                 try:
-                    return order.index(r)
+                    found[r] = order.index(r)
                 except ValueError:
-                    return None
+                    found[r] = None
+            position = found.get
 
         new = []
         for r, i in zip(old_rows, old, strict=True):
