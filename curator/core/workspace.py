@@ -209,6 +209,12 @@ class Workspace:
     def path(self, row: int) -> str:
         return self.table.paths[row]
 
+    def rows_of(self, abspaths: Iterable[str]) -> list[int]:
+        """The rows of files named by their absolute paths (as save results name them)."""
+        prefix, rows = os.path.join(self.root, ""), self.rows
+        found = (p[len(prefix) :].replace(os.sep, "/") for p in abspaths if p.startswith(prefix))
+        return [rows[p] for p in found if p in rows]
+
     def abspath(self, row: int) -> str:
         return os.path.join(self.root, self.path(row))  # not pathlib: 10,000 of these per batch save
 

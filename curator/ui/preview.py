@@ -196,7 +196,9 @@ class PreviewPane(QTextBrowser):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.summary is not None and self.summary.image:
+        # the image is fitted to the width: a change of height alone (the status bar showing
+        # progress) renders nothing again
+        if self.summary is not None and self.summary.image and event.size().width() != event.oldSize().width():
             self.refit()
 
     def loadResource(self, kind: int, name: QUrl) -> Any:

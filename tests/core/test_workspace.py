@@ -112,3 +112,15 @@ def test_empty_gently_takes_lists_dicts_and_sets():
     items = [list(range(100)), dict.fromkeys(range(100)), set(range(100)), "left alone"]
     workspace.empty_gently(items, piece=9)
     assert items == [[], {}, set(), "left alone"]
+
+
+def test_save_results_name_files_by_absolute_path_and_find_their_rows(tmp_path):
+    from curator.core.library import load
+
+    (tmp_path / "sub").mkdir()
+    for name in ("a.md", "sub/b.md"):
+        (tmp_path / name).write_text("---\ntitle: x\n---\n")
+    ws = Workspace(tmp_path)
+    ws.add_entries(load(tmp_path).entries)
+    paths = [str(tmp_path / "sub" / "b.md"), str(tmp_path / "a.md"), "/elsewhere/c.md"]
+    assert [ws.path(r) for r in ws.rows_of(paths)] == ["sub/b.md", "a.md"]

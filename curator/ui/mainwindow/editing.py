@@ -20,11 +20,15 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ...core import topics, words
-from ...core.edits import EditOp, EditStep
+from ...core.edits import EditOp, EditStep, FileEdit, StepResult
 from ...core.files import ByteEdit, SaveResult, Status, write_edits
+from ..slices import CHUNK, Slices
 from ..tasks import Tasks
 from .messages import Messages, Prompts
 from .session import Session
+
+#: Edits of more rows than this are planned and applied in slices (see ui/slices.py).
+SLICED = 2 * CHUNK
 
 
 class EditCommand(QUndoCommand):
@@ -134,29 +138,64 @@ class Editing(QObject):
         self.session, self.tasks, self.prompts, self.messages = session, tasks, prompts, messages
         self.confirm_over = confirm_over
         self.undo_stack = QUndoStack(self)
+        #: edits of thousands of rows, planned and applied a slice per event-loop turn (apart:
+        #: an undo finishes what is being applied, never a plan, which pushes when it ends)
+        self.planning, self.slices = Slices(parent=self), Slices(parent=self)
+        self._parts: dict[int, list[EditStep]] = {}  # id(step) -> its parts, for sliced steps
         self.known_topics: set[str] = set()  # in the folder or the site's taxonomy (see count_topics)
         self.common_topics: list[str] = []  # nearly every article has them (see core.topics.tally)
-        session.opened.connect(lambda workspace: (self.known_topics.clear(), self.common_topics.clear()))
+        session.opened.connect(lambda workspace: (self.known_topics.clear(), self.common_topics.clear(),
+                                                  self._parts.clear()))  # fmt: skip
 
     def request(self, rows: Sequence[int], key: str, op: EditOp | str, value: Any) -> bool:
-        """Turn an edit of these rows into one undoable step; False when nothing changed."""
+        """Turn an edit of these rows into one undoable step; False when nothing changed. An edit
+        of thousands of rows is planned and applied in slices, an event-loop turn apart (see
+        ui/slices.py): then True says it was started."""
         op = EditOp(op)
         new_topic = key == "topics" and op is EditOp.ADD and value not in self.known_topics
         if new_topic and not self.prompts.confirm_new_topic(value, similar_topics(value, self.known_topics)):
             return False
+        self.flush()  # an edit still being planned or applied comes first
+        workspace, rows = self.session.workspace, list(rows)
+        if len(rows) <= SLICED:
+            return self._planned(workspace.plan_edit(rows, key, op, value), workspace.drafts_left, new_topic)
+        edits: list[FileEdit] = []
+        drafts: list[str] = []
+
+        def plan():
+            for start in range(0, len(rows), CHUNK):
+                part = workspace.plan_edit(rows[start : start + CHUNK], key, op, value)
+                drafts.extend(workspace.drafts_left)
+                edits.extend(part.edits if part is not None else ())
+                yield
+
+        def planned() -> None:
+            if workspace is self.session.workspace:
+                self._planned(EditStep(key, op, value, edits) if edits else None, drafts, new_topic)
+
+        self.planning.run(plan(), planned)
+        return True
+
+    def flush(self) -> None:
+        """Finish at once what is still being planned (it is then pushed) and applied. Not from
+        inside the undo stack: a plan that finishes pushes a command."""
+        self.planning.flush()
+        self.slices.flush()
+
+    def _planned(self, step: EditStep | None, drafts: list[str], new_topic: bool) -> bool:
         workspace = self.session.workspace
-        step = workspace.plan_edit(rows, key, op, value)
-        if workspace.drafts_left:
+        if drafts:
             where = ", ".join(workspace.profile.drafts)
             self.messages.warning(
-                f"{words.count(len(workspace.drafts_left), 'draft')} left as they are: a file in {where} is "
+                f"{words.count(len(drafts), 'draft')} left as they are: a file in {where} is "
                 "a draft by its folder, and moving it out publishes it.",
-                "\n".join(workspace.drafts_left),
+                "\n".join(drafts),
             )
         if step is None:
-            if not workspace.drafts_left:
+            if not drafts:
                 self.messages.info("Nothing to change: the selection already has that value.", 4000)
             return False
+        key, op, value = step.key, step.op, step.value
         count = len(step.edits)
         text = describe(key, op, value, count)
         if count > self.confirm_over() and not self.prompts.confirm_batch(text, count):
@@ -164,14 +203,40 @@ class Editing(QObject):
         self.undo_stack.push(EditCommand(text, step, self._apply))
         if key == "topics" and op is EditOp.REMOVE:  # removed by the editor: not suggested again for these
             for edit in step.edits:
-                self.session.workspace.refused.setdefault(edit.path, set()).add(value)
+                workspace.refused.setdefault(edit.path, set()).add(value)
         if new_topic:
             self.known_topics.add(value)  # asked once
         return True
 
     def _apply(self, step: EditStep, undo: bool) -> None:
-        result = self.session.workspace.apply_step(step, undo)
-        self.values_changed.emit(result.rows)
+        """Do or undo a step; one of thousands of rows in slices of CHUNK rows (each part its own
+        step, made once, so undo and redo find what each part did)."""
+        self.slices.flush()  # what an earlier do or undo still has to apply comes first (not plans: see flush)
+        workspace = self.session.workspace
+        if len(step.edits) <= SLICED:
+            self._applied(workspace.apply_step(step, undo), undo)
+            return
+        parts = self._parts.get(id(step))
+        if parts is None:
+            edits = step.edits
+            parts = [EditStep(step.key, step.op, step.value, edits[i : i + CHUNK]) for i in range(0, len(edits), CHUNK)]
+            self._parts[id(step)] = parts
+        kept: list[str] = []
+
+        def apply():
+            for part in reversed(parts) if undo else parts:
+                result = workspace.apply_step(part, undo)
+                kept.extend(result.kept)
+                self.values_changed.emit(result.rows)
+                yield
+
+        def applied() -> None:
+            self._applied(StepResult([], kept), undo)
+
+        self.slices.run(apply(), applied)
+
+    def _applied(self, result: StepResult, undo: bool) -> None:
+        self.values_changed.emit(result.rows)  # (after slices: none left, the window catches up)
         if result.kept:
             n = len(result.kept)
             self.messages.info(

@@ -86,10 +86,15 @@ class GitController(QObject):
         self.tasks.run(lambda p: repo.diff(path) or "No change since the last commit.", done)
 
     def saved(self, results: list) -> None:
+        if self.repo is None:
+            return  # outside a work tree nothing is committed
         root = self.session.root
+        prefix = os.path.join(root, "")
         for result in results:
-            if result.ok:  # results name files by their absolute path
-                self.saved_paths.add(os.path.relpath(result.path, root).replace(os.sep, "/"))
+            if result.ok:  # results name files by their absolute path, under the root (relpath: 4 us each)
+                path = result.path
+                rel = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, root)
+                self.saved_paths.add(rel.replace(os.sep, "/"))
         self.refresh_later()
 
     def state(self, path: str) -> git.State | None:

@@ -20,7 +20,8 @@ from PySide6.QtCore import QObject, Signal
 from ...core import library, review, words
 from ...core.index import Index
 from ...core.library import Entry
-from ...core.workspace import Saved, SaveJob, Workspace, save_batch
+from ...core.workspace import Saved, SaveJob, SaveReport, Workspace, save_batch
+from ..slices import CHUNK, Slices
 from ..tasks import Progress, Task, Tasks
 from .messages import ConflictChoice, Messages, Prompts, UnsavedAnswer
 from .session import Session
@@ -44,29 +45,49 @@ class Saver(QObject):
         self._queued: dict[bool, set[str] | None] = {}  # overwrite? -> paths (None: every unsaved file)
         self._rereading = 0  # conflict checks still reading files
         self._then: Callable[[], object] | None = None  # once everything is saved (close, open)
+        #: run before a save or a count of what is unsaved: the window finishes edits still being
+        #: applied in slices (Editing.slices.flush)
+        self.before: Callable[[], object] = lambda: None
+        #: the results of a large save are recorded a slice per event-loop turn
+        self.slices = Slices(parent=self)
 
     @property
     def running(self) -> bool:
-        return (self.task is not None and not self.task.done) or self._rereading > 0
+        return (self.task is not None and not self.task.done) or self._rereading > 0 or self.slices.busy
 
     def request(self, rows: Iterable[int] | None = None, overwrite: bool = False) -> bool:
         """Save these rows (None: every unsaved one); False when there is nothing to save."""
+        self.before()
         workspace = self.session.workspace
         paths = None if rows is None else {workspace.path(r) for r in rows}
         if self.running:
             queued = self._queued.get(overwrite, set())
             self._queued[overwrite] = None if paths is None or queued is None else queued | paths
             return True
-        jobs = workspace.save_jobs(None if paths is None else [workspace.rows[p] for p in paths if p in workspace.rows])
-        if not jobs:
+        rows = workspace.dirty_rows() if paths is None else [workspace.rows[p] for p in paths if p in workspace.rows]
+        rows = [r for r in rows if workspace.is_dirty(r)]
+        if not rows:
             return False
-        self._run(workspace, jobs, overwrite)
+        if len(rows) <= 2 * CHUNK:
+            self._run(workspace, workspace.save_jobs(rows), overwrite)
+            return True
+        jobs: list[SaveJob] = []  # thousands: copied a slice per event-loop turn (4 us a job)
+
+        def copy():
+            for start in range(0, len(rows), CHUNK):
+                jobs.extend(workspace.save_jobs(rows[start : start + CHUNK]))
+                yield
+
+        self.slices.run(
+            copy(), lambda: self._run(workspace, jobs, overwrite) if workspace is self.session.workspace else None
+        )
         return True
 
     def settle(self, doing: str, then: Callable[[], object]) -> bool:
         """Before closing or opening another folder: with unsaved edits, ask Save / Discard /
         Cancel. True means go ahead now; after Save, `then` runs once everything is saved and
         nothing is left unsaved (a real close-when-saved, no blocking wait)."""
+        self.before()
         count = len(self.session.workspace.pending)
         if not count:
             return True
@@ -100,9 +121,26 @@ class Saver(QObject):
             self.saved.emit([])
             self._next()
             return
-        report = workspace.apply_saved(results)
+        # recorded in slices: 10,000 results at once held the GUI thread for ~100 ms
+        report = SaveReport()
+
+        def record():
+            for start in range(0, len(results), CHUNK):
+                part = workspace.apply_saved(results[start : start + CHUNK])
+                report.rows += part.rows
+                report.written += part.written
+                report.conflicts += part.conflicts
+                report.failures += part.failures
+                yield
+
+        self.slices.run(record(), lambda: self._recorded(workspace, index, results, report))
+
+    def _recorded(self, workspace: Workspace, index: Index, results: list[Saved], report: SaveReport) -> None:
+        if workspace is not self.session.workspace:
+            self._next()
+            return
         cancelled = self.task is not None and self.task.cancelled
-        left = len(workspace.save_jobs()) - len(report.conflicts) - len(report.failures)
+        left = len(workspace.pending) - len(report.conflicts) - len(report.failures)
         message = f"Saved {words.count(report.written, 'file')}"
         if cancelled and left:
             message += f"; cancelled, {left:,} still unsaved"

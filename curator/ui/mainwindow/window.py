@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
             self.session, self.tasks, self.prompts, self.messages,
             lambda: self.settings["editing/confirm_batch_over"], self,
         )  # fmt: skip
+        self.saver.before = self.editing.flush  # a save sees every edit made, applied whole
         self.browsing = Browsing(self.session, self.model, self.selection, self.tasks, self.thumbs, self.messages, self)
         self.undo_stack = self.editing.undo_stack
         self.review = Review(self.session, self.tasks, lambda: self.docks["changes"].isVisible(), self)
@@ -292,6 +293,8 @@ class MainWindow(QMainWindow):
 
     def _values_changed(self, rows: list[int]) -> None:
         self.model.rows_changed(rows)
+        if self.editing.slices.busy:  # more slices to come: the editor and title follow the last
+            return
         self._refresh_current()
         self._update_title()
         self.browsing.count_later()
@@ -300,8 +303,7 @@ class MainWindow(QMainWindow):
 
     def _saved(self, results: list) -> None:
         self.status.hide_progress()
-        rows = self.workspace.rows
-        self._values_changed([rows[r.path] for r in results if r.path in rows])
+        self._values_changed(self.workspace.rows_of(r.path for r in results))
         self.saved.emit(results)
 
     def _post(self, level: Level, text: str, detail: str, timeout_ms: int) -> None:

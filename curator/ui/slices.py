@@ -1,0 +1,65 @@
+"""Work that must run on the GUI thread (it changes what the views show), cut into slices of a
+few milliseconds with an event-loop turn between them, so a 10,000-article edit never freezes
+the window for longer than one slice.
+
+Each piece of work is an iterator: every `next()` does one small part (a chunk of rows). The
+pieces run in order. `flush()` runs whatever is left at once: callers do that before anything
+that needs the whole state (an undo, a save, opening another folder).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+#: Rows one slice handles: a few milliseconds of Python each (see the callers).
+CHUNK = 1000
+
+
+class Slices(QObject):
+    #: the last queued piece of work finished
+    idle = Signal()
+
+    def __init__(self, budget_ms: float = 12, parent: QObject | None = None):
+        super().__init__(parent)
+        self.budget = budget_ms / 1000
+        self._work: deque[tuple[Iterator[object], Callable[[], None] | None]] = deque()
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self._turn)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._work)
+
+    def run(self, work: Iterator[object], done: Callable[[], None] | None = None) -> None:
+        """Queue `work` (its first slice runs on the next event-loop turn); `done` after its last."""
+        self._work.append((work, done))
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Run everything queued now."""
+        self._timer.stop()
+        while self._work:
+            self._step(until=None)
+
+    def _turn(self) -> None:
+        self._step(until=time.perf_counter() + self.budget)
+        if self._work:
+            self._timer.start()
+
+    def _step(self, until: float | None) -> None:
+        while self._work:
+            work, done = self._work[0]
+            for _ in work:
+                if until is not None and time.perf_counter() >= until:
+                    return
+            self._work.popleft()
+            if done is not None:
+                done()
+            if not self._work:
+                self.idle.emit()
+            if until is not None and time.perf_counter() >= until:
+                return

@@ -1,0 +1,84 @@
+"""An edit of thousands of articles is planned and applied in slices, an event-loop turn apart,
+and a save of as many records its results the same way: the window never freezes for the
+whole batch, and Save, Undo and opening another folder see the edit whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.conftest import open_folder, wait_saved
+
+N = 2_500  # more than editing.SLICED
+
+
+def make_folder(root: Path) -> dict[Path, bytes]:
+    root.mkdir()
+    for i in range(N):
+        text = f"---\ntitle: Article {i}\npublished: false\ntopics:\n  - T{i % 7}\n---\n"
+        (root / f"a{i:05}.md").write_text(text, newline="\r\n" if i % 3 == 0 else "\n")
+    return {p: p.read_bytes() for p in root.iterdir()}
+
+
+def test_a_big_publish_is_applied_in_slices_and_undo_save_gives_back_every_byte(qtbot, window, tmp_path):
+    folder = tmp_path / "many"
+    original = make_folder(folder)
+    open_folder(qtbot, window, folder)
+    window.current_view().selectAll()
+    assert len(window.selected_rows()) == N
+    assert window.request_edit("published", "set", True)
+    assert window.undo_stack.count() == 0 and not window.workspace.pending  # planned in the next turns
+    slices = window.editing
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1 and not slices.slices.busy, timeout=20000)
+    assert len(window.workspace.pending) == N
+    assert all(window.workspace.summary(r).published for r in range(N))
+    window.save()
+    wait_saved(qtbot, window)
+    assert all(b"published: true" in p.read_bytes() for p in folder.iterdir())
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: not slices.slices.busy, timeout=20000)
+    assert len(window.workspace.pending) == N
+    window.save()
+    wait_saved(qtbot, window)
+    assert {p: p.read_bytes() for p in folder.iterdir()} == original
+
+
+def test_save_right_after_a_big_edit_saves_all_of_it(qtbot, window, tmp_path):
+    folder = tmp_path / "many"
+    make_folder(folder)
+    open_folder(qtbot, window, folder)
+    window.current_view().selectAll()
+    window.request_edit("topics", "add", "New")
+    window.save()  # in the same turn: the plan and its application are finished first
+    assert window.undo_stack.count() == 1 and len(window.workspace.pending) == N
+    wait_saved(qtbot, window)
+    assert all(b"  - New" in p.read_bytes() for p in folder.iterdir())
+    assert not window.workspace.pending
+
+
+def test_undo_while_a_big_edit_is_applied_finishes_it_first(qtbot, window, tmp_path):
+    folder = tmp_path / "many"
+    make_folder(folder)
+    open_folder(qtbot, window, folder)
+    window.current_view().selectAll()
+    window.request_edit("quality", "set", 5)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=20000)
+    window.act_undo.trigger()  # the application may still be running: it ends first, then undone
+    qtbot.waitUntil(lambda: not window.editing.slices.busy, timeout=20000)
+    assert not window.workspace.pending
+    assert all(window.workspace.summary(r).quality is None for r in range(N))
+
+
+def test_saved_rows_are_repainted_without_their_unsaved_mark(qtbot, window, sample):
+    """Save results name files by absolute path: their rows are found, and told to repaint
+    (they were looked up by that path among relative ones, found none, and kept a stale mark)."""
+    open_folder(qtbot, window, sample)
+    window.current_view().selectAll()
+    window.request_edit("quality", "set", 7)
+    changed: list[tuple[int, int]] = []
+    window.model.dataChanged.connect(lambda top, bottom, roles=(): changed.append((top.row(), bottom.row())))
+    window.save()
+    wait_saved(qtbot, window)
+    assert not window.workspace.pending
+    shown = window.model.rowCount()
+    covered = {r for top, bottom in changed for r in range(top, bottom + 1)}
+    assert covered >= set(range(shown))
