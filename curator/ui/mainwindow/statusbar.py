@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from ...core import words
@@ -40,6 +40,9 @@ class StatusBar(QStatusBar):
                        self.counts_label):  # fmt: skip
             self.addPermanentWidget(widget)
         self._said_with: int | None = None  # unsaved articles when the message was said
+        self._target = 0  # the progress to show when the timer fires
+        self._progress_timer = QTimer(self, singleShot=True, interval=100)
+        self._progress_timer.timeout.connect(lambda: self.progress.setValue(self._target))
 
     def say(self, text: str, timeout_ms: int, unsaved: int) -> None:
         """A message about the state as it is, with `unsaved` articles: see unsaved_changed."""
@@ -59,6 +62,8 @@ class StatusBar(QStatusBar):
         self._said_with = None
         self.progress.setFormat(f"{label} %v/%m")
         self.progress.setMaximum(max(1, maximum))
+        self._progress_timer.stop()
+        self._target = 0
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
@@ -68,12 +73,18 @@ class StatusBar(QStatusBar):
         self.showMessage(f"Loading {words.count(files, 'file')}…")
 
     def advance(self, done: int) -> None:
-        self.progress.setValue(self.progress.value() + done)
+        self.set_progress(self._target + done)
 
     def set_progress(self, done: int) -> None:
-        self.progress.setValue(done)
+        """Shown at most ten times a second: QProgressBar.setValue repaints at once, and a
+        repaint then also paints whatever else of the window waits to be painted (the cards of
+        a folder still loading), once per progress report."""
+        self._target = done
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
 
     def hide_progress(self) -> None:
+        self._progress_timer.stop()
         self.progress.hide()
         self.cancel_button.hide()
 
