@@ -13,16 +13,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer
 
 #: Rows one slice handles: a few milliseconds of Python each (see the callers).
 CHUNK = 1000
 
 
 class Slices(QObject):
-    #: the last queued piece of work finished
-    idle = Signal()
-
     def __init__(self, budget_ms: float = 12, parent: QObject | None = None):
         super().__init__(parent)
         self.budget = budget_ms / 1000
@@ -59,7 +56,5 @@ class Slices(QObject):
             self._work.popleft()
             if done is not None:
                 done()
-            if not self._work:
-                self.idle.emit()
             if until is not None and time.perf_counter() >= until:
                 return
