@@ -20,7 +20,7 @@ from . import __version__
 from .core import fields, git, library, profiles, review, topics
 from .core.editing import DELETE, EditError, value_at
 from .core.files import Status, plan_edit, read_file, save_changes
-from .core.frontmatter import FrontMatterError, NotAnArticle, SafeLoader, load_document
+from .core.frontmatter import FrontMatterError, NotAnArticle, load_document
 from .core.index import Index
 from .core.library import Severity
 from .core.query import SORT_FIELDS, QueryError, parse
@@ -142,9 +142,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _parse_value(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=SafeLoader) if text.strip() else ""
-    except yaml.YAMLError as exc:
-        raise UsageError(f"cannot read value {text!r} as YAML: {exc}") from None
+        return fields.parse_value(text)
+    except fields.FieldError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _pairs(option: str, items: Sequence[str]) -> list[tuple[str, Any]]:

@@ -18,9 +18,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from .editing import DELETE, EditError, edit_document, value_at
 from .files import ByteEdit, read_file
-from .frontmatter import Document, FrontMatterError, NotAnArticle, load_document
+from .frontmatter import Document, FrontMatterError, NotAnArticle, SafeLoader, load_document
 
 
 class FieldError(ValueError):
@@ -175,19 +177,23 @@ class Read:
         return DELETE if self.document is None else value_at(self.document.data, key)
 
 
-def read(root: str | os.PathLike[str], paths: Iterable[str]) -> list[Read]:
-    """Each file read and parsed once; a file that cannot be carries its reason."""
-    out = []
+def iter_read(root: str | os.PathLike[str], paths: Iterable[str]) -> Iterator[Read]:
+    """Each file read and parsed in turn (and let go of, unless the caller keeps it); a file
+    that cannot be carries its reason."""
     for path in paths:
         full = os.path.join(os.fspath(root), path)
         try:
             data = read_file(full)[0]
-            out.append(Read(path, full, data, load_document(data)))
+            yield Read(path, full, data, load_document(data))
         except OSError as exc:
-            out.append(Read(path, full, error=exc.strerror or str(exc)))
+            yield Read(path, full, error=exc.strerror or str(exc))
         except (FrontMatterError, NotAnArticle) as exc:
-            out.append(Read(path, full, error=str(exc)))
-    return out
+            yield Read(path, full, error=str(exc))
+
+
+def read(root: str | os.PathLike[str], paths: Iterable[str]) -> list[Read]:
+    """Every file read and kept (a selection to edit: its bytes are what a write checks against)."""
+    return list(iter_read(root, paths))
 
 
 def key_counts(reads: Iterable[Read]) -> Counter[str]:
@@ -199,14 +205,9 @@ def key_counts(reads: Iterable[Read]) -> Counter[str]:
     return counts
 
 
-def column_texts(reads: Iterable[Read], key: str) -> dict[str, str]:
-    """The key's value in each file, as text for a list column (missing: empty)."""
-    out = {}
-    for item in reads:
-        value = item.value(key)
-        if value is not DELETE:
-            out[item.path] = describe(value, 200)
-    return out
+def column_texts(reads: Iterable[Read], keys: Sequence[str]) -> dict[str, dict[str, str]]:
+    """{key: {path: text}}: each key's value in each file, as text for a list column."""
+    return {key: {p: describe(v, 200) for p, v in found.items()} for key, found in values_of_reads(reads, keys).items()}
 
 
 def byte_edits(
@@ -231,14 +232,28 @@ def byte_edits(
 def values_of(root: str | os.PathLike[str], paths: Iterable[str], keys: Iterable[str]) -> dict[str, dict[str, Any]]:
     """{key: {path: value}} of these keys in these files (a file without the key, or that
     cannot be read, is left out); each file is read and let go in turn."""
-    keys = list(keys)
+    return values_of_reads(iter_read(root, paths), list(keys))
+
+
+def values_of_reads(reads: Iterable[Read], keys: Sequence[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {key: {} for key in keys}
-    for path in paths:
-        (item,) = read(root, [path])
+    for item in reads:
         if item.document is None:
             continue
         for key in keys:
             value = item.value(key)
             if value is not DELETE:
-                out[key][path] = value
+                out[key][item.path] = value
     return out
+
+
+def parse_value(text: str) -> Any:
+    """A value as typed (the CLI's VALUE, the dialog's Value), read as YAML: `true`, `3`,
+    `[a, b]`, text; empty is empty text. Raises FieldError."""
+    if not text.strip():
+        return ""
+    try:
+        return yaml.load(text, Loader=SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FieldError(f"cannot read {text!r} as YAML: {mark}") from None

@@ -70,7 +70,7 @@ class Profile:
 
     def skips_folder(self, rel: str) -> bool:
         """Whether no file under this folder ('a/b/') can be content: the scan does not go in."""
-        if self.exclude and _globs(self.exclude).match(rel + "\0"):
+        if excludes_folder(self, rel):
             return True
         if not self.include:
             return False

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import yaml
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,22 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import fields, words
-from ..core.fields import FieldEdit, FieldError, FieldPlan, Op
-from ..core.frontmatter import SafeLoader
+from ..core.fields import FieldEdit, FieldError, Op, parse_value
 
 #: Rows the preview lists; the rest are counted.
 PREVIEW_ROWS = 500
-
-
-def parse_value(text: str) -> Any:
-    """What the editor typed, read as YAML (`true`, `3`, `[a, b]`, text). Raises FieldError."""
-    if not text.strip():
-        return ""
-    try:
-        return yaml.load(text, Loader=SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FieldError(f"the value does not read as YAML: {mark}") from None
 
 
 class FieldDialog(QDialog):
@@ -93,7 +80,6 @@ class FieldDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.buttons)
         self.form = form
-        self.plan: FieldPlan | None = None
         for signal in (self.key.currentTextChanged, self.value.textChanged, self.pattern.textChanged,
                        self.replacement.textChanged):  # fmt: skip
             signal.connect(self.update_preview)
@@ -113,7 +99,6 @@ class FieldDialog(QDialog):
             widget.setVisible(shown)
             self.form.labelForField(widget).setVisible(shown)
         self.preview.clear()
-        self.plan = None
         key = self.key.currentText().strip()
         values = self.values_of(key) if key else {}
         self.now.setText(fields.mixed(values.values()) if key else "choose a field")
@@ -123,12 +108,11 @@ class FieldDialog(QDialog):
             _, edit = self.chosen()
             if op is Op.REPLACE and not edit.pattern:
                 raise FieldError("Type what to find.")
-            self.plan = fields.plan(values, edit, key)
+            plan = fields.plan(values, edit, key)
         except FieldError as exc:
             self.outcome.setText(str(exc))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
-        plan = self.plan
         parts = [f"{words.count(len(plan.changes), 'article')} change"]
         if plan.unchanged:
             parts.append(f"{plan.unchanged} stay as they are")

@@ -32,6 +32,15 @@ def test_reading_keeps_each_files_bytes_and_names_unreadable_ones(site):
     assert reads[2].value("tags") is DELETE
     counts = fields.key_counts(reads)
     assert counts["title"] == 3 and counts["tags"] == 2 and counts["provider.domain"] == 1
+    texts = fields.column_texts(fields.iter_read(site, ["a.md", "b.md", "bad.md"]), ["tags", "provider.name"])
+    assert texts == {"tags": {"a.md": "[a, b]", "b.md": "[b, c]"}, "provider.name": {"a.md": "Acme"}}
+
+
+def test_a_typed_value_is_read_as_yaml():
+    assert fields.parse_value("true") is True and fields.parse_value("[a, 3]") == ["a", 3]
+    assert fields.parse_value("  ") == "" and fields.parse_value("Power Apps") == "Power Apps"
+    with pytest.raises(fields.FieldError, match="cannot read '\\[a' as YAML"):
+        fields.parse_value("[a")
 
 
 def test_list_edits_keep_order_and_skip_what_is_already_so():

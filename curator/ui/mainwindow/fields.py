@@ -158,7 +158,7 @@ class FieldsController(QObject):
         self.messages.info(f"Reading the fields of {words.count(len(paths), 'article')}…", 0)
 
         def count(progress) -> list[tuple[str, int]]:
-            counts = fields.key_counts(fields.read(root, paths))
+            counts = fields.key_counts(fields.iter_read(root, paths))  # one file in memory at a time
             return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
         def done(counts: list[tuple[str, int]] | None, error: BaseException | None) -> None:
@@ -186,8 +186,7 @@ class FieldsController(QObject):
         paths = list(workspace.table.paths)
 
         def read(progress) -> dict[str, dict[str, str]]:
-            reads = fields.read(root, paths)
-            return {key: fields.column_texts(reads, key) for key in keys}
+            return fields.column_texts(fields.iter_read(root, paths), keys)  # one file at a time
 
         def done(texts: dict | None, error: BaseException | None) -> None:
             if error is not None:
