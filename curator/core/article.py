@@ -8,6 +8,7 @@ falls back to "unknown".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 from collections.abc import Mapping
@@ -48,7 +49,6 @@ class Summary:
     published: bool = True
     category: str = ""
     type: str = ""
-    related: int = 0
     warnings: tuple[tuple[int | None, str], ...] = field(default=())  # (file line, message)
     #: the EDITABLE keys the file does not have, as bits (1 << EDITABLE.index(key)): undo of an
     #: edit that added a key removes it again, and a missing `published` means published
@@ -200,6 +200,20 @@ class _Reader:
         return ""
 
 
+#: The top-level keys summarize reads besides the profile's; of LISTS only whether each is a list.
+_ALSO_READ = ("provider", "quality", "heat", "type")
+LISTS = frozenset({"related"})
+
+
+@functools.cache
+def list_keys(profile: Profile) -> frozenset[str]:
+    """The top-level keys summarize reads under this profile (dotted keys by their first part):
+    a reader that gives these gives summarize all it needs."""
+    keys = (*profile.title, *profile.excerpt, *profile.date, *profile.image, *profile.category)
+    keys += (profile.published, profile.topics, *_ALSO_READ)
+    return frozenset(key.split(".", 1)[0] for key in keys)
+
+
 def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
     """The list fields of one article, read as the site's profile says; never raises on content."""
     r = _Reader(path, parsed)
@@ -228,7 +242,6 @@ def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
     related = data.get("related")
     if related is not None and not isinstance(related, list):
         r.wrong("related", "a list of articles", related)
-        related = []
     key = profile.published
     published = r.boolean(key, default=not profile.inverted) != profile.inverted
     if profile.drafts and profile.in_drafts(path):
@@ -252,7 +265,6 @@ def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
         published=published,
         category=intern(_first_text(r, profile.category)),
         type=intern(r.text("type")),
-        related=len(related or ()),
         warnings=tuple(r.warnings),
         missing=missing,
     )

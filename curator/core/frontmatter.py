@@ -53,6 +53,8 @@ class Parsed:
     data: dict[str, Any]
     key_lines: dict[str, int] = field(default_factory=dict)
     fast: bool = False  # read by the fast reader: plain block YAML, one line per scalar
+    #: read by the list-fields reader (skim): `data` holds only the keys the article list needs
+    skimmed: bool = False
 
 
 @dataclass(slots=True)
@@ -203,14 +205,26 @@ def _check_expansion(root: Node) -> None:
     size(root)
 
 
-def parse_front(front: str, fast: bool = True, format: str = "yaml") -> Parsed:
+#: (keys to read, keys only checked to be lists) for the list-fields reader (see skim.py)
+Only = tuple[frozenset[str], frozenset[str]]
+
+
+def parse_front(front: str, fast: bool = True, format: str = "yaml", only: Only | None = None) -> Parsed:
     """Parse front matter YAML into plain data, refusing non-mappings and alias bombs.
 
     Plain block YAML goes through the fast reader (same result, several times faster);
     anything else through PyYAML's safe loader. TOML and JSON go through the standard library.
+    With `only`, the list-fields reader reads just those keys where it can (Parsed.skimmed).
     """
     if format != "yaml":
         return _parse_other(front, format)
+    if only is not None:
+        from .skim import Unsupported, skim
+
+        try:
+            return skim(front, *only)
+        except Unsupported:
+            pass
     if fast:
         from .fastyaml import Unsupported, parse_fast
 
@@ -285,9 +299,10 @@ class Document:
         return self.split.text(front).encode("utf-8")
 
 
-def load_document(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Parse a file's bytes. Raises NotAnArticle or FrontMatterError."""
+def load_document(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, only: Only | None = None) -> Document:
+    """Parse a file's bytes (with `only`, maybe just some keys: see parse_front). Raises
+    NotAnArticle or FrontMatterError."""
     if len(data) > max_bytes:
         raise FrontMatterError(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
     parts = split(decode(data))
-    return Document(parts, parse_front(parts.front, format=parts.format))
+    return Document(parts, parse_front(parts.front, format=parts.format, only=only))

@@ -33,7 +33,7 @@ from .files import Snapshot, digest
 from .table import Columns, haystack
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 #: Files modified this close to the indexing moment are verified by content hash.
 RACY_NS = 3_000_000_000
 
@@ -74,7 +74,7 @@ def _record(summary: Summary, stat: FileStat, snapshot: Snapshot, indexed_ns: in
         str(indexed_ns), "", s.title, s.excerpt, s.provider_name, s.provider_domain, s.provider_logo,
         "" if s.date is None else repr(s.date.timestamp()), s.image,
         "" if s.quality is None else str(s.quality), "" if s.heat is None else str(s.heat),
-        "1" if s.published else "", s.category, s.type, str(s.related), str(s.missing),
+        "1" if s.published else "", s.category, s.type, str(s.missing),
         json.dumps(s.warnings, ensure_ascii=False) if s.warnings else "",
         *s.topics,
     ]  # fmt: skip
@@ -98,14 +98,14 @@ def decode_summary(record: str) -> Summary:
 
 def _summary(fields: list[str]) -> Summary:
     (path, _mtime, _size, _ctime, _ino, _dig, _indexed, _hay, title, excerpt, pname, pdomain, plogo, date, image,
-     quality, heat, published, category, kind, related, missing, warnings, *topics) = fields  # fmt: skip
+     quality, heat, published, category, kind, missing, warnings, *topics) = fields  # fmt: skip
     return Summary(
         path, title, excerpt, _intern(pname), _intern(pdomain), _intern(plogo),
         _from_ts(_float(date), _UTC) if date else None,
         tuple(map(_intern, topics)) if topics else (), image,
         int(quality) if quality else None,
         int(heat) if heat else None,
-        published == "1", _intern(category), _intern(kind), int(related),
+        published == "1", _intern(category), _intern(kind),
         tuple(tuple(w) for w in json.loads(warnings)) if warnings else (),
         int(missing),
     )  # fmt: skip

@@ -137,9 +137,7 @@ def test_corrupt_or_old_index_is_rebuilt(folder, tmp_path):
 
 def test_summaries_survive_the_round_trip(tmp_path):
 
-    odd = Summary(
-        "a.md", title="T", topics=("x\x1fy", ""), warnings=((3, "quality: bad"),), quality=-4, related=2, missing=5
-    )
+    odd = Summary("a.md", title="T", topics=("x\x1fy", ""), warnings=((3, "quality: bad"),), quality=-4, missing=5)
     plain = Summary("b.md", title="B", topics=("AI", "Power Apps"), published=False, heat=0)
     index = Index(tmp_path, tmp_path / "cache")
     stat = FileStat(1, 2, 3, 4)

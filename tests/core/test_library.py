@@ -227,3 +227,63 @@ def test_worker_processes_end_when_the_loading_process_is_killed(tmp_path: Path)
     while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [w for w in workers if _running(w)]
+
+
+def _final_state(messages) -> tuple[dict[str, Summary], dict[str, str], int]:
+    """What a window shows after these open_iter messages: rows by path, errors by path, and
+    how many files the full parse checked."""
+    rows: dict[str, Summary] = {}
+    errors: dict[str, str] = {}
+    order: list[str] = []
+    checked = 0
+    for message in messages:
+        if isinstance(message, library.Batch):
+            if message.columns is not None:  # rows from the index: their summaries come as Decoded
+                order.extend(message.columns.paths)
+            for summary in message.summaries:
+                if summary is not None:
+                    rows[summary.path] = summary
+            errors.update({p.path: p.message for p in message.problems})
+        elif isinstance(message, library.Decoded):
+            rows.update({s.path: s for s in message.summaries})
+        elif isinstance(message, library.Changes):
+            checked += message.checked
+            for path in message.deleted:
+                rows.pop(path, None)
+            rows.update({e.summary.path: e.summary for e in [*message.changed, *message.added]})
+            errors.update({p.path: p.message for p in message.problems})
+    return rows, errors, checked
+
+
+@pytest.mark.timeout(120)
+def test_a_skimmed_open_ends_as_a_full_one(tmp_path: Path, monkeypatch):
+    """Listed from the list-fields reader, then checked by the full parse in the background: the
+    folder ends as a full load shows it, the files whose skipped part is broken named with
+    their line, cold and warm; and the index holds what the full parse read."""
+    root = hostile_folder(tmp_path / "site")
+    write(root, "_news/broken.md", "---\ntitle: listed at first\nrelated:\n  - a\n - b\n---\n")
+    write(root, "_news/tabbed.md", "---\ntitle: tab\nsecured:\n  a: 1\n  \tb: 2\n---\n")
+    write(root, "_news/control.md", '---\ntitle: control\nsecured: "x\x01y"\n---\n')
+    for n in range(30):
+        write(root, f"_news/more{n}.md", GOOD.format(n=f"more{n}"))
+    monkeypatch.setattr(library, "PARALLEL_THRESHOLD", 1)  # the worker-process path, where the skim is used
+    full = library.load(root, workers=2)
+    expected_rows = {e.summary.path: e.summary for e in full.entries}
+    expected_errors = {p.path: p.message for p in full.problems if p.severity != "warning"}
+    broken = {"_news/broken.md", "_news/tabbed.md", "_news/control.md"}
+    assert broken <= set(expected_errors)
+    for cold in (True, False):
+        index = Index(root, tmp_path / "cache")
+        messages = list(library.open_iter(root, index, workers=2, skim=True))
+        rows, errors, checked = _final_state(messages)
+        assert rows == expected_rows
+        assert errors == expected_errors
+        if cold:  # every file listed first (the broken ones too), then checked
+            kinds = [type(m).__name__ for m in messages]
+            listed = [s.path for m in messages[: kinds.index("Checking")] if isinstance(m, library.Batch)
+                      for s in m.summaries]  # fmt: skip
+            assert broken <= set(listed)
+            assert len(listed) == len(expected_rows) + len(broken) and checked >= len(listed)
+        else:  # warm: the broken files are read again (the index holds no problems), and checked again
+            assert len(broken) <= checked < len(expected_rows)
+        assert {r.path for r in index.known()} == set(expected_rows)

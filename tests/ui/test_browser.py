@@ -35,16 +35,23 @@ def test_opens_the_sample_and_passes_the_model_tester(qtbot, qtmodeltester, wind
 def test_big_folder_shows_first_rows_and_reports_problems(qtbot, window, corpus_copy):
     (corpus_copy / "_news" / "broken.md").write_text('---\ntitle: "open\n---\n')
     (corpus_copy / "_news" / "typed.md").write_text('---\ntitle: typed\nquality: "high"\n---\n')
-    first_rows = []
+    # what the list reads is fine, what it skips is not: listed at first, named once checked
+    (corpus_copy / "_news" / "skipped.md").write_text("---\ntitle: skipped\nrelated:\n  - a\n - b\n---\n")
+    first_rows, checking, listed = [], [], []
     window.model.rowsInserted.connect(lambda *a: first_rows.append(window.model.rowCount()))
+    window.loader.checking.connect(checking.append)
+    window.loader.checking.connect(lambda _: listed.extend(window.workspace.rows))
     open_folder(qtbot, window, corpus_copy)
     assert first_rows and first_rows[0] < window.model.rowCount()  # rows came in batches
+    assert checking == [761] and "_news/skipped.md" in listed  # all read (broken.md too), then checked
     assert len(window.workspace) == 759  # 758 articles and typed.md; _data/ is the site's data
+    assert "_news/skipped.md" not in window.workspace.rows and window.model.rowCount() == 759
     paths = {p.path: p for p in window.problems.problems}
     assert paths["_data/"].severity == "excluded"  # named in the Problems panel, not a silent gap
     assert paths["_news/broken.md"].severity == "error"
+    assert paths["_news/skipped.md"].severity == "error" and paths["_news/skipped.md"].line == 5
     assert paths["_news/typed.md"].line == 3
-    assert window.problems_button.isVisible() and "1 unreadable" in window.problems_button.text()
+    assert window.problems_button.isVisible() and "2 unreadable" in window.problems_button.text()
 
 
 def test_search_filters_live_and_shows_errors_inline(qtbot, window, sample):

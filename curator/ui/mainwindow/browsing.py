@@ -196,7 +196,7 @@ class Browsing(QObject):
         """Rows arrived while loading: listed at the end; the first batch's first row is made
         current (moved to the top once the list is sorted) a moment later, so the first paint
         of the list and the first preview are two short turns of the event loop, not one long."""
-        self.model.append(rows)
+        self.model.append(rows, later=not first and len(rows) < 2000)  # (the index's batches: 10,000 at once)
         if first and self.model.rowCount():
             self.auto_current = True
             QTimer.singleShot(0, self, self._first_current)
@@ -205,6 +205,10 @@ class Browsing(QObject):
         if self.auto_current and self.current_path() is None:  # the editor has not picked one meanwhile
             self.select_first()
             self.auto_current = True
+
+    def listed(self) -> None:
+        """Every file of the folder is listed (what is left of the load only checks them)."""
+        self.model.flush_appends()
 
     def loaded(self) -> None:
         """A load ended: the list in its final order, the current article kept (when the editor

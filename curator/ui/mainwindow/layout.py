@@ -178,6 +178,18 @@ def attach_fields(window: MainWindow, fields) -> None:
     window.loaded.connect(fields.read_columns)
 
 
+def attach_progress(window: MainWindow) -> None:
+    """The status bar's progress: loading (listing, then checking in the background) and saving."""
+    loader, saver, status = window.loader, window.saver, window.status
+    loader.started.connect(lambda: status.show_progress("Loading", 0))
+    loader.total.connect(status.loading)
+    loader.progressed.connect(status.advance)
+    loader.checking.connect(status.checking)
+    loader.checking.connect(window.browsing.listed)
+    saver.started.connect(lambda n: status.show_progress("Saving", n))
+    saver.progressed.connect(status.set_progress)
+
+
 def attach_list(window: MainWindow) -> None:
     """The list's sort control and header, its filter chips, and each view's menu and scrolling."""
     window.model.sort_changed.connect(window.list_bar.show_sort)

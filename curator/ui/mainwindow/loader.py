@@ -4,6 +4,7 @@
 as they come) and reading a few files again. A load that was cancelled never delivers into
 the folder opened after it. Emits:
   started(), total(int files), rows_added(range rows, bool first), progressed(int files),
+  checking(int files) (every file listed; now parsed whole, in the background, to check),
   disk_changed(ChangeReport, bool announce), problems_changed(), finished(LoadDone).
 QtCore only.
 """
@@ -47,6 +48,7 @@ class Loader(QObject):
     total = Signal(int)
     rows_added = Signal(object, bool)
     progressed = Signal(int)
+    checking = Signal(int)
     disk_changed = Signal(object, bool)
     problems_changed = Signal()
     finished = Signal(object)
@@ -106,17 +108,22 @@ class Loader(QObject):
             report = workspace.apply_disk_changes(changes)
         self.disk_changed.emit(report, False)
 
-    def _progress(self, workspace: Workspace, value: Total | library.Batch | library.Decoded | library.Changes) -> None:
+    def _progress(
+        self, workspace: Workspace, value: Total | library.Batch | library.Decoded | library.Changes | library.Checking
+    ) -> None:
         if workspace is not self.session.workspace:
             return  # a cancelled load of another folder
         if isinstance(value, Total):
             self.total.emit(value.files)
             return
-        if isinstance(value, library.Changes):  # the index's rows checked against the disk
+        if isinstance(value, library.Checking):
+            self.checking.emit(value.files)
+            return
+        if isinstance(value, library.Changes):  # the index's rows checked against the disk (or the full parse)
             report = workspace.apply_disk_changes(value)
             if report:  # (as it was: nothing to show again)
                 self.disk_changed.emit(report, False)
-            self.progressed.emit(len(value))
+            self.progressed.emit(value.checked or len(value))
             return
         if isinstance(value, library.Decoded):  # summaries of rows shown from the index
             workspace.table.summaries.decoded(value.start, value.summaries)  # (frozen by the loader)
@@ -155,7 +162,7 @@ def _load(root: str, index: Index, progress: Progress) -> list[str]:
     """The worker: Total, then the folder's Batch, Decoded and Changes messages as progress;
     returns the taxonomy."""
     for message in library.open_iter(
-        root, index, cancel=progress.cancel_event, on_total=lambda n: progress.report(Total(n))
+        root, index, cancel=progress.cancel_event, on_total=lambda n: progress.report(Total(n)), skim=True
     ):
         progress.report(message)
         if progress.cancelled:

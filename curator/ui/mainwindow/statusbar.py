@@ -72,6 +72,14 @@ class StatusBar(QStatusBar):
         self.progress.setMaximum(max(1, files))
         self.showMessage(f"Loading {words.count(files, 'file')}…")
 
+    def checking(self, files: int) -> None:
+        """Every file is listed; they are now parsed whole in the background (see library.Checking)."""
+        self.progress.setFormat("Checking %v/%m")
+        self.progress.setMaximum(max(1, files))
+        self._target = 0
+        self.set_progress(0)
+        self.showMessage(f"Listed; checking {words.count(files, 'file')} in the background…")
+
     def advance(self, done: int) -> None:
         self.set_progress(self._target + done)
 

@@ -1,0 +1,125 @@
+"""The list-fields reader: read only the keys the article list needs, skip the rest by indentation.
+
+A cold open of 100,000 articles parses every file, and most of each file is what the list never
+shows: `related` articles, `featuredContent`, `secured`, image lists. This reader finds the
+top-level keys from the lines that start at column 0, reads the keys the list needs with the
+fast reader (`fastyaml`), counts the items of `related` (the list shows only how many there
+are) and skips every other key's block unread.
+
+It declines (raises `Unsupported`, and the caller parses the whole file) on anything that could
+make a line at column 0 mean something else than a top-level key, a comment or an item of the
+key before it: a quoted scalar or flow collection that does not end on its line (YAML lets them
+go on at any indentation), characters YAML treats specially (tabs, U+2028, control characters),
+duplicate keys, directives, `...`, complex keys, keys that are not plain names. It must give the
+same list fields as the full parse for every document the full parse accepts: tests check that
+on the real corpus, generated corpora and hypothesis-generated documents.
+
+What it skips it does not check: a file whose skipped part is broken YAML lists at once, and the
+full parse that follows in the background (library.iter_verify) names it as a problem.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .fastyaml import Unsupported, parse_fast
+from .frontmatter import Parsed
+
+__all__ = ["Unsupported", "skim"]
+
+#: A line at column 0 (but the first), with the line break before it: a key (with the text after
+#: `key:`, if any) or something else.
+_TOP = re.compile(r"\n(?:([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: +([^\n]*))?(?=\n|\Z)|([^ \n][^\n]*))")
+#: An indented line with content (not a comment), with the line break before it.
+_INDENTED = re.compile(r"\n +[^ \n#]")
+#: A line that surely leaves no quoted scalar or flow collection open: a key or a list item whose
+#: value is a quoted scalar closed on the line, or a plain scalar (which may hold quotes and
+#: brackets: they mean nothing there). YAML lets quoted scalars and flow collections go on at
+#: any indentation, even at column 0; the reader declines on other lines with a quote or a bracket.
+_SAFE = re.compile(
+    r""" *(?:- +)*(?:[A-Za-z_][A-Za-z0-9_-]*: +)?(?:"(?:[^"\\]|\\.)*+"|'(?:[^']|'')*+') *"""
+    r"""| *(?:- +)*[A-Za-z_][A-Za-z0-9_-]*: +[^-"'\[{&!?*|> #][^\n]*"""
+    r"""| *(?:- +)*[^-"'\[{&!?*|> #](?:(?!: |:$| #)[^\n])*"""
+)
+
+
+def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()) -> Parsed:
+    """The `wanted` top-level keys of this front matter (YAML) and the file line of every
+    top-level key; other keys' values are not read, those of `lists` only checked to be lists
+    (or null): they are left out of the mapping.
+
+    Raises Unsupported where the full parse must decide.
+    """
+    if "\r" in front:
+        if "\r" in front.replace("\r\n", ""):
+            raise Unsupported("lone carriage return")
+        front = front.replace("\r\n", "\n")
+    if not front.isascii() and ("\x85" in front or "\u2028" in front or "\u2029" in front):
+        raise Unsupported("a line break YAML knows and this reader does not")
+    text = "\n" + front
+    # (key, offset of the line break before its line, whether `key:` has a value on its line)
+    keys: list[tuple[str, int, bool]] = []
+    last = -1  # the index in keys of the last key read or checked
+    for m in _TOP.finditer(text):
+        key = m.group(1)
+        if key is None:
+            line = m.group(3)
+            if line[0] == "#":
+                continue
+            if line[0] == "-" and (len(line) == 1 or line[1] == " "):
+                if not keys or keys[-1][2]:
+                    raise Unsupported("a list item at column 0 after a key with a value")
+                continue  # `key:` followed by its list's items at the key's own indentation
+            raise Unsupported("a line at column 0 that is not a key")
+        value = m.group(2)
+        if key in wanted or key in lists:
+            last = len(keys)
+        keys.append((key, m.start(), bool(value) and value.lstrip(" ")[:1] not in ("", "#")))
+    if len({k for k, _, _ in keys}) != len(keys):
+        raise Unsupported("duplicate key")
+    if _INDENTED.search(text, 0, keys[0][1] if keys else len(text)):
+        raise Unsupported("front matter does not start with a key")
+    pieces: list[str] = []
+    key_lines: dict[str, int] = {}
+    line = 1  # the file line of the front matter's first line is 2: the `---` line is 1
+    at = 0
+    for i, (key, start, has_value) in enumerate(keys):
+        line += text.count("\n", at, start + 1)
+        at = start + 1
+        key_lines[key] = line
+        if i > last:
+            continue
+        end = keys[i + 1][1] if i + 1 < len(keys) else len(text)
+        if key in wanted:
+            pieces.append(text[start:end])
+            continue
+        if key in lists:
+            _check_list(has_value, text, start, end)
+        if i < last and _may_go_on(text[start + 1 : end]):  # a key read follows: nothing may go on into it
+            raise Unsupported("a scalar or collection that may go on past its line")
+    data = parse_fast("".join(pieces)[1:])[0] if pieces else {}
+    return Parsed(data, key_lines, fast=True, skimmed=True)
+
+
+def _may_go_on(block: str) -> bool:
+    """Whether a line of this block may leave a quoted scalar or flow collection open."""
+    if '"' in block or "'" in block or "[" in block or "{" in block:
+        for line in block.split("\n"):
+            if ('"' in line or "'" in line or "[" in line or "{" in line) and not _SAFE.fullmatch(line):
+                return True
+    return False
+
+
+_FIRST = re.compile(r"\n *([^ \n#])(.?)")
+
+
+def _check_list(has_value: bool, text: str, start: int, end: int) -> None:
+    """Decline unless the value (its text after `key:`, its lines) is a block list, `[]` or null."""
+    eol = text.find("\n", start + 1, end)
+    first = _FIRST.search(text, eol, end) if eol >= 0 else None
+    if has_value:
+        value = text[start + 1 : eol if eol >= 0 else end].split(":", 1)[1].strip(" ")
+        if value != "[]" or first is not None:
+            raise Unsupported("a value that may not be a list")
+    elif first is not None and (first.group(1) != "-" or first.group(2) not in ("", " ")):
+        raise Unsupported("a value that may not be a list")

@@ -1,0 +1,196 @@
+"""The list-fields reader (skim) must give the full parse's list fields on everything it reads.
+
+On every document the full parse (libyaml) accepts, the skim either declines or gives exactly
+the same values for the keys the list reads, the same file line for every top-level key and
+so the same Summary. What it skips it does not check: a file whose skipped part is broken is
+listed, and the full parse in the background (library.check_skimmed) names it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from curator.core import library, profiles
+from curator.core.article import LISTS, list_keys, summarize
+from curator.core.editing import _same
+from curator.core.frontmatter import FrontMatterError, parse_front, split
+from curator.core.skim import Unsupported, skim
+from tests.conftest import GENERATOR, need
+from tests.core.test_editing_properties import documents
+from tests.core.test_fastyaml import SAMPLE_FRONTS, fronts, mutated_sample
+
+NEWS = profiles.NEWS
+WANTED = list_keys(NEWS)
+
+
+def skim_agrees(front: str, profile: profiles.Profile = NEWS) -> bool | None:
+    """True when the skim read `front` (and then it agrees with the full parse), False when it
+    declined, None when the full parse rejects the document (nothing to agree with)."""
+    try:
+        full = parse_front(front, fast=False)
+    except FrontMatterError:
+        return None
+    try:
+        skimmed = skim(front, list_keys(profile), LISTS)
+    except Unsupported:
+        return False
+    assert skimmed.skimmed
+    wanted = {k: v for k, v in full.data.items() if k in list_keys(profile)}
+    assert _same(skimmed.data, wanted), front
+    assert skimmed.key_lines == full.key_lines, front
+    assert summarize("a.md", skimmed, profile) == summarize("a.md", full, profile), front
+    return True
+
+
+def test_the_keys_it_reads_are_the_ones_summarize_reads():
+    assert {"title", "name", "excerpt", "publishedDateTime", "date", "images", "image", "category"} <= WANTED
+    assert {"published", "topics", "provider", "quality", "heat", "type"} <= WANTED
+    assert "related" not in WANTED and "related" in LISTS
+    assert {"secured", "featuredContent", "webUrl", "originalUrl"}.isdisjoint(WANTED)
+    hugo = list_keys(profiles.by_name("hugo"))
+    assert {"draft", "tags", "summary", "cover"} <= hugo  # `cover.image`: the mapping is read
+
+
+def test_agrees_on_every_file_of_the_real_corpus(corpus):
+    results = [skim_agrees(front) for _, front in fronts(corpus, (".md", ".markdown", ".txt", ".html"))]
+    assert len(results) > 850 and None not in results
+    assert all(results)  # and it reads every one of them
+
+
+def test_agrees_on_a_generated_corpus(tmp_path):
+    generator = need(GENERATOR, "the corpus generator")
+    subprocess.run(
+        [sys.executable, str(generator), "1500", str(tmp_path), "--seed", "11"], check=True, capture_output=True
+    )
+    results = [skim_agrees(front) for _, front in fronts(tmp_path)]
+    assert len(results) == 1500 and all(results)
+
+
+def test_agrees_on_the_bundled_sample():
+    assert SAMPLE_FRONTS and all(skim_agrees(front) for front in SAMPLE_FRONTS)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_agrees_on_generated_documents(text):
+    skim_agrees(split(text).front)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_sample())
+def test_agrees_on_mutated_real_files(front):
+    skim_agrees(front)
+
+
+TOP_KEYS = st.sampled_from(
+    ["title", "excerpt", "topics", "quality", "published", "images", "provider", "related", "secured", "x"]
+)
+LOOKS_LIKE_A_KEY = st.sampled_from(["title: y", "published: false", "quality: 3", "topics:", "- a", "# c", "x"])
+#: values that end on their line, or go on in indented lines only
+PLAIN_BLOCKS = [
+    "plain",
+    '"quoted"',
+    "'single'",
+    "12",
+    "true",
+    "it's [not] a {flow}",
+    '"a" # "b',
+    "\n  - a\n  - 'b'",
+    "\n- a\n- b",
+    '\n  - t: "x"\n    u: 1',
+    "\n  k: v\n  m: [1, 2]",
+    "|\n  text\n  {line}",  # a block scalar's lines look like keys, but are indented
+    ">\n  {line}\n\n  more",
+    "a\n  {line}",  # a plain scalar on two lines
+    "\n# {line}",
+]
+#: values that go on past their line: continuation lines at column 0 that look like keys
+GOING_ON = [
+    '"x\n{line}"',
+    "'x\n{line}'",
+    '"x\\\n{line}"',  # an escaped line break
+    "[a,\n{line}]",
+    "{{a: 1,\n{line}}}",
+    '\n  - t: "x\n{line}"',
+    "&a x",
+    "\n  - *a",
+]
+BLOCKS = st.one_of(st.sampled_from(PLAIN_BLOCKS), st.sampled_from(PLAIN_BLOCKS), st.sampled_from(GOING_ON))
+
+
+@st.composite
+def top_level(draw):
+    """Top-level keys whose values are built to mislead a reader that goes by column 0: quoted
+    scalars, flow collections and block scalars that go on over lines that look like keys."""
+    keys = draw(st.lists(TOP_KEYS, min_size=1, max_size=7, unique=True))
+    if draw(st.integers(0, 9)) == 0:
+        keys.append(keys[0])  # now and then a key twice
+    parts = []
+    for key in keys:
+        block = draw(BLOCKS)
+        block = block.replace("{line}", draw(LOOKS_LIKE_A_KEY)).replace("{{", "{").replace("}}", "}")
+        parts.append(f"{key}:{'' if block.startswith(chr(10)) else ' '}{block}")
+    return "\n".join(parts) + "\n"
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(top_level())
+def test_agrees_on_documents_made_to_mislead_it(front):
+    skim_agrees(front)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        'related:\n  - t: "x\ntitle: y"\n',  # a quoted scalar goes on into a line that looks like a key
+        "related:\n  - t: 'x\ntitle: y'\n",
+        "secured: [a,\ntitle: b]\n",  # a flow collection goes on
+        'featuredContent: "a\n  b"\ntitle: x\n',
+        "title: a\ntitle: b\n",  # duplicate keys: libyaml keeps the last
+        "  title: a\n",  # not a key at column 0
+        "? title\n: x\n",
+        "title: x\n...\n",
+        "%YAML 1.1\ntitle: x\n",
+        "title: x\u2028published: false\n",  # a line break only YAML sees
+        "title: x\npublished: false\x85quality: 3\n",
+        "title: &a x\n",  # anchors, aliases, tags in what it reads: the fast reader declines
+        "related: &r\n  - a\ntitle: *r\n",
+        "title: !!str 1\n",
+        "related: 5\n",  # not a list: summarize warns, from the full parse
+        "related:\n  a: 1\n",
+        "title: x\n- y\n",  # a list item after a key with a value
+        "title: x\r\npublished: false\rquality: 1\n",  # a lone carriage return
+    ],
+)
+def test_declines_what_it_cannot_read_as_libyaml_does(front):
+    with pytest.raises(Unsupported):
+        skim(front, WANTED, LISTS)
+
+
+def test_reads_only_what_the_list_needs():
+    front = (
+        "title: T\nrelated:\n  - title: R\n    x: [1, 2,\n      3]\n    y: |\n      text\nsecured: 'abc'\n"
+        "featuredContent: |\n  <p>\nextra: {a: 1}\n"
+    )
+    parsed = skim(front, WANTED, LISTS)
+    assert parsed.data == {"title": "T"} and parsed.skimmed
+    assert parsed.key_lines == {"title": 2, "related": 3, "secured": 9, "featuredContent": 10, "extra": 12}
+    assert parse_front(front, fast=False).data["extra"] == {"a": 1}  # (the full parse reads it all)
+
+
+def test_a_broken_skipped_part_is_listed_then_named_by_the_full_parse(tmp_path):
+    """The skim does not read what it skips; the check in the background finds what is wrong."""
+    (tmp_path / "a.md").write_text("---\ntitle: A\nrelated:\n  - a\n - b\nsecured: x\n---\n")
+    (tmp_path / "b.md").write_text("---\ntitle: B\nrelated:\n  - a\n---\n")
+    entry = library.load_one(str(tmp_path), "a.md", NEWS, skim=True)
+    assert isinstance(entry, library.Entry) and entry.summary.title == "A"
+    problem = library.check_skimmed(str(tmp_path), "a.md", NEWS)
+    assert isinstance(problem, library.Problem) and problem.path == "a.md" and problem.line == 5
+    assert "YAML error" in problem.message and problem.stat is not None
+    assert library.load_one(str(tmp_path), "a.md", NEWS) == problem  # as the full load says
+    assert library.check_skimmed(str(tmp_path), "b.md", NEWS) is None  # read the same: nothing to say
