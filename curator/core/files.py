@@ -68,15 +68,24 @@ def read_file_stat(
     would otherwise wait for a writer forever.
     """
     fd = os.open(path, _READ_FLAGS)
-    with open(fd, "rb") as f:
+    try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise FrontMatterError("not a regular file (a FIFO, socket or device)")
         if st.st_size > max_bytes:
             raise FrontMatterError(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit")
-        data = f.read()  # (read(max_bytes + 1) would allocate 8 MB for every file)
-        if len(data) > max_bytes:
-            raise FrontMatterError(f"file is over the {max_bytes:,}-byte limit")
+        # os.read, not open(): a file object stats the file twice more and builds a buffer
+        # around it (48 us per small file against 15 us, most of a cold open's reading)
+        chunks, total, want = [], 0, st.st_size + 1  # one byte more: a file that grew reads on
+        while chunk := os.read(fd, want):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise FrontMatterError(f"file is over the {max_bytes:,}-byte limit")
+            want = 1 << 16
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
     return data, Snapshot.of(data, st), st
 
 

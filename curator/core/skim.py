@@ -105,8 +105,23 @@ def _may_go_on(block: str) -> bool:
     """Whether a line of this block may leave a quoted scalar or flow collection open."""
     if '"' in block or "'" in block or "[" in block or "{" in block:
         for line in block.split("\n"):
-            if ('"' in line or "'" in line or "[" in line or "{" in line) and not _SAFE.fullmatch(line):
-                return True
+            if '"' in line or "'" in line or "[" in line or "{" in line:
+                # most often one double-quoted value without escapes that ends the line: closed
+                # (`'`, `[` or `{` after its opening quote are inside it; a first quote that
+                # does not start a value makes both quotes text)
+                quote = line.find('"')
+                if (
+                    quote >= 0
+                    and line[-1] == '"'
+                    and line.count('"') == 2
+                    and "\\" not in line
+                    and "'" not in line[:quote]
+                    and "[" not in line[:quote]
+                    and "{" not in line[:quote]
+                ):
+                    continue
+                if not _SAFE.fullmatch(line):
+                    return True
     return False
 
 
