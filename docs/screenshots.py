@@ -5,7 +5,8 @@ nothing is written to it).
 Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection being edited,
 the preview, and the Changes view open on an article's diff; and the conflict dialog with the
 diffs of a file that changed on disk; and the Topics manager with suggested topics; and Edit
-Field… previewing a regex replace over the table with other fields as columns. Plus the
+Field… previewing a regex replace over the table with other fields as columns; a large folder
+listed and checked in the background. Plus the
 older screenshot.png, editing.png and batch-confirm.png that the README shows.
 """
 
@@ -199,6 +200,28 @@ def profile_shot(app: QApplication, tmp: Path) -> list[str]:
     return ["profile-hugo.png"]
 
 
+def checking_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
+    """A cold open of 6,000 articles the moment all are listed: the full parse of the files the
+    list-fields reader read goes on in the background (the status bar's progress)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    big = tmp / "big-site" / "_news"
+    big.mkdir(parents=True)
+    articles = sorted(p for p in (folder / "_news").iterdir() if p.suffix in (".md", ".txt"))
+    for n in range(6000):
+        source = articles[n % len(articles)]
+        (big / f"{n:05d}-{source.name}").write_bytes(source.read_bytes())
+    window = new_window(tmp, (1440, 900), "checking")
+    loop = QEventLoop()
+    window.loader.checking.connect(lambda _: QTimer.singleShot(300, loop.quit))
+    window.open_folder(str(big.parent))
+    loop.exec()
+    window.grab().save(str(DOCS / "checking.png"))
+    settle(app, window)
+    window.close()
+    return ["checking.png"]
+
+
 def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     """The screenshots the README has shown since the first release."""
     window = new_window(tmp, (1440, 900))
@@ -235,6 +258,7 @@ def main() -> int:
         written += git_shot(app, folder, tmp)
         written += fields_shot(app, folder, tmp)
         written += profile_shot(app, tmp)
+        written += checking_shot(app, folder, tmp)
         for scheme in ("light", "dark"):
             theme.choice = scheme
             theme.apply()
