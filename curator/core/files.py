@@ -130,7 +130,8 @@ def plan_edit(data: bytes, changes: Mapping[str, Any]) -> bytes | None:
     try:
         doc = load_document(data)
     except (FrontMatterError, NotAnArticle) as exc:
-        raise EditError(f"cannot edit: {exc}") from None
+        line = getattr(exc, "line", None)
+        raise EditError(f"cannot edit: {exc}" + (f" (line {line})" if line else "")) from None
     return edit_document(doc, changes)
 
 

@@ -124,3 +124,18 @@ def test_save_results_name_files_by_absolute_path_and_find_their_rows(tmp_path):
     ws.add_entries(load(tmp_path).entries)
     paths = [str(tmp_path / "sub" / "b.md"), str(tmp_path / "a.md"), "/elsewhere/c.md"]
     assert [ws.path(r) for r in ws.rows_of(paths)] == ["sub/b.md", "a.md"]
+
+
+def test_a_file_listed_by_the_skim_but_broken_past_the_list_fields_is_never_written(tmp_path):
+    """Published before the background check reached it: the save parses the file whole and refuses."""
+    broken = tmp_path / "broken.md"
+    text = b"---\ntitle: A\npublished: false\nrelated:\n  - a\n - b\n---\nbody\n"
+    broken.write_bytes(text)
+    entry = library.load_one(str(tmp_path), "broken.md", skim=True)
+    assert isinstance(entry, library.Entry)  # listed from the fields the list reads
+    ws = Workspace(tmp_path)
+    ws.add_entries([entry])
+    ws.set_values({"broken.md": {"published": True}})
+    (saved,) = save_batch(ws.save_jobs())
+    assert saved.result.status is Status.ERROR and "line 6" in saved.result.message
+    assert broken.read_bytes() == text
