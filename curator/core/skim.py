@@ -3,19 +3,22 @@
 A cold open of 100,000 articles parses every file, and most of each file is what the list never
 shows: `related` articles, `featuredContent`, `secured`, image lists. This reader finds the
 top-level keys from the lines that start at column 0, reads the keys the list needs with the
-fast reader (`fastyaml`), counts the items of `related` (the list shows only how many there
-are) and skips every other key's block unread.
+fast reader (`fastyaml`, all in one piece), checks that `related` is a list (the list shows
+nothing of it) and skips every other key's block unread.
 
 It declines (raises `Unsupported`, and the caller parses the whole file) on anything that could
-make a line at column 0 mean something else than a top-level key, a comment or an item of the
-key before it: a quoted scalar or flow collection that does not end on its line (YAML lets them
-go on at any indentation), characters YAML treats specially (tabs, U+2028, control characters),
-duplicate keys, directives, `...`, complex keys, keys that are not plain names. It must give the
-same list fields as the full parse for every document the full parse accepts: tests check that
-on the real corpus, generated corpora and hypothesis-generated documents.
+make a line at column 0 up to the last key it reads mean something else than a top-level key,
+a comment or an item of the key before it: a line before that key that may leave a quoted
+scalar or flow collection open (YAML lets them go on at any indentation), line breaks only YAML
+knows (U+2028, U+2029, NEL), duplicate keys, directives, `...`, complex keys, keys that are not
+plain names; and the fast reader declines in what it reads tabs, control characters, anchors,
+tags, flow collections, block and multi-line scalars. On every document the full parse accepts
+it gives the same values for the keys it reads and the same file lines for the keys up to the
+last of them, so summarize gives the same Summary: tests check that on the real corpus,
+generated corpora and hypothesis-generated documents.
 
 What it skips it does not check: a file whose skipped part is broken YAML lists at once, and the
-full parse that follows in the background (library.iter_verify) names it as a problem.
+full parse that follows in the background (library.check_skimmed) names it as a problem.
 """
 
 from __future__ import annotations
@@ -44,9 +47,9 @@ _SAFE = re.compile(
 
 
 def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()) -> Parsed:
-    """The `wanted` top-level keys of this front matter (YAML) and the file line of every
-    top-level key; other keys' values are not read, those of `lists` only checked to be lists
-    (or null): they are left out of the mapping.
+    """The `wanted` top-level keys of this front matter (YAML) and the file line of each
+    top-level key up to the last of them; other keys' values are not read, those of `lists`
+    only checked to be lists (or null): they are left out of the mapping.
 
     Raises Unsupported where the full parse must decide.
     """
@@ -83,12 +86,10 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
     key_lines: dict[str, int] = {}
     line = 1  # the file line of the front matter's first line is 2: the `---` line is 1
     at = 0
-    for i, (key, start, has_value) in enumerate(keys):
+    for i, (key, start, has_value) in enumerate(keys[: last + 1]):  # (what follows is not vouched for)
         line += text.count("\n", at, start + 1)
         at = start + 1
         key_lines[key] = line
-        if i > last:
-            continue
         end = keys[i + 1][1] if i + 1 < len(keys) else len(text)
         if key in wanted:
             pieces.append(text[start:end])
