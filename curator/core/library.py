@@ -605,8 +605,10 @@ def open_iter(
     unlisted: list[Problem] = []
     temps: list[str] = []
     # With the index's rows shown, list the folder with stats to check them; in a cold open
-    # list names only, the stats come from reading each file. iter_load sorts.
-    files = scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps)
+    # list names only, the stats come from reading each file. iter_load sorts. (The collector
+    # waits: 100,000 new tuples set off a full collection that held the GIL ~50 ms.)
+    with paused_gc():
+        files = scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps)
     current: dict[str, FileStat | None] = dict(files)
     del files
     remove_stale_temps(temps)
