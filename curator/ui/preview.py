@@ -75,6 +75,7 @@ class PreviewPane(QTextBrowser):
         self.details: Details | None = None
         self.dirty = False
         self._images: dict[str, str] = {}  # resource name -> (which cache, url)
+        self._fitted_to = -1  # the pane's width the big image was fitted to
         large.ready.connect(self._image_ready)
         small.ready.connect(self._image_ready)
         self.refit = Throttle(lambda: self.summary is not None and self._render(), 80, self)
@@ -188,17 +189,24 @@ class PreviewPane(QTextBrowser):
         self.verticalScrollBar().setValue(scroll)
 
     def _fit_width(self, url: str) -> int | None:
-        """The big image's width: its own, or the pane's when that is narrower (no sideways scrolling)."""
+        """The big image's width: its own, or the pane's when that is narrower (no sideways
+        scrolling). The room is counted as if the scroll bar showed, whether it does or not:
+        fitted to the room without it, a tall article brought the scroll bar, which narrowed
+        the room, which fitted the image again, which made the article shorter, which took the
+        scroll bar away... (a render every 80 ms in an idle window)."""
         pixmap = self.large.get(url) if url else None
         natural = pixmap.width() if pixmap is not None else LARGE_WIDTH
-        room = self.viewport().width() - int(2 * self.document().documentMargin()) - 12
+        self._fitted_to = self.width()
+        room = self._fitted_to - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+        room -= int(2 * self.document().documentMargin()) + 12
         return max(64, room) if room < natural else None
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        # the image is fitted to the width: a change of height alone (the status bar showing
-        # progress) renders nothing again
-        if self.summary is not None and self.summary.image and event.size().width() != event.oldSize().width():
+        # the image is fitted to the pane's width: a change of height alone (the status bar
+        # showing progress), or of the viewport's width alone (the scroll bar coming or going),
+        # renders nothing again
+        if self.summary is not None and self.summary.image and self.width() != self._fitted_to:
             self.refit()
 
     def loadResource(self, kind: int, name: QUrl) -> Any:

@@ -188,3 +188,24 @@ def test_reopen_shows_the_index_then_catches_up_with_the_disk(qtbot, window, sam
     assert window.workspace.summary(rows["_news/000_0f6bed355ea43c67.txt"]).quality == 31
     assert "_news/added.md" in rows and f"_news/{gone.name}" not in rows
     assert window.model.rowCount() == 31
+
+
+def test_the_preview_renders_once_and_again_only_when_the_pane_gets_wider_or_narrower(
+    qtbot, window, sample, monkeypatch
+):
+    """The big image is fitted to the pane's width. Fitted to the viewport, it made a tall
+    article bring the scroll bar, which narrowed the viewport, which fitted the image again...:
+    a render every 80 ms in an idle window."""
+    open_folder(qtbot, window, sample)
+    qtbot.waitUntil(lambda: window.preview.summary is not None and bool(window.preview.summary.image), timeout=5000)
+    qtbot.wait(1000)  # the details and the images that come after the first render
+    renders = []
+    real = window.preview.setHtml
+    monkeypatch.setattr(window.preview, "setHtml", lambda html: (renders.append(html), real(html)))
+    qtbot.wait(800)  # ten refit periods
+    assert renders == []
+    assert window.preview.verticalScrollBar().maximum() > 0  # a tall article: the case that looped
+    window.resize(window.width() - 200, window.height())
+    qtbot.waitUntil(lambda: len(renders) >= 1, timeout=2000)
+    qtbot.wait(500)
+    assert len(renders) == 1
