@@ -8,9 +8,6 @@ listed, and the full parse in the background (library.check_skimmed) names it.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,9 +17,8 @@ from curator.core.article import LISTS, list_keys, summarize
 from curator.core.editing import _same
 from curator.core.frontmatter import FrontMatterError, parse_front, split
 from curator.core.skim import Unsupported, skim
-from tests.conftest import GENERATOR, need
 from tests.core.test_editing_properties import documents
-from tests.core.test_fastyaml import SAMPLE_FRONTS, fronts, mutated_sample
+from tests.core.test_fastyaml import SAMPLE_FRONTS, fronts, generated_fronts, mutated_sample
 
 NEWS = profiles.NEWS
 WANTED = list_keys(NEWS)
@@ -65,11 +61,7 @@ def test_agrees_on_every_file_of_the_real_corpus(corpus):
 
 
 def test_agrees_on_a_generated_corpus(tmp_path):
-    generator = need(GENERATOR, "the corpus generator")
-    subprocess.run(
-        [sys.executable, str(generator), "1500", str(tmp_path), "--seed", "11"], check=True, capture_output=True
-    )
-    results = [skim_agrees(front) for _, front in fronts(tmp_path)]
+    results = [skim_agrees(front) for front in generated_fronts(tmp_path, 1500, seed=11)]
     assert len(results) == 1500 and all(results)
 
 
