@@ -70,7 +70,9 @@ def test_pull_keeps_unsaved_edits_and_asks_at_save_about_the_same_value(qtbot, w
     run(a, "push", "-q")
     # editor B has unsaved edits: one on a file A did not touch, one on the value A changed
     open_folder(qtbot, window, b / "site")
-    qtbot.waitUntil(lambda: window.gitmode.repo is not None, timeout=5000)
+    # Pull is enabled once the status is read (a trigger before does nothing: this test used
+    # to fail now and then on a busy machine, the pull never run)
+    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
     third = next(p for p in window.workspace.rows if p not in (SEED, other))
     select_paths(window, [third])
     window.request_edit("quality", "set", 11)
