@@ -60,8 +60,8 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
     if not front.isascii() and ("\x85" in front or "\u2028" in front or "\u2029" in front):
         raise Unsupported("a line break YAML knows and this reader does not")
     text = "\n" + front
-    # (key, offset of the line break before its line, whether `key:` has a value on its line)
-    keys: list[tuple[str, int, bool]] = []
+    # (key, offset of the line break before its line, the value on its line or None)
+    keys: list[tuple[str, int, str | None]] = []
     last = -1  # the index in keys of the last key read or checked
     for m in _TOP.finditer(text):
         key = m.group(1)
@@ -70,14 +70,15 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
             if line[0] == "#":
                 continue
             if line[0] == "-" and (len(line) == 1 or line[1] == " "):
-                if not keys or keys[-1][2]:
+                if not keys or keys[-1][2] is not None:
                     raise Unsupported("a list item at column 0 after a key with a value")
                 continue  # `key:` followed by its list's items at the key's own indentation
             raise Unsupported("a line at column 0 that is not a key")
         value = m.group(2)
         if key in wanted or key in lists:
             last = len(keys)
-        keys.append((key, m.start(), bool(value) and value.lstrip(" ")[:1] not in ("", "#")))
+        value = value.strip(" ") if value else ""
+        keys.append((key, m.start(), value if value and value[0] != "#" else None))
     if len({k for k, _, _ in keys}) != len(keys):
         raise Unsupported("duplicate key")
     if _INDENTED.search(text, 0, keys[0][1] if keys else len(text)):
@@ -86,7 +87,7 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
     key_lines: dict[str, int] = {}
     line = 1  # the file line of the front matter's first line is 2: the `---` line is 1
     at = 0
-    for i, (key, start, has_value) in enumerate(keys[: last + 1]):  # (what follows is not vouched for)
+    for i, (key, start, value) in enumerate(keys[: last + 1]):  # (what follows is not vouched for)
         line += text.count("\n", at, start + 1)
         at = start + 1
         key_lines[key] = line
@@ -95,7 +96,7 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
             pieces.append(text[start:end])
             continue
         if key in lists:
-            _check_list(has_value, text, start, end)
+            _check_list(value, text, start, end)
         if i < last and _may_go_on(text[start + 1 : end]):  # a key read follows: nothing may go on into it
             raise Unsupported("a scalar or collection that may go on past its line")
     data = parse_fast("".join(pieces)[1:])[0] if pieces else {}
@@ -129,12 +130,11 @@ def _may_go_on(block: str) -> bool:
 _FIRST = re.compile(r"\n *([^ \n#])(.?)")
 
 
-def _check_list(has_value: bool, text: str, start: int, end: int) -> None:
-    """Decline unless the value (its text after `key:`, its lines) is a block list, `[]` or null."""
+def _check_list(value: str | None, text: str, start: int, end: int) -> None:
+    """Decline unless the value (the text after `key:`, the lines under it) is a block list, `[]` or null."""
     eol = text.find("\n", start + 1, end)
     first = _FIRST.search(text, eol, end) if eol >= 0 else None
-    if has_value:
-        value = text[start + 1 : eol if eol >= 0 else end].split(":", 1)[1].strip(" ")
+    if value is not None:
         if value != "[]" or first is not None:
             raise Unsupported("a value that may not be a list")
     elif first is not None and (first.group(1) != "-" or first.group(2) not in ("", " ")):

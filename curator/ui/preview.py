@@ -120,6 +120,7 @@ class PreviewPane(QTextBrowser):
             return
         self._images = {}
         out = []
+        self._fitted_to = self.width()
         image = self._img("large", s.image, self._fit_width(s.image))
         if image:
             out.append(f"<p align='center'>{image}</p>")
@@ -196,8 +197,7 @@ class PreviewPane(QTextBrowser):
         scroll bar away... (a render every 80 ms in an idle window)."""
         pixmap = self.large.get(url) if url else None
         natural = pixmap.width() if pixmap is not None else LARGE_WIDTH
-        self._fitted_to = self.width()
-        room = self._fitted_to - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+        room = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
         room -= int(2 * self.document().documentMargin()) + 12
         return max(64, room) if room < natural else None
 
