@@ -92,8 +92,13 @@ _new = tuple.__new__  # builds NamedTuples without a Python-level __new__ call p
 _float = float
 
 
-def decode_summary(record: str) -> Summary:
-    return _summary(json.loads(record[1:]) if record[0] == _JSON else record.split(_SEP))
+def decode_summary(record: str, path: str | None = None) -> Summary:
+    """The record's Summary; with `path` (the caller's string of the record's path) that one
+    object is kept, not a copy from the record (100,000 paths are ~8 MB)."""
+    fields = json.loads(record[1:]) if record[0] == _JSON else record.split(_SEP)
+    if path is not None:
+        fields[0] = path
+    return _summary(fields)
 
 
 def _summary(fields: list[str]) -> Summary:
@@ -125,8 +130,11 @@ class Known(NamedTuple):
         return self.snapshot.digest
 
 
-def decode_known(record: str) -> Known:
+def decode_known(record: str, path: str | None = None) -> Known:
+    """The record as the check against the disk needs it (`path`: see decode_summary)."""
     fields = json.loads(record[1:]) if record[0] == _JSON else record.split(_SEP)
+    if path is not None:
+        fields[0] = path
     path, mtime, size, ctime, ino, dig, indexed = fields[:7]
     stat = (int(mtime), int(size), int(ctime), int(ino))
     snapshot = _new(Snapshot, (stat[0], stat[1], dig, stat[2], stat[3]))
@@ -294,12 +302,13 @@ class Index:
         """The summaries of `paths`, read from the index in one query (rows shown before their
         summaries arrived); a bare Summary for a path that is not there."""
         found: dict[str, Summary] = {}
+        mine = {p: p for p in paths}  # the summaries keep the caller's path strings
         try:
             con = self._open()
             try:
                 marks = ",".join("?" * len(paths))
                 for path, record in con.execute(f"SELECT path, record FROM files WHERE path IN ({marks})", paths):
-                    found[path] = decode_summary(record)
+                    found[path] = decode_summary(record, mine.get(path))
             finally:
                 con.close()
         except (_Unavailable, sqlite3.Error, ValueError, TypeError):

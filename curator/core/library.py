@@ -399,7 +399,7 @@ def open_iter(
                         first = next(records, [])
                         records = itertools.chain([first], records)
                         if [p for p, _ in first] == columns.paths:
-                            items = [decode_summary(record) for _, record in first]
+                            items = list(map(decode_summary, [r for _, r in first], columns.paths))
                 sizes.append((len(items), columns.paths))
                 yield Batch(items, snapshots, [], columns)
         except (ValueError, TypeError):  # a row that does not read: trust none of the index
@@ -433,8 +433,8 @@ def open_iter(
                 raise ValueError("the index changed while it was read")
             summaries = []
             with paused_gc(keep=True):
-                for _, record in rows:
-                    known = decode_known(record)
+                for path, (_, record) in zip(paths, rows, strict=True):
+                    known = decode_known(record, path)  # (the table's path string, not a copy)
                     summaries.append(known.summary)
                     stat = current.get(known.path)
                     if stat is None:

@@ -205,6 +205,8 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
         assert len(message.summaries) == len(batch.summaries)
         table.summaries.decoded(message.start, message.summaries)
     assert all(type(item) is Summary for item in list.__iter__(table.summaries))
+    # one string object per path, shared by the summary and the table (a copy each is 8 MB at 100k)
+    assert all(s.path is p for s, p in zip(list.__iter__(table.summaries), table.paths, strict=True))
     assert [s.title for s in table.summaries] == [f"Title {int(p[:2])}" for p in table.paths]
     cold = library.load(folder, workers=1)
     assert sorted(table.summaries, key=lambda s: s.path) == [e.summary for e in cold.entries]

@@ -6,11 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QUrl
 
 from curator.core.article import Summary, read_details
 from curator.ui.delegate import CARD_HEIGHT
-from curator.ui.model import COLUMNS, Role
+from curator.ui.model import COLUMNS, Positions, Role
 from tests.conftest import ROOT
 from tests.ui.conftest import open_folder
 
@@ -103,6 +104,21 @@ def test_typing_on_narrows_to_the_same_rows_as_a_fresh_search(qtbot, window, cor
             expected = table.select(text, everything)
             assert model.order == expected, (field, text)
             assert len(expected) > 0 or text == "-po x"
+            positions = model.positions()  # row -> shown position follows every search
+            assert [positions.get(r) for r in range(len(table))] == [
+                model.order.index(r) if r in expected else None for r in range(len(table))
+            ]
+
+
+def test_positions_map_rows_to_where_they_are_shown():
+    positions = Positions([3, 0, 2], 4)
+    assert [positions.get(r) for r in (-1, 0, 1, 2, 3, 4)] == [None, 1, None, 2, 0, None]
+    assert 3 in positions and 1 not in positions and "3" not in positions
+    assert positions[2] == 2
+    with pytest.raises(KeyError):
+        positions[1]
+    positions.place([6, 1], 3)  # appended rows, beyond the rows it was made for
+    assert [positions.get(r) for r in range(8)] == [1, 4, 2, 0, None, None, 3, None]
 
 
 def test_table_view_sorts_in_the_model(qtbot, window, sample):
