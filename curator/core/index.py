@@ -23,13 +23,12 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
 from . import profiles
 from .article import Summary
-from .files import Snapshot, digest
+from .files import Snapshot, Snapshots, digest
 from .table import Columns, haystack
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
@@ -147,7 +146,7 @@ ROW = "path, mtime_ns, size, digest, ctime_ns, ino, hay, date, quality, heat, pu
 
 def read_ahead(
     rows: list[tuple], fetch: Callable[[Sequence[str]], dict[str, Summary]]
-) -> tuple[list[Summary | None], Columns, list[Snapshot]]:
+) -> tuple[list[Summary | None], Columns, Snapshots]:
     """What a list needs of each row of the index (ROW): no record is read or decoded.
 
     SQLite hands the columns over typed, so this is a transposition. The summaries come
@@ -156,7 +155,7 @@ def read_ahead(
     """
     columns = map(list, zip(*rows, strict=True))
     paths, mtimes, sizes, digests, ctimes, inodes, hay, dates, quality, heat, published, warned = columns
-    snapshots = list(map(_new, repeat(Snapshot), zip(mtimes, sizes, digests, ctimes, inodes, strict=True)))
+    snapshots = Snapshots.of_columns(mtimes, sizes, digests, ctimes, inodes)
     items: list[Summary | None] = [None] * len(paths)
     if any(warned):
         found = fetch([p for p, w in zip(paths, warned, strict=True) if w])

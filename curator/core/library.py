@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import profiles
 from .article import LISTS, Summary, list_keys, summarize
-from .files import Snapshot, read_file_stat, remove_stale_temps
+from .files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
 from .index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
 from .scan import EXTENSIONS, SKIP_DIRS, Problem, Severity, scan, scan_stats  # noqa: F401 (library's names)
@@ -321,7 +321,7 @@ class Batch:
     """
 
     summaries: list[Summary | None]
-    snapshots: list[Snapshot]
+    snapshots: list[Snapshot] | Snapshots  # (from the index: in columns)
     problems: list[Problem]
     columns: Columns | None = None
 

@@ -36,7 +36,7 @@ from .edits import (
     value_of,
     with_changes,
 )
-from .files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
+from .files import SaveResult, Snapshot, Snapshots, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
 from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, paused_gc, warning_problems
 from .profiles import NEWS, Profile
@@ -52,7 +52,7 @@ class Workspace:
         #: folder (Jekyll's `_drafts/`), which only moving the file publishes
         self.drafts_left: list[str] = []
         self.table = Table()
-        self.snapshots: list[Snapshot] = []
+        self.snapshots = Snapshots()  # in columns: ~50 bytes a row (see files.Snapshots)
         self.rows: dict[str, int] = {}  # path -> row
         self.saved: dict[int, Summary] = {}  # row -> summary as on disk, for rows with edits
         self.pending: dict[int, dict[str, Any]] = {}  # row -> {key: unsaved value}
@@ -72,7 +72,8 @@ class Workspace:
         """Empty this workspace a piece at a time: when another folder replaces it, a worker
         runs this so its 100,000 articles are not freed in one go wherever the last reference
         drops (one deallocation that long holds the GIL: 95 ms of GUI stall measured at 100k)."""
-        empty_gently([*self.table.containers(), self.snapshots, self.rows, self.saved, self.pending,
+        self.snapshots.clear()  # (a few arrays: freed at once)
+        empty_gently([*self.table.containers(), self.rows, self.saved, self.pending,
                       self.problems, self.changed_on_disk, self.foreign, self.refused], piece)  # fmt: skip
 
     # -- loading --
@@ -123,7 +124,7 @@ class Workspace:
         keep = [r for r in range(len(self.table)) if r not in drop]
         renumber = {old: new for new, old in enumerate(keep)}
         self.table.remove(gone)
-        self.snapshots = [self.snapshots[r] for r in keep]
+        self.snapshots = self.snapshots.take(keep)
         self.saved = {renumber[r]: s for r, s in self.saved.items() if r in renumber}
         self.pending = {renumber[r]: c for r, c in self.pending.items() if r in renumber}
         self.rows = {p: i for i, p in enumerate(self.table.paths)}

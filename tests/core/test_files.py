@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.core import files, library
 from curator.core.files import Status, commit_many, prepare_save, read_file, save_changes
@@ -248,3 +250,57 @@ def test_a_file_with_other_hard_links_is_refused_not_split(tmp_path: Path):
     result = save_changes(path, {"quality": 4}, read_file(path)[1])
     assert result.status is Status.ERROR and "2 hard links" in result.message
     assert os.path.samefile(path, tmp_path / "b.md") and path.read_bytes() == TEXT
+
+
+# -- snapshots kept in columns ---------------------------------------------------------------
+
+_ints = st.integers(min_value=-(2**70), max_value=2**70)
+_snapshots = st.builds(
+    files.Snapshot,
+    st.one_of(st.integers(0, 2**62), _ints),
+    st.integers(0, 2**40),
+    st.one_of(
+        st.binary(min_size=16, max_size=16).map(bytes.hex),  # as digest() makes them
+        st.text("0123456789abcdefABCDEF ", max_size=34),  # what an odd index or a caller may hold
+    ),
+    st.one_of(st.integers(0, 2**62), _ints),
+    st.one_of(st.integers(0, 2**64 - 1), _ints),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_snapshots, max_size=12), st.lists(_snapshots, max_size=6), st.data())
+def test_snapshots_in_columns_give_back_what_was_put_in(first, more, data):
+    kept = files.Snapshots(first)
+    assert list(kept) == first and len(kept) == len(first)
+    columns = files.Snapshots.of_columns(*map(list, zip(*first, strict=True))) if first else files.Snapshots()
+    assert list(columns) == first  # from the index's columns: packed at once, or row by row
+    kept.extend(files.Snapshots(more))
+    expected = first + more
+    assert list(kept) == expected
+    if expected:
+        row = data.draw(st.integers(0, len(expected) - 1))
+        expected[row] = kept[row] = data.draw(_snapshots)
+        assert kept[row] == expected[row] and kept[-1] == expected[-1]
+        rows = data.draw(st.lists(st.integers(0, len(expected) - 1), max_size=8))
+        assert list(kept.take(rows)) == [expected[r] for r in rows]
+    copy = kept.copy()
+    kept.clear()
+    assert list(copy) == expected and len(kept) == 0
+
+
+def test_snapshots_take_a_tenth_of_the_memory_of_snapshot_tuples():
+    import tracemalloc
+
+    ns = 1_700_000_000_000_000_000
+    rows = [files.Snapshot(ns + i, 4000 + i, files.digest(b"%d" % i), ns + i, 10**9 + i) for i in range(20_000)]
+    columns = list(map(list, zip(*rows, strict=True)))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = files.Snapshots.of_columns(*columns)
+        size = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert list(kept) == rows
+    assert size < 20_000 * 60  # 4 x 8 bytes and 16 of digest a row (tuples: ~300 bytes a row)

@@ -172,13 +172,13 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path, corpus):
     assert columns.paths == expected.paths and columns.text == expected.text
     assert (columns.published, columns.quality, columns.heat) == (expected.published, expected.quality, expected.heat)
     assert columns.date == expected.date
-    assert snapshots == [by_path[p].snapshot for p in columns.paths]
+    assert list(snapshots) == [by_path[p].snapshot for p in columns.paths]
     assert [i for i in items if i is not None] == [typed]  # warnings are listed at once
     records = [r for batch in index.iter_path_records(100) for r in batch]
     assert [p for p, _ in records] == columns.paths  # the second pass walks the same order
     known = [decode_known(record) for _, record in records]
     assert [k.summary for k in known] == [by_path[p].summary for p in columns.paths]
-    assert [k.snapshot for k in known] == snapshots
+    assert [k.snapshot for k in known] == list(snapshots)
     seed, missing = "_news/2021-06-02-table-permissions-in-portals-studio.md", "not/there.md"
     assert index.summaries([seed, missing]) == {seed: by_path[seed].summary, missing: Summary(missing)}
 

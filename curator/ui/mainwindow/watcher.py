@@ -54,7 +54,7 @@ class Watcher(QObject):
         if not self.session.is_open or self.checking or self.busy():
             return False
         workspace = self.session.workspace
-        root, paths, snapshots = str(workspace.root), list(workspace.table.paths), list(workspace.snapshots)
+        root, paths, snapshots = str(workspace.root), list(workspace.table.paths), workspace.snapshots.copy()
         bad = workspace.bad_files()
         started = time.perf_counter()
         self.task = self.tasks.run(
