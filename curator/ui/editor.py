@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
+from operator import attrgetter
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QValidator
@@ -199,13 +201,13 @@ class EditorPanel(QWidget):
             self.heading.setText(self.summaries[0].title or self.summaries[0].path)
         else:
             self.heading.setText(f"{n:,} articles selected: changes apply to all of them")
-        counts = Counter(t for s in self.summaries for t in s.topics)
+        counts = Counter(chain.from_iterable(map(attrgetter("topics"), self.summaries)))  # (in C: 10,000 rows)
         if n == 1:  # one article: its topics in the file's order
             ranked = list(counts.items())
         else:  # a selection: the most shared first
             ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:200]
         self.chips.set_topics([(t, t if c == n else f"{t} ({c}/{n})") for t, c in ranked])
-        qualities = {s.quality for s in self.summaries}
+        qualities = set(map(attrgetter("quality"), self.summaries))
         value = qualities.pop() if len(qualities) == 1 else None
         fits = value is not None and QUALITY_MIN <= value <= QUALITY_MAX
         self.quality.setValue(value if fits else NO_QUALITY)  # "—": none, mixed, or beyond the field
@@ -214,7 +216,7 @@ class EditorPanel(QWidget):
             if value is None or fits
             else f"The file says {value:,}, which this field cannot hold. {LIMIT} Type a value to replace it."
         )
-        published = {s.published for s in self.summaries}
+        published = set(map(attrgetter("published"), self.summaries))
         self.published.setTristate(len(published) > 1)
         if len(published) > 1:
             self.published.setCheckState(Qt.CheckState.PartiallyChecked)

@@ -199,6 +199,14 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
         assert batch is batches[0] or batch.summaries == [None] * len(batch.summaries)  # the rest come later
         table.extend(batch.summaries, columns=batch.columns)
     assert table.select("title") == list(range(30)) and table.select("quality:>=29") == [29]  # from the columns
+    assert (
+        [s.title for s in table.summaries.take([0, 21, 3])]
+        == [  # several rows at once: fetched as needed
+            "Title 0",
+            f"Title {int(table.paths[21][:2])}",
+            "Title 3",
+        ]
+    )
     row = table.paths.index("17.md")
     assert table.summaries[row].title == "Title 17"  # read before its summary came: fetched on the spot
     for batch, message in zip(batches, decoded, strict=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from curator.core import library, workspace
@@ -44,8 +45,11 @@ def test_batch_save_in_worker_processes(tmp_path, monkeypatch):
     (tmp_path / "0007.md").write_text(TEXT.format(i=7).replace("Body", "Changed"))  # someone else
     (tmp_path / "0008.md").unlink()
     index = Index(tmp_path, tmp_path / "cache")
-    done = []
-    results = save_batch(ws.save_jobs(), index=index, progress=done.append)
+    done, collector = [], []
+    results = save_batch(
+        ws.save_jobs(), index=index, progress=lambda n: (done.append(n), collector.append(gc.isenabled()))
+    )
+    assert collector and not any(collector) and gc.isenabled()  # paused while saving (see save_batch), then back
     statuses = {s.job.path: s.result.status for s in results}
     assert statuses.pop("0007.md") is Status.CONFLICT
     assert statuses.pop("0008.md") is Status.ERROR

@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         self.status.set_problems(*self.problems.counts())
 
     def _show_selection(self, rows: list[int]) -> None:
-        self.editor.show_selection([self.workspace.summary(r) for r in rows])
+        self.editor.show_selection(self.workspace.summaries(rows))
         for action in needing_selection():
             self.action_map[action].setEnabled(bool(rows))
 
