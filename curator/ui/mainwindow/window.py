@@ -297,9 +297,13 @@ class MainWindow(QMainWindow):
         self.review.refresh_later()
         self.topics.refresh_later()
 
-    def _saved(self, results: list) -> None:
+    def _saved(self, results: list) -> None:  # the values a turn later: in this one, 56 ms after 10k files
+        rows, workspace = self.workspace.rows_of(r.path for r in results), self.workspace
         self.status.hide_progress()
-        self._values_changed(self.workspace.rows_of(r.path for r in results))
+        QTimer.singleShot(1, self, lambda: self._show_saved(workspace, rows, results))  # (0 ms: the same turn)
+
+    def _show_saved(self, workspace: object, rows: list[int], results: list) -> None:
+        self._values_changed(rows if workspace is self.workspace else [])
         self.saved.emit(results)
 
     def _post(self, level: Level, text: str, detail: str, timeout_ms: int) -> None:
