@@ -6,6 +6,8 @@ Everything is drawn as plain text with QPainter, so titles from the web never re
 from __future__ import annotations
 
 import html
+import math
+from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPixmap, QTextLayout
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 from ..core.article import Summary
 from . import theme
 from .icons import icon_pixmap
-from .model import Role
+from .model import Card, Role
 
 CARD_HEIGHT = 118
 #: Badge colours of git states (white text on them reads in light and dark schemes).
@@ -54,9 +56,25 @@ def elide_lines(text: str, font: QFont, width: int, max_lines: int) -> list[str]
     return [s.rstrip() for s in lines]
 
 
+class _Fonts(NamedTuple):
+    key: str  # QFont.key() of the view's font they are made from
+    metrics: QFontMetrics
+    title: QFont
+    title_metrics: QFontMetrics
+    small: QFont
+    small_metrics: QFontMetrics
+    caption: QFont
+
+
+#: chip pixmaps kept (topics, badges: a few hundred labels in a real folder)
+CHIPS_KEPT = 2048
+
+
 class CardDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._chips: dict[tuple, tuple[QPixmap, int]] = {}
+        self._fonts_made: _Fonts | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         view = self.parent()
@@ -66,9 +84,11 @@ class CardDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        summary: Summary | None = index.data(Role.SUMMARY)
-        if summary is None:
+        card: Card | None = index.data(Role.CARD)
+        if card is None:
             return
+        summary: Summary = card.summary
+        fonts = self._fonts(option.font)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = option.palette
@@ -78,19 +98,19 @@ class CardDelegate(QStyledItemDelegate):
         text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         muted = QColor(text_color)
         muted.setAlphaF(0.65)
-        card = QPainterPath()
-        card.addRoundedRect(QRectF(rect), 6, 6)
-        painter.fillPath(card, base)
+        outline = QPainterPath()
+        outline.addRoundedRect(QRectF(rect), 6, 6)
+        painter.fillPath(outline, base)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
-        painter.drawPath(card)
-        if index.data(Role.DIRTY):  # unsaved changes: an amber bar on the left edge
+        painter.drawPath(outline)
+        if card.dirty:  # unsaved changes: an amber bar on the left edge
             painter.fillRect(QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), QColor("#e69500"))
 
         # thumbnail
         thumb_rect = QRect(
             rect.left() + PAD, rect.top() + (rect.height() - THUMB.height()) // 2, THUMB.width(), THUMB.height()
         )
-        pixmap = index.data(Role.THUMBNAIL)
+        pixmap = card.thumbnail
         clip = QPainterPath()
         clip.addRoundedRect(QRectF(thumb_rect), 4, 4)
         painter.save()
@@ -103,12 +123,10 @@ class CardDelegate(QStyledItemDelegate):
             x = thumb_rect.left() + (THUMB.width() - target.width()) // 2
             y = thumb_rect.top() + (THUMB.height() - target.height()) // 2
             painter.drawPixmap(QRect(x, y, target.width(), target.height()), pixmap)
-        elif index.data(Role.IMAGE_FAILED):  # it has an image, which could not be shown
+        elif card.image_failed:  # it has an image, which could not be shown
             mark = icon_pixmap("fa5s.unlink", 24, muted)
             painter.drawPixmap(thumb_rect.center().x() - 12, thumb_rect.top() + 22, mark)
-            small = QFont(option.font)
-            small.setPointSizeF(option.font.pointSizeF() * 0.85)
-            painter.setFont(small)
+            painter.setFont(fonts.caption)
             painter.setPen(muted)
             caption = thumb_rect.adjusted(2, 50, -2, -4)
             centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -123,11 +141,8 @@ class CardDelegate(QStyledItemDelegate):
         y = rect.top() + PAD
 
         # title
-        title_font = QFont(option.font)
-        title_font.setBold(True)
-        title_font.setPointSizeF(option.font.pointSizeF() * 1.08)
-        fm = QFontMetrics(title_font)
-        painter.setFont(title_font)
+        fm = fonts.title_metrics
+        painter.setFont(fonts.title)
         painter.setPen(text_color)
         # titles and excerpts from the web often carry HTML entities (&#8217;): show the characters
         title = " ".join(html.unescape(summary.title or summary.path).split())
@@ -136,13 +151,11 @@ class CardDelegate(QStyledItemDelegate):
         y += fm.height() + 2
 
         # provider line: logo, name, date
-        small = QFont(option.font)
-        small.setPointSizeF(option.font.pointSizeF() * 0.92)
-        sfm = QFontMetrics(small)
+        small, sfm = fonts.small, fonts.small_metrics
         painter.setFont(small)
         painter.setPen(muted)
         x = left
-        logo = index.data(Role.LOGO)
+        logo = card.logo
         if isinstance(logo, QPixmap) and not logo.isNull():
             painter.drawPixmap(QRect(x, y + (sfm.height() - LOGO) // 2, LOGO, LOGO), logo)
             x += LOGO + 5
@@ -157,7 +170,7 @@ class CardDelegate(QStyledItemDelegate):
 
         # excerpt, two lines
         painter.setFont(option.font)
-        efm = QFontMetrics(option.font)
+        efm = fonts.metrics
         painter.setPen(text_color)
         for text in elide_lines(html.unescape(summary.excerpt), option.font, width, 2):
             painter.drawText(QRect(left, y, width, efm.height()), Qt.TextFlag.TextSingleLine, text)
@@ -167,41 +180,73 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(small)
         y = rect.bottom() - PAD - sfm.height() - 2
         x = left
-        if index.data(Role.CHANGED_ON_DISK):  # Save will ask: the same values changed on disk too
-            x = self._chip(painter, sfm, x, y, "Changed on disk", QColor("#c62828"), QColor("#ffffff"))
-        state = index.data(Role.GIT)
+        if card.changed_on_disk:  # Save will ask: the same values changed on disk too
+            x = self._chip(painter, fonts, x, y, "Changed on disk", QColor("#c62828"), QColor("#ffffff"))
+        state = card.git
         if state is not None:  # inside a git work tree: the file differs from the last commit
             x = self._chip(
-                painter, sfm, x, y, f"git: {state}", QColor(GIT_COLORS.get(state, "#5e35b1")), QColor("#fff")
+                painter, fonts, x, y, f"git: {state}", QColor(GIT_COLORS.get(state, "#5e35b1")), QColor("#fff")
             )
         if not summary.published:
-            x = self._chip(painter, sfm, x, y, "Unpublished", QColor("#b35900"), QColor("#ffffff"))
+            x = self._chip(painter, fonts, x, y, "Unpublished", QColor("#b35900"), QColor("#ffffff"))
         if summary.quality is not None:
             q = summary.quality
             color = QColor("#2e7d32") if q >= 60 else QColor("#9e9d24") if q >= 30 else QColor("#757575")
-            x = self._chip(painter, sfm, x, y, f"Q {q}", color, QColor("#ffffff"))
+            x = self._chip(painter, fonts, x, y, f"Q {q}", color, QColor("#ffffff"))
         chip_bg = QColor(palette.color(QPalette.ColorRole.AlternateBase))
         chip_fg = palette.color(QPalette.ColorRole.Text)
         for topic in summary.topics:
             if x > left + width - 40:
                 break
             label = sfm.elidedText(topic, Qt.TextElideMode.ElideRight, max(30, left + width - x - 14))
-            x = self._chip(painter, sfm, x, y, label, chip_bg, chip_fg)
+            x = self._chip(painter, fonts, x, y, label, chip_bg, chip_fg)
         if summary.warnings:
             warn = icon_pixmap("fa5s.exclamation-triangle", 14, theme.color("error"))
             painter.drawPixmap(rect.right() - PAD - 14, rect.top() + PAD, warn)
         painter.restore()
 
-    @staticmethod
-    def _chip(painter: QPainter, fm: QFontMetrics, x: int, y: int, text: str, bg: QColor, fg: QColor) -> int:
-        w = fm.horizontalAdvance(text) + 12
-        h = fm.height() + 2
-        path = QPainterPath()
-        path.addRoundedRect(QRectF(x, y, w, h), h / 2, h / 2)
-        painter.fillPath(path, bg)
-        painter.setPen(fg)
-        painter.drawText(QRect(x, y, w, h), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextSingleLine, text)
+    def _chip(self, painter: QPainter, fonts: _Fonts, x: int, y: int, text: str, bg: QColor, fg: QColor) -> int:
+        """A rounded label at (x, y); returns where the next one goes. Drawn once into a pixmap
+        kept for its text and colours: topics repeat from card to card, and drawing a chip
+        (path, fill, text) took a quarter of a card's time."""
+        dpr = painter.device().devicePixelRatioF()
+        key = (text, bg.rgba(), fg.rgba(), fonts.key, dpr)
+        found = self._chips.get(key)
+        if found is None:
+            fm = fonts.small_metrics
+            w, h = fm.horizontalAdvance(text) + 12, fm.height() + 2
+            chip = QPixmap(math.ceil(w * dpr), math.ceil(h * dpr))
+            chip.setDevicePixelRatio(dpr)
+            chip.fill(Qt.GlobalColor.transparent)
+            p = QPainter(chip)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setFont(fonts.small)
+            path = QPainterPath()
+            path.addRoundedRect(QRectF(0, 0, w, h), h / 2, h / 2)
+            p.fillPath(path, bg)
+            p.setPen(fg)
+            p.drawText(QRect(0, 0, w, h), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextSingleLine, text)
+            p.end()
+            if len(self._chips) >= CHIPS_KEPT:
+                self._chips.clear()
+            found = self._chips[key] = (chip, w)
+        chip, w = found
+        painter.drawPixmap(x, y, chip)
         return x + w + 5
+
+    def _fonts(self, font: QFont) -> _Fonts:
+        """The fonts of a card made from the view's font, and their metrics (made once)."""
+        key = font.key()
+        if self._fonts_made is None or self._fonts_made.key != key:
+            title, small, caption = QFont(font), QFont(font), QFont(font)
+            title.setBold(True)
+            title.setPointSizeF(font.pointSizeF() * 1.08)
+            small.setPointSizeF(font.pointSizeF() * 0.92)
+            caption.setPointSizeF(font.pointSizeF() * 0.85)
+            self._fonts_made = _Fonts(
+                key, QFontMetrics(font), title, QFontMetrics(title), small, QFontMetrics(small), caption
+            )
+        return self._fonts_made
 
 
 class CardView(QTableView):

@@ -12,7 +12,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, Sequence
 from itertools import compress
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont
@@ -35,6 +35,17 @@ class Role(enum.IntEnum):
     ROW = enum.auto()
     GIT = enum.auto()  # the file's git state (core.git.State) or None
     IMAGE_FAILED = enum.auto()  # the article has an image (or logo) and none of them could be shown
+    CARD = enum.auto()  # all a card paints, as a Card: one call, where seven took a fifth of its time
+
+
+class Card(NamedTuple):
+    summary: Any  # core.article.Summary
+    dirty: bool
+    changed_on_disk: bool
+    thumbnail: Any  # a QPixmap, or None until it is there
+    image_failed: bool
+    logo: Any
+    git: Any
 
 
 COLUMNS = ("title", "provider", "date", "quality", "heat", "published", "topics", "category", "type", "path", "git")
@@ -181,6 +192,17 @@ class ArticleModel(QAbstractTableModel):
             if column == "title":
                 return s.title  # plain text: the views show tooltips with Qt.PlainText via delegate
             return self._display(s, column, row)
+        if role == Role.CARD:
+            thumbnail = self._image(row, s.image or s.provider_logo, fallback=s.provider_logo)
+            return Card(
+                s,
+                self.workspace.is_dirty(row),
+                s.path in self.workspace.changed_on_disk,
+                thumbnail,
+                (thumbnail is None or thumbnail.isNull()) and self._image_failed(s),
+                self._image(row, s.provider_logo) if s.provider_logo else None,
+                self.git_state(s.path),
+            )
         if role == Role.SUMMARY:
             return s
         if role == Role.ROW:
@@ -196,8 +218,7 @@ class ArticleModel(QAbstractTableModel):
         if role == Role.GIT:
             return self.git_state(s.path)
         if role == Role.IMAGE_FAILED:
-            urls = [u for u in (s.image, s.provider_logo) if u]
-            return bool(urls) and self.thumbnails is not None and all(self.thumbnails.error(u) for u in urls)
+            return self._image_failed(s)
         if role == Role.LOGO:
             return self._image(row, s.provider_logo) if s.provider_logo else None
         if role == Qt.ItemDataRole.FontRole and self.workspace.is_dirty(row):
@@ -227,6 +248,10 @@ class ArticleModel(QAbstractTableModel):
             state = self.git_state(s.path)
             return state.value if state is not None else ""
         return getattr(s, column)
+
+    def _image_failed(self, s) -> bool:
+        urls = [u for u in (s.image, s.provider_logo) if u]
+        return bool(urls) and self.thumbnails is not None and all(self.thumbnails.error(u) for u in urls)
 
     def _image(self, row: int, url: str, fallback: str = "") -> Any:
         if self.thumbnails is None or not url:
