@@ -31,6 +31,17 @@ def test_opens_the_sample_and_passes_the_model_tester(qtbot, qtmodeltester, wind
     dates = [window.model.index(i, 0).data(Role.SUMMARY).date for i in range(window.model.rowCount())]
     assert dates == sorted(dates, reverse=True)
     assert window.preview.summary is window.model.index(0, 0).data(Role.SUMMARY)
+    # a card reads all it paints in one call: the same values as the roles one by one
+    window.request_edit("quality", "set", 5, rows=[window.model.index(2, 0).data(Role.ROW)])
+    for i in range(window.model.rowCount()):
+        index = window.model.index(i, 0)
+        card = index.data(Role.CARD)
+        roles = (Role.SUMMARY, Role.DIRTY, Role.CHANGED_ON_DISK, Role.THUMBNAIL, Role.IMAGE_FAILED, Role.LOGO, Role.GIT)
+        alone = [index.data(role) for role in roles]
+        assert [card.summary, card.dirty, card.changed_on_disk, card.git] == [alone[0], alone[1], alone[2], alone[6]]
+        assert (card.thumbnail is None) == (alone[3] is None) and (card.logo is None) == (alone[5] is None)
+        assert card.image_failed == (alone[4] and alone[3] is None)
+    assert window.model.index(2, 0).data(Role.CARD).dirty and not window.model.index(1, 0).data(Role.CARD).dirty
 
 
 def test_big_folder_shows_first_rows_and_reports_problems(qtbot, window, corpus_copy):
