@@ -8,7 +8,6 @@ reloads, so undo steps keep working when rows come and go.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -38,7 +37,17 @@ from .edits import (
 )
 from .files import SaveResult, Snapshot, Snapshots, Status, commit_many, prepare_save, sync_dir
 from .index import FileStat, Index
-from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, paused_gc, warning_problems
+from .library import (
+    Changes,
+    Entry,
+    Problem,
+    Severity,
+    empty_gently,
+    exit_with_parent,
+    load_one,
+    paused_gc,
+    warning_problems,
+)
 from .profiles import NEWS, Profile
 from .table import Columns, Table
 
@@ -407,20 +416,6 @@ class Workspace:
 
 
 _MISSING = object()
-
-
-def empty_gently(containers: Iterable[Any], piece: int = 4096) -> None:
-    """Empty lists, dicts and sets `piece` items at a time, so another thread may run between
-    the pieces (a thread switch happens between bytecodes, never inside one big `del`)."""
-    for container in containers:
-        if isinstance(container, list):
-            while container:
-                del container[-piece:]
-        elif isinstance(container, (dict, set)):
-            take = container.discard if isinstance(container, set) else container.pop
-            while container:
-                for key in list(itertools.islice(container, piece)):
-                    take(key)
 
 
 @dataclass(slots=True)

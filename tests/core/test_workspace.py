@@ -114,7 +114,7 @@ def test_release_empties_a_replaced_workspace_a_piece_at_a_time(tmp_path):
 
 def test_empty_gently_takes_lists_dicts_and_sets():
     items = [list(range(100)), dict.fromkeys(range(100)), set(range(100)), "left alone"]
-    workspace.empty_gently(items, piece=9)
+    library.empty_gently(items, piece=9)
     assert items == [[], {}, set(), "left alone"]
 
 
