@@ -550,52 +550,42 @@ def save_batch(
     full collection in the middle of a 10,000-file save held the GIL 54-66 ms, and the GUI
     thread with it.
     """
+    jobs = list(jobs)
     with paused_gc(keep=True):
-        return _save_batch(list(jobs), overwrite, index, progress, cancelled, root)
-
-
-def _save_batch(
-    jobs: list[SaveJob],
-    overwrite: bool,
-    index: Index | None,
-    progress: Callable[[int], None] | None,
-    cancelled: Callable[[], bool] | None,
-    root: str | os.PathLike[str] | None,
-) -> list[Saved]:
-    out: list[Saved] = []
-    folders: set[str] = set()
-    planned = _prepared(jobs, overwrite, cancelled, None if root is None else os.fspath(root))
-    for start in range(0, len(jobs), COMMIT_CHUNK):
-        if cancelled is not None and cancelled():
-            break
-        chunk = jobs[start : start + COMMIT_CHUNK]
-        prepared = [p for _, p in zip(chunk, planned, strict=False)]
-        for job, result in zip(chunk, commit_many(prepared, cancelled), strict=False):
-            if result is None:  # cancelled before its rename: the file is as it was
-                continue
-            summary = None
-            if result.ok:
-                if overwrite:  # other keys may have changed on disk: read the article back
-                    item = load_one(job.abspath[: len(job.abspath) - len(job.path)], job.path, job.profile)
-                    summary = item.summary if isinstance(item, Entry) else None
-                else:
-                    summary = with_changes(job.base, job.changes)
-                if result.status is Status.OK:
-                    folders.add(os.path.dirname(result.target or job.abspath))
-            out.append(Saved(job, result, summary))
-        if progress is not None:
-            progress(len(out))
-    planned.close()  # ends the planning workers at once when a cancel left plans unused
-    for folder in folders:
-        sync_dir(folder)
-    if index is not None:
-        stored = []
-        for saved in out:
-            if saved.result.status is Status.OK and saved.summary is not None:
-                try:
-                    stat = FileStat.of(os.stat(saved.job.abspath))
-                except OSError:
+        out: list[Saved] = []
+        folders: set[str] = set()
+        planned = _prepared(jobs, overwrite, cancelled, None if root is None else os.fspath(root))
+        for start in range(0, len(jobs), COMMIT_CHUNK):
+            if cancelled is not None and cancelled():
+                break
+            chunk = jobs[start : start + COMMIT_CHUNK]
+            prepared = [p for _, p in zip(chunk, planned, strict=False)]
+            for job, result in zip(chunk, commit_many(prepared, cancelled), strict=False):
+                if result is None:  # cancelled before its rename: the file is as it was
                     continue
-                stored.append((saved.summary, stat, saved.result.snapshot))
-        index.store(stored)
-    return out
+                summary = None
+                if result.ok:
+                    if overwrite:  # other keys may have changed on disk: read the article back
+                        item = load_one(job.abspath[: len(job.abspath) - len(job.path)], job.path, job.profile)
+                        summary = item.summary if isinstance(item, Entry) else None
+                    else:
+                        summary = with_changes(job.base, job.changes)
+                    if result.status is Status.OK:
+                        folders.add(os.path.dirname(result.target or job.abspath))
+                out.append(Saved(job, result, summary))
+            if progress is not None:
+                progress(len(out))
+        planned.close()  # ends the planning workers at once when a cancel left plans unused
+        for folder in folders:
+            sync_dir(folder)
+        if index is not None:
+            stored = []
+            for saved in out:
+                if saved.result.status is Status.OK and saved.summary is not None:
+                    try:
+                        stat = FileStat.of(os.stat(saved.job.abspath))
+                    except OSError:
+                        continue
+                    stored.append((saved.summary, stat, saved.result.snapshot))
+            index.store(stored)
+        return out
