@@ -471,7 +471,7 @@ def open_iter(
     del sizes
     deleted = [p for p in shown if p not in current]
     if deleted:
-        yield Changes(deleted=deleted)
+        yield Changes(deleted=list(deleted))  # a copy: files found unusable later are added to `deleted`
     for batch in iter_load(root, stale, workers, cancel, skim):
         if isinstance(batch, Checking):
             yield batch

@@ -96,6 +96,17 @@ def test_edited_replaced_deleted_renamed_and_new_files(folder, tmp_path):
     assert parsed == []  # everything indexed again, deleted rows gone
 
 
+def test_a_message_sent_is_not_changed_by_what_the_load_finds_after(folder, tmp_path):
+    """The reader may read a message after the load has gone on (another thread)."""
+    open_with(folder, tmp_path / "cache")
+    (folder / "02.md").unlink()
+    time.sleep(0.01)
+    (folder / "05.md").write_text("---\ntitle: [broken\n---\n")  # unusable now: off the list later
+    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
+    changes = [m for m in messages if isinstance(m, library.Changes) and m.deleted]
+    assert [m.deleted for m in changes] == [["02.md"], ["05.md"]]
+
+
 def test_racy_and_future_mtimes_are_checked_by_content(tmp_path):
     path = tmp_path / "a.md"
     path.write_text("---\ntitle: a\n---\n")
