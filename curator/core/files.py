@@ -115,24 +115,17 @@ class Snapshots:
         self._odd.pop(row, None)
         try:
             packed = self._packed(snapshot)
-        except (ValueError, TypeError, OverflowError, AttributeError):
+        except (ValueError, TypeError, OverflowError, AttributeError):  # (None too: a test's row)
             self._odd[row] = snapshot
             return
         self._mtime[row], self._size[row], self._ctime[row], self._ino[row] = packed[:4]
         self._digests[row * _DIGEST : (row + 1) * _DIGEST] = packed[4]
 
     def append(self, snapshot: Snapshot) -> None:
-        try:
-            mtime, size, ctime, ino, digest_bytes = self._packed(snapshot)
-        except (ValueError, TypeError, OverflowError, AttributeError):  # (None too, for a test's row)
-            mtime = size = ctime = ino = 0
-            digest_bytes = bytes(_DIGEST)
-            self._odd[len(self)] = snapshot
-        self._mtime.append(mtime)
-        self._size.append(size)
-        self._ctime.append(ctime)
-        self._ino.append(ino)
-        self._digests += digest_bytes
+        for column in (self._mtime, self._size, self._ctime, self._ino):
+            column.append(0)
+        self._digests += bytes(_DIGEST)
+        self[len(self) - 1] = snapshot
 
     def extend(self, snapshots: Iterable[Snapshot]) -> None:
         if isinstance(snapshots, Snapshots):

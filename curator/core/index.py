@@ -91,13 +91,17 @@ _new = tuple.__new__  # builds NamedTuples without a Python-level __new__ call p
 _float = float
 
 
-def decode_summary(record: str, path: str | None = None) -> Summary:
-    """The record's Summary; with `path` (the caller's string of the record's path) that one
+def _fields(record: str, path: str | None) -> list:
+    """A record's fields; with `path` (the caller's string of the record's path) that one
     object is kept, not a copy from the record (100,000 paths are ~8 MB)."""
     fields = json.loads(record[1:]) if record[0] == _JSON else record.split(_SEP)
     if path is not None:
         fields[0] = path
-    return _summary(fields)
+    return fields
+
+
+def decode_summary(record: str, path: str | None = None) -> Summary:
+    return _summary(_fields(record, path))
 
 
 def _summary(fields: list[str]) -> Summary:
@@ -130,10 +134,8 @@ class Known(NamedTuple):
 
 
 def decode_known(record: str, path: str | None = None) -> Known:
-    """The record as the check against the disk needs it (`path`: see decode_summary)."""
-    fields = json.loads(record[1:]) if record[0] == _JSON else record.split(_SEP)
-    if path is not None:
-        fields[0] = path
+    """The record as the check against the disk needs it (`path`: see _fields)."""
+    fields = _fields(record, path)
     path, mtime, size, ctime, ino, dig, indexed = fields[:7]
     stat = (int(mtime), int(size), int(ctime), int(ino))
     snapshot = _new(Snapshot, (stat[0], stat[1], dig, stat[2], stat[3]))

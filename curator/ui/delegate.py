@@ -34,12 +34,13 @@ LOGO = 16
 PAD = 10
 
 
-def elide_lines(text: str, font: QFont, width: int, max_lines: int) -> list[str]:
-    """Lay `text` out in at most `max_lines` lines of `width`, eliding the last one."""
+def elide_lines(text: str, font: QFont, width: int, max_lines: int, metrics: QFontMetrics | None = None) -> list[str]:
+    """Lay `text` out in at most `max_lines` lines of `width`, eliding the last one (`metrics`:
+    the font's, when the caller keeps them)."""
     text = " ".join(text.split())
     if not text or width <= 0:
         return []
-    metrics = QFontMetrics(font)
+    metrics = QFontMetrics(font) if metrics is None else metrics
     layout = QTextLayout(text, font)
     lines = []
     layout.beginLayout()
@@ -172,7 +173,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         efm = fonts.metrics
         painter.setPen(text_color)
-        for text in elide_lines(html.unescape(summary.excerpt), option.font, width, 2):
+        for text in elide_lines(html.unescape(summary.excerpt), option.font, width, 2, efm):
             painter.drawText(QRect(left, y, width, efm.height()), Qt.TextFlag.TextSingleLine, text)
             y += efm.height()
 
