@@ -114,6 +114,11 @@ class ArticleModel(QAbstractTableModel):
         self._positions: Positions | None = None
         self._sorted: list[int] = []
         self._sorted_key: tuple | None = None
+        #: whether _sorted holds int objects made in its own order: those the sort returns were
+        #: made in row order, so a pass over 100,000 of them in sorted order jumped around the
+        #: heap (11-23 ms, 5-8 ms over fresh ones); made on the first search that needs it, not
+        #: in the sort at the end of a load (9 ms more of that turn)
+        self._fresh = False
         self._waiting: dict[str, set[int]] = {}
         self._ranks_cache: list[int] = []
         self._rank_of: list[int] | None = None
@@ -296,14 +301,11 @@ class ArticleModel(QAbstractTableModel):
         """Every row in the current sort order, cached until the table or the sort changes.
 
         Filtering keeps this order, so a keystroke selects rows and never sorts.
-        The list holds int objects made in its own order (through an array): those the sort
-        returns were made in row order, so walking them sorted jumped around the heap (a
-        keystroke's pass over 100,000 rows in this order took 11-23 ms, 5-8 ms after).
         """
         key = (self.table.version, len(self.table), self.sort_field, self.descending)
         if self._sorted_key != key:
-            ordered = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
-            self._sorted = array("q", ordered).tolist()
+            self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
+            self._fresh = False
             self._sorted_key = key
         return self._sorted
 
@@ -328,6 +330,9 @@ class ArticleModel(QAbstractTableModel):
             return list(ordered)
         if len(hits) * 8 < len(ordered):  # a few matches: sort them by their place in the order
             return sorted(hits, key=self._ranks().__getitem__)
+        if not self._fresh:  # int objects made in this order (see _fresh), once per sort
+            self._sorted[:] = ordered = array("q", ordered).tolist()
+            self._fresh = True
         keep = bytearray(len(ordered))  # a flag per row: 100 KB that caches hold, where a set's table does not
         deque(map(keep.__setitem__, hits, repeat(1)), maxlen=0)  # set in C (a loop here took 10 ms at 100k)
         return list(compress(ordered, map(keep.__getitem__, ordered)))
