@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from array import array
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 from typing import Any, NamedTuple
 
@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QFont
 
 from ..core.query import And, narrows, parse
-from ..core.table import Table
+from ..core.table import NUMBERS, Table, sort_numbers_gently
 from ..core.workspace import Workspace
 from . import theme
 
@@ -308,6 +308,22 @@ class ArticleModel(QAbstractTableModel):
             self._fresh = False
             self._sorted_key = key
         return self._sorted
+
+    def sort_ahead(self) -> tuple[tuple, Callable[[], list[int]]] | None:
+        """The sort sorted_rows() would make now, to run in a worker (the table stays as it is
+        while rows are only being checked): its cache key and a function of copies; None when
+        it is made already or needs the lazy columns (only numeric fields)."""
+        key = (self.table.version, len(self.table), self.sort_field, self.descending)
+        if self._sorted_key == key or self.sort_field not in NUMBERS:
+            return None
+        column, descending = list(getattr(self.table, self.sort_field)), self.descending
+        return key, lambda: sort_numbers_gently(column, descending)
+
+    def sorted_ahead(self, key: tuple, order: list[int]) -> None:
+        """A sort made in a worker (see sort_ahead): kept if the table and the sort are still
+        as they were, so the end of a load lists the rows without sorting them in this thread."""
+        if key == (self.table.version, len(self.table), self.sort_field, self.descending):
+            self._sorted, self._sorted_key, self._fresh = order, key, False
 
     def _compute_order(self) -> list[int]:
         """The matching rows in sort order.

@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.core.article import Summary
 from curator.core.query import QueryError, narrows, parse, quote
@@ -162,6 +164,31 @@ def test_free_text_search_runs_no_bytecode_per_row():
     assert type(found) is list and len(found) == 20_000 and found[:4] == [0, 1, 3, 4]
     assert big.select("power", [4, 3, 2, 1, 0]) == [4, 3, 1, 0]  # in the order asked
     assert big.select("") == list(range(30_000))  # a list, not the range it starts from
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 5), st.floats(-2, 2, allow_nan=False)), max_size=60),
+    st.booleans(),
+    st.integers(1, 9),
+)
+def test_sorting_in_pieces_orders_as_one_sort(column, descending, piece):
+    """The worker's sort (pieces merged in Python) gives the one sort's order, equal numbers in
+    row order and unknown ones last, both ways."""
+    from curator.core.table import sort_numbers, sort_numbers_gently
+
+    assert sort_numbers_gently(column, descending, piece) == sort_numbers(column, list(range(len(column))), descending)
+
+
+def test_appending_nothing_keeps_the_version():
+    """An empty batch (a check of the files that found nothing new) leaves what was derived from
+    the table good: the list's sort, the last search's matches."""
+    table = Table(ROWS)
+    version = table.version
+    table.extend([])
+    assert table.version == version
+    table.extend([Summary("d.md")])
+    assert table.version == version + 1
 
 
 def test_replace_keeps_every_column_in_step():

@@ -132,6 +132,36 @@ def test_positions_map_rows_to_where_they_are_shown():
     assert [positions.get(r) for r in range(8)] == [1, 4, 2, 0, None, None, 3, None]
 
 
+def test_a_sort_made_in_a_worker_is_the_lists_order_while_the_table_stays(qtbot, window, sample, monkeypatch):
+    """The end of a load lists the rows in the order sorted ahead in a worker (the GUI thread
+    does not sort them again), unless the table or the sort changed meanwhile."""
+    open_folder(qtbot, window, sample)
+    model, table = window.model, window.model.table
+    expected = table.sort(list(range(len(table))), "date", True)
+    table.replace(0, table.summaries[0])  # the table changed (as when rows have just come)
+    key, sort = model.sort_ahead()
+    order = sort()
+    assert order == expected
+    model.sorted_ahead(key, order)
+    assert model.sort_ahead() is None  # made already
+
+    def no_sort(*args):
+        raise AssertionError("sorted again in the GUI thread")
+
+    monkeypatch.setattr(table, "sort", no_sort)
+    model.reset_rows()
+    assert model.sorted_rows() is order and model.order == order
+    monkeypatch.undo()
+
+    table.replace(0, table.summaries[0])
+    key, sort = model.sort_ahead()
+    table.replace(order[-1], Summary(table.summaries[order[-1]].path))  # no date now: last
+    model.sorted_ahead(key, sort())  # too late: the table changed
+    assert model.sorted_rows() == table.sort(list(range(len(table))), "date", True)
+    model.set_sort("title", False)
+    assert model.sort_ahead() is None  # titles need the lazy columns: sorted in the GUI thread
+
+
 def test_table_view_sorts_in_the_model(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     window.act_table.trigger()

@@ -31,6 +31,9 @@ from .session import Session
 
 SEARCH_DELAY_MS = 180
 FACET_DELAY_MS = 250
+#: rows stopped arriving this long ago: sort them in a worker, for the end of the load (see
+#: ArticleModel.sort_ahead; a warm open checks the listed rows for a second or two after)
+SORT_AHEAD_MS = 150
 #: the first loaded row is made current this long after the first rows are listed: a 0 ms
 #: timer ran in the same pass of the event loop as the first paint (one 77 ms turn measured
 #: at 100k: 22 ms of current row and preview, 26 ms of painting, Qt's layout between)
@@ -73,6 +76,7 @@ class Browsing(QObject):
         self.settling = False  # the list is being rebuilt: follow it once, at the end
         self.search_later = Throttle(self.apply_search, SEARCH_DELAY_MS, self)
         self.count_later = Throttle(self.count_facets, FACET_DELAY_MS, self)
+        self.sort_later = Throttle(self.sort_ahead, SORT_AHEAD_MS, self)
         selection.selectionChanged.connect(self._selection_changed)
         selection.currentChanged.connect(self._current_changed)
         # a search, sort or reload changes the list without selection signals: follow it
@@ -126,6 +130,21 @@ class Browsing(QObject):
                 self.count_later()
 
         self.tasks.run(lambda p: fields.values_of(root, paths, needed), done)
+
+    def sort_ahead(self) -> None:
+        """Sort the listed rows in a worker while the load goes on checking them."""
+        job, workspace = self.model.sort_ahead(), self.session.workspace
+        if job is None:
+            return
+        key, sort = job
+
+        def done(order: list[int] | None, error: BaseException | None) -> None:
+            if error is not None:
+                self.messages.failed("Sorting the list failed", error)
+            elif workspace is self.session.workspace:
+                self.model.sorted_ahead(key, order)
+
+        self.tasks.run(lambda p: sort(), done)
 
     def count_facets(self) -> None:
         """Count facets in a worker (a pass over every shown article); emit them when done."""
@@ -202,6 +221,7 @@ class Browsing(QObject):
         of the list and the first preview are two short turns of the event loop, not one long
         (FIRST_CURRENT_MS)."""
         self.model.append(rows, later=not first and len(rows) < 2000)  # (the index's batches: 10,000 at once)
+        self.sort_later()
         if first and self.model.rowCount():
             self.auto_current = True
             QTimer.singleShot(FIRST_CURRENT_MS, self, self._first_current)
