@@ -323,7 +323,7 @@ class ArticleModel(QAbstractTableModel):
         """A sort made in a worker (see sort_ahead): kept if the table and the sort are still
         as they were, so the end of a load lists the rows without sorting them in this thread."""
         if key == (self.table.version, len(self.table), self.sort_field, self.descending):
-            self._sorted, self._sorted_key, self._fresh = order, key, False
+            self._sorted, self._sorted_key, self._fresh = order, key, True  # (made in its order)
 
     def _compute_order(self) -> list[int]:
         """The matching rows in sort order.
