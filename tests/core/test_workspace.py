@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import gc
 from pathlib import Path
 
@@ -116,6 +118,14 @@ def test_empty_gently_takes_lists_dicts_and_sets():
     items = [list(range(100)), dict.fromkeys(range(100)), set(range(100)), "left alone"]
     library.empty_gently(items, piece=9)
     assert items == [[], {}, set(), "left alone"]
+
+
+@pytest.mark.parametrize("piece", [1, 3, 4096])
+def test_dict_gently_builds_what_dict_builds(piece):
+    pairs = [("b", 1), ("a", 2), ("b", 3), *((str(i), i) for i in range(10)), ("a", 4)]  # the last one wins
+    built = library.dict_gently(iter(pairs), piece=piece)
+    assert built == dict(pairs) and list(built) == list(dict(pairs))
+    assert library.dict_gently([], piece=piece) == {}
 
 
 def test_save_results_name_files_by_absolute_path_and_find_their_rows(tmp_path):
