@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import gc
 from pathlib import Path
+
+import pytest
 
 from curator.core import library, workspace
 from curator.core.article import Summary
