@@ -65,9 +65,11 @@ class Positions:
 
     __slots__ = ("_at",)
 
-    def __init__(self, order: Sequence[int], rows: int):
-        self._at = array("q", [-1]) * rows
-        self.place(order, 0)
+    def __init__(self, order: Sequence[int], rows: int, at: array | None = None):
+        """(`at`: the array itself, taken as it is: see copy.)"""
+        self._at = at if at is not None else array("q", [-1]) * rows
+        if order:
+            self.place(order, 0)
 
     def place(self, rows: Sequence[int], start: int) -> None:
         """`rows` are shown from position `start` on."""
@@ -80,6 +82,9 @@ class Positions:
         """The positions of those of `rows` that are shown (read in C: 10,000 rows in 1 ms)."""
         at, n = self._at, len(self._at)
         return [p for p in map(at.__getitem__, [r for r in rows if 0 <= r < n]) if p >= 0]
+
+    def copy(self) -> Positions:
+        return Positions((), 0, array("q", self._at))
 
     def get(self, row: int, default: int | None = None) -> int | None:
         at = self._at
@@ -119,6 +124,7 @@ class ArticleModel(QAbstractTableModel):
         #: heap (11-23 ms, 5-8 ms over fresh ones); made on the first search that needs it, not
         #: in the sort at the end of a load (9 ms more of that turn)
         self._fresh = False
+        self._ahead_positions: Positions | None = None  # of _sorted, when a worker sorted it
         self._waiting: dict[str, set[int]] = {}
         self._ranks_cache: list[int] = []
         self._rank_of: list[int] | None = None
@@ -305,11 +311,11 @@ class ArticleModel(QAbstractTableModel):
         key = (self.table.version, len(self.table), self.sort_field, self.descending)
         if self._sorted_key != key:
             self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
-            self._fresh = False
+            self._fresh, self._ahead_positions = False, None
             self._sorted_key = key
         return self._sorted
 
-    def sort_ahead(self) -> tuple[tuple, Callable[[], list[int]]] | None:
+    def sort_ahead(self) -> tuple[tuple, Callable[[], tuple[list[int], Positions]]] | None:
         """The sort sorted_rows() would make now, to run in a worker (the table stays as it is
         while rows are only being checked): its cache key and a function of copies; None when
         it is made already or needs the lazy columns (only numeric fields)."""
@@ -317,13 +323,20 @@ class ArticleModel(QAbstractTableModel):
         if self._sorted_key == key or self.sort_field not in NUMBERS:
             return None
         column, descending = list(getattr(self.table, self.sort_field)), self.descending
-        return key, lambda: sort_numbers_gently(column, descending)
 
-    def sorted_ahead(self, key: tuple, order: list[int]) -> None:
+        def sort() -> tuple[list[int], Positions]:
+            order = sort_numbers_gently(column, descending)
+            return order, Positions(order, len(order))  # (9-10 ms of the first scroll's turn, made here)
+
+        return key, sort
+
+    def sorted_ahead(self, key: tuple, sorted_: tuple[list[int], Positions]) -> None:
         """A sort made in a worker (see sort_ahead): kept if the table and the sort are still
-        as they were, so the end of a load lists the rows without sorting them in this thread."""
+        as they were, so the end of a load lists the rows without sorting them in this thread
+        (nor making their positions)."""
         if key == (self.table.version, len(self.table), self.sort_field, self.descending):
-            self._sorted, self._sorted_key, self._fresh = order, key, True  # (made in its order)
+            self._sorted, self._ahead_positions = sorted_
+            self._sorted_key, self._fresh = key, True  # (made in its order)
 
     def _compute_order(self) -> list[int]:
         """The matching rows in sort order.
@@ -371,7 +384,7 @@ class ArticleModel(QAbstractTableModel):
         old = self.persistentIndexList()
         old_rows = [self.order[i.row()] if i.row() < len(self.order) else -1 for i in old]
         self.order = order
-        self._positions = None
+        self._positions = self._sorted_positions()
         distinct = set(old_rows)  # (a table's current row has a persistent index per column)
         if len(distinct) > 16:
             positions = self.positions()
@@ -397,7 +410,7 @@ class ArticleModel(QAbstractTableModel):
         self.beginResetModel()
         self.order = self._compute_order()
         self._appending = []
-        self._positions = None
+        self._positions = self._sorted_positions()
         self.endResetModel()
         self.counts_changed.emit(len(self.order), len(self.table))
 
@@ -434,6 +447,14 @@ class ArticleModel(QAbstractTableModel):
                 self._positions.place(matching, start)
             self.endInsertRows()
         self.counts_changed.emit(len(self.order), len(self.table))
+
+    def _sorted_positions(self) -> Positions | None:
+        """The positions a worker's sort came with (see sort_ahead), when every row is shown in
+        that order; None (built when first needed) otherwise."""
+        ahead = self._ahead_positions
+        if ahead is None or self._sorted_key is None or len(self.order) != len(self._sorted):
+            return None  # (the order is the sorted one when it is as long: filtering keeps its order)
+        return ahead.copy()  # (appended rows are placed in the copy)
 
     def positions(self) -> Positions:
         """Workspace row -> shown position, built when first needed after a change of order."""

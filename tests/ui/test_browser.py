@@ -140,23 +140,26 @@ def test_a_sort_made_in_a_worker_is_the_lists_order_while_the_table_stays(qtbot,
     expected = table.sort(list(range(len(table))), "date", True)
     table.replace(0, table.summaries[0])  # the table changed (as when rows have just come)
     key, sort = model.sort_ahead()
-    order = sort()
-    assert order == expected
-    model.sorted_ahead(key, order)
+    order, positions = sort()
+    assert order == expected and [positions[r] for r in order] == list(range(len(order)))
+    model.sorted_ahead(key, (order, positions))
     assert model.sort_ahead() is None  # made already
 
     def no_sort(*args):
         raise AssertionError("sorted again in the GUI thread")
 
     monkeypatch.setattr(table, "sort", no_sort)
+    monkeypatch.setattr("curator.ui.model.Positions.place", no_sort)  # nor are the positions made again
     model.reset_rows()
     assert model.sorted_rows() is order and model.order == order
+    assert model.positions() is not positions and model.positions().get(order[-1]) == len(order) - 1
     monkeypatch.undo()
 
     table.replace(0, table.summaries[0])
     key, sort = model.sort_ahead()
     table.replace(order[-1], Summary(table.summaries[order[-1]].path))  # no date now: last
     model.sorted_ahead(key, sort())  # too late: the table changed
+    assert model.positions().get(model.order[0]) == 0
     assert model.sorted_rows() == table.sort(list(range(len(table))), "date", True)
     model.set_sort("title", False)
     assert model.sort_ahead() is None  # titles need the lazy columns: sorted in the GUI thread
