@@ -312,8 +312,8 @@ def iter_load(
         futures = [pool.submit(_load_packed, root, chunk, profile, skim) for chunk in chunks]
         checked = [first, *chunks] if skim else []
         checks = [pool.submit(_check_chunk, root, chunk, profile) for chunk in checked]  # run after the loads
-        yield loaded
-        try:
+        try:  # (the first batch inside: a caller that stops after it cancels what was submitted)
+            yield loaded
             for chunk, future in zip(chunks, futures, strict=False):
                 if cancel is not None and cancel.is_set():
                     return

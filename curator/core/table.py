@@ -244,7 +244,8 @@ class Table:
         """Rows matching `query` (text or parsed tree), in the order of `rows`."""
         node = parse(query) if isinstance(query, str) else query
         candidates = range(len(self.summaries)) if rows is None else list(rows)
-        return list(self._eval(node, candidates))
+        found = self._eval(node, candidates)
+        return found if isinstance(found, list) else list(found)  # (an empty query: the range)
 
     def _eval(self, node: Any, rows: Sequence[int]) -> Sequence[int]:
         if isinstance(node, And):

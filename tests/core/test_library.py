@@ -81,6 +81,23 @@ def test_cancel_stops_loading(tmp_path: Path):
     assert loaded.cancelled and len(loaded.entries) == library.CHUNK
 
 
+def test_stopping_after_the_first_batch_cancels_the_workers_chunks(tmp_path: Path, monkeypatch):
+    """The first batch goes out once the other chunks are submitted; a caller that stops there
+    (another folder opened) has them cancelled, not waited for."""
+    import concurrent.futures as cf
+
+    files = library.PARALLEL_THRESHOLD + 2 * library.CHUNK
+    for i in range(files):
+        write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
+    cancelled = []
+    cancel = cf.Future.cancel
+    monkeypatch.setattr(cf.Future, "cancel", lambda future: cancelled.append(future) or cancel(future))
+    batches = library.iter_load(str(tmp_path), library.scan(tmp_path), workers=2)
+    assert len(next(batches)) == library.FIRST_CHUNK
+    batches.close()
+    assert len(cancelled) == -(-(files - library.FIRST_CHUNK) // library.CHUNK)  # each chunk after the first
+
+
 def test_unordered_scan_lists_the_same_files(tmp_path: Path):
     for name in ("b.md", "a.md", "sub/c.md", "sub/deeper/d.markdown", "z.txt", "skip.html"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

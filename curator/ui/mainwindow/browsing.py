@@ -138,11 +138,11 @@ class Browsing(QObject):
             return
         key, sort = job
 
-        def done(order: list[int] | None, error: BaseException | None) -> None:
+        def done(sorted_: tuple | None, error: BaseException | None) -> None:
             if error is not None:
                 self.messages.failed("Sorting the list failed", error)
             elif workspace is self.session.workspace:
-                self.model.sorted_ahead(key, order)
+                self.model.sorted_ahead(key, sorted_)
 
         self.tasks.run(lambda p: sort(), done)
 
