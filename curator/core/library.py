@@ -183,18 +183,23 @@ def _lower_priority() -> None:
                 os.nice(10)
 
 
-def empty_gently(containers: Iterable[object], piece: int = 4096) -> None:
+def empty_gently(containers: Iterable[object], piece: int = 4096, pause: float = 0.0) -> None:
     """Empty lists, dicts and sets `piece` items at a time, so another thread may run between
-    the pieces (a thread switch happens between bytecodes, never inside one big `del`)."""
+    the pieces (a thread switch happens between bytecodes, never inside one big `del`); with
+    `pause`, this thread sleeps that long after each piece (it leaves the GIL alone then)."""
     for container in containers:
         if isinstance(container, list):
             while container:
                 del container[-piece:]
+                if pause:
+                    time.sleep(pause)
         elif isinstance(container, (dict, set)):
             take = container.discard if isinstance(container, set) else container.pop
             while container:
                 for key in list(itertools.islice(container, piece)):
                     take(key)
+                if pause:
+                    time.sleep(pause)
 
 
 def dict_gently(pairs: Iterable[tuple[Any, Any]], piece: int = 4096) -> dict[Any, Any]:

@@ -77,13 +77,14 @@ class Workspace:
     def __len__(self) -> int:
         return len(self.table)
 
-    def release(self, piece: int = 512) -> None:
+    def release(self, piece: int = 512, pause: float = 0.0) -> None:
         """Empty this workspace a piece at a time: when another folder replaces it, a worker
         runs this so its 100,000 articles are not freed in one go wherever the last reference
-        drops (one deallocation that long holds the GIL: 95 ms of GUI stall measured at 100k)."""
+        drops (one deallocation that long holds the GIL: 95 ms of GUI stall measured at 100k).
+        With `pause` between the pieces (see empty_gently) it leaves the GIL to the new load."""
         self.snapshots.clear()  # (a few arrays: freed at once)
         empty_gently([*self.table.containers(), self.rows, self.saved, self.pending,
-                      self.problems, self.changed_on_disk, self.foreign, self.refused], piece)  # fmt: skip
+                      self.problems, self.changed_on_disk, self.foreign, self.refused], piece, pause)  # fmt: skip
 
     # -- loading --
 

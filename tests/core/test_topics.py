@@ -124,3 +124,15 @@ def test_keywords_match_joined_words():
     assert suggester.suggest("New in PowerApps today") == ["Power Apps"]
     assert suggester.suggest("power-apps and Power  Apps") == ["Power Apps"]
     assert suggester.suggest("superpowerapps") == []
+
+
+def test_a_cancelled_tally_stops_between_pieces():
+    """Counting another folder's topics stops once cancelled (a new folder opened)."""
+    import threading
+
+    summaries = [Summary(f"{i}.md", topics=("AI", f"t{i % 3}")) for i in range(10_000)]
+    names, common = topics.tally(summaries, threading.Event())
+    assert names == {"AI", "t0", "t1", "t2"} and common == ["AI"]
+    cancel = threading.Event()
+    cancel.set()
+    assert topics.tally(summaries, cancel) == (set(), [])

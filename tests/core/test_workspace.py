@@ -114,9 +114,10 @@ def test_release_empties_a_replaced_workspace_a_piece_at_a_time(tmp_path):
     assert all(not container for container in ws.table.containers())
 
 
-def test_empty_gently_takes_lists_dicts_and_sets():
+@pytest.mark.parametrize("pause", [0.0, 0.0005])
+def test_empty_gently_takes_lists_dicts_and_sets(pause):
     items = [list(range(100)), dict.fromkeys(range(100)), set(range(100)), "left alone"]
-    library.empty_gently(items, piece=9)
+    library.empty_gently(items, piece=9, pause=pause)
     assert items == [[], {}, set(), "left alone"]
 
 

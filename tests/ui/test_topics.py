@@ -145,3 +145,12 @@ def test_suggestions_follow_a_rename_of_a_taxonomy_topic(qtbot, window, sample):
     select_paths(window, ["_news/suggest.md"])
     qtbot.waitUntil(lambda: "Canvas Apps" in chips(window.editor.suggested), timeout=5000)
     assert "Canvas apps" not in chips(window.editor.suggested)
+
+
+def test_opening_another_folder_cancels_the_count_of_the_last_ones_topics(qtbot, window, sample, tmp_path):
+    open_folder(qtbot, window, sample)
+    counting = window.editing.count_topics([])
+    (tmp_path / "a.md").write_text("---\ntitle: A\ntopics: [AI]\n---\n", encoding="utf-8")
+    open_folder(qtbot, window, tmp_path)
+    assert counting.cancelled
+    assert not window.editing.count_topics([]).cancelled  # this folder's count runs

@@ -23,7 +23,7 @@ from ...core import topics, words
 from ...core.edits import EditOp, EditStep, FileEdit, StepResult
 from ...core.files import ByteEdit, SaveResult, Status, write_edits
 from ..slices import CHUNK, Slices
-from ..tasks import Tasks
+from ..tasks import Task, Tasks
 from .messages import Messages, Prompts
 from .session import Session
 
@@ -144,8 +144,15 @@ class Editing(QObject):
         self._parts: dict[int, list[EditStep]] = {}  # id(step) -> its parts, for sliced steps
         self.known_topics: set[str] = set()  # in the folder or the site's taxonomy (see count_topics)
         self.common_topics: list[str] = []  # nearly every article has them (see core.topics.tally)
-        session.opened.connect(lambda workspace: (self.known_topics.clear(), self.common_topics.clear(),
-                                                  self._parts.clear()))  # fmt: skip
+        self._tally: Task | None = None  # the folder's topics being counted (see count_topics)
+        session.opened.connect(self._opened)
+
+    def _opened(self, workspace) -> None:
+        self.known_topics.clear()
+        self.common_topics.clear()
+        self._parts.clear()
+        if self._tally is not None:
+            self._tally.cancel()
 
     def request(self, rows: Sequence[int], key: str, op: EditOp | str, value: Any) -> bool:
         """Turn an edit of these rows into one undoable step; False when nothing changed. An edit
@@ -292,7 +299,7 @@ class Editing(QObject):
         if step is not None:
             self.undo_stack.push(EditCommand(f"Revert {key} of {workspace.path(row)}", step, self._apply))
 
-    def count_topics(self, site_topics: Sequence[str]) -> None:
+    def count_topics(self, site_topics: Sequence[str]) -> Task:
         """The folder's topics and the taxonomy's, counted in a worker in one pass with the
         folder's common topics (core.topics.tally): emits topic_choices."""
         # a plain copy of the list: iterating the table's own list would fetch summaries not yet read
@@ -307,4 +314,7 @@ class Editing(QObject):
                 self.known_topics = names | known
                 self.topic_choices.emit(sorted(self.known_topics, key=str.casefold))
 
-        self.tasks.run(lambda p: topics.tally(summaries), done)
+        # (cancelled when another folder opens: counting the last one's 100,000 articles then
+        # only took the GIL from the new load's first turns)
+        self._tally = self.tasks.run(lambda p: topics.tally(summaries, p.cancel_event), done)
+        return self._tally

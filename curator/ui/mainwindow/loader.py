@@ -56,6 +56,10 @@ class Loader(QObject):
     def __init__(self, session: Session, tasks: Tasks, messages: Messages, parent: QObject | None = None):
         super().__init__(parent)
         self.session, self.tasks, self.messages = session, tasks, messages
+        #: empties the folders shown before, on a thread of its own: with its pauses it runs for
+        #: a second or two, and in the shared pool it held back the new folder's tasks (the
+        #: sort ahead of the list waited for it until the load had ended)
+        self.releaser = Tasks(1, "release", self)
         self.task: Task | None = None
         self.loading = False
         self._started = 0.0
@@ -66,7 +70,7 @@ class Loader(QObject):
         self.cancel()
         while self.session.retired:
             old = self.session.retired.pop()
-            self.tasks.run(lambda p, old=old: old.release())
+            self.releaser.run(lambda p, old=old: old.release(pause=RELEASE_PAUSE))
         workspace = self.session.workspace
         root, index = self.session.root, self.session.index()
         self.loading = True
@@ -150,6 +154,11 @@ class Loader(QObject):
         cancelled = self.task is not None and self.task.cancelled
         seconds = time.perf_counter() - self._started
         self.finished.emit(LoadDone(len(workspace), seconds, cancelled, index.error or "", tuple(topics or ())))
+
+
+#: the emptying of the folder shown before sleeps this long after each piece: it ran as the
+#: new load began, and the window's first turns shared the GIL with it (see Workspace.release)
+RELEASE_PAUSE = 0.002
 
 
 class Total(NamedTuple):
