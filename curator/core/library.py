@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import dataclasses
-import gc
 import heapq
 import itertools
 import multiprocessing
@@ -23,12 +22,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import profiles
 from .article import LISTS, Summary, list_keys, summarize
 from .files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
+from .gently import dict_gently, empty_gently, paused_gc
 from .index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
 from .scan import EXTENSIONS, SKIP_DIRS, Problem, Severity, scan, scan_stats  # noqa: F401 (library's names)
 from .table import Columns
@@ -181,54 +180,6 @@ def _lower_priority() -> None:
         with contextlib.suppress(OSError):
             if os.getpriority(os.PRIO_PROCESS, 0) < 10:
                 os.nice(10)
-
-
-def empty_gently(containers: Iterable[object], piece: int = 4096, pause: float = 0.0) -> None:
-    """Empty lists, dicts and sets `piece` items at a time, so another thread may run between
-    the pieces (a thread switch happens between bytecodes, never inside one big `del`); with
-    `pause`, this thread sleeps that long after each piece (it leaves the GIL alone then)."""
-    for container in containers:
-        if isinstance(container, list):
-            while container:
-                del container[-piece:]
-                if pause:
-                    time.sleep(pause)
-        elif isinstance(container, (dict, set)):
-            take = container.discard if isinstance(container, set) else container.pop
-            while container:
-                for key in list(itertools.islice(container, piece)):
-                    take(key)
-                if pause:
-                    time.sleep(pause)
-
-
-def dict_gently(pairs: Iterable[tuple[Any, Any]], piece: int = 4096) -> dict[Any, Any]:
-    """dict(pairs), built `piece` pairs at a time so another thread may run between the
-    pieces (one dict() of a 100,000-file scan held the GIL up to 30 ms)."""
-    built: dict[Any, Any] = {}
-    pairs = iter(pairs)
-    while chunk := list(itertools.islice(pairs, piece)):
-        built.update(chunk)
-    return built
-
-
-@contextlib.contextmanager
-def paused_gc(keep: bool = False) -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects that hold no cycles.
-
-    With `keep`, what was built is meant to live long (the articles of an open folder): it is
-    frozen out of the collector's sight, or the first collection after the pause would walk
-    all of it (30 ms per 20,000 articles, holding the GIL the GUI thread waits for).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if keep:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)

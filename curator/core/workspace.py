@@ -36,16 +36,15 @@ from .edits import (
     with_changes,
 )
 from .files import SaveResult, Snapshot, Snapshots, Status, commit_many, prepare_save, sync_dir
+from .gently import empty_gently, paused_gc
 from .index import FileStat, Index
 from .library import (
     Changes,
     Entry,
     Problem,
     Severity,
-    empty_gently,
     exit_with_parent,
     load_one,
-    paused_gc,
     warning_problems,
 )
 from .profiles import NEWS, Profile

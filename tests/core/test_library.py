@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import library
+from curator.core import gently, library
 from curator.core.article import Summary
 from curator.core.index import Index
 from tests.conftest import ROOT
@@ -110,9 +110,9 @@ def test_unordered_scan_lists_the_same_files(tmp_path: Path):
 def test_kept_objects_are_frozen_out_of_collections():
     """What a load keeps is moved out of the collector's sight, so no full collection walks it."""
     try:
-        with library.paused_gc(keep=True):
+        with gently.paused_gc(keep=True):
             kept = [Summary(f"{i}.md", topics=("a", str(i))) for i in range(100)]
-        with library.paused_gc():
+        with gently.paused_gc():
             passing = [Summary(f"{i}.md", topics=("b", str(i))) for i in range(100)]
         seen = {id(o) for o in gc.get_objects()}
         assert not any(id(s) in seen for s in kept)

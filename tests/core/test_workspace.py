@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import library, workspace
+from curator.core import gently, library, workspace
 from curator.core.article import Summary
 from curator.core.files import Status
 from curator.core.index import Index
@@ -117,16 +117,16 @@ def test_release_empties_a_replaced_workspace_a_piece_at_a_time(tmp_path):
 @pytest.mark.parametrize("pause", [0.0, 0.0005])
 def test_empty_gently_takes_lists_dicts_and_sets(pause):
     items = [list(range(100)), dict.fromkeys(range(100)), set(range(100)), "left alone"]
-    library.empty_gently(items, piece=9, pause=pause)
+    gently.empty_gently(items, piece=9, pause=pause)
     assert items == [[], {}, set(), "left alone"]
 
 
 @pytest.mark.parametrize("piece", [1, 3, 4096])
 def test_dict_gently_builds_what_dict_builds(piece):
     pairs = [("b", 1), ("a", 2), ("b", 3), *((str(i), i) for i in range(10)), ("a", 4)]  # the last one wins
-    built = library.dict_gently(iter(pairs), piece=piece)
+    built = gently.dict_gently(iter(pairs), piece=piece)
     assert built == dict(pairs) and list(built) == list(dict(pairs))
-    assert library.dict_gently([], piece=piece) == {}
+    assert gently.dict_gently([], piece=piece) == {}
 
 
 def test_save_results_name_files_by_absolute_path_and_find_their_rows(tmp_path):
