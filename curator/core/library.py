@@ -256,20 +256,22 @@ def iter_load(
     # picked before sorting the rest (sorting 100,000 names takes a tenth of a second). They
     # go out once the rest is sorted and handed to the workers: the sort's merge and the
     # submitting run in Python, and while the window painted its first screen, they took
-    # turns at the GIL (a 51-67 ms stall at 100k; 43-81 ms with only the submitting after).
+    # turns at the GIL (a 51-67 ms stall at 100k); the worker processes start FIRST_PAINT_S
+    # after, as starting them took the CPU from that paint (53-67 ms with one core busy).
     first = heapq.nsmallest(FIRST_CHUNK, rels, key=walk_order)
     loaded = _load_chunk(root, first, profile, skim)
     skip = set(first)
     rels = sorted_gently([r for r in rels if r not in skip])
     chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
+    yield loaded
+    time.sleep(FIRST_PAINT_S)
     # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent) as pool:
         futures = [pool.submit(_load_packed, root, chunk, profile, skim) for chunk in chunks]
         checked = [first, *chunks] if skim else []
         checks = [pool.submit(_check_chunk, root, chunk, profile) for chunk in checked]  # run after the loads
-        try:  # (the first batch inside: a caller that stops after it cancels what was submitted)
-            yield loaded
+        try:
             for chunk, future in zip(chunks, futures, strict=False):
                 if cancel is not None and cancel.is_set():
                     return
@@ -290,6 +292,9 @@ def iter_load(
             for future in [*futures, *checks]:
                 future.cancel()
 
+
+#: A cold open's worker processes start this long after its first rows went out (see iter_load).
+FIRST_PAINT_S = 0.1
 
 #: Entries from the index reach the caller in batches of this many, the first one smaller so
 #: that the first screen shows at once; fewer, larger batches cost the GUI less work.

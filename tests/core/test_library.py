@@ -81,21 +81,19 @@ def test_cancel_stops_loading(tmp_path: Path):
     assert loaded.cancelled and len(loaded.entries) == library.CHUNK
 
 
-def test_stopping_after_the_first_batch_cancels_the_workers_chunks(tmp_path: Path, monkeypatch):
-    """The first batch goes out once the other chunks are submitted; a caller that stops there
-    (another folder opened) has them cancelled, not waited for."""
+def test_stopping_after_the_first_batch_starts_no_worker(tmp_path: Path, monkeypatch):
+    """The first batch goes out before the worker processes start (FIRST_PAINT_S later): a
+    caller that stops there (another folder opened) neither starts nor waits for them."""
     import concurrent.futures as cf
 
-    files = library.PARALLEL_THRESHOLD + 2 * library.CHUNK
-    for i in range(files):
+    for i in range(library.PARALLEL_THRESHOLD + 2 * library.CHUNK):
         write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
-    cancelled = []
-    cancel = cf.Future.cancel
-    monkeypatch.setattr(cf.Future, "cancel", lambda future: cancelled.append(future) or cancel(future))
+    started = []
+    monkeypatch.setattr(cf.ProcessPoolExecutor, "submit", lambda *args, **kwargs: started.append(args))
     batches = library.iter_load(str(tmp_path), library.scan(tmp_path), workers=2)
     assert len(next(batches)) == library.FIRST_CHUNK
     batches.close()
-    assert len(cancelled) == -(-(files - library.FIRST_CHUNK) // library.CHUNK)  # each chunk after the first
+    assert started == []
 
 
 def test_unordered_scan_lists_the_same_files(tmp_path: Path):
