@@ -265,6 +265,8 @@ def iter_load(
     chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
     yield loaded
     time.sleep(FIRST_PAINT_S)
+    if cancel is not None and cancel.is_set():
+        return  # (before any worker starts)
     # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent) as pool:

@@ -85,6 +85,7 @@ def test_stopping_after_the_first_batch_starts_no_worker(tmp_path: Path, monkeyp
     """The first batch goes out before the worker processes start (FIRST_PAINT_S later): a
     caller that stops there (another folder opened) neither starts nor waits for them."""
     import concurrent.futures as cf
+    import threading
 
     for i in range(library.PARALLEL_THRESHOLD + 2 * library.CHUNK):
         write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
@@ -94,6 +95,11 @@ def test_stopping_after_the_first_batch_starts_no_worker(tmp_path: Path, monkeyp
     assert len(next(batches)) == library.FIRST_CHUNK
     batches.close()
     assert started == []
+    cancel = threading.Event()  # nor does one that cancels the load while it is shown
+    batches = library.iter_load(str(tmp_path), library.scan(tmp_path), workers=2, cancel=cancel)
+    assert len(next(batches)) == library.FIRST_CHUNK
+    cancel.set()
+    assert list(batches) == [] and started == []
 
 
 def test_unordered_scan_lists_the_same_files(tmp_path: Path):
