@@ -38,15 +38,7 @@ from .edits import (
 from .files import SaveResult, Snapshot, Snapshots, Status, commit_many, prepare_save, sync_dir
 from .gently import empty_gently, paused_gc
 from .index import FileStat, Index
-from .library import (
-    Changes,
-    Entry,
-    Problem,
-    Severity,
-    exit_with_parent,
-    load_one,
-    warning_problems,
-)
+from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, warning_problems
 from .profiles import NEWS, Profile
 from .table import Columns, Table
 

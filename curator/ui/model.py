@@ -452,7 +452,7 @@ class ArticleModel(QAbstractTableModel):
         """The positions a worker's sort came with (see sort_ahead), when every row is shown in
         that order; None (built when first needed) otherwise."""
         ahead = self._ahead_positions
-        if ahead is None or self._sorted_key is None or len(self.order) != len(self._sorted):
+        if ahead is None or len(self.order) != len(self._sorted):
             return None  # (the order is the sorted one when it is as long: filtering keeps its order)
         return ahead.copy()  # (appended rows are placed in the copy)
 
