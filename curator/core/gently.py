@@ -13,7 +13,6 @@ import gc
 import itertools
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 
 def empty_gently(containers: Iterable[object], piece: int = 4096, pause: float = 0.0) -> None:
@@ -35,16 +34,6 @@ def empty_gently(containers: Iterable[object], piece: int = 4096, pause: float =
                     time.sleep(pause)
 
 
-def dict_gently(pairs: Iterable[tuple[Any, Any]], piece: int = 4096) -> dict[Any, Any]:
-    """dict(pairs), built `piece` pairs at a time so another thread may run between the
-    pieces (one dict() of a 100,000-file scan held the GIL up to 30 ms)."""
-    built: dict[Any, Any] = {}
-    pairs = iter(pairs)
-    while chunk := list(itertools.islice(pairs, piece)):
-        built.update(chunk)
-    return built
-
-
 @contextlib.contextmanager
 def paused_gc(keep: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while building many objects that hold no cycles.
@@ -62,3 +51,4 @@ def paused_gc(keep: bool = False) -> Iterator[None]:
             gc.freeze()
         if was_enabled:
             gc.enable()
+

@@ -27,9 +27,9 @@ from . import profiles
 from .article import LISTS, Summary, list_keys, summarize
 from .files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
-from .gently import dict_gently, empty_gently, paused_gc
+from .gently import empty_gently, paused_gc
 from .index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
-from .scan import EXTENSIONS, SKIP_DIRS, Problem, Severity, scan, scan_stats  # noqa: F401 (library's names)
+from .scan import EXTENSIONS, SKIP_DIRS, FileStats, Problem, Severity, scan, scan_stats  # noqa: F401 (library's names)
 from .table import Columns
 
 #: Below this many files, loading in this process beats starting workers.
@@ -398,19 +398,15 @@ def open_iter(
             index.rebuild()
             yield Changes(deleted=[p for _, paths in sizes for p in paths])
             sizes = []
-    shown = {p for _, paths in sizes for p in paths}
+    shown = {p: p for _, paths in sizes for p in paths}  # (the list's own strings: see FileStats)
     unlisted: list[Problem] = []
     temps: list[str] = []
     # With the index's rows shown, list the folder with stats to check them; in a cold open
-    # list names only, the stats come from reading each file. iter_load sorts. (The collector
-    # waits: 100,000 new tuples set off a full collection that held the GIL ~50 ms; and they
-    # are kept out of its sight after, or the first collection when it resumes, of the
-    # youngest generation only, walks all of them: 25 ms of GUI stall in a warm open at 100k.
-    # Acyclic: reference counting frees them all the same.)
-    with paused_gc(keep=True):
-        files = scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps)
-    current: dict[str, FileStat | None] = dict_gently(files)
-    del files
+    # list names only, the stats come from reading each file. iter_load sorts. (Each file's
+    # stat is kept in compact columns, built as the scan goes: a dict built of 100,000 pairs
+    # at once held the GIL up to 30 ms, and the tuples it held left emptied pools behind.)
+    current = FileStats(canonical=shown)
+    scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps, into=current)
     remove_stale_temps(temps)
     if unlisted:
         yield Changes(problems=unlisted) if shown else Batch([], [], unlisted)
@@ -445,7 +441,7 @@ def open_iter(
     except (ValueError, TypeError, IndexError):  # a record that does not decode: trust none of the index
         index.rebuild()
         yield Changes(deleted=sorted(shown))
-        shown, stale, stored = set(), list(current), {}
+        shown, stale, stored = {}, list(current), {}
     finally:
         if index is not None:
             source.close()  # its connection is closed by this thread, not by whichever frees it later
@@ -488,7 +484,7 @@ def open_iter(
     # what only this load holds (100,000 stats, snapshots and tuples), freed a piece at a time:
     # dropped at once when the generator ends, freeing it held the GIL ~70 ms at 100k (not the
     # lists the messages share: their reader may not have read them yet)
-    empty_gently([stored, current], piece=512)
+    empty_gently([stored, current.rows, shown], piece=512)
 
 
 def detect_changes(

@@ -11,7 +11,7 @@ import pytest
 
 from curator.core import gently, library
 from curator.core.article import Summary
-from curator.core.index import Index
+from curator.core.index import FileStat, Index
 from tests.conftest import ROOT
 
 GOOD = "---\ntitle: {n}\nquality: 5\n---\n"
@@ -109,6 +109,24 @@ def test_unordered_scan_lists_the_same_files(tmp_path: Path):
     ordered = library.scan_stats(tmp_path)
     assert [rel for rel, _ in ordered] == ["a.md", "b.md", "sub/c.md", "sub/deeper/d.markdown", "z.txt"]
     assert sorted(library.scan_stats(tmp_path, ordered=False)) == sorted(ordered)
+
+
+def test_file_stats_hold_what_a_scan_lists_in_columns(tmp_path: Path):
+    for name in ("b.md", "a.md", "sub/c.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("---\ntitle: x\n---\n")
+    listed = dict(library.scan_stats(tmp_path, ordered=False))
+    mine = "".join(["a", ".md"])  # an equal string that is not the scan's: the one kept as key
+    stats = library.FileStats(canonical={mine: mine})
+    library.scan_stats(tmp_path, ordered=False, into=stats)
+    assert len(stats) == 3 and sorted(stats) == sorted(listed)
+    assert {rel: stats.get(rel) for rel in stats} == listed
+    assert all(isinstance(stats.get(rel), FileStat) for rel in stats)
+    assert next(rel for rel in stats if rel == "a.md") is mine
+    assert "gone.md" not in stats and stats.get("gone.md") is None
+    names = library.FileStats()  # a cold open lists names only
+    library.scan_stats(tmp_path, stats=False, into=names)
+    assert sorted(names) == sorted(listed) and names.get("a.md") is None and "a.md" in names
 
 
 def test_kept_objects_are_frozen_out_of_collections():

@@ -121,14 +121,6 @@ def test_empty_gently_takes_lists_dicts_and_sets(pause):
     assert items == [[], {}, set(), "left alone"]
 
 
-@pytest.mark.parametrize("piece", [1, 3, 4096])
-def test_dict_gently_builds_what_dict_builds(piece):
-    pairs = [("b", 1), ("a", 2), ("b", 3), *((str(i), i) for i in range(10)), ("a", 4)]  # the last one wins
-    built = gently.dict_gently(iter(pairs), piece=piece)
-    assert built == dict(pairs) and list(built) == list(dict(pairs))
-    assert gently.dict_gently([], piece=piece) == {}
-
-
 def test_save_results_name_files_by_absolute_path_and_find_their_rows(tmp_path):
     from curator.core.library import load
 
