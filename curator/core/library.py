@@ -27,7 +27,7 @@ from . import profiles
 from .article import LISTS, Summary, list_keys, summarize
 from .files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
-from .gently import empty_gently, paused_gc
+from .gently import empty_gently, paused_gc, trim_heap
 from .index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
 from .scan import EXTENSIONS, SKIP_DIRS, FileStats, Problem, Severity, scan, scan_stats  # noqa: F401 (library's names)
 from .table import Columns
@@ -485,6 +485,7 @@ def open_iter(
     # dropped at once when the generator ends, freeing it held the GIL ~70 ms at 100k (not the
     # lists the messages share: their reader may not have read them yet)
     empty_gently([stored, current.rows, shown], piece=512)
+    trim_heap()  # (those, and each batch's temporaries, left free memory the allocator keeps)
 
 
 def detect_changes(

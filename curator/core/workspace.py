@@ -36,7 +36,7 @@ from .edits import (
     with_changes,
 )
 from .files import SaveResult, Snapshot, Snapshots, Status, commit_many, prepare_save, sync_dir
-from .gently import empty_gently, paused_gc
+from .gently import empty_gently, paused_gc, trim_heap
 from .index import FileStat, Index
 from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, warning_problems
 from .profiles import NEWS, Profile
@@ -76,6 +76,7 @@ class Workspace:
         self.snapshots.clear()  # (a few arrays: freed at once)
         empty_gently([*self.table.containers(), self.rows, self.saved, self.pending,
                       self.problems, self.changed_on_disk, self.foreign, self.refused], piece, pause)  # fmt: skip
+        trim_heap()
 
     # -- loading --
 

@@ -17,6 +17,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from ..core.gently import trim_heap
+
 #: How long a thread that wants the GIL waits before the running thread must hand it over.
 #: Python's 5 ms suits throughput, not a GUI: PySide releases the GIL in Qt calls, so each
 #: Qt call a paint makes from Python can wait that long behind a busy worker (counting
@@ -87,15 +89,16 @@ class _Relay(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, func: Callable[[Progress], Any], relay: _Relay, progress: Progress):
+    def __init__(self, func: Callable[[Progress], Any], relay: _Relay, progress: Progress, owner: Tasks):
         super().__init__()
-        self.func, self.relay, self.progress = func, relay, progress
+        self.func, self.relay, self.progress, self.owner = func, relay, progress, owner
 
     def run(self) -> None:
         try:
             result, error = self.func(self.progress), None
         except BaseException as exc:  # delivered to the GUI thread, never lost in the pool
             result, error = None, exc
+        self.owner.ran()
         with contextlib.suppress(RuntimeError):  # "Signal source has been deleted": its window is gone
             self.relay.finished.emit(result, error)
 
@@ -122,8 +125,15 @@ class Tasks:
         task = Task()
         relay = _Relay(self, task, on_done, on_progress)
         self._relays.add(relay)
-        self.pool.start(_Runnable(func, relay, Progress(relay, task.cancel_event)))
+        self.pool.start(_Runnable(func, relay, Progress(relay, task.cancel_event), self))
         return task
+
+    def ran(self) -> None:
+        """On the worker, as a task ends: when no other thread of the pool runs one, the memory
+        the pool's work freed goes back to the system (see trim_heap: an open at 100,000 files
+        left ~12 MB to its facet count and topic tally; ~1-3 ms, without the GIL)."""
+        if self.pool.activeThreadCount() <= 1:  # (this thread's)
+            trim_heap()
 
     def forget(self, relay: _Relay) -> None:
         """A task ended: its relay is no longer kept alive."""

@@ -129,6 +129,31 @@ def test_file_stats_hold_what_a_scan_lists_in_columns(tmp_path: Path):
     assert sorted(names) == sorted(listed) and names.get("a.md") is None and "a.md" in names
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's (Linux)")
+def test_trim_heap_gives_freed_memory_back():
+    """Memory a thread freed stays with the allocator (its arena cannot shrink past what it
+    still holds) until trim_heap gives its pages back."""
+    import threading
+
+    def rss() -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    kept = []
+
+    def churn():
+        blocks = [b"x" * 30_000 for _ in range(2000)]  # 60 MB written, in blocks under the mmap threshold
+        kept.append(bytes(30_000))  # after them: the arena's top stays in use
+        del blocks
+
+    thread = threading.Thread(target=churn)
+    thread.start()
+    thread.join()
+    before = rss()
+    assert gently.trim_heap()
+    assert before - rss() > 30_000_000
+
+
 def test_kept_objects_are_frozen_out_of_collections():
     """What a load keeps is moved out of the collector's sight, so no full collection walks it."""
     try:

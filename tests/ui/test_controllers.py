@@ -165,3 +165,35 @@ def test_browsing_follows_the_list_and_keeps_a_bad_query_out(qtbot, parts, sampl
     browsing.current_changed.connect(currents.append)
     assert browsing.apply_search("nothing matches this")
     assert currents == [None] and browsing.selected_rows() == []
+
+
+def test_a_pool_gives_memory_back_when_its_last_running_task_ends(qtbot, monkeypatch):
+    """Tasks trims the heap as a task ends with no other task running in the pool (see
+    Tasks.ran): once for a slow task and a quick one that ends while it runs."""
+    import threading
+
+    from curator.ui import tasks as tasks_module
+
+    trims: list[str] = []
+    running: list[str] = []
+    monkeypatch.setattr(tasks_module, "trim_heap", lambda: trims.append(",".join(running)))  # who runs then
+    release = threading.Event()
+    pool, done = Tasks(2, "trim"), []
+
+    def slow(progress):
+        running.append("slow")
+        release.wait(10)
+        running.remove("slow")
+
+    def quick(progress):
+        running.append("quick")
+        running.remove("quick")
+
+    pool.run(slow, lambda *_: done.append("slow"))
+    qtbot.waitUntil(lambda: running == ["slow"])
+    pool.run(quick, lambda *_: done.append("quick"))
+    qtbot.waitUntil(lambda: done == ["quick"])
+    assert trims == []  # the slow one still runs
+    release.set()
+    qtbot.waitUntil(lambda: len(done) == 2)
+    assert trims == [""]
