@@ -10,6 +10,7 @@ them through the normal save path (the window as one undo step, the CLI in one b
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 import re
 import threading
@@ -200,6 +201,9 @@ COMMON_SHARE = 0.95
 COMMON_LEAST = 20
 
 
+_TOPICS = operator.attrgetter("topics")
+
+
 def common_topics(summaries: Iterable[Summary | None]) -> list[str]:
     """Topics (nearly) every tagged article of the folder has: the site's own subject, such as
     "Power Apps" on a Power Apps news site. Suggested for every article."""
@@ -216,7 +220,7 @@ def tally(summaries: Iterable[Summary | None], cancel: threading.Event | None = 
     for start in range(0, len(items), 4096):
         if cancel is not None and cancel.is_set():
             return set(), []
-        lists = [s.topics for s in items[start : start + 4096] if s is not None and s.topics]
+        lists = list(filter(None, map(_TOPICS, filter(None, items[start : start + 4096]))))  # in C
         tagged += len(lists)
         counts.update(itertools.chain.from_iterable(lists))  # occurrences: a topic is rarely listed twice
     common = [t for t, n in counts.most_common() if n >= COMMON_SHARE * tagged] if tagged >= COMMON_LEAST else []

@@ -272,3 +272,58 @@ def test_clauses_are_the_filters_that_all_apply():
     assert with_clause("-topic:x", "topic:x") == "topic:x"
     assert with_clause("a", "a") == "a" and with_clause("", "b") == "b"
     assert with_clause("topic:xy", "topic:x") == "topic:xy topic:x"  # a clause, not a substring
+
+
+def _facets_one_by_one(summaries, rows, git):
+    """count_facets as a plain loop: what the piecewise C passes must count."""
+    from collections import Counter
+
+    counts = {g: Counter() for g in ("published", "category", "type", "topic", "provider", "git")}
+    for s in (summaries[r] for r in rows):
+        if s is None:
+            continue
+        counts["topic"].update(s.topics)
+        counts["provider"][s.provider_name or s.provider_domain] += 1
+        counts["published"]["yes" if s.published else "no"] += 1
+        counts["category"][s.category] += 1
+        counts["type"][s.type] += 1
+        if git and s.path in git:
+            counts["git"][git[s.path]] += 1
+    for g in ("provider", "category", "type"):
+        counts[g].pop("", None)
+    return counts
+
+
+_names = st.sampled_from(["", "a", "b", "Ab"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),  # a row whose summary has not come yet
+            st.builds(
+                Summary,
+                path=st.sampled_from(["x.md", "y.md", "z.md"]),
+                topics=st.lists(_names, max_size=3).map(tuple),
+                provider_name=_names,
+                provider_domain=_names,
+                published=st.booleans(),
+                category=_names,
+                type=_names,
+            ),
+        ),
+        max_size=40,
+    ),
+    st.integers(1, 7),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_facets_counted_in_pieces_count_what_a_loop_counts(summaries, piece, with_git, rnd):
+    from curator.core.table import count_facets
+
+    rows = list(range(len(summaries)))
+    rnd.shuffle(rows)
+    rows = rows[: rnd.randint(0, len(rows))]
+    git = {"x.md": "modified", "y.md": "added"} if with_git else {}
+    assert count_facets(summaries, rows, git, piece=piece) == _facets_one_by_one(summaries, rows, git)
