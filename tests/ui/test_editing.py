@@ -210,3 +210,29 @@ def test_revert_all(qtbot, window, sample):
     assert not window.workspace.pending
     assert window.workspace.summary(window.workspace.rows[SEED]).published is False
     assert "published: false" in Path(sample / SEED).read_text()
+
+
+def test_a_large_selection_shows_its_topic_chips_a_turn_later(qtbot):
+    """Over CHIPS_LATER_OVER articles, the chips come in a turn of their own (the selecting turn
+    also paints the list); a smaller selection made meanwhile is never overwritten by them."""
+    from curator.core.article import Summary
+    from curator.ui import editor as editor_module
+
+    panel = editor_module.EditorPanel()
+    qtbot.addWidget(panel)
+    many = editor_module.CHIPS_LATER_OVER + 200
+    big = [Summary(f"{i}.md", topics=("Shared", f"t{i % 3}")) for i in range(many)]
+
+    def labels():
+        return [panel.chips.item(i).text() for i in range(panel.chips.count())]
+
+    panel.show_selection(big)
+    assert panel.heading.text().startswith(f"{many:,} articles") and labels() == []
+    qtbot.waitUntil(lambda: labels() != [])
+    assert labels()[0] == "Shared" and f"t0 ({len(range(0, many, 3))}/{many})" in labels()
+
+    panel.show_selection(big)
+    panel.show_selection(big[:2])  # before the big one's chips came
+    assert labels() == ["Shared", "t0 (1/2)", "t1 (1/2)"]
+    qtbot.wait(30)
+    assert labels() == ["Shared", "t0 (1/2)", "t1 (1/2)"]
