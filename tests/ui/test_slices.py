@@ -82,3 +82,34 @@ def test_saved_rows_are_repainted_without_their_unsaved_mark(qtbot, window, samp
     shown = window.model.rowCount()
     covered = {r for top, bottom in changed for r in range(top, bottom + 1)}
     assert covered >= set(range(shown))
+
+
+def test_the_end_of_sliced_work_runs_at_the_start_of_a_turn(qtbot):
+    """`done` (a save's recording, an edit's refresh) never shares a turn with the last slice;
+    a flush runs everything at once, and `done` may queue more work."""
+    from PySide6.QtWidgets import QApplication
+
+    from curator.ui.slices import Slices
+
+    slices, events, turn = Slices(budget_ms=1000), [], [0]
+
+    def work(name):
+        for i in range(3):
+            events.append((name, i, turn[0]))
+            yield
+
+    def then():
+        events.append(("done", turn[0]))
+        slices.run(work("more"))
+
+    slices.run(work("a"), then)
+    while slices.busy:
+        QApplication.processEvents()
+        turn[0] += 1
+    assert events[:3] == [("a", 0, 0), ("a", 1, 0), ("a", 2, 0)]  # one turn: the budget allows
+    assert events[3] == ("done", 1) and [e[0] for e in events[4:]] == ["more"] * 3
+
+    events.clear()
+    slices.run(work("b"), then)
+    slices.flush()
+    assert [e[0] for e in events] == ["b", "b", "b", "done", "more", "more", "more"]
