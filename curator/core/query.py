@@ -254,6 +254,14 @@ def narrows(new: Any, old: Any) -> bool:
     return all(any(_implies(n, o) for n in new_terms) for o in _conjuncts(old))
 
 
+def residual(new: Any, old: Any) -> Any:
+    """What of `new` is left to check on the matches of `old`: its terms that no term of `old`
+    implies (`chip s` after `chip `: only `s`; an empty And when nothing is left)."""
+    old_terms = _conjuncts(old)
+    left = tuple(n for n in _conjuncts(new) if not any(_implies(o, n) for o in old_terms))
+    return left[0] if len(left) == 1 else And(left)
+
+
 def _conjuncts(node: Any) -> tuple[Any, ...]:
     return node.nodes if isinstance(node, And) else (node,)
 

@@ -247,6 +247,22 @@ class Table:
         found = self._eval(node, candidates)
         return found if isinstance(found, list) else list(found)  # (an empty query: the range)
 
+    def flags(self, query: str | Any) -> bytes | None:
+        """A byte per row, 1 where `query` matches, for a query of one text term (what typing
+        in the search box makes); None for any other query (see select).
+
+        The scan stores each row's answer in C, so a caller that wants the matches in another
+        order picks them from these flags (`compress(order, map(flags.__getitem__, order))`)
+        without setting a flag per match first.
+        """
+        node = parse(query) if isinstance(query, str) else query
+        if isinstance(node, And) and len(node.nodes) == 1:
+            node = node.nodes[0]
+        if not isinstance(node, Term) or node.field not in ("", "title", "path"):
+            return None
+        column = self.text if not node.field else getattr(self, node.field)
+        return bytes(map(contains, column, repeat(node.value.lower())))
+
     def _eval(self, node: Any, rows: Sequence[int]) -> Sequence[int]:
         if isinstance(node, And):
             for child in node.nodes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, is_
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QValidator
@@ -194,9 +194,15 @@ class EditorPanel(QWidget):
         self.completions.setStringList(sorted(set(topics), key=str.casefold))
 
     def show_selection(self, summaries: Sequence[Summary]) -> None:
-        """Show the common values of the selected articles (mixed values shown as such)."""
+        """Show the common values of the selected articles (mixed values shown as such).
+
+        The same Summary objects again (a search that keeps the selection in the list) show
+        nothing new: the panel stays as it is (its chips took 2-3 ms of every keystroke)."""
+        summaries = list(summaries)
+        if len(summaries) == len(self.summaries) and all(map(is_, summaries, self.summaries)) and summaries:
+            return
         self._updating = True
-        self.summaries = list(summaries)
+        self.summaries = summaries
         n = len(self.summaries)
         enabled = n > 0
         for widget in (self.topic_input, self.add_button, self.quality, self.published, self.chips):

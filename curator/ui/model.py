@@ -10,14 +10,14 @@ from __future__ import annotations
 import enum
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont
 
-from ..core.query import And, narrows, parse
+from ..core.query import And, narrows, parse, residual
 from ..core.table import NUMBERS, Table, sort_numbers_gently
 from ..core.workspace import Workspace
 from . import theme
@@ -54,6 +54,10 @@ HEADERS = ("Title", "Provider", "Date", "Quality", "Heat", "Published", "Topics"
 SORTABLE = COLUMNS[:-1]
 #: rows that arrive while a folder loads are listed together at most this often (see append)
 APPEND_MS = 250
+#: a search that narrows the last one checks only the last one's matches, unless they are more
+#: than this share of the rows: a scan of every row into flags is then as quick, and its
+#: matches are picked in list order from the flags (see _compute_order)
+NARROW_SHARE = 0.5
 
 
 class Positions:
@@ -128,7 +132,7 @@ class ArticleModel(QAbstractTableModel):
         self._waiting: dict[str, set[int]] = {}
         self._ranks_cache: list[int] = []
         self._rank_of: list[int] | None = None
-        self._last: tuple[Any, list[int], tuple[int, int]] | None = None  # query, its matches, table
+        self._last: tuple[Any, Sequence[int] | _FromFlags, tuple[int, int]] | None = None  # query, its matches, table
         #: other fields shown as columns after COLUMNS: their keys, and {key: {path: text}}
         self.extra: list[str] = []
         self.extra_text: dict[str, dict[str, str]] = {}
@@ -352,19 +356,28 @@ class ArticleModel(QAbstractTableModel):
         key = (table.version, len(table))
         last = self._last
         base = last[1] if last is not None and last[2] == key and narrows(self.query, last[0]) else None
-        hits = table.select(self.query, base)
+        flags = None
+        if base is None or len(base) > NARROW_SHARE * len(table):
+            flags = table.flags(self.query)  # (None for a query of other terms)
+        if flags is not None:
+            hits: Sequence[int] | _FromFlags = _FromFlags(flags)
+        else:  # (narrowing: only what the last query's matches do not already match is checked)
+            hits = table.select(self.query if base is None else residual(self.query, last[0]), base)
         self._last = (self.query, hits, key)
         ordered = self.sorted_rows()
-        if len(hits) == len(ordered):
+        count = len(hits)
+        if count == len(ordered):
             return list(ordered)
-        if len(hits) * 8 < len(ordered):  # a few matches: sort them by their place in the order
+        if count * 8 < len(ordered):  # a few matches: sort them by their place in the order
             return sorted(hits, key=self._ranks().__getitem__)
         if not self._fresh:  # int objects made in this order (see _fresh), once per sort
             self._sorted[:] = ordered = array("q", ordered).tolist()
             self._fresh = True
-        keep = bytearray(len(ordered))  # a flag per row: 100 KB that caches hold, where a set's table does not
-        deque(map(keep.__setitem__, hits, repeat(1)), maxlen=0)  # set in C (a loop here took 10 ms at 100k)
-        return list(compress(ordered, map(keep.__getitem__, ordered)))
+        if flags is None:
+            keep = bytearray(len(ordered))  # a flag per row: 100 KB that caches hold, where a set's table does not
+            deque(map(keep.__setitem__, hits, repeat(1)), maxlen=0)  # set in C (a loop here took 10 ms at 100k)
+            flags = keep
+        return list(compress(ordered, map(flags.__getitem__, ordered)))
 
     def _ranks(self) -> list[int]:
         """Row -> its place in sorted_rows()."""
@@ -493,3 +506,20 @@ class ArticleModel(QAbstractTableModel):
             pos = positions.get(row)
             if pos is not None:
                 self.dataChanged.emit(self.index(pos, 0), self.index(pos, 0), [Role.THUMBNAIL, Role.LOGO])
+
+
+class _FromFlags:
+    """The rows whose flag is set (Table.flags), in row order: counted in C, listed when read
+    (a search that narrows this one reads them; most never are)."""
+
+    __slots__ = ("_count", "flags")
+
+    def __init__(self, flags: bytes):
+        self.flags = flags
+        self._count = flags.count(1)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[int]:
+        return compress(range(len(self.flags)), self.flags)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.core.article import Summary
-from curator.core.query import QueryError, narrows, parse, quote
+from curator.core.query import QueryError, _shape, narrows, parse, quote, residual
 from curator.core.table import Table
 
 UTC = dt.UTC
@@ -120,12 +120,32 @@ def test_narrows(new, old, expected):
 
 
 @pytest.mark.parametrize(
-    ("new", "old"), [("ch", "c"), ("power apps", "power"), ("-power x", "-power"), ("news type:video", "news")]
+    ("new", "old"),
+    [
+        ("ch", "c"),
+        ("power apps", "power"),
+        ("-power x", "-power"),
+        ("news type:video", "news"),
+        ("power s", "power"),
+        ("powers s", "powers"),
+        ("apps power", "power apps"),
+        ("-power ap", "-power a"),
+    ],
 )
 def test_a_narrowing_query_matches_a_subset(new, old):
     if narrows(parse(new), parse(old)):
         assert set(TABLE.select(new)) <= set(TABLE.select(old))
         assert TABLE.select(new, TABLE.select(old)) == TABLE.select(new)
+        # what is left to check on the old matches finds the same rows
+        assert TABLE.select(residual(parse(new), parse(old)), TABLE.select(old)) == TABLE.select(new)
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "left"),
+    [("chip s", "chip", "s"), ("chips s", "chips", ""), ("chi", "ch", "chi"), ("a b", "b a", ""), ("-x y", "-x", "y")],
+)
+def test_residual_drops_the_terms_the_last_query_implies(new, old, left):
+    assert _shape(residual(parse(new), parse(old))) == _shape(parse(left))
 
 
 def test_free_text_search_builds_no_other_column():
