@@ -347,3 +347,16 @@ def test_facets_counted_in_pieces_count_what_a_loop_counts(summaries, piece, wit
     rows = rows[: rnd.randint(0, len(rows))]
     git = {"x.md": "modified", "y.md": "added"} if with_git else {}
     assert count_facets(summaries, rows, git, piece=piece) == _facets_one_by_one(summaries, rows, git)
+
+
+@pytest.mark.parametrize(
+    ("query", "one_term"),
+    [("power", True), ("title:Power", True), ("path:news", True), ("zzz", True), ("Apps", True),
+     ("", False), ("power apps", False), ("-power", False), ("type:video", False), ("power OR x", False)],
+)  # fmt: skip
+def test_flags_mark_the_rows_a_one_term_query_selects(query, one_term):
+    flags = TABLE.flags(query)
+    if not one_term:
+        assert flags is None  # selected as before (see Table.select)
+    else:
+        assert len(flags) == len(TABLE) and [r for r, flag in enumerate(flags) if flag] == TABLE.select(query)
