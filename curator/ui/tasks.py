@@ -132,7 +132,11 @@ class Tasks:
         """On the worker, as a task ends: when no other thread of the pool runs one, the memory
         the pool's work freed goes back to the system (see trim_heap: an open at 100,000 files
         left ~12 MB to its facet count and topic tally; ~1-3 ms, without the GIL)."""
-        if self.pool.activeThreadCount() <= 1:  # (this thread's)
+        try:
+            idle = self.pool.activeThreadCount() <= 1  # (this thread's)
+        except RuntimeError:  # the pool is gone (its window closed while this ran): nothing to do
+            return
+        if idle:
             trim_heap()
 
     def forget(self, relay: _Relay) -> None:

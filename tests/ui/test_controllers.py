@@ -197,3 +197,25 @@ def test_a_pool_gives_memory_back_when_its_last_running_task_ends(qtbot, monkeyp
     release.set()
     qtbot.waitUntil(lambda: len(done) == 2)
     assert trims == [""]
+
+
+def test_a_task_that_ends_after_its_pool_was_deleted_ends_quietly(qtbot, monkeypatch):
+    """A window closed while a task ran deletes its pool: the end of that task asks nothing of
+    it (seen at exit: 'Internal C++ object (QThreadPool) already deleted')."""
+    from curator.ui import tasks as tasks_module
+
+    trims: list[int] = []
+    monkeypatch.setattr(tasks_module, "trim_heap", lambda: trims.append(1))
+    pool = Tasks(1, "gone")
+    real = pool.pool
+
+    class Deleted:
+        def activeThreadCount(self) -> int:
+            raise RuntimeError("Internal C++ object (PySide6.QtCore.QThreadPool) already deleted.")
+
+    pool.pool = Deleted()
+    pool.ran()  # no exception, no trim
+    assert trims == []
+    pool.pool = real
+    pool.ran()
+    assert trims == [1]
