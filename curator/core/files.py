@@ -20,6 +20,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from .editing import DELETE, EditError, edit_document, merge_value
@@ -134,8 +135,21 @@ class Snapshots:
                 getattr(self, name).extend(getattr(snapshots, name))
             self._odd.update({start + r: s for r, s in snapshots._odd.items()})  # noqa: SLF001 - its own class
             return
-        for snapshot in snapshots:
-            self.append(snapshot)
+        snapshots = list(snapshots)
+        try:  # a batch at once, in C (one by one took 14 us a row: 1.4 s of a cold open's GUI thread at 100k)
+            columns = [array(code, map(attrgetter(name), snapshots)) for code, name in _COLUMNS]
+            digests = list(map(attrgetter("digest"), snapshots))
+            hexes = "".join(digests)
+            packed = bytes.fromhex(hexes)
+            if packed.hex() != hexes or set(map(len, digests)) - {2 * _DIGEST}:
+                raise ValueError("a digest that is not 32 lower-case hex digits")
+        except (ValueError, TypeError, OverflowError, AttributeError):  # one that does not pack: row by row
+            for snapshot in snapshots:
+                self.append(snapshot)
+            return
+        for column, values in zip((self._mtime, self._size, self._ctime, self._ino), columns, strict=True):
+            column.extend(values)
+        self._digests += packed
 
     def take(self, rows: Iterable[int]) -> Snapshots:
         """A new Snapshots of these rows, in this order."""
@@ -163,6 +177,10 @@ class Snapshots:
         if not 0 <= s.ino < 2**64:
             raise OverflowError(s.ino)
         return s.mtime_ns, s.size, s.ctime_ns, s.ino, packed
+
+
+#: Snapshots' integer columns: array type codes and Snapshot fields
+_COLUMNS = (("q", "mtime_ns"), ("q", "size"), ("q", "ctime_ns"), ("Q", "ino"))
 
 
 def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
