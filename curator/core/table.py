@@ -17,6 +17,7 @@ from operator import attrgetter, contains
 from typing import Any
 
 from .article import Summary
+from .gently import back_off
 from .query import (
     _YES,
     SORT_FIELDS,
@@ -453,6 +454,7 @@ def count_facets(
     category, type_, states = counts["category"], counts["type"], counts["git"]
     get = summaries.__getitem__
     for start in range(0, len(rows), piece):
+        back_off()  # (while the user scrolls)
         shown = list(filter(None, map(get, rows[start : start + piece])))  # (a Summary is always true)
         topics.update(chain.from_iterable(map(_TOPICS, shown)))
         nameless = providers[""]

@@ -24,6 +24,7 @@ from .article import Summary
 from .editing import EditError, edit_front
 from .files import ByteEdit, read_file
 from .frontmatter import SafeLoader
+from .gently import back_off
 from .site import Topic
 
 
@@ -223,6 +224,7 @@ def tally(summaries: Iterable[Summary | None], cancel: threading.Event | None = 
     for start in range(0, len(items), TALLY_PIECE):
         if cancel is not None and cancel.is_set():
             return set(), []
+        back_off()  # (while the user scrolls)
         lists = list(filter(None, map(_TOPICS, filter(None, items[start : start + TALLY_PIECE]))))  # in C
         tagged += len(lists)
         counts.update(itertools.chain.from_iterable(lists))  # occurrences: a topic is rarely listed twice

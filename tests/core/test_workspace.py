@@ -146,3 +146,34 @@ def test_a_file_listed_by_the_skim_but_broken_past_the_list_fields_is_never_writ
     (saved,) = save_batch(ws.save_jobs())
     assert saved.result.status is Status.ERROR and "line 6" in saved.result.message
     assert broken.read_bytes() == text
+
+
+def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch):
+    """back_off sleeps while the GUI thread said it is busy (busy_for), never past `longest`,
+    and not at all otherwise; the facet count and the topic tally call it between pieces."""
+    import time
+
+    from curator.core import table, topics
+
+    gently.busy_for(-1)
+    started = time.monotonic()
+    gently.back_off()
+    assert time.monotonic() - started < 0.05 and not gently.busy()
+    gently.busy_for(0.2)
+    assert gently.busy()
+    gently.back_off()
+    assert 0.15 <= time.monotonic() - started < 1.5 and not gently.busy()
+    gently.busy_for(30)
+    gently.back_off(longest=0.1)
+    assert time.monotonic() - started < 2 and gently.busy()
+    gently.busy_for(-1)
+
+    calls: list[int] = []
+    monkeypatch.setattr(table, "back_off", lambda: calls.append(1))
+    monkeypatch.setattr(topics, "back_off", lambda: calls.append(2))
+    rows = [Summary(f"{i}.md", topics=("a",)) for i in range(1000)]
+    table.count_facets(rows, range(1000), piece=256)
+    assert calls == [1] * 4  # a piece each
+    calls.clear()
+    topics.tally(rows)
+    assert calls == [2] * len(range(0, 1000, topics.TALLY_PIECE))

@@ -269,3 +269,18 @@ def test_the_preview_renders_once_and_again_only_when_the_pane_gets_wider_or_nar
     qtbot.waitUntil(lambda: len(renders) >= 1, timeout=2000)
     qtbot.wait(500)
     assert len(renders) == 1
+
+
+def test_painting_the_list_makes_background_work_back_off(qtbot, window, sample):
+    """Each paint of the cards or the table says the GUI is busy for a moment (background work
+    that calls back_off then leaves the GIL to the paints of a scroll)."""
+    from curator.core import gently
+    from curator.ui.listarea import ViewMode
+
+    open_folder(qtbot, window, sample)
+    for mode in (ViewMode.CARDS, ViewMode.TABLE):
+        window.area.set_mode(mode)
+        gently.busy_for(-1)
+        window.area.view().viewport().repaint()
+        assert gently.busy(), mode
+    gently.busy_for(-1)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QSplitter, QTabWidget, QWidget
 
+from ...core.gently import busy_for
 from ...core.query import without_clause
 from ..diffview import DiffView
 from ..model import COLUMNS
@@ -52,6 +53,19 @@ def save(window: MainWindow) -> None:
 
 #: The narrowest a side dock is made when the window is small.
 SIDE_MIN = 150
+#: background work that can wait (facet counts, the topic tally) pauses until this long after
+#: the list was last painted (see gently.back_off)
+PAINTED_S = 0.15
+
+
+class Painting(QObject):
+    """An event filter on the list views: each paint tells background work to back off for
+    PAINTED_S (the user is scrolling, or the list has just changed: the next paints come soon)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            busy_for(PAINTED_S)
+        return False
 
 
 def fit_docks(window: MainWindow) -> None:
@@ -196,10 +210,12 @@ def attach_list(window: MainWindow) -> None:
     window.model.sort_changed.connect(window.area.show_sort)
     window.list_bar.sort_requested.connect(window.model.set_sort)
     window.list_bar.clause_removed.connect(lambda c: window.search_for(without_clause(window.search.text(), c)))
+    painting = Painting(window)  # (a child of the window: it lives as long)
     for view in (window.cards, window.table):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(lambda pos, v=view: window.context_menu(v, pos))
         view.verticalScrollBar().valueChanged.connect(lambda _: window.wanted_later())
+        view.viewport().installEventFilter(painting)
 
 
 def attach_profile(window: MainWindow) -> None:
