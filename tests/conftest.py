@@ -23,6 +23,27 @@ DATA = Path(__file__).resolve().parent / "data"
 CORPUS = Path(os.environ.get("CURATOR_CORPUS", ROOT.parent / "shared" / "corpus" / "power-apps"))
 
 
+def lines_run(module_file: str, call):
+    """(lines of `module_file` run by `call()`, its result): a test that work is done in C
+    compares this for a small and a big input."""
+    import sys
+
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if event == "line" and frame.f_code.co_filename.endswith(module_file):
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        result = call()
+    finally:
+        sys.settrace(None)
+    return count, result
+
+
 def copy_tree(src: Path, dst: Path) -> Path:
     """Copy a read-only tree and make the copy writable, like a user's own checkout."""
     shutil.copytree(src, dst)

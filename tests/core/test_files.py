@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from curator.core import files, library
 from curator.core.files import Status, commit_many, prepare_save, read_file, save_changes
+from tests.conftest import lines_run
 
 TEXT = b"---\ntitle: A\nquality: 3\npublished: false\n---\nbody\n"
 
@@ -309,24 +310,12 @@ def test_snapshots_take_a_tenth_of_the_memory_of_snapshot_tuples():
 def test_a_batch_of_snapshots_is_packed_with_no_python_per_row():
     """A cold open appends each batch's snapshots on the GUI thread: packed in C, the lines
     run are the same for 10 rows or 10,000 (one by one took 1.4 s of that thread at 100k)."""
-    import sys
 
-    def lines_run(count: int) -> int:
+    def lines(count: int) -> int:
         rows = [files.Snapshot(10**18 + i, i, files.digest(b"%d" % i), 10**18, i) for i in range(count)]
-        kept, lines = files.Snapshots(), 0
-
-        def tracer(frame, event, arg):
-            nonlocal lines
-            if event == "line" and frame.f_code.co_filename.endswith("files.py"):
-                lines += 1
-            return tracer
-
-        sys.settrace(tracer)
-        try:
-            kept.extend(rows)
-        finally:
-            sys.settrace(None)
+        kept = files.Snapshots()
+        run, _ = lines_run("files.py", lambda: kept.extend(rows))
         assert list(kept) == rows
-        return lines
+        return run
 
-    assert lines_run(10) == lines_run(10_000)
+    assert lines(10) == lines(10_000)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from curator.core.article import Summary
 from curator.core.query import QueryError, _shape, narrows, parse, quote, residual
 from curator.core.table import Table
+from tests.conftest import lines_run
 
 UTC = dt.UTC
 ROWS = [
@@ -159,23 +160,9 @@ def test_free_text_search_builds_no_other_column():
 def test_free_text_search_runs_no_bytecode_per_row():
     """The GUI thread searches: a scan in C keeps the GIL (a loop in Python handed it to every
     busy worker each 0.1 ms), so the lines traced stay the same for 30 rows or 30,000."""
-    import sys
 
     def lines_traced(table: Table, rows) -> tuple[int, list[int]]:
-        count = 0
-
-        def tracer(frame, event, arg):
-            nonlocal count
-            if event == "line" and frame.f_code.co_filename.endswith("table.py"):
-                count += 1
-            return tracer
-
-        sys.settrace(tracer)
-        try:
-            found = table.select("power", rows)
-        finally:
-            sys.settrace(None)
-        return count, found
+        return lines_run("table.py", lambda: table.select("power", rows))
 
     small, big = Table(ROWS * 10), Table(ROWS * 10_000)
     assert lines_traced(small, None)[0] == lines_traced(big, None)[0]
