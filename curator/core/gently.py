@@ -68,10 +68,10 @@ def busy_for(seconds: float) -> None:
 
 def back_off(longest: float = 2.0) -> None:
     """In a worker, between pieces of background work: sleep (leaving the GIL to the GUI
-    thread) while it is busy (see busy_for), up to `longest` seconds in all. A worker that runs Python
-    while the GUI thread paints makes each of the paint's Qt calls wait for the GIL: painting
-    the cards of a scroll step right after a warm open at 100k took 40-80 ms with the facet
-    count and topic tally running, beside it."""
+    thread) while it is busy (see busy_for), up to `longest` seconds in all. A worker running
+    Python while the GUI thread paints makes each of the paint's Qt calls wait for the GIL:
+    the scroll steps right after a warm open at 100k stalled 48-66 ms with the facet count
+    and the topic tally running beside them."""
     end = time.monotonic() + longest
     while busy() and time.monotonic() < end:
         time.sleep(0.005)

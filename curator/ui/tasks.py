@@ -131,7 +131,7 @@ class Tasks:
     def ran(self) -> None:
         """On the worker, as a task ends: when no other thread of the pool runs one, the memory
         the pool's work freed goes back to the system (see trim_heap: an open at 100,000 files
-        left ~12 MB to its facet count and topic tally; ~1-3 ms, without the GIL)."""
+        left ~12 MB to its facet count and topic tally; 1-6 ms measured, without the GIL)."""
         try:
             idle = self.pool.activeThreadCount() <= 1  # (this thread's)
         except RuntimeError:  # the pool is gone (its window closed while this ran): nothing to do
