@@ -57,11 +57,15 @@ def paused_gc(keep: bool = False) -> Iterator[None]:
 
 #: until when (time.monotonic()) the GUI thread is busy with the list: see busy_for, back_off
 _busy_until = 0.0
+#: how long background work that can wait (facet counts, the topic tally) pauses after the
+#: GUI thread last said it is busy (a paint of the list, a new search or sort)
+BUSY_S = 0.15
 
 
-def busy_for(seconds: float) -> None:
-    """The GUI thread says the user is busy with the list (it paints: scrolling, a new list):
-    work that calls back_off between its pieces pauses until this long after the last call."""
+def busy_for(seconds: float = BUSY_S) -> None:
+    """The GUI thread says the user is busy with the list (it paints: scrolling, a new list;
+    it filters or sorts it): work that calls back_off between its pieces pauses until this
+    long after the last call."""
     global _busy_until
     _busy_until = time.monotonic() + seconds
 

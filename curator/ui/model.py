@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont
 
+from ..core.gently import busy_for
 from ..core.query import And, narrows, parse, residual
 from ..core.table import NUMBERS, Table, sort_numbers_gently
 from ..core.workspace import Workspace
@@ -391,6 +392,7 @@ class ArticleModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Recompute the shown rows from the whole table."""
+        busy_for()  # (background work that can wait leaves the GIL to this and the paints after)
         order = self._compute_order()
         self._appending = []  # (the order holds them: it is computed from every row of the table)
         self.layoutAboutToBeChanged.emit()

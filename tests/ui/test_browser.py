@@ -272,8 +272,9 @@ def test_the_preview_renders_once_and_again_only_when_the_pane_gets_wider_or_nar
 
 
 def test_painting_the_list_makes_background_work_back_off(qtbot, window, sample):
-    """Each paint of the cards or the table says the GUI is busy for a moment (background work
-    that calls back_off then leaves the GIL to the paints of a scroll)."""
+    """Each paint of the cards or the table, and each new search, says the GUI is busy for a
+    moment (background work that calls back_off then leaves the GIL to the paints of a scroll,
+    and to the search of each keystroke)."""
     from curator.core import gently
     from curator.ui.listarea import ViewMode
 
@@ -283,4 +284,7 @@ def test_painting_the_list_makes_background_work_back_off(qtbot, window, sample)
         gently.busy_for(-1)
         window.area.view().viewport().repaint()
         assert gently.busy(), mode
+    gently.busy_for(-1)
+    window.model.set_query("power")  # a new list is painted next: say so before computing it
+    assert gently.busy()
     gently.busy_for(-1)

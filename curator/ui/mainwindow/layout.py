@@ -53,18 +53,15 @@ def save(window: MainWindow) -> None:
 
 #: The narrowest a side dock is made when the window is small.
 SIDE_MIN = 150
-#: background work that can wait (facet counts, the topic tally) pauses until this long after
-#: the list was last painted (see gently.back_off)
-PAINTED_S = 0.15
 
 
 class Painting(QObject):
     """An event filter on the list views: each paint tells background work to back off for
-    PAINTED_S (the user is scrolling, or the list has just changed: the next paints come soon)."""
+    gently.BUSY_S (the user is scrolling, or the list has just changed: the next paints come soon)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            busy_for(PAINTED_S)
+            busy_for()
         return False
 
 
