@@ -12,6 +12,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -133,6 +134,8 @@ class ArticleModel(QAbstractTableModel):
         self._waiting: dict[str, set[int]] = {}
         self._ranks_cache: list[int] = []
         self._rank_of: list[int] | None = None
+        #: the sorted rows and an itemgetter of them (see _pick), made by the first search that needs it
+        self._picker: tuple[list[int], Callable[[Sequence[int]], tuple[int, ...]]] | None = None
         self._last: tuple[Any, Sequence[int] | _FromFlags, tuple[int, int]] | None = None  # query, its matches, table
         #: other fields shown as columns after COLUMNS: their keys, and {key: {path: text}}
         self.extra: list[str] = []
@@ -373,12 +376,25 @@ class ArticleModel(QAbstractTableModel):
             return sorted(hits, key=self._ranks().__getitem__)
         if not self._fresh:  # int objects made in this order (see _fresh), once per sort
             self._sorted[:] = ordered = array("q", ordered).tolist()
-            self._fresh = True
+            self._fresh, self._picker = True, None
         if flags is None:
             keep = bytearray(len(ordered))  # a flag per row: 100 KB that caches hold, where a set's table does not
             deque(map(keep.__setitem__, hits, repeat(1)), maxlen=0)  # set in C (a loop here took 10 ms at 100k)
             flags = keep
-        return list(compress(ordered, map(flags.__getitem__, ordered)))
+        return self._pick(ordered, flags)
+
+    def _pick(self, ordered: list[int], flags: Sequence[int]) -> list[int]:
+        """The rows of `ordered` whose flag (indexed by row) is set, in that order.
+
+        An itemgetter of every sorted row (a tuple of 100,000 references, 800 KB, made once per
+        sort) reads the flags in sorted order in one C call: 2.7 ms at 100,000 rows, where
+        mapping flags.__getitem__ over them took 7.3.
+        """
+        if len(ordered) < 2:
+            return [r for r in ordered if flags[r]]
+        if self._picker is None or self._picker[0] is not ordered:
+            self._picker = (ordered, itemgetter(*ordered))
+        return list(compress(ordered, self._picker[1](flags)))
 
     def _ranks(self) -> list[int]:
         """Row -> its place in sorted_rows()."""
