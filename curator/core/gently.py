@@ -20,20 +20,25 @@ from collections.abc import Callable, Iterable, Iterator
 def empty_gently(containers: Iterable[object], piece: int = 4096, pause: float = 0.0) -> None:
     """Empty lists, dicts and sets `piece` items at a time, so another thread may run between
     the pieces (a thread switch happens between bytecodes, never inside one big `del`); with
-    `pause`, this thread sleeps that long after each piece (it leaves the GIL alone then)."""
+    `pause` (in a worker), this thread sleeps that long after each piece (it leaves the GIL
+    alone then), and longer while the GUI thread is busy (see back_off)."""
+
+    def rest() -> None:
+        if pause:
+            back_off()
+            time.sleep(pause)
+
     for container in containers:
         if isinstance(container, list):
             while container:
                 del container[-piece:]
-                if pause:
-                    time.sleep(pause)
+                rest()
         elif isinstance(container, (dict, set)):
             take = container.discard if isinstance(container, set) else container.pop
             while container:
                 for key in list(itertools.islice(container, piece)):
                     take(key)
-                if pause:
-                    time.sleep(pause)
+                rest()
 
 
 @contextlib.contextmanager

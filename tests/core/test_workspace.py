@@ -150,7 +150,8 @@ def test_a_file_listed_by_the_skim_but_broken_past_the_list_fields_is_never_writ
 
 def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch):
     """back_off sleeps while the GUI thread said it is busy (busy_for), never past `longest`,
-    and not at all otherwise; the facet count and the topic tally call it between pieces."""
+    and not at all otherwise; the facet count, the topic tally and the release of a folder
+    (empty_gently with a pause) call it between pieces."""
     import time
 
     from curator.core import table, topics
@@ -177,3 +178,12 @@ def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch):
     calls.clear()
     topics.tally(rows)
     assert calls == [2] * len(range(0, 1000, topics.TALLY_PIECE))
+    calls.clear()
+
+    monkeypatch.setattr(gently, "back_off", lambda: calls.append(3))
+    items, index = list(range(10)), dict.fromkeys(range(10))
+    gently.empty_gently([items, index], piece=4)  # (no pause: it runs where it must not wait)
+    assert calls == [] and not items and not index
+    items, index = list(range(10)), dict.fromkeys(range(10))
+    gently.empty_gently([items, index], piece=4, pause=0.001)  # a worker's release of a folder
+    assert calls == [3] * 6 and not items and not index
