@@ -134,7 +134,8 @@ class ArticleModel(QAbstractTableModel):
         self._waiting: dict[str, set[int]] = {}
         self._ranks_cache: list[int] = []
         self._rank_of: list[int] | None = None
-        #: the sorted rows and an itemgetter of them (see _pick), made by the first search that needs it
+        #: the sorted rows and an itemgetter of them (see _pick), made by the first search that
+        #: needs it, dropped with the sort (it holds the old order's int objects: 4 MB at 100k)
         self._picker: tuple[list[int], Callable[[Sequence[int]], tuple[int, ...]]] | None = None
         self._last: tuple[Any, Sequence[int] | _FromFlags, tuple[int, int]] | None = None  # query, its matches, table
         #: other fields shown as columns after COLUMNS: their keys, and {key: {path: text}}
@@ -319,7 +320,7 @@ class ArticleModel(QAbstractTableModel):
         key = (self.table.version, len(self.table), self.sort_field, self.descending)
         if self._sorted_key != key:
             self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
-            self._fresh, self._ahead_positions = False, None
+            self._fresh, self._ahead_positions, self._picker = False, None, None
             self._sorted_key = key
         return self._sorted
 
@@ -344,7 +345,7 @@ class ArticleModel(QAbstractTableModel):
         (nor making their positions)."""
         if key == (self.table.version, len(self.table), self.sort_field, self.descending):
             self._sorted, self._ahead_positions = sorted_
-            self._sorted_key, self._fresh = key, True  # (made in its order)
+            self._sorted_key, self._fresh, self._picker = key, True, None  # (made in its order)
 
     def _compute_order(self) -> list[int]:
         """The matching rows in sort order.
