@@ -376,8 +376,8 @@ class ArticleModel(QAbstractTableModel):
         if count * 8 < len(ordered):  # a few matches: sort them by their place in the order
             return sorted(hits, key=self._ranks().__getitem__)
         if not self._fresh:  # int objects made in this order (see _fresh), once per sort
-            self._sorted[:] = ordered = array("q", ordered).tolist()
-            self._fresh, self._picker = True, None
+            self._sorted[:] = array("q", ordered).tolist()
+            ordered, self._fresh, self._picker = self._sorted, True, None
         if flags is None:
             keep = bytearray(len(ordered))  # a flag per row: 100 KB that caches hold, where a set's table does not
             deque(map(keep.__setitem__, hits, repeat(1)), maxlen=0)  # set in C (a loop here took 10 ms at 100k)
