@@ -87,7 +87,7 @@ def back_off(longest: float = 2.0) -> None:
 
 
 def busy() -> bool:
-    """Whether the GUI thread said, less than its `seconds` ago, that the user is busy."""
+    """Whether the GUI thread said the user is busy, and the time it gave busy_for has not run out."""
     return time.monotonic() < _busy_until
 
 
