@@ -432,6 +432,8 @@ class ChangeReport:
     deleted: list[str] = field(default_factory=list)
     deleted_dirty: list[str] = field(default_factory=list)  # of those, files with unsaved edits
     problems_changed: bool = False
+    #: of the rows read again, those of files Curator wrote itself (Edit Field…): shown anew, not told
+    ours: frozenset[int] = frozenset()
 
     @property
     def rows_moved(self) -> bool:
@@ -442,15 +444,18 @@ class ChangeReport:
         return bool(self.reloaded or self.rebased or self.kept or self.added or self.deleted or self.problems_changed)
 
     def describe(self) -> str:
+        """What changed, for the editor; rows in `ours` (files Curator wrote) are not told."""
+        reloaded = [r for r in self.reloaded if r not in self.ours]
+        rebased = [r for r in self.rebased if r not in self.ours]
         parts = []
-        if self.reloaded:
-            parts.append(f"{len(self.reloaded):,} reloaded")
+        if reloaded:
+            parts.append(f"{len(reloaded):,} reloaded")
         if self.added:
             parts.append(f"{len(self.added):,} new")
         if self.deleted:
             parts.append(f"{len(self.deleted):,} deleted")
-        if self.rebased:
-            parts.append(f"{len(self.rebased):,} with unsaved edits reloaded, the edits kept")
+        if rebased:
+            parts.append(f"{len(rebased):,} with unsaved edits reloaded, the edits kept")
         if self.kept:
             parts.append(
                 f"{len(self.kept):,} with unsaved edits changed on disk in the same values (you choose at save)"

@@ -187,3 +187,15 @@ def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch):
     items, index = list(range(10)), dict.fromkeys(range(10))
     gently.empty_gently([items, index], piece=4, pause=0.001)  # a worker's release of a folder
     assert calls == [3] * 6 and not items and not index
+
+
+def test_a_change_report_tells_what_others_changed_not_the_files_the_caller_wrote():
+    report = workspace.ChangeReport(reloaded=[1, 2, 3], rebased=[4], added=range(10, 12))
+    assert report.describe() == "3 reloaded, 2 new, 1 with unsaved edits reloaded, the edits kept"
+    report.ours = frozenset({1, 2, 4})
+    assert report.describe() == "1 reloaded, 2 new"
+    report.added = range(0)
+    report.ours = frozenset({1, 2, 3})
+    assert report and report.describe() == "1 with unsaved edits reloaded, the edits kept"
+    report.ours = frozenset({1, 2, 3, 4})
+    assert report and report.describe() == ""  # (the rows are shown anew all the same)

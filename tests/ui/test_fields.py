@@ -57,6 +57,22 @@ def test_a_field_the_window_does_not_edit_is_written_at_once_and_undo_gives_back
     qtbot.waitUntil(lambda: all((sample / p).read_bytes() == before[p] for p in before), timeout=10000)
 
 
+def test_files_it_wrote_itself_are_read_again_without_saying_they_changed_on_disk(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    select_paths(window, FIRST, SECOND)
+    window.prompts.field = ("provider.name", FieldEdit(Op.SET, value="Checked"))
+    window.act_edit_field.trigger()
+    row = window.workspace.rows[FIRST]
+    qtbot.waitUntil(lambda: window.workspace.summary(row).provider_name == "Checked", timeout=10000)
+    qtbot.waitUntil(lambda: not window.watcher.checking, timeout=10000)
+    assert window.status.currentMessage() == "Wrote 2 files."
+    path = sample / SECOND  # another program's change of a file it wrote is told as ever
+    path.write_bytes(path.read_bytes().replace(b"name: Checked", b"name: Elsewhere"))
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: window.status.currentMessage() == "Files changed on disk: 1 reloaded", timeout=10000)
+    assert window.workspace.summary(window.workspace.rows[SECOND]).provider_name == "Elsewhere"
+
+
 def test_the_windows_own_fields_become_one_unsaved_step(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     rows = select_paths(window, FIRST, SECOND)

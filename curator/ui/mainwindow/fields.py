@@ -53,7 +53,8 @@ class FieldsController(QObject):
     ):  # fmt: skip
         super().__init__(parent)
         self.session, self.editing, self.tasks, self.prompts, self.messages = session, editing, tasks, prompts, messages
-        self.check_disk: Callable[[], None] = lambda: None  # set by the window: read what changed on disk
+        #: set by the window: read what changed on disk, these files (absolute paths) written by Curator
+        self.check_disk: Callable[[list[str]], None] = lambda written: None
         self.keys: list[str] = []  # other fields shown as columns
 
     # -- Edit Field… --
@@ -144,7 +145,7 @@ class FieldsController(QObject):
         n = sum(r.ok for r in results)
         if n:
             self.messages.info(f"Wrote {words.count(n, 'file')}.", 4000)
-        self.check_disk()
+        self.check_disk([r.path for r in results if r.ok])
         self.read_columns()
 
     # -- other fields as columns --

@@ -183,7 +183,12 @@ def check_disk(window: MainWindow, tries: int = 50) -> None:
 def attach_fields(window: MainWindow, fields) -> None:
     """Edit Field… writes are read back by a disk check; the table header's Other Fields…
     shows any key as a column, read again after each load."""
-    fields.check_disk = lambda: check_disk(window)
+
+    def written(paths: list[str]) -> None:
+        window.watcher.expect(paths)  # (read again and shown, not told as changed by another program)
+        check_disk(window)
+
+    fields.check_disk = written
     window.table.other_fields_requested.connect(fields.choose_columns)
     fields.columns_read.connect(window.model.set_extra_columns)
     window.loaded.connect(fields.read_columns)

@@ -4,13 +4,15 @@
 finds is applied to the session's workspace: clean files reload, edited ones keep their edits
 (carried over where possible), new files appear, deleted ones leave, problems follow.
 A check costs ~1.5 s of a core at 100,000 files, so the next one waits at least ten times as
-long as the last took. Emits disk_changed(ChangeReport, True). QtCore only.
+long as the last took. Emits disk_changed(ChangeReport, True), the files Curator wrote itself
+marked in it (see expect). QtCore only.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -38,6 +40,9 @@ class Watcher(QObject):
         self.timer = QTimer(self, interval=max(1, seconds()) * 1000)
         self.timer.timeout.connect(self.check_now)
         self.task: Task | None = None
+        #: absolute path -> when Curator wrote it (Edit Field…, its undo): the check that reads
+        #: it again does not tell the editor that it changed on disk (see expect)
+        self._ours: dict[str, float] = {}
 
     @property
     def checking(self) -> bool:
@@ -57,21 +62,45 @@ class Watcher(QObject):
         root, paths, snapshots = str(workspace.root), list(workspace.table.paths), workspace.snapshots.copy()
         bad = workspace.bad_files()
         started = time.perf_counter()
+        since = time.monotonic()
         self.task = self.tasks.run(
             lambda p: library.detect_changes(root, paths, snapshots, bad),
-            lambda changes, error: self._checked(workspace, changes, error, time.perf_counter() - started),
+            lambda changes, error: self._checked(workspace, changes, error, time.perf_counter() - started, since),
         )
         return True
+
+    def expect(self, paths: Iterable[str]) -> None:
+        """Files Curator itself has just written (absolute paths): the next check that reads
+        them again says nothing of them. Forgotten once a check started after the write is
+        done, so a later change by another program is told as ever."""
+        now = time.monotonic()
+        self._ours.update((os.path.normpath(p), now) for p in paths)
 
     def space_out(self, seconds: float) -> None:
         """The next check waits ten times as long as the last one took, at least the setting."""
         self.timer.setInterval(max(max(1, self.seconds()) * 1000, int(seconds * 10_000)))
 
     def _checked(
-        self, workspace: Workspace, changes: library.Changes | None, error: BaseException | None, seconds: float
+        self,
+        workspace: Workspace,
+        changes: library.Changes | None,
+        error: BaseException | None,
+        seconds: float,
+        since: float,
     ) -> None:
         self.space_out(seconds)
+        ours = self._ours
         if error is not None:
             self.messages.failed("Checking the folder for changes failed", error)
         elif changes is not None and workspace is self.session.workspace and (len(changes) or changes.touched):
-            self.disk_changed.emit(workspace.apply_disk_changes(changes), True)
+            report = workspace.apply_disk_changes(changes)
+            if ours:
+                root, paths = str(workspace.root), workspace.table.paths
+                read_again = (*report.reloaded, *report.rebased)
+                report.ours = frozenset(r for r in read_again if _join(root, paths[r]) in ours)
+            self.disk_changed.emit(report, True)
+        self._ours = {p: when for p, when in ours.items() if when >= since}  # (this check read the others)
+
+
+def _join(root: str, rel: str) -> str:
+    return os.path.normpath(os.path.join(root, rel))
