@@ -23,6 +23,7 @@ import yaml
 from .editing import DELETE, EditError, edit_document, value_at
 from .files import ByteEdit, read_file
 from .frontmatter import Document, FrontMatterError, NotAnArticle, SafeLoader, load_document
+from .gently import back_off
 
 
 class FieldError(ValueError):
@@ -177,10 +178,14 @@ class Read:
         return DELETE if self.document is None else value_at(self.document.data, key)
 
 
-def iter_read(root: str | os.PathLike[str], paths: Iterable[str]) -> Iterator[Read]:
+def iter_read(root: str | os.PathLike[str], paths: Iterable[str], gently: bool = False) -> Iterator[Read]:
     """Each file read and parsed in turn (and let go of, unless the caller keeps it); a file
-    that cannot be carries its reason."""
-    for path in paths:
+    that cannot be carries its reason. `gently` (a read of the whole folder in a worker: the
+    values a `field:` term names, the keys to choose columns from) pauses every GENTLY files
+    while the GUI thread is busy with the list (see gently.back_off)."""
+    for i, path in enumerate(paths):
+        if gently and i % GENTLY == GENTLY - 1:
+            back_off()
         full = os.path.join(os.fspath(root), path)
         try:
             data = read_file(full)[0]
@@ -189,6 +194,10 @@ def iter_read(root: str | os.PathLike[str], paths: Iterable[str]) -> Iterator[Re
             yield Read(path, full, error=exc.strerror or str(exc))
         except (FrontMatterError, NotAnArticle) as exc:
             yield Read(path, full, error=str(exc))
+
+
+#: files read between two checks whether the GUI thread is busy (see iter_read): ~10-20 ms of parsing
+GENTLY = 64
 
 
 def read(root: str | os.PathLike[str], paths: Iterable[str]) -> list[Read]:
@@ -232,7 +241,7 @@ def byte_edits(
 def values_of(root: str | os.PathLike[str], paths: Iterable[str], keys: Iterable[str]) -> dict[str, dict[str, Any]]:
     """{key: {path: value}} of these keys in these files (a file without the key, or that
     cannot be read, is left out); each file is read and let go in turn."""
-    return values_of_reads(iter_read(root, paths), list(keys))
+    return values_of_reads(iter_read(root, paths, gently=True), list(keys))
 
 
 def values_of_reads(reads: Iterable[Read], keys: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
+from itertools import chain, compress, islice, repeat
 from operator import attrgetter, contains
 from typing import Any
 
@@ -389,11 +389,18 @@ def sort_numbers_gently(column: Sequence[float | None], descending: bool, piece:
     """
     keys = _number_keys(column, descending)
     key = keys.__getitem__
-    runs = [
-        sorted(range(start, min(start + piece, len(keys))), key=key, reverse=descending)
-        for start in range(0, len(keys), piece)
-    ]
-    return array("q", heapq.merge(*runs, key=key, reverse=descending)).tolist()
+    runs = []
+    for start in range(0, len(keys), piece):
+        back_off()  # (while the user scrolls or searches: the sort is made ahead, it can wait)
+        runs.append(sorted(range(start, min(start + piece, len(keys))), key=key, reverse=descending))
+    merged = heapq.merge(*runs, key=key, reverse=descending)
+    order = array("q")
+    while True:
+        back_off()
+        made = len(order)
+        order.extend(islice(merged, piece * 4))
+        if len(order) == made:
+            return order.tolist()
 
 
 _ABSENT = object()

@@ -148,13 +148,14 @@ def test_a_file_listed_by_the_skim_but_broken_past_the_list_fields_is_never_writ
     assert broken.read_bytes() == text
 
 
-def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch):
+def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch, tmp_path):
     """back_off sleeps while the GUI thread said it is busy (busy_for), never past `longest`,
-    and not at all otherwise; the facet count, the topic tally and the release of a folder
+    and not at all otherwise; the facet count, the topic tally, the sort made ahead, the reads
+    of a whole folder (`field:` values, the keys for columns) and the release of a folder
     (empty_gently with a pause) call it between pieces."""
     import time
 
-    from curator.core import table, topics
+    from curator.core import fields, table, topics
 
     gently.busy_for(-1)
     started = time.monotonic()
@@ -179,6 +180,20 @@ def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch):
     topics.tally(rows)
     assert calls == [2] * len(range(0, 1000, topics.TALLY_PIECE))
     calls.clear()
+    column = [float(i % 7) for i in range(1000)]
+    assert table.sort_numbers_gently(column, False, piece=256) == table.sort_numbers(column, list(range(1000)), False)
+    assert calls == [1] * (4 + 2)  # the sort made ahead: a piece each, then the merge a block at a time (and its end)
+    calls.clear()
+
+    monkeypatch.setattr(fields, "back_off", lambda: calls.append(4))
+    for i in range(130):
+        (tmp_path / f"{i}.md").write_text(f"---\ntitle: T{i}\nkind: k{i % 2}\n---\n")
+    names = [f"{i}.md" for i in range(130)]
+    assert len(fields.values_of(tmp_path, names, ["kind"])["kind"]) == 130
+    assert calls == [4] * 2  # every GENTLY files
+    calls.clear()
+    list(fields.iter_read(tmp_path, names))  # (a selection read to edit: at once)
+    assert calls == []
 
     monkeypatch.setattr(gently, "back_off", lambda: calls.append(3))
     items, index = list(range(10)), dict.fromkeys(range(10))

@@ -159,7 +159,7 @@ class FieldsController(QObject):
         self.messages.info(f"Reading the fields of {words.count(len(paths), 'article')}…", 0)
 
         def count(progress) -> list[tuple[str, int]]:
-            counts = fields.key_counts(fields.iter_read(root, paths))  # one file in memory at a time
+            counts = fields.key_counts(fields.iter_read(root, paths, gently=True))  # one file in memory at a time
             return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
         def done(counts: list[tuple[str, int]] | None, error: BaseException | None) -> None:
