@@ -72,6 +72,21 @@ def test_files_it_wrote_itself_are_read_again_without_saying_they_changed_on_dis
     qtbot.waitUntil(lambda: window.status.currentMessage() == "Files changed on disk: 1 reloaded", timeout=10000)
     assert window.workspace.summary(window.workspace.rows[SECOND]).provider_name == "Elsewhere"
 
+    # another program writes the file again between Curator's write and the check that reads it back
+    write_back = window.fields.check_disk
+
+    def racing(written):
+        path.write_bytes(path.read_bytes().replace(b"name: Once more", b"name: Theirs"))
+        write_back(written)
+
+    window.fields.check_disk = racing
+    window.status.clearMessage()
+    select_paths(window, SECOND)
+    window.prompts.field = ("provider.name", FieldEdit(Op.SET, value="Once more"))
+    window.act_edit_field.trigger()
+    qtbot.waitUntil(lambda: window.status.currentMessage() == "Files changed on disk: 1 reloaded", timeout=10000)
+    assert window.workspace.summary(window.workspace.rows[SECOND]).provider_name == "Theirs"
+
 
 def test_the_windows_own_fields_become_one_unsaved_step(qtbot, window, sample):
     open_folder(qtbot, window, sample)

@@ -23,7 +23,7 @@ from ...core import fields, words
 from ...core.article import EDITABLE
 from ...core.editing import DELETE
 from ...core.edits import EditOp, EditStep, FileEdit
-from ...core.files import SaveResult
+from ...core.files import SaveResult, Status
 from ..tasks import Tasks
 from .editing import Editing, Group, WriteCommand
 from .messages import Messages, Prompts
@@ -53,8 +53,9 @@ class FieldsController(QObject):
     ):  # fmt: skip
         super().__init__(parent)
         self.session, self.editing, self.tasks, self.prompts, self.messages = session, editing, tasks, prompts, messages
-        #: set by the window: read what changed on disk, these files (absolute paths) written by Curator
-        self.check_disk: Callable[[list[str]], None] = lambda written: None
+        #: set by the window: read what changed on disk, these files written by Curator
+        #: ((absolute path, digest of the bytes written), see Watcher.expect)
+        self.check_disk: Callable[[list[tuple[str, str]]], None] = lambda written: None
         self.keys: list[str] = []  # other fields shown as columns
 
     # -- Edit Field… --
@@ -145,7 +146,7 @@ class FieldsController(QObject):
         n = sum(r.ok for r in results)
         if n:
             self.messages.info(f"Wrote {words.count(n, 'file')}.", 4000)
-        self.check_disk([r.path for r in results if r.ok])
+        self.check_disk([(r.path, r.snapshot.digest) for r in results if r.status is Status.OK and r.snapshot])
         self.read_columns()
 
     # -- other fields as columns --

@@ -184,8 +184,8 @@ def attach_fields(window: MainWindow, fields) -> None:
     """Edit Field… writes are read back by a disk check; the table header's Other Fields…
     shows any key as a column, read again after each load."""
 
-    def written(paths: list[str]) -> None:
-        window.watcher.expect(paths)  # (read again and shown, not told as changed by another program)
+    def written(files: list[tuple[str, str]]) -> None:
+        window.watcher.expect(files)  # (read again and shown, not told as changed by another program)
         check_disk(window)
 
     fields.check_disk = written

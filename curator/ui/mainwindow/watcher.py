@@ -40,9 +40,9 @@ class Watcher(QObject):
         self.timer = QTimer(self, interval=max(1, seconds()) * 1000)
         self.timer.timeout.connect(self.check_now)
         self.task: Task | None = None
-        #: absolute path -> when Curator wrote it (Edit Field…, its undo): the check that reads
-        #: it again does not tell the editor that it changed on disk (see expect)
-        self._ours: dict[str, float] = {}
+        #: absolute path -> (digest of the bytes Curator wrote there: Edit Field…, its undo; when):
+        #: the check that reads them again does not tell the editor the file changed (see expect)
+        self._ours: dict[str, tuple[str, float]] = {}
 
     @property
     def checking(self) -> bool:
@@ -69,12 +69,13 @@ class Watcher(QObject):
         )
         return True
 
-    def expect(self, paths: Iterable[str]) -> None:
-        """Files Curator itself has just written (absolute paths): the next check that reads
-        them again says nothing of them. Forgotten once a check started after the write is
-        done, so a later change by another program is told as ever."""
+    def expect(self, written: Iterable[tuple[str, str]]) -> None:
+        """Files Curator itself has just written, as (absolute path, digest of the bytes): the
+        next check that finds them so says nothing of them; one whose bytes are not those (a
+        program changed it again since) is told as ever. Forgotten once a check that started
+        after the write has run."""
         now = time.monotonic()
-        self._ours.update((os.path.normpath(p), now) for p in paths)
+        self._ours.update((os.path.normpath(path), (digest, now)) for path, digest in written)
 
     def space_out(self, seconds: float) -> None:
         """The next check waits ten times as long as the last one took, at least the setting."""
@@ -95,11 +96,13 @@ class Watcher(QObject):
         elif changes is not None and workspace is self.session.workspace and (len(changes) or changes.touched):
             report = workspace.apply_disk_changes(changes)
             if ours:
-                root, paths = str(workspace.root), workspace.table.paths
+                root, paths, snapshots = str(workspace.root), workspace.table.paths, workspace.snapshots
                 read_again = (*report.reloaded, *report.rebased)
-                report.ours = frozenset(r for r in read_again if _join(root, paths[r]) in ours)
+                report.ours = frozenset(
+                    r for r in read_again if (ours.get(_join(root, paths[r])) or ("",))[0] == snapshots[r].digest
+                )
             self.disk_changed.emit(report, True)
-        self._ours = {p: when for p, when in ours.items() if when >= since}  # (this check read the others)
+        self._ours = {p: v for p, v in ours.items() if v[1] >= since}  # (this check read the others)
 
 
 def _join(root: str, rel: str) -> str:
