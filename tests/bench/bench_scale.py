@@ -312,9 +312,20 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
         out = subprocess.run(
             [sys.executable, __file__, "--browse", str(big), str(cache)], capture_output=True, text=True, timeout=900
         )
-        peak, stall_scroll = (float(x) for x in out.stdout.split()[-2:])
+        peak_open, peak, stall_scroll = (float(x) for x in out.stdout.split()[-3:])
         rows.append(
             Row(f"peak RSS while browsing with thumbnails{suffix}", peak, "MB", "≤ 300 MB", "—", "—", peak <= 300)
+        )
+        rows.append(  # (the same process before it scrolls: the open's temporaries, freed once it is done)
+            Row(
+                f"peak RSS while that process opens the folder from the warm index{suffix}",
+                peak_open,
+                "MB",
+                "≤ 300 MB",
+                "—",
+                "—",
+                peak_open <= 300,
+            )
         )
         rows.append(
             Row(
@@ -385,13 +396,15 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
 
 
 def browse(folder: Path, cache: Path) -> None:
-    """Open from the warm index, scroll the cards fast with thumbnails; print peak RSS (MB) and longest stall (ms)."""
+    """Open from the warm index, scroll the cards fast with thumbnails; print the peak RSS (MB)
+    while opening, the peak RSS while scrolling and the longest stall while scrolling (ms)."""
     QApplication.instance() or QApplication(sys.argv)
     window = make_window(cache)
     for thumbs in (window.thumbs, window.large_images):
         thumbs.resolve_local = lambda url: JPEG  # every article image decodes a real JPEG
     beat = Heartbeat()
     open_timed(window, folder, 1, beat)
+    opening = max(beat.peak_rss, rss_mb())
     bar = window.cards.verticalScrollBar()
     beat.start()
     step = max(1, bar.maximum() // 300)
@@ -400,7 +413,7 @@ def browse(folder: Path, cache: Path) -> None:
         spin(0.01)
     spin(1.0)
     stall = beat.stop()
-    print(f"{max(beat.peak_rss, rss_mb()):.0f} {stall}")
+    print(f"{opening:.0f} {max(beat.peak_rss, rss_mb()):.0f} {stall}")
     window.close()
 
 
