@@ -194,9 +194,11 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path, corpus):
     assert index.summaries([seed, missing]) == {seed: by_path[seed].summary, missing: Summary(missing)}
 
 
-def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypatch):
+@pytest.mark.parametrize("records", [3, 10, 5000])  # records read a few at a time, straddling the batches
+def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypatch, records):
     monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
     monkeypatch.setattr(library, "INDEX_BATCH", 10)
+    monkeypatch.setattr(library, "RECORD_BATCH", records)
     open_with(folder, tmp_path / "cache")
     messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
     batches = [m for m in messages if isinstance(m, library.Batch)]
@@ -231,6 +233,26 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
     assert sorted(table.summaries, key=lambda s: s.path) == [e.summary for e in cold.entries]
     warm = library.load(folder, index=Index(folder, tmp_path / "cache"))
     assert [e.summary for e in warm.entries] == [e.summary for e in cold.entries]
+
+
+def test_a_record_that_does_not_decode_mid_way_has_the_whole_folder_read_again(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
+    monkeypatch.setattr(library, "INDEX_BATCH", 10)
+    monkeypatch.setattr(library, "RECORD_BATCH", 3)
+    _, index = open_with(folder, tmp_path / "cache")
+    con = sqlite3.connect(index.path)
+    with con:
+        con.execute("UPDATE files SET record = 'not a record' WHERE path = '17.md'")
+    con.close()
+    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
+    listed = [p for m in messages if isinstance(m, library.Batch) and m.columns is not None for p in m.columns.paths]
+    decoded = [m.start for m in messages if isinstance(m, library.Decoded)]
+    (dropped,) = [m for m in messages if isinstance(m, library.Changes) and m.deleted]
+    again = [s for m in messages if isinstance(m, library.Batch) and m.columns is None for s in m.summaries]
+    assert len(listed) == 30 and sorted(dropped.deleted) == sorted(listed)  # every row shown leaves...
+    assert decoded == [0, 4]  # (the batches before the bad record had come)
+    cold = library.load(folder, workers=1)
+    assert sorted(again, key=lambda s: s.path) == [e.summary for e in cold.entries]  # ...and comes back read
 
 
 # -- the index is a cache: without a usable one, Curator works without it ----------------------
