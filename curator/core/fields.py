@@ -178,6 +178,10 @@ class Read:
         return DELETE if self.document is None else value_at(self.document.data, key)
 
 
+#: files read between two checks whether the GUI thread is busy (see iter_read): ~10-20 ms of parsing
+GENTLY = 64
+
+
 def iter_read(root: str | os.PathLike[str], paths: Iterable[str], gently: bool = False) -> Iterator[Read]:
     """Each file read and parsed in turn (and let go of, unless the caller keeps it); a file
     that cannot be carries its reason. `gently` (a read of the whole folder in a worker: the
@@ -194,10 +198,6 @@ def iter_read(root: str | os.PathLike[str], paths: Iterable[str], gently: bool =
             yield Read(path, full, error=exc.strerror or str(exc))
         except (FrontMatterError, NotAnArticle) as exc:
             yield Read(path, full, error=str(exc))
-
-
-#: files read between two checks whether the GUI thread is busy (see iter_read): ~10-20 ms of parsing
-GENTLY = 64
 
 
 def read(root: str | os.PathLike[str], paths: Iterable[str]) -> list[Read]:
