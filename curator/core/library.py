@@ -312,8 +312,6 @@ FIRST_PAINT_S = 0.1
 #: that the first screen shows at once; fewer, larger batches cost the GUI less work.
 INDEX_BATCH = 10_000
 INDEX_FIRST_BATCH = 2_000
-#: index records read at once to decode summaries (see open_iter)
-RECORD_BATCH = 5_000
 
 
 @dataclass(slots=True)
@@ -393,7 +391,7 @@ def open_iter(
     sizes: list[tuple[int, list[str]]] = []  # rows and paths of each batch shown from the index
     records: Iterator[list[tuple[str, str]]] = iter(())
     if index is not None:
-        source = index.iter_path_records(RECORD_BATCH, INDEX_FIRST_BATCH)
+        source = index.iter_path_records(INDEX_BATCH, INDEX_FIRST_BATCH)
         records = source
         try:
             for chunk in index.iter_rows(INDEX_BATCH, INDEX_FIRST_BATCH):
@@ -426,26 +424,17 @@ def open_iter(
         on_total(len(current))
     now = time.time_ns()
     stale = [rel for rel in current if rel not in shown]  # new files (all of them in a cold open)
-    deleted = [p for p in shown if p not in current]
-    listed = bool(shown)  # (rows shown from the index: what the scan finds changes them)
-    current.release_canonical()
-    del shown  # (100,000 paths' dict, ~5 MB: freed before the summaries are made, at the open's peak)
-    changed: set[str] = set()  # of the stale files, those shown from the index
     stored: dict[str, tuple[Summary, FileStat, Snapshot]] = {}  # what the index is to hold, by path
-    # The records stream in RECORD_BATCH at a time (a batch of the listing's size held ~10 MB of
-    # record strings at once, at the open's peak of memory), each batch of the listing decoded
-    # from as many of them.
-    flat = itertools.chain.from_iterable(records)
     try:  # the summaries of the shown rows, batch by batch, each file checked against the disk
-        start = 0
-        for count, paths in sizes:
+        done = start = 0
+        for (count, paths), rows in zip(sizes, records, strict=False):
             if cancel is not None and cancel.is_set():
                 return
+            if len(rows) != count or any(p != r[0] for p, r in zip(paths, rows, strict=True)):
+                raise ValueError("the index changed while it was read")
             summaries = []
             with paused_gc(keep=True):
-                for path, (read, record) in zip(paths, itertools.islice(flat, count), strict=False):
-                    if read != path:
-                        raise ValueError("the index changed while it was read")
+                for path, (_, record) in zip(paths, rows, strict=True):
                     known = decode_known(record, path)  # (the table's path string, not a copy)
                     summaries.append(known.summary)
                     stat = current.get(known.path)
@@ -453,21 +442,21 @@ def open_iter(
                         continue  # deleted
                     if not reusable(known, stat, root, now):
                         stale.append(known.path)
-                        changed.add(known.path)
                     elif stat.mtime_ns >= known.indexed_ns - RACY_NS:  # checked by content: index it again
                         stored[known.path] = (known.summary, stat, known.snapshot)  # so it stops being racy
-            if len(summaries) != count:  # (fewer records than rows listed)
-                raise ValueError("the index changed while it was read")
             yield Decoded(start, summaries)
-            start += count
+            done, start = done + 1, start + count
+        if done != len(sizes):
+            raise ValueError("the index changed while it was read")
     except (ValueError, TypeError, IndexError):  # a record that does not decode: trust none of the index
         index.rebuild()
-        yield Changes(deleted=sorted(p for _, paths in sizes for p in paths))
-        deleted, stale, stored, listed, changed = [], list(current), {}, False, set()
+        yield Changes(deleted=sorted(shown))
+        shown, stale, stored = {}, list(current), {}
     finally:
         if index is not None:
             source.close()  # its connection is closed by this thread, not by whichever frees it later
     del sizes
+    deleted = [p for p in shown if p not in current]
     if deleted:
         yield Changes(deleted=list(deleted))  # a copy: files found unusable later are added to `deleted`
     for batch in iter_load(root, stale, workers, cancel, skim):
@@ -493,19 +482,19 @@ def open_iter(
             if isinstance(item, Entry):
                 if item.stat is not None:
                     stored[item.summary.path] = (item.summary, item.stat, item.snapshot)
-                (changes.changed if item.summary.path in changed else changes.added).append(item)
+                (changes.changed if item.summary.path in shown else changes.added).append(item)
             else:
                 changes.problems.append(item)
-                if item.path in changed:  # indexed before, unreadable now
+                if item.path in shown:  # indexed before, unreadable now
                     changes.deleted.append(item.path)
                     deleted.append(item.path)
-        yield changes if listed else Batch.of(batch)
+        yield changes if shown else Batch.of(batch)
     if index is not None and not (cancel is not None and cancel.is_set()):
         index.store(stored.values(), removed=deleted)
     # what only this load holds (100,000 stats, snapshots and tuples), freed a piece at a time:
     # dropped at once when the generator ends, freeing it held the GIL ~70 ms at 100k (not the
     # lists the messages share: their reader may not have read them yet)
-    empty_gently([stored, current.rows, changed], piece=512)
+    empty_gently([stored, current.rows, shown], piece=512)
     trim_heap()  # (those, and each batch's temporaries, left free memory the allocator keeps)
 
 

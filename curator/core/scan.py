@@ -81,10 +81,6 @@ class FileStats:
         for column, value in zip(self._columns, stat, strict=True):
             column.append(value)
 
-    def release_canonical(self) -> None:
-        """The scan is over: let go of the canonical mapping (the caller may free it now)."""
-        self._canonical = None
-
     def get(self, rel: str) -> FileStat | None:
         row = self.rows.get(rel, -1)
         return None if row < 0 else FileStat._make([column[row] for column in self._columns])

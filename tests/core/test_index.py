@@ -194,11 +194,9 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path, corpus):
     assert index.summaries([seed, missing]) == {seed: by_path[seed].summary, missing: Summary(missing)}
 
 
-@pytest.mark.parametrize("records", [3, 10, 5000])  # records read a few at a time, straddling the batches
-def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypatch, records):
+def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypatch):
     monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
     monkeypatch.setattr(library, "INDEX_BATCH", 10)
-    monkeypatch.setattr(library, "RECORD_BATCH", records)
     open_with(folder, tmp_path / "cache")
     messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
     batches = [m for m in messages if isinstance(m, library.Batch)]
@@ -238,7 +236,6 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
 def test_a_record_that_does_not_decode_mid_way_has_the_whole_folder_read_again(folder, tmp_path, monkeypatch):
     monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
     monkeypatch.setattr(library, "INDEX_BATCH", 10)
-    monkeypatch.setattr(library, "RECORD_BATCH", 3)
     _, index = open_with(folder, tmp_path / "cache")
     con = sqlite3.connect(index.path)
     with con:
