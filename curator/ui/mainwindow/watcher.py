@@ -99,7 +99,7 @@ class Watcher(QObject):
                 root, paths, snapshots = str(workspace.root), workspace.table.paths, workspace.snapshots
                 read_again = (*report.reloaded, *report.rebased)
                 report.ours = frozenset(
-                    r for r in read_again if (ours.get(_join(root, paths[r])) or ("",))[0] == snapshots[r].digest
+                    r for r in read_again if ours.get(_join(root, paths[r]), ("", 0.0))[0] == snapshots[r].digest
                 )
             self.disk_changed.emit(report, True)
         self._ours = {p: v for p, v in ours.items() if v[1] >= since}  # (this check read the others)
