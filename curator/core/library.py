@@ -312,6 +312,9 @@ FIRST_PAINT_S = 0.1
 #: that the first screen shows at once; fewer, larger batches cost the GUI less work.
 INDEX_BATCH = 10_000
 INDEX_FIRST_BATCH = 2_000
+#: Records are read from the index this many at a time to be decoded (after the first screen's):
+#: a batch of 10,000 (~530 characters each) was ~6 MB of a warm open's peak at 100,000 files.
+RECORD_BATCH = 1_000
 
 
 @dataclass(slots=True)
@@ -391,7 +394,7 @@ def open_iter(
     sizes: list[tuple[int, list[str]]] = []  # rows and paths of each batch shown from the index
     records: Iterator[list[tuple[str, str]]] = iter(())
     if index is not None:
-        source = index.iter_path_records(INDEX_BATCH, INDEX_FIRST_BATCH)
+        source = index.iter_path_records(RECORD_BATCH, INDEX_FIRST_BATCH)
         records = source
         try:
             for chunk in index.iter_rows(INDEX_BATCH, INDEX_FIRST_BATCH):
@@ -418,45 +421,57 @@ def open_iter(
     current = FileStats(canonical=shown)
     scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps, into=current)
     remove_stale_temps(temps)
+    warm = bool(shown)
     if unlisted:
-        yield Changes(problems=unlisted) if shown else Batch([], [], unlisted)
+        yield Changes(problems=unlisted) if warm else Batch([], [], unlisted)
     if on_total is not None:
         on_total(len(current))
     now = time.time_ns()
     stale = [rel for rel in current if rel not in shown]  # new files (all of them in a cold open)
+    added = set(stale) if warm else set()  # (what a warm open lists anew, not in place of a row)
+    deleted = [p for p in shown if p not in current]
+    on_disk = list(current) if warm else []  # (only needed if the index proves unreadable below)
+    # The shown rows' stats in their order, and the scan's dict of every path freed, before the
+    # summaries are decoded: at 100,000 files those ~20 MB and the summaries together made the
+    # open's peak (the summaries stay; the scan's dicts do not).
+    disk = current.for_rows(itertools.chain.from_iterable(paths for _, paths in sizes))
+    empty_gently([current.rows, shown], piece=512)
+    del current, shown
+    trim_heap()
     stored: dict[str, tuple[Summary, FileStat, Snapshot]] = {}  # what the index is to hold, by path
     try:  # the summaries of the shown rows, batch by batch, each file checked against the disk
-        done = start = 0
-        for (count, paths), rows in zip(sizes, records, strict=False):
+        start = 0
+        indexed = itertools.chain.from_iterable(records)  # (path, record), fetched RECORD_BATCH at a time
+        for count, paths in sizes:
             if cancel is not None and cancel.is_set():
                 return
-            if len(rows) != count or any(p != r[0] for p, r in zip(paths, rows, strict=True)):
-                raise ValueError("the index changed while it was read")
             summaries = []
             with paused_gc(keep=True):
-                for path, (_, record) in zip(paths, rows, strict=True):
+                for row, path, (was, record) in zip(itertools.count(start), paths, itertools.islice(indexed, count)):
+                    if was != path:
+                        raise ValueError("the index changed while it was read")
                     known = decode_known(record, path)  # (the table's path string, not a copy)
                     summaries.append(known.summary)
-                    stat = current.get(known.path)
+                    stat = disk.get(row)
                     if stat is None:
                         continue  # deleted
                     if not reusable(known, stat, root, now):
                         stale.append(known.path)
                     elif stat.mtime_ns >= known.indexed_ns - RACY_NS:  # checked by content: index it again
                         stored[known.path] = (known.summary, stat, known.snapshot)  # so it stops being racy
+            if len(summaries) != count:
+                raise ValueError("the index changed while it was read")
             yield Decoded(start, summaries)
-            done, start = done + 1, start + count
-        if done != len(sizes):
-            raise ValueError("the index changed while it was read")
+            trim_heap()  # (the records decoded, freed: memory the allocator would keep)
+            start += count
     except (ValueError, TypeError, IndexError):  # a record that does not decode: trust none of the index
         index.rebuild()
-        yield Changes(deleted=sorted(shown))
-        shown, stale, stored = {}, list(current), {}
+        yield Changes(deleted=sorted(p for _, paths in sizes for p in paths))
+        warm, added, deleted, stale, stored = False, set(), [], on_disk, {}
     finally:
         if index is not None:
             source.close()  # its connection is closed by this thread, not by whichever frees it later
-    del sizes
-    deleted = [p for p in shown if p not in current]
+    del sizes, disk
     if deleted:
         yield Changes(deleted=list(deleted))  # a copy: files found unusable later are added to `deleted`
     for batch in iter_load(root, stale, workers, cancel, skim):
@@ -482,19 +497,19 @@ def open_iter(
             if isinstance(item, Entry):
                 if item.stat is not None:
                     stored[item.summary.path] = (item.summary, item.stat, item.snapshot)
-                (changes.changed if item.summary.path in shown else changes.added).append(item)
+                (changes.added if item.summary.path in added else changes.changed).append(item)
             else:
                 changes.problems.append(item)
-                if item.path in shown:  # indexed before, unreadable now
+                if warm and item.path not in added:  # indexed before, unreadable now
                     changes.deleted.append(item.path)
                     deleted.append(item.path)
-        yield changes if shown else Batch.of(batch)
+        yield changes if warm else Batch.of(batch)
     if index is not None and not (cancel is not None and cancel.is_set()):
         index.store(stored.values(), removed=deleted)
-    # what only this load holds (100,000 stats, snapshots and tuples), freed a piece at a time:
+    # what only this load holds (the summaries and stats to index), freed a piece at a time:
     # dropped at once when the generator ends, freeing it held the GIL ~70 ms at 100k (not the
     # lists the messages share: their reader may not have read them yet)
-    empty_gently([stored, current.rows, shown], piece=512)
+    empty_gently([stored], piece=512)
     trim_heap()  # (those, and each batch's temporaries, left free memory the allocator keeps)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import itertools
 import operator
 import os
 from array import array
@@ -93,6 +94,28 @@ class FileStats:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def for_rows(self, paths: Iterable[str]) -> RowStats:
+        """The stats of `paths` in that order (None for a path not found or with no stat)."""
+        at = array("q", map(self.rows.get, paths, itertools.repeat(-1)))  # (-1: none)
+        none = array("q", bytes(8 * len(at)))
+        columns = tuple(array("q", map(c.__getitem__, at)) if c else none for c in self._columns)
+        return RowStats(bytes(map((-1).__lt__, at)), columns)
+
+
+class RowStats:
+    """The stats of a list's rows in its order, in columns (see FileStats.for_rows): the check
+    of an index against the disk holds these, not the scan's dict of every path."""
+
+    __slots__ = ("_columns", "_found")
+
+    def __init__(self, found: bytes, columns: tuple[array, ...]):
+        self._found, self._columns = found, columns
+
+    def get(self, row: int) -> FileStat | None:
+        if not self._found[row]:
+            return None
+        return FileStat._make([column[row] for column in self._columns])
 
 
 def scan_stats(

@@ -76,9 +76,14 @@ def test_warm_open_reuses_everything_and_matches_a_cold_parse(folder, tmp_path):
     assert {p: e.snapshot for p, e in by_path(warm).items()} == {p: e.snapshot for p, e in by_path(cold).items()}
 
 
-def test_edited_replaced_deleted_renamed_and_new_files(folder, tmp_path):
+@pytest.mark.parametrize("batches", [None, (4, 10, 3)], ids=["one batch", "batches of 4, 10 and records of 3"])
+def test_edited_replaced_deleted_renamed_and_new_files(folder, tmp_path, monkeypatch, batches):
+    if batches:  # each row checked against its own file's stat, whichever batch it came in
+        for name, size in zip(("INDEX_FIRST_BATCH", "INDEX_BATCH", "RECORD_BATCH"), batches, strict=True):
+            monkeypatch.setattr(library, name, size)
     open_with(folder, tmp_path / "cache")
     (folder / "00.md").write_text(TEXT.format(t="Edited", q=0))  # same size, new content
+    (folder / "25.md").write_text(TEXT.format(t="Edited too", q=25))
     replacement = folder / "tmp.txt"
     replacement.write_text(TEXT.format(t="Replaced", q=1))
     os.replace(replacement, folder / "01.md")
@@ -87,9 +92,10 @@ def test_edited_replaced_deleted_renamed_and_new_files(folder, tmp_path):
     (folder / "new.md").write_text(TEXT.format(t="New", q=99))
     parsed: list[str] = []
     loaded, _ = open_with(folder, tmp_path / "cache", parsed)
-    assert sorted(parsed) == ["00.md", "01.md", "03-renamed.md", "new.md"]
+    assert sorted(parsed) == ["00.md", "01.md", "03-renamed.md", "25.md", "new.md"]
     entries = by_path(loaded)
     assert entries["00.md"].summary.title == "Edited" and entries["01.md"].summary.title == "Replaced"
+    assert entries["25.md"].summary.title == "Edited too" and entries["24.md"].summary.title == "Title 24"
     assert "02.md" not in entries and "03.md" not in entries
     parsed.clear()
     open_with(folder, tmp_path / "cache", parsed)
@@ -197,6 +203,7 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path, corpus):
 def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypatch):
     monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
     monkeypatch.setattr(library, "INDEX_BATCH", 10)
+    monkeypatch.setattr(library, "RECORD_BATCH", 3)  # (records read across the rows' batches)
     open_with(folder, tmp_path / "cache")
     messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
     batches = [m for m in messages if isinstance(m, library.Batch)]
@@ -236,6 +243,7 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
 def test_a_record_that_does_not_decode_mid_way_has_the_whole_folder_read_again(folder, tmp_path, monkeypatch):
     monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
     monkeypatch.setattr(library, "INDEX_BATCH", 10)
+    monkeypatch.setattr(library, "RECORD_BATCH", 3)  # (records read across the rows' batches)
     _, index = open_with(folder, tmp_path / "cache")
     con = sqlite3.connect(index.path)
     with con:

@@ -156,6 +156,12 @@ def test_file_stats_hold_what_a_scan_lists_in_columns(tmp_path: Path):
     names = library.FileStats()  # a cold open lists names only
     library.scan_stats(tmp_path, stats=False, into=names)
     assert sorted(names) == sorted(listed) and names.get("a.md") is None and "a.md" in names
+    # the stats of a list's rows, in its order, as a warm open checks them (not found: None)
+    rows = ["sub/c.md", "gone.md", "a.md", "b.md"]
+    in_order = stats.for_rows(iter(rows))
+    assert [in_order.get(r) for r in range(4)] == [listed["sub/c.md"], None, listed["a.md"], listed["b.md"]]
+    assert [names.for_rows(rows).get(r) for r in range(4)] == [None] * 4  # listed without stats
+    assert library.FileStats().for_rows(["a.md"]).get(0) is None  # nothing listed
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's (Linux)")
