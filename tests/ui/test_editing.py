@@ -213,8 +213,9 @@ def test_revert_all(qtbot, window, sample):
 
 
 def test_a_large_selection_shows_its_topic_chips_a_turn_later(qtbot):
-    """Over CHIPS_LATER_OVER articles, the chips come in a turn of their own (the selecting turn
-    also paints the list); a smaller selection made meanwhile is never overwritten by them."""
+    """Over CHIPS_LATER_OVER articles, the chips come CHIPS_LATER_MS later, in a turn of their own
+    (the selecting turn also paints the list); a smaller selection made meanwhile is never
+    overwritten by them."""
     from curator.core.article import Summary
     from curator.ui import editor as editor_module
 
@@ -234,5 +235,5 @@ def test_a_large_selection_shows_its_topic_chips_a_turn_later(qtbot):
     panel.show_selection(big)
     panel.show_selection(big[:2])  # before the big one's chips came
     assert labels() == ["Shared", "t0 (1/2)", "t1 (1/2)"]
-    qtbot.wait(30)
+    qtbot.wait(editor_module.CHIPS_LATER_MS + 30)  # (past when the big one's would have come)
     assert labels() == ["Shared", "t0 (1/2)", "t1 (1/2)"]

@@ -172,11 +172,14 @@ class Browsing(QObject):
     def selected_rows(self) -> list[int]:
         """Workspace rows of the selection (the current row when nothing is selected)."""
         # walk the selection's ranges: a 10,000-row selection is one range, not 100,000 indexes
-        positions = sorted({p for r in self.selection.selection() for p in range(r.top(), r.bottom() + 1)})
-        if not positions and self.selection.currentIndex().isValid():
-            positions = [self.selection.currentIndex().row()]
         order = self.model.order
-        return [order[p] for p in positions if p < len(order)]
+        found: set[int] = set()
+        for r in self.selection.selection():  # (each range's rows added in C)
+            found.update(range(r.top(), min(r.bottom() + 1, len(order))))
+        positions = sorted(found)
+        if not positions and self.selection.currentIndex().isValid():
+            positions = [p for p in [self.selection.currentIndex().row()] if p < len(order)]
+        return list(map(order.__getitem__, positions))
 
     def restore_current(self, path: str | None) -> bool:
         """Make `path` current again if it is listed (without changing the selection)."""
