@@ -55,6 +55,10 @@ def test_a_field_the_window_does_not_edit_is_written_at_once_and_undo_gives_back
     assert not window.workspace.pending  # written, nothing left to save
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: all((sample / p).read_bytes() == before[p] for p in before), timeout=10000)
+    qtbot.waitUntil(lambda: not window.watcher.checking, timeout=10000)
+    assert window.status.currentMessage() == "Undone: wrote 2 files back."  # (not "Wrote": nothing new)
+    window.undo_stack.redo()
+    qtbot.waitUntil(lambda: window.status.currentMessage() == "Wrote 2 files.", timeout=10000)
 
 
 def test_files_it_wrote_itself_are_read_again_without_saying_they_changed_on_disk(qtbot, window, sample):

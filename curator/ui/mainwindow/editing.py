@@ -49,14 +49,14 @@ class EditCommand(QUndoCommand):
 class WriteCommand:
     """Files written at once (in a worker) on redo and written back on undo, each only over the
     bytes it was made from (core.files.ByteEdit): a file changed since is left alone and named.
-    `written(results)` runs on the GUI thread after each write."""
+    `written(results, undone)` runs on the GUI thread after each write."""
 
     def __init__(self, edits: list[ByteEdit], tasks: Tasks, messages: Messages, what: str = "file",
-                 written: Callable[[list[SaveResult]], None] | None = None):  # fmt: skip
+                 written: Callable[[list[SaveResult], bool], None] | None = None):  # fmt: skip
         self.edits, self.tasks, self.messages, self.what = edits, tasks, messages, what
         self.written = written
 
-    def _write(self, edits: list[ByteEdit]) -> None:
+    def _write(self, edits: list[ByteEdit], undone: bool = False) -> None:
         def done(results: list[SaveResult] | None, error: BaseException | None) -> None:
             if error is not None:
                 self.messages.failed(f"Writing the {self.what}s failed", error)
@@ -68,7 +68,7 @@ class WriteCommand:
                     "\n".join(f"{r.path}: {r.message}" for r in failed),
                 )
             if self.written is not None:
-                self.written(results or [])
+                self.written(results or [], undone)
 
         self.tasks.run(lambda p: write_edits(edits), done)
 
@@ -76,7 +76,7 @@ class WriteCommand:
         self._write(self.edits)
 
     def undo(self) -> None:
-        self._write([e.reversed() for e in self.edits])
+        self._write([e.reversed() for e in self.edits], undone=True)
 
 
 class Group(QUndoCommand):

@@ -142,10 +142,11 @@ class FieldsController(QObject):
 
         self.tasks.run(lambda p: fields.byte_edits(reads, key, planned.changes), done)
 
-    def written(self, results: list[SaveResult]) -> None:
+    def written(self, results: list[SaveResult], undone: bool = False) -> None:
         n = sum(r.ok for r in results)
         if n:
-            self.messages.info(f"Wrote {words.count(n, 'file')}.", 4000)
+            done = f"Undone: wrote {words.count(n, 'file')} back." if undone else f"Wrote {words.count(n, 'file')}."
+            self.messages.info(done, 4000)
         self.check_disk([(r.path, r.snapshot.digest) for r in results if r.status is Status.OK and r.snapshot])
         self.read_columns()
 
