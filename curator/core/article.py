@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,25 +249,31 @@ def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
     missing = 0 if r.has(key) else MISSING_BIT["published"]
     missing |= 0 if r.has(profile.topics) else MISSING_BIT["topics"]
     missing |= 0 if "quality" in data else MISSING_BIT["quality"]
-    intern = sys.intern  # providers, topics and types repeat across thousands of articles: keep one copy
+    return interned(
+        path, title, excerpt, r.text("name", provider), r.text("domain", provider),
+        r.first_image("images", provider), date, r.strings(profile.topics, profile.topics_text_ok), image,
+        r.integer("quality"), r.integer("heat"), published, _first_text(r, profile.category), r.text("type"),
+        tuple(r.warnings), missing,
+    )  # fmt: skip
+
+
+_intern = sys.intern
+
+
+def interned(
+    path: str, title: str, excerpt: str, provider_name: str, provider_domain: str, provider_logo: str,
+    date: dt.datetime | None, topics: Iterable[str], image: str, quality: int | None, heat: int | None,
+    published: bool, category: str, kind: str, warnings: tuple = (), missing: int = 0,
+) -> Summary:  # fmt: skip
+    """A Summary (its fields in order) whose values that repeat across thousands of articles
+    (providers, topics, category, type) are one string object each, wherever it was made: in a
+    worker process and unpickled (each chunk has its own copies), or decoded from the index.
+    Memory, and counting the topics of 10,000 articles touches 200 strings, not 30,000."""
     return Summary(
-        path=path,
-        title=title,
-        excerpt=excerpt,
-        provider_name=intern(r.text("name", provider)),
-        provider_domain=intern(r.text("domain", provider)),
-        provider_logo=intern(r.first_image("images", provider)),
-        date=date,
-        topics=tuple(map(intern, r.strings(profile.topics, profile.topics_text_ok))),
-        image=image,
-        quality=r.integer("quality"),
-        heat=r.integer("heat"),
-        published=published,
-        category=intern(_first_text(r, profile.category)),
-        type=intern(r.text("type")),
-        warnings=tuple(r.warnings),
-        missing=missing,
-    )
+        path, title, excerpt, _intern(provider_name), _intern(provider_domain), _intern(provider_logo), date,
+        tuple(map(_intern, topics)), image, quality, heat, published, _intern(category), _intern(kind),
+        warnings, missing,
+    )  # fmt: skip
 
 
 def _first_text(r: _Reader, keys: tuple[str, ...]) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import profiles
-from .article import Summary
+from .article import Summary, interned
 from .files import Snapshot, Snapshots, digest
 from .gently import empty_gently
 from .table import Columns, haystack
@@ -85,7 +85,6 @@ def _record(summary: Summary, stat: FileStat, snapshot: Snapshot, indexed_ns: in
 
 _UTC = dt.UTC
 _from_ts = dt.datetime.fromtimestamp
-_intern = sys.intern  # providers, topics, types repeat across thousands of articles: keep one copy
 
 
 _new = tuple.__new__  # builds NamedTuples without a Python-level __new__ call per record
@@ -108,15 +107,10 @@ def decode_summary(record: str, path: str | None = None) -> Summary:
 def _summary(fields: list[str]) -> Summary:
     (path, _mtime, _size, _ctime, _ino, _dig, _indexed, _hay, title, excerpt, pname, pdomain, plogo, date, image,
      quality, heat, published, category, kind, missing, warnings, *topics) = fields  # fmt: skip
-    return Summary(
-        path, title, excerpt, _intern(pname), _intern(pdomain), _intern(plogo),
-        _from_ts(_float(date), _UTC) if date else None,
-        tuple(map(_intern, topics)) if topics else (), image,
-        int(quality) if quality else None,
-        int(heat) if heat else None,
-        published == "1", _intern(category), _intern(kind),
-        tuple(tuple(w) for w in json.loads(warnings)) if warnings else (),
-        int(missing),
+    return interned(
+        path, title, excerpt, pname, pdomain, plogo, _from_ts(_float(date), _UTC) if date else None, topics,
+        image, int(quality) if quality else None, int(heat) if heat else None, published == "1", category, kind,
+        tuple(tuple(w) for w in json.loads(warnings)) if warnings else (), int(missing),
     )  # fmt: skip
 
 

@@ -17,7 +17,6 @@ import multiprocessing
 import multiprocessing.connection
 import operator
 import os
-import sys
 import threading
 import time
 from collections import deque
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import profiles
-from .article import LISTS, Summary, list_keys, summarize
+from .article import LISTS, Summary, interned, list_keys, summarize
 from .files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
 from .frontmatter import FrontMatterError, NotAnArticle, load_document
 from .gently import empty_gently, paused_gc, trim_heap
@@ -159,27 +158,11 @@ def _load_packed(root: str, rels: list[str], profile: profiles.Profile, skim: bo
     ]
 
 
-_intern = sys.intern
-
-
-def _summary(fields: tuple) -> Summary:
-    """A Summary from _load_packed's tuple, its repeated values interned again: unpickled, each
-    chunk had its own copies of the topics, providers, categories and types, so 10,000 selected
-    articles' topics were ~30,000 objects spread over the heap (counting them for the editor's
-    chips took 10 ms; the same 200 strings each time stay in the caches)."""
-    (path, title, excerpt, pname, pdomain, plogo, date, topics, image, quality, heat, published, category, kind,
-     warnings, missing) = fields  # fmt: skip
-    return Summary(
-        path, title, excerpt, _intern(pname), _intern(pdomain), _intern(plogo), date,
-        tuple(map(_intern, topics)) if topics else (), image, quality, heat, published,
-        _intern(category), _intern(kind), warnings, missing,
-    )  # fmt: skip
-
-
 def _unpack(items: list[tuple | Problem]) -> list[Entry | Problem]:
+    """_load_packed's items as Entries (their repeated values interned again: see interned)."""
     with paused_gc(keep=True):
         return [
-            Entry(_summary(item[0]), _new_tuple(Snapshot, item[1]), item[2] and _new_tuple(FileStat, item[2]))
+            Entry(interned(*item[0]), _new_tuple(Snapshot, item[1]), item[2] and _new_tuple(FileStat, item[2]))
             if type(item) is tuple
             else item
             for item in items
