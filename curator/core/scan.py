@@ -98,8 +98,9 @@ class FileStats:
     def for_rows(self, paths: Iterable[str]) -> RowStats:
         """The stats of `paths` in that order (None for a path not found or with no stat)."""
         at = array("q", map(self.rows.get, paths, itertools.repeat(-1)))  # (-1: none)
-        none = array("q", bytes(8 * len(at)))
-        columns = tuple(array("q", map(c.__getitem__, at)) if c else none for c in self._columns)
+        if not self._columns[0]:  # a scan of names only: no stat to take
+            return RowStats(bytes(len(at)), ())
+        columns = tuple(array("q", map(c.__getitem__, at)) for c in self._columns)  # (at -1: the last, unread)
         return RowStats(bytes(map((-1).__lt__, at)), columns)
 
 
