@@ -176,10 +176,10 @@ class Browsing(QObject):
         found: set[int] = set()
         for r in self.selection.selection():  # (each range's rows added in C)
             found.update(range(r.top(), min(r.bottom() + 1, len(order))))
-        positions = sorted(found)
-        if not positions and self.selection.currentIndex().isValid():
-            positions = [p for p in [self.selection.currentIndex().row()] if p < len(order)]
-        return list(map(order.__getitem__, positions))
+        current = self.selection.currentIndex()
+        if not found and current.isValid() and current.row() < len(order):
+            found.add(current.row())
+        return list(map(order.__getitem__, sorted(found)))
 
     def restore_current(self, path: str | None) -> bool:
         """Make `path` current again if it is listed (without changing the selection)."""
