@@ -260,6 +260,9 @@ class EditorPanel(QWidget):
         topic = " ".join(self.topic_input.text().split())
         if topic and self.summaries:
             self.topic_input.clear()
+            # Enter on one of the completer's offers: the completer writes the offer into the
+            # field again after this slot, so the field is emptied once more after that
+            QTimer.singleShot(0, self.topic_input.clear)
             self.edit_requested.emit("topics", EditOp.ADD, topic)
 
     def _remove_topic(self, topic: str) -> None:

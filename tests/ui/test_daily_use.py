@@ -142,3 +142,23 @@ def test_an_edited_row_whose_values_changed_on_disk_is_marked_before_save(qtbot,
     window.save()
     qtbot.waitUntil(lambda: not window.workspace.pending, timeout=10000)
     assert not index.data(Role.CHANGED_ON_DISK) and window.workspace.summary(row).quality == 25
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the offscreen platform's popup: raise(), keyboard grab
+def test_a_topic_chosen_from_the_completions_with_enter_is_added_and_the_field_emptied(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    qtbot.waitUntil(lambda: "AI Builder" in window.editing.known_topics, timeout=5000)
+    select_paths(window, [SEED])
+    field = window.editor.topic_input
+    window.activateWindow()
+    field.setFocus()
+    qtbot.keyClicks(field, "Build")
+    popup = field.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)  # the first offer, "AI Builder", into the field
+    assert field.text() == "AI Builder"
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert "AI Builder" in window.workspace.summary(window.workspace.rows[SEED]).topics
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)
+    QApplication.processEvents()
+    assert field.text() == ""  # the completer's fill-in does not come back after the add
