@@ -117,6 +117,10 @@ class CardDelegate(QStyledItemDelegate):
         painter.save()
         painter.setClipPath(clip)
         painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
+        # marks on the thumbnail's ground take the ground's text colour, selected or not (the
+        # selection's text colour, white, vanished on the light ground)
+        mark_color = palette.color(QPalette.ColorRole.Text)
+        mark_color.setAlphaF(0.65)
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
             target = pixmap.size().scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio)
             if target.width() > pixmap.width() * 2:  # small logos: at most twice their size, centred
@@ -125,15 +129,15 @@ class CardDelegate(QStyledItemDelegate):
             y = thumb_rect.top() + (THUMB.height() - target.height()) // 2
             painter.drawPixmap(QRect(x, y, target.width(), target.height()), pixmap)
         elif card.image_failed:  # it has an image, which could not be shown
-            mark = icon_pixmap("fa5s.unlink", 24, muted)
+            mark = icon_pixmap("fa5s.unlink", 24, mark_color)
             painter.drawPixmap(thumb_rect.center().x() - 12, thumb_rect.top() + 22, mark)
             painter.setFont(fonts.caption)
-            painter.setPen(muted)
+            painter.setPen(mark_color)
             caption = thumb_rect.adjusted(2, 50, -2, -4)
             centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             painter.drawText(caption, centred, "Image unavailable")
         elif not summary.image and not summary.provider_logo:  # no image at all (loading ones stay blank)
-            icon = icon_pixmap("fa5s.image", 32, muted)
+            icon = icon_pixmap("fa5s.image", 32, mark_color)
             painter.drawPixmap(thumb_rect.center().x() - 16, thumb_rect.center().y() - 16, icon)
         painter.restore()
 

@@ -185,6 +185,22 @@ def test_a_failed_image_is_marked_unlike_no_image(qtbot, window, sample):
     rect_broken, rect_bare = window.cards.visualRect(broken), window.cards.visualRect(bare)
     thumb = QRect(14, 10, 128, 90)
     assert image.copy(thumb.translated(rect_broken.topLeft())) != image.copy(thumb.translated(rect_bare.topLeft()))
+    # the mark and caption stand out from the thumbnail's ground on a selected card too, in the
+    # focused list (they were drawn in the selection's text colour: white on the light ground)
+    ground = window.cards.palette().color(QPalette.ColorRole.AlternateBase).lightness()
+    window.activateWindow()
+    window.cards.setFocus()
+    for path in ("_news/bare.md", "_news/broken.md"):
+        select_paths(window, [path])
+        QApplication.processEvents()
+        image = window.cards.viewport().grab().toImage()
+        area = thumb.translated(window.cards.visualRect(broken).topLeft()).adjusted(6, 6, -6, -6)  # (not the corners)
+        seen = sum(
+            abs(image.pixelColor(x, y).lightness() - ground) > 60
+            for x in range(area.left(), area.right() + 1)
+            for y in range(area.top(), area.bottom() + 1)
+        )
+        assert seen > 50, (path, seen)
 
 
 def test_quality_beyond_the_field_is_shown_as_it_is_and_negative_is_refused(qtbot, window, sample):
