@@ -177,11 +177,16 @@ def test_table_view_sorts_in_the_model(qtbot, window, sample):
 
 def test_empty_states(qtbot, window, tmp_path):
     assert window.empty.title.text() == "No folder open"
+    # nothing to reload, nothing selected to publish or tag: those buttons start greyed out
+    for action in (window.act_reload, window.act_publish, window.act_unpublish, window.act_add_topic):
+        assert not action.isEnabled(), action.text()
+    assert window.act_open.isEnabled()
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.md").write_text("# just notes\n")
     open_folder(qtbot, window, empty)
     assert window.empty.title.text() == "No articles in this folder"
+    assert window.act_reload.isEnabled() and not window.act_publish.isEnabled()
 
 
 def test_preview_never_renders_untrusted_markup(qtbot, window, tmp_path):

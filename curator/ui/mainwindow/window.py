@@ -380,8 +380,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — {dirty:,} unsaved" if dirty else title)
         self.setWindowModified(bool(dirty))
         self.status.unsaved_changed(dirty)
-        self.act_save.setEnabled(bool(dirty))
-        self.act_revert_all.setEnabled(bool(dirty))
+        for act, on in ((self.act_save, dirty), (self.act_revert_all, dirty), (self.act_reload, self.session.is_open)):
+            act.setEnabled(bool(on))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
