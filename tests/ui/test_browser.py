@@ -181,12 +181,14 @@ def test_empty_states(qtbot, window, tmp_path):
     for action in (window.act_reload, window.act_publish, window.act_unpublish, window.act_add_topic):
         assert not action.isEnabled(), action.text()
     assert window.act_open.isEnabled()
+    assert not window.act_undo.isEnabled() and not window.act_redo.isEnabled()  # (the undo stack's own state)
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.md").write_text("# just notes\n")
     open_folder(qtbot, window, empty)
     assert window.empty.title.text() == "No articles in this folder"
     assert window.act_reload.isEnabled() and not window.act_publish.isEnabled()
+    assert not window.act_undo.isEnabled() and not window.act_redo.isEnabled()
 
 
 def test_preview_never_renders_untrusted_markup(qtbot, window, tmp_path):

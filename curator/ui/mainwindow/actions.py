@@ -151,7 +151,8 @@ def build(
             qaction.setStatusTip(spec.tip)
             qaction.setToolTip(spec.tip)
         qaction.setCheckable(spec.checkable)
-        qaction.setEnabled(not spec.needs_selection)  # (nothing is selected yet)
+        if spec.needs_selection:
+            qaction.setEnabled(False)  # (nothing is selected yet)
         slot = slots.get(action)
         if slot is not None and action not in (made or {}):
             qaction.triggered.connect(lambda checked=False, slot=slot: slot())
