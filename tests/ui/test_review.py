@@ -235,9 +235,14 @@ def test_a_status_message_is_cleared_once_what_it_says_is_no_longer_so(qtbot, wi
     assert window.status.currentMessage() == ""
 
 
+@pytest.mark.parametrize("left", ["facets", "topics"])  # the left side shows Browse, or the Topics Manager
 @pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
-def test_layout_keeps_the_list_wide_and_the_problems_panel_closed(qtbot, window, sample, size):
+def test_layout_keeps_the_list_wide_and_the_problems_panel_closed(qtbot, window, sample, size, left):
     open_folder(qtbot, window, sample)
+    if left == "topics":
+        window.act_topics.trigger()
+        qtbot.waitUntil(window.docks["topics"].isVisible, timeout=3000)
+        window.resizeDocks([window.docks["topics"]], [420], Qt.Orientation.Horizontal)  # widened by hand
     window.resize(*size)
     qtbot.waitUntil(lambda: window.width() == size[0], timeout=3000)
     qtbot.waitUntil(lambda: window.centralWidget().width() >= size[0] // 2, timeout=3000)

@@ -66,20 +66,23 @@ class Painting(QObject):
 
 
 def fit_docks(window: MainWindow) -> None:
-    """Keep the article list at least half the window wide: the side docks shrink first (in
-    proportion), and the Browse dock goes when shrinking is not enough (View menu brings it back)."""
+    """Keep the article list at least half the window wide: the side docks (Browse or the Topics
+    Manager on the left, the preview on the right) shrink first, in proportion, and the left one
+    goes when shrinking is not enough (the View menu brings it back)."""
     half = window.width() // 2
     if window.centralWidget().width() >= half:
         return
-    side = [d for d in (window.docks["facets"], window.docks["preview"]) if d.isVisible() and not d.isFloating()]
+    shown = [window.docks[n] for n in ("facets", "topics", "preview")]
+    side = [d for d in shown if d.isVisible() and not d.isFloating()]
     total = sum(d.width() for d in side)
     if not total:
         return
     room = window.width() - half - 12 * len(side)
     window.resizeDocks(side, [max(SIDE_MIN, d.width() * room // total) for d in side], Qt.Orientation.Horizontal)
-    facets = window.docks["facets"]
-    if window.centralWidget().width() < half and facets in side and len(side) > 1:
-        facets.hide()
+    left = [d for d in side if d is not window.docks["preview"]]
+    if window.centralWidget().width() < half and left and len(side) > len(left):
+        for dock in left:
+            dock.hide()
         window.resizeDocks([window.docks["preview"]], [room], Qt.Orientation.Horizontal)
 
 
