@@ -196,6 +196,10 @@ class EditorPanel(QWidget):
     def set_topic_choices(self, topics: Iterable[str]) -> None:
         self.completions.setStringList(sorted(set(topics), key=str.casefold))
 
+    def topic_choices(self) -> list[str]:
+        """The topics the input completes from (the folder's and the taxonomy's): Add Topic… offers them."""
+        return self.completions.stringList()
+
     def show_selection(self, summaries: Sequence[Summary]) -> None:
         """Show the common values of the selected articles (mixed values shown as such).
 

@@ -48,6 +48,7 @@ class FakePrompts:
 
     def ask_topic(self, title: str, label: str, choices: list[str], editable: bool) -> str | None:
         self.asked.append(("topic", title))
+        self.choices = list(choices)  # what the last question offered
         if self.topic is not None:
             return self.topic
         return choices[0] if choices else None
