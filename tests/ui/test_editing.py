@@ -270,9 +270,13 @@ def test_every_action_that_stays_in_the_window_runs_on_a_selection(qtbot, window
     select_paths(window, [SEED])
     away = {Action.OPEN, Action.QUIT, Action.REVEAL, Action.CONTEXT_MENU, Action.COMMIT, Action.PULL, Action.PUSH}
     triggered = []
+    last = [Action.RELOAD]  # (it reads the folder again: the selection comes back after)
+    order = [a for a in window.action_map if a not in away and a not in last] + last
     with qtbot.captureExceptions() as exceptions:
-        for action, qaction in window.action_map.items():
-            if action in away or not qaction.isEnabled():
+        for action in order:
+            select_paths(window, [SEED])
+            qaction = window.action_map[action]
+            if not qaction.isEnabled():
                 continue
             qaction.trigger()
             triggered.append(action)
