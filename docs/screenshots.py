@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the code beside these docs, as the benches do
 
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QApplication
