@@ -118,6 +118,23 @@ def test_merge_in_progress_and_detached_head_are_refused_in_plain_words(team):
         repo.pull()
 
 
+def test_pull_and_push_without_a_server_branch_say_so_in_plain_words(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    run(site, "init", "-q", "-b", "main")
+    (site / "a.md").write_text(ARTICLE.format(i=1))
+    run(site, "add", "-A")
+    run(site, "commit", "-q", "-m", "base")
+    repo = git.Repo(site)
+    for act in (repo.pull, repo.push):  # no remote at all, then a remote the branch does not track
+        with pytest.raises(git.GitError, match="no branch on a server") as caught:
+            act()
+        assert "git branch --set-upstream-to" in caught.value.output or "remote" in caught.value.output
+    run(site, "remote", "add", "origin", str(tmp_path / "remote.git"))
+    with pytest.raises(git.GitError, match="no branch on a server"):
+        repo.push()
+
+
 def test_a_hook_that_rejects_the_commit_is_reported_with_its_output(team):
     _, a, _ = team
     hook = a / ".git" / "hooks" / "pre-commit"

@@ -96,6 +96,9 @@ def _plain(command: str, output: str) -> str:
         return f"git {command}: your branch and the server's have both changed; merge them in a terminal first."
     if "would be overwritten" in low:
         return f"git {command}: files you saved but did not commit would be overwritten; commit them first."
+    if "no tracking information" in low or "no upstream branch" in low or "no configured push destination" in low:
+        return (f"git {command}: this branch has no branch on a server to {command} (set that up once in a "
+                "terminal, e.g. `git push -u origin BRANCH`, or ask whoever set up the site).")  # fmt: skip
     if "hook" in low or "pre-commit" in low:
         return f"git {command}: a hook of the repository refused it."
     return f"git {command} failed."

@@ -147,3 +147,16 @@ def test_the_diff_tab_shows_the_current_file_against_head(qtbot, window, clones)
     other = next(p for p in window.workspace.rows if p != SEED)
     select_paths(window, [other])
     qtbot.waitUntil(lambda: window.git_diff.toPlainText() == "No change since the last commit.", timeout=10000)
+
+
+def test_a_failed_pull_says_why_and_leaves_no_pulling_in_the_status_bar(qtbot, window, clones):
+    a, _ = clones
+    run(a, "branch", "--unset-upstream")  # a branch that tracks nothing on the server
+    open_folder(qtbot, window, a / "site")
+    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    window.act_pull.trigger()
+    assert window.status.currentMessage() == "Pulling…"
+    qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=10000)
+    said = next(text for kind, text in window.prompts.asked if kind == "error")
+    assert "no branch on a server to pull" in said
+    assert window.status.currentMessage() == said  # not "Pulling…" until the next message

@@ -307,10 +307,10 @@ class MainWindow(QMainWindow):
         self.saved.emit(results)
 
     def _post(self, level: Level, text: str, detail: str, timeout_ms: int) -> None:
-        if level is Level.ERROR and hasattr(self.prompts, "show_error"):
+        error = level is Level.ERROR and hasattr(self.prompts, "show_error")  # (said in the bar too: it replaces
+        self.status.say(text, 15000 if error else timeout_ms, len(self.workspace.pending))  # a "Pulling…")
+        if error:
             self.prompts.show_error(text, detail)
-        else:
-            self.status.say(text, timeout_ms, len(self.workspace.pending))
 
     def _show_problems(self) -> None:
         self.problems.set_problems(self.workspace.problem_list())
