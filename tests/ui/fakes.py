@@ -46,9 +46,9 @@ class FakePrompts:
     def show_error(self, text: str, detail: str = "") -> None:
         self.asked.append(("error", text))
 
-    def ask_topic(self, title: str, label: str, choices: list[str], editable: bool) -> str | None:
+    def ask_topic(self, title: str, label: str, choices: list[str], editable: bool, start: str = "") -> str | None:
         self.asked.append(("topic", title))
-        self.choices = list(choices)  # what the last question offered
+        self.choices, self.start = list(choices), start  # what the last question offered, and began with
         if self.topic is not None:
             return self.topic
         return choices[0] if choices else None

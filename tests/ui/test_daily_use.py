@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.mainwindow.prompts import DialogPrompts
@@ -85,6 +85,19 @@ def test_add_topic_opens_empty_and_add_follows_the_selection(qtbot, window, samp
     QTimer.singleShot(200, look)
     assert DialogPrompts(window).ask_topic("Add Topic", "Topic:", ["AI", "AI Builder"], True) is None
     assert seen == [""]  # not "AI": Enter must not add the first topic of the list
+
+    def typed(text: str) -> None:  # Rename starts from the name, selected: what is typed replaces it
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QInputDialog):
+            line = next(w for w in dialog.findChildren(QLineEdit) if w.isVisible())
+            seen.append((dialog.textValue(), line.selectedText()))
+            qtbot.keyClicks(line, text)
+            qtbot.keyClick(line, Qt.Key.Key_Return)
+
+    for text in ("Teams", "Ai"):  # a new name, and the same name in other case (kept as typed)
+        QTimer.singleShot(200, lambda text=text: typed(text))
+        assert DialogPrompts(window).ask_topic("Rename Topic", "New name:", [], True, start="AI") == text
+    assert seen[1:] == [("AI", "AI"), ("AI", "AI")]
     window.selection.clearSelection()
     window.selection.clearCurrentIndex()
     assert not window.editor.add_button.isEnabled()

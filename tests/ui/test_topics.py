@@ -54,6 +54,7 @@ def test_a_rename_is_one_undo_step_and_undo_save_gives_back_every_byte(qtbot, wi
     window.topics_panel.buttons["rename"].click()
     kinds = window.prompts.kinds()
     assert kinds[-2:] == ["topic", "change"]
+    assert (window.prompts.choices, window.prompts.start) == ([], "Power Apps")  # a text box, from the name
     assert window.undo_stack.count() == 1 and window.undo_stack.undoText().startswith("Rename “Power Apps”")
     changed = len(window.workspace.pending)
     assert changed >= 20

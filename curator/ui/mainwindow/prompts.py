@@ -9,15 +9,17 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import Qt, QTimer, qVersion
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -98,16 +100,22 @@ class DialogPrompts:
             box.setDetailedText(detail)
         box.exec()
 
-    def ask_topic(self, title: str, label: str, choices: list[str], editable: bool) -> str | None:
-        """A topic: picked from `choices`, or typed when `editable` (then the box starts empty,
-        so Enter never adds the first topic of the list by accident)."""
+    def ask_topic(self, title: str, label: str, choices: list[str], editable: bool, start: str = "") -> str | None:
+        """A topic: picked from `choices`, or typed when `editable` (then the box starts with
+        `start`, selected, or empty, so Enter never adds the first topic of the list by accident).
+        No choices: a plain text box (a combo box would turn "Ai" into its item "AI" on Enter)."""
         dialog = QInputDialog(self.parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
-        dialog.setComboBoxItems(choices)
-        dialog.setComboBoxEditable(editable)
+        if choices:
+            dialog.setComboBoxItems(choices)
+            dialog.setComboBoxEditable(editable)
         if editable:
-            dialog.setTextValue("")
+            dialog.setTextValue(start)
+            box = dialog.findChild(QComboBox)
+            line = box.lineEdit() if box is not None else dialog.findChild(QLineEdit)
+            if line is not None:  # typing replaces it, arrows edit it
+                QTimer.singleShot(0, line.selectAll)
         ok = dialog.exec() == QDialog.DialogCode.Accepted
         topic = " ".join(dialog.textValue().split())
         return topic if ok and topic else None

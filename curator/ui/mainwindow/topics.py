@@ -135,7 +135,10 @@ class TopicsController(QObject):
             title = "Rename Topic" if action == "rename" else "Merge Topics"
             label = (f"New name for “{names[0]}”:" if action == "rename"
                      else f"Merge {', '.join(f'“{n}”' for n in names)} into:")  # fmt: skip
-            new = self.prompts.ask_topic(title, label, known if action == "merge" else [names[0]], True)
+            if action == "rename":  # from the name as it is: a change of case or a typo is a small edit
+                new = self.prompts.ask_topic(title, label, [], True, start=names[0])
+            else:
+                new = self.prompts.ask_topic(title, label, known, True)
             if not new or (action == "rename" and new == names[0]):
                 return False
             verb = "Rename" if action == "rename" else "Merge"
