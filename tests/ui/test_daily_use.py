@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
@@ -175,3 +177,34 @@ def test_a_topic_chosen_from_the_completions_with_enter_is_added_and_the_field_e
     qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)
     QApplication.processEvents()
     assert field.text() == ""  # the completer's fill-in does not come back after the add
+
+
+def test_each_panels_requests_reach_the_window(qtbot, window, sample, tmp_path):
+    """The signals the panels, the list bar, the status bar and the list area emit, each as its
+    widget does on a click, a double-click or a drop (a slot that went missing in the split of
+    the window once broke Add Topic… and no test noticed): each one does what it says."""
+    open_folder(qtbot, window, sample)
+    with qtbot.captureExceptions() as exceptions:
+        window.facets.term_activated.emit("published:no")  # a click in Browse
+        assert window.search.text() == "published:no" and window.model.rowCount() < len(window.workspace)
+        window.list_bar.clause_removed.emit("published:no")  # the chip's ×
+        assert window.search.text() == "" and window.model.rowCount() == len(window.workspace)
+        window.problems.reveal_requested.emit(SEED)  # a double-click in Problems
+        assert window.browsing.current_path() == SEED
+        window.request_edit("quality", "set", 77, rows=[window.workspace.rows[SEED]])
+        window.changes.revert_requested.emit(window.workspace.rows[SEED], "quality")  # Changes: Revert
+        assert not window.workspace.pending
+        window.status.problems_requested.emit()  # the status bar's problem count
+        assert window.docks["problems"].isVisible()
+        other = tmp_path / "other"
+        shutil.copytree(sample, other)
+        with qtbot.waitSignal(window.loaded, timeout=60000):
+            window.area.folder_dropped.emit(str(other))  # a folder dropped on the list
+        assert window.workspace.root == other.resolve()
+        with qtbot.waitSignal(window.loaded, timeout=60000):
+            window.recent_menu.chosen.emit(str(sample))  # File › Open Recent
+        assert window.workspace.root == sample.resolve()
+        window.reload()
+        window.status.cancel_requested.emit()  # the progress bar's cancel while it reads
+        qtbot.waitUntil(lambda: not window.loader.loading, timeout=10000)
+    assert [str(e[1]) for e in exceptions] == []
