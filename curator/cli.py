@@ -384,10 +384,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     skipped = sum(p.severity is Severity.SKIPPED for p in loaded.problems)
     errors = sum(p.severity is Severity.ERROR for p in loaded.problems)
     excluded = sum(p.severity is Severity.EXCLUDED for p in loaded.problems)
+    warned = len({p.path for p in loaded.problems if p.severity is Severity.WARNING})
     profile = profiles.for_root(args.dir)
     print(
         f"{len(loaded.entries)} articles, {errors} unreadable, {skipped} files without front matter, "
-        f"{excluded} left out by the {profile.label} profile",
+        f"{excluded} left out by the {profile.label} profile"
+        + (f"; {warned} with values of the wrong type (--warnings lists them)" if warned and not args.warnings else ""),
         file=sys.stderr,
     )
     return FAILED if errors else OK

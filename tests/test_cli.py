@@ -72,8 +72,11 @@ def test_check_reports_path_line_reason(sample: Path):
     assert curator("check", str(sample)).returncode == 0
     (sample / "broken.md").write_text('---\ntitle: ok\nexcerpt: "open\n---\n')
     (sample / "typed.md").write_text('---\nquality: "high"\n---\n')
+    out = curator("check", str(sample))
+    assert out.returncode == 1 and "typed.md" not in out.stdout
+    assert "; 1 with values of the wrong type (--warnings lists them)" in out.stderr  # so they are not missed
     out = curator("check", str(sample), "--warnings")
-    assert out.returncode == 1
+    assert out.returncode == 1 and "wrong type" not in out.stderr
     assert f"{sample}/broken.md:" in out.stdout
     assert f"{sample}/typed.md:2: warning: quality: expected a whole number" in out.stdout
 
