@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit
 
@@ -24,7 +24,9 @@ class UndoPassThrough(QObject):
 
 
 class SearchBox(QLineEdit):
-    """Escape clears it (and so the search)."""
+    """Escape clears it (and so the search); Down goes on to the list of results."""
+
+    to_results = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -41,6 +43,9 @@ class SearchBox(QLineEdit):
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():
             self.clear()
+            return
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.to_results.emit()
             return
         super().keyPressEvent(event)
 

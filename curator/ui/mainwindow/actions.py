@@ -107,7 +107,11 @@ SPECS: dict[Action, Spec] = {
     Action.SHORTCUTS: Spec("&Keyboard Shortcuts", "F1", "fa5s.keyboard", "Every action and its keys"),
 }
 #: Keys that are no action of their own, for Help › Keyboard Shortcuts.
-OTHER_KEYS = [("Clear the search", "Escape"), ("Move in the list, extend the selection", "Arrows, Shift+Arrows")]
+OTHER_KEYS = [
+    ("Clear the search", "Escape"),
+    ("From the search to the list", "Down"),
+    ("Move in the list, extend the selection", "Arrows, Shift+Arrows"),
+]
 
 SEPARATOR = None
 RECENT = "recent"  # the Open Recent submenu

@@ -215,6 +215,7 @@ def attach_list(window: MainWindow) -> None:
     window.model.sort_changed.connect(window.area.show_sort)
     window.list_bar.sort_requested.connect(window.model.set_sort)
     window.list_bar.clause_removed.connect(lambda c: window.search_for(without_clause(window.search.text(), c)))
+    window.search.to_results.connect(lambda: window.current_view().setFocus(Qt.FocusReason.ShortcutFocusReason))
     painting = Painting(window)  # (a child of the window: it lives as long)
     for view in (window.cards, window.table):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
