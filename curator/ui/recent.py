@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu
 
@@ -21,6 +23,17 @@ class RecentMenu(QMenu):
         self.clear()
         recent = [f for f in self.settings["files/recent"] if f]
         for folder in recent:
-            self.addAction(folder).triggered.connect(lambda checked=False, f=folder: self.chosen.emit(f))
+            self.addAction(folder).triggered.connect(lambda checked=False, f=folder: self._choose(f))
         if not recent:
             self.addAction("No recent folders").setEnabled(False)
+            return
+        self.addSeparator()
+        self.addAction("Clear Menu").triggered.connect(lambda: self.settings.__setitem__("files/recent", []))
+
+    def _choose(self, folder: str) -> None:
+        """Open it; a folder that is gone (moved, renamed, an unplugged drive) leaves the menu
+        too, and the window says it is not a folder. (Checked only when chosen: a stat of every
+        entry each time the menu opens could wait on a network drive.)"""
+        if not os.path.isdir(folder):
+            self.settings.forget_recent(folder)
+        self.chosen.emit(folder)

@@ -71,3 +71,6 @@ class Settings:
         self["files/recent"] = recent[:MAX_RECENT]
         self["files/last"] = folder
         return self["files/recent"]
+
+    def forget_recent(self, folder: str) -> None:
+        self["files/recent"] = [f for f in self["files/recent"] if f != folder]

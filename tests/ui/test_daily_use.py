@@ -222,3 +222,20 @@ def test_each_panels_requests_reach_the_window(qtbot, window, sample, tmp_path):
         window.status.cancel_requested.emit()  # the progress bar's cancel while it reads
         qtbot.waitUntil(lambda: not window.loader.loading, timeout=10000)
     assert [str(e[1]) for e in exceptions] == []
+
+
+def test_open_recent_forgets_a_folder_that_is_gone_and_clears(qtbot, window, sample, tmp_path):
+    gone = tmp_path / "moved-away"
+    window.settings["files/recent"] = [str(gone), str(sample)]
+    menu = window.recent_menu
+    menu.aboutToShow.emit()
+    entries = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert entries == [str(gone), str(sample), "Clear Menu"]
+    next(a for a in menu.actions() if a.text() == str(gone)).trigger()
+    assert ("error", f"{gone} is not a folder.") in window.prompts.asked  # said, and off the menu
+    assert window.settings["files/recent"] == [str(sample)]
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.text() == "Clear Menu").trigger()
+    assert window.settings["files/recent"] == []
+    menu.aboutToShow.emit()
+    assert [(a.text(), a.isEnabled()) for a in menu.actions()] == [("No recent folders", False)]
