@@ -251,6 +251,9 @@ def test_layout_keeps_the_list_wide_and_the_problems_panel_closed(qtbot, window,
     qtbot.waitUntil(lambda: window.preview.summary is not None, timeout=3000)
     QApplication.processEvents()
     assert not window.preview.horizontalScrollBar().isVisible()
+    if size[0] >= 1600:  # the preview (in its tabs) gets twice the editor's height, as first shown
+        preview, editor = window.right_splitter.sizes()
+        assert preview >= 1.8 * editor, (preview, editor)
     window.set_view("table")
     QApplication.processEvents()
     if size[0] >= 1600:

@@ -103,6 +103,7 @@ def splitter(name: str, *parts: tuple[QWidget, int]) -> QSplitter:
     for widget, stretch in parts:
         split.addWidget(widget)
         split.setStretchFactor(split.count() - 1, stretch)
+    split.setSizes([1000 * stretch for _, stretch in parts])  # first shown in these shares, not by size hints
     return split
 
 
@@ -152,7 +153,8 @@ def attach_git(window: MainWindow, gitmode) -> None:
     # the preview gets a Diff tab (the current file against HEAD), read while the tab is shown
     tabs, diff = QTabWidget(), DiffView()
     tabs.setDocumentMode(True)
-    window.right_splitter.insertWidget(0, tabs)
+    window.right_splitter.replaceWidget(0, tabs)  # in the preview's place and size,
+    tabs.setSizePolicy(window.preview.sizePolicy())  # and share (a splitter keeps it in the size policy)
     tabs.addTab(window.preview, "Preview")
     tabs.addTab(diff, "Diff (git)")
     window.preview_tabs, window.git_diff = tabs, diff

@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
         self.changes, self.topics_panel = ChangesPanel(), TopicsPanel()
         self.preview = PreviewPane(self.large_images, self.thumbs)
-        self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview, 3), (self.editor, 1))
+        self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview, 2), (self.editor, 1))
         area = Qt.DockWidgetArea
         self.docks = layout.add_docks(self, [
             ("facets", "Browse", self.facets, area.LeftDockWidgetArea),
