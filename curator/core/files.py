@@ -406,7 +406,10 @@ class _Pending:
 
 
 def _check_replaceable(st: os.stat_result) -> None:
-    """Refuse what a rename cannot keep: other hard links, an owner that is not us."""
+    """Refuse what a rename cannot keep: other hard links, an owner that is not us; and a file
+    made read-only (a rename into a writable folder would replace it all the same)."""
+    if not st.st_mode & stat.S_IWUSR:
+        raise _Refused("the file is read-only (its owner may not write it): not saved; make it writable to save it")
     if st.st_nlink > 1:
         raise _Refused(
             f"the file has {st.st_nlink} hard links, and saving replaces it, which would split them: not saved"

@@ -244,6 +244,16 @@ def test_acl_entries_are_kept(tmp_path: Path):
     assert after == before
 
 
+def test_a_read_only_file_is_refused_not_replaced(tmp_path: Path):
+    path = tmp_path / "a.md"
+    path.write_bytes(TEXT)
+    path.chmod(0o444)  # (the folder is writable: a rename would replace it, as root too)
+    result = save_changes(path, {"quality": 4}, read_file(path)[1])
+    assert result.status is Status.ERROR and "read-only" in result.message
+    assert path.read_bytes() == TEXT and stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]  # no temp file left
+
+
 def test_a_file_with_other_hard_links_is_refused_not_split(tmp_path: Path):
     path = tmp_path / "a.md"
     path.write_bytes(TEXT)
