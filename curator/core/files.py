@@ -406,14 +406,11 @@ class _Pending:
 
 
 def _check_replaceable(st: os.stat_result) -> None:
-    """Refuse what a rename cannot keep: other hard links, an owner that is not us; and a file
-    made read-only (a rename into a writable folder would replace it all the same)."""
+    """Refuse what a rename cannot keep (other hard links, another owner) or must not replace (a read-only file)."""
     if not st.st_mode & stat.S_IWUSR:
         raise _Refused("the file is read-only (its owner may not write it): not saved; make it writable to save it")
     if st.st_nlink > 1:
-        raise _Refused(
-            f"the file has {st.st_nlink} hard links, and saving replaces it, which would split them: not saved"
-        )
+        raise _Refused(f"the file has {st.st_nlink} hard links, which saving (a replace) would split: not saved")
     if hasattr(os, "geteuid") and os.geteuid() != 0 and st.st_uid != os.geteuid():
         raise _Refused(
             f"the file belongs to another user (uid {st.st_uid}), and saving replaces it, which would make it "

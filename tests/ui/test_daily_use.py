@@ -26,20 +26,6 @@ def test_escape_clears_the_search(qtbot, window, sample):
     qtbot.waitUntil(lambda: window.model.rowCount() == len(window.workspace), timeout=5000)
 
 
-def test_down_in_the_search_goes_on_to_the_list(qtbot, window, sample):
-    open_folder(qtbot, window, sample)
-    window.activateWindow()
-    window.search.setFocus()
-    qtbot.keyClicks(window.search, "power")
-    window.apply_search()
-    qtbot.keyClick(window.search, Qt.Key.Key_Down)
-    assert window.cards.hasFocus() and window.search.text() == "power"
-    window.set_view("table")
-    window.search.setFocus()
-    qtbot.keyClick(window.search, Qt.Key.Key_Down)
-    assert window.table.hasFocus()
-
-
 def test_ctrl_z_in_a_text_field_with_nothing_to_undo_undoes_the_article_edit(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])

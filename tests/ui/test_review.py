@@ -276,13 +276,19 @@ def test_dark_scheme_gives_a_dark_palette_and_cards_paint_on_it(qtbot, window, s
     assert not theme.is_dark()
 
 
-def test_tab_from_the_search_box_goes_to_the_list_not_the_sort_control(qtbot, window, sample):
+@pytest.mark.parametrize("key", [Qt.Key.Key_Tab, Qt.Key.Key_Down])
+def test_tab_or_down_from_the_search_box_goes_to_the_list_not_the_sort_control(qtbot, window, sample, key):
     open_folder(qtbot, window, sample)
     window.activateWindow()
     window.search.setFocus()
     qtbot.keyClicks(window.search, "published:no")
     window.apply_search()
-    qtbot.keyClick(window.search, Qt.Key.Key_Tab)
+    qtbot.keyClick(window.search, key)
     qtbot.waitUntil(lambda: window.cards.hasFocus(), timeout=3000)
+    assert window.search.text() == "published:no"
     qtbot.keyClick(window.cards, Qt.Key.Key_Down)
     assert window.model.sort_field == "date" and window.selected_rows()
+    window.set_view("table")  # the view shown, whichever it is
+    window.search.setFocus()
+    qtbot.keyClick(window.search, key)
+    qtbot.waitUntil(lambda: window.table.hasFocus(), timeout=3000)
