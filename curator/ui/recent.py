@@ -28,7 +28,7 @@ class RecentMenu(QMenu):
             self.addAction("No recent folders").setEnabled(False)
             return
         self.addSeparator()
-        self.addAction("Clear Menu").triggered.connect(lambda: self.settings.__setitem__("files/recent", []))
+        self.addAction("Clear Menu").triggered.connect(self.settings.clear_recent)
 
     def _choose(self, folder: str) -> None:
         """Open it; a folder that is gone (moved, renamed, an unplugged drive) leaves the menu

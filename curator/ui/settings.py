@@ -74,3 +74,6 @@ class Settings:
 
     def forget_recent(self, folder: str) -> None:
         self["files/recent"] = [f for f in self["files/recent"] if f != folder]
+
+    def clear_recent(self) -> None:
+        self["files/recent"] = []

@@ -72,8 +72,8 @@ def fit_docks(window: MainWindow) -> None:
     half = window.width() // 2
     if window.centralWidget().width() >= half:
         return
-    shown = [window.docks[n] for n in ("facets", "topics", "preview")]
-    side = [d for d in shown if d.isVisible() and not d.isFloating()]
+    docks = [window.docks[n] for n in ("facets", "topics", "preview")]
+    side = [d for d in docks if d.isVisible() and not d.isFloating()]
     total = sum(d.width() for d in side)
     if not total:
         return
