@@ -263,6 +263,7 @@ def test_the_preview_renders_once_and_again_only_when_the_pane_gets_wider_or_nar
     """The big image is fitted to the pane's width. Fitted to the viewport, it made a tall
     article bring the scroll bar, which narrowed the viewport, which fitted the image again...:
     a render every 80 ms in an idle window."""
+    window.right_splitter.setSizes([200, 600])  # a low preview pane: the article is taller than it
     open_folder(qtbot, window, sample)
     qtbot.waitUntil(lambda: window.preview.summary is not None and bool(window.preview.summary.image), timeout=5000)
     qtbot.wait(1000)  # the details and the images that come after the first render
