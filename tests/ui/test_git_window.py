@@ -160,3 +160,18 @@ def test_a_failed_pull_says_why_and_leaves_no_pulling_in_the_status_bar(qtbot, w
     said = next(text for kind, text in window.prompts.asked if kind == "error")
     assert "no branch on a server to pull" in said
     assert window.status.currentMessage() == said  # not "Pulling…" until the next message
+
+
+def test_the_commit_dialog_checks_all_or_none_at_a_click(qtbot):
+    from curator.ui.mainwindow.prompts import CommitDialog
+
+    files = [("_news/a.md", "modified", False), ("_news/b.md", "modified", True), ("_news/c.md", "new", False)]
+    dialog = CommitDialog(files, "Retag")
+    qtbot.addWidget(dialog)
+    commit = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.chosen() == ["_news/b.md"] and commit.isEnabled()
+    buttons = {b.text(): b for b in dialog.buttons.buttons()}
+    buttons["Check All"].click()
+    assert dialog.chosen() == ["_news/a.md", "_news/b.md", "_news/c.md"] and commit.isEnabled()
+    buttons["Uncheck All"].click()
+    assert dialog.chosen() == [] and not commit.isEnabled()  # nothing to commit: the button waits

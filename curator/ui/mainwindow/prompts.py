@@ -283,8 +283,8 @@ def conflict_text(path: str, preview: Preview | None) -> str:
 
 
 class CommitDialog(QDialog):
-    """The changed article files (state, path), the ones saved this session checked, and a
-    message that must not be empty."""
+    """The changed article files (state, path), the ones saved this session checked (Check All
+    and Uncheck All for the rest: after a restart none is), and a message that must not be empty."""
 
     def __init__(self, files: list[tuple[str, str, bool]], message: str, parent=None):
         super().__init__(parent)
@@ -308,6 +308,9 @@ class CommitDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Commit")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        for text, state in (("Check All", Qt.CheckState.Checked), ("Uncheck All", Qt.CheckState.Unchecked)):
+            button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ResetRole)
+            button.clicked.connect(lambda _=False, s=state: self.check_all(s))
         intro = QLabel("Only the checked files are committed (git add -A is never used). Push is a separate step.")
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -324,6 +327,10 @@ class CommitDialog(QDialog):
     def chosen(self) -> list[str]:
         items = [self.files.topLevelItem(i) for i in range(self.files.topLevelItemCount())]
         return [item.text(0) for item in items if item.checkState(0) == Qt.CheckState.Checked]
+
+    def check_all(self, state: Qt.CheckState) -> None:
+        for i in range(self.files.topLevelItemCount()):
+            self.files.topLevelItem(i).setCheckState(0, state)
 
     def _enable(self, *_) -> None:
         ok = bool(self.message.toPlainText().strip()) and bool(self.chosen())
