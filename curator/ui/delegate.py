@@ -71,6 +71,14 @@ class _Fonts(NamedTuple):
 CHIPS_KEPT = 2048
 
 
+def _mark_color(palette: QPalette) -> QColor:
+    """A placeholder's mark on the thumbnail's ground: that ground's text colour, muted, selected
+    or not (the selection's text colour, white, vanished on the light ground)."""
+    color = palette.color(QPalette.ColorRole.Text)
+    color.setAlphaF(0.65)
+    return color
+
+
 class CardDelegate(QStyledItemDelegate):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -117,10 +125,6 @@ class CardDelegate(QStyledItemDelegate):
         painter.save()
         painter.setClipPath(clip)
         painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
-        # marks on the thumbnail's ground take the ground's text colour, selected or not (the
-        # selection's text colour, white, vanished on the light ground)
-        mark_color = palette.color(QPalette.ColorRole.Text)
-        mark_color.setAlphaF(0.65)
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
             target = pixmap.size().scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio)
             if target.width() > pixmap.width() * 2:  # small logos: at most twice their size, centred
@@ -129,6 +133,7 @@ class CardDelegate(QStyledItemDelegate):
             y = thumb_rect.top() + (THUMB.height() - target.height()) // 2
             painter.drawPixmap(QRect(x, y, target.width(), target.height()), pixmap)
         elif card.image_failed:  # it has an image, which could not be shown
+            mark_color = _mark_color(palette)
             mark = icon_pixmap("fa5s.unlink", 24, mark_color)
             painter.drawPixmap(thumb_rect.center().x() - 12, thumb_rect.top() + 22, mark)
             painter.setFont(fonts.caption)
@@ -137,7 +142,7 @@ class CardDelegate(QStyledItemDelegate):
             centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             painter.drawText(caption, centred, "Image unavailable")
         elif not summary.image and not summary.provider_logo:  # no image at all (loading ones stay blank)
-            icon = icon_pixmap("fa5s.image", 32, mark_color)
+            icon = icon_pixmap("fa5s.image", 32, _mark_color(palette))
             painter.drawPixmap(thumb_rect.center().x() - 16, thumb_rect.center().y() - 16, icon)
         painter.restore()
 

@@ -131,14 +131,13 @@ class TopicsController(QObject):
         if action == "delete":
             new, text = None, f"Delete topic “{names[0]}”" if len(names) == 1 else f"Delete {len(names)} topics"
         else:
-            known = sorted(self.editing.known_topics, key=str.casefold)
-            title = "Rename Topic" if action == "rename" else "Merge Topics"
-            label = (f"New name for “{names[0]}”:" if action == "rename"
-                     else f"Merge {', '.join(f'“{n}”' for n in names)} into:")  # fmt: skip
             if action == "rename":  # from the name as it is: a change of case or a typo is a small edit
-                new = self.prompts.ask_topic(title, label, [], True, start=names[0])
+                new = self.prompts.ask_topic("Rename Topic", f"New name for “{names[0]}”:", [], True, start=names[0])
             else:
-                new = self.prompts.ask_topic(title, label, known, True)
+                label = f"Merge {', '.join(f'“{n}”' for n in names)} into:"
+                new = self.prompts.ask_topic(
+                    "Merge Topics", label, sorted(self.editing.known_topics, key=str.casefold), True
+                )
             if not new or (action == "rename" and new == names[0]):
                 return False
             verb = "Rename" if action == "rename" else "Merge"
