@@ -18,15 +18,16 @@ import yaml
 
 from . import __version__
 from .core import fields, git, library, profiles, review, topics
-from .core.editing import DELETE, EditError, value_at
-from .core.files import Status, plan_edit, read_file, save_changes
+from .core.editing import EditError, value_at
+from .core.edits import EditOp
+from .core.files import Status, plan_edit, prepare_save, read_file, save_changes
 from .core.frontmatter import FrontMatterError, NotAnArticle, load_document
 from .core.index import Index
 from .core.library import Severity
 from .core.query import SORT_FIELDS, QueryError, parse
 from .core.site import taxonomy
 from .core.table import Table
-from .core.workspace import SaveJob, save_batch
+from .core.workspace import SaveJob, Workspace, save_batch
 
 COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile")
 OK, FAILED, USAGE = 0, 1, 2
@@ -157,36 +158,6 @@ def _pairs(option: str, items: Sequence[str]) -> list[tuple[str, Any]]:
     return out
 
 
-def _changes(sets: Sequence[str], unsets: Sequence[str]) -> dict[str, Any]:
-    changes: dict[str, Any] = dict(_pairs("--set", sets))
-    for key in unsets:
-        changes[key] = DELETE
-    if not changes:
-        raise UsageError("nothing to change: give --set KEY=VALUE, --add, --remove or --unset KEY")
-    return changes
-
-
-def _list_edits(adds: list[tuple[str, Any]], removes: list[tuple[str, Any]]):
-    """A per-file function: the file's lists with the items added (at the end, once) and
-    removed (every occurrence); None when nothing changes. Raises EditError for a key whose
-    value is not a list."""
-
-    def change(data: dict[str, Any], file_key=lambda key: key) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, item, add in [(k, v, True) for k, v in adds] + [(k, v, False) for k, v in removes]:
-            key = file_key(name)
-            current = out.get(key, value_at(data, key, None))
-            if current is not None and not isinstance(current, list):
-                raise EditError(f"{key} is not a list, so {'--add' if add else '--remove'} cannot change it")
-            items = list(current or [])
-            new = (items if item in items else [*items, item]) if add else [x for x in items if x != item]
-            if new != items or key in out:
-                out[key] = new
-        return out
-
-    return change
-
-
 def _apply(
     files: Sequence[str], changes: dict[str, Any] | None, dry_run: bool, per_file=None, root: str | None = None
 ) -> int:
@@ -277,25 +248,89 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    adds, removes = _pairs("--add", args.add), _pairs("--remove", args.remove)
-    fixed = _changes(args.sets, args.unset) if args.sets or args.unset or not (adds or removes) else {}
-    lists = _list_edits(adds, removes)
+    """Any key, planned and saved as the window's Edit Field… plans and saves it (Workspace.plan_field)."""
+    edits = [(key, fields.FieldEdit(fields.Op.SET, value)) for key, value in _pairs("--set", args.sets)]
+    edits += [(key, fields.FieldEdit(fields.Op.CLEAR)) for key in args.unset]
+    edits += [(key, fields.FieldEdit(fields.Op.ADD, value)) for key, value in _pairs("--add", args.add)]
+    edits += [(key, fields.FieldEdit(fields.Op.REMOVE, value)) for key, value in _pairs("--remove", args.remove)]
+    if not edits:
+        raise UsageError("nothing to change: give --set KEY=VALUE, --add, --remove or --unset KEY")
+
+    def plan(workspace: Workspace, rows: list[int]) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        for key, edit in edits:
+            planned = workspace.plan_field(rows, key, edit)
+            errors.update(planned.errors)
+            if planned.step is not None:
+                workspace.apply_step(planned.step)
+        return errors
+
+    return _edit(args, plan)
+
+
+def _edit(args: argparse.Namespace, plan) -> int:
+    """Load the target files into a Workspace per site, plan the edits there (`plan(workspace,
+    rows)` applies its steps and returns {path: why} for files that cannot take them: those are
+    left alone whole), then save what is pending as the window's Save does (or print the diffs)."""
+    status = OK
+    for root, rels, shown, unreadable in _workspace_targets(args):
+        workspace = Workspace(root)
+        for rel in rels:
+            item = library.load_one(root, rel, workspace.profile)
+            if isinstance(item, library.Entry):
+                workspace.add_entries([item])
+            else:
+                print(f"{shown[rel]}: {item.message}", file=sys.stderr)
+                status = FAILED
+        rows = [workspace.rows[rel] for rel in rels if rel in workspace.rows]
+        errors = plan(workspace, rows)
+        for rel, why in errors.items():
+            print(f"{shown[rel]}: {why}", file=sys.stderr)
+        workspace.revert(workspace.rows[rel] for rel in errors)  # a file that cannot take an edit takes none
+        status = _save(workspace, args, shown, root if args.where is not None else None) or status
+        status = FAILED if errors or unreadable else status
+    return status
+
+
+def _save(workspace: Workspace, args: argparse.Namespace, shown: dict[str, str], root: str | None) -> int:
+    """Write what is pending (Workspace.save_jobs, save_batch) or, with --dry-run, print each diff."""
+    status = OK
+    jobs = workspace.save_jobs()
+    if args.dry_run:
+        for job in jobs:
+            result = prepare_save(job.abspath, job.file_changes(), job.snapshot, root=root)
+            if result.status is Status.OK and result.data is not None:
+                old = read_file(job.abspath)[0].decode("utf-8").splitlines(keepends=True)
+                new = result.data.decode("utf-8").splitlines(keepends=True)
+                name = shown[job.path]
+                sys.stdout.writelines(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}"))
+            elif not result.ok:
+                print(f"{shown[job.path]}: {result.message}", file=sys.stderr)
+                status = FAILED
+        return status
+    index = Index(workspace.root) if root is not None else None
+    for saved in save_batch(jobs, index=index, root=None if root is None else os.path.realpath(root)):
+        if not saved.result.ok:
+            print(f"{shown[saved.job.path]}: {saved.result.message}", file=sys.stderr)
+            status = FAILED
+        elif saved.result.status is Status.OK:
+            WRITTEN.append(saved.job.abspath)
+    return status
+
+
+def _workspace_targets(args: argparse.Namespace) -> list[tuple[str, list[str], dict[str, str], bool]]:
+    """The files to change by site: (site root, paths relative to it, {relative path: the name
+    to print}, whether some files of a --where folder could not be read)."""
     paths, root, unreadable = _targets(args)
-
-    def change(path: str) -> dict[str, Any] | None:
-        # `topics` and `published` are where and how the site keeps them (tags, draft: true...)
-        profile = profiles.for_root(root or profiles.site_root(path))
-        if not (adds or removes):
-            return profile.file_changes(fixed)
-        try:
-            data = load_document(read_file(path)[0]).data
-        except (OSError, FrontMatterError, NotAnArticle) as exc:
-            raise EditError(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
-        wanted = {**profile.file_changes(fixed), **lists(data, profile.file_key)}
-        return wanted or None
-
-    status = _apply(paths, None, args.dry_run, per_file=change, root=root)
-    return FAILED if unreadable else status
+    sites: dict[str, tuple[list[str], dict[str, str]]] = {}
+    for path in paths:
+        site = root or profiles.site_root(path)
+        rel = profiles.relative(site, path)
+        rels, shown = sites.setdefault(site, ([], {}))
+        if rel not in shown:
+            rels.append(rel)
+            shown[rel] = path
+    return [(site, rels, shown, unreadable) for site, (rels, shown) in sites.items()]
 
 
 def _targets(args: argparse.Namespace) -> tuple[list[str], str | None, bool]:
@@ -317,30 +352,20 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], str | None, bool]:
 
 
 def cmd_publish(args: argparse.Namespace, publish: bool) -> int:
-    """Publish or unpublish as the site's profile says: on Hugo, Zola, Eleventy and Astro the
-    `draft` key (publishing a page without one changes nothing); a draft by its folder (Jekyll's
-    `_drafts/`) is named, not edited, since only moving it publishes it."""
-    paths, root, unreadable = _targets(args)
+    """Publish or unpublish as the window's Publish Selected does (Workspace.plan_edit): as the
+    site's profile says (`draft` on Hugo, Zola, Eleventy and Astro; a file without the key is
+    already published and is left alone); a draft by its folder (Jekyll's `_drafts/`) is named,
+    not edited, since only moving it publishes it."""
 
-    def change(path: str) -> dict[str, Any] | None:
-        site = root or profiles.site_root(path)
-        profile = profiles.for_root(site)
-        if profile.in_drafts(profiles.relative(site, path)):
-            if publish:
-                raise EditError("a draft by its folder: publish it by moving it out of " + ", ".join(profile.drafts))
-            return None
-        # A missing key already means published (as in Jekyll and Hugo): leave such files alone.
-        if publish:
-            try:
-                data = load_document(read_file(path)[0]).data
-                if value_at(data, profile.published) is DELETE:
-                    return None
-            except (OSError, FrontMatterError, NotAnArticle):
-                pass  # _apply reports it
-        return profile.file_changes({"published": publish})
+    def plan(workspace: Workspace, rows: list[int]) -> dict[str, str]:
+        step = workspace.plan_edit(rows, "published", EditOp.SET, publish)
+        if step is not None:
+            workspace.apply_step(step)
+        where = ", ".join(workspace.profile.drafts)
+        why = f"a draft by its folder: publish it by moving it out of {where}"
+        return {path: why for path in workspace.drafts_left} if publish else {}
 
-    status = _apply(paths, None, args.dry_run, per_file=change, root=root)
-    return FAILED if unreadable else status
+    return _edit(args, plan)
 
 
 def cmd_profile(args: argparse.Namespace) -> int:

@@ -19,16 +19,15 @@ from .editing import value_at
 from .files import read_file
 from .frontmatter import Parsed, load_document
 from .profiles import NEWS, Profile
+from .schema import FIELDS, INT64_MAX, INT64_MIN, TRACKED
 
-#: The fields an editor may change from the GUI or `curator publish`.
-EDITABLE = ("topics", "quality", "published")
+#: The fields the list keeps in memory with whether the file has them (see schema.TRACKED).
+EDITABLE = TRACKED
 #: The bit of Summary.missing that says the file lacks the key.
 MISSING_BIT = {key: 1 << i for i, key in enumerate(EDITABLE)}
 #: What an article without the key shows (a missing `published` means published, as in Jekyll).
-DEFAULTS = {"topics": (), "quality": None, "published": True}
+DEFAULTS = {key: FIELDS[key].default for key in EDITABLE}
 _ABSENT = object()
-#: Whole numbers are used (sorted, indexed) as 64-bit integers.
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(slots=True)
@@ -246,9 +245,9 @@ def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
     published = r.boolean(key, default=not profile.inverted) != profile.inverted
     if profile.drafts and profile.in_drafts(path):
         published = False
-    missing = 0 if r.has(key) else MISSING_BIT["published"]
-    missing |= 0 if r.has(profile.topics) else MISSING_BIT["topics"]
-    missing |= 0 if "quality" in data else MISSING_BIT["quality"]
+    missing = 0
+    for name, bit in MISSING_BIT.items():
+        missing |= 0 if r.has(FIELDS[name].file_key(profile)) else bit
     return interned(
         path, title, excerpt, r.text("name", provider), r.text("domain", provider),
         r.first_image("images", provider), date, r.strings(profile.topics, profile.topics_text_ok), image,

@@ -20,15 +20,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .frontmatter import Document, FrontMatterError, compose, parse_front
-
-
-class _Delete:
-    def __repr__(self) -> str:
-        return "DELETE"
-
-
-#: Use as a value in a change set to remove the key.
-DELETE: Any = _Delete()
+from .values import DELETE
 
 _BREAK = re.compile(r"\r\n|\n|\r")
 # What a single-quoted scalar cannot hold: line breaks and what YAML calls non-printable.
@@ -472,21 +464,21 @@ def edit_front(front: str, changes: Mapping[str, Any], newline: str = "\n") -> s
     return front
 
 
-def _same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any) -> bool:
     """Equality that also tells 1 from True and 1 from 1.0."""
     if type(a) is not type(b) and not (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=False))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=False))
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
 
 
 def _same_or_gone(a: Any, b: Any) -> bool:
-    return a is b if a is DELETE or b is DELETE else _same(a, b)
+    return a is b if a is DELETE or b is DELETE else same(a, b)
 
 
 def merge_value(base: Any, ours: Any, theirs: Any) -> Any:
@@ -573,9 +565,9 @@ def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
     except FrontMatterError as exc:
         raise EditError(f"the edited front matter does not parse ({exc.message}); nothing was written") from None
     try:
-        same = _same(got, want)
+        agrees = same(got, want)
     except RecursionError:
         raise EditError("the front matter is nested too deeply to check an edit; nothing was written") from None
-    if not same:
+    if not agrees:
         raise EditError("the edited front matter would not read back as intended; nothing was written")
     return doc.to_bytes(front)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from .editing import DELETE, EditError, edit_document, merge_value
+from .editing import DELETE, EditError, edit_document, merge_value, same, value_at
 from .frontmatter import DEFAULT_MAX_BYTES, FrontMatterError, NotAnArticle, load_document
 
 
@@ -248,6 +248,8 @@ class SaveResult:
     snapshot: Snapshot | None = None  # the file as it is on disk after the save
     data: bytes | None = None  # the new bytes, when written
     target: str = ""  # the real file written, where `path` is a symbolic link to it
+    #: the bytes before, kept where a later undo may need them back (see prepare_save's `restore`)
+    old: bytes | None = None
 
     @property
     def ok(self) -> bool:
@@ -329,6 +331,7 @@ def prepare_save(
     overwrite: bool = False,
     root: str | os.PathLike[str] | None = None,
     base: Mapping[str, Any] | None = None,
+    restore: Sequence[tuple[bytes, str]] = (),
 ) -> SaveResult:
     """Everything of a save but the write: read, check for conflicts, edit, verify.
 
@@ -337,6 +340,13 @@ def prepare_save(
     worker process. With `root`, the file (or what a link leads to) must be inside it. With
     `overwrite` and `base` (the values the changes were made from), each change is merged
     into the file's current value (see editing.merge_value), not written over it.
+
+    `restore` is what earlier saves of this session replaced ((bytes before, digest after), the
+    latest last): when the file is still exactly what the latest wrote and the changes give back
+    the values of earlier bytes, those bytes are written again, so an undone edit that removed a
+    key puts it back where it stood, not where a new key would go. Removing a key is the one edit
+    whose inverse cannot be placed from the values alone; the result then carries `old`, for the
+    caller to keep.
     """
     name = os.fspath(path)
     try:
@@ -354,15 +364,33 @@ def prepare_save(
     try:
         if overwrite and base is not None and snap.digest != getattr(expected, "digest", snap.digest):
             current = load_document(data).data
-            changes = {k: merge_value(base.get(k, DELETE), v, current.get(k, DELETE)) for k, v in changes.items()}
+            changes = {k: merge_value(base.get(k, DELETE), v, value_at(current, k)) for k, v in changes.items()}
         new = plan_edit(data, changes)
+        new = _restored(data, snap.digest, new, restore)
     except (EditError, FrontMatterError, NotAnArticle) as exc:
         return SaveResult(name, Status.ERROR, str(exc), snap, target=target)
     except Exception as exc:  # one file never stops the others
         return SaveResult(name, Status.ERROR, f"cannot edit: {exc.__class__.__name__}: {exc}", snap, target=target)
-    if new is None:
+    if new is None or new == data:
         return SaveResult(name, Status.UNCHANGED, "", snap, target=target)
-    return SaveResult(name, Status.OK, "", snap, new, target=target)
+    keep = bool(restore) or any(v is DELETE for v in changes.values())
+    return SaveResult(name, Status.OK, "", snap, new, target=target, old=data if keep else None)
+
+
+def _restored(data: bytes, now: str, new: bytes | None, restore: Sequence[tuple[bytes, str]]) -> bytes | None:
+    """Earlier bytes of the file (see prepare_save) that read as what `new` reads as, if any."""
+    if new is None or not restore or restore[-1][1] != now:
+        return new
+    want = load_document(new).data
+    for old, _ in reversed(restore):
+        if old == data:
+            break  # (the chain goes back past this version: nothing older is nearer)
+        try:
+            if same(load_document(old).data, want):
+                return old
+        except (FrontMatterError, NotAnArticle):
+            continue
+    return new
 
 
 def commit_save(prepared: SaveResult, durable_rename: bool = True) -> SaveResult:
@@ -498,7 +526,7 @@ def commit_many(prepared: Sequence[SaveResult], cancelled: Callable[[], bool] | 
                 os.replace(item.tmp, item.target)
                 item.tmp = ""
                 snapshot = Snapshot.of(p.data, os.stat(item.target))
-                item.result = SaveResult(p.path, Status.OK, "", snapshot, p.data, p.target)
+                item.result = SaveResult(p.path, Status.OK, "", snapshot, p.data, p.target, p.old)
             except OSError as exc:
                 item.result = SaveResult(p.path, Status.ERROR, f"could not write: {exc.strerror or exc}", p.snapshot)
     finally:

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from .editing import DELETE
+from . import schema
 from .frontmatter import SafeLoader
 
 CONFIG = ".curator.yml"
@@ -90,16 +90,11 @@ class Profile:
         return bool(_globs(self.drafts).match(rel))
 
     def file_key(self, key: str) -> str:
-        return {"published": self.published, "topics": self.topics}.get(key, key)
+        return schema.get(key).file_key(self)
 
     def file_changes(self, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """Edits of the logical fields as the keys this site writes."""
-        out = {}
-        for key, value in changes.items():
-            if key == "published" and self.inverted and value is not DELETE:
-                value = not value
-            out[self.file_key(key)] = value
-        return out
+        """Edits of the fields as the keys and values this site writes (see schema)."""
+        return schema.file_changes(changes, self)
 
     # -- describing it --
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from .article import EDITABLE, Summary
 from .editing import DELETE
-from .edits import value_of
 from .files import Status, digest, prepare_save, read_file, real_target
 from .frontmatter import decode
 from .library import Entry, load_one
@@ -68,10 +67,9 @@ def pending(workspace: Workspace, rows: Iterable[int] | None = None) -> list[Pen
     """Each unsaved article (in row order) with its values on disk and its new values."""
     out = []
     for row in workspace.dirty_rows() if rows is None else sorted(r for r in rows if workspace.is_dirty(r)):
-        base, path = workspace.saved[row], workspace.path(row)
+        path = workspace.path(row)
         fields = tuple(
-            FieldChange(key, value_of(base, key) if base.has(key) else DELETE, after)
-            for key, after in workspace.pending[row].items()
+            FieldChange(key, workspace.disk_value(row, key), after) for key, after in workspace.pending[row].items()
         )
         title = workspace.summary(row).title or os.path.basename(path)
         out.append(PendingArticle(row, path, title, fields, path in workspace.changed_on_disk))
@@ -141,7 +139,7 @@ def preview(job: SaveJob, root: str | os.PathLike[str] | None = None, tries: int
         old, _ = read_file(real_target(job.abspath, root))
     except Exception as exc:
         return Preview(job.path, Status.ERROR, getattr(exc, "strerror", None) or str(exc))
-    result = prepare_save(job.abspath, job.file_changes(), job.snapshot, False, root)
+    result = prepare_save(job.abspath, job.file_changes(), job.snapshot, False, root, restore=job.restore)
     if result.status is Status.CONFLICT:
         return _conflict(job, root, old)
     if result.snapshot is not None and result.snapshot.digest != digest(old):

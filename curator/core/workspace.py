@@ -8,6 +8,7 @@ reloads, so undo steps keep working when rows come and go.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import profiles
+from . import fields, profiles, schema
 from .article import DEFAULTS, EDITABLE, Summary
 from .editing import DELETE, merge_value
 from .edits import (
@@ -35,7 +36,8 @@ from .edits import (
     value_of,
     with_changes,
 )
-from .files import SaveResult, Snapshot, Snapshots, Status, commit_many, prepare_save, sync_dir
+from .fields import same
+from .files import SaveResult, Snapshot, Snapshots, Status, commit_many, digest, prepare_save, sync_dir
 from .gently import empty_gently, paused_gc, trim_heap
 from .index import FileStat, Index
 from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, warning_problems
@@ -64,6 +66,12 @@ class Workspace:
         self.foreign: dict[str, Foreign] = {}
         #: topics the editor removed from an article: never suggested for it again
         self.refused: dict[str, set[str]] = {}
+        #: row -> {key: value on disk} of keys the list does not keep (schema: not tracked), as
+        #: read for an edit or written by a save; dropped when the file is read again
+        self.known: dict[int, dict[str, Any]] = {}
+        #: path -> what saves of this session that removed a key replaced ((bytes before, digest
+        #: after), see files.prepare_save): Undo and Save put such a key back where it stood
+        self.restores: dict[str, list[tuple[bytes, str]]] = {}
 
     def __len__(self) -> int:
         return len(self.table)
@@ -74,7 +82,7 @@ class Workspace:
         drops (one deallocation that long holds the GIL: 95 ms of GUI stall measured at 100k).
         With `pause` between the pieces (see empty_gently) it leaves the GIL to the new load."""
         self.snapshots.clear()  # (a few arrays: freed at once)
-        empty_gently([*self.table.containers(), self.rows, self.saved, self.pending,
+        empty_gently([*self.table.containers(), self.rows, self.saved, self.pending, self.known,
                       self.problems, self.changed_on_disk, self.foreign, self.refused], piece, pause)  # fmt: skip
         trim_heap()
 
@@ -105,6 +113,7 @@ class Workspace:
             self.foreign.setdefault(entry.summary.path, Foreign()).note(old, entry.summary.topics)
         self.saved.pop(row, None)
         self.pending.pop(row, None)
+        self.known.pop(row, None)
         self.changed_on_disk.discard(entry.summary.path)
         self.snapshots[row] = entry.snapshot
         self.table.replace(row, entry.summary)
@@ -129,6 +138,7 @@ class Workspace:
         self.snapshots = self.snapshots.take(keep)
         self.saved = {renumber[r]: s for r, s in self.saved.items() if r in renumber}
         self.pending = {renumber[r]: c for r, c in self.pending.items() if r in renumber}
+        self.known = {renumber[r]: c for r, c in self.known.items() if r in renumber}
         self.rows = {p: i for i, p in enumerate(self.table.paths)}
         return gone
 
@@ -199,6 +209,8 @@ class Workspace:
         changes, and Save asks). Topic lists merge: our additions and removals apply to
         theirs. Returns whether the edits now stand on the new version."""
         base, pending, new = self.saved[row], self.pending[row], entry.summary
+        if any(key not in EDITABLE for key in pending):
+            return False  # a key the list does not keep: what the other program did to it is not known here
         merged = {}
         for key, ours in pending.items():
             was, theirs = value_of(base, key), value_of(new, key)
@@ -242,8 +254,30 @@ class Workspace:
         if pending is not None and key in pending:
             value = pending[key]
             return list(value) if isinstance(value, (list, tuple)) else value
-        base = self.saved.get(row) or self.table.summaries[row]
-        return summary_value(base, key) if base.has(key) else DELETE
+        return self.disk_value(row, key)
+
+    def disk_value(self, row: int, key: str) -> Any:
+        """The key's value in the file as last read or saved (DELETE: the file lacks it). A key
+        the list does not keep is read from the file when it is not known yet."""
+        if key in EDITABLE:
+            base = self.saved.get(row) or self.table.summaries[row]
+            return summary_value(base, key) if base.has(key) else DELETE
+        known = self.known.get(row)
+        if known is None or key not in known:
+            item = fields.read(self.root, [self.path(row)])[0]
+            self.known.setdefault(row, {})[key] = value = item.value(key)
+            return value
+        return known[key]
+
+    def learn(self, key: str, values: Mapping[str, Any]) -> None:
+        """Values of a key the list does not keep, as just read from the files ({path: value},
+        DELETE: no such key): what edits of it start from (rows with an unsaved edit of it keep theirs)."""
+        if key in EDITABLE:
+            return
+        for path, value in values.items():
+            row = self.rows.get(path)
+            if row is not None and key not in self.pending.get(row, ()):
+                self.known.setdefault(row, {})[key] = value
 
     def set_values(self, values: Mapping[str, Mapping[str, Any]]) -> list[int]:
         """Set {path: {key: value}} as the shown values (DELETE removes the key); returns the
@@ -261,8 +295,12 @@ class Workspace:
             pending = dict(self.pending.get(row, {}))
             for key, value in changes.items():
                 if key not in EDITABLE:
-                    raise ValueError(f"{key} cannot be edited here")
-                if value is DELETE:
+                    on_disk = self.disk_value(row, key)
+                    if same(value, on_disk):
+                        pending.pop(key, None)
+                    else:
+                        pending[key] = value
+                elif value is DELETE:
                     if base.has(key):
                         pending[key] = DELETE
                     else:
@@ -287,8 +325,6 @@ class Workspace:
         A value the article already shows is not written (publishing an article without
         `published`, which Jekyll publishes anyway, changes nothing).
         """
-        if key not in EDITABLE:
-            raise ValueError(f"{key} cannot be edited here")
         edits = []
         self.drafts_left = []
         for row in rows:
@@ -300,17 +336,42 @@ class Workspace:
             if after is DELETE:
                 if before is DELETE:
                     continue
+            elif key not in EDITABLE:
+                if same(after, before):
+                    continue
             elif same_value(after, DEFAULTS[key] if before is DELETE else before):
                 continue
             edits.append(FileEdit(self.path(row), before, after))
         return EditStep(key, op, value, edits) if edits else None
+
+    def plan_field(self, rows: Iterable[int], key: str, edit: fields.FieldEdit) -> FieldStep:
+        """Any edit of any key (Edit Field…, `curator set`) as one undoable step, checked against
+        the field's kind (schema). A key as the site spells it (`tags`, `draft`) is the field it
+        keeps; a set, add, remove or clear of a field the list keeps is the same step the batch
+        actions make (so it is undone item by item). Keys the list does not keep start from the
+        values learnt from the files (see learn), or read now."""
+        rows = list(rows)
+        key, value = schema.logical(key, edit.value, self.profile)
+        field = schema.get(key)
+        if edit.op is fields.Op.SET and (why := field.check(value)):
+            return FieldStep(None, {self.path(r): why for r in rows})
+        if field.tracked and edit.op is not fields.Op.REPLACE:
+            return FieldStep(self.plan_edit(rows, key, _EDIT_OPS[edit.op], value), {})
+        planned = fields.plan(
+            {self.path(r): self.current(r, key) for r in rows}, dataclasses.replace(edit, value=value), key
+        )
+        errors = dict(planned.errors)
+        errors.update({p: why for p, (_, after) in planned.changes.items() if (why := field.check(after))})
+        edits = [FileEdit(p, before, after) for p, (before, after) in planned.changes.items() if p not in errors]
+        self.drafts_left = []
+        return FieldStep(EditStep(key, EditOp.SET, None, edits) if edits else None, errors)
 
     def plan_revert(self, row: int, key: str) -> EditStep | None:
         """Taking back the unsaved change of one key of one article, as an undoable step
         (None when that key has no unsaved change)."""
         if key not in self.pending.get(row, {}):
             return None
-        before = value_of(self.saved[row], key)
+        before = self.disk_value(row, key)
         op = EditOp.UNSET if before is DELETE else EditOp.SET
         return EditStep(key, op, before, [FileEdit(self.path(row), self.current(row, key), before)])
 
@@ -359,6 +420,7 @@ class Workspace:
         for row in rows:
             if row in self.pending:
                 del self.pending[row]
+                self.known.pop(row, None)
                 self.table.replace(row, self.saved.pop(row))
                 reverted.append(row)
         return reverted
@@ -370,9 +432,11 @@ class Workspace:
         rows = self.dirty_rows() if rows is None else [r for r in rows if r in self.pending]
         profile = self.profile
         return [
-            SaveJob(self.path(r), self.abspath(r), dict(self.pending[r]), self.snapshots[r], self.saved[r], profile)
+            SaveJob(self.path(r), self.abspath(r), dict(self.pending[r]), self.snapshots[r], self.saved[r], profile,
+                    {k: self.known[r][k] for k in self.pending[r] if k not in EDITABLE},
+                    tuple(self.restores.get(self.path(r), ())))
             for r in rows
-        ]
+        ]  # fmt: skip
 
     def apply_saved(self, results: Iterable[Saved]) -> SaveReport:
         """Record what a save run did: saved files take their new state (edits made while it
@@ -383,6 +447,7 @@ class Workspace:
             if path not in self.rows:
                 continue
             if result.ok:
+                self.keep_restore(path, result)
                 summary = saved.summary or with_changes(saved.job.base, saved.job.changes)
                 report.rows.append(self.saved_ok(path, result, summary, saved.job.changes))
                 self.changed_on_disk.discard(path)
@@ -393,6 +458,15 @@ class Workspace:
                 report.failures.append(f"{path}: {result.message}")
         return report
 
+    def keep_restore(self, path: str, result: SaveResult) -> None:
+        """Keep what a save replaced where an undo may need it back (see self.restores)."""
+        if result.status is not Status.OK or result.old is None or result.snapshot is None:
+            return
+        chain = self.restores.setdefault(path, [])
+        if chain and chain[-1][1] != digest(result.old):
+            chain.clear()  # another program wrote the file between: the older versions are not ours to bring back
+        chain.append((result.old, result.snapshot.digest))
+
     def saved_ok(self, path: str, result: SaveResult, summary: Summary, written: Mapping[str, Any]) -> int | None:
         """Record a successful save of `written`; changes made while it ran stay unsaved."""
         row = self.rows.get(path)
@@ -401,6 +475,9 @@ class Workspace:
         if result.snapshot is not None:
             self.snapshots[row] = result.snapshot
         pending = {k: v for k, v in self.pending.get(row, {}).items() if written.get(k, _MISSING) != v}
+        others = {k: v for k, v in written.items() if k not in EDITABLE}
+        if others:  # what the file holds now is what the next edit of those keys starts from
+            self.known.setdefault(row, {}).update(others)
         if pending:
             self.saved[row] = summary
             self.pending[row] = pending
@@ -412,6 +489,19 @@ class Workspace:
 
 
 _MISSING = object()
+
+
+_EDIT_OPS = {fields.Op.SET: EditOp.SET, fields.Op.ADD: EditOp.ADD, fields.Op.REMOVE: EditOp.REMOVE,
+             fields.Op.CLEAR: EditOp.UNSET}  # fmt: skip
+
+
+@dataclass(slots=True)
+class FieldStep:
+    """What Workspace.plan_field planned: the step (None: nothing changes) and the files it
+    cannot apply to ({path: why})."""
+
+    step: EditStep | None
+    errors: dict[str, str]
 
 
 @dataclass(slots=True)
@@ -476,10 +566,18 @@ class SaveJob:
     snapshot: Snapshot
     base: Summary  # the article as on disk before this save
     profile: Profile = NEWS  # what the keys mean in this site: the changes are written as it says
+    #: the values on disk of the changed keys the list does not keep (base has only the tracked ones)
+    disk: dict[str, Any] = field(default_factory=dict)
+    restore: tuple[tuple[bytes, str], ...] = ()  # see Workspace.restores
 
     def base_values(self) -> dict[str, Any]:
         """The values the changes were made from (DELETE: the file did not have the key)."""
-        return {k: value_of(self.base, k) for k in self.changes}
+        return {k: self.disk[k] if k in self.disk else value_of(self.base, k) for k in self.changes}
+
+    def changes_shown(self) -> bool:
+        """Whether the list's summary after this save follows from the changes alone (only the
+        tracked keys changed); otherwise it is read back from the file."""
+        return all(k in EDITABLE for k in self.changes)
 
     def file_changes(self) -> dict[str, Any]:
         return self.profile.file_changes(self.changes)
@@ -508,7 +606,8 @@ def _prepared(
 ) -> Iterator[SaveResult]:
     """prepare_save for each job, in order: in two worker processes for large batches."""
     args = [(job.abspath, job.file_changes(), job.snapshot, overwrite, root,
-             job.profile.file_changes(job.base_values()) if overwrite else None) for job in jobs]  # fmt: skip
+             job.profile.file_changes(job.base_values()) if overwrite else None, job.restore)
+            for job in jobs]  # fmt: skip
     if len(jobs) < PARALLEL_SAVE or (os.cpu_count() or 1) < 2:
         for arg in args:
             yield prepare_save(*arg)
@@ -566,7 +665,7 @@ def save_batch(
                     continue
                 summary = None
                 if result.ok:
-                    if overwrite:  # other keys may have changed on disk: read the article back
+                    if overwrite or not job.changes_shown():  # read the article back
                         item = load_one(job.abspath[: len(job.abspath) - len(job.path)], job.path, job.profile)
                         summary = item.summary if isinstance(item, Entry) else None
                     else:

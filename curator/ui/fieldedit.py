@@ -47,7 +47,9 @@ class FieldDialog(QDialog):
         self.resize(720, 520)
         self.key = QComboBox(editable=True)
         self.key.addItems(list(keys))
-        self.key.setCurrentText(key or (keys[0] if keys else ""))
+        # no field is chosen until the editor chooses one: a stray Enter must apply nothing
+        self.key.setCurrentIndex(-1)
+        self.key.setCurrentText(key)
         self.key.setToolTip("A key of the front matter; nested keys as paths, such as provider.name")
         self.op = QComboBox()
         for op in Op:
@@ -105,6 +107,8 @@ class FieldDialog(QDialog):
         try:
             if not key:
                 raise FieldError("Choose a field.")
+            if op in (Op.SET, Op.ADD, Op.REMOVE) and not self.value.text().strip():
+                raise FieldError("Type a value." + (" To remove the key, choose Clear." if op is Op.SET else ""))
             _, edit = self.chosen()
             if op is Op.REPLACE and not edit.pattern:
                 raise FieldError("Type what to find.")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator.core import library
-from curator.core.editing import _same
+from curator.core.editing import same
 from curator.core.fastyaml import Unsupported, parse_fast
 from curator.core.frontmatter import FrontMatterError, decode, parse_front, split
 from tests.conftest import GENERATOR, ROOT, need
@@ -25,7 +25,7 @@ def agree(front: str) -> bool:
     except Unsupported:
         return False
     full = parse_front(front, fast=False)
-    assert _same(data, full.data), front
+    assert same(data, full.data), front
     assert key_lines == full.key_lines
     return True
 
@@ -108,7 +108,7 @@ def reads_as_libyaml(front: str) -> None:
         full = parse_front(front, fast=False)
     except FrontMatterError:
         pytest.fail(f"fast reader accepted what libyaml rejects: {front!r}")
-    assert _same(data, full.data), front
+    assert same(data, full.data), front
 
 
 @pytest.mark.parametrize(

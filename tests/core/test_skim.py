@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from curator.core import library, profiles
 from curator.core.article import LISTS, list_keys, summarize
-from curator.core.editing import _same
+from curator.core.editing import same
 from curator.core.frontmatter import FrontMatterError, parse_front, split
 from curator.core.skim import Unsupported, skim
 from tests.core.test_editing_properties import documents
@@ -37,7 +37,7 @@ def skim_agrees(front: str, profile: profiles.Profile = NEWS) -> bool | None:
         return False
     assert skimmed.skimmed
     wanted = {k: v for k, v in full.data.items() if k in list_keys(profile)}
-    assert _same(skimmed.data, wanted), front
+    assert same(skimmed.data, wanted), front
     # the file line of each key up to the last one it reads (what follows it is not vouched for)
     assert all(full.key_lines.get(k) == line for k, line in skimmed.key_lines.items()), front
     assert all(skimmed.key_lines[k] == full.key_lines[k] for k in wanted), front

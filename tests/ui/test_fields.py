@@ -1,16 +1,17 @@
-"""Edit Field… on a selection and other fields as columns, in the window: a field the window
-does not edit itself is written at once as one undo step (Undo writes back every byte), the
-window's own fields become unsaved edits, and the preview dialog shows what changes."""
+"""Edit Field… on a selection and other fields as columns, in the window: an edit of any key is
+one unsaved undo step like every other edit (Review lists it, Save writes it, Undo after Save
+gives back every byte), and the preview dialog shows what changes."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
+from curator.core import review
 from curator.core.editing import DELETE
 from curator.core.fields import FieldEdit, Op
 from curator.ui.fieldedit import FieldDialog
 from curator.ui.model import COLUMNS
-from tests.ui.conftest import open_folder
+from tests.ui.conftest import open_folder, wait_saved
 
 FIRST = "_news/2019-10-29-ai-builder-2019-release-wave-2-overview.md"
 SECOND = "_news/2020-09-15-announcing-the-new-solution-import-experience-with-connections-and-environment-variables.md"
@@ -35,61 +36,65 @@ def changed_lines(old: bytes, new: bytes) -> list[tuple[bytes, bytes]]:
     return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
 
 
-def test_a_field_the_window_does_not_edit_is_written_at_once_and_undo_gives_back_every_byte(qtbot, window, sample):
+def test_any_field_is_an_unsaved_edit_saved_by_save_and_undone_after_it(qtbot, window, sample):
+    """Edit Field… of a key the list does not keep: pending (nothing written), listed in Review,
+    written by Save over only its lines; Undo after Save is pending again, and Save gives back
+    every byte (the 758-files-on-one-Enter defect: nothing is written at once)."""
     before = {p: (sample / p).read_bytes() for p in (FIRST, SECOND)}
     open_folder(qtbot, window, sample)
-    select_paths(window, FIRST, SECOND)
+    rows = select_paths(window, FIRST, SECOND)
     window.prompts.field = ("provider.name", FieldEdit(Op.REPLACE, pattern=r"^(.*)$", replacement=r"\1 (checked)"))
     window.act_edit_field.trigger()
-    qtbot.waitUntil(lambda: all((sample / p).read_bytes() != before[p] for p in before), timeout=10000)
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
     kind, keys, count, shown = window.prompts.asked[-1]
     assert kind == "field" and count == 2 and {"provider.name", "topics", "title"} <= set(keys)
     assert shown == {FIRST: "Microsoft", SECOND: "Microsoft"}
+    assert window.undo_stack.undoText() == "Edit provider.name of 2 articles"
+    assert all((sample / p).read_bytes() == before[p] for p in before)  # nothing written yet
+    assert sorted(window.workspace.pending) == sorted(rows)
+    listed = {a.path: [f.texts for f in a.fields] for a in review.pending(window.workspace)}
+    assert listed == {p: [("provider.name", "Microsoft", "Microsoft (checked)")] for p in (FIRST, SECOND)}
+    window.act_save.trigger()
+    wait_saved(qtbot, window)
     for path, old in before.items():
         (line,) = changed_lines(old, (sample / path).read_bytes())
         assert (line[0].rstrip(), line[1].rstrip()) == (b"  name: Microsoft", b"  name: Microsoft (checked)")
         assert line[1].endswith(line[0][len(line[0].rstrip()) :])  # its line ending (CRLF in one) kept
-    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Edit provider.name of 2 articles"
-    row = window.workspace.rows[FIRST]
-    qtbot.waitUntil(lambda: window.workspace.summary(row).provider_name.endswith(" (checked)"), timeout=10000)
-    assert not window.workspace.pending  # written, nothing left to save
+    assert not window.workspace.pending
+    assert window.workspace.summary(rows[0]).provider_name == "Microsoft (checked)"  # read back after the save
     window.undo_stack.undo()
-    qtbot.waitUntil(lambda: all((sample / p).read_bytes() == before[p] for p in before), timeout=10000)
-    qtbot.waitUntil(lambda: not window.watcher.checking, timeout=10000)
-    assert window.status.currentMessage() == "Undone: wrote 2 files back."  # (not "Wrote": nothing new)
-    window.undo_stack.redo()
-    qtbot.waitUntil(lambda: window.status.currentMessage() == "Wrote 2 files.", timeout=10000)
+    assert sorted(window.workspace.pending) == sorted(rows)  # the undo is an unsaved edit too
+    window.act_save.trigger()
+    wait_saved(qtbot, window)
+    assert all((sample / p).read_bytes() == before[p] for p in before)
+    assert window.workspace.summary(rows[0]).provider_name == "Microsoft"
 
 
-def test_files_it_wrote_itself_are_read_again_without_saying_they_changed_on_disk(qtbot, window, sample):
+def test_a_large_edit_field_asks_first_like_every_batch(qtbot, window, sample):
     open_folder(qtbot, window, sample)
+    window.settings["editing/confirm_batch_over"] = 1
     select_paths(window, FIRST, SECOND)
-    window.prompts.field = ("provider.name", FieldEdit(Op.SET, value="Checked"))
+    window.prompts.batch = False  # the editor says no
+    window.prompts.field = ("heat", FieldEdit(Op.SET, value=3))
     window.act_edit_field.trigger()
-    row = window.workspace.rows[FIRST]
-    qtbot.waitUntil(lambda: window.workspace.summary(row).provider_name == "Checked", timeout=10000)
-    qtbot.waitUntil(lambda: not window.watcher.checking, timeout=10000)
-    assert window.status.currentMessage() == "Wrote 2 files."
-    path = sample / SECOND  # another program's change of a file it wrote is told as ever
-    path.write_bytes(path.read_bytes().replace(b"name: Checked", b"name: Elsewhere"))
-    assert window.watcher.check_now()
-    qtbot.waitUntil(lambda: window.status.currentMessage() == "Files changed on disk: 1 reloaded", timeout=10000)
-    assert window.workspace.summary(window.workspace.rows[SECOND]).provider_name == "Elsewhere"
+    qtbot.waitUntil(lambda: "batch" in window.prompts.kinds(), timeout=10000)
+    assert window.undo_stack.count() == 0 and not window.workspace.pending
 
-    # another program writes the file again between Curator's write and the check that reads it back
-    write_back = window.fields.check_disk
 
-    def racing(written):
-        path.write_bytes(path.read_bytes().replace(b"name: Once more", b"name: Theirs"))
-        write_back(written)
-
-    window.fields.check_disk = racing
-    window.status.clearMessage()
+def test_an_edit_field_of_a_file_changed_on_disk_since_is_asked_at_save(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
     select_paths(window, SECOND)
-    window.prompts.field = ("provider.name", FieldEdit(Op.SET, value="Once more"))
+    window.prompts.field = ("provider.name", FieldEdit(Op.SET, value="Ours"))
     window.act_edit_field.trigger()
-    qtbot.waitUntil(lambda: window.status.currentMessage() == "Files changed on disk: 1 reloaded", timeout=10000)
-    assert window.workspace.summary(window.workspace.rows[SECOND]).provider_name == "Theirs"
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
+    path = sample / SECOND
+    path.write_bytes(path.read_bytes().replace(b"name: Microsoft", b"name: Theirs"))
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: SECOND in window.workspace.changed_on_disk, timeout=10000)
+    window.act_save.trigger()  # the fake answers Skip: nothing is written over their change
+    qtbot.waitUntil(lambda: "conflicts" in window.prompts.kinds(), timeout=10000)
+    qtbot.waitUntil(lambda: not window.saver.running, timeout=10000)
+    assert b"name: Theirs" in path.read_bytes() and b"Ours" not in path.read_bytes()
 
 
 def test_the_windows_own_fields_become_one_unsaved_step(qtbot, window, sample):
@@ -116,8 +121,9 @@ def test_a_value_of_the_wrong_type_for_the_windows_fields_changes_nothing(qtbot,
     select_paths(window, FIRST)
     window.prompts.field = ("published", FieldEdit(Op.SET, "yes please"))
     window.act_edit_field.trigger()
-    qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=10000)
+    qtbot.waitUntil(lambda: "failures" in window.prompts.kinds(), timeout=10000)
     assert window.undo_stack.count() == 0 and not window.workspace.pending
+    assert "published must be true or false" in str(window.prompts.asked[-1])
 
 
 def test_other_fields_show_as_columns(qtbot, window, sample):
@@ -155,3 +161,23 @@ def test_the_dialog_previews_each_change_and_the_mixed_values(qtbot):
     assert "not a valid regular expression" in dialog.outcome.text()
     assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
     assert dialog.value.isHidden() and not dialog.pattern.isHidden()
+
+
+def test_the_dialog_opens_with_no_field_and_a_stray_enter_applies_nothing(qtbot):
+    """Ctrl+A, Ctrl+Shift+E, Return once wrote `heat: ""` into 758 files: the dialog opened on a
+    field with "Set to" and an empty value, and Apply was the default button."""
+    values = {"a.md": 3, "b.md": DELETE}
+    dialog = FieldDialog(["heat", "category"], lambda key: values, 2)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    apply = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.key.currentText() == "" and not apply.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.result() == 0 and dialog.isVisible()  # nothing accepted
+    dialog.key.setCurrentText("heat")  # a field, "Set to" and no value yet: still nothing to apply
+    assert not apply.isEnabled() and "Type a value" in dialog.outcome.text()
+    assert "choose Clear" in dialog.outcome.text()  # clearing is its own operation
+    dialog.value.setText("5")
+    assert apply.isEnabled()
+    dialog.op.setCurrentIndex(list(Op).index(Op.CLEAR))  # clearing needs no value
+    assert apply.isEnabled() and "1 article change" in dialog.outcome.text()

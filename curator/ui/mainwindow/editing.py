@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ...core import topics, words
+from ...core import schema, topics, words
 from ...core.edits import EditOp, EditStep, FileEdit, StepResult
 from ...core.files import ByteEdit, SaveResult, Status, write_edits
 from ..slices import CHUNK, Slices
@@ -95,20 +95,6 @@ class Group(QUndoCommand):
     def undo(self) -> None:
         for part in reversed(self.parts):
             part.undo()
-
-
-def describe(key: str, op: EditOp, value: Any, count: int) -> str:
-    """Undo-menu text such as 'Publish 12 articles' or 'Add topic "AI" to 3 articles'."""
-    what = words.count(count, "article")
-    if key == "published":
-        return f"{'Publish' if value else 'Unpublish'} {what}"
-    if key == "quality":
-        return f"Set quality to {value} on {what}"
-    if op is EditOp.ADD:
-        return f'Add topic "{value}" to {what}'
-    if op is EditOp.REMOVE:
-        return f'Remove topic "{value}" from {what}'
-    return f"Set topics of {what}"
 
 
 def similar_topics(topic: str, known: set[str], most: int = 5) -> list[str]:
@@ -203,16 +189,22 @@ class Editing(QObject):
                 self.messages.info("Nothing to change: the selection already has that value.", 4000)
             return False
         key, op, value = step.key, step.op, step.value
-        count = len(step.edits)
-        text = describe(key, op, value, count)
-        if count > self.confirm_over() and not self.prompts.confirm_batch(text, count):
+        if not self.submit(step, schema.undo_text(key, op.value, value, len(step.edits))):
             return False
-        self.undo_stack.push(EditCommand(text, step, self._apply))
         if key == "topics" and op is EditOp.REMOVE:  # removed by the editor: not suggested again for these
             for edit in step.edits:
                 workspace.refused.setdefault(edit.path, set()).add(value)
         if new_topic:
             self.known_topics.add(value)  # asked once
+        return True
+
+    def submit(self, step: EditStep, text: str) -> bool:
+        """Push a planned step as one undo step (done at once); a batch over the configured size
+        is confirmed first. Every edit of articles, from any feature, comes through here."""
+        count = len(step.edits)
+        if count > self.confirm_over() and not self.prompts.confirm_batch(text, count):
+            return False
+        self.undo_stack.push(EditCommand(text, step, self._apply))
         return True
 
     def _apply(self, step: EditStep, undo: bool) -> None:

@@ -1,11 +1,9 @@
 """Any field of the articles: Edit Field… on a selection, and other fields as list columns.
 
 Edit Field… reads the selected files once in a worker, asks the editor for a key and an edit
-with a preview (Prompts.edit_field), and applies it as one undo step: the keys the window
-edits itself (topics, quality, published) become an ordinary unsaved edit, saved by Save with
-its conflict checks; any other key is written at once, each file only over the bytes the
-preview was made from (a file changed since is left alone and named), and Undo writes the
-old bytes back on the same terms. The disk check that follows reads what was written.
+with a preview (Prompts.edit_field), and plans it on the workspace like every other edit
+(Workspace.plan_field): one unsaved undo step of any key, listed in Review Changes and written
+by Save with its conflict checks; a large selection is confirmed first (Editing.submit).
 
 Other Fields… (the table header's menu) counts every key of the folder in a worker and shows
 the chosen ones as columns, read again after each load and write.
@@ -14,33 +12,17 @@ QtCore only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import fields, words
+from ...core import fields, schema, words
 from ...core.article import EDITABLE
-from ...core.editing import DELETE
-from ...core.edits import EditOp, EditStep, FileEdit
-from ...core.files import SaveResult, Status
 from ..tasks import Tasks
-from .editing import Editing, Group, WriteCommand
+from .editing import Editing
 from .messages import Messages, Prompts
 from .session import Session
-
-
-def wrong_type(key: str, value: Any) -> str:
-    """Why a value cannot be the window's own field `key` ("" when it can)."""
-    if value is DELETE:
-        return ""
-    if key == "topics" and not (isinstance(value, list) and all(isinstance(t, str) and t for t in value)):
-        return "topics must be a list of names"
-    if key == "published" and not isinstance(value, bool):
-        return "published must be true or false"
-    if key == "quality" and value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        return "quality must be a whole number"
-    return ""
 
 
 class FieldsController(QObject):
@@ -53,9 +35,6 @@ class FieldsController(QObject):
     ):  # fmt: skip
         super().__init__(parent)
         self.session, self.editing, self.tasks, self.prompts, self.messages = session, editing, tasks, prompts, messages
-        #: set by the window: read what changed on disk, these files written by Curator
-        #: ((absolute path, digest of the bytes written), see Watcher.expect)
-        self.check_disk: Callable[[list[tuple[str, str]]], None] = lambda written: None
         self.keys: list[str] = []  # other fields shown as columns
 
     # -- Edit Field… --
@@ -79,76 +58,38 @@ class FieldsController(QObject):
         self.tasks.run(lambda p: fields.read(root, paths), done)
 
     def ask(self, rows: list[int], reads: list[fields.Read], key: str = "") -> bool:
+        """Ask for the edit, plan it on the workspace (Workspace.plan_field: checked against the
+        field's kind) and push it as one unsaved undo step, confirmed first when large."""
         workspace = self.session.workspace
         counts = fields.key_counts(reads)
         keys = sorted(set(counts) | set(EDITABLE), key=lambda k: (-counts[k], k))
         readable = [r for r in reads if r.document is not None]
 
         def values(k: str) -> dict[str, Any]:
-            if k in EDITABLE:  # as the window shows them, unsaved edits included
-                return {workspace.path(r): workspace.current(r, k) for r in rows if r in range(len(workspace))}
-            return {r.path: r.value(k) for r in readable}
+            name = schema.logical(k, None, workspace.profile)[0]
+            if name in EDITABLE:  # as the window shows them, unsaved edits included
+                return {workspace.path(r): workspace.current(r, name) for r in rows if r in range(len(workspace))}
+            # as read, or as an unsaved edit of it made them (no file is read again here)
+            pending = {workspace.path(r): workspace.pending[r][k] for r in rows if k in workspace.pending.get(r, ())}
+            return {r.path: pending.get(r.path, r.value(k)) if pending else r.value(k) for r in readable}
 
         answer = self.prompts.edit_field(keys, values, len(rows), key)
-        if answer is None:
+        if answer is None or workspace is not self.session.workspace:
             return False
         chosen, edit = answer
-        planned = fields.plan(values(chosen), edit, chosen)
-        unreadable = [f"{r.path}: {r.error}" for r in reads if r.document is None and chosen not in EDITABLE]
-        if unreadable:
-            self.prompts.show_failures(
-                f"{words.count(len(unreadable), 'file')} could not be read; left alone", unreadable
-            )
-        if not planned.changes:
+        unreadable = [r for r in reads if r.document is None]
+        if schema.logical(chosen, None, workspace.profile)[0] not in EDITABLE:
+            workspace.learn(chosen, {r.path: r.value(chosen) for r in readable})
+            rows = [workspace.rows[r.path] for r in readable if r.path in workspace.rows]
+        planned = workspace.plan_field(rows, chosen, edit)
+        left = [f"{r.path}: {r.error}" for r in unreadable] + [f"{p}: {why}" for p, why in planned.errors.items()]
+        if left:
+            self.prompts.show_failures(f"{words.count(len(left), 'file')} cannot take this edit; left alone", left)
+        if planned.step is None:
             self.messages.info(f"No selected article's {chosen} changes.", 4000)
             return False
-        text = f"Edit {chosen} of {words.count(len(planned.changes), 'article')}"
-        if chosen in EDITABLE:
-            return self._step(chosen, planned, text)
-        self._write(chosen, planned, readable, text)
-        return True
-
-    def _step(self, key: str, planned: fields.FieldPlan, text: str) -> bool:
-        """The window's own fields: an unsaved edit like any other, one undo step."""
-        bad = {p: why for p, (_, after) in planned.changes.items() if (why := wrong_type(key, after))}
-        if bad:
-            self.prompts.show_error(f"Nothing was changed: {next(iter(bad.values()))}.")
-            return False
-        edits = [FileEdit(path, before, after) for path, (before, after) in planned.changes.items()]
-        command = Group(text)
-        command.parts.append(self.editing.step_command(EditStep(key, EditOp.SET, None, edits), text))
-        self.editing.undo_stack.push(command)
-        return True
-
-    def _write(self, key: str, planned: fields.FieldPlan, reads: list[fields.Read], text: str) -> None:
-        """Any other key: each file's new bytes made in a worker, then written as one undo step."""
-        workspace = self.session.workspace
-
-        def done(made: tuple | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Editing the field failed", error)
-                return
-            edits, errors = made
-            if errors:
-                self.prompts.show_failures(
-                    f"{words.count(len(errors), 'file')} cannot take this edit; left alone",
-                    [f"{p}: {why}" for p, why in errors.items()],
-                )
-            if not edits or workspace is not self.session.workspace:
-                return
-            command = Group(text)
-            command.parts.append(WriteCommand(edits, self.tasks, self.messages, "file", self.written))
-            self.editing.undo_stack.push(command)
-
-        self.tasks.run(lambda p: fields.byte_edits(reads, key, planned.changes), done)
-
-    def written(self, results: list[SaveResult], undone: bool = False) -> None:
-        n = sum(r.ok for r in results)
-        if n:
-            done = f"Undone: wrote {words.count(n, 'file')} back." if undone else f"Wrote {words.count(n, 'file')}."
-            self.messages.info(done, 4000)
-        self.check_disk([(r.path, r.snapshot.digest) for r in results if r.status is Status.OK and r.snapshot])
-        self.read_columns()
+        text = f"Edit {chosen} of {words.count(len(planned.step.edits), 'article')}"
+        return self.editing.submit(planned.step, text)
 
     # -- other fields as columns --
 

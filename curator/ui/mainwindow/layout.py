@@ -186,17 +186,11 @@ def check_disk(window: MainWindow, tries: int = 50) -> None:
 
 
 def attach_fields(window: MainWindow, fields) -> None:
-    """Edit Field… writes are read back by a disk check; the table header's Other Fields…
-    shows any key as a column, read again after each load."""
-
-    def written(files: list[tuple[str, str]]) -> None:
-        window.watcher.expect(files)  # (read again and shown, not told as changed by another program)
-        check_disk(window)
-
-    fields.check_disk = written
+    """The table header's Other Fields… shows any key as a column, read again after each load and save."""
     window.table.other_fields_requested.connect(fields.choose_columns)
     fields.columns_read.connect(window.model.set_extra_columns)
     window.loaded.connect(fields.read_columns)
+    window.saved.connect(fields.read_columns)
 
 
 def attach_progress(window: MainWindow) -> None:

@@ -1,0 +1,170 @@
+"""One model of edits: random sequences of edits from every source, with saves, other programs'
+changes and undo/redo between them, on real files.
+
+Sources, each as the feature plans it: the editor (quality of one article), the batch actions
+(publish, add and remove a topic), Edit Field… (Workspace.plan_field: set, clear and replace of
+keys the list does not keep), the Topics manager (rename, merge, delete: core.topics.plan as one
+step), suggestions (topics added as one step), and the CLI (`curator set`, a separate process's
+write: to this workspace, another program). Checked throughout: Review lists exactly the files
+Save then writes (or finds changed on disk); at the end, Undo of everything and Save give back
+the original bytes of every file no other program touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from curator import cli
+from curator.core import library, review, topics
+from curator.core.edits import EditOp, EditStep, FileEdit
+from curator.core.fields import FieldEdit, Op
+from curator.core.files import Status
+from curator.core.workspace import Workspace, save_batch
+from tests.conftest import SAMPLE
+
+NEWS = sorted(p.name for p in (SAMPLE / "_news").iterdir())[:5]
+PATHS = [f"_news/{name}" for name in NEWS]
+
+files_ = st.lists(st.sampled_from(range(len(PATHS))), min_size=1, max_size=3, unique=True)
+topic_ = st.sampled_from(["AI Builder", "Power Apps", "Low code", "Portals"])
+action = st.one_of(
+    st.tuples(st.just("quality"), st.integers(0, len(PATHS) - 1), st.integers(0, 100)),
+    st.tuples(st.just("publish"), files_, st.booleans()),
+    st.tuples(st.just("add topic"), files_, topic_),
+    st.tuples(st.just("remove topic"), files_, topic_),
+    st.tuples(
+        st.just("field"),
+        files_,
+        st.sampled_from(["heat", "type", "provider.name", "category"]),
+        st.sampled_from(["set", "clear", "replace"]),
+    ),
+    st.tuples(st.just("topics"), st.sampled_from(["rename", "merge", "delete"]), topic_, topic_),
+    st.tuples(st.just("suggest"), files_, topic_),
+    st.tuples(st.just("cli"), st.integers(0, len(PATHS) - 1), st.integers(0, 9)),
+    st.tuples(st.just("other program"), st.integers(0, len(PATHS) - 1)),
+    st.just(("disk check",)),
+    st.just(("save",)),
+    st.just(("undo",)),
+    st.just(("redo",)),
+)
+
+
+class Session:
+    """A workspace and its undo history, driven the way the window drives them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.workspace = Workspace(root)
+        self.workspace.add_entries([library.load_one(str(root), p) for p in PATHS])
+        self.done: list[EditStep] = []
+        self.undone: list[EditStep] = []
+        self.touched: set[str] = set()  # files another program changed
+
+    def rows(self, picked) -> list[int]:
+        return [self.workspace.rows[PATHS[i]] for i in picked if PATHS[i] in self.workspace.rows]
+
+    def push(self, step: EditStep | None) -> None:
+        if step is not None:
+            self.workspace.apply_step(step)
+            self.done.append(step)
+            self.undone.clear()
+
+    def run(self, act: tuple) -> None:
+        ws, kind = self.workspace, act[0]
+        if kind == "quality":
+            self.push(ws.plan_edit(self.rows([act[1]]), "quality", EditOp.SET, act[2]))
+        elif kind == "publish":
+            self.push(ws.plan_edit(self.rows(act[1]), "published", EditOp.SET, act[2]))
+        elif kind in ("add topic", "remove topic"):
+            op = EditOp.ADD if kind == "add topic" else EditOp.REMOVE
+            self.push(ws.plan_edit(self.rows(act[1]), "topics", op, act[2]))
+        elif kind == "field":
+            _, picked, key, how = act
+            edit = {"set": FieldEdit(Op.SET, "Edited"), "clear": FieldEdit(Op.CLEAR),
+                    "replace": FieldEdit(Op.REPLACE, pattern="o", replacement="0")}[how]  # fmt: skip
+            self.push(ws.plan_field(self.rows(picked), key, edit).step)
+        elif kind == "topics":
+            _, how, old, new = act
+            olds, target = ([old], new) if how != "delete" else ([old], None)
+            if how == "merge":
+                olds = [old, "AI Builder"]
+            rows = range(len(ws))
+            planned = topics.plan((ws.summary(r) for r in rows), olds, target)
+            edits = [FileEdit(p, list(before), after) for p, (before, after) in planned.changes.items()]
+            self.push(EditStep("topics", EditOp.SET, None, edits) if edits else None)
+        elif kind == "suggest":
+            _, picked, found = act
+            edits = []
+            for row in self.rows(picked):
+                before = ws.current(row, "topics")
+                items = [] if not isinstance(before, list) else before
+                if found not in items:
+                    edits.append(FileEdit(ws.path(row), before, [*items, found]))
+            self.push(EditStep("topics", EditOp.SET, None, edits) if edits else None)
+        elif kind == "cli":
+            path = self.root / PATHS[act[1]]
+            assert cli.main(["set", "--set", f"heat={act[2]}", str(path)]) in (0, 1)
+            self.touched.add(PATHS[act[1]])
+        elif kind == "other program":
+            path = self.root / PATHS[act[1]]
+            data = path.read_bytes()
+            path.write_bytes(data.replace(b"---", b"---\n# reviewed elsewhere", 1))
+            self.touched.add(PATHS[act[1]])
+        elif kind == "disk check":
+            self.disk_check()
+        elif kind == "save":
+            self.save()
+        elif kind == "undo" and self.done:
+            step = self.done.pop()
+            ws.apply_step(step, undo=True)
+            self.undone.append(step)
+        elif kind == "redo" and self.undone:
+            step = self.undone.pop()
+            ws.apply_step(step)
+            self.done.append(step)
+
+    def disk_check(self) -> None:
+        ws = self.workspace
+        paths = list(ws.table.paths)
+        snaps = [ws.snapshots[ws.rows[p]] for p in paths]
+        ws.apply_disk_changes(library.detect_changes(str(self.root), paths, snaps, {}))
+
+    def save(self) -> None:
+        listed = {a.path for a in review.pending(self.workspace)}
+        jobs = self.workspace.save_jobs()
+        assert {job.path for job in jobs} == listed
+        before = {p: (self.root / p).read_bytes() for p in PATHS}
+        results = save_batch(jobs, root=os.path.realpath(self.root))
+        self.workspace.apply_saved(results)
+        by_status = {s: {r.job.path for r in results if r.result.status is s} for s in Status}
+        written = {p for p in PATHS if (self.root / p).read_bytes() != before[p]}
+        assert written == by_status[Status.OK]  # Save writes no file Review did not list...
+        assert listed == written | by_status[Status.CONFLICT]  # ...and each listed file, or says it changed
+        assert not by_status[Status.ERROR], [r.result.message for r in results]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(action, max_size=14))
+def test_every_source_of_edits_is_reviewed_saved_and_undone_the_same_way(actions):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "site"  # the sample's site with only these articles
+        shutil.copytree(
+            SAMPLE, root, ignore=lambda d, names: [n for n in names if d.endswith("_news") and n not in NEWS]
+        )
+        original = {p: (root / p).read_bytes() for p in PATHS}
+        session = Session(root)
+        for act in actions:
+            session.run(act)
+        while session.done:  # undo everything, then save
+            session.workspace.apply_step(session.done.pop(), undo=True)
+        session.disk_check()
+        session.save()
+        for path in PATHS:
+            if path not in session.touched:
+                assert (root / path).read_bytes() == original[path], path
