@@ -143,3 +143,15 @@ def test_an_unusable_cache_folder_is_worked_around_and_said_once(sample: Path, t
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
     )  # fmt: skip
     assert listed.returncode == 0 and listed.stdout == ""
+
+
+def test_set_checks_known_fields_as_the_window_does(sample: Path):
+    """The field table (core/schema.py) decides for the CLI too: a quality that is not a whole
+    number, or a published that is not true/false, is refused for that file, the rest done."""
+    path = sample / "_news" / "000_0f6bed355ea43c67.txt"
+    before = path.read_bytes()
+    out = curator("set", str(path), "--set", "quality=high")
+    assert out.returncode == 1 and "quality must be a whole number" in out.stderr
+    out = curator("set", str(path), "--set", "published=maybe", "--set", "heat=3")
+    assert out.returncode == 1 and "published must be true or false" in out.stderr
+    assert path.read_bytes() == before  # a file that cannot take one edit takes none
