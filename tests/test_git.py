@@ -207,3 +207,85 @@ def test_a_pull_over_saved_but_uncommitted_changes_says_so(team):
         git.Repo(b / "site").pull()
     assert "0.md" in info.value.output
     assert "B's topic" in (b / "site/_news/0.md").read_text()
+
+
+def staged(repo: Path) -> str:
+    """The index as `git ls-files --stage` shows it (mode, blob, stage, path per entry)."""
+    return run(repo, "ls-files", "--stage")
+
+
+def test_a_file_named_like_a_pattern_is_committed_alone(team):
+    _, a, _ = team
+    news = a / "site/_news"
+    (news / "*.md").write_text(ARTICLE.format(i="star"))
+    run(a, "add", "site/_news/*.md")  # (git's own glob: the file is tracked, so the commit is of a change)
+    run(a, "commit", "-q", "-m", "star")
+    (news / "*.md").write_text(ARTICLE.format(i="star").replace("false", "true"))
+    (news / "0.md").write_text(ARTICLE.format(i=0).replace("AI", "unrelated edit"))  # the user's own, not to commit
+    (news / "new.md").write_text(ARTICLE.format(i=7))  # untracked
+    git.Repo(a / "site").commit(["_news/*.md"], "Publish the star")
+    assert run(a, "show", "--name-only", "--format=", "HEAD").split() == ["site/_news/*.md"]
+    assert run(a, "status", "--porcelain").splitlines() == [" M site/_news/0.md", "?? site/_news/new.md"]
+    (news / "[0].md").write_text(ARTICLE.format(i="bracket"))  # untracked; `[0].md` as a glob means 0.md
+    git.Repo(a / "site").commit(["_news/[0].md"], "Add one")
+    assert run(a, "show", "--name-only", "--format=", "HEAD").split() == ["site/_news/[0].md"]
+    assert run(a, "status", "--porcelain").splitlines() == [" M site/_news/0.md", "?? site/_news/new.md"]
+
+
+def test_commit_refuses_files_outside_the_folder_and_files_that_are_not_articles(team):
+    _, a, _ = team
+    site = a / "site"
+    (a / "outside.md").write_text(ARTICLE.format(i="out"))
+    before = run(a, "rev-parse", "HEAD")
+    for name in ("../outside.md", str(a / "outside.md")):
+        out = curator("commit", "-m", "msg", str(site), name)
+        assert out.returncode == 1 and "outside" in out.stderr and "outside.md" in out.stderr, out.stderr
+    assert run(a, "rev-parse", "HEAD") == before and staged(a) == run(a, "ls-files", "--stage")
+    with pytest.raises(git.GitError, match="outside"):
+        git.Repo(site).commit(["../outside.md"], "msg")
+    (site / "README.md").write_text("# About this site\n")
+    out = curator("commit", "-m", "msg", str(site), str(site / "README.md"))
+    assert out.returncode == 1 and "README.md" in out.stderr and "not an article" in out.stderr.lower(), out.stderr
+    assert run(a, "rev-parse", "HEAD") == before
+
+
+def test_commit_of_a_folder_takes_only_its_changed_articles_never_untracked_or_other_files(team):
+    _, a, _ = team
+    site = a / "site"
+    news = site / "_news"
+    (news / "0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    (news / "new.md").write_text(ARTICLE.format(i=5))  # untracked article: named to be committed
+    (site / "README.md").write_text("# About\n")  # untracked, not an article
+    (site / ".github").mkdir()
+    (site / ".github/notes.md").write_text("---\ntitle: notes\n---\n")  # in a hidden folder: not listed
+    (news / "scratch.md").write_text("just some notes, no front matter\n")
+    run(a, "add", "site/README.md", "site/.github/notes.md", "site/_news/scratch.md")
+    run(a, "commit", "-q", "-m", "other files")
+    for path in ("README.md", ".github/notes.md", "_news/scratch.md"):  # tracked now, and changed
+        (site / path).write_text((site / path).read_text() + "more\n")
+    out = curator("commit", "-m", "Publish 1 article", str(site))
+    assert out.returncode == 0, out.stderr
+    assert run(a, "show", "--name-only", "--format=", "HEAD").split() == ["site/_news/0.md"]
+    assert sorted(run(a, "status", "--porcelain").splitlines()) == [
+        " M site/.github/notes.md", " M site/README.md", " M site/_news/scratch.md", "?? site/_news/new.md"
+    ]  # fmt: skip
+
+
+def test_a_refused_commit_leaves_the_index_as_it_was(team):
+    _, a, _ = team
+    hook = a / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'lint: no' >&2\nexit 1\n")
+    hook.chmod(hook.stat().st_mode | stat.S_IXUSR)
+    news = a / "site/_news"
+    (news / "0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    (news / "1.md").write_text(ARTICLE.format(i=1).replace("AI", "staged by hand"))
+    run(a, "add", "site/_news/1.md")  # the user staged this version of 1.md ...
+    (news / "1.md").write_text(ARTICLE.format(i=1).replace("AI", "edited again"))  # ... and changed it since
+    (news / "new.md").write_text(ARTICLE.format(i=5))  # untracked
+    before = staged(a)
+    with pytest.raises(git.GitError, match="refused"):
+        git.Repo(a / "site").commit(["_news/0.md", "_news/1.md", "_news/new.md"], "msg")
+    assert staged(a) == before
+    assert sorted(run(a, "status", "--porcelain").splitlines()) == sorted(
+        [" M site/_news/0.md", "MM site/_news/1.md", "?? site/_news/new.md"]
+    )

@@ -104,6 +104,11 @@ def _plain(command: str, output: str) -> str:
     return f"git {command} failed."
 
 
+def literal(paths: Sequence[str]) -> list[str]:
+    """Paths as literal pathspecs: a file named `*.md` or `[0].md` is that file, not a pattern."""
+    return [":(literal)" + p for p in paths]
+
+
 def toplevel(folder: str | os.PathLike[str]) -> str | None:
     """The work tree `folder` is in, or None (no git, or not in a work tree)."""
     if not available():
@@ -192,28 +197,42 @@ class Repo:
         return _run(args, self.top, check, timeout)
 
     def status(self) -> Status:
-        done = self.git("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--", self.folder)
+        done = self.git(
+            "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--", *literal([self.folder])
+        )
         status = parse_status(done.stdout, self.prefix)
         merging = self.git("rev-parse", "-q", "--verify", "MERGE_HEAD", check=False).returncode == 0
         return Status(status.branch, status.upstream, status.ahead, status.behind, merging, status.files)
 
     def commit(self, paths: Sequence[str], message: str) -> str:
         """Commit exactly these paths (relative to the folder); returns git's output. Refuses an
-        empty message, an empty list, a merge in progress and a detached HEAD."""
+        empty message, an empty list, a path outside the folder, a merge in progress and a
+        detached HEAD. Names are literal (a file named `*.md` is that file), and a refused
+        commit leaves the index as it was."""
         if not message.strip():
             raise GitError("A commit needs a message.")
         if not paths:
             raise GitError("There is nothing to commit: no file was listed.")
+        full = [self.inside(p) for p in paths]
         status = self.status()
         if status.merging:
             raise GitError("A merge is in progress in this repository: finish or abort it in a terminal first.")
         if status.detached:
             raise GitError("HEAD is detached (no branch is checked out): check out a branch in a terminal first.")
-        full = [os.path.join(self.folder, p) for p in paths]
-        self.git("add", "--", *full)
+        # `commit -- PATHS` commits the files as they are and updates the index only when it
+        # succeeds; files git does not know yet must be added first, and are taken out again
+        # if the commit is refused
+        known = set(
+            self.git("ls-files", "-z", "--", *literal(full)).stdout.decode("utf-8", "surrogateescape").split("\0")
+        )
+        unknown = [f for f in full if self.from_top(f) not in known]
+        if unknown:
+            self.git("add", "--", *literal(unknown))
         try:
-            done = self.git("commit", "-m", message, "--", *full)
+            done = self.git("commit", "-m", message, "--", *literal(full))
         except GitError as exc:
+            if unknown:
+                self.git("update-index", "--force-remove", "--", *map(self.from_top, unknown), check=False)
             hooks = self.commit_hooks()
             if hooks:  # git does not say it was a hook: the hook's own output is all there is
                 raise GitError(
@@ -221,6 +240,47 @@ class Repo:
                 ) from None
             raise
         return done.stdout.decode("utf-8", "replace").strip()
+
+    def inside(self, path: str) -> str:
+        """The absolute path of a file named relative to the folder (or absolute); GitError
+        when it lies outside the folder."""
+        full = os.path.normpath(os.path.join(self.folder, path))
+        if os.path.commonpath([full, self.folder]) != self.folder:
+            raise GitError(f"{path} is outside the folder {self.folder}: only the folder's files are committed.")
+        return full
+
+    def from_top(self, full: str) -> str:
+        """An absolute path inside the work tree as git names it ('/'-separated, from the top)."""
+        return os.path.relpath(full, self.top).replace(os.sep, "/")
+
+    def head_versions(self, paths: Sequence[str]) -> dict[str, bytes | None]:
+        """Each file's bytes (paths relative to the folder) in HEAD; None where HEAD has no such
+        file (or there is no commit yet). One `git cat-file --batch` for all of them."""
+        names = {p: self.from_top(self.inside(p)) for p in paths}
+        out: dict[str, bytes | None] = dict.fromkeys(paths)
+        asked = [p for p, name in names.items() if "\n" not in name]  # (a name with a line break is not asked)
+        if not asked:
+            return out
+        query = "".join(f"HEAD:{names[p]}\n" for p in asked).encode("utf-8", "surrogateescape")
+        try:
+            done = subprocess.run(
+                ["git", "cat-file", "--batch"], cwd=self.top, input=query, capture_output=True,
+                timeout=TIMEOUT, env={**os.environ, **ENV}, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise GitError("git cat-file could not read the last commit's files", str(exc)) from None
+        data, at = done.stdout, 0
+        for path in asked:
+            end = data.find(b"\n", at)
+            if end < 0:
+                break
+            header = data[at:end].split(b" ")
+            at = end + 1
+            if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+                size = int(header[2])
+                out[path] = data[at : at + size]
+                at += size + 1
+        return out
 
     def commit_hooks(self) -> list[str]:
         """The repository's hooks that run on a commit (they are the user's, and they apply)."""
@@ -245,9 +305,9 @@ class Repo:
     def diff(self, path: str) -> str:
         """The file against HEAD (empty for an unchanged file; the whole file for a new one)."""
         full = os.path.join(self.folder, path)
-        done = self.git("diff", "HEAD", "--no-color", "--", full, check=False)
+        done = self.git("diff", "HEAD", "--no-color", "--", *literal([full]), check=False)
         text = done.stdout.decode("utf-8", "replace")
-        if not text and self.git("ls-files", "--error-unmatch", "--", full, check=False).returncode != 0:
+        if not text and self.git("ls-files", "--error-unmatch", "--", *literal([full]), check=False).returncode != 0:
             text = self.git("diff", "--no-index", "--no-color", "/dev/null", full, check=False).stdout.decode(
                 "utf-8", "replace"
             )
