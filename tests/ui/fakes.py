@@ -21,11 +21,15 @@ class FakePrompts:
         self.asked.append(("batch", text, count))
         return self.batch
 
-    def ask_commit(self, files: list[tuple[str, str, bool]], message: str) -> tuple[list[str], str] | None:
-        self.asked.append(("commit", list(files), message))
+    def ask_commit(self, files: list[tuple[str, str, bool]], message_for) -> tuple[list[str], str] | None:
+        """Records the message the dialog starts with (for the checked files); `message_for`
+        stays here for a test to ask about other files."""
+        checked = [path for path, _, on in files if on]
+        self.message_for = message_for
+        self.asked.append(("commit", list(files), message_for(checked)))
         if self.commit is None:
             return None
-        return [path for path, _, checked in files if checked], self.commit
+        return checked, self.commit
 
     def confirm_change(self, text: str, detail: str) -> bool:
         self.asked.append(("change", text, detail))

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from curator.core import git
 from curator.ui.mainwindow.messages import ConflictChoice
@@ -47,14 +48,48 @@ def test_status_badges_and_a_commit_of_exactly_the_saved_articles(qtbot, window,
     qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
     window.prompts.commit = "Publish 1 article"
     window.act_commit.trigger()
+    qtbot.waitUntil(lambda: "commit" in window.prompts.kinds(), timeout=10000)
     (kind, files, message) = window.prompts.asked[-1]
-    assert kind == "commit" and message == "Publish 1 article"  # pre-filled from the undo history
+    assert kind == "commit" and message == "Publish 1 article"  # pre-filled: what the checked file changes
     assert (SEED, "modified", True) in files and ("_news/untracked.md", "untracked", False) in files
     qtbot.waitUntil(lambda: badge(window, SEED) is None, timeout=10000)
     assert run(a, "show", "--name-only", "--format=%s", "HEAD").split() == [
         "Publish", "1", "article", f"site/{SEED}"
     ]  # fmt: skip
     assert badge(window, "_news/untracked.md") == git.State.UNTRACKED  # not listed as checked: not committed
+
+
+def saved_edit(qtbot, window, paths, key, value) -> None:
+    select_paths(window, paths)
+    window.request_edit(key, "set", value)
+    window.save()
+    wait_saved(qtbot, window)
+
+
+def test_the_commit_message_says_what_the_checked_files_change_not_the_session(qtbot, window, clones):
+    a, _ = clones
+    open_folder(qtbot, window, a / "site")
+    qtbot.waitUntil(window.act_commit.isEnabled, timeout=5000)
+    first, second, third, fourth = sorted(window.workspace.rows)[:4]
+    saved_edit(
+        qtbot, window, [first], "published", not window.workspace.summary(window.workspace.rows[first]).published
+    )
+    qtbot.waitUntil(lambda: badge(window, first) == git.State.MODIFIED, timeout=5000)
+    window.act_commit.trigger()  # committed: not in the next message
+    qtbot.waitUntil(lambda: badge(window, first) is None, timeout=10000)
+    saved_edit(qtbot, window, [second], "topics", ["Merged"])
+    run(a, "checkout", "-q", "--", f"site/{second}")  # thrown away in a terminal
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: badge(window, second) is None, timeout=10000)
+    saved_edit(qtbot, window, [third, fourth], "quality", 77)
+    qtbot.waitUntil(lambda: badge(window, fourth) == git.State.MODIFIED, timeout=5000)
+    window.prompts.commit = None  # look at the dialog's message, commit nothing
+    window.act_commit.trigger()
+    qtbot.waitUntil(lambda: window.prompts.kinds().count("commit") == 2, timeout=10000)
+    _, files, message = window.prompts.asked[-1]
+    assert [(p, checked) for p, _, checked in files] == [(third, True), (fourth, True)]
+    assert message == "Set quality of 2 articles"
+    assert window.prompts.message_for([third]) == "Set quality of 1 article"  # follows what is checked
 
 
 def test_pull_keeps_unsaved_edits_and_asks_at_save_about_the_same_value(qtbot, window, clones):
@@ -166,7 +201,7 @@ def test_the_commit_dialog_checks_all_or_none_at_a_click(qtbot):
     from curator.ui.mainwindow.prompts import CommitDialog
 
     files = [("_news/a.md", "modified", False), ("_news/b.md", "modified", True), ("_news/c.md", "new", False)]
-    dialog = CommitDialog(files, "Retag")
+    dialog = CommitDialog(files, lambda paths: "Retag" if paths else "")
     qtbot.addWidget(dialog)
     commit = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert dialog.chosen() == ["_news/b.md"] and commit.isEnabled()
@@ -175,3 +210,17 @@ def test_the_commit_dialog_checks_all_or_none_at_a_click(qtbot):
     assert dialog.chosen() == ["_news/a.md", "_news/b.md", "_news/c.md"] and commit.isEnabled()
     buttons["Uncheck All"].click()
     assert dialog.chosen() == [] and not commit.isEnabled()  # nothing to commit: the button waits
+
+
+def test_the_commit_dialogs_message_follows_the_checks_until_typed_over(qtbot):
+    from curator.ui.mainwindow.prompts import CommitDialog
+
+    files = [("_news/a.md", "modified", True), ("_news/b.md", "modified", False)]
+    dialog = CommitDialog(files, lambda paths: f"Publish {len(paths)}")
+    qtbot.addWidget(dialog)
+    assert dialog.message.toPlainText() == "Publish 1"
+    dialog.files.topLevelItem(1).setCheckState(0, Qt.CheckState.Checked)
+    assert dialog.message.toPlainText() == "Publish 2"
+    dialog.message.setPlainText("My words")
+    dialog.check_all(Qt.CheckState.Unchecked)
+    assert dialog.message.toPlainText() == "My words" and dialog.chosen() == []

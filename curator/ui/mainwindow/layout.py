@@ -136,7 +136,6 @@ def attach_git(window: MainWindow, gitmode) -> None:
     from .actions import Action
 
     window.model.git_state = gitmode.state
-    gitmode.history = lambda: [window.undo_stack.text(i) for i in range(window.undo_stack.index())]
     column = COLUMNS.index("git")
 
     def changed(status) -> None:
