@@ -65,10 +65,12 @@ class PendingArticle:
 
 
 def pending(workspace: Workspace, rows: Iterable[int] | None = None) -> list[PendingArticle]:
-    """Each unsaved article (in row order) with its values on disk and its new values."""
+    """Each unsaved article (in row order) with its values on disk (as the file is now, for one
+    another program changed since) and its new values."""
     out = []
     for row in workspace.dirty_rows() if rows is None else sorted(r for r in rows if workspace.is_dirty(r)):
-        base, path = workspace.saved[row], workspace.path(row)
+        path = workspace.path(row)
+        base = workspace.changed_on_disk.get(path) or workspace.saved[row]
         fields = tuple(
             FieldChange(key, value_of(base, key) if base.has(key) else DELETE, after)
             for key, after in workspace.pending[row].items()
