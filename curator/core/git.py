@@ -46,6 +46,7 @@ class Status:
     behind: int = 0
     merging: bool = False
     files: dict[str, State] = field(default_factory=dict)  # path relative to the folder asked about
+    rebasing: bool = False  # a `pull --rebase` stopped at a conflict, and is not finished
 
     @property
     def detached(self) -> bool:
@@ -63,7 +64,56 @@ class Status:
             parts[-1] += f" {self.upstream}"
         if self.merging:
             parts.append("merge in progress")
+        if self.rebasing:
+            parts.append("rebase in progress")
         return ", ".join(parts)
+
+    def refusal(self) -> str:
+        """Why nothing may be committed or pulled now, in plain words ("" when it may)."""
+        if self.rebasing:
+            return ("A pull (rebase) stopped at a conflict and is not finished: fix the files marked "
+                    "`git: conflict`, then run `git add FILE` and `git rebase --continue` in a terminal "
+                    "(or `git rebase --abort` to go back to before the pull).")  # fmt: skip
+        if self.merging:
+            return "A merge is in progress in this repository: finish or abort it in a terminal first."
+        if self.detached:
+            return "HEAD is detached (no branch is checked out): check out a branch in a terminal first."
+        return ""
+
+
+class PullWay(enum.Enum):
+    """What git can do with local work when a plain pull cannot (the words offer it)."""
+
+    FAST_FORWARD = "Pull (git pull --ff-only)"
+    COMMIT_FIRST = "Commit them first, then pull, with my commits put after the server's (git pull --rebase)"
+    STASH = "Put them aside, pull, then put them back (git stash, git pull --rebase, git stash pop)"
+    REBASE = "Pull, and put my commits after the server's (git pull --rebase)"
+
+
+class PullBlocked(GitError):
+    """A pull that local work stands in the way of; `ways` are what git can do about it."""
+
+    def __init__(self, message: str, output: str, ways: Sequence[PullWay]):
+        super().__init__(message, output)
+        self.ways = tuple(ways)
+
+
+@dataclass(frozen=True, slots=True)
+class Pulled:
+    """What a pull did: git's words, and the files (of the folder) it left in conflict, with
+    what to do next in plain words."""
+
+    output: str
+    conflicts: tuple[str, ...] = ()
+    next_steps: str = ""
+
+
+UNSTASH_CONFLICT = (
+    "The pull is done, but your put-aside changes and the pulled ones touch the same lines in the files marked "
+    "`git: conflict`. Open each, keep the lines you want and delete the <<<<<<<, ======= and >>>>>>> lines, "
+    "save; then run `git add FILE` and `git stash drop` in a terminal (your changes stay in `git stash list` "
+    "until then)."
+)
 
 
 def available() -> bool:
@@ -92,10 +142,8 @@ def _plain(command: str, output: str) -> str:
         return "This folder is not in a git repository."
     if "authentication failed" in low or "could not read username" in low or "permission denied" in low:
         return f"git {command}: the server refused your credentials."
-    if "not possible to fast-forward" in low or "diverging" in low or "non-fast-forward" in low:
-        return f"git {command}: your branch and the server's have both changed; merge them in a terminal first."
-    if "would be overwritten" in low:
-        return f"git {command}: files you saved but did not commit would be overwritten; commit them first."
+    if command == "push" and ("non-fast-forward" in low or "fetch first" in low):
+        return "git push: the server has commits you do not have: Pull first, then Push."
     if "no tracking information" in low or "no upstream branch" in low or "no configured push destination" in low:
         return (f"git {command}: this branch has no branch on a server to {command} (set that up once in a "
                 "terminal, e.g. `git push -u origin BRANCH`, or ask whoever set up the site).")  # fmt: skip
@@ -202,7 +250,13 @@ class Repo:
         )
         status = parse_status(done.stdout, self.prefix)
         merging = self.git("rev-parse", "-q", "--verify", "MERGE_HEAD", check=False).returncode == 0
-        return Status(status.branch, status.upstream, status.ahead, status.behind, merging, status.files)
+        return Status(status.branch, status.upstream, status.ahead, status.behind, merging, status.files,
+                      self.rebasing())  # fmt: skip
+
+    def rebasing(self) -> bool:
+        done = self.git("rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply", check=False)
+        folders = done.stdout.decode("utf-8", "surrogateescape").splitlines()
+        return any(os.path.isdir(os.path.join(self.top, f)) for f in folders)
 
     def commit(self, paths: Sequence[str], message: str) -> str:
         """Commit exactly these paths (relative to the folder); returns git's output. Refuses an
@@ -214,11 +268,8 @@ class Repo:
         if not paths:
             raise GitError("There is nothing to commit: no file was listed.")
         full = [self.inside(p) for p in paths]
-        status = self.status()
-        if status.merging:
-            raise GitError("A merge is in progress in this repository: finish or abort it in a terminal first.")
-        if status.detached:
-            raise GitError("HEAD is detached (no branch is checked out): check out a branch in a terminal first.")
+        if refusal := self.status().refusal():
+            raise GitError(refusal)
         # `commit -- PATHS` commits the files as they are and updates the index only when it
         # succeeds; files git does not know yet must be added first, and are taken out again
         # if the commit is refused
@@ -289,14 +340,66 @@ class Repo:
         names = ("pre-commit", "prepare-commit-msg", "commit-msg")
         return [n for n in names if os.access(os.path.join(folder, n), os.X_OK)]
 
-    def pull(self) -> str:
-        """`git pull --ff-only`: never a merge commit the editor did not ask for."""
-        status = self.status()
-        if status.merging:
-            raise GitError("A merge is in progress in this repository: finish or abort it in a terminal first.")
-        if status.detached:
-            raise GitError("HEAD is detached (no branch is checked out): check out a branch in a terminal first.")
-        return self.git("pull", "--ff-only").stdout.decode("utf-8", "replace").strip()
+    def pull(self, way: PullWay | None = None) -> Pulled:
+        """Pull the way asked (by default `git pull --ff-only`: never a merge commit the editor
+        did not ask for). Raises PullBlocked, with the ways git offers, when local work stands in
+        the way; a rebase or an unstash that stops at a conflict returns the conflicts and what
+        to do next."""
+        way = way or PullWay.FAST_FORWARD
+        if refusal := self.status().refusal():
+            raise GitError(refusal)
+        if way is PullWay.FAST_FORWARD:
+            try:
+                return Pulled(self._text(self.git("pull", "--ff-only")))
+            except GitError as exc:
+                raise self._blocked(exc) from None
+        stashed = False
+        if way is PullWay.STASH:
+            before = self.git("rev-parse", "-q", "--verify", "refs/stash", check=False).stdout
+            self.git("stash", "push", "-m", "curator: put aside to pull")
+            stashed = self.git("rev-parse", "-q", "--verify", "refs/stash", check=False).stdout != before
+        try:
+            output = self._text(self.git("pull", "--rebase"))
+        except GitError as exc:
+            if self.rebasing():
+                then = " Your put-aside changes are kept: run `git stash pop` once the pull is done." if stashed else ""
+                return Pulled(exc.output, self._conflicts(), self.status().refusal() + then)
+            if stashed:
+                self.git("stash", "pop", check=False)  # nothing was pulled: the changes go back
+            raise self._blocked(exc) from None
+        if stashed:
+            done = self.git("stash", "pop", check=False)
+            output = "\n".join(filter(None, (output, self._text(done))))
+            if done.returncode != 0:
+                return Pulled(output, self._conflicts(), UNSTASH_CONFLICT)
+        return Pulled(output)
+
+    def _blocked(self, exc: GitError) -> GitError:
+        """A refused pull as PullBlocked when local work stands in the way (else as it was)."""
+        low = exc.output.lower()
+        uncommitted = self.uncommitted()
+        if "would be overwritten" in low or "unstaged changes" in low or "uncommitted changes" in low:
+            ways = (PullWay.COMMIT_FIRST, PullWay.STASH)
+            text = "Pulling would overwrite changes you saved but did not commit."
+        elif "not possible to fast-forward" in low or "diverg" in low:
+            ways = (PullWay.COMMIT_FIRST, PullWay.STASH) if uncommitted else (PullWay.REBASE,)
+            text = "Your branch has commits the server does not have, and the server has commits you do not have."
+        else:
+            return exc
+        return PullBlocked(text + " Git can:", exc.output, ways)
+
+    def uncommitted(self) -> bool:
+        """Whether any tracked file of the work tree has changes not committed."""
+        done = self.git("status", "--porcelain=v2", "-z", "--untracked-files=no", check=False)
+        return any(e[:2] in ("1 ", "2 ", "u ") for e in done.stdout.decode("utf-8", "replace").split("\0"))
+
+    def _conflicts(self) -> tuple[str, ...]:
+        """The folder's files in conflict (relative to it)."""
+        return tuple(sorted(p for p, state in self.status().files.items() if state is State.CONFLICT))
+
+    @staticmethod
+    def _text(done: subprocess.CompletedProcess) -> str:
+        return (done.stdout or done.stderr).decode("utf-8", "replace").strip()
 
     def push(self) -> str:
         done = self.git("push")

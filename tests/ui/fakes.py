@@ -13,6 +13,7 @@ class FakePrompts:
         self.new_topic = True
         self.topic: str | None = None  # what ask_topic answers (None: the first choice)
         self.commit: str | None = "Commit message"  # the message ask_commit answers (None: cancel)
+        self.pull = None  # the git.PullWay ask_pull answers (None: cancel)
         self.field: tuple | None = None  # what edit_field answers: (key, FieldEdit) or None
         self.fields: list[str] | None = None  # what pick_fields answers
         self.asked: list[tuple] = []
@@ -30,6 +31,10 @@ class FakePrompts:
         if self.commit is None:
             return None
         return checked, self.commit
+
+    def ask_pull(self, text: str, ways: list) -> object:
+        self.asked.append(("pull", text, list(ways)))
+        return self.pull
 
     def confirm_change(self, text: str, detail: str) -> bool:
         self.asked.append(("change", text, detail))

@@ -12,12 +12,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from curator.core import git
+from curator.ui.mainwindow import layout
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.model import Role
 from tests.conftest import SAMPLE
 from tests.test_git import identity, make_team, run  # noqa: F401 - the fixture sets a git identity
 from tests.ui.conftest import open_folder, wait_saved
 from tests.ui.test_editing import SEED, select_paths
+from tests.ui.test_review import listed
 
 pytestmark = pytest.mark.skipif(not git.available(), reason="git is not installed")
 
@@ -224,3 +226,83 @@ def test_the_commit_dialogs_message_follows_the_checks_until_typed_over(qtbot):
     dialog.message.setPlainText("My words")
     dialog.check_all(Qt.CheckState.Unchecked)
     assert dialog.message.toPlainText() == "My words" and dialog.chosen() == []
+
+
+OTHER = "_news/2020-09-15-announcing-the-new-solution-import-experience-with-connections-and-environment-variables.md"
+
+
+def replace_in(file: Path, old: str, new: str) -> None:
+    file.write_text(file.read_text().replace(old, new, 1))
+
+
+def push_from_a(a: Path, edits, message: str = "A's edits") -> None:
+    for path, old, new in edits:
+        replace_in(a / "site" / path, old, new)
+    run(a, "commit", "-q", "-am", message)
+    run(a, "push", "-q")
+
+
+def test_a_pull_over_saved_work_offers_to_put_it_aside_and_the_changes_view_follows(qtbot, window, clones):
+    a, b = clones
+    push_from_a(a, [(SEED, "published: false", "published: true"), (OTHER, "quality: 63", "quality: 64")])
+    open_folder(qtbot, window, b / "site")
+    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    saved_edit(qtbot, window, [SEED], "quality", 11)  # saved, not committed: in the way of the pull
+    select_paths(window, [OTHER])
+    window.request_edit("quality", "set", 99)  # unsaved, on the value A changed
+    layout.show_dock(window, "changes")
+    qtbot.waitUntil(lambda: listed(window) == [(OTHER, [("quality", "63", "99")])], timeout=5000)
+    window.prompts.pull = None
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: "pull" in window.prompts.kinds(), timeout=10000)
+    _, text, ways = window.prompts.asked[-1]
+    assert "saved but did not commit" in text and ways == [git.PullWay.COMMIT_FIRST, git.PullWay.STASH]
+    assert window.status.currentMessage() == "Not pulled."
+    window.prompts.pull = git.PullWay.STASH
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: window.workspace.summary(window.workspace.rows[SEED]).published, timeout=10000)
+    assert "quality: 11" in (b / "site" / SEED).read_text()  # put back after the pull
+    assert run(b, "stash", "list") == ""
+    qtbot.waitUntil(lambda: listed(window) == [(OTHER, [("quality", "64", "99")])], timeout=10000)  # as on disk now
+    assert window.workspace.pending[window.workspace.rows[OTHER]] == {"quality": 99}
+
+
+def test_a_pull_after_commits_on_both_sides_can_commit_first_then_rebase(qtbot, window, clones):
+    a, b = clones
+    push_from_a(a, [(SEED, "published: false", "published: true")])
+    open_folder(qtbot, window, b / "site")
+    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    replace_in(b / "site/_config.yml", "", "# B's note\n")
+    run(b, "commit", "-q", "-am", "B's terminal commit")  # both sides have commits now
+    saved_edit(qtbot, window, [OTHER], "quality", 70)
+    qtbot.waitUntil(lambda: badge(window, OTHER) == git.State.MODIFIED, timeout=5000)
+    window.prompts.pull = git.PullWay.COMMIT_FIRST
+    window.prompts.commit = "B's quality"
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: window.workspace.summary(window.workspace.rows[SEED]).published, timeout=15000)
+    assert window.prompts.kinds()[-2:] == ["pull", "commit"]
+    _, _, ways = window.prompts.asked[-2]
+    assert ways == [git.PullWay.COMMIT_FIRST, git.PullWay.STASH]
+    log = run(b, "log", "--format=%s").splitlines()
+    assert log == ["B's quality", "B's terminal commit", "A's edits", "base"]  # rebased: no merge commit
+
+
+def test_conflicts_of_a_pull_are_git_conflict_rows_with_what_to_do_next(qtbot, window, clones):
+    a, b = clones
+    push_from_a(a, [(SEED, "quality: 24", "quality: 25")])
+    open_folder(qtbot, window, b / "site")
+    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    saved_edit(qtbot, window, [SEED], "quality", 12)  # the same line
+    window.prompts.pull = git.PullWay.STASH
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=15000)
+    said = next(asked[1] for asked in window.prompts.asked if asked[0] == "error")
+    assert said.startswith(f"git: conflict in 1 file ({SEED}).") and "git stash drop" in said
+    qtbot.waitUntil(lambda: window.workspace.table.git.get(SEED) == "conflict", timeout=10000)
+    # git's conflict lines are in the front matter: the file is not readable, and the Problems
+    # panel says what to do (a conflict in the body leaves the card, badged `git: conflict`)
+    problems = window.problems
+    qtbot.waitUntil(
+        lambda: problems.topLevelItemCount() == 1 and problems.topLevelItem(0).text(0) == SEED, timeout=10000
+    )
+    assert problems.topLevelItem(0).text(2).startswith("git: conflict: keep the lines you want")

@@ -5,7 +5,9 @@ outside a work tree or without git, and then nothing of this shows) and its stat
 worker when the work tree is found, and after saves and changes on disk. Commit asks (Prompts) for
 the changed article files, with this session's saved articles checked, and a message made
 from what the checked files change against HEAD (core.commits, read in a worker first),
-then commits exactly those paths. Pull is `--ff-only`; the files it changed go through the
+then commits exactly those paths. Pull is `--ff-only`; when local work stands in the way it asks
+which of git's ways to take (commit first, then `pull --rebase`; or `git stash`, pull, `git
+stash pop`), and says conflicts with what to do next. The files it changed go through the
 watcher's reload path (unsaved edits stay; a pulled change to an edited value is asked about
 at Save). Push is explicit. All git work runs in workers; failures are said in plain words
 with git's output. The file's diff against HEAD is read in a worker for the preview's Diff tab. Emits:
@@ -16,6 +18,7 @@ QtCore only.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -100,9 +103,9 @@ class GitController(QObject):
     def state(self, path: str) -> git.State | None:
         return None if self.status is None else self.status.files.get(path)
 
-    def commit(self) -> bool:
+    def commit(self, then: Callable[[], object] | None = None) -> bool:
         """Ask which changed article files to commit, and with what message (made from what the
-        checked files change against HEAD, read in a worker first); commit those."""
+        checked files change against HEAD, read in a worker first); commit those, then `then`."""
         repo, status, profile = self.repo, self.status, self.session.workspace.profile
         if repo is None or status is None or self.busy:
             return False
@@ -123,19 +126,43 @@ class GitController(QObject):
             files, changes = result
             if not files:
                 self.messages.info("No article file has changed since the last commit.", 5000)
+                if then is not None:
+                    then()
                 return
             self.messages.info(f"{words.count(len(files), 'changed article file')} to commit or not", 5000)
             listed = [(path, state.value, path in self.saved_paths) for path, state in files]
             answer = self.prompts.ask_commit(listed, lambda paths: commits.message(changes[p] for p in paths))
             if answer is not None:
                 paths, message = answer
-                self._run("Committing", lambda repo: repo.commit(paths, message), "Committed")
+                self._run("Committing", lambda repo: repo.commit(paths, message), "Committed", then)
+            elif then is not None:
+                self.messages.info("Nothing was committed, so nothing was pulled.", 8000)
 
         self.tasks.run(read, done)
         return True
 
-    def pull(self) -> bool:
-        return self._run("Pulling", lambda repo: repo.pull(), "Pulled", self.pulled.emit)
+    def pull(self, way: git.PullWay | None = None) -> bool:
+        """Pull (`--ff-only` unless `way` says otherwise). When local work stands in the way, ask
+        which of the ways git offers to take (commit first, or put the changes aside and back);
+        conflicts are said with what to do next. The files it changed are read again."""
+
+        def pulled(result: git.Pulled) -> None:
+            self.pulled.emit()
+            if result.conflicts:
+                names = ", ".join(result.conflicts[:5]) + (", …" if len(result.conflicts) > 5 else "")
+                count = words.count(len(result.conflicts), "file")
+                self.messages.error(f"git: conflict in {count} ({names}). {result.next_steps}", result.output)
+
+        def blocked(error: git.PullBlocked) -> None:
+            chosen = self.prompts.ask_pull(error.message, list(error.ways))
+            if chosen is None:
+                self.messages.info("Not pulled.", 5000)
+            elif chosen is git.PullWay.COMMIT_FIRST:
+                self.commit(then=lambda: self.pull(git.PullWay.REBASE))
+            else:
+                self.pull(chosen)
+
+        return self._run("Pulling", lambda repo: repo.pull(way), "Pulled", pulled, blocked)
 
     def push(self) -> bool:
         return self._run("Pushing", lambda repo: repo.push(), "Pushed")
@@ -146,21 +173,30 @@ class GitController(QObject):
         else:
             self.messages.failed(f"{doing} failed", error)
 
-    def _run(self, doing: str, work, done_text: str, then=None) -> bool:
+    def _run(self, doing: str, work, done_text: str, then=None, blocked=None) -> bool:
+        """`work(repo)` in a worker, said in the status bar; then `then(result)` (or `then()`
+        for a result that is git's words), or `blocked(error)` for a pull that local work stands
+        in the way of. The status is read again after."""
         repo = self.repo
         if repo is None or self.busy:
             return False
         self.busy = True
         self.messages.info(f"{doing}…", 0)
 
-        def done(output: str | None, error: BaseException | None) -> None:
+        def done(result, error: BaseException | None) -> None:
             self.busy = False
-            if error is not None:
+            if isinstance(error, git.PullBlocked) and blocked is not None:
+                self.messages.info(error.message.removesuffix(" Git can:"), 8000)
+                blocked(error)
+            elif error is not None:
                 self._failed(doing, error)
             else:
+                output = result.output if isinstance(result, git.Pulled) else result
                 first = (output or "").splitlines()[:1]
                 self.messages.info(f"{done_text}{': ' + first[0] if first else '.'}", 8000)
-                if then is not None:
+                if then is not None and isinstance(result, git.Pulled):
+                    then(result)
+                elif then is not None:
                     then()
             self.refresh()
 

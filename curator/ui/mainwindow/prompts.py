@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ... import __version__
 from ...core import words
 from ...core.fields import FieldEdit, FieldError
+from ...core.git import PullWay
 from ...core.review import Preview
 from ..diffview import DiffView
 from ..editor import QUALITY_MAX, QUALITY_MIN
@@ -41,6 +42,13 @@ from ..fieldedit import FieldDialog, FieldsDialog
 from .messages import ConflictChoice, UnsavedAnswer
 
 Button = QMessageBox.StandardButton
+#: The Pull dialog's button for each way (the way's own words say it in full above them).
+PULL_BUTTONS = {
+    PullWay.FAST_FORWARD: "Pull",
+    PullWay.COMMIT_FIRST: "Commit First…",
+    PullWay.STASH: "Put Aside, Pull, Put Back",
+    PullWay.REBASE: "Pull With Rebase",
+}
 
 
 class DialogPrompts:
@@ -71,6 +79,18 @@ class DialogPrompts:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.chosen(), dialog.message.toPlainText().strip()
+
+    def ask_pull(self, text: str, ways: list[PullWay]) -> PullWay | None:
+        """What git can do with local work that stands in the way of a pull: one button each,
+        said in full above them; Cancel (and Escape) pulls nothing."""
+        lines = [text, *(f"• {way.value}" for way in ways)]
+        box = QMessageBox(QMessageBox.Icon.Question, "Pull", "\n".join(lines), parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = {box.addButton(PULL_BUTTONS[way], QMessageBox.ButtonRole.AcceptRole): way for way in ways}
+        box.setDefaultButton(next(iter(buttons)))
+        box.setEscapeButton(box.addButton(Button.Cancel))
+        box.exec()
+        return buttons.get(box.clickedButton())
 
     def confirm_change(self, text: str, detail: str) -> bool:
         """A change over many articles (rename, merge or delete a topic), said before it is made."""
