@@ -129,7 +129,7 @@ class GitController(QObject):
                 if then is not None:
                     then()
                 return
-            self.messages.info(f"{words.count(len(files), 'changed article file')} to commit or not", 5000)
+            self.messages.info(f"{words.count(len(files), 'changed article file')}: check those to commit", 5000)
             listed = [(path, state.value, path in self.saved_paths) for path, state in files]
             answer = self.prompts.ask_commit(listed, lambda paths: commits.message(changes[p] for p in paths))
             if answer is not None:
