@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .core import fields, git, library, profiles, review, topics
+from .core import commits, fields, git, library, profiles, review, topics
 from .core.editing import EditError, value_at
 from .core.edits import EditOp
 from .core.files import Status, plan_edit, prepare_save, read_file, save_changes
@@ -103,10 +103,12 @@ def _parser() -> argparse.ArgumentParser:
 
     gs = sub.add_parser("status", help="git: the branch and the changed article files of a folder")
     gs.add_argument("dir")
-    gc = sub.add_parser("commit", help="git: commit exactly these files (default: every changed article file)")
+    gc = sub.add_parser(
+        "commit", help="git: commit exactly these article files (default: every changed article file git tracks)"
+    )
     gc.add_argument("dir")
     gc.add_argument("files", nargs="*", metavar="FILE")
-    gc.add_argument("-m", "--message", required=True)
+    gc.add_argument("-m", "--message", help="default: what the files change against HEAD, e.g. 'Publish 3 articles'")
 
     sg = sub.add_parser("suggest", help="topics suggested from the taxonomy's keywords; --apply adds them")
     sg.add_argument("targets", nargs="+", metavar="FILE|DIR")
@@ -593,12 +595,6 @@ def _use_profile(args: argparse.Namespace) -> None:
         profiles.choose(place if os.path.isdir(place) else profiles.site_root(place), chosen)
 
 
-def _article_files(folder: str, status: git.Status) -> list[str]:
-    """The changed files of the folder that are articles (by extension), sorted."""
-    return sorted(p for p, state in status.files.items() if p.endswith(tuple(library.EXTENSIONS))
-                  and state is not git.State.DELETED)  # fmt: skip
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     repo = git.Repo(args.dir)
     status = repo.status()
@@ -609,12 +605,18 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_commit(args: argparse.Namespace) -> int:
+    """Commit the files named (articles of DIR only), or every changed article file of DIR that
+    git tracks; without -m, with the message made from what they change against HEAD."""
     repo = git.Repo(args.dir)
+    profile = profiles.for_root(repo.folder)
     if args.files:
         paths = [os.path.relpath(os.path.abspath(f), repo.folder) for f in args.files]
+        commits.refuse_non_articles(repo, paths, profile)
     else:
-        paths = _article_files(repo.folder, repo.status())
-    print(repo.commit(paths, args.message))
+        status = repo.status()
+        paths = [p for p, state in commits.article_files(repo, status, profile) if state is not git.State.UNTRACKED]
+    message = args.message if args.message is not None else commits.describe(repo, paths, profile)
+    print(repo.commit(paths, message))
     return OK
 
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the code beside 
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QApplication
 
-from curator.core import fields, review
+from curator.core import commits, fields, review
 from curator.core.fields import Op
 from curator.ui.app import sample_dir, settle
 from curator.ui.fieldedit import FieldDialog
@@ -144,9 +144,11 @@ def git_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     window.preview_tabs.setCurrentIndex(1)
     settle(app, window, timeout=5)
     window.grab().save(str(DOCS / "git-window.png"))
-    status = window.gitmode.status
-    files = [(p, s.value, p in window.gitmode.saved_paths) for p, s in sorted(status.files.items())]
-    dialog = CommitDialog(files, "; ".join(window.undo_stack.text(i) for i in range(window.undo_stack.index())), window)
+    repo, profile = window.gitmode.repo, window.workspace.profile
+    offered = commits.article_files(repo, window.gitmode.status, profile)
+    changes = commits.changes(repo, [p for p, _ in offered], profile)
+    files = [(p, s.value, p in window.gitmode.saved_paths) for p, s in offered]
+    dialog = CommitDialog(files, lambda paths: commits.message(changes[p] for p in paths), window)
     dialog.show()
     settle(app, window, timeout=2)
     dialog.grab().save(str(DOCS / "git-commit.png"))

@@ -163,9 +163,9 @@ def test_editor_b_pulls_editor_as_publish_fast_forward_only(team):
     (a / "site/_news/1.md").write_text("---\ntitle: A\n---\n")
     run(a, "commit", "-q", "-am", "A commits")
     run(a, "push", "-q")
-    with pytest.raises(git.GitError, match="both changed") as info:
+    with pytest.raises(git.PullBlocked, match="server has commits you do not have") as info:
         repo.pull()
-    assert info.value.output  # git's own words are kept
+    assert info.value.output and info.value.ways == (git.PullWay.REBASE,)  # git's own words are kept
     assert "title: B" in (b / "site/_news/1.md").read_text()  # nothing was merged behind B's back
 
 
@@ -197,13 +197,148 @@ def test_parse_status_reads_renames_conflicts_and_ahead_behind():
     assert git.parse_status(b"# branch.head (detached)\0").detached
 
 
-def test_a_pull_over_saved_but_uncommitted_changes_says_so(team):
+def test_a_pull_over_saved_but_uncommitted_changes_offers_what_git_can_do(team):
     _, a, b = team
     (a / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
     run(a, "commit", "-q", "-am", "A")
     run(a, "push", "-q")
     (b / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("AI", "B's topic"))  # saved, not committed
-    with pytest.raises(git.GitError, match="saved but did not commit would be overwritten") as info:
-        git.Repo(b / "site").pull()
-    assert "0.md" in info.value.output
+    repo = git.Repo(b / "site")
+    with pytest.raises(git.PullBlocked, match="overwrite changes you saved but did not commit") as info:
+        repo.pull()
+    assert "0.md" in info.value.output and info.value.ways == (git.PullWay.COMMIT_FIRST, git.PullWay.STASH)
     assert "B's topic" in (b / "site/_news/0.md").read_text()
+    with pytest.raises(git.PullBlocked) as info:  # a rebase needs the changes out of the way too
+        repo.pull(git.PullWay.REBASE)
+    assert info.value.ways == (git.PullWay.COMMIT_FIRST, git.PullWay.STASH)
+    pulled = repo.pull(git.PullWay.STASH)  # put aside, pull, put back: both changes are in the file
+    assert pulled.conflicts == () and not pulled.next_steps
+    text = (b / "site/_news/0.md").read_text()
+    assert "published: true" in text and "B's topic" in text
+    assert run(b, "stash", "list") == "" and run(b, "status", "--porcelain") == " M site/_news/0.md\n"
+
+
+def test_commit_first_then_a_rebase_puts_my_commit_after_the_servers(team):
+    _, a, b = team
+    (a / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    run(a, "commit", "-q", "-am", "A publishes 0")
+    run(a, "push", "-q")
+    (b / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("AI", "B's topic"))
+    repo = git.Repo(b / "site")
+    repo.commit(["_news/0.md"], "B retags 0")
+    with pytest.raises(git.PullBlocked) as info:
+        repo.pull()
+    assert info.value.ways == (git.PullWay.REBASE,)
+    assert repo.pull(git.PullWay.REBASE).conflicts == ()
+    assert run(b, "log", "--format=%s").split("\n")[:3] == ["B retags 0", "A publishes 0", "base"]  # no merge
+    text = (b / "site/_news/0.md").read_text()
+    assert "published: true" in text and "B's topic" in text
+
+
+def test_conflicts_of_a_rebase_or_an_unstash_are_marked_with_what_to_do_next(team):
+    _, a, b = team
+    (a / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("Article 0", "A's title"))
+    run(a, "commit", "-q", "-am", "A")
+    run(a, "push", "-q")
+    repo = git.Repo(b / "site")
+    (b / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("Article 0", "B's title"))  # the same line
+    pulled = repo.pull(git.PullWay.STASH)
+    assert pulled.conflicts == ("_news/0.md",) and "git stash drop" in pulled.next_steps
+    assert repo.status().files == {"_news/0.md": git.State.CONFLICT}
+    assert len(run(b, "stash", "list").splitlines()) == 1  # B's change is kept
+    text = (b / "site/_news/0.md").read_text()
+    assert "<<<<<<<" in text and "A's title" in text and "B's title" in text
+    run(b, "checkout", "-q", "-f", "HEAD", "--", ".")  # B gives up the unstash, and commits instead
+    run(b, "reset", "-q", "--hard", "HEAD~1")
+    (b / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("Article 0", "B's title"))
+    repo.commit(["_news/0.md"], "B")
+    pulled = repo.pull(git.PullWay.REBASE)
+    assert pulled.conflicts == ("_news/0.md",) and "git rebase --continue" in pulled.next_steps
+    status = repo.status()
+    assert status.rebasing and "rebase in progress" in status.describe()
+    with pytest.raises(git.GitError, match="rebase --abort"):
+        repo.commit(["_news/0.md"], "x")  # (HEAD is detached in a rebase: said as what it is)
+    run(b, "rebase", "--abort")
+    assert not repo.status().rebasing
+
+
+def staged(repo: Path) -> str:
+    """The index as `git ls-files --stage` shows it (mode, blob, stage, path per entry)."""
+    return run(repo, "ls-files", "--stage")
+
+
+def test_a_file_named_like_a_pattern_is_committed_alone(team):
+    _, a, _ = team
+    news = a / "site/_news"
+    (news / "*.md").write_text(ARTICLE.format(i="star"))
+    run(a, "add", "site/_news/*.md")  # (git's own glob: the file is tracked, so the commit is of a change)
+    run(a, "commit", "-q", "-m", "star")
+    (news / "*.md").write_text(ARTICLE.format(i="star").replace("false", "true"))
+    (news / "0.md").write_text(ARTICLE.format(i=0).replace("AI", "unrelated edit"))  # the user's own, not to commit
+    (news / "new.md").write_text(ARTICLE.format(i=7))  # untracked
+    git.Repo(a / "site").commit(["_news/*.md"], "Publish the star")
+    assert run(a, "show", "--name-only", "--format=", "HEAD").split() == ["site/_news/*.md"]
+    assert run(a, "status", "--porcelain").splitlines() == [" M site/_news/0.md", "?? site/_news/new.md"]
+    (news / "[0].md").write_text(ARTICLE.format(i="bracket"))  # untracked; `[0].md` as a glob means 0.md
+    git.Repo(a / "site").commit(["_news/[0].md"], "Add one")
+    assert run(a, "show", "--name-only", "--format=", "HEAD").split() == ["site/_news/[0].md"]
+    assert run(a, "status", "--porcelain").splitlines() == [" M site/_news/0.md", "?? site/_news/new.md"]
+
+
+def test_commit_refuses_files_outside_the_folder_and_files_that_are_not_articles(team):
+    _, a, _ = team
+    site = a / "site"
+    (a / "outside.md").write_text(ARTICLE.format(i="out"))
+    before = run(a, "rev-parse", "HEAD")
+    for name in ("../outside.md", str(a / "outside.md")):
+        out = curator("commit", "-m", "msg", str(site), name)
+        assert out.returncode == 1 and "outside" in out.stderr and "outside.md" in out.stderr, out.stderr
+    assert run(a, "rev-parse", "HEAD") == before and staged(a) == run(a, "ls-files", "--stage")
+    with pytest.raises(git.GitError, match="outside"):
+        git.Repo(site).commit(["../outside.md"], "msg")
+    (site / "README.md").write_text("# About this site\n")
+    out = curator("commit", "-m", "msg", str(site), str(site / "README.md"))
+    assert out.returncode == 1 and "README.md" in out.stderr and "not an article" in out.stderr.lower(), out.stderr
+    assert run(a, "rev-parse", "HEAD") == before
+
+
+def test_commit_of_a_folder_takes_only_its_changed_articles_never_untracked_or_other_files(team):
+    _, a, _ = team
+    site = a / "site"
+    news = site / "_news"
+    (news / "0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    (news / "new.md").write_text(ARTICLE.format(i=5))  # untracked article: named to be committed
+    (site / "README.md").write_text("# About\n")  # untracked, not an article
+    (site / ".github").mkdir()
+    (site / ".github/notes.md").write_text("---\ntitle: notes\n---\n")  # in a hidden folder: not listed
+    (news / "scratch.md").write_text("just some notes, no front matter\n")
+    run(a, "add", "site/README.md", "site/.github/notes.md", "site/_news/scratch.md")
+    run(a, "commit", "-q", "-m", "other files")
+    for path in ("README.md", ".github/notes.md", "_news/scratch.md"):  # tracked now, and changed
+        (site / path).write_text((site / path).read_text() + "more\n")
+    out = curator("commit", "-m", "Publish 1 article", str(site))
+    assert out.returncode == 0, out.stderr
+    assert run(a, "show", "--name-only", "--format=", "HEAD").split() == ["site/_news/0.md"]
+    assert sorted(run(a, "status", "--porcelain").splitlines()) == [
+        " M site/.github/notes.md", " M site/README.md", " M site/_news/scratch.md", "?? site/_news/new.md"
+    ]  # fmt: skip
+
+
+def test_a_refused_commit_leaves_the_index_as_it_was(team):
+    _, a, _ = team
+    hook = a / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'lint: no' >&2\nexit 1\n")
+    hook.chmod(hook.stat().st_mode | stat.S_IXUSR)
+    news = a / "site/_news"
+    (news / "0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    (news / "1.md").write_text(ARTICLE.format(i=1).replace("AI", "staged by hand"))
+    run(a, "add", "site/_news/1.md")  # the user staged this version of 1.md ...
+    (news / "1.md").write_text(ARTICLE.format(i=1).replace("AI", "edited again"))  # ... and changed it since
+    (news / "new.md").write_text(ARTICLE.format(i=5))  # untracked
+    before = staged(a)
+    with pytest.raises(git.GitError, match="refused"):
+        git.Repo(a / "site").commit(["_news/0.md", "_news/1.md", "_news/new.md"], "msg")
+    assert staged(a) == before
+    assert sorted(run(a, "status", "--porcelain").splitlines()) == sorted(
+        [" M site/_news/0.md", "MM site/_news/1.md", "?? site/_news/new.md"]
+    )

@@ -46,6 +46,7 @@ class Status:
     behind: int = 0
     merging: bool = False
     files: dict[str, State] = field(default_factory=dict)  # path relative to the folder asked about
+    rebasing: bool = False  # a `pull --rebase` stopped at a conflict, and is not finished
 
     @property
     def detached(self) -> bool:
@@ -63,7 +64,56 @@ class Status:
             parts[-1] += f" {self.upstream}"
         if self.merging:
             parts.append("merge in progress")
+        if self.rebasing:
+            parts.append("rebase in progress")
         return ", ".join(parts)
+
+    def refusal(self) -> str:
+        """Why nothing may be committed or pulled now, in plain words ("" when it may)."""
+        if self.rebasing:
+            return ("A pull (rebase) stopped at a conflict and is not finished: fix the files marked "
+                    "`git: conflict`, then run `git add FILE` and `git rebase --continue` in a terminal "
+                    "(or `git rebase --abort` to go back to before the pull).")  # fmt: skip
+        if self.merging:
+            return "A merge is in progress in this repository: finish or abort it in a terminal first."
+        if self.detached:
+            return "HEAD is detached (no branch is checked out): check out a branch in a terminal first."
+        return ""
+
+
+class PullWay(enum.Enum):
+    """What git can do with local work when a plain pull cannot (the words offer it)."""
+
+    FAST_FORWARD = "Pull (git pull --ff-only)"
+    COMMIT_FIRST = "Commit them first, then pull, with my commits put after the server's (git pull --rebase)"
+    STASH = "Put them aside, pull, then put them back (git stash, git pull --rebase, git stash pop)"
+    REBASE = "Pull, and put my commits after the server's (git pull --rebase)"
+
+
+class PullBlocked(GitError):
+    """A pull that local work stands in the way of; `ways` are what git can do about it."""
+
+    def __init__(self, message: str, output: str, ways: Sequence[PullWay]):
+        super().__init__(message, output)
+        self.ways = tuple(ways)
+
+
+@dataclass(frozen=True, slots=True)
+class Pulled:
+    """What a pull did: git's words, and the files (of the folder) it left in conflict, with
+    what to do next in plain words."""
+
+    output: str
+    conflicts: tuple[str, ...] = ()
+    next_steps: str = ""
+
+
+UNSTASH_CONFLICT = (
+    "The pull is done, but your put-aside changes and the pulled ones touch the same lines in the files marked "
+    "`git: conflict`. Open each, keep the lines you want and delete the <<<<<<<, ======= and >>>>>>> lines, "
+    "save; then run `git add FILE` and `git stash drop` in a terminal (your changes stay in `git stash list` "
+    "until then)."
+)
 
 
 def available() -> bool:
@@ -92,16 +142,19 @@ def _plain(command: str, output: str) -> str:
         return "This folder is not in a git repository."
     if "authentication failed" in low or "could not read username" in low or "permission denied" in low:
         return f"git {command}: the server refused your credentials."
-    if "not possible to fast-forward" in low or "diverging" in low or "non-fast-forward" in low:
-        return f"git {command}: your branch and the server's have both changed; merge them in a terminal first."
-    if "would be overwritten" in low:
-        return f"git {command}: files you saved but did not commit would be overwritten; commit them first."
+    if command == "push" and ("non-fast-forward" in low or "fetch first" in low):
+        return "git push: the server has commits you do not have: Pull first, then Push."
     if "no tracking information" in low or "no upstream branch" in low or "no configured push destination" in low:
         return (f"git {command}: this branch has no branch on a server to {command} (set that up once in a "
                 "terminal, e.g. `git push -u origin BRANCH`, or ask whoever set up the site).")  # fmt: skip
     if "hook" in low or "pre-commit" in low:
         return f"git {command}: a hook of the repository refused it."
     return f"git {command} failed."
+
+
+def literal(paths: Sequence[str]) -> list[str]:
+    """Paths as literal pathspecs: a file named `*.md` or `[0].md` is that file, not a pattern."""
+    return [":(literal)" + p for p in paths]
 
 
 def toplevel(folder: str | os.PathLike[str]) -> str | None:
@@ -192,28 +245,45 @@ class Repo:
         return _run(args, self.top, check, timeout)
 
     def status(self) -> Status:
-        done = self.git("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--", self.folder)
+        done = self.git(
+            "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--", *literal([self.folder])
+        )
         status = parse_status(done.stdout, self.prefix)
         merging = self.git("rev-parse", "-q", "--verify", "MERGE_HEAD", check=False).returncode == 0
-        return Status(status.branch, status.upstream, status.ahead, status.behind, merging, status.files)
+        return Status(status.branch, status.upstream, status.ahead, status.behind, merging, status.files,
+                      self.rebasing())  # fmt: skip
+
+    def rebasing(self) -> bool:
+        done = self.git("rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply", check=False)
+        folders = done.stdout.decode("utf-8", "surrogateescape").splitlines()
+        return any(os.path.isdir(os.path.join(self.top, f)) for f in folders)
 
     def commit(self, paths: Sequence[str], message: str) -> str:
         """Commit exactly these paths (relative to the folder); returns git's output. Refuses an
-        empty message, an empty list, a merge in progress and a detached HEAD."""
+        empty message, an empty list, a path outside the folder, a merge in progress and a
+        detached HEAD. Names are literal (a file named `*.md` is that file), and a refused
+        commit leaves the index as it was."""
         if not message.strip():
             raise GitError("A commit needs a message.")
         if not paths:
             raise GitError("There is nothing to commit: no file was listed.")
-        status = self.status()
-        if status.merging:
-            raise GitError("A merge is in progress in this repository: finish or abort it in a terminal first.")
-        if status.detached:
-            raise GitError("HEAD is detached (no branch is checked out): check out a branch in a terminal first.")
-        full = [os.path.join(self.folder, p) for p in paths]
-        self.git("add", "--", *full)
+        full = [self.inside(p) for p in paths]
+        if refusal := self.status().refusal():
+            raise GitError(refusal)
+        # `commit -- PATHS` commits the files as they are and updates the index only when it
+        # succeeds; files git does not know yet must be added first, and are taken out again
+        # if the commit is refused
+        known = set(
+            self.git("ls-files", "-z", "--", *literal(full)).stdout.decode("utf-8", "surrogateescape").split("\0")
+        )
+        unknown = [f for f in full if self.from_top(f) not in known]
+        if unknown:
+            self.git("add", "--", *literal(unknown))
         try:
-            done = self.git("commit", "-m", message, "--", *full)
+            done = self.git("commit", "-m", message, "--", *literal(full))
         except GitError as exc:
+            if unknown:
+                self.git("update-index", "--force-remove", "--", *map(self.from_top, unknown), check=False)
             hooks = self.commit_hooks()
             if hooks:  # git does not say it was a hook: the hook's own output is all there is
                 raise GitError(
@@ -222,6 +292,47 @@ class Repo:
             raise
         return done.stdout.decode("utf-8", "replace").strip()
 
+    def inside(self, path: str) -> str:
+        """The absolute path of a file named relative to the folder (or absolute); GitError
+        when it lies outside the folder."""
+        full = os.path.normpath(os.path.join(self.folder, path))
+        if os.path.commonpath([full, self.folder]) != self.folder:
+            raise GitError(f"{path} is outside the folder {self.folder}: only the folder's files are committed.")
+        return full
+
+    def from_top(self, full: str) -> str:
+        """An absolute path inside the work tree as git names it ('/'-separated, from the top)."""
+        return os.path.relpath(full, self.top).replace(os.sep, "/")
+
+    def head_versions(self, paths: Sequence[str]) -> dict[str, bytes | None]:
+        """Each file's bytes (paths relative to the folder) in HEAD; None where HEAD has no such
+        file (or there is no commit yet). One `git cat-file --batch` for all of them."""
+        names = {p: self.from_top(self.inside(p)) for p in paths}
+        out: dict[str, bytes | None] = dict.fromkeys(paths)
+        asked = [p for p, name in names.items() if "\n" not in name]  # (a name with a line break is not asked)
+        if not asked:
+            return out
+        query = "".join(f"HEAD:{names[p]}\n" for p in asked).encode("utf-8", "surrogateescape")
+        try:
+            done = subprocess.run(
+                ["git", "cat-file", "--batch"], cwd=self.top, input=query, capture_output=True,
+                timeout=TIMEOUT, env={**os.environ, **ENV}, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise GitError("git cat-file could not read the last commit's files", str(exc)) from None
+        data, at = done.stdout, 0
+        for path in asked:
+            end = data.find(b"\n", at)
+            if end < 0:
+                break
+            header = data[at:end].split(b" ")
+            at = end + 1
+            if len(header) == 3 and header[1] == b"blob" and header[2].isdigit():
+                size = int(header[2])
+                out[path] = data[at : at + size]
+                at += size + 1
+        return out
+
     def commit_hooks(self) -> list[str]:
         """The repository's hooks that run on a commit (they are the user's, and they apply)."""
         done = self.git("rev-parse", "--git-path", "hooks", check=False)
@@ -229,14 +340,66 @@ class Repo:
         names = ("pre-commit", "prepare-commit-msg", "commit-msg")
         return [n for n in names if os.access(os.path.join(folder, n), os.X_OK)]
 
-    def pull(self) -> str:
-        """`git pull --ff-only`: never a merge commit the editor did not ask for."""
-        status = self.status()
-        if status.merging:
-            raise GitError("A merge is in progress in this repository: finish or abort it in a terminal first.")
-        if status.detached:
-            raise GitError("HEAD is detached (no branch is checked out): check out a branch in a terminal first.")
-        return self.git("pull", "--ff-only").stdout.decode("utf-8", "replace").strip()
+    def pull(self, way: PullWay | None = None) -> Pulled:
+        """Pull the way asked (by default `git pull --ff-only`: never a merge commit the editor
+        did not ask for). Raises PullBlocked, with the ways git offers, when local work stands in
+        the way; a rebase or an unstash that stops at a conflict returns the conflicts and what
+        to do next."""
+        way = way or PullWay.FAST_FORWARD
+        if refusal := self.status().refusal():
+            raise GitError(refusal)
+        if way is PullWay.FAST_FORWARD:
+            try:
+                return Pulled(self._text(self.git("pull", "--ff-only")))
+            except GitError as exc:
+                raise self._blocked(exc) from None
+        stashed = False
+        if way is PullWay.STASH:
+            before = self.git("rev-parse", "-q", "--verify", "refs/stash", check=False).stdout
+            self.git("stash", "push", "-m", "curator: put aside to pull")
+            stashed = self.git("rev-parse", "-q", "--verify", "refs/stash", check=False).stdout != before
+        try:
+            output = self._text(self.git("pull", "--rebase"))
+        except GitError as exc:
+            if self.rebasing():
+                then = " Your put-aside changes are kept: run `git stash pop` once the pull is done." if stashed else ""
+                return Pulled(exc.output, self._conflicts(), self.status().refusal() + then)
+            if stashed:
+                self.git("stash", "pop", check=False)  # nothing was pulled: the changes go back
+            raise self._blocked(exc) from None
+        if stashed:
+            done = self.git("stash", "pop", check=False)
+            output = "\n".join(filter(None, (output, self._text(done))))
+            if done.returncode != 0:
+                return Pulled(output, self._conflicts(), UNSTASH_CONFLICT)
+        return Pulled(output)
+
+    def _blocked(self, exc: GitError) -> GitError:
+        """A refused pull as PullBlocked when local work stands in the way (else as it was)."""
+        low = exc.output.lower()
+        uncommitted = self.uncommitted()
+        if "would be overwritten" in low or "unstaged changes" in low or "uncommitted changes" in low:
+            ways = (PullWay.COMMIT_FIRST, PullWay.STASH)
+            text = "Pulling would overwrite changes you saved but did not commit."
+        elif "not possible to fast-forward" in low or "diverg" in low:
+            ways = (PullWay.COMMIT_FIRST, PullWay.STASH) if uncommitted else (PullWay.REBASE,)
+            text = "Your branch has commits the server does not have, and the server has commits you do not have."
+        else:
+            return exc
+        return PullBlocked(text + " Git can:", exc.output, ways)
+
+    def uncommitted(self) -> bool:
+        """Whether any tracked file of the work tree has changes not committed."""
+        done = self.git("status", "--porcelain=v2", "-z", "--untracked-files=no", check=False)
+        return any(e[:2] in ("1 ", "2 ", "u ") for e in done.stdout.decode("utf-8", "replace").split("\0"))
+
+    def _conflicts(self) -> tuple[str, ...]:
+        """The folder's files in conflict (relative to it)."""
+        return tuple(sorted(p for p, state in self.status().files.items() if state is State.CONFLICT))
+
+    @staticmethod
+    def _text(done: subprocess.CompletedProcess) -> str:
+        return (done.stdout or done.stderr).decode("utf-8", "replace").strip()
 
     def push(self) -> str:
         done = self.git("push")
@@ -245,9 +408,9 @@ class Repo:
     def diff(self, path: str) -> str:
         """The file against HEAD (empty for an unchanged file; the whole file for a new one)."""
         full = os.path.join(self.folder, path)
-        done = self.git("diff", "HEAD", "--no-color", "--", full, check=False)
+        done = self.git("diff", "HEAD", "--no-color", "--", *literal([full]), check=False)
         text = done.stdout.decode("utf-8", "replace")
-        if not text and self.git("ls-files", "--error-unmatch", "--", full, check=False).returncode != 0:
+        if not text and self.git("ls-files", "--error-unmatch", "--", *literal([full]), check=False).returncode != 0:
             text = self.git("diff", "--no-index", "--no-color", "/dev/null", full, check=False).stdout.decode(
                 "utf-8", "replace"
             )

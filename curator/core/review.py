@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .article import EDITABLE, Summary
 from .editing import DELETE
+from .edits import value_of
 from .files import Status, digest, prepare_save, read_file, real_target
 from .frontmatter import decode
 from .library import Entry, load_one
@@ -64,12 +65,15 @@ class PendingArticle:
 
 
 def pending(workspace: Workspace, rows: Iterable[int] | None = None) -> list[PendingArticle]:
-    """Each unsaved article (in row order) with its values on disk and its new values."""
+    """Each unsaved article (in row order) with its values on disk (as the file is now, for one
+    another program changed since) and its new values."""
     out = []
     for row in workspace.dirty_rows() if rows is None else sorted(r for r in rows if workspace.is_dirty(r)):
         path = workspace.path(row)
+        now = workspace.changed_on_disk.get(path)  # the file as it is now, when another program changed it
         fields = tuple(
-            FieldChange(key, workspace.disk_value(row, key), after) for key, after in workspace.pending[row].items()
+            FieldChange(key, value_of(now, key) if now and key in EDITABLE else workspace.disk_value(row, key), after)
+            for key, after in workspace.pending[row].items()
         )
         title = workspace.summary(row).title or os.path.basename(path)
         out.append(PendingArticle(row, path, title, fields, path in workspace.changed_on_disk))

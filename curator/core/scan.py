@@ -53,6 +53,20 @@ def scan(root: str | os.PathLike[str], extensions: Iterable[str] | None = None) 
     return [rel for rel, _ in scan_stats(root, extensions, stats=False)]
 
 
+def listed(profile: profiles.Profile, rel: str) -> bool:
+    """Whether a scan of the root lists the file `rel` ('/'-separated, from the root): not in a
+    hidden, build or dependency folder, nor in one the profile skips, and content by the profile."""
+    parts = rel.split("/")
+    if any(p.startswith(".") or not p for p in parts) or any(p in SKIP_DIRS for p in parts[:-1]):
+        return False
+    folder = ""
+    for part in parts[:-1]:
+        folder += part + "/"
+        if profile.skips_folder(folder):
+            return False
+    return profile.is_content(rel)
+
+
 class FileStats:
     """Path -> FileStat (or None) of the files a scan found, the stats kept in columns.
 

@@ -60,8 +60,9 @@ class Workspace:
         self.pending: dict[int, dict[str, Any]] = {}  # row -> {key: unsaved value}
         #: path -> what is wrong with that file (unreadable: one error; loaded: its warnings)
         self.problems: dict[str, tuple[Problem, ...]] = {}
-        #: edited files that changed on disk since: Save asks before writing them
-        self.changed_on_disk: set[str] = set()
+        #: edited files that changed on disk since: Save asks before writing them (path -> the
+        #: file's values on disk now, which the Changes view shows as "On disk")
+        self.changed_on_disk: dict[str, Summary] = {}
         #: what other programs did to the topics of files since they were opened
         self.foreign: dict[str, Foreign] = {}
         #: topics the editor removed from an article: never suggested for it again
@@ -114,7 +115,7 @@ class Workspace:
         self.saved.pop(row, None)
         self.pending.pop(row, None)
         self.known.pop(row, None)
-        self.changed_on_disk.discard(entry.summary.path)
+        self.changed_on_disk.pop(entry.summary.path, None)
         self.snapshots[row] = entry.snapshot
         self.table.replace(row, entry.summary)
         self.table.fields.clear()  # any key may have changed: `field:` terms read the files again
@@ -126,7 +127,7 @@ class Workspace:
         paths = list(paths)
         for path in paths:
             self.problems.pop(path, None)
-            self.changed_on_disk.discard(path)
+            self.changed_on_disk.pop(path, None)
         gone = sorted(self.rows[p] for p in paths if p in self.rows)
         if not gone:
             return []
@@ -192,7 +193,7 @@ class Workspace:
             elif self.rebase(row, entry):
                 report.rebased.append(row)
             else:
-                self.changed_on_disk.add(entry.summary.path)
+                self.changed_on_disk[entry.summary.path] = entry.summary
                 report.kept.append(entry.summary.path)
         report.deleted_dirty = [p for p in changes.deleted if self.rows.get(p) in self.pending]
         report.deleted = [p for p in changes.deleted if p in self.rows]
@@ -450,7 +451,7 @@ class Workspace:
                 self.keep_restore(path, result)
                 summary = saved.summary or with_changes(saved.job.base, saved.job.changes)
                 report.rows.append(self.saved_ok(path, result, summary, saved.job.changes))
-                self.changed_on_disk.discard(path)
+                self.changed_on_disk.pop(path, None)
                 report.written += result.status is Status.OK
             elif result.status is Status.CONFLICT:
                 report.conflicts.append(path)

@@ -16,6 +16,12 @@ ICONS = {
     Severity.EXCLUDED: ("fa5s.info-circle", "#607d8b"),  # not content by the site's profile
 }
 
+#: What a file in conflict after a pull shows, and what to do about it.
+CONFLICT = (
+    "git: conflict: keep the lines you want, delete the <<<<<<<, ======= and >>>>>>> lines and save; "
+    "then `git add` the file in a terminal"
+)
+
 
 class ProblemsPanel(QTreeWidget):
     #: relative path of the file to reveal
@@ -31,17 +37,27 @@ class ProblemsPanel(QTreeWidget):
         self.setAlternatingRowColors(True)
         self.itemActivated.connect(self._activated)
         self.problems: list[Problem] = []
+        self.conflicts: frozenset[str] = frozenset()  # files git left in conflict (a pull)
+
+    def set_conflicts(self, paths: Iterable[str]) -> None:
+        """Files git left in conflict: an unreadable one (its front matter holds git's conflict
+        lines) is listed as `git: conflict` with what to do."""
+        conflicts = frozenset(paths)
+        if conflicts != self.conflicts:
+            self.conflicts = conflicts
+            self.set_problems(self.problems)
 
     def set_problems(self, problems: Iterable[Problem]) -> None:
         self.problems = [p for p in problems if p.severity in ICONS]
         self.clear()
         items = []
         for p in self.problems:
-            item = QTreeWidgetItem([p.path, str(p.line or ""), p.message])
+            message = f"{CONFLICT} ({p.message})" if p.path in self.conflicts else p.message
+            item = QTreeWidgetItem([p.path, str(p.line or ""), message])
             name, color = ICONS[p.severity]
             item.setIcon(0, icon(name, color))
             item.setData(0, Qt.ItemDataRole.UserRole, p.path)
-            item.setToolTip(2, p.message)
+            item.setToolTip(2, message)
             items.append(item)
         self.addTopLevelItems(items)
         self.resizeColumnToContents(0)

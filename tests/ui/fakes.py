@@ -13,6 +13,7 @@ class FakePrompts:
         self.new_topic = True
         self.topic: str | None = None  # what ask_topic answers (None: the first choice)
         self.commit: str | None = "Commit message"  # the message ask_commit answers (None: cancel)
+        self.pull = None  # the git.PullWay ask_pull answers (None: cancel)
         self.field: tuple | None = None  # what edit_field answers: (key, FieldEdit) or None
         self.fields: list[str] | None = None  # what pick_fields answers
         self.asked: list[tuple] = []
@@ -21,11 +22,19 @@ class FakePrompts:
         self.asked.append(("batch", text, count))
         return self.batch
 
-    def ask_commit(self, files: list[tuple[str, str, bool]], message: str) -> tuple[list[str], str] | None:
-        self.asked.append(("commit", list(files), message))
+    def ask_commit(self, files: list[tuple[str, str, bool]], message_for) -> tuple[list[str], str] | None:
+        """Records the message the dialog starts with (for the checked files); `message_for`
+        stays here for a test to ask about other files."""
+        checked = [path for path, _, on in files if on]
+        self.message_for = message_for
+        self.asked.append(("commit", list(files), message_for(checked)))
         if self.commit is None:
             return None
-        return [path for path, _, checked in files if checked], self.commit
+        return checked, self.commit
+
+    def ask_pull(self, text: str, ways: list) -> object:
+        self.asked.append(("pull", text, list(ways)))
+        return self.pull
 
     def confirm_change(self, text: str, detail: str) -> bool:
         self.asked.append(("change", text, detail))

@@ -9,14 +9,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from curator.core import git
+from curator.ui.mainwindow import layout
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.model import Role
 from tests.conftest import SAMPLE
 from tests.test_git import identity, make_team, run  # noqa: F401 - the fixture sets a git identity
 from tests.ui.conftest import open_folder, wait_saved
 from tests.ui.test_editing import SEED, select_paths
+from tests.ui.test_review import listed
 
 pytestmark = pytest.mark.skipif(not git.available(), reason="git is not installed")
 
@@ -47,14 +50,48 @@ def test_status_badges_and_a_commit_of_exactly_the_saved_articles(qtbot, window,
     qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
     window.prompts.commit = "Publish 1 article"
     window.act_commit.trigger()
+    qtbot.waitUntil(lambda: "commit" in window.prompts.kinds(), timeout=10000)
     (kind, files, message) = window.prompts.asked[-1]
-    assert kind == "commit" and message == "Publish 1 article"  # pre-filled from the undo history
+    assert kind == "commit" and message == "Publish 1 article"  # pre-filled: what the checked file changes
     assert (SEED, "modified", True) in files and ("_news/untracked.md", "untracked", False) in files
     qtbot.waitUntil(lambda: badge(window, SEED) is None, timeout=10000)
     assert run(a, "show", "--name-only", "--format=%s", "HEAD").split() == [
         "Publish", "1", "article", f"site/{SEED}"
     ]  # fmt: skip
     assert badge(window, "_news/untracked.md") == git.State.UNTRACKED  # not listed as checked: not committed
+
+
+def saved_edit(qtbot, window, paths, key, value) -> None:
+    select_paths(window, paths)
+    window.request_edit(key, "set", value)
+    window.save()
+    wait_saved(qtbot, window)
+
+
+def test_the_commit_message_says_what_the_checked_files_change_not_the_session(qtbot, window, clones):
+    a, _ = clones
+    open_folder(qtbot, window, a / "site")
+    qtbot.waitUntil(window.act_commit.isEnabled, timeout=5000)
+    first, second, third, fourth = sorted(window.workspace.rows)[:4]
+    saved_edit(
+        qtbot, window, [first], "published", not window.workspace.summary(window.workspace.rows[first]).published
+    )
+    qtbot.waitUntil(lambda: badge(window, first) == git.State.MODIFIED, timeout=5000)
+    window.act_commit.trigger()  # committed: not in the next message
+    qtbot.waitUntil(lambda: badge(window, first) is None, timeout=10000)
+    saved_edit(qtbot, window, [second], "topics", ["Merged"])
+    run(a, "checkout", "-q", "--", f"site/{second}")  # thrown away in a terminal
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: badge(window, second) is None, timeout=10000)
+    saved_edit(qtbot, window, [third, fourth], "quality", 77)
+    qtbot.waitUntil(lambda: badge(window, fourth) == git.State.MODIFIED, timeout=5000)
+    window.prompts.commit = None  # look at the dialog's message, commit nothing
+    window.act_commit.trigger()
+    qtbot.waitUntil(lambda: window.prompts.kinds().count("commit") == 2, timeout=10000)
+    _, files, message = window.prompts.asked[-1]
+    assert [(p, checked) for p, _, checked in files] == [(third, True), (fourth, True)]
+    assert message == "Set quality of 2 articles"
+    assert window.prompts.message_for([third]) == "Set quality of 1 article"  # follows what is checked
 
 
 def test_pull_keeps_unsaved_edits_and_asks_at_save_about_the_same_value(qtbot, window, clones):
@@ -166,7 +203,7 @@ def test_the_commit_dialog_checks_all_or_none_at_a_click(qtbot):
     from curator.ui.mainwindow.prompts import CommitDialog
 
     files = [("_news/a.md", "modified", False), ("_news/b.md", "modified", True), ("_news/c.md", "new", False)]
-    dialog = CommitDialog(files, "Retag")
+    dialog = CommitDialog(files, lambda paths: "Retag" if paths else "")
     qtbot.addWidget(dialog)
     commit = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert dialog.chosen() == ["_news/b.md"] and commit.isEnabled()
@@ -175,3 +212,97 @@ def test_the_commit_dialog_checks_all_or_none_at_a_click(qtbot):
     assert dialog.chosen() == ["_news/a.md", "_news/b.md", "_news/c.md"] and commit.isEnabled()
     buttons["Uncheck All"].click()
     assert dialog.chosen() == [] and not commit.isEnabled()  # nothing to commit: the button waits
+
+
+def test_the_commit_dialogs_message_follows_the_checks_until_typed_over(qtbot):
+    from curator.ui.mainwindow.prompts import CommitDialog
+
+    files = [("_news/a.md", "modified", True), ("_news/b.md", "modified", False)]
+    dialog = CommitDialog(files, lambda paths: f"Publish {len(paths)}")
+    qtbot.addWidget(dialog)
+    assert dialog.message.toPlainText() == "Publish 1"
+    dialog.files.topLevelItem(1).setCheckState(0, Qt.CheckState.Checked)
+    assert dialog.message.toPlainText() == "Publish 2"
+    dialog.message.setPlainText("My words")
+    dialog.check_all(Qt.CheckState.Unchecked)
+    assert dialog.message.toPlainText() == "My words" and dialog.chosen() == []
+
+
+OTHER = "_news/2020-09-15-announcing-the-new-solution-import-experience-with-connections-and-environment-variables.md"
+
+
+def replace_in(file: Path, old: str, new: str) -> None:
+    file.write_text(file.read_text().replace(old, new, 1))
+
+
+def push_from_a(a: Path, edits, message: str = "A's edits") -> None:
+    for path, old, new in edits:
+        replace_in(a / "site" / path, old, new)
+    run(a, "commit", "-q", "-am", message)
+    run(a, "push", "-q")
+
+
+def test_a_pull_over_saved_work_offers_to_put_it_aside_and_the_changes_view_follows(qtbot, window, clones):
+    a, b = clones
+    push_from_a(a, [(SEED, "published: false", "published: true"), (OTHER, "quality: 63", "quality: 64")])
+    open_folder(qtbot, window, b / "site")
+    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    saved_edit(qtbot, window, [SEED], "quality", 11)  # saved, not committed: in the way of the pull
+    select_paths(window, [OTHER])
+    window.request_edit("quality", "set", 99)  # unsaved, on the value A changed
+    layout.show_dock(window, "changes")
+    qtbot.waitUntil(lambda: listed(window) == [(OTHER, [("quality", "63", "99")])], timeout=5000)
+    window.prompts.pull = None
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: "pull" in window.prompts.kinds(), timeout=10000)
+    _, text, ways = window.prompts.asked[-1]
+    assert "saved but did not commit" in text and ways == [git.PullWay.COMMIT_FIRST, git.PullWay.STASH]
+    assert window.status.currentMessage() == "Not pulled."
+    window.prompts.pull = git.PullWay.STASH
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: window.workspace.summary(window.workspace.rows[SEED]).published, timeout=10000)
+    assert "quality: 11" in (b / "site" / SEED).read_text()  # put back after the pull
+    assert run(b, "stash", "list") == ""
+    qtbot.waitUntil(lambda: listed(window) == [(OTHER, [("quality", "64", "99")])], timeout=10000)  # as on disk now
+    assert window.workspace.pending[window.workspace.rows[OTHER]] == {"quality": 99}
+
+
+def test_a_pull_after_commits_on_both_sides_can_commit_first_then_rebase(qtbot, window, clones):
+    a, b = clones
+    push_from_a(a, [(SEED, "published: false", "published: true")])
+    open_folder(qtbot, window, b / "site")
+    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    replace_in(b / "site/_config.yml", "", "# B's note\n")
+    run(b, "commit", "-q", "-am", "B's terminal commit")  # both sides have commits now
+    saved_edit(qtbot, window, [OTHER], "quality", 70)
+    qtbot.waitUntil(lambda: badge(window, OTHER) == git.State.MODIFIED, timeout=5000)
+    window.prompts.pull = git.PullWay.COMMIT_FIRST
+    window.prompts.commit = "B's quality"
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: window.workspace.summary(window.workspace.rows[SEED]).published, timeout=15000)
+    assert window.prompts.kinds()[-2:] == ["pull", "commit"]
+    _, _, ways = window.prompts.asked[-2]
+    assert ways == [git.PullWay.COMMIT_FIRST, git.PullWay.STASH]
+    log = run(b, "log", "--format=%s").splitlines()
+    assert log == ["B's quality", "B's terminal commit", "A's edits", "base"]  # rebased: no merge commit
+
+
+def test_conflicts_of_a_pull_are_git_conflict_rows_with_what_to_do_next(qtbot, window, clones):
+    a, b = clones
+    push_from_a(a, [(SEED, "quality: 24", "quality: 25")])
+    open_folder(qtbot, window, b / "site")
+    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    saved_edit(qtbot, window, [SEED], "quality", 12)  # the same line
+    window.prompts.pull = git.PullWay.STASH
+    window.act_pull.trigger()
+    qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=15000)
+    said = next(asked[1] for asked in window.prompts.asked if asked[0] == "error")
+    assert said.startswith(f"git: conflict in 1 file ({SEED}).") and "git stash drop" in said
+    qtbot.waitUntil(lambda: window.workspace.table.git.get(SEED) == "conflict", timeout=10000)
+    # git's conflict lines are in the front matter: the file is not readable, and the Problems
+    # panel says what to do (a conflict in the body leaves the card, badged `git: conflict`)
+    problems = window.problems
+    qtbot.waitUntil(
+        lambda: problems.topLevelItemCount() == 1 and problems.topLevelItem(0).text(0) == SEED, timeout=10000
+    )
+    assert problems.topLevelItem(0).text(2).startswith("git: conflict: keep the lines you want")

@@ -2,9 +2,12 @@
 
 `GitController` owns the folder's git work tree (found in a worker when a folder opens; none
 outside a work tree or without git, and then nothing of this shows) and its status, read in a
-worker when the work tree is found, and after saves and changes on disk. Commit asks (Prompts) for the files, with this
-session's saved articles checked, and a message pre-filled from the undo history, then
-commits exactly those paths. Pull is `--ff-only`; the files it changed go through the
+worker when the work tree is found, and after saves and changes on disk. Commit asks (Prompts) for
+the changed article files, with this session's saved articles checked, and a message made
+from what the checked files change against HEAD (core.commits, read in a worker first),
+then commits exactly those paths. Pull is `--ff-only`; when local work stands in the way it asks
+which of git's ways to take (commit first, then `pull --rebase`; or `git stash`, pull, `git
+stash pop`), and says conflicts with what to do next. The files it changed go through the
 watcher's reload path (unsaved edits stay; a pulled change to an edited value is asked about
 at Save). Push is explicit. All git work runs in workers; failures are said in plain words
 with git's output. The file's diff against HEAD is read in a worker for the preview's Diff tab. Emits:
@@ -15,10 +18,11 @@ QtCore only.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import git, library
+from ...core import commits, git, words
 from ..tasks import Tasks
 from ..throttle import Throttle
 from .messages import Messages, Prompts
@@ -36,7 +40,6 @@ class GitController(QObject):
         self.repo: git.Repo | None = None
         self.status: git.Status | None = None
         self.saved_paths: set[str] = set()  # articles saved this session: checked in the commit dialog
-        self.history = lambda: []  # the undo history's texts, set by the window
         self.refresh_later = Throttle(self.refresh, 400, self)
         self.busy = False
         session.opened.connect(self._opened)
@@ -100,45 +103,100 @@ class GitController(QObject):
     def state(self, path: str) -> git.State | None:
         return None if self.status is None else self.status.files.get(path)
 
-    def commit(self) -> bool:
-        """Ask which changed article files to commit, and with what message; commit those."""
-        if self.repo is None or self.status is None or self.busy:
+    def commit(self, then: Callable[[], object] | None = None) -> bool:
+        """Ask which changed article files to commit, and with what message (made from what the
+        checked files change against HEAD, read in a worker first); commit those, then `then`."""
+        repo, status, profile = self.repo, self.status, self.session.workspace.profile
+        if repo is None or status is None or self.busy:
             return False
-        extensions = tuple(library.EXTENSIONS)
-        files = [(p, s.value, p in self.saved_paths) for p, s in sorted(self.status.files.items())
-                 if p.endswith(extensions) and s is not git.State.DELETED]  # fmt: skip
-        if not files:
-            self.messages.info("No article file has changed since the last commit.", 5000)
-            return False
-        answer = self.prompts.ask_commit(files, "; ".join(self.history()))
-        if answer is None:
-            return False
-        paths, message = answer
-        return self._run("Committing", lambda repo: repo.commit(paths, message), "Committed")
+        self.busy = True
+        self.messages.info("Reading what the changed files change…", 0)
 
-    def pull(self) -> bool:
-        return self._run("Pulling", lambda repo: repo.pull(), "Pulled", self.pulled.emit)
+        def read(p) -> tuple[list[tuple[str, git.State]], dict]:
+            files = commits.article_files(repo, status, profile)
+            return files, commits.changes(repo, [path for path, _ in files], profile)
+
+        def done(result: tuple | None, error: BaseException | None) -> None:
+            self.busy = False
+            if repo is not self.repo:
+                return
+            if error is not None:
+                self._failed("Reading the changes", error)
+                return
+            files, changes = result
+            if not files:
+                self.messages.info("No article file has changed since the last commit.", 5000)
+                if then is not None:
+                    then()
+                return
+            self.messages.info(f"{words.count(len(files), 'changed article file')}: check those to commit", 5000)
+            listed = [(path, state.value, path in self.saved_paths) for path, state in files]
+            answer = self.prompts.ask_commit(listed, lambda paths: commits.message(changes[p] for p in paths))
+            if answer is not None:
+                paths, message = answer
+                self._run("Committing", lambda repo: repo.commit(paths, message), "Committed", then)
+            elif then is not None:
+                self.messages.info("Nothing was committed, so nothing was pulled.", 8000)
+
+        self.tasks.run(read, done)
+        return True
+
+    def pull(self, way: git.PullWay | None = None) -> bool:
+        """Pull (`--ff-only` unless `way` says otherwise). When local work stands in the way, ask
+        which of the ways git offers to take (commit first, or put the changes aside and back);
+        conflicts are said with what to do next. The files it changed are read again."""
+
+        def pulled(result: git.Pulled) -> None:
+            self.pulled.emit()
+            if result.conflicts:
+                names = ", ".join(result.conflicts[:5]) + (", …" if len(result.conflicts) > 5 else "")
+                count = words.count(len(result.conflicts), "file")
+                self.messages.error(f"git: conflict in {count} ({names}). {result.next_steps}", result.output)
+
+        def blocked(error: git.PullBlocked) -> None:
+            chosen = self.prompts.ask_pull(error.message, list(error.ways))
+            if chosen is None:
+                self.messages.info("Not pulled.", 5000)
+            elif chosen is git.PullWay.COMMIT_FIRST:
+                self.commit(then=lambda: self.pull(git.PullWay.REBASE))
+            else:
+                self.pull(chosen)
+
+        return self._run("Pulling", lambda repo: repo.pull(way), "Pulled", pulled, blocked)
 
     def push(self) -> bool:
         return self._run("Pushing", lambda repo: repo.push(), "Pushed")
 
-    def _run(self, doing: str, work, done_text: str, then=None) -> bool:
+    def _failed(self, doing: str, error: BaseException) -> None:
+        if isinstance(error, git.GitError):
+            self.messages.error(error.message, error.output)
+        else:
+            self.messages.failed(f"{doing} failed", error)
+
+    def _run(self, doing: str, work, done_text: str, then=None, blocked=None) -> bool:
+        """`work(repo)` in a worker, said in the status bar; then `then(result)` (or `then()`
+        for a result that is git's words), or `blocked(error)` for a pull that local work stands
+        in the way of. The status is read again after."""
         repo = self.repo
         if repo is None or self.busy:
             return False
         self.busy = True
         self.messages.info(f"{doing}…", 0)
 
-        def done(output: str | None, error: BaseException | None) -> None:
+        def done(result, error: BaseException | None) -> None:
             self.busy = False
-            if isinstance(error, git.GitError):
-                self.messages.error(error.message, error.output)
+            if isinstance(error, git.PullBlocked) and blocked is not None:
+                self.messages.info(error.message.removesuffix(" Git can:"), 8000)
+                blocked(error)
             elif error is not None:
-                self.messages.failed(f"{doing} failed", error)
+                self._failed(doing, error)
             else:
+                output = result.output if isinstance(result, git.Pulled) else result
                 first = (output or "").splitlines()[:1]
                 self.messages.info(f"{done_text}{': ' + first[0] if first else '.'}", 8000)
-                if then is not None:
+                if then is not None and isinstance(result, git.Pulled):
+                    then(result)
+                elif then is not None:
                     then()
             self.refresh()
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QSplitter, QTabWidget, QWidget
 
+from ...core import git
 from ...core.gently import busy_for
 from ...core.query import without_clause
 from ..diffview import DiffView
@@ -136,7 +137,6 @@ def attach_git(window: MainWindow, gitmode) -> None:
     from .actions import Action
 
     window.model.git_state = gitmode.state
-    gitmode.history = lambda: [window.undo_stack.text(i) for i in range(window.undo_stack.index())]
     column = COLUMNS.index("git")
 
     def changed(status) -> None:
@@ -146,6 +146,8 @@ def attach_git(window: MainWindow, gitmode) -> None:
         window.browsing.count_later()
         window.status.set_git(status)
         window.model.git_changed()
+        files = status.files.items() if status is not None else ()
+        window.problems.set_conflicts(p for p, state in files if state is git.State.CONFLICT)
         window.table.setColumnHidden(column, status is None)
         for action in (Action.COMMIT, Action.PULL, Action.PUSH):
             window.action_map[action].setEnabled(status is not None)

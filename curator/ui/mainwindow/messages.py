@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
     from ...core.fields import FieldEdit
+    from ...core.git import PullWay
     from ...core.review import Preview
 
 log = logging.getLogger("curator")
@@ -70,7 +71,11 @@ class Prompts(Protocol):
 
     def confirm_change(self, text: str, detail: str) -> bool: ...
 
-    def ask_commit(self, files: list[tuple[str, str, bool]], message: str) -> tuple[list[str], str] | None: ...
+    def ask_commit(
+        self, files: list[tuple[str, str, bool]], message_for: Callable[[list[str]], str]
+    ) -> tuple[list[str], str] | None: ...
+
+    def ask_pull(self, text: str, ways: list[PullWay]) -> PullWay | None: ...
 
     def resolve_conflicts(self, paths: list[str], previews: dict[str, Preview]) -> dict[str, ConflictChoice]: ...
 

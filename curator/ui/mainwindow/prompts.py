@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ... import __version__
 from ...core import words
 from ...core.fields import FieldEdit, FieldError
+from ...core.git import PullWay
 from ...core.review import Preview
 from ..diffview import DiffView
 from ..editor import QUALITY_MAX, QUALITY_MIN
@@ -41,6 +42,13 @@ from ..fieldedit import FieldDialog, FieldsDialog
 from .messages import ConflictChoice, UnsavedAnswer
 
 Button = QMessageBox.StandardButton
+#: The Pull dialog's button for each way (the way's own words say it in full above them).
+PULL_BUTTONS = {
+    PullWay.FAST_FORWARD: "Pull",
+    PullWay.COMMIT_FIRST: "Commit First…",
+    PullWay.STASH: "Put Aside, Pull, Put Back",
+    PullWay.REBASE: "Pull With Rebase",
+}
 
 
 class DialogPrompts:
@@ -64,11 +72,25 @@ class DialogPrompts:
     def confirm_batch(self, text: str, count: int) -> bool:
         return self.batch_box(text, count).exec() == Button.Yes
 
-    def ask_commit(self, files: list[tuple[str, str, bool]], message: str) -> tuple[list[str], str] | None:
-        dialog = CommitDialog(files, message, self.parent)
+    def ask_commit(
+        self, files: list[tuple[str, str, bool]], message_for: Callable[[list[str]], str]
+    ) -> tuple[list[str], str] | None:
+        dialog = CommitDialog(files, message_for, self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.chosen(), dialog.message.toPlainText().strip()
+
+    def ask_pull(self, text: str, ways: list[PullWay]) -> PullWay | None:
+        """What git can do with local work that stands in the way of a pull: one button each,
+        said in full above them; Cancel (and Escape) pulls nothing."""
+        lines = [text, *(f"• {way.value}" for way in ways)]
+        box = QMessageBox(QMessageBox.Icon.Question, "Pull", "\n".join(lines), parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = {box.addButton(PULL_BUTTONS[way], QMessageBox.ButtonRole.AcceptRole): way for way in ways}
+        box.setDefaultButton(next(iter(buttons)))
+        box.setEscapeButton(box.addButton(Button.Cancel))
+        box.exec()
+        return buttons.get(box.clickedButton())
 
     def confirm_change(self, text: str, detail: str) -> bool:
         """A change over many articles (rename, merge or delete a topic), said before it is made."""
@@ -284,9 +306,10 @@ def conflict_text(path: str, preview: Preview | None) -> str:
 
 class CommitDialog(QDialog):
     """The changed article files (state, path), the ones saved this session checked (Check All
-    and Uncheck All for the rest: after a restart none is), and a message that must not be empty."""
+    and Uncheck All for the rest: after a restart none is), and a message that must not be empty:
+    `message_for(checked paths)`, made again as the checks change until the editor types in it."""
 
-    def __init__(self, files: list[tuple[str, str, bool]], message: str, parent=None):
+    def __init__(self, files: list[tuple[str, str, bool]], message_for: Callable[[list[str]], str], parent=None):
         super().__init__(parent)
         self.setWindowTitle("Commit")
         self.files = QTreeWidget()
@@ -302,7 +325,9 @@ class CommitDialog(QDialog):
             item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.message = QPlainTextEdit()
         self.message.setPlaceholderText("What changed and why (required)")
-        self.message.setPlainText(message)
+        self.message_for = message_for
+        self.made = message_for(self.chosen())  # the message as made, not (yet) typed over
+        self.message.setPlainText(self.made)
         self.message.setMaximumHeight(90)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Commit")
@@ -320,7 +345,7 @@ class CommitDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.message.textChanged.connect(self._enable)
-        self.files.itemChanged.connect(self._enable)
+        self.files.itemChanged.connect(self._remake)
         self._enable()
         self.resize(760, 480)
 
@@ -329,8 +354,18 @@ class CommitDialog(QDialog):
         return [item.text(0) for item in items if item.checkState(0) == Qt.CheckState.Checked]
 
     def check_all(self, state: Qt.CheckState) -> None:
+        self.files.blockSignals(True)  # the message is made once, not once per file
         for i in range(self.files.topLevelItemCount()):
             self.files.topLevelItem(i).setCheckState(0, state)
+        self.files.blockSignals(False)
+        self._remake()
+
+    def _remake(self, *_) -> None:
+        """The checks changed: a message the editor has not typed over follows them."""
+        if self.message.toPlainText() == self.made:
+            self.made = self.message_for(self.chosen())
+            self.message.setPlainText(self.made)
+        self._enable()
 
     def _enable(self, *_) -> None:
         ok = bool(self.message.toPlainText().strip()) and bool(self.chosen())

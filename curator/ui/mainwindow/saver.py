@@ -44,6 +44,7 @@ class Saver(QObject):
         self.task: Task | None = None
         self._queued: dict[bool, set[str] | None] = {}  # overwrite? -> paths (None: every unsaved file)
         self._rereading = 0  # conflict checks still reading files
+        self._held = ""  # what a run with conflicts saved, said after the editor's answer
         self._then: Callable[[], object] | None = None  # once everything is saved (close, open)
         #: run before a save or a count of what is unsaved: the window finishes edits still being
         #: applied in slices (Editing.slices.flush)
@@ -146,7 +147,10 @@ class Saver(QObject):
             message += f"; cancelled, {left:,} still unsaved"
         if index.error:
             message += f" (the index was not updated: {index.error})"
-        self.messages.info(message)
+        if report.conflicts:
+            self._held = message  # said once the editor has answered about the conflicts
+        else:
+            self.messages.info(message)
         self.saved.emit([saved.result for saved in results])
         if report.failures:
             self.prompts.show_failures(
@@ -181,6 +185,8 @@ class Saver(QObject):
                 self.request(report.rebased)
             if report.kept:
                 self._ask(workspace, report.kept)
+            else:
+                self._say_held()
             self._next()
 
         self.readers.run(lambda p: [library.load_one(root, path) for path in paths], done)
@@ -203,9 +209,19 @@ class Saver(QObject):
                 self.request([workspace.rows[p] for p in overwrite], overwrite=True)
             if reload:
                 self.reload_requested.emit(reload)
+            self._say_held(sum(c is ConflictChoice.SKIP for c in choices.values()))
             self._next()
 
         self.readers.run(lambda p: review.previews(jobs, root), done)
+
+    def _say_held(self, kept: int = 0) -> None:
+        """The held "Saved N files", now that nothing waits for an answer (with how many files
+        stay unsaved because they changed on disk); none when Overwrite saves again anyway."""
+        held, self._held = self._held, ""
+        if kept:
+            self.messages.info(f"{held}; {words.count(kept, 'file')} changed on disk, kept unsaved", 10000)
+        elif held and not held.startswith("Saved 0 files"):
+            self.messages.info(held)
 
     def _next(self) -> None:
         """Run what was requested meanwhile (overwrites first), as one run each; else say idle."""
