@@ -16,8 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import schema
 from .article import DEFAULTS, EDITABLE, MISSING_BIT, Summary
 from .editing import DELETE
+from .schema import SHOWN
 
 
 def summary_value(summary: Summary, key: str) -> Any:
@@ -36,9 +38,12 @@ def with_changes(summary: Summary, changes: Mapping[str, Any]) -> Summary:
     second for a 10,000-article batch on the GUI thread).
     """
     fields = {k: v for k, v in changes.items() if k in EDITABLE}
-    if not fields:
+    shown = {k: v for k, v in changes.items() if k in SHOWN and shows_as_is(summary, k, v)}
+    if not fields and not shown:
         return summary
     copy = Summary(*_values(summary))
+    for key, value in shown.items():
+        setattr(copy, key, SHOWN[key] if value is DELETE else value)
     for key, value in fields.items():
         bit = MISSING_BIT[key]
         if value is DELETE:
@@ -48,6 +53,14 @@ def with_changes(summary: Summary, changes: Mapping[str, Any]) -> Summary:
             setattr(copy, key, tuple(value) if key == "topics" else value)
             copy.missing &= ~bit
     return copy
+
+
+def shows_as_is(summary: Summary, key: str, value: Any) -> bool:
+    """Whether the list shows this value of a shown field as it is (schema.SHOWN): of its kind,
+    and the article had no warning about the key (which reading the file again would drop)."""
+    if schema.get(key).check(value):
+        return False
+    return not any(message.startswith(f"{key}:") for _, message in summary.warnings)
 
 
 class EditOp(enum.Enum):

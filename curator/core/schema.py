@@ -44,6 +44,9 @@ class Field:
     default: Any = DELETE  # what an article without the key shows
     minimum: int | None = None  # WHOLE: the window's smallest value
     noun: str = ""  # one item, for undo texts: "topic"
+    #: the list shows it as the Summary attribute of its name, read from this key alone (a value
+    #: of its kind shows as it is: an unsaved edit shows, and a save needs no read back)
+    shown: bool = False
 
     def file_key(self, profile: Profile) -> str:
         """The key this site writes: `tags` for topics on Hugo, `draft` for published."""
@@ -82,9 +85,9 @@ FIELDS: dict[str, Field] = {
         Field("topics", Kind.LIST, tracked=True, editor=True, default=(), noun="topic"),
         Field("quality", Kind.WHOLE, tracked=True, editor=True, default=None, minimum=0),
         Field("published", Kind.BOOL, tracked=True, editor=True, default=True),
-        Field("heat", Kind.WHOLE),
+        Field("heat", Kind.WHOLE, shown=True),
         Field("category", Kind.TEXT),
-        Field("type", Kind.TEXT),
+        Field("type", Kind.TEXT, shown=True),
         Field("title", Kind.TEXT),
         Field("excerpt", Kind.TEXT),
         Field("originalUrl", Kind.TEXT),
@@ -93,6 +96,8 @@ FIELDS: dict[str, Field] = {
 }
 #: The fields the list keeps in memory and the window edits without reading files.
 TRACKED = tuple(k for k, f in FIELDS.items() if f.tracked)
+#: Other fields the list shows from their own key (see Field.shown): {key: what a missing key shows}.
+SHOWN = {k: None if f.kind is Kind.WHOLE else "" for k, f in FIELDS.items() if f.shown}
 
 
 def get(key: str) -> Field:

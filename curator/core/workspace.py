@@ -31,6 +31,7 @@ from .edits import (
     applied,
     redone,
     same_value,
+    shows_as_is,
     summary_value,
     undone,
     value_of,
@@ -42,6 +43,7 @@ from .gently import empty_gently, paused_gc, trim_heap
 from .index import FileStat, Index
 from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, warning_problems
 from .profiles import NEWS, Profile
+from .schema import SHOWN
 from .table import Columns, Table
 
 
@@ -578,7 +580,7 @@ class SaveJob:
     def changes_shown(self) -> bool:
         """Whether the list's summary after this save follows from the changes alone (only the
         tracked keys changed); otherwise it is read back from the file."""
-        return all(k in EDITABLE for k in self.changes)
+        return all(k in EDITABLE or (k in SHOWN and shows_as_is(self.base, k, v)) for k, v in self.changes.items())
 
     def file_changes(self) -> dict[str, Any]:
         return self.profile.file_changes(self.changes)

@@ -13,6 +13,7 @@ the original bytes of every file no other program touched.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -168,3 +169,23 @@ def test_every_source_of_edits_is_reviewed_saved_and_undone_the_same_way(actions
         for path in PATHS:
             if path not in session.touched:
                 assert (root / path).read_bytes() == original[path], path
+
+
+def test_a_shown_field_edited_anywhere_shows_at_once_and_saves_without_a_read_back(tmp_path):
+    """heat and type are shown from their own key (schema.SHOWN): an unsaved edit shows in the
+    list, and a save of one needs no second read of the file, unless the file had a warning about
+    that key (a read back drops it)."""
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE, root)
+    warned = root / PATHS[1]
+    warned.write_bytes(re.sub(rb"\nheat: [^\n]*", b"\nheat: high", warned.read_bytes(), count=1))
+    workspace = Workspace(root)
+    workspace.add_entries([library.load_one(str(root), p) for p in PATHS[:2]])
+    first, second = workspace.rows[PATHS[0]], workspace.rows[PATHS[1]]
+    assert any(m.startswith("heat:") for _, m in workspace.summary(second).warnings)
+    workspace.apply_step(workspace.plan_field([first, second], "heat", FieldEdit(Op.SET, 41)).step)
+    assert workspace.summary(first).heat == 41
+    jobs = {job.path: job for job in workspace.save_jobs()}
+    assert jobs[PATHS[0]].changes_shown() and not jobs[PATHS[1]].changes_shown()
+    workspace.apply_saved(save_batch(list(jobs.values()), root=os.path.realpath(root)))
+    assert workspace.summary(second).heat == 41 and not workspace.summary(second).warnings
