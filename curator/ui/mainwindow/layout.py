@@ -157,6 +157,15 @@ def attach_git(window: MainWindow, gitmode) -> None:
     tabs.setSizePolicy(window.preview.sizePolicy())  # and share (a splitter keeps it in the size policy)
     tabs.addTab(window.preview, "Preview")
     tabs.addTab(diff, "Diff (git)")
+
+    def git_tab(shown: bool) -> None:
+        """The Diff tab (and the tab bar: the Preview tab alone needs none) inside a git work tree only."""
+        if not shown:
+            tabs.setCurrentIndex(0)
+        tabs.setTabVisible(1, shown)
+        tabs.tabBar().setVisible(shown)
+
+    git_tab(False)  # until a folder inside a git work tree is open
     window.preview_tabs, window.git_diff = tabs, diff
 
     def show_diff() -> None:
@@ -169,7 +178,7 @@ def attach_git(window: MainWindow, gitmode) -> None:
     tabs.currentChanged.connect(lambda _: show_diff())
     window.browsing.current_changed.connect(lambda _: show_diff())
     gitmode.status_changed.connect(lambda _: show_diff())
-    gitmode.status_changed.connect(lambda status: tabs.setTabVisible(1, status is not None))
+    gitmode.status_changed.connect(lambda status: git_tab(status is not None))
     gitmode.status_changed.connect(changed)
 
     gitmode.pulled.connect(lambda: check_disk(window))
