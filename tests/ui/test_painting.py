@@ -88,4 +88,3 @@ def test_no_diff_tab_without_a_folder(qtbot, window, sample):
     assert not tabs.isTabVisible(1) and not tabs.tabBar().isVisible()  # (the Preview tab alone needs no bar)
     open_folder(qtbot, window, sample)  # not a git work tree
     assert not tabs.isTabVisible(1)
-
