@@ -87,13 +87,16 @@ def fit_docks(window: MainWindow) -> None:
 
 
 def show_dock(window: MainWindow, name: str) -> None:
-    """Show a dock in front; a bottom dock opened from hidden takes about a third of the height."""
+    """Show a dock in front, with the keyboard focus in it (its widget's focus proxy: the Topics
+    Manager's filter, the Changes list); a bottom dock opened from hidden takes about a third of
+    the height."""
     dock = window.docks[name]
     hidden = not dock.isVisible()
     dock.show()
     dock.raise_()
     if hidden and window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
         window.resizeDocks([dock], [window.height() * 35 // 100], Qt.Orientation.Vertical)
+    dock.widget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
 def splitter(name: str, *parts: tuple[QWidget, int]) -> QSplitter:

@@ -109,6 +109,9 @@ class MainWindow(QMainWindow):
         self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
         self.changes, self.topics_panel = ChangesPanel(), TopicsPanel()
         self.preview = PreviewPane(self.large_images, self.thumbs)
+        # where the keys go when a dock is opened from the keyboard (layout.show_dock)
+        self.topics_panel.setFocusProxy(self.topics_panel.filter)
+        self.changes.setFocusProxy(self.changes.tree)
         self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview, 2), (self.editor, 1))
         area = Qt.DockWidgetArea
         self.docks = layout.add_docks(self, [
