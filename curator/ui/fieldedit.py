@@ -113,11 +113,11 @@ class FieldDialog(QDialog):
             self.outcome.setText(str(exc))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
-        parts = [f"{words.count(len(plan.changes), 'article')} change"]
+        parts = [words.count(len(plan.changes), "article", "changes")]
         if plan.unchanged:
-            parts.append(f"{plan.unchanged} stay as they are")
+            parts.append(f"{plan.unchanged:,} unchanged")
         if plan.errors:
-            parts.append(f"{len(plan.errors)} cannot take it (listed first)")
+            parts.append(f"{len(plan.errors):,} cannot take it (listed first)")
         self.outcome.setText("; ".join(parts) + ".")
         rows = [(path, "⚠ " + why, "not changed") for path, why in plan.errors.items()]
         rows += [(path, fields.describe(a), fields.describe(b)) for path, (a, b) in plan.changes.items()]

@@ -59,7 +59,9 @@ class DialogPrompts:
         return box
 
     def batch_box(self, text: str, count: int) -> QMessageBox:
-        return self.change_box("Change many articles?", text, f"This changes {count:,} files when you save.")
+        return self.change_box(
+            "Change many articles?", text, f"This changes {words.count(count, 'file')} when you save."
+        )
 
     def confirm_batch(self, text: str, count: int) -> bool:
         return self.batch_box(text, count).exec() == Button.Yes

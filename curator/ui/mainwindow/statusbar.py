@@ -110,7 +110,7 @@ class StatusBar(QStatusBar):
         self.git_label.setVisible(status is not None)
         if status is not None:
             self.git_label.setText(f"⎇ {status.describe()}")
-            self.git_label.setToolTip(f"git: {len(status.files):,} changed files in this folder")
+            self.git_label.setToolTip(f"git: {words.count(len(status.files), 'changed file')} in this folder")
 
     def set_counts(self, shown: int, total: int) -> None:
         self.counts_label.setText(f"{shown:,} shown / {words.count(total, 'article')}")
