@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.article import Summary
-from . import theme
+from . import style, theme
 from .icons import icon_pixmap
 from .model import Card, Role
 
@@ -322,6 +322,7 @@ class ArticleTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSortIndicatorShown(True)
+        style.use(header)  # ▼ when sorted descending, on every platform
         header.setStretchLastSection(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core import fields, words
 from ..core.fields import FieldEdit, FieldError, Op, parse_value
+from . import style
 
 #: Rows the preview lists; the rest are counted.
 PREVIEW_ROWS = 500
@@ -140,6 +141,7 @@ class FieldsDialog(QDialog):
         self.setWindowTitle("Columns for Other Fields")
         self.resize(380, 480)
         self.list = QListWidget()
+        style.use(self.list)  # (its check boxes show on a dark palette too)
         for key, count in counts:
             item = QListWidgetItem(f"{key}  ({count})")
             item.setData(Qt.ItemDataRole.UserRole, key)

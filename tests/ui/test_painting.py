@@ -3,14 +3,17 @@ the Problems button's count, and the tabs shown with no folder open."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QStyleOptionViewItem
 
 from curator.core.article import Summary
 from curator.ui import delegate
 from curator.ui.delegate import CARD_HEIGHT, PAD, CardDelegate, CardView
 from curator.ui.model import Card, Role
+from curator.ui.theme import Theme
 from tests.ui.conftest import open_folder
 
 LONG = "A title long enough to run past the right edge of any card, and on, and on, and on " * 3
@@ -88,3 +91,58 @@ def test_no_diff_tab_without_a_folder(qtbot, window, sample):
     assert not tabs.isTabVisible(1) and not tabs.tabBar().isVisible()  # (the Preview tab alone needs no bar)
     open_folder(qtbot, window, sample)  # not a git work tree
     assert not tabs.isTabVisible(1)
+
+
+def arrow_points_down(header) -> bool:
+    """Whether the sort arrow of `header` is ▼: its pixels (in the right end of the sorted
+    section, darker than the header) lie more in the upper half of their extent."""
+    image = header.grab().toImage()
+    column = header.sortIndicatorSection()
+    x0 = header.sectionViewportPosition(column)
+    right = x0 + header.sectionSize(column)
+    strip = [(x, y) for x in range(right - 24, right - 3) for y in range(2, image.height() - 2)]
+    ground = Counter(image.pixelColor(x, y).lightness() for x, y in strip).most_common(1)[0][0]
+    ys = [y for x, y in strip if ground - image.pixelColor(x, y).lightness() > 40]
+    assert len(ys) > 6, "no sort arrow painted"
+    middle = (min(ys) + max(ys)) / 2
+    return sum(y < middle for y in ys) > sum(y > middle for y in ys)
+
+
+def test_sort_arrows_point_down_when_sorted_descending(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    window.set_view("table")
+    qtbot.waitUntil(window.table.isVisible, timeout=3000)
+    header = window.table.horizontalHeader()
+    assert window.model.descending and arrow_points_down(header)  # newest first: ▼
+    window.model.set_sort("date", False)
+    assert not arrow_points_down(header)  # oldest first: ▲
+    window.act_topics.trigger()
+    tree = window.topics_panel.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() > 3, timeout=5000)
+    assert tree.header().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder  # the most used first
+    assert arrow_points_down(tree.header())
+
+
+def test_the_unchecked_published_box_shows_on_a_dark_palette(qtbot, window, sample):
+    app = QApplication.instance()
+    chosen = Theme(app, "dark")
+    try:
+        open_folder(qtbot, window, sample)
+        box = window.editor.published
+        box.setChecked(False)
+        image = box.grab().toImage()
+        indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, style_option(box), box)
+        ground = image.pixelColor(indicator.right() + 3, indicator.center().y()).lightness()
+        edge = max(
+            image.pixelColor(indicator.left(), y).lightness() for y in range(indicator.top(), indicator.bottom())
+        )
+        assert edge - ground > 60, (edge, ground)  # its edge stands out from the window
+    finally:
+        chosen.choice = "light"
+        chosen.apply()
+
+
+def style_option(box) -> QStyleOptionButton:
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    return option

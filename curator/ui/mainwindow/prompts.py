@@ -35,6 +35,7 @@ from ... import __version__
 from ...core import words
 from ...core.fields import FieldEdit, FieldError
 from ...core.review import Preview
+from .. import style
 from ..diffview import DiffView
 from ..editor import QUALITY_MAX, QUALITY_MIN
 from ..fieldedit import FieldDialog, FieldsDialog
@@ -298,6 +299,7 @@ class CommitDialog(QDialog):
         self.files.header().setStretchLastSection(False)
         self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        style.use(self.files)  # (its check boxes show on a dark palette too)
         for path, state, checked in files:
             item = QTreeWidgetItem(self.files, [path, state])
             item.setToolTip(0, path)
