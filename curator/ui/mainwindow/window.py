@@ -98,7 +98,6 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_actions()
         self._connect_signals()
-        self.resize(1400, 880)
         layout.restore(self)
         self.set_view(self.settings["view/mode"])
         self._update_empty_state()
