@@ -27,6 +27,7 @@ from .core.library import Severity
 from .core.query import SORT_FIELDS, QueryError, parse
 from .core.site import taxonomy
 from .core.table import Table
+from .core.words import count as counted
 from .core.workspace import SaveJob, Workspace, save_batch
 
 COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile")
@@ -245,7 +246,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             pub = "yes" if rec["published"] else "NO "
             q = "" if rec["quality"] is None else rec["quality"]
             print(f"{rec['date'][:10]:10}  {pub}  {q!s:>4}  {rec['title'][:70]:70}  {rec['path']}")
-        print(f"{len(records)} of {len(table)} articles", file=sys.stderr)
+        print(f"{len(records):,} of {counted(len(table), 'article')}", file=sys.stderr)
     return FAILED if _report_unreadable(args.dir, problems) else OK
 
 
@@ -414,8 +415,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     warned = len({p.path for p in loaded.problems if p.severity is Severity.WARNING})
     profile = profiles.for_root(args.dir)
     print(
-        f"{len(loaded.entries)} articles, {errors} unreadable, {skipped} files without front matter, "
-        f"{excluded} left out by the {profile.label} profile"
+        f"{counted(len(loaded.entries), 'article')}, {errors:,} unreadable, "
+        f"{counted(skipped, 'file')} without front matter, {excluded:,} left out by the {profile.label} profile"
         + (f"; {warned} with values of the wrong type (--warnings lists them)" if warned and not args.warnings else ""),
         file=sys.stderr,
     )
@@ -497,8 +498,9 @@ def cmd_topics(args: argparse.Namespace) -> int:
             WRITTEN.append(edit.path)
     done = "would change" if args.dry_run else "changed"
     what = {"rename": f"renamed to {new!r}", "merge": f"merged into {new!r}", "delete": "deleted"}[action]
-    taxonomy = f" and {len(edits)} taxonomy file{'s' if len(edits) != 1 else ''}" if edits else ""
-    print(f"{', '.join(map(repr, olds))} {what}: {done} {len(planned.changes)} articles{taxonomy}", file=sys.stderr)
+    taxonomy = f" and {counted(len(edits), 'taxonomy file')}" if edits else ""
+    changed = counted(len(planned.changes), "article")
+    print(f"{', '.join(map(repr, olds))} {what}: {done} {changed}{taxonomy}", file=sys.stderr)
     return FAILED if planned.skipped or status != OK else OK
 
 
@@ -519,7 +521,7 @@ def _list_topics(root: str, entries: list[library.Entry], fmt: str, problems: li
             mark = "taxonomy" if row["taxonomy"] else "        "
             also = f"  (variants: {', '.join(row['variants'])})" if row["variants"] else ""
             print(f"{row['articles']:6,}  {mark}  {row['topic']}{also}")
-        print(f"{len(rows)} topics in {len(entries)} articles", file=sys.stderr)
+        print(f"{counted(len(rows), 'topic')} in {counted(len(entries), 'article')}", file=sys.stderr)
     return FAILED if _report_unreadable(root, problems) else OK
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import profiles
+from . import profiles, words
 from .files import TEMP_SUFFIX
 from .index import FileStat
 
@@ -203,7 +203,7 @@ class _Walk:
             if self.name_excluded and self.problems is not None and profiles.excludes_folder(profile, rel):
                 count = _candidates(os.path.join(self.top, rel), self.exts)
                 if count:
-                    files = f"{count:,} file{'s' if count != 1 else ''}" if count < _PEEK else "its files"
+                    files = words.count(count, "file") if count < _PEEK else "its files"
                     self.problem(rel, f"not listed: {files} (the {profile.label} profile excludes {rel}**)",
                                  Severity.EXCLUDED)  # fmt: skip
             return True

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.article import Summary
-from . import theme
+from . import style, theme
 from .icons import icon_pixmap
 from .model import Card, Role
 
@@ -32,6 +32,7 @@ GIT_COLORS = {"conflict": "#c62828", "untracked": "#6d4c41", "new": "#00796b"}
 THUMB = QSize(128, 96)
 LOGO = 16
 PAD = 10
+WARN_SIZE = 14  # the warning mark at the title's end (values of the wrong type)
 
 
 def elide_lines(text: str, font: QFont, width: int, max_lines: int, metrics: QFontMetrics | None = None) -> list[str]:
@@ -150,14 +151,15 @@ class CardDelegate(QStyledItemDelegate):
         width = rect.right() - PAD - left
         y = rect.top() + PAD
 
-        # title
+        # title, ending before the warning mark when there is one
         fm = fonts.title_metrics
         painter.setFont(fonts.title)
         painter.setPen(text_color)
         # titles and excerpts from the web often carry HTML entities (&#8217;): show the characters
         title = " ".join(html.unescape(summary.title or summary.path).split())
-        title = fm.elidedText(title, Qt.TextElideMode.ElideRight, width)
-        painter.drawText(QRect(left, y, width, fm.height()), Qt.TextFlag.TextSingleLine, title)
+        title_width = width - (WARN_SIZE + 6 if summary.warnings else 0)
+        title = fm.elidedText(title, Qt.TextElideMode.ElideRight, title_width)
+        painter.drawText(QRect(left, y, title_width, fm.height()), Qt.TextFlag.TextSingleLine, title)
         y += fm.height() + 2
 
         # provider line: logo, name, date
@@ -211,8 +213,8 @@ class CardDelegate(QStyledItemDelegate):
             label = sfm.elidedText(topic, Qt.TextElideMode.ElideRight, max(30, left + width - x - 14))
             x = self._chip(painter, fonts, x, y, label, chip_bg, chip_fg)
         if summary.warnings:
-            warn = icon_pixmap("fa5s.exclamation-triangle", 14, theme.color("error"))
-            painter.drawPixmap(rect.right() - PAD - 14, rect.top() + PAD, warn)
+            warn = icon_pixmap("fa5s.exclamation-triangle", WARN_SIZE, theme.color("error"))
+            painter.drawPixmap(rect.right() - PAD - WARN_SIZE, rect.top() + PAD, warn)
         painter.restore()
 
     def _chip(self, painter: QPainter, fonts: _Fonts, x: int, y: int, text: str, bg: QColor, fg: QColor) -> int:
@@ -320,6 +322,7 @@ class ArticleTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSortIndicatorShown(True)
+        style.use(header)  # ▼ when sorted descending, on every platform
         header.setStretchLastSection(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)

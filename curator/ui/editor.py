@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..core.article import Summary
 from ..core.edits import EditOp
+from . import style
 from .icons import icon
 from .searchbox import UndoPassThrough
 
@@ -168,6 +169,7 @@ class EditorPanel(QWidget):
         self.quality.refused.connect(self._note)
 
         self.published = QCheckBox("Published")
+        style.use(self.published)  # its unchecked box shows on a dark palette too
         self.published.clicked.connect(self._published_clicked)
 
         self.suggested_label = QLabel("Suggested")

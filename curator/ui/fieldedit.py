@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..core import fields, words
 from ..core.fields import FieldEdit, FieldError, Op, parse_value
+from . import style
 
 #: Rows the preview lists; the rest are counted.
 PREVIEW_ROWS = 500
@@ -117,11 +118,11 @@ class FieldDialog(QDialog):
             self.outcome.setText(str(exc))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
-        parts = [f"{words.count(len(plan.changes), 'article')} change"]
+        parts = [words.count(len(plan.changes), "article", "changes")]
         if plan.unchanged:
-            parts.append(f"{plan.unchanged} stay as they are")
+            parts.append(f"{plan.unchanged:,} unchanged")
         if plan.errors:
-            parts.append(f"{len(plan.errors)} cannot take it (listed first)")
+            parts.append(f"{len(plan.errors):,} cannot take it (listed first)")
         self.outcome.setText("; ".join(parts) + ".")
         rows = [(path, "⚠ " + why, "not changed") for path, why in plan.errors.items()]
         rows += [(path, fields.describe(a), fields.describe(b)) for path, (a, b) in plan.changes.items()]
@@ -144,6 +145,7 @@ class FieldsDialog(QDialog):
         self.setWindowTitle("Columns for Other Fields")
         self.resize(380, 480)
         self.list = QListWidget()
+        style.use(self.list)  # (its check boxes show on a dark palette too)
         for key, count in counts:
             item = QListWidgetItem(f"{key}  ({count})")
             item.setData(Qt.ItemDataRole.UserRole, key)

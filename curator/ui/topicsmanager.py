@@ -8,7 +8,16 @@ Signals: action_requested(str action, list[str] topics), show_requested(str quer
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.query import quote
 from ..core.topics import TopicInfo, fold
@@ -16,6 +25,8 @@ from . import theme
 from .icons import icon
 
 NAME = Qt.ItemDataRole.UserRole
+#: The list's width from which the Site column shows (see TopicsPanel._fit_columns).
+SITE_FROM = 340
 
 
 class TopicsPanel(QWidget):
@@ -35,6 +46,11 @@ class TopicsPanel(QWidget):
         self.tree.setSortingEnabled(True)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
         self.tree.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        header = self.tree.header()  # the four columns in the panel's width, Variants too (see _fit_columns)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.buttons = {}
         row = QHBoxLayout()
         for action, text, tip in (
@@ -80,11 +96,21 @@ class TopicsPanel(QWidget):
             self.tree.addTopLevelItem(item)
             item.setSelected(info.name in selected)
         self.tree.setSortingEnabled(True)
-        for column in (1, 2):
-            self.tree.resizeColumnToContents(column)
-        rest = sum(self.tree.columnWidth(c) for c in (1, 2))
-        self.tree.setColumnWidth(0, max(140, self.tree.viewport().width() - rest))
+        self._fit_columns()
         self._filter(self.filter.text())
+
+    def _fit_columns(self) -> None:
+        """Every column in the panel's width, Variants too: as wide as they are (their header at
+        least, a third of the panel at most), the topic taking the rest; in a panel narrower than
+        SITE_FROM (beside the list of a 1024-pixel window) the Site column gives way."""
+        header, width = self.tree.header(), self.tree.viewport().width()
+        self.tree.setColumnHidden(2, width < SITE_FROM)
+        widest = min(self.tree.sizeHintForColumn(3) + 8, width // 3)
+        self.tree.setColumnWidth(3, max(header.sectionSizeHint(3), widest))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def selected(self) -> list[str]:
         return [item.data(0, NAME) for item in self.tree.selectedItems()]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QSplitter, QTabWidget, QWidget
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDockWidget, QSplitter, QStyle, QTabWidget, QWidget
 
 from ...core import git
 from ...core.gently import busy_for
@@ -16,6 +17,8 @@ from ..model import COLUMNS
 
 if TYPE_CHECKING:
     from .window import MainWindow
+
+Horizontal = Qt.Orientation.Horizontal
 
 
 def _parts(window: MainWindow) -> tuple:
@@ -30,10 +33,13 @@ def _parts(window: MainWindow) -> tuple:
 
 
 def restore(window: MainWindow) -> None:
+    """The layout of the last run; on a first start, one that fits the screen (first_start)."""
     settings = window.settings
     for key, _, restore_part in _parts(window):
         if (value := settings[key]) and not value.isEmpty():
             restore_part(value)
+    if (geometry := settings["window/geometry"]) is None or geometry.isEmpty():
+        first_start(window)
     field, descending = settings["view/sort_field"], settings["view/sort_descending"]
     if field not in COLUMNS:
         field, descending = window.model.sort_field, window.model.descending
@@ -54,6 +60,34 @@ def save(window: MainWindow) -> None:
 
 #: The narrowest a side dock is made when the window is small.
 SIDE_MIN = 150
+#: The first window's size where the screen has room for it, and the shares of its width that
+#: Browse and the preview take (the list keeps the rest, more than half).
+FIRST_SIZE = QSize(1400, 880)
+FIRST_SHARES = {"facets": 0.17, "preview": 0.3}
+#: What the window manager's frame (title bar, borders) may add around the window.
+FRAME = QMargins(8, 32, 8, 8)
+
+
+def first_geometry(available: QRect) -> QRect:
+    """The first window: FIRST_SIZE, or what the screen's available area (without panels and
+    docks) holds with the window's frame; the frame centred in it."""
+    framed = QRect(QPoint(0, 0), FIRST_SIZE.grownBy(FRAME).boundedTo(available.size()))
+    framed.moveCenter(available.center())
+    return framed.marginsRemoved(FRAME)
+
+
+def first_start(window: MainWindow) -> None:
+    """No saved layout: the window is sized to the screen it opens on, and once it is shown Browse
+    and the preview take their first shares of it (Browse was hidden by fit_docks on screens
+    narrower than the old fixed size's)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    window.setGeometry(first_geometry(screen.availableGeometry()))
+
+    def shares() -> None:
+        docks = [window.docks[name] for name in FIRST_SHARES]
+        window.resizeDocks(docks, [int(window.width() * share) for share in FIRST_SHARES.values()], Horizontal)
+
+    QTimer.singleShot(0, window, shares)
 
 
 class Painting(QObject):
@@ -68,33 +102,73 @@ class Painting(QObject):
 
 def fit_docks(window: MainWindow) -> None:
     """Keep the article list at least half the window wide: the side docks (Browse or the Topics
-    Manager on the left, the preview on the right) shrink first, in proportion, and the left one
-    goes when shrinking is not enough (the View menu brings it back)."""
+    Manager on the left, the preview on the right) shrink first, in proportion, each down to the
+    narrowest it can be drawn in (its minimum size, SIDE_MIN at least); only when those do not
+    fit does the left one go (the View menu brings it back). Bottom docks (Changes, Problems)
+    are kept under BOTTOM_MOST of the height."""
+    fit_bottom(window)
     half = window.width() // 2
     if window.centralWidget().width() >= half:
         return
-    docks = [window.docks[n] for n in ("facets", "topics", "preview")]
-    side = [d for d in docks if d.isVisible() and not d.isFloating()]
-    total = sum(d.width() for d in side)
-    if not total:
-        return
-    room = window.width() - half - 12 * len(side)
-    window.resizeDocks(side, [max(SIDE_MIN, d.width() * room // total) for d in side], Qt.Orientation.Horizontal)
-    left = [d for d in side if d is not window.docks["preview"]]
-    if window.centralWidget().width() < half and left and len(side) > len(left):
-        for dock in left:
-            dock.hide()
-        window.resizeDocks([window.docks["preview"]], [room], Qt.Orientation.Horizontal)
+    side = [window.docks[n] for n in ("facets", "topics", "preview")]
+    side = [d for d in side if d.isVisible() and not d.isFloating()]
+    separator = window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None, window)
+    room = window.width() - half - (separator + 2) * len(side)
+    floors = [max(SIDE_MIN, d.minimumSizeHint().width()) for d in side]
+    while side and sum(floors) > room and side[0] is not window.docks["preview"]:
+        side.pop(0).hide()  # the left one: not even its narrowest fits
+        floors.pop(0)
+    if side:
+        window.resizeDocks(side, shares(room, [d.width() for d in side], floors), Horizontal)
+
+
+def shares(room: int, widths: list[int], floors: list[int]) -> list[int]:
+    """`room` split in proportion to `widths`, none below its floor (the others give way)."""
+    sizes = list(widths)
+    free = list(range(len(widths)))
+    while free:
+        left = room - sum(floors[i] for i in range(len(widths)) if i not in free)
+        total = sum(widths[i] for i in free) or 1
+        for i in free:
+            sizes[i] = widths[i] * left // total
+        low = [i for i in free if sizes[i] < floors[i]]
+        if not low:
+            break
+        for i in low:
+            sizes[i] = floors[i]
+            free.remove(i)
+    return sizes
+
+
+#: The most of the window's height the bottom docks (Changes, Problems) keep when it shrinks,
+#: and the share they are given back then.
+BOTTOM_MOST, BOTTOM_SHARE = 0.45, 0.35
+
+
+def fit_bottom(window: MainWindow) -> None:
+    """A bottom dock opened in a tall window keeps its height when the window is made lower: the
+    list and the preview above it were left a strip (270 px of a 700 px window)."""
+    bottom = [
+        d
+        for name in ("changes", "problems")
+        if (d := window.docks[name]).isVisible() and not d.isFloating()
+        and window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+    ]  # fmt: skip
+    if bottom and max(d.height() for d in bottom) > window.height() * BOTTOM_MOST:
+        window.resizeDocks(bottom[:1], [int(window.height() * BOTTOM_SHARE)], Qt.Orientation.Vertical)
 
 
 def show_dock(window: MainWindow, name: str) -> None:
-    """Show a dock in front; a bottom dock opened from hidden takes about a third of the height."""
+    """Show a dock in front, with the keyboard focus in it (its widget's focus proxy: the Topics
+    Manager's filter, the Changes list); a bottom dock opened from hidden takes about a third of
+    the height."""
     dock = window.docks[name]
     hidden = not dock.isVisible()
     dock.show()
     dock.raise_()
     if hidden and window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
         window.resizeDocks([dock], [window.height() * 35 // 100], Qt.Orientation.Vertical)
+    dock.widget().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
 def splitter(name: str, *parts: tuple[QWidget, int]) -> QSplitter:
@@ -123,6 +197,8 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
         window.addDockWidget(area, dock)
     for name in HIDDEN:  # hidden before they are tabbed: a dock hidden after leaves a stale tab bar
         docks[name].hide()
+    for dock in docks.values():  # a dock opened in a narrow window leaves the list half of it too
+        dock.visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(0, window, lambda: fit_docks(window)))
     for first, second in TABBED:
         window.tabifyDockWidget(docks[first], docks[second])
     window.resizeDocks([docks["facets"], docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
@@ -159,6 +235,15 @@ def attach_git(window: MainWindow, gitmode) -> None:
     tabs.setSizePolicy(window.preview.sizePolicy())  # and share (a splitter keeps it in the size policy)
     tabs.addTab(window.preview, "Preview")
     tabs.addTab(diff, "Diff (git)")
+
+    def git_tab(shown: bool) -> None:
+        """The Diff tab (and the tab bar: the Preview tab alone needs none) inside a git work tree only."""
+        if not shown:
+            tabs.setCurrentIndex(0)
+        tabs.setTabVisible(1, shown)
+        tabs.tabBar().setVisible(shown)
+
+    git_tab(False)  # until a folder inside a git work tree is open
     window.preview_tabs, window.git_diff = tabs, diff
 
     def show_diff() -> None:
@@ -171,7 +256,7 @@ def attach_git(window: MainWindow, gitmode) -> None:
     tabs.currentChanged.connect(lambda _: show_diff())
     window.browsing.current_changed.connect(lambda _: show_diff())
     gitmode.status_changed.connect(lambda _: show_diff())
-    gitmode.status_changed.connect(lambda status: tabs.setTabVisible(1, status is not None))
+    gitmode.status_changed.connect(lambda status: git_tab(status is not None))
     gitmode.status_changed.connect(changed)
 
     gitmode.pulled.connect(lambda: check_disk(window))

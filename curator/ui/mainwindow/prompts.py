@@ -36,6 +36,7 @@ from ...core import words
 from ...core.fields import FieldEdit, FieldError
 from ...core.git import PullWay
 from ...core.review import Preview
+from .. import style
 from ..diffview import DiffView
 from ..editor import QUALITY_MAX, QUALITY_MIN
 from ..fieldedit import FieldDialog, FieldsDialog
@@ -67,7 +68,9 @@ class DialogPrompts:
         return box
 
     def batch_box(self, text: str, count: int) -> QMessageBox:
-        return self.change_box("Change many articles?", text, f"This changes {count:,} files when you save.")
+        return self.change_box(
+            "Change many articles?", text, f"This changes {words.count(count, 'file')} when you save."
+        )
 
     def confirm_batch(self, text: str, count: int) -> bool:
         return self.batch_box(text, count).exec() == Button.Yes
@@ -319,6 +322,7 @@ class CommitDialog(QDialog):
         self.files.header().setStretchLastSection(False)
         self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        style.use(self.files)  # (its check boxes show on a dark palette too)
         for path, state, checked in files:
             item = QTreeWidgetItem(self.files, [path, state])
             item.setToolTip(0, path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from ...core import words
@@ -29,6 +29,7 @@ class StatusBar(QStatusBar):
         self.cancel_button.hide()
         self.problems_button = QToolButton()
         self.problems_button.setAutoRaise(True)
+        self.problems_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)  # the count shows
         self.problems_button.clicked.connect(self.problems_requested)
         self.problems_button.hide()
         # the site profile in use ("Hugo, detected (hugo.toml)"); its menu picks another
@@ -109,12 +110,17 @@ class StatusBar(QStatusBar):
         self.git_label.setVisible(status is not None)
         if status is not None:
             self.git_label.setText(f"⎇ {status.describe()}")
-            self.git_label.setToolTip(f"git: {len(status.files):,} changed files in this folder")
+            self.git_label.setToolTip(f"git: {words.count(len(status.files), 'changed file')} in this folder")
 
     def set_counts(self, shown: int, total: int) -> None:
         self.counts_label.setText(f"{shown:,} shown / {words.count(total, 'article')}")
 
     def set_problems(self, errors: int, warnings: int) -> None:
         self.problems_button.setVisible(bool(errors or warnings))
-        self.problems_button.setText(f"{errors:,} unreadable, {words.count(warnings, 'warning')}")
+        text = ", ".join(
+            ([f"{errors:,} unreadable"] if errors else []) + ([words.count(warnings, "warning")] if warnings else [])
+        )
+        self.problems_button.setText(text)
+        self.problems_button.setToolTip(f"Problems: {text}. Click to show the Problems panel.")
+        self.problems_button.setAccessibleName(f"Problems: {text}")
         self.problems_button.setIcon(icon("fa5s.exclamation-triangle", "#c62828" if errors else "#e69500"))

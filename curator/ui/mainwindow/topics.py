@@ -158,12 +158,11 @@ class TopicsController(QObject):
         if not edits and not renames:
             self.messages.info("No article has that topic.", 4000)
             return False
-        detail = f"{words.count(len(edits), 'article')} change (one line each, or so) when you save."
+        detail = f"{words.count(len(edits), 'article', 'changes')} (one line each, or so) when you save."
         if renames:
-            detail += f" {words.count(len(renames), 'taxonomy file')} of the site change at once."
+            detail += f" In the site's taxonomy, {words.count(len(renames), 'file', 'changes')} at once."
         if planned.skipped:
-            skipped = words.count(len(planned.skipped), "file")
-            detail += f" {skipped} whose topics are not a list of text stay as they are."
+            detail += f" Left alone: {words.count(len(planned.skipped), 'file')} whose topics are not a list of text."
         if not self.prompts.confirm_change(text, detail):
             return False
         command = Group(text)
