@@ -20,6 +20,7 @@ import difflib
 import json
 import math
 import re
+import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,11 +48,28 @@ def parse_toml(front: str) -> tuple[dict[str, Any], dict[str, int]]:
         m = _TOML_LINE.search(str(exc))
         message = _TOML_LINE.sub("", str(exc)).strip()
         raise FormatError(f"TOML error: {message}", int(m.group(1)) if m else None) from None
+    except (ValueError, RecursionError) as exc:  # what tomllib refuses beyond its own errors
+        raise _refused("TOML", front, exc) from None
+    try:
+        statements = toml_statements(front)
+    except (ValueError, RecursionError):  # read all the same; an edit of it is refused (edit_toml)
+        statements = []
     lines: dict[str, int] = {}
-    for st in toml_statements(front):
+    for st in statements:
         if st.table == () and st.key and st.key[0] not in lines and not st.array_of_tables:
             lines[st.key[0]] = front.count("\n", 0, st.start)
     return data, lines
+
+
+def _refused(kind: str, text: str, exc: ValueError | RecursionError) -> FormatError:
+    """The reference parser's refusals that are not syntax errors: a number Python will not
+    convert (more digits than sys.get_int_max_str_digits()), nesting deeper than its stack."""
+    if isinstance(exc, RecursionError):
+        return FormatError(f"{kind} is nested too deeply")
+    limit = sys.get_int_max_str_digits()
+    m = re.search(rf"[0-9][0-9_]{{{limit},}}", text) if limit else None
+    line = text.count("\n", 0, m.start()) + 1 if m else None
+    return FormatError(f"{kind} error: a number with more digits than Python converts ({exc})", line)
 
 
 def parse_json(front: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -59,8 +77,8 @@ def parse_json(front: str) -> tuple[dict[str, Any], dict[str, int]]:
         data = json.loads(front)
     except json.JSONDecodeError as exc:
         raise FormatError(f"JSON error: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise FormatError("JSON is nested too deeply") from None
+    except (ValueError, RecursionError) as exc:
+        raise _refused("JSON", front, exc) from None
     if not isinstance(data, dict):
         raise FormatError("front matter is not a JSON object of keys", 1)
     lines = {m.key: front.count("\n", 0, m.key_start) for m in json_members(front, front.index("{"))}
@@ -73,8 +91,8 @@ def json_end(text: str) -> int:
         _, end = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"JSON error: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise FormatError("JSON is nested too deeply") from None
+    except (ValueError, RecursionError) as exc:
+        raise _refused("JSON", text, exc) from None
     return end
 
 
@@ -232,7 +250,8 @@ def _keys(text: str, i: int, stop: str) -> tuple[tuple[str, ...], int]:
         if i < len(text) and text[i] in "\"'":
             end = _string_end(text, i)
             raw = text[i:end]
-            parts.append(json.loads(raw) if raw[0] == '"' else raw[1:-1])
+            # a basic string's escapes are TOML's (\\U0001F600, a raw tab), not JSON's
+            parts.append(tomllib.loads(f"k = {raw}")["k"] if raw[0] == '"' else raw[1:-1])
             i = end
         else:
             m = _BARE.match(text, i)

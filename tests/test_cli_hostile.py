@@ -1,0 +1,46 @@
+"""The third round of hostile input (issue 32) through the command line: a real process, real
+files. One bad file is reported and never stops the rest of a batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import curator
+
+OK_PAGE = "---\ntitle: ok\ndraft: true\n---\nbody\n"
+#: valid pages the standard library reads (or, for the last two, refuses) that once crashed the batch
+HOSTILE = {
+    "toml-emoji-key.md": '+++\ntitle = "x"\n"k\\U0001F600" = 1\ndraft = true\n+++\nbody\n',
+    "toml-tab-key.md": '+++\ntitle = "x"\n"k\tz" = 1\ndraft = true\n+++\nbody\n',
+    "toml-deep.md": "+++\ntitle = 'x'\ndraft = true\nv = " + "[" * 3000 + "]" * 3000 + "\n+++\nbody\n",
+    "json-digits.md": '{\n  "title": "x",\n  "draft": true,\n  "n": ' + "1" * 5000 + "\n}\nbody\n",
+}
+
+
+@pytest.fixture
+def hugo_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text("title = 'test'\n")
+    (site / "content" / "ok.md").write_text(OK_PAGE)
+    return site
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_page_never_stops_the_batch(hugo_site: Path, name: str):
+    bad = hugo_site / "content" / name
+    bad.write_text(HOSTILE[name])
+    ok = hugo_site / "content" / "ok.md"
+    out = curator("publish", str(bad), str(ok))
+    assert "Traceback" not in out.stderr
+    assert "draft: false" in ok.read_text()  # the good file after it was published
+    refused = name in ("toml-deep.md", "json-digits.md")  # tomllib and json refuse these too
+    assert out.returncode == (1 if refused else 0), out.stderr
+    assert ("draft = false" in bad.read_text() or '"draft": false' in bad.read_text()) is not refused
+    check = curator("check", str(hugo_site))
+    assert "Traceback" not in check.stderr and "JSONDecodeError" not in check.stdout
+    assert (check.returncode == 1) is refused, check.stdout
+    if refused:
+        assert "nested too deeply" in check.stdout or "digits" in check.stdout
