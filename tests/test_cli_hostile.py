@@ -3,6 +3,7 @@ files. One bad file is reported and never stops the rest of a batch."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,21 @@ def test_a_hostile_page_never_stops_the_batch(hugo_site: Path, name: str):
     assert (check.returncode == 1) is refused, check.stdout
     if refused:
         assert "nested too deeply" in check.stdout or "digits" in check.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_a_lone_surrogate_in_json_is_read_as_hugo_reads_it(hugo_site: Path, fmt: str, tmp_path: Path):
+    """`"\\ud800"` is half a character: Hugo (Go's encoding/json) reads U+FFFD, and so does Curator,
+    so the list prints it in every format and the index keeps working."""
+    page = hugo_site / "content" / "lone.md"
+    tags = '["\\udfff", "\\ud83d\\ude00"]'  # a lone half, and a whole pair
+    page.write_text('{\n  "title": "\\ud800 lone",\n  "tags": ' + tags + ',\n  "draft": true\n}\nbody\n')
+    out = curator("list", str(hugo_site), "--format", fmt)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    assert "index" not in out.stderr  # not "the index … cannot be used"
+    assert "\ufffd lone" in out.stdout
+    if fmt == "json":
+        row = next(r for r in json.loads(out.stdout) if r["path"] == "content/lone.md")
+        assert row["topics"] == ["\ufffd", "\U0001f600"]
+    out = curator("publish", str(page))
+    assert out.returncode == 0 and '"draft": false' in page.read_text() and "\\ud800 lone" in page.read_text()

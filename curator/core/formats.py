@@ -81,8 +81,27 @@ def parse_json(front: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise _refused("JSON", front, exc) from None
     if not isinstance(data, dict):
         raise FormatError("front matter is not a JSON object of keys", 1)
+    if _SURROGATE_ESCAPE.search(front):
+        data = _whole_characters(data)
     lines = {m.key: front.count("\n", 0, m.key_start) for m in json_members(front, front.index("{"))}
     return data, lines
+
+
+#: `\ud800`-`\udfff`: half of a UTF-16 pair, which json.loads keeps when the other half is missing
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(value: Any) -> Any:
+    """A lone surrogate read as U+FFFD, as Hugo (Go's encoding/json) reads it: half a character
+    cannot be written as UTF-8, so it could be neither listed, indexed nor shown."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_whole_characters(v) for v in value]
+    if isinstance(value, dict):
+        return {_whole_characters(k): _whole_characters(v) for k, v in value.items()}
+    return value
 
 
 def json_end(text: str) -> int:
