@@ -63,3 +63,17 @@ def test_a_lone_surrogate_in_json_is_read_as_hugo_reads_it(hugo_site: Path, fmt:
         assert row["topics"] == ["\ufffd", "\U0001f600"]
     out = curator("publish", str(page))
     assert out.returncode == 0 and '"draft": false' in page.read_text() and "\\ud800 lone" in page.read_text()
+
+
+def test_jekyll_pages_that_start_with_a_template_tag_are_no_errors(tmp_path: Path):
+    site = tmp_path / "jekyll"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: t\n")
+    (site / "_posts" / "2024-01-02-a.md").write_text("---\ntitle: a\npublished: false\n---\nbody\n")
+    (site / "index.html").write_text("{% include header.html %}\n<main>{{ content }}</main>\n")
+    (site / "about.md").write_text("{{ site.description }}\n")
+    check = curator("check", str(site))
+    assert check.returncode == 0 and "JSON" not in check.stdout, check.stdout
+    out = curator("publish", "--where", "published:no", str(site))
+    assert out.returncode == 0, out.stderr
+    assert "published: true" in (site / "_posts" / "2024-01-02-a.md").read_text()

@@ -107,6 +107,9 @@ def _find_closer(text: str, start: int) -> tuple[int, int] | None:
 _TOML_OPENER = re.compile(r"\+\+\+[ \t]*(\r\n|\n|\r)")
 _TOML_CLOSER = re.compile(r"(?m)^\+\+\+[ \t]*(?:\r\n|\n|\r|\Z)")
 _NEWLINE = re.compile(r"\r\n|\n|\r")
+#: What follows `{` in a template tag that starts a page without front matter (Liquid `{%`,
+#: Go templates and Liquid `{{`, Nunjucks `{#`): never a JSON object, whose next character is `"`.
+_TEMPLATE_TAG = ("{", "%", "#")
 
 
 def _split_other(text: str, bom: bool) -> Split | None:
@@ -120,7 +123,7 @@ def _split_other(text: str, bom: bool) -> Split | None:
             raise FrontMatterError("front matter is never closed: no '+++' line after the opening one", None)
         front = text[opener.end() : closer.start()]
         return Split(bom, opener.group(1), text[: opener.end()], front, text[closer.start() :], "toml")
-    if text.startswith("{"):
+    if text.startswith("{") and text[1:2] not in _TEMPLATE_TAG:
         try:
             end = json_end(text)
         except FormatError as exc:

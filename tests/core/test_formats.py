@@ -190,3 +190,14 @@ def test_nesting_and_numbers_the_reference_refuses_are_errors_not_crashes():
     assert caught.value.line == 3
     with pytest.raises(FrontMatterError, match="digits"):
         load_document(("+++\nn = " + "1" * 5000 + "\n+++\n").encode())
+
+
+@pytest.mark.parametrize(
+    "page", ["{% include head.html %}\n<p>hi</p>\n", "{{ site.title }}\n", "{%- if x -%}\n", "{# note #}\n"]
+)
+def test_a_page_that_starts_with_a_template_tag_has_no_front_matter(page):
+    """Liquid, Go templates and Nunjucks start with `{%`, `{{`, `{#`: never a JSON object."""
+    with pytest.raises(NotAnArticle):
+        load_document(page.encode())
+    with pytest.raises(FrontMatterError, match="JSON"):  # a JSON object that is broken still says so
+        load_document(b'{\n  "title": "x",\n}\n')
