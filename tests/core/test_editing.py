@@ -3,6 +3,8 @@ from __future__ import annotations
 import difflib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.core.editing import DELETE, EditError, edit_document
 from curator.core.files import plan_edit
@@ -199,3 +201,73 @@ def test_a_new_list_item_copies_the_quoting_nearest_the_end_when_styles_tie(item
     text = f"---\ntags:\n{items}---\n"
     values = load_document(text.encode()).data["tags"]
     assert edit(text, tags=[*values, "d"]) == f"---\ntags:\n{items}{added}---\n"
+
+
+# --- lists laid out over several lines keep their layout and comments (issue 32, defect 9) ----
+
+FLOW = "---\ntitle: x\ntopics: [A,\n  B, # keep this note\n  C]\nother: 1\n---\n"
+PER_LINE = '---\ntopics: [\n  "A",\n  "B", # about B\n  "C",\n]\nother: 1\n---\n'
+
+
+@pytest.mark.parametrize(
+    "text, values, expected",
+    [
+        (FLOW, ["A", "B", "C", "D"], "topics: [A,\n  B, # keep this note\n  C,\n  D]\n"),
+        (FLOW, ["A", "C"], "topics: [A,\n  C]\n"),
+        (FLOW, ["A", "B"], "topics: [A,\n  B # keep this note\n  ]\n"),
+        (FLOW, ["B", "C"], "topics: [B, # keep this note\n  C]\n"),
+        (FLOW, ["A", "X", "B", "C"], "topics: [A,\n  X,\n  B, # keep this note\n  C]\n"),
+        (FLOW, ["A", "b", "C"], "topics: [A,\n  b, # keep this note\n  C]\n"),
+        (FLOW, [], "topics: []\n"),
+        (PER_LINE, ["A", "B", "C", "D"], 'topics: [\n  "A",\n  "B", # about B\n  "C",\n  "D",\n]\n'),
+        (PER_LINE, ["A", "B"], 'topics: [\n  "A",\n  "B", # about B\n]\n'),
+        (PER_LINE, ["A", "C"], 'topics: [\n  "A",\n  "C",\n]\n'),
+        ("---\ntopics: [A, B,\n  C]\n---\n", ["A", "B", "C", "D"], "topics: [A, B,\n  C, D]\n"),
+        ("---\ntopics: [\n  A,\n  B\n]\n---\n", ["A"], "topics: [\n  A\n]\n"),
+        ("---\ntopics: [\n  A # first\n]\n---\n", ["A", "B"], "topics: [\n  A, # first\n  B\n]\n"),
+    ],
+)
+def test_a_flow_list_over_several_lines_keeps_its_lines_and_comments(text, values, expected):
+    new = edit(text, topics=values)
+    rest = text.partition("topics:")[2]
+    old_value = "topics:" + rest.split("\nother:")[0].split("\n---")[0] + "\n"
+    assert new == text.replace(old_value, expected)
+
+
+@pytest.mark.parametrize(
+    "item",
+    ["- A long\n    plain item\n", "- |\n    a block\n    of lines\n", '- "two\n    lines"\n', "- >-\n    folded\n"],
+)
+def test_a_block_list_keeps_items_over_several_lines_as_they_are(item):
+    text = f"---\ntopics:\n  {item}  - B\nother: 1\n---\n"
+    value = load_document(text.encode()).data["topics"][0]
+    assert edit(text, topics=[value, "B", "C"]) == text.replace("  - B\n", "  - B\n  - C\n")
+    assert edit(text, topics=[value]) == text.replace("  - B\n", "")
+    assert edit(text, topics=["Z", value, "B"]) == text.replace(f"  {item}", f"  - Z\n  {item}")
+
+
+WORDS = st.sampled_from(["A", "B", "C", "D", "E", "F", "Power Apps", "x y"])
+GAPS = st.sampled_from([", ", ",\n  ", ", # a note\n  ", ",\n  # a line of its own\n  ", "\n  , "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(WORDS, min_size=1, max_size=5, unique=True),
+    st.data(),
+    st.sampled_from(["", ",", ",\n", "\n", " # last\n"]),
+    st.lists(WORDS, max_size=6, unique=True),
+)
+def test_any_edit_of_a_flow_list_over_several_lines_stays_in_its_lines(items, data, end, values):
+    gaps = [data.draw(GAPS) for _ in items[1:]]
+    body = items[0] + "".join(g + i for g, i in zip(gaps, items[1:], strict=True))
+    text = f"---\ntitle: x\ntopics: [{body}{end}]\nother: 1\n---\n"
+    if "\n" not in body + end:
+        return
+    new = edit(text, topics=values)
+    assert load_document(new.encode()).data == {"title": "x", "topics": values, "other": 1}
+    assert new.startswith("---\ntitle: x\ntopics: [") and new.endswith("]\nother: 1\n---\n")
+    kept = [i for i in items if i in values]
+    if kept != [v for v in values if v in items]:
+        return  # an item moved is taken out and put in again
+    notes = sum("# a note" in gap for gap, item in zip(gaps, items, strict=False) if item in kept)
+    assert new.count("# a note") >= notes  # a note on the line of an item kept stays
