@@ -77,3 +77,17 @@ def test_jekyll_pages_that_start_with_a_template_tag_are_no_errors(tmp_path: Pat
     out = curator("publish", "--where", "published:no", str(site))
     assert out.returncode == 0, out.stderr
     assert "published: true" in (site / "_posts" / "2024-01-02-a.md").read_text()
+
+
+def test_set_says_plainly_what_it_will_not_write(tmp_path: Path):
+    page = tmp_path / "a.md"
+    page.write_text("---\ntitle: t\n---\nb\n")
+    out = curator("set", str(page), "--set", "a..b=1", "--set", "title.=2")
+    assert out.returncode == 1 and "a name on each side of every dot" in out.stderr
+    assert page.read_text() == "---\ntitle: t\n---\nb\n"
+    out = curator("set", str(page), "--set", "yes=1")
+    assert out.returncode == 0 and page.read_text() == '---\ntitle: t\n"yes": 1\n---\nb\n'
+    hugo = tmp_path / "j.md"
+    hugo.write_text('{\n  "title": "t"\n}\n')
+    out = curator("set", str(hugo), "--set", "date=2024-01-02")
+    assert out.returncode == 0 and json.loads(hugo.read_text())["date"] == "2024-01-02"

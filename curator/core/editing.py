@@ -163,9 +163,14 @@ def _root(front: str) -> MappingNode | None:
 def _find(root: MappingNode | None, key: str) -> tuple[ScalarNode, Node] | None:
     found = None
     for k, v in root.value if root is not None else ():
-        if isinstance(k, ScalarNode) and k.value == key:
+        if isinstance(k, ScalarNode) and k.value == key and k.tag.endswith(":str"):  # `yes:` is True, not "yes"
             found = (k, v)  # the last one wins, as in the parser
     return found
+
+
+def _key_text(key: str) -> str:
+    """A new key as YAML reads it back as that text: `"yes"` quoted (plain, it is True)."""
+    return key if _plain_ok(key) else _double_quoted(key)
 
 
 def _is_scalar_line(node: Node) -> bool:
@@ -439,11 +444,12 @@ def _insert(front: str, root: MappingNode | None, key: str, value: Any, newline:
     if front and not front.endswith(("\n", "\r")):
         front += newline  # the last line had no break (only possible before a `---` at EOF)
     entries = root.value if root is not None else []
+    name = _key_text(key)
     if isinstance(value, (list, tuple)):
         indent, space = _list_style(front)
-        text = f"{key}:{newline}" + _render_block_list(list(value), indent, space, newline, None)
+        text = f"{name}:{newline}" + _render_block_list(list(value), indent, space, newline, None)
         if not value:
-            text = f"{key}: []{newline}"
+            text = f"{name}: []{newline}"
         blocks = [(k, v) for k, v in entries if isinstance(v, (SequenceNode, MappingNode)) and not v.flow_style]
         if blocks:
             k, v = blocks[-1]
@@ -454,7 +460,7 @@ def _insert(front: str, root: MappingNode | None, key: str, value: Any, newline:
                 text = newline + text
             return front[:at] + text + front[at:]
     else:
-        text = f"{key}: {render_scalar(value)}{newline}"
+        text = f"{name}: {render_scalar(value)}{newline}"
     # A scalar goes after the last `key: scalar` line of the opening block: the run of scalar
     # keys at the top, up to the first blank line or nested value.
     at = 0
@@ -547,13 +553,14 @@ def _edit_nested(front: str, parts: list[str], value: Any, newline: str) -> str:
     if first is None:
         raise EditError(f"{'.'.join(parts[:-1])} is empty: set the whole value instead")
     indent = front[_line_start(front, first.start_mark.index) : first.start_mark.index]
+    name = _key_text(key)
     if isinstance(value, (list, tuple)):
         _, space = _list_style(front)
-        text = f"{indent}{key}:{newline}" + _render_block_list(list(value), indent + "  ", space, newline, None)
+        text = f"{indent}{name}:{newline}" + _render_block_list(list(value), indent + "  ", space, newline, None)
         if not value:
-            text = f"{indent}{key}: []{newline}"
+            text = f"{indent}{name}: []{newline}"
     else:
-        text = f"{indent}{key}: {render_scalar(value)}{newline}"
+        text = f"{indent}{name}: {render_scalar(value)}{newline}"
     at = _region_end(front, parent)
     return front[:at] + text + front[at:]
 
@@ -576,15 +583,16 @@ def _insert_nested(
         at = _region_end(front, parent)
     lines = []
     for level, name in enumerate(parts[depth:-1]):
-        lines.append(f"{indent}{'  ' * level}{name}:{newline}")
+        lines.append(f"{indent}{'  ' * level}{_key_text(name)}:{newline}")
     inner = indent + "  " * (len(parts) - depth - 1)
+    last = _key_text(parts[-1])
     if isinstance(value, (list, tuple)):
         _, space = _list_style(front)
-        lines.append(f"{inner}{parts[-1]}:{newline}" if value else f"{inner}{parts[-1]}: []{newline}")
+        lines.append(f"{inner}{last}:{newline}" if value else f"{inner}{last}: []{newline}")
         if value:
             lines.append(_render_block_list(list(value), inner + "  ", space, newline, None))
     else:
-        lines.append(f"{inner}{parts[-1]}: {render_scalar(value)}{newline}")
+        lines.append(f"{inner}{last}: {render_scalar(value)}{newline}")
     text = "".join(lines)
     if at is None:  # a new top-level mapping goes at the end
         if front and not front.endswith(("\n", "\r")):
@@ -676,6 +684,11 @@ def value_at(data: Mapping[str, Any], key: str, missing: Any = DELETE) -> Any:
     return value
 
 
+def _date_text(value: dt.date) -> str:
+    """A date as JSON front matter holds it: `2024-01-02`, `2024-01-02T03:04:05Z`."""
+    return render_scalar(value)
+
+
 def _edit_other(doc: Document, changes: Mapping[str, Any]) -> str:
     """TOML or JSON front matter edited line by line (see formats.py)."""
     from .formats import FormatError, edit_json, edit_toml
@@ -696,6 +709,13 @@ def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
 
     Raises EditError when the edited text would not parse back to exactly the intended mapping.
     """
+    for key in changes:
+        if "." in key and key not in doc.data and not all(key.split(".")):
+            raise EditError(
+                f"{key!r}: a dotted key names a key inside a mapping, with a name on each side of every dot"
+            )
+    if doc.split.format == "json":  # JSON has no dates: Hugo reads them from text
+        changes = {k: _date_text(v) if isinstance(v, dt.date) else v for k, v in changes.items()}
     want = intended(doc.data, changes)
     changes = {k: v for k, v in changes.items() if not _same_or_gone(value_at(want, k), value_at(doc.data, k))}
     if not changes:

@@ -271,3 +271,39 @@ def test_any_edit_of_a_flow_list_over_several_lines_stays_in_its_lines(items, da
         return  # an item moved is taken out and put in again
     notes = sum("# a note" in gap for gap, item in zip(gaps, items, strict=False) if item in kept)
     assert new.count("# a note") >= notes  # a note on the line of an item kept stays
+
+
+# --- keys that must be said plainly (issue 32, defect 11) ------------------------------------
+
+PAGES = {
+    "yaml": b"---\ntitle: t\n---\nb\n",
+    "toml": b'+++\ntitle = "t"\n+++\nb\n',
+    "json": b'{\n  "title": "t"\n}\nb\n',
+}
+
+
+@pytest.mark.parametrize("fmt", PAGES)
+@pytest.mark.parametrize("key", ["a..b", "title.", ".a", "a.", "seo..image"])
+def test_a_dotted_key_with_an_empty_name_is_refused_in_plain_words(fmt, key):
+    with pytest.raises(EditError, match="a name on each side of every dot"):
+        plan_edit(PAGES[fmt], {key: 1})
+    literal = PAGES["yaml"].replace(b"title: t\n", b"title: t\n'a..b': 0\n")  # a key spelled so is that key
+    assert plan_edit(literal, {"a..b": 1}) == literal.replace(b"'a..b': 0", b"'a..b': 1")
+
+
+def test_a_date_in_json_front_matter_is_written_as_the_text_hugo_reads():
+    import datetime as dt
+
+    new = plan_edit(PAGES["json"], {"date": dt.date(2024, 1, 2)})
+    assert new == b'{\n  "title": "t",\n  "date": "2024-01-02"\n}\nb\n'
+    new = plan_edit(PAGES["json"], {"date": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)})
+    assert new == b'{\n  "title": "t",\n  "date": "2024-01-02T03:04:05Z"\n}\nb\n'
+
+
+@pytest.mark.parametrize("key", ["yes", "no", "on", "Off", "true", "null", "y"])
+def test_a_new_key_yaml_reads_as_no_text_is_quoted(key):
+    new = plan_edit(PAGES["yaml"], {key: 1})
+    assert load_document(new).data == {"title": "t", key: 1}
+    assert plan_edit(PAGES["yaml"], {f"seo.{key}": 1}) is not None  # nested, too
+    bool_key = PAGES["yaml"].replace(b"title: t\n", b"title: t\nyes: 0\n")  # {True: 0}: not the key "yes"
+    assert load_document(plan_edit(bool_key, {"yes": 1})).data == {"title": "t", True: 0, "yes": 1}
