@@ -69,7 +69,7 @@ def _refused(kind: str, text: str, exc: ValueError | RecursionError) -> FormatEr
     limit = sys.get_int_max_str_digits()
     m = re.search(rf"[0-9][0-9_]{{{limit},}}", text) if limit else None
     line = text.count("\n", 0, m.start()) + 1 if m else None
-    return FormatError(f"{kind} error: a number with more digits than Python converts ({exc})", line)
+    return FormatError(f"{kind} error: a number of more than {limit} digits, which Python does not convert", line)
 
 
 def parse_json(front: str) -> tuple[dict[str, Any], dict[str, int]]:
