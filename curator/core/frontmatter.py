@@ -246,6 +246,8 @@ def parse_front(front: str, fast: bool = True, format: str = "yaml", only: Only 
         if _ANCHOR.search(front):
             _check_expansion(node)
         data = loader.construct_document(node)
+        if not isinstance(data, dict):  # a mapping node tagged otherwise: `--- !!set`
+            raise FrontMatterError(f"front matter is a {type(data).__name__}, not a mapping of keys", 2)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc) from None
     except (ValueError, TypeError, OverflowError) as exc:

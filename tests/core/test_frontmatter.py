@@ -72,6 +72,9 @@ def test_binary_junk_is_reported_not_crashed():
 def test_front_matter_must_be_a_mapping():
     with pytest.raises(FrontMatterError, match="list"):
         load_document(b"---\n- a\n- b\n---\n")
+    # a mapping node tagged as a set (yaml-test-suite 2XXW) is a set, which has no keys to read
+    with pytest.raises(FrontMatterError, match="set, not a mapping"):
+        load_document(b"---\n--- !!set\n? Mark McGwire\n? Sammy Sosa\n---\n")
 
 
 def test_alias_bomb_is_refused():
