@@ -533,13 +533,15 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _plain(value: Any) -> Any:
-    """A front matter value as JSON holds it: dates and datetimes as ISO 8601 text, binary as
-    base64, a set as a list, keys as text."""
+    """A front matter value as JSON holds it: dates, datetimes and times (TOML's local time) as
+    ISO 8601 text, binary as base64, a set as a list, keys as text."""
     if isinstance(value, dict):
         return {k if isinstance(k, str) else json.dumps(_plain(k)).strip('"'): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (set, frozenset)):  # in one order, whatever the run's hash seed
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")

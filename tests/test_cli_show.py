@@ -13,7 +13,8 @@ from tests.test_cli import curator
 
 PAGES = {
     "a.md": "---\ntitle: A\ndate: 2024-01-02\nwhen: 2024-01-02T03:04:05Z\ntags: [x, y]\n1: one\n---\nbody\n",
-    "b.md": "+++\ntitle = 'B'\ndate = 2024-01-02T03:04:05+01:00\nday = 2024-01-02\n[params]\nn = 1.5\n+++\n",
+    "b.md": "+++\ntitle = 'B'\ndate = 2024-01-02T03:04:05+01:00\nday = 2024-01-02\nat = 07:32:00\n"
+    "[params]\nn = 1.5\n+++\n",
     "c.md": '{\n  "title": "C",\n  "draft": true,\n  "n": null\n}\n',
 }
 
@@ -43,6 +44,7 @@ def test_show_json_gives_each_file_front_matter_with_dates_as_iso_text(tmp_path:
                 "title": "B",
                 "date": "2024-01-02T03:04:05+01:00",
                 "day": "2024-01-02",
+                "at": "07:32:00",
                 "params": {"n": 1.5},
             },
         },
