@@ -17,7 +17,9 @@ HOSTILE = {
     "toml-tab-key.md": '+++\ntitle = "x"\n"k\tz" = 1\ndraft = true\n+++\nbody\n',
     "toml-deep.md": "+++\ntitle = 'x'\ndraft = true\nv = " + "[" * 3000 + "]" * 3000 + "\n+++\nbody\n",
     "json-digits.md": '{\n  "title": "x",\n  "draft": true,\n  "n": ' + "1" * 5000 + "\n}\nbody\n",
+    "yaml-empty-int.md": "---\ntitle: x\ndraft: true\nn: !!int\n---\nbody\n",  # IndexError in PyYAML
 }
+REFUSED = ("toml-deep.md", "json-digits.md", "yaml-empty-int.md")  # tomllib, json and libyaml refuse these too
 
 
 @pytest.fixture
@@ -37,14 +39,14 @@ def test_a_hostile_page_never_stops_the_batch(hugo_site: Path, name: str):
     out = curator("publish", str(bad), str(ok))
     assert "Traceback" not in out.stderr
     assert "draft: false" in ok.read_text()  # the good file after it was published
-    refused = name in ("toml-deep.md", "json-digits.md")  # tomllib and json refuse these too
+    refused = name in REFUSED
     assert out.returncode == (1 if refused else 0), out.stderr
     assert ("draft = false" in bad.read_text() or '"draft": false' in bad.read_text()) is not refused
     check = curator("check", str(hugo_site))
     assert "Traceback" not in check.stderr and "JSONDecodeError" not in check.stdout
     assert (check.returncode == 1) is refused, check.stdout
     if refused:
-        assert "nested too deeply" in check.stdout or "digits" in check.stdout
+        assert any(why in check.stdout for why in ("nested too deeply", "digits", "YAML value error"))
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
@@ -91,3 +93,20 @@ def test_set_says_plainly_what_it_will_not_write(tmp_path: Path):
     hugo.write_text('{\n  "title": "t"\n}\n')
     out = curator("set", str(hugo), "--set", "date=2024-01-02")
     assert out.returncode == 0 and json.loads(hugo.read_text())["date"] == "2024-01-02"
+
+
+def test_a_tagged_value_pyyaml_cannot_make_is_refused_everywhere_yaml_is_read(tmp_path: Path):
+    """`!!int` with nothing after it raises IndexError in PyYAML (`!!bool maybe` KeyError): in a
+    --set VALUE, a .curator.yml and a taxonomy file, as in front matter, it is refused in words."""
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_data" / "topics").mkdir(parents=True)
+    (tmp_path / "_data" / "topics" / "a.yaml").write_text("name: !!int\n")
+    page = tmp_path / "a.md"
+    page.write_text("---\ntitle: t\n---\n")
+    out = curator("set", str(page), "--set", "n=!!int")
+    assert out.returncode == 2 and "cannot read '!!int' as YAML" in out.stderr
+    assert curator("topics", str(tmp_path)).returncode == 0
+    (tmp_path / ".curator.yml").write_text("profile: !!bool maybe\n")
+    out = curator("profile", str(tmp_path))
+    assert out.returncode == 1 and "cannot read it" in out.stderr and "Traceback" not in out.stderr
+    assert curator("list", str(tmp_path)).returncode == 0

@@ -208,6 +208,11 @@ def _check_expansion(root: Node) -> None:
     size(root)
 
 
+#: What PyYAML's constructors raise on a value they cannot make: a date that does not exist
+#: (ValueError), and on tagged scalars such as `!!int` with nothing after it (IndexError),
+#: `!!bool maybe` (KeyError), `!!timestamp x` (AttributeError).
+CONSTRUCTOR_ERRORS = (ValueError, TypeError, OverflowError, IndexError, KeyError, AttributeError)
+
 #: (keys to read, keys only checked to be lists) for the list-fields reader (see skim.py)
 Only = tuple[frozenset[str], frozenset[str]]
 
@@ -250,7 +255,7 @@ def parse_front(front: str, fast: bool = True, format: str = "yaml", only: Only 
             raise FrontMatterError(f"front matter is a {type(data).__name__}, not a mapping of keys", 2)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc) from None
-    except (ValueError, TypeError, OverflowError) as exc:
+    except CONSTRUCTOR_ERRORS as exc:
         raise FrontMatterError(f"YAML value error: {exc}", _bad_value_line(node)) from None
     except RecursionError:
         raise FrontMatterError("YAML is nested too deeply") from None
@@ -280,7 +285,7 @@ def _bad_value_line(root: Node) -> int | None:
         if isinstance(node, ScalarNode):
             try:
                 constructor.construct_object(node)
-            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            except (*CONSTRUCTOR_ERRORS, yaml.YAMLError):
                 return node.start_mark.line + 2
         elif isinstance(node, SequenceNode):
             stack.extend(reversed(node.value))

@@ -108,6 +108,14 @@ def test_timestamps_parse_and_key_lines_are_known():
     assert doc.parsed.key_lines == {"publishedDateTime": 3, "quality": 4}
 
 
+@pytest.mark.parametrize("value", ["!!int", "!!int _", "!!float", "!!bool", "!!bool maybe", "!!timestamp x"])
+def test_a_tagged_value_libyaml_cannot_make_is_an_error_not_a_crash(value):
+    """PyYAML's constructors raise IndexError, KeyError or AttributeError on these (found by the fuzzer)."""
+    with pytest.raises(FrontMatterError, match="YAML value error") as caught:
+        load_document(f"---\ntitle: t\nn: {value}\n---\n".encode())
+    assert caught.value.line == 3
+
+
 def test_deep_nesting_is_an_error_not_a_crash():
     deep = "a: " + "[" * 5000 + "]" * 5000
     with pytest.raises(FrontMatterError):
