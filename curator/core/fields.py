@@ -22,7 +22,7 @@ import yaml
 
 from .editing import DELETE, EditError, edit_document, value_at
 from .files import ByteEdit, read_file
-from .frontmatter import Document, FrontMatterError, NotAnArticle, SafeLoader, load_document
+from .frontmatter import CONSTRUCTOR_ERRORS, Document, FrontMatterError, NotAnArticle, SafeLoader, load_document
 from .gently import back_off
 
 
@@ -266,3 +266,5 @@ def parse_value(text: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FieldError(f"cannot read {text!r} as YAML: {mark}") from None
+    except CONSTRUCTOR_ERRORS as exc:  # `!!int` with nothing after it, `!!bool maybe`
+        raise FieldError(f"cannot read {text!r} as YAML: {exc!r}") from None

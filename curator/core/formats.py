@@ -20,6 +20,7 @@ import difflib
 import json
 import math
 import re
+import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,11 +48,28 @@ def parse_toml(front: str) -> tuple[dict[str, Any], dict[str, int]]:
         m = _TOML_LINE.search(str(exc))
         message = _TOML_LINE.sub("", str(exc)).strip()
         raise FormatError(f"TOML error: {message}", int(m.group(1)) if m else None) from None
+    except (ValueError, RecursionError) as exc:  # what tomllib refuses beyond its own errors
+        raise _refused("TOML", front, exc) from None
+    try:
+        statements = toml_statements(front)
+    except (ValueError, RecursionError):  # read all the same; an edit of it is refused (edit_toml)
+        statements = []
     lines: dict[str, int] = {}
-    for st in toml_statements(front):
+    for st in statements:
         if st.table == () and st.key and st.key[0] not in lines and not st.array_of_tables:
             lines[st.key[0]] = front.count("\n", 0, st.start)
     return data, lines
+
+
+def _refused(kind: str, text: str, exc: ValueError | RecursionError) -> FormatError:
+    """The reference parser's refusals that are not syntax errors: a number Python will not
+    convert (more digits than sys.get_int_max_str_digits()), nesting deeper than its stack."""
+    if isinstance(exc, RecursionError):
+        return FormatError(f"{kind} is nested too deeply")
+    limit = sys.get_int_max_str_digits()
+    m = re.search(rf"[0-9][0-9_]{{{limit},}}", text) if limit else None
+    line = text.count("\n", 0, m.start()) + 1 if m else None
+    return FormatError(f"{kind} error: a number of more than {limit} digits, which Python does not convert", line)
 
 
 def parse_json(front: str) -> tuple[dict[str, Any], dict[str, int]]:
@@ -59,12 +77,31 @@ def parse_json(front: str) -> tuple[dict[str, Any], dict[str, int]]:
         data = json.loads(front)
     except json.JSONDecodeError as exc:
         raise FormatError(f"JSON error: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise FormatError("JSON is nested too deeply") from None
+    except (ValueError, RecursionError) as exc:
+        raise _refused("JSON", front, exc) from None
     if not isinstance(data, dict):
         raise FormatError("front matter is not a JSON object of keys", 1)
+    if _SURROGATE_ESCAPE.search(front):
+        data = _whole_characters(data)
     lines = {m.key: front.count("\n", 0, m.key_start) for m in json_members(front, front.index("{"))}
     return data, lines
+
+
+#: `\ud800`-`\udfff`: half of a UTF-16 pair, which json.loads keeps when the other half is missing
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_characters(value: Any) -> Any:
+    """A lone surrogate read as U+FFFD, as Hugo (Go's encoding/json) reads it: half a character
+    cannot be written as UTF-8, so it could be neither listed, indexed nor shown."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_whole_characters(v) for v in value]
+    if isinstance(value, dict):
+        return {_whole_characters(k): _whole_characters(v) for k, v in value.items()}
+    return value
 
 
 def json_end(text: str) -> int:
@@ -73,8 +110,8 @@ def json_end(text: str) -> int:
         _, end = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError as exc:
         raise FormatError(f"JSON error: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise FormatError("JSON is nested too deeply") from None
+    except (ValueError, RecursionError) as exc:
+        raise _refused("JSON", text, exc) from None
     return end
 
 
@@ -232,7 +269,8 @@ def _keys(text: str, i: int, stop: str) -> tuple[tuple[str, ...], int]:
         if i < len(text) and text[i] in "\"'":
             end = _string_end(text, i)
             raw = text[i:end]
-            parts.append(json.loads(raw) if raw[0] == '"' else raw[1:-1])
+            # a basic string's escapes are TOML's (\\U0001F600, a raw tab), not JSON's
+            parts.append(tomllib.loads(f"k = {raw}")["k"] if raw[0] == '"' else raw[1:-1])
             i = end
         else:
             m = _BARE.match(text, i)

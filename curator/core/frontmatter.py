@@ -107,6 +107,9 @@ def _find_closer(text: str, start: int) -> tuple[int, int] | None:
 _TOML_OPENER = re.compile(r"\+\+\+[ \t]*(\r\n|\n|\r)")
 _TOML_CLOSER = re.compile(r"(?m)^\+\+\+[ \t]*(?:\r\n|\n|\r|\Z)")
 _NEWLINE = re.compile(r"\r\n|\n|\r")
+#: What follows `{` in a template tag that starts a page without front matter (Liquid `{%`,
+#: Go templates and Liquid `{{`, Nunjucks `{#`): never a JSON object, whose next character is `"`.
+_TEMPLATE_TAG = ("{", "%", "#")
 
 
 def _split_other(text: str, bom: bool) -> Split | None:
@@ -120,7 +123,7 @@ def _split_other(text: str, bom: bool) -> Split | None:
             raise FrontMatterError("front matter is never closed: no '+++' line after the opening one", None)
         front = text[opener.end() : closer.start()]
         return Split(bom, opener.group(1), text[: opener.end()], front, text[closer.start() :], "toml")
-    if text.startswith("{"):
+    if text.startswith("{") and text[1:2] not in _TEMPLATE_TAG:
         try:
             end = json_end(text)
         except FormatError as exc:
@@ -205,6 +208,11 @@ def _check_expansion(root: Node) -> None:
     size(root)
 
 
+#: What PyYAML's constructors raise on a value they cannot make: a date that does not exist
+#: (ValueError), and on tagged scalars such as `!!int` with nothing after it (IndexError),
+#: `!!bool maybe` (KeyError), `!!timestamp x` (AttributeError).
+CONSTRUCTOR_ERRORS = (ValueError, TypeError, OverflowError, IndexError, KeyError, AttributeError)
+
 #: (keys to read, keys only checked to be lists) for the list-fields reader (see skim.py)
 Only = tuple[frozenset[str], frozenset[str]]
 
@@ -243,9 +251,11 @@ def parse_front(front: str, fast: bool = True, format: str = "yaml", only: Only 
         if _ANCHOR.search(front):
             _check_expansion(node)
         data = loader.construct_document(node)
+        if not isinstance(data, dict):  # a mapping node tagged otherwise: `--- !!set`
+            raise FrontMatterError(f"front matter is a {type(data).__name__}, not a mapping of keys", 2)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc) from None
-    except (ValueError, TypeError, OverflowError) as exc:
+    except CONSTRUCTOR_ERRORS as exc:
         raise FrontMatterError(f"YAML value error: {exc}", _bad_value_line(node)) from None
     except RecursionError:
         raise FrontMatterError("YAML is nested too deeply") from None
@@ -275,7 +285,7 @@ def _bad_value_line(root: Node) -> int | None:
         if isinstance(node, ScalarNode):
             try:
                 constructor.construct_object(node)
-            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            except (*CONSTRUCTOR_ERRORS, yaml.YAMLError):
                 return node.start_mark.line + 2
         elif isinstance(node, SequenceNode):
             stack.extend(reversed(node.value))

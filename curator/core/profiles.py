@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from . import schema
-from .frontmatter import SafeLoader
+from .frontmatter import CONSTRUCTOR_ERRORS, SafeLoader
 
 CONFIG = ".curator.yml"
 
@@ -245,7 +245,7 @@ def from_config(path: str | os.PathLike[str], detected: Profile | None = None) -
     one), and any setting overrides it. Raises ProfileError with what is wrong."""
     try:
         data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SafeLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, *CONSTRUCTOR_ERRORS) as exc:
         raise ProfileError(f"{path}: cannot read it: {exc}") from None
     if not isinstance(data, dict):
         raise ProfileError(f"{path}: expected keys such as `profile: hugo`")

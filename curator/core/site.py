@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from .frontmatter import SafeLoader
+from .frontmatter import CONSTRUCTOR_ERRORS, SafeLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ def _load_yaml(path: Path) -> object:
         if path.stat().st_size > 1_000_000:
             return None
         return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, *CONSTRUCTOR_ERRORS):
         return None
 
 

@@ -40,10 +40,13 @@ _INDENTED = re.compile(r"\n +[^ \n#]")
 #: brackets: they mean nothing there). YAML lets quoted scalars and flow collections go on at
 #: any indentation, even at column 0; the reader declines on other lines with a quote or a bracket.
 _SAFE = re.compile(
-    r""" *(?:- +)*(?:[A-Za-z_][A-Za-z0-9_-]*: +)?(?:"(?:[^"\\]|\\.)*+"|'(?:[^']|'')*+') *"""
-    r"""| *(?:- +)*[A-Za-z_][A-Za-z0-9_-]*: +[^-"'\[{&!?*|> #][^\n]*"""
-    r"""| *(?:- +)*[^-"'\[{&!?*|> #](?:(?!: |:$| #)[^\n])*"""
+    r""" *(?:-[ \t]+)*(?:[A-Za-z_][A-Za-z0-9_-]*:[ \t]+)?(?:"(?:[^"\\]|\\.)*+"|'(?:[^']|'')*+') *"""
+    r"""| *(?:-[ \t]+)*[A-Za-z_][A-Za-z0-9_-]*:[ \t]+[^-"'\[{&!?*|> \t#][^\n]*"""
+    r"""| *(?:-[ \t]+)*[^-"'\[{&!?*|> \t#](?:(?!:[ \t]|:$|[ \t]#)[^\n])*"""
 )
+#: What may stand before a quote that opens a value: indentation, list dashes, a plain key.
+#: (A tab after `:` or `-` separates as a space does: `x:\t"` opens a quoted scalar.)
+_VALUE_START = re.compile(r" *(?:-[ \t]+)*(?:[A-Za-z_][A-Za-z0-9_-]*:[ \t]+)?")
 
 
 def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()) -> Parsed:
@@ -109,17 +112,15 @@ def _may_go_on(block: str) -> bool:
         for line in block.split("\n"):
             if '"' in line or "'" in line or "[" in line or "{" in line:
                 # most often one double-quoted value without escapes that ends the line: closed
-                # (`'`, `[` or `{` after its opening quote are inside it; a first quote that
-                # does not start a value makes both quotes text)
+                # (`'`, `[` or `{` after its opening quote are inside it). Only where that first
+                # quote opens the value: in `x"y: "` it is text, and the second one opens a scalar.
                 quote = line.find('"')
                 if (
                     quote >= 0
                     and line[-1] == '"'
                     and line.count('"') == 2
                     and "\\" not in line
-                    and "'" not in line[:quote]
-                    and "[" not in line[:quote]
-                    and "{" not in line[:quote]
+                    and _VALUE_START.fullmatch(line, 0, quote)
                 ):
                     continue
                 if not _SAFE.fullmatch(line):

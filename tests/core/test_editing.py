@@ -3,6 +3,8 @@ from __future__ import annotations
 import difflib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.core.editing import DELETE, EditError, edit_document
 from curator.core.files import plan_edit
@@ -199,3 +201,109 @@ def test_a_new_list_item_copies_the_quoting_nearest_the_end_when_styles_tie(item
     text = f"---\ntags:\n{items}---\n"
     values = load_document(text.encode()).data["tags"]
     assert edit(text, tags=[*values, "d"]) == f"---\ntags:\n{items}{added}---\n"
+
+
+# --- lists laid out over several lines keep their layout and comments (issue 32, defect 9) ----
+
+FLOW = "---\ntitle: x\ntopics: [A,\n  B, # keep this note\n  C]\nother: 1\n---\n"
+PER_LINE = '---\ntopics: [\n  "A",\n  "B", # about B\n  "C",\n]\nother: 1\n---\n'
+
+
+@pytest.mark.parametrize(
+    "text, values, expected",
+    [
+        (FLOW, ["A", "B", "C", "D"], "topics: [A,\n  B, # keep this note\n  C,\n  D]\n"),
+        (FLOW, ["A", "C"], "topics: [A,\n  C]\n"),
+        (FLOW, ["A", "B"], "topics: [A,\n  B # keep this note\n  ]\n"),
+        (FLOW, ["B", "C"], "topics: [B, # keep this note\n  C]\n"),
+        (FLOW, ["A", "X", "B", "C"], "topics: [A,\n  X,\n  B, # keep this note\n  C]\n"),
+        (FLOW, ["A", "b", "C"], "topics: [A,\n  b, # keep this note\n  C]\n"),
+        (FLOW, [], "topics: []\n"),
+        (PER_LINE, ["A", "B", "C", "D"], 'topics: [\n  "A",\n  "B", # about B\n  "C",\n  "D",\n]\n'),
+        (PER_LINE, ["A", "B"], 'topics: [\n  "A",\n  "B", # about B\n]\n'),
+        (PER_LINE, ["A", "C"], 'topics: [\n  "A",\n  "C",\n]\n'),
+        ("---\ntopics: [A, B,\n  C]\n---\n", ["A", "B", "C", "D"], "topics: [A, B,\n  C, D]\n"),
+        ("---\ntopics: [\n  A,\n  B\n]\n---\n", ["A"], "topics: [\n  A\n]\n"),
+        ("---\ntopics: [\n  A # first\n]\n---\n", ["A", "B"], "topics: [\n  A, # first\n  B\n]\n"),
+    ],
+)
+def test_a_flow_list_over_several_lines_keeps_its_lines_and_comments(text, values, expected):
+    new = edit(text, topics=values)
+    rest = text.partition("topics:")[2]
+    old_value = "topics:" + rest.split("\nother:")[0].split("\n---")[0] + "\n"
+    assert new == text.replace(old_value, expected)
+
+
+@pytest.mark.parametrize(
+    "item",
+    ["- A long\n    plain item\n", "- |\n    a block\n    of lines\n", '- "two\n    lines"\n', "- >-\n    folded\n"],
+)
+def test_a_block_list_keeps_items_over_several_lines_as_they_are(item):
+    text = f"---\ntopics:\n  {item}  - B\nother: 1\n---\n"
+    value = load_document(text.encode()).data["topics"][0]
+    assert edit(text, topics=[value, "B", "C"]) == text.replace("  - B\n", "  - B\n  - C\n")
+    assert edit(text, topics=[value]) == text.replace("  - B\n", "")
+    assert edit(text, topics=["Z", value, "B"]) == text.replace(f"  {item}", f"  - Z\n  {item}")
+
+
+WORDS = st.sampled_from(["A", "B", "C", "D", "E", "F", "Power Apps", "x y"])
+GAPS = st.sampled_from([", ", ",\n  ", ", # a note\n  ", ",\n  # a line of its own\n  ", "\n  , "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(WORDS, min_size=1, max_size=5, unique=True),
+    st.data(),
+    st.sampled_from(["", ",", ",\n", "\n", " # last\n"]),
+    st.lists(WORDS, max_size=6, unique=True),
+)
+def test_any_edit_of_a_flow_list_over_several_lines_stays_in_its_lines(items, data, end, values):
+    gaps = [data.draw(GAPS) for _ in items[1:]]
+    body = items[0] + "".join(g + i for g, i in zip(gaps, items[1:], strict=True))
+    text = f"---\ntitle: x\ntopics: [{body}{end}]\nother: 1\n---\n"
+    if "\n" not in body + end:
+        return
+    new = edit(text, topics=values)
+    assert load_document(new.encode()).data == {"title": "x", "topics": values, "other": 1}
+    assert new.startswith("---\ntitle: x\ntopics: [") and new.endswith("]\nother: 1\n---\n")
+    kept = [i for i in items if i in values]
+    if kept != [v for v in values if v in items]:
+        return  # an item moved is taken out and put in again
+    notes = sum("# a note" in gap for gap, item in zip(gaps, items, strict=False) if item in kept)
+    assert new.count("# a note") >= notes  # a note on the line of an item kept stays
+
+
+# --- keys that must be said plainly (issue 32, defect 11) ------------------------------------
+
+PAGES = {
+    "yaml": b"---\ntitle: t\n---\nb\n",
+    "toml": b'+++\ntitle = "t"\n+++\nb\n',
+    "json": b'{\n  "title": "t"\n}\nb\n',
+}
+
+
+@pytest.mark.parametrize("fmt", PAGES)
+@pytest.mark.parametrize("key", ["a..b", "title.", ".a", "a.", "seo..image"])
+def test_a_dotted_key_with_an_empty_name_is_refused_in_plain_words(fmt, key):
+    with pytest.raises(EditError, match="a name on each side of every dot"):
+        plan_edit(PAGES[fmt], {key: 1})
+    literal = PAGES["yaml"].replace(b"title: t\n", b"title: t\n'a..b': 0\n")  # a key spelled so is that key
+    assert plan_edit(literal, {"a..b": 1}) == literal.replace(b"'a..b': 0", b"'a..b': 1")
+
+
+def test_a_date_in_json_front_matter_is_written_as_the_text_hugo_reads():
+    import datetime as dt
+
+    new = plan_edit(PAGES["json"], {"date": dt.date(2024, 1, 2)})
+    assert new == b'{\n  "title": "t",\n  "date": "2024-01-02"\n}\nb\n'
+    new = plan_edit(PAGES["json"], {"date": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)})
+    assert new == b'{\n  "title": "t",\n  "date": "2024-01-02T03:04:05Z"\n}\nb\n'
+
+
+@pytest.mark.parametrize("key", ["yes", "no", "on", "Off", "true", "null", "y"])
+def test_a_new_key_yaml_reads_as_no_text_is_quoted(key):
+    new = plan_edit(PAGES["yaml"], {key: 1})
+    assert load_document(new).data == {"title": "t", key: 1}
+    assert plan_edit(PAGES["yaml"], {f"seo.{key}": 1}) is not None  # nested, too
+    bool_key = PAGES["yaml"].replace(b"title: t\n", b"title: t\nyes: 0\n")  # {True: 0}: not the key "yes"
+    assert load_document(plan_edit(bool_key, {"yes": 1})).data == {"title": "t", True: 0, "yes": 1}

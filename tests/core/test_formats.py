@@ -158,3 +158,46 @@ def test_json_edits_read_back_as_intended_and_leave_other_lines(data, key, value
     new = _edited(text, data, key, value)
     if new is not None and indent is not None and data:  # (an empty object is one line: its member joins it)
         _only_lines_of(text, new, key, "json")
+
+
+# --- hostile input (issue 32) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "key, name",
+    [
+        ('"k\\U0001F600"', "k\U0001f600"),  # an escape JSON does not know
+        ('"k\tz"', "k\tz"),  # a tab: allowed in a TOML basic string, a control character to JSON
+        ('"a\\u00e9\\\\b"', "a\u00e9\\b"),
+        ("'raw\\n'", "raw\\n"),
+    ],
+)
+def test_quoted_toml_keys_are_read_as_tomllib_reads_them(key, name):
+    data = f'+++\ntitle = "x"\n{key} = 1\ndraft = true\n+++\nbody\n'.encode()
+    doc = load_document(data)
+    assert doc.data == tomllib.loads(doc.split.front) == {"title": "x", name: 1, "draft": True}
+    assert doc.parsed.key_lines == {"title": 2, name: 3, "draft": 4}
+    assert edit(data, draft=False) == data.replace(b"draft = true", b"draft = false")
+
+
+def test_nesting_and_numbers_the_reference_refuses_are_errors_not_crashes():
+    deep = ("+++\ntitle = 'x'\nv = " + "[" * 3000 + "]" * 3000 + "\n+++\n").encode()
+    with pytest.raises(FrontMatterError, match="nested too deeply"):
+        load_document(deep)
+    digits = ('{\n  "title": "x",\n  "n": ' + "1" * 5000 + "\n}\nbody\n").encode()
+    with pytest.raises(FrontMatterError, match="digits") as caught:
+        load_document(digits)
+    assert caught.value.line == 3
+    with pytest.raises(FrontMatterError, match="digits"):
+        load_document(("+++\nn = " + "1" * 5000 + "\n+++\n").encode())
+
+
+@pytest.mark.parametrize(
+    "page", ["{% include head.html %}\n<p>hi</p>\n", "{{ site.title }}\n", "{%- if x -%}\n", "{# note #}\n"]
+)
+def test_a_page_that_starts_with_a_template_tag_has_no_front_matter(page):
+    """Liquid, Go templates and Nunjucks start with `{%`, `{{`, `{#`: never a JSON object."""
+    with pytest.raises(NotAnArticle):
+        load_document(page.encode())
+    with pytest.raises(FrontMatterError, match="JSON"):  # a JSON object that is broken still says so
+        load_document(b'{\n  "title": "x",\n}\n')

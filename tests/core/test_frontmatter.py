@@ -72,6 +72,9 @@ def test_binary_junk_is_reported_not_crashed():
 def test_front_matter_must_be_a_mapping():
     with pytest.raises(FrontMatterError, match="list"):
         load_document(b"---\n- a\n- b\n---\n")
+    # a mapping node tagged as a set (yaml-test-suite 2XXW) is a set, which has no keys to read
+    with pytest.raises(FrontMatterError, match="set, not a mapping"):
+        load_document(b"---\n--- !!set\n? Mark McGwire\n? Sammy Sosa\n---\n")
 
 
 def test_alias_bomb_is_refused():
@@ -103,6 +106,14 @@ def test_timestamps_parse_and_key_lines_are_known():
     doc = load_document(b"---\n# c\npublishedDateTime: 2021-04-28T15:53:00Z\nquality: 3\n---\n")
     assert doc.data["publishedDateTime"] == dt.datetime(2021, 4, 28, 15, 53, tzinfo=dt.UTC)
     assert doc.parsed.key_lines == {"publishedDateTime": 3, "quality": 4}
+
+
+@pytest.mark.parametrize("value", ["!!int", "!!int _", "!!float", "!!bool", "!!bool maybe", "!!timestamp x"])
+def test_a_tagged_value_libyaml_cannot_make_is_an_error_not_a_crash(value):
+    """PyYAML's constructors raise IndexError, KeyError or AttributeError on these (found by the fuzzer)."""
+    with pytest.raises(FrontMatterError, match="YAML value error") as caught:
+        load_document(f"---\ntitle: t\nn: {value}\n---\n".encode())
+    assert caught.value.line == 3
 
 
 def test_deep_nesting_is_an_error_not_a_crash():

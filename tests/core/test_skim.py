@@ -190,3 +190,22 @@ def test_a_broken_skipped_part_is_listed_then_named_by_the_full_parse(tmp_path):
     assert "YAML error" in problem.message and problem.stat is not None
     assert library.load_one(str(tmp_path), "a.md", NEWS) == problem  # as the full load says
     assert library.check_skimmed(str(tmp_path), "b.md", NEWS) is None  # read the same: nothing to say
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        'title: a\nsecured:\n  x"y: "\npublished: false\nz: "\n',  # a quote in a plain key: text
+        'title: a\nsecured:\n  - x"y: "\npublished: false\nz: "\n',
+        'title: a\nsecured:\n  x:\t"\npublished: false\nz: "\n',  # a tab after the colon separates
+        "title: a\nsecured:\n  x:\t'\npublished: false\nz: '\n",
+        'title: a\nsecured:\n  - x:\t"\npublished: false\nz: "\n',
+        "title: a\nsecured:\n  x:\t[\npublished: false, a]\n",
+        "title: a\nsecured:\n  x:\t{\npublished: false, a: b}\n",
+    ],
+)
+def test_a_line_that_opens_a_scalar_is_never_passed_over(front):
+    """Issue 32: these lines open a quoted scalar or a flow collection that libyaml reads on over
+    `published: false`, which is no key of the document; the skim read it as one."""
+    assert "published" not in parse_front(front, fast=False).data
+    assert skim_agrees(front) is False  # it declines: the full parse decides
