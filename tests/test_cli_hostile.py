@@ -50,7 +50,7 @@ def test_a_hostile_page_never_stops_the_batch(hugo_site: Path, name: str):
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
-def test_a_lone_surrogate_in_json_is_read_as_hugo_reads_it(hugo_site: Path, fmt: str, tmp_path: Path):
+def test_a_lone_surrogate_in_json_is_read_as_hugo_reads_it(hugo_site: Path, fmt: str):
     """`"\\ud800"` is half a character: Hugo (Go's encoding/json) reads U+FFFD, and so does Curator,
     so the list prints it in every format and the index keeps working."""
     page = hugo_site / "content" / "lone.md"

@@ -265,6 +265,8 @@ class _FlowLines:
             raise EditError("a list over several lines holds lists or mappings: set it whole by hand")
         self.text = front
         self.spans = [[i.start_mark.index, i.end_mark.index] for i in seq.value]
+        if any(b[0] < a[1] for a, b in itertools.pairwise(self.spans)):  # an alias: `[&a A,⏎ *a]`
+            raise EditError("a list over several lines repeats an item by an alias: set it whole by hand")
         self.close = seq.end_mark.index - 1  # the `]`
         self.items = list(seq.value)
         gaps = [front[a[1] : b[0]] for a, b in itertools.pairwise(self.spans)]

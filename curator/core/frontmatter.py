@@ -213,6 +213,8 @@ def _check_expansion(root: Node) -> None:
 #: `!!bool maybe` (KeyError), `!!timestamp x` (AttributeError).
 CONSTRUCTOR_ERRORS = (ValueError, TypeError, OverflowError, IndexError, KeyError, AttributeError)
 
+_NULL = "tag:yaml.org,2002:null"
+
 #: (keys to read, keys only checked to be lists) for the list-fields reader (see skim.py)
 Only = tuple[frozenset[str], frozenset[str]]
 
@@ -243,7 +245,7 @@ def parse_front(front: str, fast: bool = True, format: str = "yaml", only: Only 
     loader = SafeLoader(front)
     try:
         node = loader.get_single_node()
-        if node is None:
+        if node is None or node.tag == _NULL:  # `null`, `~`, an empty `---` document: Jekyll reads {}
             return Parsed({})
         if not isinstance(node, MappingNode):
             kind = "list" if isinstance(node, SequenceNode) else "single value"

@@ -45,8 +45,8 @@ ADDED = "curator_added"
 def yaml_reference(front: str) -> Any:
     try:
         value = yaml.load(front, Loader=yaml.CSafeLoader)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
-        return REFUSED
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError, IndexError, KeyError, AttributeError):
+        return REFUSED  # (PyYAML's constructors raise the last three on `!!int`, `!!bool x`, `!!timestamp x`)
     if value is None:
         return {}
     return value if isinstance(value, dict) else REFUSED

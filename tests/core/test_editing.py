@@ -234,6 +234,12 @@ def test_a_flow_list_over_several_lines_keeps_its_lines_and_comments(text, value
     assert new == text.replace(old_value, expected)
 
 
+def test_a_flow_list_over_several_lines_with_an_alias_is_declined():
+    """An alias's item has the text of its anchor's: no span of its own to keep or remove."""
+    with pytest.raises(EditError, match="alias"):
+        edit("---\ntopics: [&x A,\n  *x, B]\n---\n", topics=["A", "B"])
+
+
 @pytest.mark.parametrize(
     "item",
     ["- A long\n    plain item\n", "- |\n    a block\n    of lines\n", '- "two\n    lines"\n', "- >-\n    folded\n"],

@@ -26,6 +26,9 @@ def test_dots_close_front_matter_and_no_final_newline():
 
 def test_empty_front_matter_is_an_empty_mapping():
     assert load_document(b"---\n---\n").data == {}
+    # null, as libyaml reads these, is no front matter to Jekyll either: `data ||= {}` (found by the fuzzer)
+    for front in (b"null\n", b"~\n", b"--- # nothing here\n", b"# a comment\n"):
+        assert load_document(b"---\n" + front + b"---\nbody\n").data == {}
 
 
 def test_no_front_matter_is_not_an_article():
