@@ -143,3 +143,16 @@ def test_renaming_a_topic_of_the_real_corpus_changes_one_line_per_article(tmp_pa
         ), (path, lines)
     listed = json.loads(curator("topics", str(corpus), "--format", "json").stdout)
     assert not [r for r in listed if r["topic"] == "Canvas apps"]  # completion offers one spelling
+
+
+def test_a_keyword_with_a_run_of_spaces_is_data_not_a_pattern(tmp_path):
+    """Issue 32 #7: each space of a keyword became `[\\s\\-]*` in a regex, so a keyword with 60
+    spaces backtracked for minutes on a line with `power` and 60 spaces. Keywords are matched
+    as words now: the same run finishes at once."""
+    root = tmp_path / "site"
+    (root / "_data/topics").mkdir(parents=True)
+    (root / "_data/topics/evil.yaml").write_text(f"name: Evil\nkeywords:\n  - 'power{' ' * 60}x'\n")
+    (root / "a.md").write_text(f"---\ntitle: A\ntopics: []\n---\npower{' ' * 60}y\npower{' ' * 60}x\n")
+    out = curator("suggest", "--where", "", str(root), timeout=20)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == f"{root / 'a.md'}: Evil\n"  # the second line has it, as words

@@ -232,6 +232,47 @@ def tally(summaries: Iterable[Summary | None], cancel: threading.Event | None = 
     return set(counts), common
 
 
+#: What may join the words of a keyword in a text: spaces and hyphens, or nothing ("PowerApps").
+_GAP = re.compile(r"[\s\-]+")
+_JOIN = re.compile(r"[\s\-]*")
+_WORD = re.compile(r"\w")
+#: A keyword of more words than this is never matched (a keyword names a topic; the words of a
+#: longer one would make each match cost as much as the keyword is long).
+MAX_KEYWORD_WORDS = 12
+
+
+def lowered(text: str) -> str:
+    """The text in lower case, as long as the text (indexes of the one are indexes of the other)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def keyword_words(keyword: str) -> tuple[str, ...]:
+    """A keyword as the words it is matched by (lower case; spaces and hyphens between them)."""
+    return tuple(w for w in _GAP.split(lowered(keyword)) if w)
+
+
+def has_words(low: str, words: Sequence[str]) -> bool:
+    """Whether `low` (a lowered text) holds these words in order as whole words, joined by
+    spaces, hyphens or nothing. Plain string searches, never a pattern made of the words: a
+    keyword is data from a file (a keyword with a run of 60 spaces made a regex backtrack)."""
+    first, rest = words[0], words[1:]
+    start = low.find(first)
+    while start >= 0:
+        if start == 0 or not _WORD.match(low, start - 1):
+            end = start + len(first)
+            for word in rest:
+                end = _JOIN.match(low, end).end()  # type: ignore[union-attr]  (matches the empty string)
+                if not low.startswith(word, end):
+                    break
+                end += len(word)
+            else:
+                if not _WORD.match(low, end):
+                    return True
+        start = low.find(first, start + 1)
+    return False
+
+
 class Suggester:
     """Topics suggested for an article from the taxonomy: a topic whose keyword (or name)
     appears in the title, excerpt or body as whole words, case-insensitive (words may be
@@ -241,19 +282,18 @@ class Suggester:
     def __init__(self, site: Sequence[Topic], common: Sequence[str] = ()):
         self.common = list(common)
         self.parents = {t.name: t.parent for t in site}
-        self.patterns: list[tuple[str, re.Pattern[str]]] = []
+        self.keywords: list[tuple[str, list[tuple[str, ...]]]] = []
         for topic in site:
-            words = {k.strip() for k in (*topic.keywords, topic.name) if k.strip()}
-            alternatives = "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]*") for w in words), key=len)[::-1])
-            self.patterns.append((topic.name, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)))
+            found = {keyword_words(k) for k in (*topic.keywords, topic.name)}
+            words = sorted(w for w in found if 0 < len(w) <= MAX_KEYWORD_WORDS)
+            if words:
+                self.keywords.append((topic.name, words))
 
     def suggest(self, text: str, have: Iterable[str] = (), refused: Iterable[str] = ()) -> list[str]:
         """Topics for this text, in taxonomy order, without those the article has or the
         editor removed from it."""
-        found = []
-        for name, pattern in self.patterns:
-            if pattern.search(text):
-                found.append(name)
+        low = lowered(text)
+        found = [name for name, keywords in self.keywords if any(has_words(low, words) for words in keywords)]
         with_parents: list[str] = list(self.common)
         for name in found:
             chain = [name]

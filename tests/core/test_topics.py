@@ -3,6 +3,7 @@ order, taxonomy edits of one line, and suggestions from the taxonomy's keywords.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given
@@ -136,3 +137,33 @@ def test_a_cancelled_tally_stops_between_pieces():
     cancel = threading.Event()
     cancel.set()
     assert topics.tally(summaries, cancel) == (set(), [])
+
+
+def regex_of(keyword: str) -> re.Pattern[str]:
+    """How keywords were matched before (a regex made of the keyword): the oracle for keywords
+    without hyphens or tabs, where both readings must agree."""
+    alternatives = re.escape(keyword.strip()).replace(r"\ ", r"[\s\-]*")
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+@given(
+    st.text(alphabet="ab #", min_size=1, max_size=6).filter(str.strip),
+    st.text(alphabet="abAB #_-\n.", max_size=30),
+)
+def test_words_match_as_the_regex_did_without_being_one(keyword, text):
+    words = topics.keyword_words(keyword)
+    assert topics.has_words(topics.lowered(text), words) == bool(regex_of(keyword).search(text))
+
+
+def test_a_hostile_keyword_costs_as_long_as_the_text():
+    """A keyword with a run of spaces, or with many words, on text made to make a matcher
+    backtrack: each search takes time in proportion to the text."""
+    import time
+
+    site = [Topic("Evil", "", (f"power{' ' * 60}x", " ".join(["a"] * 11 + ["b"]), " ".join(["a"] * 5000)))]
+    text = f"power{' ' * 60}y " * 2000 + "a " * 20_000
+    started = time.perf_counter()
+    assert topics.Suggester(site).suggest(text) == []
+    assert time.perf_counter() - started < 2
+    assert topics.Suggester(site).suggest("a a a a a a a a a a a b") == ["Evil"]
+    assert topics.Suggester(site).suggest(" ".join(["a"] * 5000)) == []  # too long to be a keyword
