@@ -156,3 +156,25 @@ def test_a_keyword_with_a_run_of_spaces_is_data_not_a_pattern(tmp_path):
     out = curator("suggest", "--where", "", str(root), timeout=20)
     assert out.returncode == 0, out.stderr
     assert out.stdout == f"{root / 'a.md'}: Evil\n"  # the second line has it, as words
+
+
+def test_ten_thousand_topics_are_listed_with_their_variants_in_under_two_seconds(tmp_path, capsys, monkeypatch):
+    """Issue 32 #11: `curator topics` compared every pair of topics (10,000 took 30 s)."""
+    import random
+    import time
+
+    from curator import cli
+
+    monkeypatch.setenv("CURATOR_CACHE_DIR", str(tmp_path / "cache"))
+    rng = random.Random(7)
+    for a in range(100):
+        names = [
+            "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(6, 24))) for _ in range(100)
+        ]
+        lines = "".join(f"  - {n}\n" for n in names + (["Power Apps", "power-apps"] if a == 0 else []))
+        (tmp_path / f"a{a}.md").write_text(f"---\ntitle: A\ntopics:\n{lines}---\n")
+    started = time.perf_counter()
+    assert cli.main(["topics", str(tmp_path), "--format", "json"]) == cli.OK
+    assert time.perf_counter() - started < 2
+    rows = {r["topic"]: r for r in json.loads(capsys.readouterr().out)}
+    assert len(rows) >= 9_900 and rows["power-apps"]["variants"] == ["Power Apps"]

@@ -33,25 +33,21 @@ def fold(name: str) -> str:
     return " ".join(re.sub(r"[-_]+", " ", name).split()).casefold()
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Levenshtein distance exactly 1 (one letter added, dropped or changed)."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
-
-
 #: Names this short are never grouped by one edit ("AI" and "BI" are different topics).
 MIN_EDIT_LENGTH = 5
+#: ...nor names this long (each is looked up by its every one-letter deletion).
+MAX_EDIT_LENGTH = 200
 
 
 def variant_groups(names: Iterable[str]) -> list[list[str]]:
     """Groups of two or more names that are likely the same topic: equal once folded (case,
-    spacing, hyphens), or one edit apart (typos, a plural 's') when long enough."""
+    spacing, hyphens), or one edit apart (typos, a plural 's') when long enough.
+
+    No pair is compared: names are bucketed by their folded form, and by each form with one
+    letter deleted (with where it was deleted). Two forms of one length that share a deletion
+    at one place differ by one letter there; a form that is another's deletion is one letter
+    shorter. So each bucket is a set of names one edit apart, in time linear in the names
+    (10,000 topics compared pair by pair took 30 s)."""
     names = sorted(set(names), key=lambda n: (fold(n), n))
     parent = {n: n for n in names}
 
@@ -61,11 +57,22 @@ def variant_groups(names: Iterable[str]) -> list[list[str]]:
             n = parent[n]
         return n
 
-    folded = [(fold(n), n) for n in names]
-    for i, (fa, a) in enumerate(folded):
-        for fb, b in folded[i + 1 :]:
-            if fa == fb or (min(len(fa), len(fb)) >= MIN_EDIT_LENGTH and _one_edit_apart(fa, fb)):
-                parent[find(b)] = find(a)
+    first: dict[object, str] = {}  # a bucket's key -> the first name in it
+
+    def join(key: object, name: str) -> None:
+        if (other := first.setdefault(key, name)) is not name:
+            parent[find(name)] = find(other)
+
+    for name in names:
+        join(fold(name), name)
+    for name in names:
+        folded = fold(name)
+        if MIN_EDIT_LENGTH <= len(folded) <= MAX_EDIT_LENGTH:
+            for i in range(len(folded)):
+                shorter = folded[:i] + folded[i + 1 :]
+                join((shorter, i), name)  # the same but at i: one letter changed
+                if len(shorter) >= MIN_EDIT_LENGTH and shorter in first:
+                    join(shorter, name)  # one letter added to a name
     groups: dict[str, list[str]] = {}
     for n in names:
         groups.setdefault(find(n), []).append(n)
