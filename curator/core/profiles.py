@@ -32,10 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .editing import DELETE
-from .frontmatter import SafeLoader
+from .site import SiteFileError, read_site_yaml
 
 CONFIG = ".curator.yml"
 
@@ -276,9 +274,9 @@ def from_config(path: str | os.PathLike[str], detected: Profile | None = None) -
     """A profile from a `.curator.yml`: `profile: NAME` picks a built-in one (else the detected
     one), and any setting overrides it. Raises ProfileError with what is wrong."""
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SafeLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ProfileError(f"{path}: cannot read it: {exc}") from None
+        data = read_site_yaml(path)[1] or {}
+    except (OSError, SiteFileError) as exc:
+        raise ProfileError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(data, dict):
         raise ProfileError(f"{path}: expected keys such as `profile: hugo`")
     name = data.pop("profile", None)

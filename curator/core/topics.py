@@ -2,9 +2,14 @@
 renaming, merging and deleting them in every article (and in the site's taxonomy), and topics
 suggested from the taxonomy's keywords.
 
-Nothing here writes articles: `plan` says which files get which list, and the caller saves
-them through the normal save path (the window as one undo step, the CLI in one batch). Only
-`TaxonomyEdit.write` writes, a taxonomy file's `name:`/`parent:` line.
+`SiteTopics` is the one place that knows the site's topics: the taxonomy (core.taxonomy),
+its aliases, the topics retired by a merge or a delete, and (given the articles) the topics
+in use. The Topics manager, completion, suggestions and the CLI ask it, and it plans a
+rename, merge or delete whole: the articles' new lists and the site files' edits.
+
+Nothing here writes: the caller saves the articles through the normal save path (the window
+as pending edits, one undo step; the CLI in one batch), and writes the site files' ByteEdits
+(taxonomy files and `.curator.yml`, which are not articles) at once.
 """
 
 from __future__ import annotations
@@ -18,14 +23,11 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-import yaml
-
+from . import taxonomy
 from .article import Summary
-from .editing import EditError, edit_front
-from .files import ByteEdit, read_file
-from .frontmatter import SafeLoader
+from .files import ByteEdit
 from .gently import back_off
-from .site import Topic
+from .taxonomy import Taxonomy, Topic
 
 
 def fold(name: str) -> str:
@@ -86,21 +88,31 @@ class TopicInfo:
     in_taxonomy: bool
     parent: str = ""
     variants: tuple[str, ...] = ()  # other names likely meaning the same
+    retired: bool = False  # retired by a merge or a delete (listed only while articles have it)
+    aliases: tuple[str, ...] = ()  # other names of it in the taxonomy
 
 
-def inventory(summaries: Iterable[Summary | None], site: Sequence[Topic] = ()) -> list[TopicInfo]:
-    """Every topic of the folder and of the taxonomy, most used first."""
+def inventory(
+    summaries: Iterable[Summary | None], site: Sequence[Topic] = (), retired: Collection[str] = ()
+) -> list[TopicInfo]:
+    """Every topic of the folder and of the taxonomy, most used first; a retired topic only
+    while an article has it."""
     counts: Counter[str] = Counter()
     for s in summaries:
         if s is not None:
             counts.update(set(s.topics))  # articles, not occurrences
-    declared = {t.name: t for t in site}
-    names = set(counts) | set(declared)
+    declared: dict[str, Topic] = {}
+    for t in site:
+        declared.setdefault(t.name, t)
+    names = {n for n in set(counts) | set(declared) if n in counts or n not in retired}
     variants = {n: tuple(o for o in g if o != n) for g in variant_groups(names) for n in g}
-    out = [
-        TopicInfo(n, counts.get(n, 0), n in declared, declared[n].parent if n in declared else "", variants.get(n, ()))
-        for n in names
-    ]
+    out = []
+    for n in names:
+        entry = declared.get(n)
+        parent, aliases = (entry.parent, entry.aliases) if entry is not None else ("", ())
+        out.append(
+            TopicInfo(n, counts.get(n, 0), entry is not None, parent, variants.get(n, ()), n in retired, aliases)
+        )
     return sorted(out, key=lambda t: (-t.count, t.name.casefold()))
 
 
@@ -143,61 +155,6 @@ def plan(summaries: Iterable[Summary | None], olds: Collection[str], new: str | 
         if after != list(s.topics):
             changes[s.path] = (s.topics, after)
     return Plan(changes, skipped)
-
-
-# --- the taxonomy --------------------------------------------------------------------------
-
-
-#: A taxonomy file's new bytes: only its `name:` or `parent:` line differs.
-TaxonomyEdit = ByteEdit
-
-
-def taxonomy_files(root: str | os.PathLike[str]) -> list[str]:
-    folder = os.path.join(os.fspath(root), "_data", "topics")
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return []
-    return [os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml"))]
-
-
-def taxonomy_renames(root: str | os.PathLike[str], olds: Collection[str], new: str) -> list[TaxonomyEdit]:
-    """The edits a rename (or merge) makes to the taxonomy: the `name:` of the topic renamed,
-    and the `parent:` of its children. A merge into a name the taxonomy already has renames
-    nothing (the others' files are left for the editor to remove)."""
-    declared = set()
-    edits = []
-    files = []
-    for path in taxonomy_files(root):
-        try:
-            data, _ = read_file(path)
-            text = data.decode("utf-8-sig")
-            mapping = yaml.load(text, Loader=SafeLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        if isinstance(mapping, dict):
-            files.append((path, data, text, mapping))
-            if isinstance(mapping.get("name"), str):
-                declared.add(mapping["name"])
-    for path, data, text, mapping in files:
-        change = {}
-        if mapping.get("name") in olds and new not in declared:
-            change["name"] = new
-        if mapping.get("parent") in olds:
-            change["parent"] = new
-        if not change:
-            continue
-        newline = "\r\n" if "\r\n" in text else "\n"
-        try:
-            edited = edit_front(text, change, newline)
-            after = yaml.load(edited, Loader=SafeLoader)
-        except (EditError, yaml.YAMLError):
-            continue
-        if after != {**mapping, **change}:
-            continue  # it would not read back as intended: leave that file alone
-        bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-        edits.append(TaxonomyEdit(path, data, bom + edited.encode("utf-8")))
-    return edits
 
 
 # --- suggestions ---------------------------------------------------------------------------
@@ -309,3 +266,73 @@ class Suggester:
             with_parents.extend(t for t in reversed(chain) if t not in with_parents)
         skip = {fold(t) for t in (*have, *refused)}  # "power apps" on the article: no "Power Apps" too
         return [t for t in with_parents if fold(t) not in skip]
+
+
+# --- the site's topics, in one place ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A rename, merge or delete planned whole, before anything is written: each article's new
+    topics (saved as any edit) and the site files' edits (written at once)."""
+
+    articles: Plan
+    files: list[ByteEdit]  # taxonomy files and `.curator.yml`
+    retired: list[str]  # the names it retires
+
+
+class SiteTopics:
+    """The site's topics: the taxonomy's entries and their aliases, the topics retired by a
+    merge or a delete (never suggested or completed again), and the files that could not be
+    read. Made from the files as they are (read()); made again after each change of them, and
+    after its Undo or Redo, so no copy goes stale."""
+
+    def __init__(self, site: Taxonomy | None = None):
+        self.taxonomy = site if site is not None else Taxonomy("")
+        self.retired = frozenset(self.taxonomy.retired)
+        self.topics = self.taxonomy.topics
+        self.declared = {t.name for t in self.topics}
+        #: another name of a topic -> the topic (a merged one kept as an alias)
+        self.aliases = {a: t.name for t in self.active() for a in t.aliases if a != t.name}
+
+    @classmethod
+    def read(cls, root: str | os.PathLike[str]) -> SiteTopics:
+        return cls(taxonomy.read(root))
+
+    def active(self) -> list[Topic]:
+        """The taxonomy's topics that are not retired."""
+        return [t for t in self.topics if t.name not in self.retired]
+
+    def known(self, in_use: Iterable[str]) -> set[str]:
+        """The topics completion offers: those in use or declared, but not retired."""
+        return (set(in_use) | self.declared) - self.retired
+
+    def suggester(self, common: Sequence[str] = ()) -> Suggester:
+        """Suggestions from the active topics (an alias matches as a keyword of its topic);
+        a retired topic is never suggested, not even as a parent or a common topic."""
+        site = [
+            Topic(t.name, "" if t.parent in self.retired else t.parent, (*t.keywords, *t.aliases))
+            for t in self.active()
+        ]
+        return Suggester(site, [c for c in common if c not in self.retired])
+
+    def inventory(self, summaries: Iterable[Summary | None]) -> list[TopicInfo]:
+        return inventory(summaries, self.topics, self.retired)
+
+    def merged_entries(self, olds: Collection[str], new: str) -> list[str]:
+        """The olds whose taxonomy entries a merge into `new` removes or keeps as aliases
+        (see taxonomy.merged_entries): where there are any, ask which."""
+        return taxonomy.merged_entries(self.taxonomy, olds, new)
+
+    def plan(
+        self, summaries: Iterable[Summary | None], action: str, olds: Collection[str], new: str | None,
+        keep_alias: bool = True, site: bool = True,
+    ) -> Change:  # fmt: skip
+        """`action` ("rename", "merge" or "delete", with `new` None) planned whole. A merge or
+        a delete retires the old names; with `site` false (only some articles, e.g. the CLI's
+        --where) the site's files are left alone. Raises taxonomy.TaxonomyError before anything
+        is written when a site file cannot be read or edited."""
+        retire = action in ("merge", "delete")
+        files = taxonomy.plan(self.taxonomy, olds, new, keep_alias, retire) if site else []
+        retired = [o for o in dict.fromkeys(olds) if o != new and o not in self.retired] if retire and site else []
+        return Change(plan(summaries, olds, new), files, retired)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from curator.core import topics
 from curator.core.article import Summary
-from curator.core.site import Topic, taxonomy
+from curator.core.taxonomy import Topic
 
 
 def test_variants_are_case_spacing_hyphens_and_one_typo_apart():
@@ -57,42 +56,6 @@ def test_a_plan_skips_files_whose_topics_are_not_text():
     bad = Summary("b.md", topics=("Old",), warnings=((3, "topics: expected a list of text items, found int 3"),))
     planned = topics.plan([good, bad, Summary("c.md", topics=("y",))], ["Old"], "New")
     assert planned.changes == {"a.md": (("Old", "x"), ["New", "x"])} and planned.skipped == ["b.md"]
-
-
-def make_taxonomy(root: Path) -> None:
-    folder = root / "_data" / "topics"
-    folder.mkdir(parents=True)
-    (folder / "01-canvas.yaml").write_bytes(
-        b"\xef\xbb\xbftaxonomy: topic\r\n_id: canvas-apps\r\nname: Canvas apps # the old spelling\r\n"
-        b"parent: Power Apps\r\nkeywords:\r\n  - canvas app\r\n"
-    )
-    (folder / "02-child.yaml").write_text("name: Canvas components\nparent: 'Canvas apps'\nkeywords: [component]\n")
-    (folder / "00-root.yaml").write_text("name: Power Apps\nkeywords:\n  - power apps\n")
-
-
-def test_a_taxonomy_rename_changes_only_the_name_and_parent_lines(tmp_path):
-    make_taxonomy(tmp_path)
-    edits = topics.taxonomy_renames(tmp_path, ["Canvas apps"], "Canvas Apps")
-    by_name = {Path(e.path).name: e for e in edits}
-    assert sorted(by_name) == ["01-canvas.yaml", "02-child.yaml"]
-    canvas = by_name["01-canvas.yaml"]
-    old_lines, new_lines = canvas.old.split(b"\r\n"), canvas.new.split(b"\r\n")
-    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
-    assert changed == [(b"name: Canvas apps # the old spelling", b"name: Canvas Apps # the old spelling")]
-    assert canvas.new.startswith(b"\xef\xbb\xbf")  # BOM and CRLF kept
-    child = by_name["02-child.yaml"]
-    assert child.new.decode().splitlines()[1] == "parent: 'Canvas Apps'"  # its quoting kept
-    for edit in edits:
-        assert edit.write().ok
-    assert {t.name: t.parent for t in taxonomy(tmp_path)} == {
-        "Power Apps": "", "Canvas Apps": "Power Apps", "Canvas components": "Canvas Apps"
-    }  # fmt: skip
-
-
-def test_a_merge_into_a_declared_topic_renames_no_taxonomy_name(tmp_path):
-    make_taxonomy(tmp_path)
-    edits = topics.taxonomy_renames(tmp_path, ["Canvas apps"], "Power Apps")
-    assert [Path(e.path).name for e in edits] == ["02-child.yaml"]  # only the child's parent line
 
 
 def test_suggestions_come_from_keywords_as_whole_words_with_parents():

@@ -19,10 +19,10 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import library, words
+from ...core import library, taxonomy, words
 from ...core.index import Index
 from ...core.library import Entry
-from ...core.site import Topic, taxonomy
+from ...core.taxonomy import Topic
 from ...core.workspace import ChangeReport, Workspace
 from ..tasks import Progress, Task, Tasks
 from .messages import Messages
@@ -176,4 +176,4 @@ def _load(root: str, index: Index, progress: Progress) -> list[str]:
         progress.report(message)
         if progress.cancelled:
             break
-    return taxonomy(root)
+    return taxonomy.read(root).topics

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import topics, words
+from ...core import taxonomy, topics, words
 from ...core.editing import DELETE
 from ...core.edits import EditOp, EditStep, FileEdit
-from ...core.site import Topic
+from ...core.taxonomy import Topic
 from ..tasks import Tasks
 from ..throttle import Throttle
 from .editing import Editing, Group, WriteCommand
@@ -154,7 +154,11 @@ class TopicsController(QObject):
             edits.append(FileEdit(path, workspace.current(row, "topics"), after))
             if new is None:  # deleted by the editor: not suggested again for these articles
                 workspace.refused.setdefault(path, set()).update(olds)
-        renames = topics.taxonomy_renames(self.session.root, olds, new) if new is not None else []
+        try:
+            renames = taxonomy.plan(taxonomy.read(self.session.root), olds, new) if new is not None else []
+        except taxonomy.TaxonomyError as exc:
+            self.messages.error(f"{text}: nothing was changed", str(exc))
+            return False
         if not edits and not renames:
             self.messages.info("No article has that topic.", 4000)
             return False
