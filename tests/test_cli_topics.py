@@ -258,3 +258,11 @@ def test_a_merge_can_remove_the_old_entry_and_a_delete_retires_the_topic(tmp_pat
     (root / "g.md").write_text("---\ntitle: Portals and canvas apps in power apps\n---\n")
     out = curator("suggest", str(root / "g.md"))
     assert out.returncode == 0 and out.stdout == f"{root / 'g.md'}: Power Apps\n", out.stdout
+
+
+def test_suggest_for_a_file_finds_its_sites_taxonomy_above_it(tmp_path):
+    root = site(tmp_path)
+    (root / "deep/er").mkdir(parents=True)
+    (root / "deep/er/e.md").write_text("---\ntitle: A canvas app\n---\n")
+    out = curator("suggest", str(root / "deep/er/e.md"))
+    assert out.returncode == 0 and out.stdout == f"{root / 'deep/er/e.md'}: Power Apps, Canvas apps\n", out.stderr

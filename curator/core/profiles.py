@@ -376,11 +376,13 @@ def config_problem(root: str | os.PathLike[str]) -> str | None:
 
 
 def site_root(path: str | os.PathLike[str]) -> str:
-    """The site a file belongs to: the nearest folder above it with a `.curator.yml` or a
-    marker of a profile (else the file's own folder)."""
+    """The site a file belongs to: the nearest folder above it with a `.curator.yml`, a marker
+    of a profile or the news format's taxonomy folder (else the file's own folder)."""
     start = Path(os.path.abspath(path)).parent
     for folder in (start, *start.parents):
         if (folder / CONFIG).is_file() or any(marker.found(folder) for marker, _ in MARKERS):
+            return str(folder)
+        if (folder / NEWS.taxonomy).is_dir():
             return str(folder)
     return str(start)
 
