@@ -98,31 +98,54 @@ def read(root: str | os.PathLike[str], profile: profiles.Profile | None = None) 
         except (OSError, SiteFileError) as exc:
             problems.append((path, getattr(exc, "strerror", None) or str(exc)))
             continue
-        if isinstance(mapping, dict) and isinstance(mapping.get("name"), str):
-            parent = mapping.get("parent")
-            topic = Topic(
-                mapping["name"],
-                parent if isinstance(parent, str) else "",
-                _texts(mapping.get("keywords")),
-                _texts(mapping.get("aliases")),
-            )
-            entries.append(Entry(path, data, mapping, topic))
+        if (entry := _entry(path, data, mapping)) is not None:
+            entries.append(entry)
     config_path = os.path.join(root, profiles.CONFIG)
     retired: tuple[str, ...] = ()
     config = None
     try:
         config, settings = read_site_yaml(config_path)
+        retired = _retired(settings)
     except FileNotFoundError:
         pass
     except (OSError, SiteFileError) as exc:
         problems.append((config_path, getattr(exc, "strerror", None) or str(exc)))
-    else:
-        value = settings.get("retired") if isinstance(settings, dict) else None
-        if _is_texts(value):
-            retired = tuple(value or ())
-        else:
-            problems.append((config_path, "retired: must be a list of text"))
     return Taxonomy(root, tuple(entries), retired, config, tuple(problems))
+
+
+def _entry(path: str, data: bytes, mapping: object) -> Entry | None:
+    if not isinstance(mapping, dict) or not isinstance(mapping.get("name"), str):
+        return None
+    parent = mapping.get("parent")
+    topic = Topic(
+        mapping["name"], parent if isinstance(parent, str) else "", _texts(mapping.get("keywords")),
+        _texts(mapping.get("aliases")),
+    )  # fmt: skip
+    return Entry(path, data, mapping, topic)
+
+
+def _retired(settings: object) -> tuple[str, ...]:
+    value = settings.get("retired") if isinstance(settings, dict) else None
+    if not _is_texts(value):
+        raise SiteFileError("retired: must be a list of text")
+    return tuple(value or ())
+
+
+def applied(taxonomy: Taxonomy, edits: Sequence[ByteEdit]) -> Taxonomy:
+    """The taxonomy as it is once `edits` (planned from it, or their reverse) are written:
+    what the window shows at once, while they are written in a worker."""
+    entries = {e.path: e for e in taxonomy.entries}
+    retired, config = taxonomy.retired, taxonomy.config
+    for edit in edits:
+        settings = load_site_yaml(edit.new.decode("utf-8-sig")) if edit.new is not None else None
+        if edit.path == taxonomy.config_path:
+            retired, config = _retired(settings), edit.new
+            continue
+        entries.pop(edit.path, None)
+        if edit.new is not None and (entry := _entry(edit.path, edit.new, settings)) is not None:
+            entries[edit.path] = entry
+    ordered = tuple(entries[p] for p in sorted(entries))  # (as read: in the order of the file names)
+    return Taxonomy(taxonomy.root, ordered, retired, config, taxonomy.problems)
 
 
 def merged_entries(taxonomy: Taxonomy, olds: Collection[str], new: str) -> list[str]:
