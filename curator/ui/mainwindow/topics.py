@@ -15,12 +15,13 @@ QtCore only.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import taxonomy, topics, words
+from ...core import profiles, taxonomy, topics, words
 from ...core.editing import DELETE
 from ...core.edits import EditOp, EditStep, FileEdit
 from ...core.files import ByteEdit, SaveResult
@@ -228,8 +229,12 @@ class TopicsController(QObject):
             self.messages.info("No article has that topic.", 4000)
             return False
         detail = f"{words.count(len(edits), 'article')} change (one line each, or so) when you save."
-        if change.files:
-            detail += f" {words.count(len(change.files), 'file')} of the site's taxonomy change at once."
+        taxonomy_files = sum(os.path.basename(e.path) != profiles.CONFIG for e in change.files)
+        parts = [words.count(taxonomy_files, "taxonomy file")] if taxonomy_files else []
+        if len(change.files) > taxonomy_files:
+            parts.append(f"the site's {profiles.CONFIG}")
+        if parts:
+            detail += f" {' and '.join(parts)} change at once."
         if change.retired:
             retired = ", ".join(f"“{n}”" for n in change.retired)
             detail += f" {retired} will not be suggested again."
