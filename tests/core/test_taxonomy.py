@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from curator.core import site, taxonomy, topics
 from curator.core.article import Summary
@@ -147,3 +149,41 @@ def test_a_profiles_taxonomy_lives_where_the_profile_says(tmp_path):
     (tmp_path / "data/topics").mkdir(parents=True)
     (tmp_path / "data/topics/a.yaml").write_text("name: Hugo topic\n")
     assert taxonomy.read(tmp_path).topics == [Topic("Hugo topic")]
+
+
+NAMES = ["Power Apps", "Canvas apps", "Canvas components", "Common Data Service", "Portals", "New", "Other"]
+STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["rename", "merge", "delete"]),
+        st.lists(st.sampled_from(NAMES), min_size=1, max_size=2, unique=True),
+        st.sampled_from(NAMES),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_any_sequence_of_changes_is_shown_as_written_and_undone_byte_for_byte(tmp_path_factory, steps):
+    """What the window shows at once (taxonomy.applied) is what reading the written files gives,
+    after each change and after each Undo; undoing them all gives back every byte."""
+    root = tmp_path_factory.mktemp("site")
+    make_taxonomy(root)
+    (root / ".curator.yml").write_text("# ours\nretired:\n  - Old  # merged in 2020\n")
+    original = files(root)
+    done = []
+    for action, olds, new, keep_alias in steps:
+        read = taxonomy.read(root)
+        target = None if action == "delete" else new
+        edits = taxonomy.plan(read, olds, target, keep_alias, retire=action != "rename")
+        assert all(r.ok for r in write_edits(edits))
+        assert taxonomy.applied(read, edits) == taxonomy.read(root)
+        done.append(edits)
+    for edits in reversed(done):
+        read = taxonomy.read(root)
+        back = [e.reversed() for e in reversed(edits)]
+        assert all(r.ok for r in write_edits(back))
+        assert taxonomy.applied(read, back) == taxonomy.read(root)
+    assert files(root) == original
