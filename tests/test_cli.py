@@ -13,9 +13,9 @@ from tests.conftest import ROOT
 from tests.core.test_library import hostile_folder
 
 
-def curator(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def curator(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "curator", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=120
+        [sys.executable, "-m", "curator", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout
     )
 
 

@@ -143,3 +143,126 @@ def test_renaming_a_topic_of_the_real_corpus_changes_one_line_per_article(tmp_pa
         ), (path, lines)
     listed = json.loads(curator("topics", str(corpus), "--format", "json").stdout)
     assert not [r for r in listed if r["topic"] == "Canvas apps"]  # completion offers one spelling
+
+
+def test_a_keyword_with_a_run_of_spaces_is_data_not_a_pattern(tmp_path):
+    """Issue 32 #7: each space of a keyword became `[\\s\\-]*` in a regex, so a keyword with 60
+    spaces backtracked for minutes on a line with `power` and 60 spaces. Keywords are matched
+    as words now: the same run finishes at once."""
+    root = tmp_path / "site"
+    (root / "_data/topics").mkdir(parents=True)
+    (root / "_data/topics/evil.yaml").write_text(f"name: Evil\nkeywords:\n  - 'power{' ' * 60}x'\n")
+    (root / "a.md").write_text(f"---\ntitle: A\ntopics: []\n---\npower{' ' * 60}y\npower{' ' * 60}x\n")
+    out = curator("suggest", "--where", "", str(root), timeout=20)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == f"{root / 'a.md'}: Evil\n"  # the second line has it, as words
+
+
+def test_ten_thousand_topics_are_listed_with_their_variants_in_under_two_seconds(tmp_path, capsys, monkeypatch):
+    """Issue 32 #11: `curator topics` compared every pair of topics (10,000 took 30 s)."""
+    import random
+    import time
+
+    from curator import cli
+
+    monkeypatch.setenv("CURATOR_CACHE_DIR", str(tmp_path / "cache"))
+    rng = random.Random(7)
+    for a in range(100):
+        names = [
+            "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(6, 24))) for _ in range(100)
+        ]
+        lines = "".join(f"  - {n}\n" for n in names + (["Power Apps", "power-apps"] if a == 0 else []))
+        (tmp_path / f"a{a}.md").write_text(f"---\ntitle: A\ntopics:\n{lines}---\n")
+    started = time.perf_counter()
+    assert cli.main(["topics", str(tmp_path), "--format", "json"]) == cli.OK
+    assert time.perf_counter() - started < 2
+    rows = {r["topic"]: r for r in json.loads(capsys.readouterr().out)}
+    assert len(rows) >= 9_900 and rows["power-apps"]["variants"] == ["Power Apps"]
+
+
+LAUGHS = "name: Laughs\nparent: Canvas apps\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefghij", "bcdefghijk", strict=True)
+)
+
+
+def test_a_billion_laughs_taxonomy_file_stops_a_rename_before_anything_is_written(tmp_path):
+    """Issue 32 #3: the rename compared the file's exponential structure for minutes, after the
+    articles were rewritten. A taxonomy file is read without YAML aliases, and a rename that
+    cannot plan its taxonomy edit writes nothing."""
+    root = site(tmp_path)
+    (root / "_data/topics/99-laughs.yaml").write_text(LAUGHS)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    out = curator("topics", "rename", "Canvas apps", "Canvas Apps", str(root), timeout=20)
+    assert out.returncode == 1
+    assert "99-laughs.yaml" in out.stderr and "alias" in out.stderr and "nothing was changed" in out.stderr
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    listed = curator("topics", str(root), "--format", "json", timeout=20)  # listing names it and goes on
+    assert listed.returncode == 0 and "99-laughs.yaml" in listed.stderr
+    assert "Laughs" not in {r["topic"] for r in json.loads(listed.stdout)}
+
+
+def test_a_rename_counts_the_articles_it_wrote_and_leaves_the_taxonomy_when_some_were_refused(tmp_path):
+    """Issue 32 #10: `topics rename` said "changed 2 articles" when both files were refused."""
+    root = site(tmp_path)
+    taxonomy = (root / "_data/topics/01-canvas.yaml").read_bytes()
+    for name in ("a.md", "c.md"):
+        (root / name).chmod(0o444)  # read-only: a save refuses to replace it
+    out = curator("topics", "rename", "Canvas apps", "Canvas Apps", str(root))
+    assert out.returncode == 1
+    assert "changed 0 articles" in out.stderr and "2 articles were not written" in out.stderr, out.stderr
+    assert (root / "_data/topics/01-canvas.yaml").read_bytes() == taxonomy  # all or none: left as it is
+    (root / "c.md").chmod(0o644)
+    out = curator("topics", "rename", "Canvas apps", "Canvas Apps", str(root))
+    assert out.returncode == 1 and "changed 1 article\n" in out.stderr, out.stderr
+    (root / "a.md").chmod(0o644)
+    out = curator("topics", "rename", "Canvas apps", "Canvas Apps", str(root))  # run again once fixed
+    assert out.returncode == 0 and "changed 1 article and 1 taxonomy file" in out.stderr, out.stderr
+    assert b"name: Canvas Apps" in (root / "_data/topics/01-canvas.yaml").read_bytes()
+
+
+def test_suggest_never_puts_back_a_topic_merged_away(tmp_path):
+    """Issue 29 #2: after merging "Common Data Service" into "Portals", `suggest --apply` put
+    "Common Data Service" back into every article that mentions it (its taxonomy entry stayed)."""
+    root = site(tmp_path)
+    (root / "_data/topics/03-cds.yaml").write_text(
+        "# the Dataverse, before 2020\nname: Common Data Service\nparent: Power Apps\n"
+        "keywords:\n  - common data service\n"
+    )
+    (root / "_data/topics/05-portals.yaml").write_text("name: Portals\nparent: Power Apps\nkeywords: [portals]\n")
+    (root / "e.md").write_text(
+        "---\ntitle: Portals on the Common Data Service\ntopics:\n  - Common Data Service\n---\n"
+    )
+    (root / "f.md").write_text("---\ntitle: Common data service tables\ntopics: [Portals]\n---\n")
+    out = curator("topics", "merge", "Common Data Service", "Portals", str(root))
+    assert out.returncode == 0, out.stderr
+    out = curator("suggest", "--where", "topic:Portals", str(root), "--apply")
+    assert out.returncode == 0, out.stderr
+    for name in ("e.md", "f.md"):
+        assert "- Common Data Service" not in (root / name).read_text()
+    listed = {r["topic"]: r for r in json.loads(curator("topics", str(root), "--format", "json").stdout)}
+    assert "Common Data Service" not in listed and listed["Portals"]["aliases"] == ["Common Data Service"]
+
+
+def test_a_merge_can_remove_the_old_entry_and_a_delete_retires_the_topic(tmp_path):
+    root = site(tmp_path)
+    (root / ".curator.yml").write_text("# our settings\nexclude: [drafts/**]  # not ready\n")
+    out = curator("topics", "merge", "Canvas apps", "Power Apps", str(root), "--entry", "remove")
+    assert out.returncode == 0, out.stderr
+    assert not (root / "_data/topics/01-canvas.yaml").exists()
+    assert "aliases" not in (root / "_data/topics/00-power.yaml").read_text()
+    out = curator("topics", "delete", "Portals", str(root))
+    assert out.returncode == 0, out.stderr
+    assert (root / ".curator.yml").read_text() == (
+        "# our settings\nexclude: [drafts/**]  # not ready\nretired:\n  - Canvas apps\n  - Portals\n"
+    )
+    (root / "g.md").write_text("---\ntitle: Portals and canvas apps in power apps\n---\n")
+    out = curator("suggest", str(root / "g.md"))
+    assert out.returncode == 0 and out.stdout == f"{root / 'g.md'}: Power Apps\n", out.stdout
+
+
+def test_suggest_for_a_file_finds_its_sites_taxonomy_above_it(tmp_path):
+    root = site(tmp_path)
+    (root / "deep/er").mkdir(parents=True)
+    (root / "deep/er/e.md").write_text("---\ntitle: A canvas app\n---\n")
+    out = curator("suggest", str(root / "deep/er/e.md"))
+    assert out.returncode == 0 and out.stdout == f"{root / 'deep/er/e.md'}: Power Apps, Canvas apps\n", out.stderr

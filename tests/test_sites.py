@@ -125,3 +125,33 @@ def test_field_terms_and_nested_keys_from_the_command_line(site, capsys):
     code, _ = run(capsys, "set", "_posts/2024-01-04-no-title.md", "--set", "seo.image=/a.png")
     text = (site / "_posts/2024-01-04-no-title.md").read_text()
     assert code == cli.OK and "seo.image" not in text and "seo:\n  image: /a.png\n" in text
+
+
+@pytest.mark.parametrize("site", ["eleventy"], indirect=True)
+@pytest.mark.parametrize("marker", ["eleventy.config.mjs", "eleventy.config.cjs", ".eleventy.cjs"])
+def test_a_file_of_a_site_found_by_any_of_its_profiles_markers_is_written_as_that_profile(site, capsys, marker):
+    """`curator unpublish FILE` finds the file's site by the same markers detection uses: an
+    Eleventy site with only `eleventy.config.mjs` got `published: false` (the site root was
+    found by a second list of markers that lacked it, so the file's folder was read as News)."""
+    (site / ".eleventy.js").rename(site / marker)
+    (site / "posts/one.md").write_text("---\ntitle: One\ntags: post\n---\n")
+    assert run(capsys, "unpublish", "posts/one.md")[0] == cli.OK
+    text = (site / "posts/one.md").read_text()
+    assert "draft: true" in text and "published" not in text
+
+
+@pytest.mark.parametrize("site", ["hugo"], indirect=True)
+def test_an_exclude_in_curator_yml_adds_to_the_profiles_own(site, capsys):
+    """A Hugo section page (`_index.md`) stays out of the list, and of a batch publish, when
+    `.curator.yml` excludes a folder of its own (the `exclude:` replaced the defaults)."""
+    (site / ".curator.yml").write_text("exclude: [content/archive/**]\n")
+    (site / "content/archive").mkdir()
+    (site / "content/archive/old.md").write_text("---\ntitle: Old\ndraft: true\n---\n")
+    before = (site / "content/_index.md").read_bytes()
+    code, out = run(capsys, "list", ".", "--format", "json")
+    paths = {r["path"] for r in json.loads(out.split("# stderr")[0])}
+    assert code == cli.OK and "content/_index.md" not in paths and "content/posts/_index.md" not in paths
+    assert "content/archive/old.md" not in paths and "content/posts/yaml-draft.md" in paths
+    assert run(capsys, "unpublish", "--where", "", ".")[0] == cli.OK
+    assert (site / "content/_index.md").read_bytes() == before
+    assert "content/archive/**" in profiles.for_root(site).exclude and "**/_index.md" in profiles.for_root(site).exclude

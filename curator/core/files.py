@@ -269,11 +269,12 @@ def plan_edit(data: bytes, changes: Mapping[str, Any]) -> bytes | None:
 @dataclass(frozen=True, slots=True)
 class ByteEdit:
     """A file's new bytes, written only over the very bytes they were made from: a file changed
-    since is left alone (CONFLICT). Its reverse writes the old bytes back, on the same terms."""
+    since is left alone (CONFLICT). Its reverse writes the old bytes back, on the same terms.
+    `old` None: the file is made, never over one made meanwhile; `new` None: it is removed."""
 
     path: str
-    old: bytes
-    new: bytes
+    old: bytes | None
+    new: bytes | None
 
     def write(self) -> SaveResult:
         (result,) = write_edits([self])
@@ -284,23 +285,60 @@ class ByteEdit:
 
 
 def write_edits(edits: Sequence[ByteEdit]) -> list[SaveResult]:
-    """Write each edit atomically (see commit_many), then sync each folder once."""
-    prepared = []
+    """Write each edit atomically (see commit_many; a file made or removed, one by one), then
+    sync each folder once."""
+    prepared: list[SaveResult | None] = []
     for edit in edits:
         try:
             data, snapshot = read_file(edit.path)
+        except FileNotFoundError:
+            data = snapshot = None
         except OSError as exc:
             prepared.append(SaveResult(edit.path, Status.ERROR, exc.strerror or str(exc)))
             continue
         if data != edit.old:
-            prepared.append(SaveResult(edit.path, Status.CONFLICT, "the file changed since; it was left alone"))
+            why = "it is gone" if data is None else "it was made since" if edit.old is None else "it changed since"
+            prepared.append(SaveResult(edit.path, Status.CONFLICT, f"{why}; it was left alone"))
+        elif data is None or edit.new is None:
+            prepared.append(None)  # made or removed below
         else:
             prepared.append(SaveResult(edit.path, Status.OK, "", snapshot, edit.new))
-    written = commit_many(prepared)  # no cancel: never None
-    results = [r if r is not None else p for p, r in zip(prepared, written, strict=True)]
+    written = iter(commit_many([p for p in prepared if p is not None]))  # no cancel: never None
+    results = [
+        (next(written) or p) if p is not None else _make_or_remove(edit)
+        for p, edit in zip(prepared, edits, strict=True)
+    ]
     for folder in {os.path.dirname(os.path.abspath(r.path)) for r in results if r.status is Status.OK}:
         sync_dir(folder)
     return results
+
+
+def _make_or_remove(edit: ByteEdit) -> SaveResult:
+    """Remove the file (its bytes were just compared), or make it: a temp file beside it,
+    fsynced, then linked to its name, which fails if a file of that name was made meanwhile."""
+    try:
+        if edit.new is None:
+            os.unlink(edit.path)
+            return SaveResult(edit.path, Status.OK)
+        folder, name = os.path.split(os.path.abspath(edit.path))
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file
+        try:
+            view = memoryview(edit.new)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, edit.path)
+        finally:
+            os.unlink(tmp)
+        return SaveResult(edit.path, Status.OK, "", None, edit.new)
+    except FileExistsError:
+        return SaveResult(edit.path, Status.CONFLICT, "it was made since; it was left alone")
+    except OSError as exc:
+        return SaveResult(edit.path, Status.ERROR, f"could not write: {exc.strerror or exc}")
 
 
 def inside(root: str | os.PathLike[str], path: str) -> bool:

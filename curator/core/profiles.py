@@ -11,9 +11,12 @@ The rest of Curator works with the logical fields of `article.Summary` (`publish
 `topics`, ...); `Profile.file_changes` turns an edit of them into the keys this site writes
 (on Hugo, publishing writes `draft: false` and never adds `published`).
 
-The profile of a folder is detected from its files (`_config.yml`, `hugo.toml`, Zola's
-`config.toml`, `.eleventy.js`, `astro.config.mjs`); a `.curator.yml` at the root names one
-and overrides any of its settings. Detection is per folder, never per file.
+Each profile is defined once, here: its keys, its content globs and default exclusions, its
+publish rule, where its topic taxonomy lives, and the marker files that detect it
+(`_config.yml`, `hugo.toml`, Zola's `config.toml` with `base_url`, `eleventy.config.mjs`,
+`astro.config.mjs`, ...). Detection and finding a file's site (`site_root`) read the same
+markers. A `.curator.yml` at the root names a profile and overrides its settings (its
+`exclude:` adds to the profile's own). Detection is per folder, never per file.
 """
 
 from __future__ import annotations
@@ -29,12 +32,32 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import schema
-from .frontmatter import CONSTRUCTOR_ERRORS, SafeLoader
+from .site import SiteFileError, read_site_yaml
 
 CONFIG = ".curator.yml"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A file at a site's root that says which generator builds it. A generic name also needs
+    a folder beside it (Hugo's `config.yaml` with `content/`) or a setting in it (Zola's
+    `config.toml` with `base_url`). Lower ranks are looked for first: a marker whose name
+    another generator shares comes after the others."""
+
+    file: str
+    folder: str = ""
+    setting: str = ""
+    rank: int = 0
+
+    def found(self, root: Path) -> bool:
+        if not (root / self.file).is_file() or (self.folder and not (root / self.folder).is_dir()):
+            return False
+        return not self.setting or bool(re.search(rf"(?m)^\s*{re.escape(self.setting)}\s*=", _head(root / self.file)))
+
+    def why(self) -> str:
+        also = f" and {self.folder}/" if self.folder else f" with {self.setting}" if self.setting else ""
+        return f"detected ({self.file}{also})"
 
 
 @dataclass(frozen=True)
@@ -56,6 +79,8 @@ class Profile:
     title_from_name: bool = False  # an article without a title shows its file name
     date_from_name: bool = False  # an article without a date takes it from its name (Jekyll: 2024-01-02-…)
     topics_text_ok: bool = False  # a single topic may be written as text (Eleventy: `tags: post`)
+    taxonomy: str = "_data/topics"  # the folder of the topic taxonomy's files (one YAML file per topic)
+    markers: tuple[Marker, ...] = ()  # files that detect it (see Marker); not a setting
     source: str = "the default"  # how it was chosen: "detected (hugo.toml)", ".curator.yml", ...
 
     # -- what the files mean --
@@ -103,7 +128,7 @@ class Profile:
 
     def settings(self) -> dict[str, Any]:
         """Every setting, as `.curator.yml` would spell it."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in ("source",)}
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in ("source", "markers")}
 
     def fingerprint(self) -> str:
         """Changes when anything that shapes the list does (the index keeps one per profile)."""
@@ -155,24 +180,32 @@ def _globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{_glob_regex(p)})" for p in patterns) + r"\Z")
 
 
-NEWS = Profile("news", "News (Jekyll collections)", source="the default")
+NEWS = Profile(
+    "news", "News (Jekyll collections)",
+    markers=tuple(Marker(name, folder="_data/topics", rank=3) for name in ("_config.yml", "_config.toml")),
+)  # fmt: skip
 JEKYLL = Profile(
     "jekyll", "Jekyll", topics="tags", title=("title",), date=("date",), category=("categories", "category"),
     excerpt=("excerpt", "description"), image=("image", "images"), extensions=(".md", ".markdown", ".html"),
     exclude=("_data/**", "_site/**", "_includes/**", "_layouts/**", "_sass/**", "vendor/**", "node_modules/**"),
     title_from_name=True, date_from_name=True,
+    markers=(Marker("_config.yml", rank=4), Marker("_config.toml", rank=4)),
 )  # fmt: skip
 HUGO = Profile(
     "hugo", "Hugo", published="draft", inverted=True, topics="tags", title=("title", "linkTitle"),
     date=("date", "publishDate", "lastmod"), category=("categories",), excerpt=("summary", "description"),
     image=("images", "image", "cover.image"), extensions=(".md", ".markdown"), include=("content/**",),
-    exclude=("**/_index.md", "**/_index.markdown"), drafts=(), title_from_name=True,
+    exclude=("**/_index.md", "**/_index.markdown"), drafts=(), title_from_name=True, taxonomy="data/topics",
+    markers=(
+        *(Marker(f"hugo.{ext}") for ext in ("toml", "yaml", "yml", "json")), Marker("config.toml", rank=2),
+        *(Marker(f"config.{ext}", folder="content", rank=2) for ext in ("yaml", "yml", "json")),
+    ),
 )  # fmt: skip
 ZOLA = Profile(
     "zola", "Zola", published="draft", inverted=True, topics="taxonomies.tags", title=("title",),
     date=("date", "updated"), category=("taxonomies.categories",), excerpt=("description",),
     image=("extra.image",), extensions=(".md",), include=("content/**",), exclude=("**/_index.md",), drafts=(),
-    title_from_name=True,
+    title_from_name=True, markers=(Marker("config.toml", setting="base_url", rank=1),),
 )  # fmt: skip
 ELEVENTY = Profile(
     "eleventy", "Eleventy", published="draft", inverted=True, topics="tags", title=("title",), date=("date",),
@@ -180,14 +213,20 @@ ELEVENTY = Profile(
     extensions=(".md", ".markdown", ".njk", ".liquid", ".html"),
     exclude=("_site/**", "_includes/**", "_data/**", "node_modules/**", "README.md"), drafts=(),
     title_from_name=True, topics_text_ok=True,
+    markers=tuple(Marker(n) for n in (".eleventy.js", ".eleventy.cjs", ".eleventy.mjs", "eleventy.config.js",
+                                      "eleventy.config.cjs", "eleventy.config.mjs", "eleventy.config.ts")),
 )  # fmt: skip
 ASTRO = Profile(
     "astro", "Astro", published="draft", inverted=True, topics="tags", title=("title",),
     date=("pubDate", "date", "publishDate"), category=("category",), excerpt=("description",),
     image=("heroImage", "image", "cover"), extensions=(".md", ".mdx", ".markdoc"), include=("src/content/**",),
     exclude=(), drafts=(), title_from_name=True,
+    markers=tuple(Marker(f"astro.config.{ext}") for ext in ("mjs", "js", "ts", "cjs", "mts")),
 )  # fmt: skip
 BUILT_IN = {p.name: p for p in (NEWS, JEKYLL, HUGO, ZOLA, ELEVENTY, ASTRO)}
+#: Every marker of every profile, in the order detection looks for them.
+MARKERS = sorted(((m, p) for p in (HUGO, ASTRO, ELEVENTY, ZOLA, NEWS, JEKYLL) for m in p.markers),
+                 key=lambda pair: pair[0].rank)  # fmt: skip
 
 
 class ProfileError(ValueError):
@@ -197,36 +236,19 @@ class ProfileError(ValueError):
 def detect(root: str | os.PathLike[str]) -> Profile:
     """The profile of the site at `root`: its `.curator.yml`, else detected from its files."""
     top = Path(root)
-    base, why = _detected(top)
+    base = _detected(top)
     config = top / CONFIG
     if config.is_file():
         return from_config(config, base)
-    return dataclasses.replace(base, source=why)
+    return base
 
 
-def _detected(top: Path) -> tuple[Profile, str]:
-    def first(*names: str) -> str | None:
-        return next((n for n in names if (top / n).is_file()), None)
-
-    if found := first("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"):
-        return HUGO, f"detected ({found})"
-    if found := first("astro.config.mjs", "astro.config.js", "astro.config.ts", "astro.config.cjs"):
-        return ASTRO, f"detected ({found})"
-    if found := first(".eleventy.js", ".eleventy.cjs", "eleventy.config.js", "eleventy.config.cjs",
-                      "eleventy.config.mjs"):  # fmt: skip
-        return ELEVENTY, f"detected ({found})"
-    if (top / "config.toml").is_file():
-        text = _head(top / "config.toml")
-        if re.search(r"(?m)^\s*base_url\s*=", text):
-            return ZOLA, "detected (config.toml with base_url)"
-        return HUGO, "detected (config.toml)"
-    if (found := first("config.yaml", "config.yml", "config.json")) and (top / "content").is_dir():
-        return HUGO, f"detected ({found} and content/)"
-    if (top / "_config.yml").is_file() or (top / "_config.toml").is_file():
-        if (top / "_data" / "topics").is_dir():
-            return NEWS, "detected (_config.yml with _data/topics/)"
-        return JEKYLL, "detected (_config.yml)"
-    return NEWS, "the default"
+def _detected(top: Path) -> Profile:
+    """The profile of the first of MARKERS found at `top` (None found: News), saying why."""
+    for marker, profile in MARKERS:
+        if marker.found(top):
+            return dataclasses.replace(profile, source=marker.why())
+    return NEWS
 
 
 def _head(path: Path, size: int = 65536) -> str:
@@ -237,6 +259,9 @@ def _head(path: Path, size: int = 65536) -> str:
         return ""
 
 
+#: Keys of `.curator.yml` that are not profile settings: the topics retired by a merge or a
+#: delete (see core.taxonomy), a list of text.
+NOT_PROFILE = ("retired",)
 _LISTS = {"title", "date", "category", "excerpt", "image", "extensions", "include", "exclude", "drafts"}
 
 
@@ -244,16 +269,20 @@ def from_config(path: str | os.PathLike[str], detected: Profile | None = None) -
     """A profile from a `.curator.yml`: `profile: NAME` picks a built-in one (else the detected
     one), and any setting overrides it. Raises ProfileError with what is wrong."""
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SafeLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, *CONSTRUCTOR_ERRORS) as exc:
-        raise ProfileError(f"{path}: cannot read it: {exc}") from None
+        data = read_site_yaml(path)[1] or {}
+    except (OSError, SiteFileError) as exc:
+        raise ProfileError(f"{path}: cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(data, dict):
         raise ProfileError(f"{path}: expected keys such as `profile: hugo`")
     name = data.pop("profile", None)
     base = by_name(str(name)) if name is not None else detected or NEWS
-    known = {f.name for f in dataclasses.fields(Profile)} - {"name", "source"}
+    known = {f.name for f in dataclasses.fields(Profile)} - {"name", "source", "markers"}
     changes: dict[str, Any] = {}
     for key, value in data.items():
+        if key in NOT_PROFILE:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ProfileError(f"{path}: {key} must be a list of text")
+            continue
         if key not in known:
             raise ProfileError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
         if key in _LISTS:
@@ -271,6 +300,10 @@ def from_config(path: str | os.PathLike[str], detected: Profile | None = None) -
             changes[key] = value
     if "extensions" in changes:
         changes["extensions"] = tuple(e if e.startswith(".") else "." + e for e in changes["extensions"])
+    if "exclude" in changes:  # added to the profile's own (Hugo's section pages stay out)
+        changes["exclude"] = tuple(dict.fromkeys((*base.exclude, *changes["exclude"])))
+    if name is None and not changes:
+        return base  # only other keys (`retired:`): the profile is still the detected one
     return dataclasses.replace(base, **changes, source=CONFIG)
 
 
@@ -302,7 +335,7 @@ def for_root(root: str | os.PathLike[str]) -> Profile:
     try:
         profile = detect(key)
     except ProfileError:
-        profile = dataclasses.replace(_detected(Path(key))[0], source=f"detected ({CONFIG} is not usable)")
+        profile = dataclasses.replace(_detected(Path(key)), source=f"detected ({CONFIG} is not usable)")
     with _lock:
         _detected_cache[key] = profile
     return profile
@@ -338,14 +371,13 @@ def config_problem(root: str | os.PathLike[str]) -> str | None:
 
 
 def site_root(path: str | os.PathLike[str]) -> str:
-    """The site a file belongs to: the nearest folder above it with a `.curator.yml` or a
-    generator's config file (else the file's own folder)."""
+    """The site a file belongs to: the nearest folder above it with a `.curator.yml`, a marker
+    of a profile or the news format's taxonomy folder (else the file's own folder)."""
     start = Path(os.path.abspath(path)).parent
-    markers = (CONFIG, "_config.yml", "_config.toml", "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
-               "config.toml", "astro.config.mjs", "astro.config.js", "astro.config.ts", ".eleventy.js",
-               "eleventy.config.js")  # fmt: skip
     for folder in (start, *start.parents):
-        if any((folder / m).is_file() for m in markers):
+        if (folder / CONFIG).is_file() or any(marker.found(folder) for marker, _ in MARKERS):
+            return str(folder)
+        if (folder / NEWS.taxonomy).is_dir():
             return str(folder)
     return str(start)
 

@@ -1,9 +1,9 @@
-"""What a Jekyll checkout tells about itself: the topic taxonomy and where site URLs live locally."""
+"""What a site's checkout tells about itself: where its URLs live locally; and how the files
+Curator reads as data (the taxonomy, `.curator.yml`) are read, within bounds."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -11,39 +11,61 @@ import yaml
 
 from .frontmatter import CONSTRUCTOR_ERRORS, SafeLoader
 
+#: A site file (a taxonomy entry, `.curator.yml`) larger than this is not read...
+MAX_SITE_FILE = 1_000_000
+#: ...nor one whose collections nest deeper than this.
+MAX_DEPTH = 32
 
-@dataclass(frozen=True, slots=True)
-class Topic:
-    name: str
-    parent: str = ""
-    keywords: tuple[str, ...] = ()
+
+class SiteFileError(ValueError):
+    """A site file that is not read, and why."""
+
+
+def load_site_yaml(text: str) -> object:
+    """The YAML of a site file, read within bounds: a YAML alias (`*name`, as in the "billion
+    laughs", whose few lines expand to an exponential structure that every later comparison
+    walks) is refused, as are texts over MAX_SITE_FILE characters and nesting deeper than
+    MAX_DEPTH. Raises SiteFileError."""
+    if len(text) > MAX_SITE_FILE:
+        raise SiteFileError(f"larger than {MAX_SITE_FILE:,} characters")
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise SiteFileError(f"it uses a YAML alias (*{event.anchor}), which site files may not")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise SiteFileError(f"nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.load(text, Loader=SafeLoader)
+    except yaml.YAMLError as exc:
+        raise SiteFileError(f"not valid YAML: {' '.join(str(exc).split())}") from None
+
+
+def read_site_yaml(path: str | os.PathLike[str]) -> tuple[bytes, object]:
+    """A site file's bytes and its YAML (see load_site_yaml). Raises OSError, SiteFileError."""
+    with open(path, "rb") as f:
+        data = f.read(MAX_SITE_FILE + 4)
+    if len(data) > MAX_SITE_FILE + 3:  # (a BOM is not counted)
+        raise SiteFileError(f"larger than {MAX_SITE_FILE:,} bytes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SiteFileError("not UTF-8 text") from None
+    return data, load_site_yaml(text)
 
 
 def _load_yaml(path: Path) -> object:
+    """A generator's own config (`_config.yml`, which may use anchors and merge keys: only its
+    `url` and `baseurl` are looked at), or None."""
     try:
-        if path.stat().st_size > 1_000_000:
+        if path.stat().st_size > MAX_SITE_FILE:
             return None
         return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, *CONSTRUCTOR_ERRORS):
         return None
-
-
-def taxonomy(root: str | os.PathLike[str]) -> list[Topic]:
-    """Topics declared in `_data/topics/*.yaml` (or .yml); unreadable files are skipped."""
-    folder = Path(root) / "_data" / "topics"
-    topics = []
-    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else ():
-        data = _load_yaml(path)
-        if isinstance(data, dict) and isinstance(data.get("name"), str):
-            keywords = data.get("keywords")
-            topics.append(
-                Topic(
-                    data["name"],
-                    data["parent"] if isinstance(data.get("parent"), str) else "",
-                    tuple(k for k in keywords if isinstance(k, str)) if isinstance(keywords, list) else (),
-                )
-            )
-    return topics
 
 
 class Site:

@@ -1,6 +1,7 @@
 """The Topics manager: every topic of the folder with its count, whether the site's taxonomy
-declares it, and its likely variants (case, spacing, hyphens, one typo). Rename, Merge Into
-and Delete act on every article; a double-click shows the articles that have the topic.
+declares it (or retired it: then listed only while an article has it), and its likely variants
+(case, spacing, hyphens, one typo). Rename, Merge Into and Delete act on every article; a
+double-click shows the articles that have the topic.
 
 Signals: action_requested(str action, list[str] topics), show_requested(str query term).
 """
@@ -81,7 +82,7 @@ class TopicsPanel(QWidget):
         self.tree.clear()
         warn = theme.color("warning")
         for info in infos:
-            declared = "✓" if info.in_taxonomy else ""
+            declared = "retired" if info.retired else "✓" if info.in_taxonomy else ""
             item = SortableItem([info.name, f"{info.count:,}", declared, ", ".join(info.variants)])
             item.setData(0, NAME, info.name)
             item.setData(1, NAME, info.count)
@@ -91,8 +92,13 @@ class TopicsPanel(QWidget):
                 tip = f"Likely the same topic as {', '.join(info.variants)}: merge them with Merge Into…"
                 item.setToolTip(0, tip)
                 item.setToolTip(3, tip)
-            if info.parent:
-                item.setToolTip(2, f"In the taxonomy, under {info.parent}")
+            about = [f"In the taxonomy, under {info.parent}." if info.parent else ""]
+            if info.aliases:
+                about.append(f"Also called {', '.join(info.aliases)} (merged into it).")
+            if info.retired:
+                about.append("Retired by a merge or a delete: never suggested or completed (.curator.yml).")
+            if any(about):
+                item.setToolTip(2, " ".join(a for a in about if a))
             self.tree.addTopLevelItem(item)
             item.setSelected(info.name in selected)
         self.tree.setSortingEnabled(True)

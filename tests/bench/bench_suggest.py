@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from curator.core import library, topics
 from curator.core.article import read_details
-from curator.core.site import Topic, taxonomy
+from curator.core.taxonomy import Topic
+from curator.core.taxonomy import read as taxonomy
 from tests.bench.common import Row, print_rows
 from tests.conftest import CORPUS
 
@@ -46,7 +47,7 @@ def measure(root: Path, site: list[Topic], common: bool = True) -> tuple[float, 
 
 
 def run(root: Path = CORPUS) -> list[Row]:
-    site = taxonomy(root)
+    site = taxonomy(root).topics
     if not site:
         print(f"no taxonomy under {root}/_data/topics: nothing to measure", file=sys.stderr)
         return []

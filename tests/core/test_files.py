@@ -329,3 +329,27 @@ def test_a_batch_of_snapshots_is_packed_with_no_python_per_row():
         return run
 
     assert lines(10) == lines(10_000)
+
+
+def test_a_byte_edit_makes_and_removes_a_whole_file_and_its_reverse_undoes_it(tmp_path: Path):
+    """A merge removes a taxonomy file and makes `.curator.yml`: each over what it was planned from."""
+    made, gone = tmp_path / ".curator.yml", tmp_path / "old.yaml"
+    gone.write_bytes(b"name: Old\n")
+    edits = [files.ByteEdit(str(made), None, b"retired:\n  - Old\n"), files.ByteEdit(str(gone), b"name: Old\n", None)]
+    assert [r.status for r in files.write_edits(edits)] == [Status.OK, Status.OK]
+    assert made.read_bytes() == b"retired:\n  - Old\n" and not gone.exists()
+    assert stat.S_IMODE(made.stat().st_mode) == 0o666 & ~_umask()
+    assert [p.name for p in tmp_path.iterdir()] == [".curator.yml"]  # no temp file left
+    assert [r.status for r in files.write_edits([e.reversed() for e in edits])] == [Status.OK, Status.OK]
+    assert not made.exists() and gone.read_bytes() == b"name: Old\n"
+    made.write_bytes(b"mine\n")  # made meanwhile by someone else: never replaced
+    gone.write_bytes(b"name: Changed\n")  # changed since: never removed
+    results = files.write_edits(edits)
+    assert [r.status for r in results] == [Status.CONFLICT, Status.CONFLICT], results
+    assert made.read_bytes() == b"mine\n" and gone.read_bytes() == b"name: Changed\n"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

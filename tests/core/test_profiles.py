@@ -45,7 +45,7 @@ def test_curator_yml_picks_and_overrides(tmp_path: Path):
     assert (found.name, found.topics, found.exclude, found.inverted) == (
         "hugo",
         "taxonomies.topics",
-        ("drafts/**",),
+        (*profiles.HUGO.exclude, "drafts/**"),  # added to the profile's own
         True,
     )
     assert found.describe() == "Hugo, .curator.yml"
@@ -147,3 +147,16 @@ def test_the_watchers_rescan_does_not_report_what_the_profile_leaves_out_again(t
         str(tmp_path), [e.summary.path for e in loaded.entries], [e.snapshot for e in loaded.entries], {}
     )
     assert len(changes) == 0
+
+
+@pytest.mark.parametrize("profile", list(profiles.BUILT_IN.values()), ids=list(profiles.BUILT_IN))
+def test_each_marker_of_a_profile_both_detects_it_and_marks_the_site_root(tmp_path: Path, profile):
+    """One definition: every marker a profile is detected by also tells where its site starts."""
+    for i, marker in enumerate(profile.markers):
+        root = tmp_path / f"{profile.name}{i}"
+        (root / "deep/er").mkdir(parents=True)
+        (root / marker.file).write_text(f"{marker.setting} = 'x'\n" if marker.setting else "")
+        if marker.folder:
+            (root / marker.folder).mkdir(parents=True)
+        assert profiles.detect(root).name == profile.name, marker
+        assert profiles.site_root(root / "deep/er/a.md") == str(root), marker

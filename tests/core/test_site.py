@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curator.core.site import Site, taxonomy
+from curator.core import taxonomy
+from curator.core.site import Site
 
 
 def test_taxonomy_of_the_real_site(corpus: Path):
-    topics = {t.name: t for t in taxonomy(corpus)}
+    topics = {t.name: t for t in taxonomy.read(corpus).topics}
     assert "Power Apps" in topics and topics["Canvas apps"].parent == "Power Apps"
     assert "canvas app" in topics["Canvas apps"].keywords
 
@@ -21,5 +22,5 @@ def test_site_urls_resolve_to_files_in_the_checkout(corpus: Path):
 
 
 def test_a_folder_without_site_files(tmp_path: Path):
-    assert taxonomy(tmp_path) == []
+    assert taxonomy.read(tmp_path).topics == []
     assert Site(tmp_path).resolve_local("/x.jpg") is None

@@ -3,14 +3,15 @@ order, taxonomy edits of one line, and suggestions from the taxonomy's keywords.
 
 from __future__ import annotations
 
-from pathlib import Path
+import itertools
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from curator.core import topics
 from curator.core.article import Summary
-from curator.core.site import Topic, taxonomy
+from curator.core.taxonomy import Topic
 
 
 def test_variants_are_case_spacing_hyphens_and_one_typo_apart():
@@ -57,42 +58,6 @@ def test_a_plan_skips_files_whose_topics_are_not_text():
     assert planned.changes == {"a.md": (("Old", "x"), ["New", "x"])} and planned.skipped == ["b.md"]
 
 
-def make_taxonomy(root: Path) -> None:
-    folder = root / "_data" / "topics"
-    folder.mkdir(parents=True)
-    (folder / "01-canvas.yaml").write_bytes(
-        b"\xef\xbb\xbftaxonomy: topic\r\n_id: canvas-apps\r\nname: Canvas apps # the old spelling\r\n"
-        b"parent: Power Apps\r\nkeywords:\r\n  - canvas app\r\n"
-    )
-    (folder / "02-child.yaml").write_text("name: Canvas components\nparent: 'Canvas apps'\nkeywords: [component]\n")
-    (folder / "00-root.yaml").write_text("name: Power Apps\nkeywords:\n  - power apps\n")
-
-
-def test_a_taxonomy_rename_changes_only_the_name_and_parent_lines(tmp_path):
-    make_taxonomy(tmp_path)
-    edits = topics.taxonomy_renames(tmp_path, ["Canvas apps"], "Canvas Apps")
-    by_name = {Path(e.path).name: e for e in edits}
-    assert sorted(by_name) == ["01-canvas.yaml", "02-child.yaml"]
-    canvas = by_name["01-canvas.yaml"]
-    old_lines, new_lines = canvas.old.split(b"\r\n"), canvas.new.split(b"\r\n")
-    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
-    assert changed == [(b"name: Canvas apps # the old spelling", b"name: Canvas Apps # the old spelling")]
-    assert canvas.new.startswith(b"\xef\xbb\xbf")  # BOM and CRLF kept
-    child = by_name["02-child.yaml"]
-    assert child.new.decode().splitlines()[1] == "parent: 'Canvas Apps'"  # its quoting kept
-    for edit in edits:
-        assert edit.write().ok
-    assert {t.name: t.parent for t in taxonomy(tmp_path)} == {
-        "Power Apps": "", "Canvas Apps": "Power Apps", "Canvas components": "Canvas Apps"
-    }  # fmt: skip
-
-
-def test_a_merge_into_a_declared_topic_renames_no_taxonomy_name(tmp_path):
-    make_taxonomy(tmp_path)
-    edits = topics.taxonomy_renames(tmp_path, ["Canvas apps"], "Power Apps")
-    assert [Path(e.path).name for e in edits] == ["02-child.yaml"]  # only the child's parent line
-
-
 def test_suggestions_come_from_keywords_as_whole_words_with_parents():
     site = [
         Topic("Power Apps", "", ("power apps",)),
@@ -136,3 +101,83 @@ def test_a_cancelled_tally_stops_between_pieces():
     cancel = threading.Event()
     cancel.set()
     assert topics.tally(summaries, cancel) == (set(), [])
+
+
+def regex_of(keyword: str) -> re.Pattern[str]:
+    """How keywords were matched before (a regex made of the keyword): the oracle for keywords
+    without hyphens or tabs, where both readings must agree."""
+    alternatives = re.escape(keyword.strip()).replace(r"\ ", r"[\s\-]*")
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+@given(
+    st.text(alphabet="ab #", min_size=1, max_size=6).filter(str.strip),
+    st.text(alphabet="abAB #_-\n.", max_size=30),
+)
+def test_words_match_as_the_regex_did_without_being_one(keyword, text):
+    words = topics.keyword_words(keyword)
+    assert topics.has_words(topics.lowered(text), words) == bool(regex_of(keyword).search(text))
+
+
+def test_a_hostile_keyword_costs_as_long_as_the_text():
+    """A keyword with a run of spaces, or with many words, on text made to make a matcher
+    backtrack: each search takes time in proportion to the text."""
+    import time
+
+    site = [Topic("Evil", "", (f"power{' ' * 60}x", " ".join(["a"] * 11 + ["b"]), " ".join(["a"] * 5000)))]
+    text = f"power{' ' * 60}y " * 2000 + "a " * 20_000
+    started = time.perf_counter()
+    assert topics.Suggester(site).suggest(text) == []
+    assert time.perf_counter() - started < 2
+    assert topics.Suggester(site).suggest("a a a a a a a a a a a b") == ["Evil"]
+    assert topics.Suggester(site).suggest(" ".join(["a"] * 5000)) == []  # too long to be a keyword
+
+
+def distance(a: str, b: str) -> int:
+    """Levenshtein distance, by the textbook's table."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def brute_force_groups(names: list[str]) -> list[list[str]]:
+    """Every pair compared (what variant_groups did): the oracle for its buckets."""
+    names = sorted(set(names))
+    groups = [{n} for n in names]
+    for a, b in itertools.combinations(names, 2):
+        fa, fb = topics.fold(a), topics.fold(b)
+        long_enough = min(len(fa), len(fb)) >= topics.MIN_EDIT_LENGTH
+        if fa == fb or (long_enough and distance(fa, fb) == 1):
+            ga, gb = next(g for g in groups if a in g), next(g for g in groups if b in g)
+            if ga is not gb:
+                ga |= gb
+                groups.remove(gb)
+    return sorted(sorted(g) for g in groups if len(g) > 1)
+
+
+@given(
+    st.lists(st.text(alphabet="abcAB -_", min_size=0, max_size=8), max_size=25)
+    | st.lists(st.text(alphabet="ab", min_size=4, max_size=7), max_size=25)
+)
+def test_variant_groups_are_the_pairs_one_edit_apart(names):
+    assert sorted(sorted(g) for g in topics.variant_groups(names)) == brute_force_groups(names)
+
+
+def test_variants_of_ten_thousand_topics_are_found_without_comparing_every_pair():
+    """Issue 32 #11: every pair was compared, and `curator topics` took 30 s on 10,000 topics."""
+    import random
+    import time
+
+    rng = random.Random(7)
+    names = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(rng.randint(4, 24))) for _ in range(10_000)
+    ]
+    names += ["Power Apps", "power-apps", "Power Appz", "Portal", "Portals"]
+    started = time.perf_counter()
+    groups = topics.variant_groups(names)
+    assert time.perf_counter() - started < 1
+    assert ["Power Apps", "Power Appz", "power-apps"] in [sorted(g) for g in groups]
+    assert ["Portal", "Portals"] in [sorted(g) for g in groups]

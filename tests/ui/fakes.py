@@ -16,6 +16,7 @@ class FakePrompts:
         self.pull = None  # the git.PullWay ask_pull answers (None: cancel)
         self.field: tuple | None = None  # what edit_field answers: (key, FieldEdit) or None
         self.fields: list[str] | None = None  # what pick_fields answers
+        self.entry: bool | None = True  # what ask_merge_entry answers: keep as alias, remove (False), cancel (None)
         self.asked: list[tuple] = []
 
     def confirm_batch(self, text: str, count: int) -> bool:
@@ -75,6 +76,10 @@ class FakePrompts:
     def pick_fields(self, counts: list[tuple[str, int]], shown: list[str]) -> list[str] | None:
         self.asked.append(("fields", list(counts), list(shown)))
         return self.fields
+
+    def ask_merge_entry(self, text: str, detail: str, entries: list[str], target: str) -> bool | None:
+        self.asked.append(("merge entry", text, list(entries), target))
+        return self.entry
 
     def confirm_new_topic(self, topic: str, similar: list[str]) -> bool:
         self.asked.append(("new topic", topic, list(similar)))

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
+from curator.core.topics import SiteTopics
 from tests.ui.conftest import open_folder, wait_saved
 
 
@@ -150,8 +153,161 @@ def test_suggestions_follow_a_rename_of_a_taxonomy_topic(qtbot, window, sample):
 
 def test_opening_another_folder_cancels_the_count_of_the_last_ones_topics(qtbot, window, sample, tmp_path):
     open_folder(qtbot, window, sample)
-    counting = window.editing.count_topics([])
+    counting = window.editing.count_topics(SiteTopics())
     (tmp_path / "a.md").write_text("---\ntitle: A\ntopics: [AI]\n---\n", encoding="utf-8")
     open_folder(qtbot, window, tmp_path)
     assert counting.cancelled
-    assert not window.editing.count_topics([]).cancelled  # this folder's count runs
+    assert not window.editing.count_topics(SiteTopics()).cancelled  # this folder's count runs
+
+
+CDS = "name: Common Data Service\nparent: Power Apps\nkeywords:\n  - common data service\n"
+
+
+def test_a_merge_asks_about_the_old_entry_and_apply_suggested_never_puts_the_topic_back(qtbot, window, sample):
+    """Issue 29 #2: merge "Common Data Service" into "Portals", save, Apply Suggested Topics on
+    the Portals articles: it went back into every article that mentions it."""
+    (sample / "_data/topics/03-common-data-service.yaml").write_text(CDS)
+    for i in range(3):
+        (sample / f"_news/cds{i}.md").write_text(
+            f"---\ntitle: Tables {i} of the Common Data Service\n"
+            "topics:\n  - Power Apps\n  - Common Data Service\n---\n"
+        )
+    open_folder(qtbot, window, sample)
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Common Data Service" in listed(window), timeout=5000)
+    select(window, "Common Data Service")
+    window.prompts.topic, window.prompts.entry = "Portals", False  # remove its taxonomy entry
+    window.topics_panel.buttons["merge"].click()
+    asked = [a for a in window.prompts.asked if a[0] == "merge entry"]
+    assert asked == [("merge entry", "Merge “Common Data Service” into “Portals”", ["Common Data Service"], "Portals")]
+    qtbot.waitUntil(lambda: not (sample / "_data/topics/03-common-data-service.yaml").exists(), timeout=5000)
+    window.save()
+    wait_saved(qtbot, window)
+    rows = [window.workspace.rows[f"_news/cds{i}.md"] for i in range(3)]
+    window.prompts.asked.clear()
+    window.topics.apply_suggested(rows)
+    for row in rows:
+        assert "Common Data Service" not in window.workspace.summary(row).topics
+    qtbot.waitUntil(lambda: "Common Data Service" not in listed(window), timeout=5000)
+    assert "Common Data Service" not in window.editing.known_topics  # nor offered by completion
+
+
+def test_after_undo_and_redo_of_a_rename_the_manager_and_suggestions_show_the_files_as_they_are(qtbot, window, sample):
+    """Issue 29 #3: after Undo of a rename, "Microsoft Teams 0 ✓" stayed listed, "Teams
+    integration" lost its ✓, and articles were offered "+ Microsoft Teams"."""
+    (sample / "_news/teams.md").write_text("---\ntitle: Apps in Microsoft Teams\ntopics: [Power Apps]\n---\n")
+    taxonomy = sample / "_data/topics/06-teams-integration.yaml"
+    open_folder(qtbot, window, sample)
+    from tests.ui.test_editing import select_paths
+
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Teams integration" in listed(window), timeout=5000)
+    count = listed(window)["Teams integration"][0]
+    select(window, "Teams integration")
+    window.prompts.topic = "Microsoft Teams"
+    window.topics_panel.buttons["rename"].click()
+    qtbot.waitUntil(lambda: b"name: Microsoft Teams" in taxonomy.read_bytes(), timeout=5000)
+    qtbot.waitUntil(lambda: listed(window).get("Microsoft Teams", ("",))[0] == count, timeout=5000)
+    select_paths(window, ["_news/teams.md"])
+    qtbot.waitUntil(lambda: "Microsoft Teams" in chips(window.editor.suggested), timeout=5000)
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: b"name: Teams integration" in taxonomy.read_bytes(), timeout=5000)
+    qtbot.waitUntil(lambda: "Microsoft Teams" not in listed(window), timeout=5000)
+    assert listed(window)["Teams integration"][:2] == (count, "✓")
+    qtbot.waitUntil(lambda: "Teams integration" in chips(window.editor.suggested), timeout=5000)
+    assert "Microsoft Teams" not in chips(window.editor.suggested)
+    assert "Microsoft Teams" not in window.editing.known_topics
+    window.act_redo.trigger()
+    qtbot.waitUntil(lambda: "Teams integration" not in listed(window), timeout=5000)
+    assert listed(window)["Microsoft Teams"][:2] == (count, "✓")
+    qtbot.waitUntil(lambda: "Microsoft Teams" in chips(window.editor.suggested), timeout=5000)
+
+
+def test_a_cancelled_delete_does_not_block_suggestions(qtbot, window, sample):
+    """Issue 29 #3: the refusal was recorded before the question, so a cancelled Delete still
+    kept the topic from being suggested (here: once another program took it off the article)."""
+    path = sample / "_news/suggest.md"
+    path.write_text("---\ntitle: Building a canvas app\ntopics: [Power Apps, Canvas apps]\n---\nBody\n")
+    open_folder(qtbot, window, sample)
+    from tests.ui.test_editing import select_paths
+
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
+    select(window, "Canvas apps")
+    window.prompts.batch = False  # the editor cancels
+    window.topics_panel.buttons["delete"].click()
+    assert window.undo_stack.count() == 0
+    path.write_text("---\ntitle: Building a canvas app\ntopics: [Power Apps]\n---\nBody\n")
+    assert window.watcher.check_now()
+    row = window.workspace.rows["_news/suggest.md"]
+    qtbot.waitUntil(lambda: window.workspace.summary(row).topics == ("Power Apps",), timeout=10000)
+    select_paths(window, ["_news/suggest.md"])
+    qtbot.waitUntil(lambda: chips(window.editor.suggested) == ["Canvas apps"], timeout=5000)
+
+
+def test_apply_suggested_on_several_articles_says_what_it_adds_per_topic_first(qtbot, window, sample):
+    (sample / "_news/s1.md").write_text("---\ntitle: AI Builder in a canvas app\ntopics: []\n---\n")
+    (sample / "_news/s2.md").write_text("---\ntitle: AI Builder models\ntopics: [Power Apps]\n---\n")
+    (sample / "_news/s3.md").write_text("---\ntitle: AI Builder forms\ntopics: [Power Apps]\n---\n")
+    open_folder(qtbot, window, sample)
+    rows = [window.workspace.rows[p] for p in ("_news/s1.md", "_news/s2.md")]
+    window.prompts.batch = False  # asked, and the editor says no: nothing changes
+    assert not window.topics.apply_suggested(rows)
+    (kind, text, detail) = window.prompts.asked[-1]
+    assert (kind, text) == ("change", "Apply suggested topics to 2 articles")
+    assert (
+        "AI Builder: 2 articles" in detail and "Power Apps: 1 article" in detail and "Canvas apps: 1 article" in detail
+    )
+    assert window.undo_stack.count() == 0 and window.workspace.summary(rows[0]).topics == ()
+    window.prompts.batch = True
+    assert window.topics.apply_suggested(rows)
+    assert list(window.workspace.summary(rows[1]).topics) == ["Power Apps", "AI Builder"]
+    window.prompts.asked.clear()
+    assert window.topics.apply_suggested([window.workspace.rows["_news/s3.md"]])  # one article: not asked
+    assert window.prompts.asked == []
+
+
+def test_new_topic_is_added_on_return_and_no_says_it_was_not(qtbot, window, sample):
+    """Issue 29 #8: "New topic?" defaulted to No: Ctrl+T, a new word, Return, Return added nothing
+    and said nothing."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from curator.ui.mainwindow.prompts import DialogPrompts
+
+    prompts = DialogPrompts(window)
+    QTimer.singleShot(0, lambda: QTest.keyClick(QApplication.activeModalWidget(), Qt.Key.Key_Return))
+    assert prompts.confirm_new_topic("Quantum", []) is True  # Return: Add
+    open_folder(qtbot, window, sample)
+    row = window.workspace.rows["_news/" + sorted(p.name for p in (sample / "_news").iterdir())[0]]
+    window.prompts.new_topic = False
+    assert not window.request_edit("topics", "add", "Quantum", [row])
+    assert window.status.currentMessage() == "“Quantum” was not added."
+
+
+def test_a_deleted_topic_is_retired_for_the_team_and_undo_brings_it_back(qtbot, window, sample):
+    """The retired list lives in the site's .curator.yml (committed with the work); a retired
+    topic an article still has is listed as such, one nobody has is not listed."""
+    (sample / "_news/suggest.md").write_text("---\ntitle: Building a canvas app\ntopics: []\n---\n")
+    open_folder(qtbot, window, sample)
+    from tests.ui.test_editing import select_paths
+
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
+    select(window, "Canvas apps")
+    window.topics_panel.buttons["delete"].click()
+    config = sample / ".curator.yml"
+    qtbot.waitUntil(lambda: config.exists() and "  - Canvas apps\n" in config.read_text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Canvas apps" not in listed(window), timeout=5000)
+    select_paths(window, ["_news/suggest.md"])
+    qtbot.waitUntil(lambda: chips(window.editor.suggested) == ["Power Apps"], timeout=5000)
+    assert "Canvas apps" not in window.editor.topic_choices()
+    (sample / "_news/again.md").write_text("---\ntitle: Again\ntopics: [Canvas apps]\n---\n")
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: listed(window).get("Canvas apps", ("", ""))[1] == "retired", timeout=10000)
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: not config.exists(), timeout=5000)  # Curator made it: Undo removes it
+    qtbot.waitUntil(lambda: listed(window).get("Canvas apps", ("", ""))[1] == "✓", timeout=5000)
+    select_paths(window, ["_news/suggest.md"])
+    qtbot.waitUntil(lambda: "Canvas apps" in chips(window.editor.suggested), timeout=5000)

@@ -128,7 +128,8 @@ class Editing(QObject):
         #: an undo finishes what is being applied, never a plan, which pushes when it ends)
         self.planning, self.slices = Slices(parent=self), Slices(parent=self)
         self._parts: dict[int, list[EditStep]] = {}  # id(step) -> its parts, for sliced steps
-        self.known_topics: set[str] = set()  # in the folder or the site's taxonomy (see count_topics)
+        self.known_topics: set[str] = set()  # in the folder or the site's taxonomy, not retired (see count_topics)
+        self.site_topics = topics.SiteTopics()  # the site's, as count_topics was last given them
         self.common_topics: list[str] = []  # nearly every article has them (see core.topics.tally)
         self._tally: Task | None = None  # the folder's topics being counted (see count_topics)
         session.opened.connect(self._opened)
@@ -146,8 +147,12 @@ class Editing(QObject):
         ui/slices.py): then True says it was started."""
         op = EditOp(op)
         new_topic = key == "topics" and op is EditOp.ADD and value not in self.known_topics
-        if new_topic and not self.prompts.confirm_new_topic(value, similar_topics(value, self.known_topics)):
-            return False
+        if new_topic:
+            alias_of = self.site_topics.aliases.get(value)  # a name merged into another: that one first
+            similar = [*([alias_of] if alias_of else []), *similar_topics(value, self.known_topics - {alias_of})]
+            if not self.prompts.confirm_new_topic(value, similar):
+                self.messages.info(f"“{value}” was not added.", 6000)
+                return False
         self.flush()  # an edit still being planned or applied comes first
         workspace, rows = self.session.workspace, list(rows)
         if len(rows) <= SLICED:
@@ -291,22 +296,26 @@ class Editing(QObject):
         if step is not None:
             self.undo_stack.push(EditCommand(f"Revert {key} of {workspace.path(row)}", step, self._apply))
 
-    def count_topics(self, site_topics: Sequence[str]) -> Task:
-        """The folder's topics and the taxonomy's, counted in a worker in one pass with the
-        folder's common topics (core.topics.tally): emits topic_choices."""
+    def count_topics(self, site: topics.SiteTopics) -> Task:
+        """The folder's topics, counted in a worker in one pass with the folder's common topics
+        (core.topics.tally), with the site's (completion offers no retired topic): emits
+        topic_choices."""
         # a plain copy of the list: iterating the table's own list would fetch summaries not yet read
-        summaries, known = self.session.workspace.table.summaries.copy(), set(site_topics)
+        summaries = self.session.workspace.table.summaries.copy()
         workspace = self.session.workspace
+        if self._tally is not None:
+            self._tally.cancel()  # a count of the values before: this one replaces it
 
         def done(counted: tuple[set[str], list[str]] | None, error: BaseException | None) -> None:
             if error is not None:
                 self.messages.failed("Counting topics failed", error)
-            if workspace is self.session.workspace:
-                names, self.common_topics = counted or (set(), [])
-                self.known_topics = names | known
+            if workspace is self.session.workspace and counted is not None and task is self._tally:
+                names, self.common_topics = counted
+                self.site_topics = site
+                self.known_topics = site.known(names)
                 self.topic_choices.emit(sorted(self.known_topics, key=str.casefold))
 
         # (cancelled when another folder opens: counting the last one's 100,000 articles then
         # only took the GIL from the new load's first turns)
-        self._tally = self.tasks.run(lambda p: topics.tally(summaries, p.cancel_event), done)
-        return self._tally
+        self._tally = task = self.tasks.run(lambda p: topics.tally(summaries, p.cancel_event), done)
+        return task

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from ...core import library, words
 from ...core.index import Index
 from ...core.library import Entry
-from ...core.site import Topic, taxonomy
+from ...core.topics import SiteTopics
 from ...core.workspace import ChangeReport, Workspace
 from ..tasks import Progress, Task, Tasks
 from .messages import Messages
@@ -35,7 +35,7 @@ class LoadDone:
     seconds: float
     cancelled: bool
     index_error: str  # why the index could not be used ("" when it could)
-    site_topics: tuple[Topic, ...]  # the taxonomy
+    site_topics: SiteTopics  # the taxonomy and the retired topics
 
     def describe(self) -> str:
         text = f"{'Cancelled: loaded' if self.cancelled else 'Loaded'} {words.count(self.articles, 'article')}"
@@ -144,7 +144,7 @@ class Loader(QObject):
             self.problems_changed.emit()
         self.progressed.emit(len(value))
 
-    def _done(self, workspace: Workspace, index: Index, topics: list[str] | None, error: BaseException | None) -> None:
+    def _done(self, workspace: Workspace, index: Index, topics: SiteTopics | None, error: BaseException | None) -> None:
         if workspace is not self.session.workspace:
             return
         self.loading = False
@@ -153,7 +153,7 @@ class Loader(QObject):
         gc.freeze()  # and what arrived as changes
         cancelled = self.task is not None and self.task.cancelled
         seconds = time.perf_counter() - self._started
-        self.finished.emit(LoadDone(len(workspace), seconds, cancelled, index.error or "", tuple(topics or ())))
+        self.finished.emit(LoadDone(len(workspace), seconds, cancelled, index.error or "", topics or SiteTopics()))
 
 
 #: the emptying of the folder shown before sleeps this long after each piece: it ran as the
@@ -167,13 +167,13 @@ class Total(NamedTuple):
     files: int
 
 
-def _load(root: str, index: Index, progress: Progress) -> list[str]:
+def _load(root: str, index: Index, progress: Progress) -> SiteTopics:
     """The worker: Total, then the folder's Batch, Decoded and Changes messages as progress;
-    returns the taxonomy."""
+    returns the site's topics (its taxonomy, read within bounds, and the retired topics)."""
     for message in library.open_iter(
         root, index, cancel=progress.cancel_event, on_total=lambda n: progress.report(Total(n)), skim=True
     ):
         progress.report(message)
         if progress.cancelled:
             break
-    return taxonomy(root)
+    return SiteTopics.read(root)

@@ -146,14 +146,29 @@ class DialogPrompts:
         return topic if ok and topic else None
 
     def confirm_new_topic(self, topic: str, similar: list[str]) -> bool:
-        """A topic no article and no taxonomy file has yet: asked once, No is the default."""
+        """A topic no article and no taxonomy file has yet: asked once; Return adds it (the
+        editor typed it and pressed Return already), No leaves it out (and says so)."""
         box = QMessageBox(QMessageBox.Icon.Question, "New topic?", f"“{topic}” is a new topic.", parent=self.parent)
         hint = f" Did you mean {', '.join(f'“{t}”' for t in similar)}?" if similar else ""
         box.setInformativeText(f"No article in this folder and no topic of the site has it yet.{hint}")
         box.setStandardButtons(Button.Yes | Button.No)
-        box.setDefaultButton(Button.No)
+        box.setDefaultButton(Button.Yes)
         box.button(Button.Yes).setText(f"Add “{topic}”")
         return box.exec() == Button.Yes
+
+    def ask_merge_entry(self, text: str, detail: str, entries: list[str], target: str) -> bool | None:
+        """A merge whose old topics have taxonomy entries: keep their names as aliases of the
+        target (the default), remove them, or cancel (None)."""
+        box = self.change_box("Change the articles?", text, detail)
+        names = ", ".join(f"“{n}”" for n in entries)
+        box.setText(f"{text}?\n\nThe site's taxonomy has an entry for {names}: it is removed. Keep "
+                    f"{'its name' if len(entries) == 1 else 'their names'} as another name of “{target}”?")  # fmt: skip
+        box.setStandardButtons(Button.Yes | Button.No | Button.Cancel)
+        box.button(Button.Yes).setText("Merge, Keep as Alias")
+        box.button(Button.No).setText("Merge, Remove Entry")
+        box.setDefaultButton(Button.Yes)
+        answer = box.exec()
+        return {Button.Yes: True, Button.No: False}.get(answer)
 
     def show_shortcuts(self, rows: list[tuple[str, str]]) -> None:
         cells = "".join(

@@ -1,31 +1,56 @@
-"""The topics of the open folder: the Topics manager's list, and renaming, merging and deleting
-a topic in every article as one undo step.
+"""The topics of the open folder: the Topics manager's list, suggestions, and renaming, merging
+and deleting a topic in every article as one undo step.
 
-`TopicsController` owns the inventory the manager shows (counted in a worker over the current
-values, unsaved edits included, with the site's taxonomy) and turns the manager's requests
-into one EditStep over every affected article (core.topics.plan), confirmed first with what
-it changes (Prompts); Save then writes them through the normal save path, conflicts
-included. A rename also renames the topic in the taxonomy file (`name:` and children's
-`parent:` lines), written at once in a worker (it is not an article) and written back by
-Undo. Emits: listed(list[TopicInfo]).
+`TopicsController` holds the site's topics (core.topics.SiteTopics: the taxonomy, its aliases,
+the retired topics), read from the files in a worker when a folder is read and again after
+every write of them, also by Undo and Redo, so the manager, completion and suggestions show
+the files as they are. It owns the inventory the manager shows (counted in a worker over the
+current values, unsaved edits included) and turns the manager's requests into one undo step,
+planned whole before anything changes (SiteTopics.plan) and confirmed first with what it
+changes (Prompts): the articles' edits stay pending until Save; the site's files (taxonomy
+entries and `.curator.yml`, not articles) are written at once in a worker and written back
+by Undo. Emits: listed(list[TopicInfo]).
 QtCore only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import topics, words
+from ...core import profiles, taxonomy, topics, words
 from ...core.editing import DELETE
 from ...core.edits import EditOp, EditStep, FileEdit
-from ...core.site import Topic
+from ...core.files import ByteEdit, SaveResult
+from ...core.site import SiteFileError
+from ...core.taxonomy import TaxonomyError
 from ..tasks import Tasks
 from ..throttle import Throttle
 from .editing import Editing, Group, WriteCommand
 from .messages import Messages, Prompts
 from .session import Session
+
+#: Apply Suggested Topics names this many topics before "and N more".
+SHOWN_TOPICS = 12
+
+
+class TopicCommand(Group):
+    """A rename, merge or delete: its parts, then `changed(undone)` (the site's topics follow)."""
+
+    def __init__(self, text: str, changed: Callable[[bool], None]):
+        super().__init__(text)
+        self.changed = changed
+
+    def redo(self) -> None:
+        super().redo()
+        self.changed(False)
+
+    def undo(self) -> None:
+        super().undo()
+        self.changed(True)
 
 
 class TopicsController(QObject):
@@ -39,10 +64,14 @@ class TopicsController(QObject):
         self.session, self.editing, self.tasks, self.prompts, self.messages = session, editing, tasks, prompts, messages
         self.shown = lambda: False  # set by the window: whether the manager is on screen
         self.refresh_later = Throttle(self.refresh, 300, self)
-        self.site_topics: list = []
+        self.site = topics.SiteTopics()
         self.editor = self.browsing = None
         self._suggester: tuple[tuple, topics.Suggester] | None = None  # (what it was made from, it)
-        session.opened.connect(lambda _: self.site_topics.clear())
+        self._reads = 0  # counts the changes of `site`: a read that finishes after a later one is dropped
+        session.opened.connect(self._opened)
+
+    def _opened(self, workspace) -> None:
+        self.site = topics.SiteTopics()  # (the folder's are read with it: see loaded)
 
     def attach(self, panel, dock, show_term) -> None:
         """Feed a TopicsPanel (counted while its dock is shown) and act on what it asks."""
@@ -58,14 +87,40 @@ class TopicsController(QObject):
         browsing.selection_changed.connect(lambda rows: self.show_suggestions(rows))
         browsing.details_ready.connect(lambda path, details: self.show_suggestions(browsing.selected_rows(), details))
 
-    def loaded(self, site: Sequence[Topic]) -> None:
-        """A folder was read: its taxonomy (the common topics come from Editing's count)."""
-        self.site_topics[:] = site
-        self.refresh_later()  # the manager, if it is open, lists the new folder
+    def loaded(self, site: topics.SiteTopics) -> None:
+        """The site's topics as just read: completion, the manager and the suggestions follow."""
+        self.site = site
+        if self.session.is_open:
+            self.editing.count_topics(site)
+            self.refresh_later()
+            if self.browsing is not None:
+                self.show_suggestions(self.browsing.selected_rows())
 
-    def taxonomy(self) -> list[Topic]:
-        """The site's taxonomy as the last load read it (in its worker), with renames made since."""
-        return self.site_topics
+    def reread(self) -> None:
+        """Read the site's topics again, in a worker (after a write of its files, or an Undo)."""
+        if not self.session.is_open:
+            return
+        workspace, root = self.session.workspace, self.session.root
+        self._reads += 1
+        reads = self._reads
+
+        def done(site: topics.SiteTopics | None, error: BaseException | None) -> None:
+            if error is not None:
+                self.messages.failed("Reading the site's taxonomy failed", error)
+            elif workspace is self.session.workspace and reads == self._reads:
+                self.editing.flush()  # (the values of a large step are applied in slices: count them all)
+                self.loaded(site)
+
+        self.tasks.run(lambda p: topics.SiteTopics.read(root), done)
+
+    def expect(self, edits: Sequence[ByteEdit]) -> None:
+        """The site's files are being written (by a change, its Undo or Redo): show them as they
+        will be at once (read again once written, see WriteCommand)."""
+        self._reads += 1
+        try:
+            self.loaded(topics.SiteTopics(taxonomy.applied(self.site.taxonomy, edits)))
+        except SiteFileError:
+            self.reread()
 
     def suggestions(self, row: int, body: str = "") -> list[str]:
         """Topics the taxonomy suggests for an article (title, excerpt, and the body when given)."""
@@ -75,10 +130,10 @@ class TopicsController(QObject):
         return self.suggester().suggest(text, summary.topics, workspace.refused.get(summary.path, ()))
 
     def suggester(self) -> topics.Suggester:
-        """Made again when the taxonomy (a rename) or the common topics changed."""
-        key = (tuple(self.site_topics), tuple(self.editing.common_topics))
+        """Made again when the site's topics (read again) or the common topics changed."""
+        key = (id(self.site), tuple(self.editing.common_topics))
         if self._suggester is None or self._suggester[0] != key:
-            self._suggester = (key, topics.Suggester(*key))
+            self._suggester = (key, self.site.suggester(key[1]))
         return self._suggester[1]
 
     def show_suggestions(self, rows: list[int], details=None) -> None:
@@ -88,19 +143,28 @@ class TopicsController(QObject):
         self.editor.show_suggestions(self.suggestions(rows[0], body) if len(rows) == 1 else [])
 
     def apply_suggested(self, rows: Sequence[int]) -> bool:
-        """Add to each article the topics suggested for it (title and excerpt), as one undo step."""
+        """Add to each article the topics suggested for it (title and excerpt), as one undo step;
+        for more than one article, said first per topic ("Portals: 3 articles")."""
         workspace = self.session.workspace
-        edits = []
+        edits, added = [], Counter()
         for row in rows:
             found = self.suggestions(row)
             if found:
                 before = workspace.current(row, "topics")
                 edits.append(FileEdit(workspace.path(row), before, [*([] if before is DELETE else before), *found]))
+                added.update(found)
         if not edits:
             self.messages.info("No topics to suggest for the selection.", 4000)
             return False
-        command = Group(f"Apply suggested topics to {words.count(len(edits), 'article')}")
-        command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), command.text()))
+        text = f"Apply suggested topics to {words.count(len(edits), 'article')}"
+        if len(edits) > 1:
+            counts = [f"{t}: {words.count(n, 'article')}" for t, n in added.most_common(SHOWN_TOPICS)]
+            more = len(added) - SHOWN_TOPICS
+            detail = "Adds " + "; ".join(counts) + (f"; and {more} more topics" if more > 0 else "") + "."
+            if not self.prompts.confirm_change(text, detail):
+                return False
+        command = Group(text)
+        command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), text))
         self.editing.undo_stack.push(command)
         return True
 
@@ -110,10 +174,7 @@ class TopicsController(QObject):
             return
         workspace = self.session.workspace
         summaries = workspace.table.summaries.copy()  # a plain list (the table's own fetches as it is iterated)
-        site = list(self.taxonomy())
-
-        def count(progress) -> list[topics.TopicInfo]:
-            return topics.inventory(summaries, site)
+        site = self.site
 
         def done(infos, error) -> None:
             if error is not None:
@@ -121,7 +182,7 @@ class TopicsController(QObject):
             elif workspace is self.session.workspace:
                 self.listed.emit(infos)
 
-        self.tasks.run(count, done)
+        self.tasks.run(lambda progress: site.inventory(summaries), done)
 
     def request(self, action: str, names: Sequence[str]) -> bool:
         """rename / merge / delete the topics `names` in every article, as one undo step."""
@@ -142,38 +203,68 @@ class TopicsController(QObject):
                 return False
             verb = "Rename" if action == "rename" else "Merge"
             text = f"{verb} {', '.join(f'“{n}”' for n in names)} {'to' if action == 'rename' else 'into'} “{new}”"
-        return self.apply(text, names, new)
+        return self.apply(text, action, names, new)
 
-    def apply(self, text: str, olds: Sequence[str], new: str | None) -> bool:
+    def apply(self, text: str, action: str, olds: Sequence[str], new: str | None) -> bool:
+        """Plan the change whole (the site's files read as they are now), confirm it, push it."""
         workspace = self.session.workspace
-        rows = range(len(workspace))
-        planned = topics.plan((workspace.summary(r) for r in rows), olds, new)
-        edits = []
-        for path, (_, after) in planned.changes.items():
-            row = workspace.rows[path]
-            edits.append(FileEdit(path, workspace.current(row, "topics"), after))
-            if new is None:  # deleted by the editor: not suggested again for these articles
-                workspace.refused.setdefault(path, set()).update(olds)
-        renames = topics.taxonomy_renames(self.session.root, olds, new) if new is not None else []
-        if not edits and not renames:
+        site = topics.SiteTopics.read(self.session.root)  # a few small files, read within bounds
+        entries = site.merged_entries(olds, new) if new is not None else []
+
+        def planned(keep_alias: bool) -> topics.Change | None:
+            try:
+                return site.plan((workspace.summary(r) for r in range(len(workspace))), action, olds, new, keep_alias)
+            except TaxonomyError as exc:
+                self.messages.error(f"{text}: nothing was changed", str(exc))
+                return None
+
+        change = planned(True)
+        if change is None:
+            return False
+        edits = [
+            FileEdit(path, workspace.current(workspace.rows[path], "topics"), after)
+            for path, (_, after) in change.articles.changes.items()
+        ]
+        if not edits and not change.files:
             self.messages.info("No article has that topic.", 4000)
             return False
         detail = f"{words.count(len(edits), 'article', 'changes')} (one line each, or so) when you save."
-        if renames:
-            detail += f" In the site's taxonomy, {words.count(len(renames), 'file', 'changes')} at once."
-        if planned.skipped:
-            detail += f" Left alone: {words.count(len(planned.skipped), 'file')} whose topics are not a list of text."
-        if not self.prompts.confirm_change(text, detail):
+        taxonomy_files = sum(os.path.basename(e.path) != profiles.CONFIG for e in change.files)
+        parts = [words.count(taxonomy_files, "taxonomy file")] if taxonomy_files else []
+        if len(change.files) > taxonomy_files:
+            parts.append(f"the site's {profiles.CONFIG}")
+        if parts:
+            detail += f" Written at once: {' and '.join(parts)}."
+        if change.retired:
+            retired = ", ".join(f"“{n}”" for n in change.retired)
+            detail += f" {retired} will not be suggested again."
+        if change.articles.skipped:
+            skipped = words.count(len(change.articles.skipped), "file")
+            detail += f" {skipped} whose topics are not a list of text stay as they are."
+        if entries:
+            keep_alias = self.prompts.ask_merge_entry(text, detail, entries, new)
+            if keep_alias is None:
+                return False
+            if not keep_alias and (change := planned(False)) is None:
+                return False
+        elif not self.prompts.confirm_change(text, detail):
             return False
-        command = Group(text)
-        command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), text))
-        if renames:
-            command.parts.append(WriteCommand(renames, self.tasks, self.messages, "taxonomy file"))
-            olds_set = set(olds)
-            self.site_topics[:] = [
-                Topic(new if t.name in olds_set else t.name, new if t.parent in olds_set else t.parent, t.keywords)
-                for t in self.site_topics
-            ]
+        files = change.files
+
+        def changed(undone: bool) -> None:
+            if files:
+                self.expect([e.reversed() for e in reversed(files)] if undone else files)
+            else:
+                self.reread()  # (completion: a name no article has any more)
+
+        command = TopicCommand(text, changed)
+        if edits:
+            command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), text))
+        if files:
+            command.parts.append(WriteCommand(files, self.tasks, self.messages, "taxonomy file", self._site_written))
         self.editing.undo_stack.push(command)
-        self.refresh_later()
         return True
+
+    def _site_written(self, results: list[SaveResult], undone: bool) -> None:
+        """The site's files were written (or written back by Undo): read them again."""
+        self.reread()

@@ -269,7 +269,6 @@ class MainWindow(QMainWindow):
     def _loaded(self, done: LoadDone) -> None:
         self.status.hide_progress()
         self.browsing.loaded()
-        self.editing.count_topics([t.name for t in done.site_topics])
         self.topics.loaded(done.site_topics)
         self.status.showMessage(done.describe(), 15000 if done.index_error else 8000)
         self._update_empty_state()
