@@ -42,6 +42,8 @@ def load_site_yaml(text: str) -> object:
         return yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         raise SiteFileError(f"not valid YAML: {' '.join(str(exc).split())}") from None
+    except CONSTRUCTOR_ERRORS as exc:  # a tagged value PyYAML cannot make (`!!int ""`)
+        raise SiteFileError(f"a value YAML cannot make: {exc.__class__.__name__}: {exc}") from None
 
 
 def read_site_yaml(path: str | os.PathLike[str]) -> tuple[bytes, object]:

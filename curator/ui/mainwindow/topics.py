@@ -230,11 +230,10 @@ class TopicsController(QObject):
             return False
         detail = f"{words.count(len(edits), 'article', 'changes')} (one line each, or so) when you save."
         taxonomy_files = sum(os.path.basename(e.path) != profiles.CONFIG for e in change.files)
-        parts = [words.count(taxonomy_files, "taxonomy file")] if taxonomy_files else []
+        if taxonomy_files:
+            detail += f" In the site's taxonomy, {words.count(taxonomy_files, 'file', 'changes')} at once."
         if len(change.files) > taxonomy_files:
-            parts.append(f"the site's {profiles.CONFIG}")
-        if parts:
-            detail += f" Written at once: {' and '.join(parts)}."
+            detail += f" The site's {profiles.CONFIG} changes at once."
         if change.retired:
             retired = ", ".join(f"“{n}”" for n in change.retired)
             detail += f" {retired} will not be suggested again."
