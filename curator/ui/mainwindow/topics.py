@@ -261,7 +261,7 @@ class TopicsController(QObject):
         if edits:
             command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), text))
         if files:
-            command.parts.append(WriteCommand(files, self.tasks, self.messages, "taxonomy file", self._site_written))
+            command.parts.append(WriteCommand(files, self.tasks, self.messages, "site file", self._site_written))
         self.editing.undo_stack.push(command)
         return True
 
