@@ -339,3 +339,20 @@ def test_typing_a_name_merged_away_offers_the_topic_it_was_merged_into(qtbot, wi
     assert not window.request_edit("topics", "add", "Common Data Service", [window.workspace.rows["_news/cds.md"]])
     assert window.prompts.asked[-1][:2] == ("new topic", "Common Data Service")
     assert window.prompts.asked[-1][2][0] == "Portals"  # "Did you mean “Portals”?" first
+
+
+def test_a_taxonomy_file_that_cannot_be_read_stops_a_rename_before_anything_changes(qtbot, window, sample):
+    (sample / "_data/topics/99-laughs.yaml").write_text("name: Laughs\na: &a [lol]\nb: [*a, *a]\n")
+    original = files(sample)
+    open_folder(qtbot, window, sample)
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
+    assert "Laughs" not in listed(window)
+    select(window, "Canvas apps")
+    window.prompts.topic = "Canvas Apps"
+    assert not window.topics.request("rename", ["Canvas apps"])
+    assert window.undo_stack.count() == 0 and not window.workspace.pending
+    assert (
+        "nothing was changed" in window.status.currentMessage() and "99-laughs.yaml" in window.status.currentMessage()
+    )
+    assert files(sample) == original

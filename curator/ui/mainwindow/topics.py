@@ -215,7 +215,7 @@ class TopicsController(QObject):
             try:
                 return site.plan((workspace.summary(r) for r in range(len(workspace))), action, olds, new, keep_alias)
             except TaxonomyError as exc:
-                self.messages.error(f"{text}: nothing was changed", str(exc))
+                self.messages.error(f"{text}: nothing was changed. {exc}")
                 return None
 
         change = planned(True)
