@@ -101,6 +101,13 @@ def test_merge_and_delete_from_the_manager(qtbot, window, sample):
     assert window.undo_stack.count() == 2
 
 
+def counted(qtbot, window) -> None:
+    """Wait until completion's topics are counted with the site's topics as the manager has them."""
+    qtbot.waitUntil(
+        lambda: window.editing.site_topics is window.topics.site and bool(window.editing.known_topics), timeout=5000
+    )
+
+
 def chips(chip_list) -> list[str]:
     return [chip_list.item(i).data(256) for i in range(chip_list.count())]
 
@@ -189,7 +196,9 @@ def test_a_merge_asks_about_the_old_entry_and_apply_suggested_never_puts_the_top
     for row in rows:
         assert "Common Data Service" not in window.workspace.summary(row).topics
     qtbot.waitUntil(lambda: "Common Data Service" not in listed(window), timeout=5000)
+    counted(qtbot, window)
     assert "Common Data Service" not in window.editing.known_topics  # nor offered by completion
+    assert "Portals" in window.editing.known_topics
 
 
 def test_after_undo_and_redo_of_a_rename_the_manager_and_suggestions_show_the_files_as_they_are(qtbot, window, sample):
@@ -216,7 +225,8 @@ def test_after_undo_and_redo_of_a_rename_the_manager_and_suggestions_show_the_fi
     assert listed(window)["Teams integration"][:2] == (count, "✓")
     qtbot.waitUntil(lambda: "Teams integration" in chips(window.editor.suggested), timeout=5000)
     assert "Microsoft Teams" not in chips(window.editor.suggested)
-    assert "Microsoft Teams" not in window.editing.known_topics
+    counted(qtbot, window)
+    assert "Microsoft Teams" not in window.editing.known_topics and "Teams integration" in window.editing.known_topics
     window.act_redo.trigger()
     qtbot.waitUntil(lambda: "Teams integration" not in listed(window), timeout=5000)
     assert listed(window)["Microsoft Teams"][:2] == (count, "✓")
@@ -311,3 +321,38 @@ def test_a_deleted_topic_is_retired_for_the_team_and_undo_brings_it_back(qtbot, 
     qtbot.waitUntil(lambda: listed(window).get("Canvas apps", ("", ""))[1] == "✓", timeout=5000)
     select_paths(window, ["_news/suggest.md"])
     qtbot.waitUntil(lambda: "Canvas apps" in chips(window.editor.suggested), timeout=5000)
+
+
+def test_typing_a_name_merged_away_offers_the_topic_it_was_merged_into(qtbot, window, sample):
+    (sample / "_data/topics/03-common-data-service.yaml").write_text(CDS)
+    (sample / "_news/cds.md").write_text("---\ntitle: CDS\ntopics: [Common Data Service]\n---\n")
+    open_folder(qtbot, window, sample)
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Common Data Service" in listed(window), timeout=5000)
+    select(window, "Common Data Service")
+    window.prompts.topic = "Portals"  # (and the entry's name kept as an alias: the default answer)
+    window.topics_panel.buttons["merge"].click()
+    qtbot.waitUntil(lambda: "aliases" in (sample / "_data/topics/05-portals.yaml").read_text(), timeout=5000)
+    counted(qtbot, window)
+    assert "Common Data Service" not in window.editing.known_topics
+    window.prompts.new_topic = False
+    assert not window.request_edit("topics", "add", "Common Data Service", [window.workspace.rows["_news/cds.md"]])
+    assert window.prompts.asked[-1][:2] == ("new topic", "Common Data Service")
+    assert window.prompts.asked[-1][2][0] == "Portals"  # "Did you mean “Portals”?" first
+
+
+def test_a_taxonomy_file_that_cannot_be_read_stops_a_rename_before_anything_changes(qtbot, window, sample):
+    (sample / "_data/topics/99-laughs.yaml").write_text("name: Laughs\na: &a [lol]\nb: [*a, *a]\n")
+    original = files(sample)
+    open_folder(qtbot, window, sample)
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
+    assert "Laughs" not in listed(window)
+    select(window, "Canvas apps")
+    window.prompts.topic = "Canvas Apps"
+    assert not window.topics.request("rename", ["Canvas apps"])
+    assert window.undo_stack.count() == 0 and not window.workspace.pending
+    assert (
+        "nothing was changed" in window.status.currentMessage() and "99-laughs.yaml" in window.status.currentMessage()
+    )
+    assert files(sample) == original

@@ -215,7 +215,7 @@ class TopicsController(QObject):
             try:
                 return site.plan((workspace.summary(r) for r in range(len(workspace))), action, olds, new, keep_alias)
             except TaxonomyError as exc:
-                self.messages.error(f"{text}: nothing was changed", str(exc))
+                self.messages.error(f"{text}: nothing was changed. {exc}")
                 return None
 
         change = planned(True)
@@ -260,7 +260,7 @@ class TopicsController(QObject):
         if edits:
             command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), text))
         if files:
-            command.parts.append(WriteCommand(files, self.tasks, self.messages, "taxonomy file", self._site_written))
+            command.parts.append(WriteCommand(files, self.tasks, self.messages, "site file", self._site_written))
         self.editing.undo_stack.push(command)
         return True
 
