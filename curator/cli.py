@@ -526,7 +526,16 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return FAILED if unreadable else status
 
 
+def _write_utf8() -> None:
+    """Output is UTF-8 everywhere: on Windows a pipe or a redirect is cp1252, which has no figure dash (a sample
+    title has one), and a frozen app ignores PYTHONUTF8 and PYTHONIOENCODING."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # None in a windowed app, a plain TextIO in some embedders
+            stream.reconfigure(encoding="utf-8", errors=stream.errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _write_utf8()
     stdout = sys.stdout
     sys.stdout = _GuardedStdout(stdout)
     try:
