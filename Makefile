@@ -7,7 +7,7 @@ SAMPLE := resources/sample
 # Where `make suites` installs the conformance suites of other projects (tests/data/suites/README.md).
 SUITES ?= $(or $(CURATOR_SUITES),.suites)
 
-.PHONY: run test lint format bench package screenshots clean suites
+.PHONY: run test lint format bench package package-windows screenshots clean suites
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ $(VENV)/.packaging: $(VENV)/.installed
 
 package: $(VENV)/.packaging
 	$(BIN)/python packaging/build.py
+
+# The 64-bit Windows app and installer, built here under Wine and tested by installing it into a throwaway Wine
+# prefix (Debian or Ubuntu; as root it installs Wine, NSIS and MinGW with apt-get): dist/curator-VERSION-setup.exe
+package-windows: $(VENV)/.installed
+	PYTHON=$(BIN)/python bash packaging/windows/build_wine.sh
+	PYTHON=$(BIN)/python bash packaging/windows/test_wine.sh
 
 clean:
 	rm -rf build dist $(VENV) $(SUITES)

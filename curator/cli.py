@@ -651,7 +651,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     return FAILED if any("error" in item for item in shown) else OK
 
 
+def _write_utf8() -> None:
+    """The same bytes on every system: UTF-8, as on Windows a pipe or a redirect is cp1252, which has no figure dash
+    (a sample title has one), and a frozen app ignores PYTHONUTF8 and PYTHONIOENCODING; line ends as written, as
+    Windows' translation made the CSV writer's CR LF into CR CR LF."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # None in a windowed app, a plain TextIO in some embedders
+            stream.reconfigure(encoding="utf-8", errors=stream.errors, newline="\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _write_utf8()
     stdout = sys.stdout
     sys.stdout = _GuardedStdout(stdout)
     try:
