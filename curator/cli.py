@@ -20,18 +20,20 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .core import commits, fields, git, library, profiles, review, topics
-from .core.editing import EditError, value_at
-from .core.edits import EditOp
-from .core.files import Status, plan_edit, prepare_save, read_file, save_changes
-from .core.frontmatter import FrontMatterError, NotAnArticle, load_document
-from .core.index import Index
-from .core.library import Severity
-from .core.query import SORT_FIELDS, QueryError, parse
-from .core.table import Table
-from .core.taxonomy import TaxonomyError
+from .core.document.editing import EditError, value_at
+from .core.document.files import Status, plan_edit, prepare_save, read_file, save_changes
+from .core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
+from .core.folder import fields, library, review
+from .core.folder.edits import EditOp
+from .core.folder.index import Index
+from .core.folder.library import Severity
+from .core.folder.query import SORT_FIELDS, QueryError, parse
+from .core.folder.table import Table
+from .core.folder.workspace import SaveJob, Workspace, save_batch
+from .core.site import profiles, topics
+from .core.site.taxonomy import TaxonomyError
+from .core.team import commits, git
 from .core.words import count as counted
-from .core.workspace import SaveJob, Workspace, save_batch
 
 COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile", "show")
 OK, FAILED, USAGE = 0, 1, 2

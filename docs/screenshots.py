@@ -26,9 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the code beside 
 from PySide6.QtCore import QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QApplication
 
-from curator.core import commits, fields, review
-from curator.core.fields import Op
-from curator.ui.app import sample_dir, settle
+from curator.core.folder import fields, review
+from curator.core.folder.fields import Op
+from curator.core.team import commits
+from curator.ui.bundle import sample_dir, settle
 from curator.ui.fieldedit import FieldDialog
 from curator.ui.mainwindow import MainWindow
 from curator.ui.mainwindow.prompts import CommitDialog, ConflictDialog, DialogPrompts

@@ -82,7 +82,10 @@ def test_check_reports_path_line_reason(sample: Path):
 
 
 def test_cli_imports_no_qt():
-    code = "import sys, curator.cli, curator.core.library; sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
+    code = (
+        "import sys, curator.cli, curator.core.folder.library\n"
+        "sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
@@ -146,7 +149,7 @@ def test_an_unusable_cache_folder_is_worked_around_and_said_once(sample: Path, t
 
 
 def test_set_checks_known_fields_as_the_window_does(sample: Path):
-    """The field table (core/schema.py) decides for the CLI too: a quality that is not a whole
+    """The field table (core/document/schema.py) decides for the CLI too: a quality that is not a whole
     number, or a published that is not true/false, is refused for that file, the rest done."""
     path = sample / "_news" / "000_0f6bed355ea43c67.txt"
     before = path.read_bytes()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from curator.core.files import read_file
-from curator.core.frontmatter import load_document
+from curator.core.document.files import read_file
+from curator.core.document.frontmatter import load_document
 from tests.conftest import SAMPLE
 from tests.test_cli import curator
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import git
+from curator.core.team import git
 from tests.test_cli import curator
 
 pytestmark = pytest.mark.skipif(not git.available(), reason="git is not installed")

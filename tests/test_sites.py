@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from curator import cli
-from curator.core import profiles
+from curator.core.site import profiles
 
 SITES = Path(__file__).parent / "sites"
 GOLDEN = Path(__file__).parent / "golden"

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import words
-from ..core.review import PendingArticle
+from ..core.folder.review import PendingArticle
 from .diffview import DiffView
 
 ROW, KEY = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1

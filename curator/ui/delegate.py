@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from ..core.article import Summary
+from ..core.site.article import Summary
 from . import style, theme
 from .icons import icon_pixmap
 from .model import Card, Role

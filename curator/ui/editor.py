@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.article import Summary
-from ..core.edits import EditOp
+from ..core.folder.edits import EditOp
+from ..core.site.article import Summary
 from . import style
 from .icons import icon
 from .searchbox import UndoPassThrough

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QTreeWidget, QTreeWidgetItem
 
 from ..core import words
-from ..core.query import quote
+from ..core.folder.query import quote
 from .icons import icon
 
 GROUPS = (

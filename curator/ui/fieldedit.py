@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import fields, words
-from ..core.fields import FieldEdit, FieldError, Op, parse_value
+from ..core import words
+from ..core.folder import fields
+from ..core.folder.fields import FieldEdit, FieldError, Op, parse_value
 from . import style
 
 #: Rows the preview lists; the rest are counted.

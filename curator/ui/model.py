@@ -18,10 +18,10 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont
 
+from ..core.folder.query import And, narrows, parse, residual
+from ..core.folder.table import NUMBERS, Table, sort_numbers_gently
+from ..core.folder.workspace import Workspace
 from ..core.gently import busy_for
-from ..core.query import And, narrows, parse, residual
-from ..core.table import NUMBERS, Table, sort_numbers_gently
-from ..core.workspace import Workspace
 from . import theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,13 +35,13 @@ class Role(enum.IntEnum):
     THUMBNAIL = enum.auto()
     LOGO = enum.auto()
     ROW = enum.auto()
-    GIT = enum.auto()  # the file's git state (core.git.State) or None
+    GIT = enum.auto()  # the file's git state (core.team.git.State) or None
     IMAGE_FAILED = enum.auto()  # the article has an image (or logo) and none of them could be shown
     CARD = enum.auto()  # all a card paints, as a Card: one call, where seven took a fifth of its time
 
 
 class Card(NamedTuple):
-    summary: Any  # core.article.Summary
+    summary: Any  # core.site.article.Summary
     dirty: bool
     changed_on_disk: bool
     thumbnail: Any  # a QPixmap, or None until it is there
@@ -120,7 +120,7 @@ class ArticleModel(QAbstractTableModel):
         self.order: list[int] = []
         self.query: Any = And(())
         self.sort_field = "date"
-        self.git_state: Any = lambda path: None  # path -> core.git.State or None (set by the window)
+        self.git_state: Any = lambda path: None  # path -> core.team.git.State or None (set by the window)
         self.descending = True
         self._positions: Positions | None = None
         self._sorted: list[int] = []

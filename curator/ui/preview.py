@@ -17,7 +17,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QPixmap, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
-from ..core.article import Details, Summary
+from ..core.site.article import Details, Summary
 from .icons import icon_pixmap
 from .theme import css
 from .throttle import Throttle

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
-from ..core.library import Problem, Severity
+from ..core.folder.library import Problem, Severity
 from .icons import icon
 
 ICONS = {

@@ -10,7 +10,7 @@ from pathlib import Path
 def smoke_test(app) -> int:
     from PySide6.QtCore import QSettings, QSize
 
-    from .app import sample_dir, settle
+    from .bundle import sample_dir, settle
     from .icons import icon
     from .mainwindow import MainWindow
     from .settings import Settings

@@ -25,7 +25,7 @@ from PySide6.QtGui import QImage, QImageReader, QPixmap
 from urllib3.connection import HTTPConnection
 
 from .. import __version__
-from ..core.index import default_cache_dir
+from ..core.folder.index import default_cache_dir
 from .tasks import Progress, Tasks
 
 USER_AGENT = f"Curator/{__version__} (desktop editorial curation; python-requests)"

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.query import quote
-from ..core.topics import TopicInfo, fold
+from ..core.folder.query import quote
+from ..core.site.topics import TopicInfo, fold
 from . import theme
 from .icons import icon
 

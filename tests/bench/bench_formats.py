@@ -1,4 +1,4 @@
-"""TOML front matter edits: Curator's span splicing (core/formats.py) against tomlkit, the
+"""TOML front matter edits: Curator's span splicing (core/document/formats.py) against tomlkit, the
 library that round-trips TOML, on real-shaped Hugo pages. Prints the time per edit of each,
 their ratio, and how many bytes outside the edited lines each one changed.
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import time
 
-from curator.core.files import plan_edit
+from curator.core.document.files import plan_edit
 
 try:
     import tomlkit

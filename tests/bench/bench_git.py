@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from PySide6.QtWidgets import QApplication
 
-from curator.core import git
+from curator.core.team import git
 from tests.bench.bench_scale import Heartbeat, corpus, make_window, open_timed, spin, wait_for
 from tests.bench.common import Row, print_rows
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from curator.core import library
-from curator.core.index import Index
+from curator.core.folder import library
+from curator.core.folder.index import Index
 from tests.bench.common import Row, corpus, frontmatter_load, print_rows
 
 

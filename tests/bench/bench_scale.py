@@ -33,7 +33,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication
 
-from curator.core import fields
+from curator.core.folder import fields
 from curator.ui.mainwindow import MainWindow
 from curator.ui.model import COLUMNS
 from curator.ui.settings import Settings

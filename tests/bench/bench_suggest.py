@@ -19,10 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from curator.core import library, topics
-from curator.core.article import read_details
-from curator.core.taxonomy import Topic
-from curator.core.taxonomy import read as taxonomy
+from curator.core.folder import library
+from curator.core.site import topics
+from curator.core.site.article import read_details
+from curator.core.site.taxonomy import Topic
+from curator.core.site.taxonomy import read as taxonomy
 from tests.bench.common import Row, print_rows
 from tests.conftest import CORPUS
 

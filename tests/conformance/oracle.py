@@ -24,13 +24,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
-from curator.core.article import LISTS, list_keys, summarize
-from curator.core.editing import EditError
-from curator.core.fastyaml import Unsupported, parse_fast
-from curator.core.files import plan_edit
-from curator.core.formats import json_members, toml_statements
-from curator.core.frontmatter import FrontMatterError, NotAnArticle, load_document, split
-from curator.core.profiles import NEWS, by_name
+from curator.core.document.editing import EditError
+from curator.core.document.fastyaml import Unsupported, parse_fast
+from curator.core.document.files import plan_edit
+from curator.core.document.formats import json_members, toml_statements
+from curator.core.document.frontmatter import FrontMatterError, NotAnArticle, load_document, split
+from curator.core.site.article import LISTS, list_keys, summarize
+from curator.core.site.profiles import NEWS, by_name
 from tests.conformance.suites import Case
 
 REFUSED = "refused"

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core.article import LISTS, list_keys, summarize
-from curator.core.editing import EditError
-from curator.core.fastyaml import Unsupported, parse_fast
-from curator.core.files import plan_edit
-from curator.core.frontmatter import FrontMatterError, NotAnArticle, decode, load_document, parse_front, split
-from curator.core.skim import skim
+from curator.core.document.editing import EditError
+from curator.core.document.fastyaml import Unsupported, parse_fast
+from curator.core.document.files import plan_edit
+from curator.core.document.frontmatter import FrontMatterError, NotAnArticle, decode, load_document, parse_front, split
+from curator.core.document.skim import skim
+from curator.core.site.article import LISTS, list_keys, summarize
 from tests.conformance import oracle
 from tests.conformance.suites import json_suite, json_suite_implementation_defined, toml_suite, yaml_suite
 from tests.conftest import CORPUS, need

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from curator.core.article import related_articles, summarize
-from curator.core.frontmatter import load_document
+from curator.core.document.frontmatter import load_document
+from curator.core.site.article import related_articles, summarize
 
 
 def summary(text: str):

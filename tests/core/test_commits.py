@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import commits, git, profiles
+from curator.core.site import profiles
+from curator.core.team import commits, git
 from tests.test_cli import curator
 from tests.test_git import identity, run  # noqa: F401 - the fixture sets a git identity
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import library
-from curator.core.files import plan_edit, read_file, save_changes
-from curator.core.frontmatter import load_document
+from curator.core.document.files import plan_edit, read_file, save_changes
+from curator.core.document.frontmatter import load_document
+from curator.core.folder import library
 
 EXTENSIONS = (".md", ".markdown", ".txt", ".html")
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator.core.editing import DELETE, EditError, edit_document
-from curator.core.files import plan_edit
-from curator.core.frontmatter import load_document
+from curator.core.document.editing import DELETE, EditError, edit_document
+from curator.core.document.files import plan_edit
+from curator.core.document.frontmatter import load_document
 
 SEED = """---
 category: news
@@ -160,7 +160,7 @@ NESTED = (
 
 
 def test_dotted_keys_edit_nested_mappings_line_by_line():
-    from curator.core.files import plan_edit
+    from curator.core.document.files import plan_edit
 
     data = NESTED.encode()
 
@@ -179,7 +179,7 @@ def test_dotted_keys_edit_nested_mappings_line_by_line():
 
 
 def test_dotted_keys_make_missing_mappings_and_refuse_what_they_cannot_do_cleanly():
-    from curator.core.files import plan_edit
+    from curator.core.document.files import plan_edit
 
     with pytest.raises(EditError, match="title is not a block mapping"):
         plan_edit(NESTED.encode(), {"title.x": 1})

@@ -11,8 +11,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core.editing import DELETE, _node_end, edit_document, intended, same
-from curator.core.frontmatter import compose, load_document, parse_front
+from curator.core.document.editing import DELETE, _node_end, edit_document, intended, same
+from curator.core.document.frontmatter import compose, load_document, parse_front
 
 KEYS = ["title", "quality", "heat", "published", "topics", "category", "excerpt", "secured", "k_1", "x-y"]
 WORDS = st.sampled_from(["AI", "Power Apps", "news", "Canvas apps", "x", "éclair", "a b c", "C#", "100%"])

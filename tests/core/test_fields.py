@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from curator.core import fields
-from curator.core.editing import DELETE
-from curator.core.fields import FieldEdit, Op
-from curator.core.files import Status, write_edits
+from curator.core.document.editing import DELETE
+from curator.core.document.files import Status, write_edits
+from curator.core.folder import fields
+from curator.core.folder.fields import FieldEdit, Op
 
 A = b'---\ntitle: "One"\ntags: [a, b]\nprovider:\n  name: Acme\n  domain: acme.example\nscore: 3\n---\nBody\n'
 B = b"---\r\ntitle: Two\r\ntags:\r\n  - 'b'\r\n  - c\r\n---\r\n"

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator.core import files, library
-from curator.core.files import Status, commit_many, prepare_save, read_file, save_changes
+from curator.core.document import files
+from curator.core.document.files import Status, commit_many, prepare_save, read_file, save_changes
+from curator.core.folder import library
 from tests.conftest import lines_run
 
 TEXT = b"---\ntitle: A\nquality: 3\npublished: false\n---\nbody\n"

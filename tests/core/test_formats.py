@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator.core.editing import DELETE, EditError
-from curator.core.files import plan_edit
-from curator.core.formats import json_members, toml_statements, toml_value
-from curator.core.frontmatter import FrontMatterError, NotAnArticle, load_document
+from curator.core.document.editing import DELETE, EditError
+from curator.core.document.files import plan_edit
+from curator.core.document.formats import json_members, toml_statements, toml_value
+from curator.core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
 
 TOML = (
     "\ufeff+++\r\ntitle = \"Hello\"\r\ndraft = true\r\ntags = ['a', 'b']  # the tags\r\n"

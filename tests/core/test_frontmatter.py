@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from curator.core import frontmatter as fm
-from curator.core.frontmatter import FrontMatterError, NotAnArticle, load_document
+from curator.core.document import frontmatter as fm
+from curator.core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
 
 
 def test_split_keeps_every_part():

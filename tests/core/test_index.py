@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import library
-from curator.core.article import Summary
-from curator.core.files import Snapshot, digest
-from curator.core.index import (
+from curator.core.document.files import Snapshot, digest
+from curator.core.folder import library
+from curator.core.folder.index import (
     SCHEMA_VERSION,
     FileStat,
     Index,
@@ -24,8 +23,9 @@ from curator.core.index import (
     read_ahead,
     reusable,
 )
-from curator.core.table import Table
-from curator.core.workspace import SaveJob, save_batch
+from curator.core.folder.table import Table
+from curator.core.folder.workspace import SaveJob, save_batch
+from curator.core.site.article import Summary
 from tests.core.test_files import NOBODY, NOGROUP, as_user, needs_root
 
 TEXT = "---\ntitle: {t}\nquality: {q}\ntopics:\n  - AI\n---\n"

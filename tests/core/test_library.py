@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import gently, library
-from curator.core.article import Summary
-from curator.core.index import FileStat, Index
+from curator.core import gently
+from curator.core.folder import library
+from curator.core.folder.index import FileStat, Index
+from curator.core.site.article import Summary
 from tests.conftest import ROOT
 
 GOOD = "---\ntitle: {n}\nquality: 5\n---\n"
@@ -323,7 +324,7 @@ def test_worker_processes_end_when_the_loading_process_is_killed(tmp_path: Path)
     for n in range(1200):
         write(tmp_path / "site", f"{n:04}.md", GOOD.format(n=n))
     code = (
-        "import time\nfrom curator.core import library\n"
+        "import time\nfrom curator.core.folder import library\n"
         "def batch(items):\n    print('batch', flush=True)\n    time.sleep(3)\n"
         f"library.load({str(tmp_path / 'site')!r}, workers=2, on_batch=batch)\n"
     )

@@ -3,7 +3,7 @@ changes and undo/redo between them, on real files.
 
 Sources, each as the feature plans it: the editor (quality of one article), the batch actions
 (publish, add and remove a topic), Edit Field… (Workspace.plan_field: set, clear and replace of
-keys the list does not keep), the Topics manager (rename, merge, delete: core.topics.plan as one
+keys the list does not keep), the Topics manager (rename, merge, delete: core.site.topics.plan as one
 step), suggestions (topics added as one step), and the CLI (`curator set`, a separate process's
 write: to this workspace, another program). Checked throughout: Review lists exactly the files
 Save then writes (or finds changed on disk); at the end, Undo of everything and Save give back
@@ -22,11 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator import cli
-from curator.core import library, review, topics
-from curator.core.edits import EditOp, EditStep, FileEdit
-from curator.core.fields import FieldEdit, Op
-from curator.core.files import Status
-from curator.core.workspace import Workspace, save_batch
+from curator.core.document.files import Status
+from curator.core.folder import library, review
+from curator.core.folder.edits import EditOp, EditStep, FileEdit
+from curator.core.folder.fields import FieldEdit, Op
+from curator.core.folder.workspace import Workspace, save_batch
+from curator.core.site import topics
 from tests.conftest import SAMPLE
 
 NEWS = sorted(p.name for p in (SAMPLE / "_news").iterdir())[:5]

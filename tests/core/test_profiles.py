@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import library, profiles
-from curator.core.article import summarize
-from curator.core.editing import DELETE
-from curator.core.frontmatter import load_document
-from curator.core.table import Table
+from curator.core.document.editing import DELETE
+from curator.core.document.frontmatter import load_document
+from curator.core.folder import library
+from curator.core.folder.table import Table
+from curator.core.site import profiles
+from curator.core.site.article import summarize
 
 
 @pytest.mark.parametrize(
@@ -103,7 +104,7 @@ def test_edits_are_written_as_the_sites_keys():
 def test_the_index_keeps_one_set_of_summaries_per_profile(tmp_path: Path):
     (tmp_path / "a.md").write_text("---\ntitle: A\ndraft: true\ntags: [x]\n---\n")
     cache = tmp_path / "cache"
-    from curator.core.index import Index
+    from curator.core.folder.index import Index
 
     first = library.load(tmp_path, index=Index(tmp_path, cache))
     assert first.entries[0].summary.published and first.entries[0].summary.topics == ()
@@ -117,8 +118,8 @@ def test_the_index_keeps_one_set_of_summaries_per_profile(tmp_path: Path):
 
 
 def test_field_terms_match_any_key_once_its_values_are_read(tmp_path: Path):
-    from curator.core import fields
-    from curator.core.query import QueryError, parse
+    from curator.core.folder import fields
+    from curator.core.folder.query import QueryError, parse
 
     (tmp_path / "a.md").write_text("---\ntitle: A\nlayout: post\nparams:\n  series: [x, Y]\n---\n")
     (tmp_path / "b.md").write_text("---\ntitle: B\nlayout: page\nsecured: blob\n---\n")

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator.core.article import Summary
-from curator.core.query import QueryError, _shape, narrows, parse, quote, residual
-from curator.core.table import Table
+from curator.core.folder.query import QueryError, _shape, narrows, parse, quote, residual
+from curator.core.folder.table import Table
+from curator.core.site.article import Summary
 from tests.conftest import lines_run
 
 UTC = dt.UTC
@@ -182,7 +182,7 @@ def test_free_text_search_runs_no_bytecode_per_row():
 def test_sorting_in_pieces_orders_as_one_sort(column, descending, piece):
     """The worker's sort (pieces merged in Python) gives the one sort's order, equal numbers in
     row order and unknown ones last, both ways."""
-    from curator.core.table import sort_numbers, sort_numbers_gently
+    from curator.core.folder.table import sort_numbers, sort_numbers_gently
 
     assert sort_numbers_gently(column, descending, piece) == sort_numbers(column, list(range(len(column))), descending)
 
@@ -212,8 +212,8 @@ def test_replace_keeps_every_column_in_step():
 
 
 def test_summaries_fetch_what_is_read_before_it_came(tmp_path):
-    from curator.core.files import Snapshot
-    from curator.core.index import FileStat, Index, read_ahead
+    from curator.core.document.files import Snapshot
+    from curator.core.folder.index import FileStat, Index, read_ahead
 
     index = Index(tmp_path, tmp_path / "cache")
     index.store([(s, FileStat(1, 2, 3, 4), Snapshot(1, 2, "d")) for s in ROWS])
@@ -252,8 +252,8 @@ def test_numeric_sort_matches_known_then_unknown(field, descending):
 
 
 def test_rows_without_summaries_are_fetched_a_window_at_a_time(tmp_path):
-    from curator.core.files import Snapshot
-    from curator.core.index import FileStat, Index, read_ahead
+    from curator.core.document.files import Snapshot
+    from curator.core.folder.index import FileStat, Index, read_ahead
 
     index = Index(tmp_path, tmp_path / "cache")
     many = [Summary(f"{i:04}.md", title=f"T{i}") for i in range(1200)]
@@ -269,7 +269,7 @@ def test_rows_without_summaries_are_fetched_a_window_at_a_time(tmp_path):
 
 
 def test_clauses_are_the_filters_that_all_apply():
-    from curator.core.query import clauses, with_clause, without_clause
+    from curator.core.folder.query import clauses, with_clause, without_clause
 
     text = 'topic:"Power Apps" -published:no (a OR b) hello'
     assert clauses(text) == ['topic:"Power Apps"', "-published:no", "(a OR b)", "hello"]
@@ -327,7 +327,7 @@ _names = st.sampled_from(["", "a", "b", "Ab"])
     st.randoms(use_true_random=False),
 )
 def test_facets_counted_in_pieces_count_what_a_loop_counts(summaries, piece, with_git, rnd):
-    from curator.core.table import count_facets
+    from curator.core.folder.table import count_facets
 
     rows = list(range(len(summaries)))
     rnd.shuffle(rows)

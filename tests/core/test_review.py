@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curator.core import review
-from curator.core.editing import DELETE
-from curator.core.edits import EditOp
-from curator.core.files import Status
-from curator.core.workspace import save_batch
+from curator.core.document.editing import DELETE
+from curator.core.document.files import Status
+from curator.core.folder import review
+from curator.core.folder.edits import EditOp
+from curator.core.folder.workspace import save_batch
 from tests.core.test_workspace import open_workspace
 
 ARTICLE = "---\ntitle: An article\nquality: 40\ntopics:\n  - AI\n  - Bots\nheat: 3\n---\nBody\n"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curator.core import taxonomy
-from curator.core.site import Site
+from curator.core.site import taxonomy
+from curator.core.site.root import Site
 
 
 def test_taxonomy_of_the_real_site(corpus: Path):

@@ -12,11 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core import library, profiles
-from curator.core.article import LISTS, list_keys, summarize
-from curator.core.editing import same
-from curator.core.frontmatter import FrontMatterError, parse_front, split
-from curator.core.skim import Unsupported, skim
+from curator.core.document.editing import same
+from curator.core.document.frontmatter import FrontMatterError, parse_front, split
+from curator.core.document.skim import Unsupported, skim
+from curator.core.folder import library
+from curator.core.site import profiles
+from curator.core.site.article import LISTS, list_keys, summarize
 from tests.core.test_editing_properties import documents
 from tests.core.test_fastyaml import SAMPLE_FRONTS, fronts, generated_fronts, mutated_sample
 

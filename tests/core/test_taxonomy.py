@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core import site, taxonomy, topics
-from curator.core.article import Summary
-from curator.core.files import write_edits
-from curator.core.taxonomy import TaxonomyError, Topic
+from curator.core.document.files import write_edits
+from curator.core.site import root as site
+from curator.core.site import taxonomy, topics
+from curator.core.site.article import Summary
+from curator.core.site.taxonomy import TaxonomyError, Topic
 
 
 def make_taxonomy(root: Path) -> Path:

@@ -9,9 +9,9 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from curator.core import topics
-from curator.core.article import Summary
-from curator.core.taxonomy import Topic
+from curator.core.site import topics
+from curator.core.site.article import Summary
+from curator.core.site.taxonomy import Topic
 
 
 def test_variants_are_case_spacing_hyphens_and_one_typo_apart():

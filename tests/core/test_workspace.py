@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from curator.core import gently, library, workspace
-from curator.core.article import Summary
-from curator.core.files import Status
-from curator.core.index import Index
-from curator.core.workspace import SaveJob, Workspace, save_batch
+from curator.core import gently
+from curator.core.document.files import Status
+from curator.core.folder import library, workspace
+from curator.core.folder.index import Index
+from curator.core.folder.workspace import SaveJob, Workspace, save_batch
+from curator.core.site.article import Summary
 
 TEXT = "---\ntitle: Article {i}\nquality: {i}\npublished: false\ntopics:\n  - AI\n---\nBody {i}\n"
 
@@ -94,7 +95,7 @@ def test_batch_carries_on_past_failures(tmp_path):
 
 
 def test_with_changes_copies_and_leaves_the_original():
-    from curator.core.edits import with_changes
+    from curator.core.folder.edits import with_changes
 
     base = Summary("a.md", title="A", topics=("X",), quality=3, published=False, warnings=((2, "w"),))
     edited = with_changes(base, {"topics": ["X", "Y"], "quality": 9, "published": True, "title": "ignored"})
@@ -122,7 +123,7 @@ def test_empty_gently_takes_lists_dicts_and_sets(pause):
 
 
 def test_save_results_name_files_by_absolute_path_and_find_their_rows(tmp_path):
-    from curator.core.library import load
+    from curator.core.folder.library import load
 
     (tmp_path / "sub").mkdir()
     for name in ("a.md", "sub/b.md"):
@@ -155,7 +156,8 @@ def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch, tmp_path):
     (empty_gently with a pause) call it between pieces."""
     import time
 
-    from curator.core import fields, table, topics
+    from curator.core.folder import fields, table
+    from curator.core.site import topics
 
     gently.busy_for(-1)
     started = time.monotonic()

@@ -6,8 +6,8 @@ import sys
 
 from PySide6.QtCore import QStringListModel, Qt
 
-from curator.core.article import Summary
-from curator.core.workspace import Workspace
+from curator.core.folder.workspace import Workspace
+from curator.core.site.article import Summary
 from curator.ui.model import ArticleModel, Role
 
 

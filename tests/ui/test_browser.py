@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 
-from curator.core.article import Summary, read_details
+from curator.core.site.article import Summary, read_details
 from curator.ui.delegate import CARD_HEIGHT
 from curator.ui.model import COLUMNS, Positions, Role
 from tests.conftest import ROOT

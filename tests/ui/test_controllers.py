@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 
-from curator.core import library
+from curator.core.folder import library
 from curator.ui.mainwindow.browsing import Browsing
 from curator.ui.mainwindow.editing import Editing
 from curator.ui.mainwindow.loader import Loader

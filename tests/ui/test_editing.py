@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
-from curator.core.frontmatter import load_document
+from curator.core.document.frontmatter import load_document
 from curator.ui.mainwindow.messages import ConflictChoice, UnsavedAnswer
 from curator.ui.model import Role
 from tests.ui.conftest import open_folder, wait_saved
@@ -237,7 +237,7 @@ def test_a_large_selection_shows_its_topic_chips_a_turn_later(qtbot):
     """Over CHIPS_LATER_OVER articles, the chips come CHIPS_LATER_MS later, in a turn of their own
     (the selecting turn also paints the list); a smaller selection made meanwhile is never
     overwritten by them."""
-    from curator.core.article import Summary
+    from curator.core.site.article import Summary
     from curator.ui import editor as editor_module
 
     panel = editor_module.EditorPanel()

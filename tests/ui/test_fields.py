@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from curator.core import review
-from curator.core.editing import DELETE
-from curator.core.fields import FieldEdit, Op
+from curator.core.document.editing import DELETE
+from curator.core.folder import review
+from curator.core.folder.fields import FieldEdit, Op
 from curator.ui.fieldedit import FieldDialog
 from curator.ui.model import COLUMNS
 from tests.ui.conftest import open_folder, wait_saved

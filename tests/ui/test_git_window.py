@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from curator.core import git
+from curator.core.team import git
 from curator.ui.mainwindow import layout
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.model import Role

@@ -9,7 +9,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QStyleOptionViewItem
 
-from curator.core.article import Summary
+from curator.core.site.article import Summary
 from curator.ui import delegate
 from curator.ui.delegate import CARD_HEIGHT, PAD, CardDelegate, CardView
 from curator.ui.model import Card, Role

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from curator import cli
-from curator.core.fields import FieldEdit, Op
+from curator.core.folder.fields import FieldEdit, Op
 from tests.conftest import SAMPLE, copy_tree
 from tests.ui.conftest import open_folder, wait_saved
 from tests.ui.test_editing import select_paths

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from curator.core.files import Status
+from curator.core.document.files import Status
 from curator.ui import theme
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.mainwindow.prompts import ConflictDialog

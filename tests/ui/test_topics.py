@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from curator.core.topics import SiteTopics
+from curator.core.site.topics import SiteTopics
 from tests.ui.conftest import open_folder, wait_saved
 
 

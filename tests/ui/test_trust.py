@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
 
-from curator.core.frontmatter import load_document
-from curator.core.index import Index
+from curator.core.document.frontmatter import load_document
+from curator.core.folder.index import Index
 from curator.ui.mainwindow import MainWindow
 from tests.core.test_files import needs_root
 from tests.ui.conftest import open_folder, wait_saved

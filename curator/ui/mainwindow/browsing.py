@@ -18,10 +18,11 @@ import os
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
-from ...core import fields, words
-from ...core.article import read_details
-from ...core.query import QueryError
-from ...core.table import count_facets
+from ...core import words
+from ...core.folder import fields
+from ...core.folder.query import QueryError
+from ...core.folder.table import count_facets
+from ...core.site.article import read_details
 from ..model import ArticleModel, Role
 from ..tasks import Tasks
 from ..throttle import Throttle

@@ -19,9 +19,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ...core import schema, topics, words
-from ...core.edits import EditOp, EditStep, FileEdit, StepResult
-from ...core.files import ByteEdit, SaveResult, Status, write_edits
+from ...core import words
+from ...core.document import schema
+from ...core.document.files import ByteEdit, SaveResult, Status, write_edits
+from ...core.folder.edits import EditOp, EditStep, FileEdit, StepResult
+from ...core.site import topics
 from ..slices import CHUNK, Slices
 from ..tasks import Task, Tasks
 from .messages import Messages, Prompts
@@ -48,7 +50,7 @@ class EditCommand(QUndoCommand):
 
 class WriteCommand:
     """Files written at once (in a worker) on redo and written back on undo, each only over the
-    bytes it was made from (core.files.ByteEdit): a file changed since is left alone and named.
+    bytes it was made from (core.document.files.ByteEdit): a file changed since is left alone and named.
     `written(results, undone)` runs on the GUI thread after each write."""
 
     def __init__(self, edits: list[ByteEdit], tasks: Tasks, messages: Messages, what: str = "file",
@@ -130,7 +132,7 @@ class Editing(QObject):
         self._parts: dict[int, list[EditStep]] = {}  # id(step) -> its parts, for sliced steps
         self.known_topics: set[str] = set()  # in the folder or the site's taxonomy, not retired (see count_topics)
         self.site_topics = topics.SiteTopics()  # the site's, as count_topics was last given them
-        self.common_topics: list[str] = []  # nearly every article has them (see core.topics.tally)
+        self.common_topics: list[str] = []  # nearly every article has them (see core.site.topics.tally)
         self._tally: Task | None = None  # the folder's topics being counted (see count_topics)
         session.opened.connect(self._opened)
 
@@ -298,7 +300,7 @@ class Editing(QObject):
 
     def count_topics(self, site: topics.SiteTopics) -> Task:
         """The folder's topics, counted in a worker in one pass with the folder's common topics
-        (core.topics.tally), with the site's (completion offers no retired topic): emits
+        (core.site.topics.tally), with the site's (completion offers no retired topic): emits
         topic_choices."""
         # a plain copy of the list: iterating the table's own list would fetch summaries not yet read
         summaries = self.session.workspace.table.summaries.copy()

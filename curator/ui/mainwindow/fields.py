@@ -17,8 +17,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import fields, schema, words
-from ...core.article import EDITABLE
+from ...core import words
+from ...core.document import schema
+from ...core.folder import fields
+from ...core.site.article import EDITABLE
 from ..tasks import Tasks
 from .editing import Editing
 from .messages import Messages, Prompts

@@ -22,7 +22,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import commits, git, words
+from ...core import words
+from ...core.team import commits, git
 from ..tasks import Tasks
 from ..throttle import Throttle
 from .messages import Messages, Prompts

@@ -9,9 +9,9 @@ from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QSplitter, QStyle, QTabWidget, QWidget
 
-from ...core import git
+from ...core.folder.query import without_clause
 from ...core.gently import busy_for
-from ...core.query import without_clause
+from ...core.team import git
 from ..diffview import DiffView
 from ..model import COLUMNS
 
@@ -313,7 +313,7 @@ def attach_profile(window: MainWindow) -> None:
     from PySide6.QtGui import QAction, QActionGroup
     from PySide6.QtWidgets import QMenu
 
-    from ...core import profiles
+    from ...core.site import profiles
 
     menu, group = QMenu(window), QActionGroup(window)
     window.status.profile_button.setMenu(menu)

@@ -19,11 +19,12 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import library, words
-from ...core.index import Index
-from ...core.library import Entry
-from ...core.topics import SiteTopics
-from ...core.workspace import ChangeReport, Workspace
+from ...core import words
+from ...core.folder import library
+from ...core.folder.index import Index
+from ...core.folder.library import Entry
+from ...core.folder.workspace import ChangeReport, Workspace
+from ...core.site.topics import SiteTopics
 from ..tasks import Progress, Task, Tasks
 from .messages import Messages
 from .session import Session

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
-    from ...core.fields import FieldEdit
-    from ...core.git import PullWay
-    from ...core.review import Preview
+    from ...core.folder.fields import FieldEdit
+    from ...core.folder.review import Preview
+    from ...core.team.git import PullWay
 
 log = logging.getLogger("curator")
 

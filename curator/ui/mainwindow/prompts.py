@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from ... import __version__
 from ...core import words
-from ...core.fields import FieldEdit, FieldError
-from ...core.git import PullWay
-from ...core.review import Preview
+from ...core.folder.fields import FieldEdit, FieldError
+from ...core.folder.review import Preview
+from ...core.team.git import PullWay
 from .. import style
 from ..diffview import DiffView
 from ..editor import QUALITY_MAX, QUALITY_MIN

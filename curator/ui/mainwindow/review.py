@@ -1,8 +1,8 @@
 """Review before saving: feeds the Changes view.
 
 `Review` owns what the Changes view shows: it lists the unsaved articles with their old and
-new values (core.review.pending) while the view is shown, again shortly after each change,
-and reads the diff Save would write for the picked article in a worker (core.review.preview:
+new values (core.folder.review.pending) while the view is shown, again shortly after each change,
+and reads the diff Save would write for the picked article in a worker (core.folder.review.preview:
 it reads the file). Emits:
   listed(list[PendingArticle]), diff_ready(int row, str text).
 QtCore only.
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import review
+from ...core.folder import review
 from ..tasks import Tasks
 from ..throttle import Throttle
 from .session import Session

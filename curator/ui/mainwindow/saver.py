@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import library, review, words
-from ...core.index import Index
-from ...core.library import Entry
-from ...core.workspace import Saved, SaveJob, SaveReport, Workspace, save_batch
+from ...core import words
+from ...core.folder import library, review
+from ...core.folder.index import Index
+from ...core.folder.library import Entry
+from ...core.folder.workspace import Saved, SaveJob, SaveReport, Workspace, save_batch
 from ..slices import CHUNK, Slices
 from ..tasks import Progress, Task, Tasks
 from .messages import ConflictChoice, Messages, Prompts, UnsavedAnswer

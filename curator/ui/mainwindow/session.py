@@ -12,10 +12,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import profiles
-from ...core.index import Index
-from ...core.site import Site
-from ...core.workspace import Workspace
+from ...core.folder.index import Index
+from ...core.folder.workspace import Workspace
+from ...core.site import profiles
+from ...core.site.root import Site
 
 
 class Session(QObject):

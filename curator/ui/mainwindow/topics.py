@@ -1,7 +1,7 @@
 """The topics of the open folder: the Topics manager's list, suggestions, and renaming, merging
 and deleting a topic in every article as one undo step.
 
-`TopicsController` holds the site's topics (core.topics.SiteTopics: the taxonomy, its aliases,
+`TopicsController` holds the site's topics (core.site.topics.SiteTopics: the taxonomy, its aliases,
 the retired topics), read from the files in a worker when a folder is read and again after
 every write of them, also by Undo and Redo, so the manager, completion and suggestions show
 the files as they are. It owns the inventory the manager shows (counted in a worker over the
@@ -21,12 +21,13 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from ...core import profiles, taxonomy, topics, words
-from ...core.editing import DELETE
-from ...core.edits import EditOp, EditStep, FileEdit
-from ...core.files import ByteEdit, SaveResult
-from ...core.site import SiteFileError
-from ...core.taxonomy import TaxonomyError
+from ...core import words
+from ...core.document.editing import DELETE
+from ...core.document.files import ByteEdit, SaveResult
+from ...core.folder.edits import EditOp, EditStep, FileEdit
+from ...core.site import profiles, taxonomy, topics
+from ...core.site.root import SiteFileError
+from ...core.site.taxonomy import TaxonomyError
 from ..tasks import Tasks
 from ..throttle import Throttle
 from .editing import Editing, Group, WriteCommand

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...core import library
-from ...core.workspace import Workspace
+from ...core.folder import library
+from ...core.folder.workspace import Workspace
 from ..tasks import Task, Tasks
 from .messages import Messages
 from .session import Session

@@ -11,9 +11,9 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 
-from ...core.edits import EditOp
-from ...core.index import default_cache_dir
-from ...core.query import clauses, with_clause
+from ...core.folder.edits import EditOp
+from ...core.folder.index import default_cache_dir
+from ...core.folder.query import clauses, with_clause
 from .. import style
 from ..changes import ChangesPanel
 from ..editor import EditorPanel

@@ -15,12 +15,20 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .values import DELETE
+from curator.core import words
+from curator.core.document.values import DELETE
 
-if TYPE_CHECKING:
-    from .profiles import Profile
+
+class Profile(Protocol):
+    """What the table needs of a site profile (site.profiles.Profile): where the topics live and
+    which key says published (inverted: a draft flag). A protocol, so that this room knows no site."""
+
+    topics: str
+    published: str
+    inverted: bool
+
 
 #: Whole numbers are used (sorted, indexed) as 64-bit integers.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -127,8 +135,6 @@ def file_changes(changes: Mapping[str, Any], profile: Profile) -> dict[str, Any]
 def undo_text(key: str, op: str, value: Any, count: int) -> str:
     """What an edit is called in the Edit menu and the Changes view: 'Publish 12 articles',
     'Add topic "AI" to 3 articles', 'Set heat of 2 articles'. `op` is an EditOp's value."""
-    from . import words
-
     what = words.count(count, "article")
     field = FIELDS.get(key)
     if key == "published" and op == "set":

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 
-from .fastyaml import Unsupported, parse_fast
-from .frontmatter import Parsed
+from curator.core.document.fastyaml import Unsupported, parse_fast
+from curator.core.document.values import Parsed
 
 __all__ = ["Unsupported", "skim"]
 

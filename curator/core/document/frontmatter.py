@@ -8,12 +8,16 @@ problem as a `FrontMatterError` carrying the 1-based line in the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 import yaml.constructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from curator.core.document import fastyaml, skim
+from curator.core.document.formats import FormatError, json_end, parse_json, parse_toml
+from curator.core.document.values import Parsed
 
 try:  # libyaml is ~10x faster; the pure-Python loader is the fallback.
     from yaml import CSafeLoader as SafeLoader
@@ -44,17 +48,6 @@ class FrontMatterError(Exception):
 
     def where(self, path: str) -> str:
         return f"{path}:{self.line}: {self.message}" if self.line else f"{path}: {self.message}"
-
-
-@dataclass(slots=True)
-class Parsed:
-    """A front matter mapping and the 1-based file line of each top-level key."""
-
-    data: dict[str, Any]
-    key_lines: dict[str, int] = field(default_factory=dict)
-    fast: bool = False  # read by the fast reader: plain block YAML, one line per scalar
-    #: read by the list-fields reader (skim): `data` holds only the keys the article list needs
-    skimmed: bool = False
 
 
 @dataclass(slots=True)
@@ -114,8 +107,6 @@ _TEMPLATE_TAG = ("{", "%", "#")
 
 def _split_other(text: str, bom: bool) -> Split | None:
     """TOML front matter between '+++' lines (Hugo, Zola), or a JSON object (Hugo)."""
-    from .formats import FormatError, json_end
-
     opener = _TOML_OPENER.match(text)
     if opener:
         closer = _TOML_CLOSER.search(text, opener.end())
@@ -229,18 +220,14 @@ def parse_front(front: str, fast: bool = True, format: str = "yaml", only: Only 
     if format != "yaml":
         return _parse_other(front, format)
     if only is not None:
-        from .skim import Unsupported, skim
-
         try:
-            return skim(front, *only)
-        except Unsupported:
+            return skim.skim(front, *only)
+        except skim.Unsupported:
             pass
     if fast:
-        from .fastyaml import Unsupported, parse_fast
-
         try:
-            return Parsed(*parse_fast(front), fast=True)
-        except Unsupported:
+            return Parsed(*fastyaml.parse_fast(front), fast=True)
+        except fastyaml.Unsupported:
             pass
     loader = SafeLoader(front)
     try:
@@ -268,8 +255,6 @@ def parse_front(front: str, fast: bool = True, format: str = "yaml", only: Only 
 
 
 def _parse_other(front: str, format: str) -> Parsed:
-    from .formats import FormatError, parse_json, parse_toml
-
     first = 2 if format == "toml" else 1  # the file line of the front matter's first line
     try:
         data, lines = parse_toml(front) if format == "toml" else parse_json(front)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from .editing import DELETE, EditError, edit_document, merge_value, same, value_at
-from .frontmatter import DEFAULT_MAX_BYTES, FrontMatterError, NotAnArticle, load_document
+from curator.core.document.editing import DELETE, EditError, edit_document, merge_value, same, value_at
+from curator.core.document.frontmatter import DEFAULT_MAX_BYTES, FrontMatterError, NotAnArticle, load_document
 
 
 def digest(data: bytes) -> str:

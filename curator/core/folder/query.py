@@ -218,9 +218,9 @@ class _Parser:
         field, text = value
         field = ALIASES.get(field, field)
         if field == "draft":  # Hugo, Zola, Astro: draft:yes is published:no
-            if text.lower() not in _YES + _NO:
+            if text.lower() not in YES + NO:
                 raise QueryError("draft: use yes or no", pos)
-            field, text = "published", "no" if text.lower() in _YES else "yes"
+            field, text = "published", "no" if text.lower() in YES else "yes"
         if field and field not in FIELDS:
             raise QueryError(f"unknown field '{field}:' (known: {', '.join(FIELDS)})", pos)
         term = Term(field, text, pos)
@@ -295,7 +295,7 @@ def _number(text: str, term: Term) -> float:
         raise QueryError(f"{term.field}: '{text}' is not a number", term.position) from None
 
 
-def _date_bounds(text: str, term: Term) -> tuple[float, float]:
+def date_bounds(text: str, term: Term) -> tuple[float, float]:
     """The first and last instant (as UTC timestamps) that a YYYY[-MM[-DD]] value covers."""
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text.strip())
     if not m:
@@ -316,7 +316,7 @@ def _date_bounds(text: str, term: Term) -> tuple[float, float]:
     return start.timestamp(), end.timestamp() - 1e-6
 
 
-def _range(term: Term, bounds: Callable[[str, Term], tuple[float, float]]) -> tuple[float, float]:
+def value_range(term: Term, bounds: Callable[[str, Term], tuple[float, float]]) -> tuple[float, float]:
     """A closed interval [lo, hi] from `N`, `>=N`, `<N`, `A..B`, `A..`, `..B`."""
     inf = float("inf")
     if ".." in term.value:
@@ -337,17 +337,17 @@ def _range(term: Term, bounds: Callable[[str, Term], tuple[float, float]]) -> tu
     return -inf, lo - 1e-6
 
 
-def _number_bounds(text: str, term: Term) -> tuple[float, float]:
+def number_bounds(text: str, term: Term) -> tuple[float, float]:
     n = _number(text, term)
     return n, n
 
 
 def _check(term: Term) -> None:
     if term.field in ("quality", "heat"):
-        _range(term, _number_bounds)
+        value_range(term, number_bounds)
     elif term.field == "date":
-        _range(term, _date_bounds)
-    elif term.field == "published" and term.value.lower() not in _YES + _NO:
+        value_range(term, date_bounds)
+    elif term.field == "published" and term.value.lower() not in YES + NO:
         raise QueryError("published: use yes or no", term.position)
     elif term.field == "git" and term.value.lower() not in GIT_STATES:
         raise QueryError(f"git: use one of {', '.join(GIT_STATES)}", term.position)
@@ -357,8 +357,8 @@ def _check(term: Term) -> None:
         raise QueryError(f"has: use one of {', '.join(HAS)}", term.position)
 
 
-_YES = ("yes", "true", "y", "1")
-_NO = ("no", "false", "n", "0")
+YES = ("yes", "true", "y", "1")
+NO = ("no", "false", "n", "0")
 
 
 def quote(value: str) -> str:

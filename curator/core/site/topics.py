@@ -2,7 +2,7 @@
 renaming, merging and deleting them in every article (and in the site's taxonomy), and topics
 suggested from the taxonomy's keywords.
 
-`SiteTopics` is the one place that knows the site's topics: the taxonomy (core.taxonomy),
+`SiteTopics` is the one place that knows the site's topics: the taxonomy (core.site.taxonomy),
 its aliases, the topics retired by a merge or a delete, and (given the articles) the topics
 in use. The Topics manager, completion, suggestions and the CLI ask it, and it plans a
 rename, merge or delete whole: the articles' new lists and the site files' edits.
@@ -23,11 +23,11 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from . import taxonomy
-from .article import Summary
-from .files import ByteEdit
-from .gently import back_off
-from .taxonomy import Taxonomy, Topic
+from curator.core.document.files import ByteEdit
+from curator.core.gently import back_off
+from curator.core.site import taxonomy
+from curator.core.site.article import Summary
+from curator.core.site.taxonomy import Taxonomy, Topic
 
 
 def fold(name: str) -> str:

@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import profiles
-from .article import LISTS, Summary, interned, list_keys, summarize
-from .files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
-from .frontmatter import FrontMatterError, NotAnArticle, load_document
-from .gently import empty_gently, paused_gc, trim_heap
-from .index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
-from .scan import EXTENSIONS, SKIP_DIRS, FileStats, Problem, Severity, scan, scan_stats  # noqa: F401 (library's names)
-from .table import Columns
+from curator.core.document.files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
+from curator.core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
+from curator.core.folder.index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
+from curator.core.folder.scan import EXTENSIONS, SKIP_DIRS, FileStats, Problem, Severity, scan, scan_stats  # noqa: F401 (library's names)
+from curator.core.folder.table import Columns
+from curator.core.gently import empty_gently, paused_gc, trim_heap
+from curator.core.site import profiles
+from curator.core.site.article import LISTS, Summary, interned, list_keys, summarize
 
 #: Below this many files, loading in this process beats starting workers.
 PARALLEL_THRESHOLD = 400

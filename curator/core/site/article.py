@@ -15,11 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .editing import value_at
-from .files import read_file
-from .frontmatter import Parsed, load_document
-from .profiles import NEWS, Profile
-from .schema import FIELDS, INT64_MAX, INT64_MIN, TRACKED
+from curator.core.document.editing import value_at
+from curator.core.document.files import read_file
+from curator.core.document.frontmatter import load_document
+from curator.core.document.schema import FIELDS, INT64_MAX, INT64_MIN, TRACKED
+from curator.core.document.values import Parsed
+from curator.core.site.profiles import NEWS, Profile
 
 #: The fields the list keeps in memory with whether the file has them (see schema.TRACKED).
 EDITABLE = TRACKED

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import schema
-from .article import DEFAULTS, EDITABLE, MISSING_BIT, Summary
-from .editing import DELETE
-from .schema import SHOWN
+from curator.core.document import schema
+from curator.core.document.editing import DELETE
+from curator.core.document.schema import SHOWN
+from curator.core.site.article import DEFAULTS, EDITABLE, MISSING_BIT, Summary
 
 
 def summary_value(summary: Summary, key: str) -> Any:

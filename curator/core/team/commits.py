@@ -18,12 +18,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import profiles, scan, words
-from .article import summarize
-from .fields import same
-from .files import read_file
-from .frontmatter import Document, NotAnArticle, load_document
-from .git import GitError, Repo, State, Status
+from curator.core import words
+from curator.core.document.files import read_file
+from curator.core.document.frontmatter import Document, NotAnArticle, load_document
+from curator.core.folder import scan
+from curator.core.folder.fields import same
+from curator.core.site import profiles
+from curator.core.site.article import summarize
+from curator.core.team.git import GitError, Repo, State, Status
 
 #: A message's first line is at most this long; what does not fit is listed below it.
 SUBJECT = 72

@@ -20,10 +20,17 @@ from typing import Any
 
 import yaml
 
-from .editing import DELETE, EditError, edit_document, value_at
-from .files import ByteEdit, read_file
-from .frontmatter import CONSTRUCTOR_ERRORS, Document, FrontMatterError, NotAnArticle, SafeLoader, load_document
-from .gently import back_off
+from curator.core.document.editing import DELETE, EditError, edit_document, value_at
+from curator.core.document.files import ByteEdit, read_file
+from curator.core.document.frontmatter import (
+    CONSTRUCTOR_ERRORS,
+    Document,
+    FrontMatterError,
+    NotAnArticle,
+    SafeLoader,
+    load_document,
+)
+from curator.core.gently import back_off
 
 
 class FieldError(ValueError):

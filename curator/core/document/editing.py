@@ -19,8 +19,9 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .frontmatter import Document, FrontMatterError, compose, parse_front
-from .values import DELETE
+from curator.core.document.formats import FormatError, edit_json, edit_toml
+from curator.core.document.frontmatter import Document, FrontMatterError, compose, parse_front
+from curator.core.document.values import DELETE
 
 _BREAK = re.compile(r"\r\n|\n|\r")
 # What a single-quoted scalar cannot hold: line breaks and what YAML calls non-printable.
@@ -685,8 +686,6 @@ def _date_text(value: dt.date) -> str:
 
 def _edit_other(doc: Document, changes: Mapping[str, Any]) -> str:
     """TOML or JSON front matter edited line by line (see formats.py)."""
-    from .formats import FormatError, edit_json, edit_toml
-
     for key, value in changes.items():
         _check_value(key, value)
     if any("." in k and k in doc.data for k in changes):

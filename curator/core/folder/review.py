@@ -13,17 +13,15 @@ import difflib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .article import EDITABLE, Summary
-from .editing import DELETE
-from .edits import value_of
-from .files import Status, digest, prepare_save, read_file, real_target
-from .frontmatter import decode
-from .library import Entry, load_one
-
-if TYPE_CHECKING:
-    from .workspace import SaveJob, Workspace
+from curator.core.document.editing import DELETE
+from curator.core.document.files import Status, digest, prepare_save, read_file, real_target
+from curator.core.document.frontmatter import decode
+from curator.core.folder.edits import value_of
+from curator.core.folder.library import Entry, load_one
+from curator.core.folder.workspace import SaveJob, Workspace
+from curator.core.site.article import EDITABLE, Summary
 
 #: Lines of context around each change in a diff.
 CONTEXT = 2

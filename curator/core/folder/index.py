@@ -26,11 +26,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from . import profiles
-from .article import Summary, interned
-from .files import Snapshot, Snapshots, digest
-from .gently import empty_gently
-from .table import Columns, haystack
+from curator.core.document.files import Snapshot, Snapshots, digest
+from curator.core.folder.table import Columns, haystack
+from curator.core.gently import empty_gently
+from curator.core.site import profiles
+from curator.core.site.article import Summary, interned
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
 SCHEMA_VERSION = 10

@@ -16,10 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fields, profiles, schema
-from .article import DEFAULTS, EDITABLE, Summary
-from .editing import DELETE, merge_value
-from .edits import (
+from curator.core.document import schema
+from curator.core.document.editing import DELETE, merge_value
+from curator.core.document.files import (
+    SaveResult,
+    Snapshot,
+    Snapshots,
+    Status,
+    commit_many,
+    digest,
+    prepare_save,
+    sync_dir,
+)
+from curator.core.document.schema import SHOWN
+from curator.core.folder import fields
+from curator.core.folder.edits import (
     KEPT,
     NO_FOREIGN,
     NOTHING,
@@ -37,20 +48,20 @@ from .edits import (
     value_of,
     with_changes,
 )
-from .fields import same
-from .files import SaveResult, Snapshot, Snapshots, Status, commit_many, digest, prepare_save, sync_dir
-from .gently import empty_gently, paused_gc, trim_heap
-from .index import FileStat, Index
-from .library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, warning_problems
-from .profiles import NEWS, Profile
-from .schema import SHOWN
-from .table import Columns, Table
+from curator.core.folder.fields import same
+from curator.core.folder.index import FileStat, Index
+from curator.core.folder.library import Changes, Entry, Problem, Severity, exit_with_parent, load_one, warning_problems
+from curator.core.folder.table import Columns, Table
+from curator.core.gently import empty_gently, paused_gc, trim_heap
+from curator.core.site import profiles
+from curator.core.site.article import DEFAULTS, EDITABLE, Summary
+from curator.core.site.profiles import NEWS, Profile
 
 
 class Workspace:
     def __init__(self, root: str | os.PathLike[str], profile: Profile | None = None):
         self.root = Path(root)
-        #: what the site's keys mean (see core/profiles.py)
+        #: what the site's keys mean (see core/site/profiles.py)
         self.profile = profile or profiles.for_root(root)
         #: files a publish or unpublish left alone, from the last plan_edit: drafts by their
         #: folder (Jekyll's `_drafts/`), which only moving the file publishes

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import profiles, words
-from .files import TEMP_SUFFIX
-from .index import FileStat
+from curator.core import words
+from curator.core.document.files import TEMP_SUFFIX
+from curator.core.folder.index import FileStat
+from curator.core.site import profiles
 
 EXTENSIONS = (".md", ".markdown", ".txt")
 SKIP_DIRS = frozenset({"_site", "node_modules", "__pycache__", "vendor"})

@@ -32,8 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .site import SiteFileError, read_site_yaml
+from curator.core.document import schema
+from curator.core.site.root import SiteFileError, read_site_yaml
 
 CONFIG = ".curator.yml"
 
@@ -260,7 +260,7 @@ def _head(path: Path, size: int = 65536) -> str:
 
 
 #: Keys of `.curator.yml` that are not profile settings: the topics retired by a merge or a
-#: delete (see core.taxonomy), a list of text.
+#: delete (see core.site.taxonomy), a list of text.
 NOT_PROFILE = ("retired",)
 _LISTS = {"title", "date", "category", "excerpt", "image", "extensions", "include", "exclude", "drafts"}
 

@@ -16,22 +16,22 @@ from itertools import chain, compress, islice, repeat
 from operator import attrgetter, contains
 from typing import Any
 
-from .article import Summary
-from .gently import back_off
-from .query import (
-    _YES,
+from curator.core.folder.query import (
     SORT_FIELDS,
+    YES,
     And,
     Not,
     Or,
     QueryError,
     Term,
-    _date_bounds,
-    _number_bounds,
-    _range,
+    date_bounds,
     fields_named,
+    number_bounds,
     parse,
+    value_range,
 )
+from curator.core.gently import back_off
+from curator.core.site.article import Summary
 
 # --- evaluation over columns ----------------------------------------------------------------
 
@@ -299,11 +299,11 @@ class Table:
             column = self.category if field == "category" else self.type
             return [r for r in rows if column[r] == value]
         if field == "published":
-            want = value in _YES
+            want = value in YES
             pub = self.published
             return [r for r in rows if pub[r] is want]
         if field in ("quality", "heat", "date"):
-            lo, hi = _range(term, _date_bounds if field == "date" else _number_bounds)
+            lo, hi = value_range(term, date_bounds if field == "date" else number_bounds)
             column = getattr(self, field)
             return [r for r in rows if column[r] is not None and lo <= column[r] <= hi]
         if field == "has":
