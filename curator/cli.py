@@ -20,8 +20,7 @@ from typing import Any
 import yaml
 
 from . import __version__
-from .core.document.editing import EditError, value_at
-from .core.document.files import Status, plan_edit, prepare_save, read_file, save_changes
+from .core.document.files import Status, prepare_save, read_file
 from .core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
 from .core.folder import fields, library, review
 from .core.folder.edits import EditOp
@@ -176,43 +175,6 @@ def _pairs(option: str, items: Sequence[str]) -> list[tuple[str, Any]]:
     return out
 
 
-def _apply(
-    files: Sequence[str], changes: dict[str, Any] | None, dry_run: bool, per_file=None, root: str | None = None
-) -> int:
-    """Apply changes to each file; prints per-file failures to stderr and carries on. With
-    `root` (files found by --where in that folder), nothing outside the folder is written."""
-    status = OK
-    for path in files:
-        try:
-            wanted = per_file(path) if per_file else changes
-        except EditError as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
-            status = FAILED
-            continue
-        if wanted is None:
-            continue
-        if dry_run:
-            try:
-                data, _ = read_file(path)
-                new = plan_edit(data, wanted)
-            except (OSError, FrontMatterError, EditError) as exc:
-                print(f"{path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
-                status = FAILED
-                continue
-            if new is not None:
-                old_lines = data.decode("utf-8").splitlines(keepends=True)
-                new_lines = new.decode("utf-8").splitlines(keepends=True)
-                sys.stdout.writelines(difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"))
-            continue
-        result = save_changes(path, wanted, expected=None, root=root)
-        if not result.ok:
-            print(f"{path}: {result.message}", file=sys.stderr)
-            status = FAILED
-        elif result.status is Status.OK:
-            WRITTEN.append(path)
-    return status
-
-
 def _table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[library.Problem]]:
     """The folder's articles; unchanged files come from the index in the cache folder (or,
     when it cannot be used, are all read, with one line saying so)."""
@@ -274,7 +236,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     if not edits:
         raise UsageError("nothing to change: give --set KEY=VALUE, --add, --remove or --unset KEY")
 
-    def plan(workspace: Workspace, rows: list[int]) -> dict[str, str]:
+    def plan(workspace: Workspace, rows: list[int], shown: dict[str, str]) -> dict[str, str]:
         errors: dict[str, str] = {}
         for key, edit in edits:
             planned = workspace.plan_field(rows, key, edit)
@@ -288,7 +250,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def _edit(args: argparse.Namespace, plan) -> int:
     """Load the target files into a Workspace per site, plan the edits there (`plan(workspace,
-    rows)` applies its steps and returns {path: why} for files that cannot take them: those are
+    rows, names to print)` applies its steps and returns {path: why} for files that cannot take them: those are
     left alone whole), then save what is pending as the window's Save does (or print the diffs)."""
     status = OK
     for root, rels, shown, unreadable in _workspace_targets(args):
@@ -301,7 +263,7 @@ def _edit(args: argparse.Namespace, plan) -> int:
                 print(f"{shown[rel]}: {item.message}", file=sys.stderr)
                 status = FAILED
         rows = [workspace.rows[rel] for rel in rels if rel in workspace.rows]
-        errors = plan(workspace, rows)
+        errors = plan(workspace, rows, shown)
         for rel, why in errors.items():
             print(f"{shown[rel]}: {why}", file=sys.stderr)
         workspace.revert(workspace.rows[rel] for rel in errors)  # a file that cannot take an edit takes none
@@ -375,7 +337,7 @@ def cmd_publish(args: argparse.Namespace, publish: bool) -> int:
     already published and is left alone); a draft by its folder (Jekyll's `_drafts/`) is named,
     not edited, since only moving it publishes it."""
 
-    def plan(workspace: Workspace, rows: list[int]) -> dict[str, str]:
+    def plan(workspace: Workspace, rows: list[int], shown: dict[str, str]) -> dict[str, str]:
         step = workspace.plan_edit(rows, "published", EditOp.SET, publish)
         if step is not None:
             workspace.apply_step(step)
@@ -570,7 +532,9 @@ def _list_topics(
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    paths, root, unreadable = _targets(args)
+    """The topics the taxonomy suggests for each article (title, excerpt and body); with --apply,
+    added as the window's Apply Suggested adds them (Workspace.plan_added), and saved."""
+    paths, root, _ = _targets(args)
     if root is None:  # the site of these files
         root = profiles.site_root(paths[0]) if paths else "."
     folder = library.load(root, index=Index(root))  # the folder's common topics are suggested too
@@ -578,29 +542,30 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     for path, why in site.taxonomy.problems:
         print(f"{path}: not read: {why}", file=sys.stderr)
     suggester = site.suggester(topics.common_topics(e.summary for e in folder.entries))
-    key = profiles.for_root(root).topics  # where this site keeps its topics (tags, taxonomies.tags)
     added: Counter[str] = Counter()
 
-    def change(path: str) -> dict[str, Any] | None:
-        try:
-            data = load_document(read_file(path)[0])
-        except (OSError, FrontMatterError, NotAnArticle) as exc:
-            raise EditError(f"cannot read it: {getattr(exc, 'strerror', None) or exc}") from None
-        have = value_at(data.data, key, None)
-        if have is not None and not (isinstance(have, list) and all(isinstance(t, str) for t in have)):
-            raise EditError("its topics are not a list of text")
-        text = " ".join(str(data.data.get(k) or "") for k in ("title", "name", "excerpt")) + " " + data.split.tail
-        found = suggester.suggest(text, have or [])
-        if found:
-            print(f"{path}: {', '.join(found)}")
-            added.update(found)
-        return {key: [*(have or []), *found]} if found and args.apply else None
+    def plan(workspace: Workspace, rows: list[int], shown: dict[str, str]) -> dict[str, str]:
+        found = {}
+        for row in rows:
+            summary = workspace.summary(row)
+            try:
+                body = load_document(read_file(workspace.abspath(row))[0]).split.tail
+            except (OSError, FrontMatterError, NotAnArticle):
+                body = ""
+            found[row] = suggester.suggest(f"{summary.title} {summary.excerpt} {body}", summary.topics)
+            if found[row]:
+                print(f"{shown[summary.path]}: {', '.join(found[row])}")
+                added.update(found[row])
+        planned = workspace.plan_added(found)
+        if planned.step is not None and args.apply:
+            workspace.apply_step(planned.step)
+        return planned.errors
 
-    status = _apply(paths, None, args.dry_run, per_file=change, root=None if args.where is None else root)
+    status = _edit(args, plan)
     if added:
         print("suggested: " + ", ".join(f"{t}: {counted(n, 'article')}" for t, n in added.most_common()),
               file=sys.stderr)  # fmt: skip
-    return FAILED if unreadable else status
+    return status
 
 
 def _plain(value: Any) -> Any:

@@ -158,7 +158,7 @@ def test_a_keyword_with_a_run_of_spaces_is_data_not_a_pattern(tmp_path):
     assert out.stdout == f"{root / 'a.md'}: Evil\n"  # the second line has it, as words
 
 
-def test_ten_thousand_topics_are_listed_with_their_variants_in_under_two_seconds(tmp_path, capsys, monkeypatch):
+def test_ten_thousand_topics_are_listed_with_their_variants_without_comparing_every_pair(tmp_path, capsys, monkeypatch):
     """Issue 32 #11: `curator topics` compared every pair of topics (10,000 took 30 s)."""
     import random
     import time
@@ -175,7 +175,9 @@ def test_ten_thousand_topics_are_listed_with_their_variants_in_under_two_seconds
         (tmp_path / f"a{a}.md").write_text(f"---\ntitle: A\ntopics:\n{lines}---\n")
     started = time.perf_counter()
     assert cli.main(["topics", str(tmp_path), "--format", "json"]) == cli.OK
-    assert time.perf_counter() - started < 2
+    # a bound that tells the two designs apart on a busy machine, not a benchmark: comparing every
+    # pair took 15-30 s here, the buckets 0.5 s
+    assert time.perf_counter() - started < 10
     rows = {r["topic"]: r for r in json.loads(capsys.readouterr().out)}
     assert len(rows) >= 9_900 and rows["power-apps"]["variants"] == ["Power Apps"]
 

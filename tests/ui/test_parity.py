@@ -61,6 +61,11 @@ CASES = {
         lambda p: setattr(p, "field", ("provider.name", FieldEdit(Op.SET, "Contoso"))),
         lambda w: w.act_edit_field.trigger(),
     ),
+    "apply suggested topics": (
+        ["suggest", "--apply"],
+        lambda p: None,  # (the fake confirms the per-topic question)
+        lambda w: w.act_apply_suggested.trigger(),
+    ),
     "edit field: add to topics": (
         ["set", "--add", "topics=Power Apps"],
         lambda p: setattr(p, "field", ("topics", FieldEdit(Op.ADD, "Power Apps"))),
@@ -79,6 +84,7 @@ def test_a_command_and_its_window_action_write_the_same_bytes(qtbot, window, tmp
     in_window, in_cli = copy_tree(SAMPLE, tmp_path / "window"), copy_tree(SAMPLE, tmp_path / "cli")
     original = files(in_window)
     open_folder(qtbot, window, in_window)
+    qtbot.waitUntil(lambda: bool(window.editing.known_topics), timeout=10000)  # the folder's topics counted
     select_paths(window, PATHS)
     setup(window.prompts)
     trigger(window)

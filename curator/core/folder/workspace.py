@@ -56,6 +56,7 @@ from curator.core.gently import empty_gently, paused_gc, trim_heap
 from curator.core.site import profiles
 from curator.core.site.article import DEFAULTS, EDITABLE, Summary
 from curator.core.site.profiles import NEWS, Profile
+from curator.core.site.topics import bad_topics
 
 
 class Workspace:
@@ -379,6 +380,25 @@ class Workspace:
         edits = [FileEdit(p, before, after) for p, (before, after) in planned.changes.items() if p not in errors]
         self.drafts_left = []
         return FieldStep(EditStep(key, EditOp.SET, None, edits) if edits else None, errors)
+
+    def plan_added(self, found: Mapping[int, Sequence[str]]) -> FieldStep:
+        """Topics added at the end of each row's list ({row: topics}, suggestions applied) as one
+        step, as the window's Apply Suggested and `curator suggest --apply` make it; an article
+        whose topics are not a list of text is left alone (a list written from what the list
+        shows would lose its items)."""
+        edits, errors = [], {}
+        for row, topics in found.items():
+            if not topics:
+                continue
+            if bad_topics(self.summary(row)):
+                errors[self.path(row)] = "its topics are not a list of text"
+                continue
+            before = self.current(row, "topics")
+            items = [] if before is DELETE else list(before)
+            after = [*items, *(t for t in dict.fromkeys(topics) if t not in items)]
+            if after != items:
+                edits.append(FileEdit(self.path(row), before, after))
+        return FieldStep(EditStep("topics", EditOp.SET, None, edits) if edits else None, errors)
 
     def plan_revert(self, row: int, key: str) -> EditStep | None:
         """Taking back the unsaved change of one key of one article, as an undoable step

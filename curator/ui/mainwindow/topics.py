@@ -147,13 +147,9 @@ class TopicsController(QObject):
         """Add to each article the topics suggested for it (title and excerpt), as one undo step;
         for more than one article, said first per topic ("Portals: 3 articles")."""
         workspace = self.session.workspace
-        edits, added = [], Counter()
-        for row in rows:
-            found = self.suggestions(row)
-            if found:
-                before = workspace.current(row, "topics")
-                edits.append(FileEdit(workspace.path(row), before, [*([] if before is DELETE else before), *found]))
-                added.update(found)
+        planned = workspace.plan_added({row: self.suggestions(row) for row in rows})
+        edits = planned.step.edits if planned.step is not None else []
+        added = Counter(t for e in edits for t in e.after[len(e.before) if e.before is not DELETE else 0 :])
         if not edits:
             self.messages.info("No topics to suggest for the selection.", 4000)
             return False
@@ -165,7 +161,7 @@ class TopicsController(QObject):
             if not self.prompts.confirm_change(text, detail):
                 return False
         command = Group(text)
-        command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), text))
+        command.parts.append(self.editing.step_command(planned.step, text))
         self.editing.undo_stack.push(command)
         return True
 
