@@ -42,12 +42,6 @@ FIRST_CURRENT_MS = 40
 Flag = QItemSelectionModel.SelectionFlag
 
 
-def with_term(text: str, term: str) -> str:
-    """The search text with `term` added (once)."""
-    text = text.strip()
-    return text if term in text else f"{text} {term}".strip()
-
-
 class Browsing(QObject):
     query_failed = Signal(str)
     query_applied = Signal()

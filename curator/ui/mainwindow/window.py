@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         self.saved.emit(results)
 
     def _post(self, level: Level, text: str, detail: str, timeout_ms: int) -> None:
-        error = level is Level.ERROR and hasattr(self.prompts, "show_error")  # said in the bar too (over "Pulling…")
+        error = level is Level.ERROR  # said in the bar too (over "Pulling…")
         self.status.say(text, 15000 if error else timeout_ms, len(self.workspace.pending))
         if error:
             self.prompts.show_error(text, detail)
