@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QFont
 
 from ..core.folder.query import And, narrows, parse, residual
 from ..core.folder.table import NUMBERS, Table, sort_numbers_gently
-from ..core.folder.workspace import Workspace
+from ..core.folder.workspace import Changed, Workspace
 from ..core.gently import busy_for
 from . import theme
 
@@ -38,6 +38,10 @@ class Role(enum.IntEnum):
     GIT = enum.auto()  # the file's git state (core.team.git.State) or None
     IMAGE_FAILED = enum.auto()  # the article has an image (or logo) and none of them could be shown
     CARD = enum.auto()  # all a card paints, as a Card: one call, where seven took a fifth of its time
+
+
+#: the roles a change of an article's values touches (see ItemModel._workspace_changed)
+VALUE_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Role.SUMMARY, Role.DIRTY)
 
 
 class Card(NamedTuple):
@@ -148,10 +152,13 @@ class ArticleModel(QAbstractTableModel):
         self._append_timer = QTimer(self, singleShot=True, interval=APPEND_MS, timeout=self.flush_appends)
         if thumbnails is not None:
             thumbnails.ready.connect(self._thumbnail_ready)
+        workspace.subscribe(self._workspace_changed)
 
     def set_workspace(self, workspace: Workspace) -> None:
         """Show another folder's workspace (empty until its rows are appended)."""
         self.beginResetModel()
+        self.workspace.unsubscribe(self._workspace_changed)
+        workspace.subscribe(self._workspace_changed)
         self.workspace = workspace
         self.order = []
         self._appending = []
@@ -494,12 +501,17 @@ class ArticleModel(QAbstractTableModel):
             self._positions = Positions(self.order, len(self.table))
         return self._positions
 
-    def rows_changed(self, rows: Iterable[int]) -> None:
+    def _workspace_changed(self, event: Changed) -> None:
+        """The workspace's event (core.folder.workspace.Changed) as the roles it touches."""
+        roles = [*VALUE_ROLES, Role.CHANGED_ON_DISK] if event.disk else VALUE_ROLES
+        self.rows_changed(event.rows, roles)
+
+    def rows_changed(self, rows: Iterable[int], roles: Sequence[int] | None = None) -> None:
         """Tell the views that these workspace rows show new values (names the roles)."""
         shown = sorted(self.positions().shown(rows))
         if not shown:
             return
-        roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Role.SUMMARY, Role.DIRTY, Role.CHANGED_ON_DISK]
+        roles = list(roles or [*VALUE_ROLES, Role.CHANGED_ON_DISK])
         last = self.columnCount() - 1
         if len(shown) > 64 and shown[-1] - shown[0] + 1 > len(shown):
             # many rows here and there (every other article of a search): one signal over the

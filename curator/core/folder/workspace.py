@@ -59,6 +59,16 @@ from curator.core.site.profiles import NEWS, Profile
 from curator.core.site.topics import bad_topics
 
 
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """What the Workspace tells its listeners after a change of shown values (napari's events):
+    the rows whose values or unsaved state changed, and whether their changed-on-disk state may
+    have too. A Qt model maps it to the roles it touches; no one forwards row lists by hand."""
+
+    rows: Sequence[int]
+    disk: bool = False  # rows read again, or marked changed on disk
+
+
 class Workspace:
     def __init__(self, root: str | os.PathLike[str], profile: Profile | None = None):
         self.root = Path(root)
@@ -87,6 +97,22 @@ class Workspace:
         #: path -> what saves of this session that removed a key replaced ((bytes before, digest
         #: after), see files.prepare_save): Undo and Save put such a key back where it stood
         self.restores: dict[str, list[tuple[bytes, str]]] = {}
+        #: called with a Changed after each change of shown values (see subscribe)
+        self.listeners: list[Callable[[Changed], None]] = []
+
+    def subscribe(self, listener: Callable[[Changed], None]) -> None:
+        self.listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[Changed], None]) -> None:
+        if listener in self.listeners:
+            self.listeners.remove(listener)
+
+    def changed(self, rows: Sequence[int], disk: bool = False) -> None:
+        """Tell the listeners that these rows show new values."""
+        if rows:
+            event = Changed(rows, disk)
+            for listener in list(self.listeners):
+                listener(event)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -216,6 +242,8 @@ class Workspace:
         report.added = self.add_entries(changes.added)
         self.note_problems(changes.problems)
         report.problems_changed = self.problems != problems_before or bool(report.reloaded)
+        kept = [self.rows[p] for p in report.kept if p in self.rows]
+        self.changed(sorted({*report.reloaded, *report.rebased, *kept}), disk=True)
         return report
 
     def rebase(self, row: int, entry: Entry) -> bool:
@@ -332,6 +360,7 @@ class Workspace:
                 self.pending.pop(row, None)
             self.table.replace(row, with_changes(base, pending))
             changed.append(row)
+        self.changed(changed)
         return changed
 
     def plan_edit(self, rows: Iterable[int], key: str, op: EditOp, value: Any = None) -> EditStep | None:
@@ -457,6 +486,7 @@ class Workspace:
                 self.known.pop(row, None)
                 self.table.replace(row, self.saved.pop(row))
                 reverted.append(row)
+        self.changed(reverted, disk=True)
         return reverted
 
     # -- saving --
@@ -490,6 +520,7 @@ class Workspace:
                 report.conflicts.append(path)
             else:
                 report.failures.append(f"{path}: {result.message}")
+        self.changed([r for r in report.rows if r is not None], disk=True)  # (saved: no longer changed on disk)
         return report
 
     def keep_restore(self, path: str, result: SaveResult) -> None:

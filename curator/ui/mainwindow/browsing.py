@@ -254,9 +254,7 @@ class Browsing(QObject):
             current = self.current_path()
             self.model.refresh()
             self.restore_current(current)
-        else:
-            rows = self.session.workspace.rows
-            self.model.rows_changed(report.reloaded + report.rebased + [rows[p] for p in report.kept if p in rows])
+        # (rows that show new values: the model follows the workspace's events)
 
     def select_first(self) -> None:
         if self.model.rowCount():

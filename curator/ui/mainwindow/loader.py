@@ -106,6 +106,7 @@ class Loader(QObject):
         changes = library.Changes(problems=[i for i in items if not isinstance(i, Entry)])
         if drop_edits:
             report = ChangeReport(reloaded=[workspace.replace(e) for e in entries if e.summary.path in workspace.rows])
+            workspace.changed(report.reloaded, disk=True)
             workspace.note_problems(changes.problems)
             report.problems_changed = True
         else:

@@ -291,7 +291,8 @@ class MainWindow(QMainWindow):
             self.status.showMessage(f"Files changed on disk: {described}", 10000)
 
     def _values_changed(self, rows: list[int]) -> None:
-        self.model.rows_changed(rows)
+        """After edits, undo, saves and changes on disk (the model follows the workspace's own
+        events): the current article, the title, the counts and the docks catch up."""
         if self.editing.slices.busy:  # more slices to come: the editor and title follow the last
             return
         self._refresh_current()
