@@ -1,7 +1,10 @@
 """The one helper that runs work off the GUI thread.
 
 `Tasks.run(func, on_done)` calls `func(progress)` on a pool thread; `on_done(result, error)`
-and `on_progress(value)` run on the GUI thread, delivered by queued signals. Workers get a
+and `on_progress(value)` run on the GUI thread, delivered by queued signals. With `failed=` the
+helper reports an error itself (through the `report` it was made with) and calls `on_done(result)`
+only on success; with `still=` it drops a result whose moment has passed (another folder opened)
+— the checks its callers repeated. Workers get a
 snapshot of what they need and never touch widgets. A `Tasks` with one thread is a serial
 queue: the save queue uses that so two writes of one file never race.
 """
@@ -48,6 +51,10 @@ class Progress:
         return self._cancel
 
 
+def _raise(what: str, error: BaseException) -> None:
+    raise error
+
+
 class Task:
     """A handle to cancel a submitted task (it stops at its next check)."""
 
@@ -69,9 +76,10 @@ class _Relay(QObject):
     finished = Signal(object, object)
     progressed = Signal(object)
 
-    def __init__(self, owner: Tasks, task: Task, on_done, on_progress):
+    def __init__(self, owner: Tasks, task: Task, on_done, on_progress, failed: str = "", still=None):
         super().__init__()
         self.owner, self.task, self.on_done, self.on_progress = owner, task, on_done, on_progress
+        self.failed, self.still = failed, still
         self.finished.connect(self._finish)
         self.progressed.connect(self._progress)
 
@@ -84,8 +92,14 @@ class _Relay(QObject):
     def _finish(self, result: Any, error: BaseException | None) -> None:
         self.task.done = True
         self.owner.forget(self)
-        if self.on_done is not None and self.owner.alive():
+        if self.on_done is None or not self.owner.alive():
+            return
+        if not self.failed:
             self.on_done(result, error)
+        elif error is not None:
+            self.owner.report(self.failed, error)
+        elif self.still is None or self.still():
+            self.on_done(result)
 
 
 class _Runnable(QRunnable):
@@ -106,8 +120,13 @@ class _Runnable(QRunnable):
 class Tasks:
     """A pool of worker threads whose results come back on the GUI thread."""
 
-    def __init__(self, threads: int, name: str = "tasks", widget: QObject | None = None):
-        """With `widget`, results that arrive after the widget is gone are dropped."""
+    def __init__(
+        self, threads: int, name: str = "tasks", widget: QObject | None = None,
+        report: Callable[[str, BaseException], None] | None = None,
+    ):  # fmt: skip
+        """With `widget`, results that arrive after the widget is gone are dropped. `report(what,
+        error)` tells of a failed task run with `failed=` (Messages.failed)."""
+        self.report = report or _raise
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
         self.widget = widget
@@ -121,9 +140,13 @@ class Tasks:
         func: Callable[[Progress], Any],
         on_done: Callable[[Any, BaseException | None], None] | None = None,
         on_progress: Callable[[Any], None] | None = None,
+        *,
+        failed: str = "",
+        still: Callable[[], bool] | None = None,
     ) -> Task:
+        """See the module's text: with `failed` ("Reading the fields failed"), `on_done(result)`."""
         task = Task()
-        relay = _Relay(self, task, on_done, on_progress)
+        relay = _Relay(self, task, on_done, on_progress, failed, still)
         self._relays.add(relay)
         self.pool.start(_Runnable(func, relay, Progress(relay, task.cancel_event), self))
         return task

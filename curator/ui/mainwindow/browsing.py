@@ -133,26 +133,20 @@ class Browsing(QObject):
             return
         key, sort = job
 
-        def done(sorted_: tuple | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Sorting the list failed", error)
-            elif workspace is self.session.workspace:
-                self.model.sorted_ahead(key, sorted_)
-
-        self.tasks.run(lambda p: sort(), done)
+        self.tasks.run(
+            lambda p: sort(), lambda sorted_: self.model.sorted_ahead(key, sorted_),
+            failed="Sorting the list failed", still=self.session.still(workspace),
+        )  # fmt: skip
 
     def count_facets(self) -> None:
         """Count facets in a worker (a pass over every shown article); emit them when done."""
         workspace = self.session.workspace
         summaries, order, git = workspace.table.summaries.copy(), list(self.model.order), dict(workspace.table.git)
 
-        def done(counts: dict | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Counting facets failed", error)
-            elif workspace is self.session.workspace:
-                self.facets_counted.emit(counts)
-
-        self.tasks.run(lambda p: count_facets(summaries, order, git), done)
+        self.tasks.run(
+            lambda p: count_facets(summaries, order, git), self.facets_counted.emit,
+            failed="Counting facets failed", still=self.session.still(workspace),
+        )  # fmt: skip
 
     # -- the current article and the selection --
 

@@ -134,10 +134,5 @@ class FieldsController(QObject):
         def read(progress) -> dict[str, dict[str, str]]:
             return fields.column_texts(fields.iter_read(root, paths), keys)  # one file at a time
 
-        def done(texts: dict | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Reading the fields failed", error)
-            elif texts is not None and workspace is self.session.workspace:
-                self.columns_read.emit(texts)
-
-        self.tasks.run(read, done)
+        still = self.session.still(workspace)
+        self.tasks.run(read, self.columns_read.emit, failed="Reading the fields failed", still=still)

@@ -32,6 +32,10 @@ class Session(QObject):
     def is_open(self) -> bool:
         return self.site is not None
 
+    def still(self, workspace: Workspace):
+        """For Tasks.run(still=...): whether `workspace` is still the open folder's."""
+        return lambda: workspace is self.workspace
+
     @property
     def root(self) -> str:
         return str(self.workspace.root)

@@ -105,14 +105,13 @@ class TopicsController(QObject):
         self._reads += 1
         reads = self._reads
 
-        def done(site: topics.SiteTopics | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Reading the site's taxonomy failed", error)
-            elif workspace is self.session.workspace and reads == self._reads:
-                self.editing.flush()  # (the values of a large step are applied in slices: count them all)
-                self.loaded(site)
+        def done(site: topics.SiteTopics) -> None:
+            self.editing.flush()  # (the values of a large step are applied in slices: count them all)
+            self.loaded(site)
 
-        self.tasks.run(lambda p: topics.SiteTopics.read(root), done)
+        still = self.session.still(workspace)
+        self.tasks.run(lambda p: topics.SiteTopics.read(root), done, failed="Reading the site's taxonomy failed",
+                       still=lambda: still() and reads == self._reads)  # fmt: skip
 
     def expect(self, edits: Sequence[ByteEdit]) -> None:
         """The site's files are being written (by a change, its Undo or Redo): show them as they
@@ -173,13 +172,10 @@ class TopicsController(QObject):
         summaries = workspace.table.summaries.copy()  # a plain list (the table's own fetches as it is iterated)
         site = self.site
 
-        def done(infos, error) -> None:
-            if error is not None:
-                self.messages.failed("Counting topics failed", error)
-            elif workspace is self.session.workspace:
-                self.listed.emit(infos)
-
-        self.tasks.run(lambda progress: site.inventory(summaries), done)
+        self.tasks.run(
+            lambda progress: site.inventory(summaries), self.listed.emit,
+            failed="Counting topics failed", still=self.session.still(workspace),
+        )  # fmt: skip
 
     def request(self, action: str, names: Sequence[str]) -> bool:
         """rename / merge / delete the topics `names` in every article, as one undo step."""

@@ -61,11 +61,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.cache_dir = cache_dir or default_cache_dir()
-        self.tasks = Tasks(2, "work", self)
+        self.messages = Messages(self)
+        self.tasks = Tasks(2, "work", self, self.messages.failed)
         self.image_tasks = Tasks(4, "images", self)
         network = network and self.settings["network/thumbnails"]
         self.thumbs, self.large_images = window_thumbnails(self.image_tasks, self.cache_dir, network)
-        self.messages = Messages(self)
         self.prompts = prompts or DialogPrompts(self)
         self.session = Session(self.cache_dir, self)
         self.model = ArticleModel(self.session.workspace, self.thumbs, self)
