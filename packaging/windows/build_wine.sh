@@ -77,6 +77,8 @@ build_icuuc_stand_in "$qtcore" "$work/icuuc.dll"
 cp "$work/icuuc.dll" "$WINEPREFIX/drive_c/windows/system32/icuuc.dll"
 
 say "PyInstaller under Wine: packaging/build.py --no-installers"
+# A Linux build's output (make package) has symbolic links, which Windows Python's rmtree cannot remove
+rm -rf dist/curator build/curator
 PYTHONDONTWRITEBYTECODE=1 win "$winpython/python.exe" packaging/build.py --no-installers >"$work/build.log" || true
 # build.py's own lines and PyInstaller's warnings (those of api-ms-win-* are harmless: Windows has them)
 grep -E '^\+ |^frozen app|^smoke test|^curator |WARNING|Error' "$work/build.log" | grep -v 'api-ms-win-' || true
