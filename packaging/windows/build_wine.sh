@@ -82,10 +82,14 @@ cp "$work/icuuc.dll" "$WINEPREFIX/drive_c/windows/system32/icuuc.dll"
 say "PyInstaller under Wine: packaging/build.py --no-installers"
 # A Linux build's output (make package) has symbolic links, which Windows Python's rmtree cannot remove
 rm -rf dist/curator build/curator
-PYTHONDONTWRITEBYTECODE=1 win "$winpython/python.exe" packaging/build.py --no-installers >"$work/build.log" || true
+status=0
+PYTHONDONTWRITEBYTECODE=1 win "$winpython/python.exe" packaging/build.py --no-installers >"$work/build.log" || status=$?
 # build.py's own lines and PyInstaller's warnings (those of api-ms-win-* are harmless: Windows has them)
 grep -E '^\+ |^frozen app|^smoke test|^curator |WARNING|Error' "$work/build.log" | grep -v 'api-ms-win-' || true
-grep -q '^smoke test passed' "$work/build.log" || { tail -n 30 "$work/build.log"; die "build.py failed: $work/build.log"; }
+if [ "$status" != 0 ] || ! grep -q '^smoke test passed' "$work/build.log"; then
+  tail -n 30 "$work/build.log"
+  die "build.py failed (exit code $status): $work/build.log"
+fi
 for exe in curator.exe curator-cli.exe; do [ -f "dist/curator/$exe" ] || die "no dist/curator/$exe"; done
 if find dist/curator -iname 'icu*.dll' | grep .; then die "an ICU library got into the app"; fi
 
