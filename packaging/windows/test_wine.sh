@@ -48,11 +48,9 @@ win "$setup" /S
 settle
 inst=$localappdata/Programs/Curator
 inst_win="$(win_path LOCALAPPDATA)\\Programs\\Curator"
-diff <(cd dist/curator && find . -type f | sort) <(cd "$inst" && find . -type f ! -name uninstall.exe | sort) ||
-  die "the installed files differ from dist/curator"
-cmp dist/curator/curator-cli.exe "$inst/curator-cli.exe"
+diff -rq --exclude=uninstall.exe dist/curator "$inst" || die "the installed files differ from dist/curator"
 [ -f "$inst/uninstall.exe" ] || die "no uninstall.exe"
-ok "the files of dist/curator ($(find "$inst" -type f | wc -l)) and uninstall.exe are in %LOCALAPPDATA%\\Programs\\Curator"
+ok "the files of dist/curator ($(find "$inst" -type f | wc -l), byte for byte) and uninstall.exe are in %LOCALAPPDATA%\\Programs\\Curator"
 if find "$inst" -iname 'icu*.dll' | grep .; then die "the installer carries an ICU library"; fi
 ok "no icuuc.dll stand-in in the installed app"
 [ -f "$appdata/Microsoft/Windows/Start Menu/Programs/Curator/Curator.lnk" ] || die "no Start-menu entry"

@@ -3,7 +3,7 @@
 
 # Debian's and Ubuntu's packages the Windows build and its test need (Wine 64-bit only: no i386).
 WINE_PACKAGES=(
-  wine wine64 nsis gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 xvfb xauth xdotool
+  wine wine64 nsis gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 xvfb xdotool
   libxrender1 libxrandr2 libxi6 libxcursor1 libxinerama1 libxcomposite1 libxfixes3 fonts-wine
 )
 WINE_TOOLS=(wine wineserver makensis x86_64-w64-mingw32-gcc x86_64-w64-mingw32-objdump Xvfb xdotool)
