@@ -37,8 +37,9 @@ class Saver(QObject):
     idle = Signal()
 
     def __init__(
-        self, session: Session, readers: Tasks, prompts: Prompts, messages: Messages, parent: QObject | None = None
-    ):
+        self, session: Session, readers: Tasks, prompts: Prompts, messages: Messages,
+        before: Callable[[], object] = lambda: None, parent: QObject | None = None,
+    ):  # fmt: skip
         super().__init__(parent)
         self.session, self.readers, self.prompts, self.messages = session, readers, prompts, messages
         self.writer = Tasks(1, "save", self)  # one writer: two saves of a file never race
@@ -48,8 +49,8 @@ class Saver(QObject):
         self._held = ""  # what a run with conflicts saved, said after the editor's answer
         self._then: Callable[[], object] | None = None  # once everything is saved (close, open)
         #: run before a save or a count of what is unsaved: the window finishes edits still being
-        #: applied in slices (Editing.slices.flush)
-        self.before: Callable[[], object] = lambda: None
+        #: applied in slices (Editing.flush)
+        self.before = before
         #: the results of a large save are recorded a slice per event-loop turn
         self.slices = Slices(parent=self)
 

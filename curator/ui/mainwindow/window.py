@@ -75,16 +75,16 @@ class MainWindow(QMainWindow):
         self.list_bar = ListBar()
         self.setCentralWidget(column(self.list_bar, self.area))
         self.loader = Loader(self.session, self.tasks, self.messages, self)
-        self.saver = Saver(self.session, self.tasks, self.prompts, self.messages, self)
-        self.watcher = Watcher(
-            self.session, self.tasks, self.messages, lambda: self.settings["files/watch_seconds"],
-            lambda: self.loader.loading or self.saver.running, self,
-        )  # fmt: skip
         self.editing = Editing(
             self.session, self.tasks, self.prompts, self.messages,
             lambda: self.settings["editing/confirm_batch_over"], self,
         )  # fmt: skip
-        self.saver.before = self.editing.flush  # a save sees every edit made, applied whole
+        # a save sees every edit made, applied whole
+        self.saver = Saver(self.session, self.tasks, self.prompts, self.messages, self.editing.flush, self)
+        self.watcher = Watcher(
+            self.session, self.tasks, self.messages, lambda: self.settings["files/watch_seconds"],
+            lambda: self.loader.loading or self.saver.running, self,
+        )  # fmt: skip
         self.browsing = Browsing(self.session, self.model, self.selection, self.tasks, self.thumbs, self.messages, self)
         self.undo_stack = self.editing.undo_stack
         self.review = Review(self.session, self.tasks, lambda: self.docks["changes"].isVisible(), self)
