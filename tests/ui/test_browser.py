@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QUrl
 
+from curator.core.folder.listing import Positions
 from curator.core.site.article import Summary, read_details
 from curator.ui.delegate import CARD_HEIGHT
-from curator.ui.model import COLUMNS, Positions, Role
+from curator.ui.model import COLUMNS, Role
 from tests.conftest import ROOT
 from tests.ui.conftest import open_folder
 

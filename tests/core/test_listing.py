@@ -1,0 +1,51 @@
+"""The Listing (core.folder.listing) picks and orders the shown rows without Qt: whatever the
+keystrokes, the rows equal a plain scan of the table sorted, narrowing or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curator.core.folder.listing import Listing
+from curator.core.folder.table import Table
+from curator.core.site.article import Summary
+
+WORDS = ["power", "apps", "portals", "teams", "ai", "news"]
+ROWS = [
+    Summary(f"{i:02}.md", title=" ".join(WORDS[j % len(WORDS)] for j in range(i, i + 3)), quality=(i * 37) % 101,
+            date=dt.datetime(2021, 1 + i % 12, 1 + i % 27, tzinfo=dt.UTC), published=bool(i % 3))
+    for i in range(40)
+]  # fmt: skip
+
+
+def plain(table: Table, query: str, field: str, descending: bool) -> list[int]:
+    return table.sort(table.select(query), field, descending)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["p", "po", "pow", "power", "power a", "a", "ai", "published:no", "quality:>50", ""]),
+             min_size=1, max_size=6),
+    st.sampled_from(["date", "quality", "title"]),
+    st.booleans(),
+)  # fmt: skip
+def test_the_rows_shown_equal_a_plain_scan_keystroke_after_keystroke(keystrokes, field, descending):
+    table = Table(ROWS)
+    listing = Listing(lambda: table)
+    listing.set_sort(field, descending)
+    for text in keystrokes:
+        listing.set_query(text)
+        assert listing.compute() == plain(table, text, field, descending), text
+
+
+def test_a_new_sort_is_reported_once_and_matches_are_forgotten_on_request():
+    table = Table(ROWS)
+    listing = Listing(lambda: table)
+    assert listing.set_sort("quality", False) and not listing.set_sort("quality", False)
+    listing.set_query("power")
+    first = listing.compute()
+    listing.forget_matches()
+    assert listing.compute() == first == plain(table, "power", "quality", False)
+    assert listing.matching(range(5)) == [r for r in range(5) if r in set(first)]
