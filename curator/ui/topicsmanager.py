@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.query import quote
 from ..core.topics import TopicInfo, fold
-from . import theme
+from . import style, theme
 from .icons import icon
 
 NAME = Qt.ItemDataRole.UserRole
@@ -46,6 +46,7 @@ class TopicsPanel(QWidget):
         self.tree.setSortingEnabled(True)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
         self.tree.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        style.use(self.tree.header())  # ▼ while sorted descending (the most used first)
         header = self.tree.header()  # the four columns in the panel's width, Variants too (see _fit_columns)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

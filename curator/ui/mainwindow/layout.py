@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QSplitter, QStyle, QTabWidget, QWidge
 
 from ...core.gently import busy_for
 from ...core.query import without_clause
+from .. import accessible
 from ..diffview import DiffView
 from ..model import COLUMNS
 
@@ -158,16 +159,17 @@ def fit_bottom(window: MainWindow) -> None:
 
 
 def show_dock(window: MainWindow, name: str) -> None:
-    """Show a dock in front, with the keyboard focus in it (its widget's focus proxy: the Topics
-    Manager's filter, the Changes list); a bottom dock opened from hidden takes about a third of
-    the height."""
+    """Show a dock in front, with the keyboard focus in it (the Topics Manager's filter, the
+    Changes list: named here, as a focus proxy would also take Tab past the buttons before it);
+    a bottom dock opened from hidden takes about a third of the height."""
     dock = window.docks[name]
     hidden = not dock.isVisible()
     dock.show()
     dock.raise_()
     if hidden and window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
         window.resizeDocks([dock], [window.height() * 35 // 100], Qt.Orientation.Vertical)
-    dock.widget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+    focus = {"topics": window.topics_panel.filter, "changes": window.changes.tree}.get(name, dock.widget())
+    focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
 def splitter(name: str, *parts: tuple[QWidget, int]) -> QSplitter:
@@ -188,6 +190,8 @@ TABBED = (("problems", "changes"), ("facets", "topics"))
 
 
 def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWidgetArea]]) -> dict[str, QDockWidget]:
+    """A dock per (name, title, widget, area), the HIDDEN ones hidden and the TABBED ones tabbed;
+    the panels' controls named for a screen reader (accessible.name_window)."""
     docks: dict[str, QDockWidget] = {}
     for name, title, widget, area in specs:
         docks[name] = dock = QDockWidget(title, window)
@@ -201,6 +205,7 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
     for first, second in TABBED:
         window.tabifyDockWidget(docks[first], docks[second])
     window.resizeDocks([docks["facets"], docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
+    accessible.name_window(window)
     return docks
 
 
@@ -228,6 +233,7 @@ def attach_git(window: MainWindow, gitmode) -> None:
 
     # the preview gets a Diff tab (the current file against HEAD), read while the tab is shown
     tabs, diff = QTabWidget(), DiffView()
+    diff.setAccessibleName("Diff against the last commit")
     tabs.setDocumentMode(True)
     window.right_splitter.replaceWidget(0, tabs)  # in the preview's place and size,
     tabs.setSizePolicy(window.preview.sizePolicy())  # and share (a splitter keeps it in the size policy)
@@ -240,6 +246,8 @@ def attach_git(window: MainWindow, gitmode) -> None:
             tabs.setCurrentIndex(0)
         tabs.setTabVisible(1, shown)
         tabs.tabBar().setVisible(shown)
+        # (the tab widget hands the focus to its bar: a hidden bar with Tab focus held Tab in the list)
+        tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus if shown else Qt.FocusPolicy.NoFocus)
 
     git_tab(False)  # until a folder inside a git work tree is open
     window.preview_tabs, window.git_diff = tabs, diff

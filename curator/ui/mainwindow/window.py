@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 from ...core.edits import EditOp
 from ...core.index import default_cache_dir
 from ...core.query import clauses, with_clause
-from .. import style
 from ..changes import ChangesPanel
 from ..editor import EditorPanel
 from ..facets import FacetPanel
@@ -109,10 +108,6 @@ class MainWindow(QMainWindow):
         self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
         self.changes, self.topics_panel = ChangesPanel(), TopicsPanel()
         self.preview = PreviewPane(self.large_images, self.thumbs)
-        # where the keys go when a dock is opened from the keyboard (layout.show_dock)
-        self.topics_panel.setFocusProxy(self.topics_panel.filter)
-        self.changes.setFocusProxy(self.changes.tree)
-        style.use(self.topics_panel.tree.header(), self.problems.header(), self.changes.tree.header())  # ▼ descending
         self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview, 2), (self.editor, 1))
         area = Qt.DockWidgetArea
         self.docks = layout.add_docks(self, [
