@@ -11,6 +11,7 @@ from typing import Any
 import PySide6
 from PySide6.QtCore import Qt, QTimer, qVersion
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import __version__
+from ... import README_URL, __version__
 from ...core import words
 from ...core.fields import FieldEdit, FieldError
 from ...core.review import Preview
@@ -39,6 +40,7 @@ from .. import style
 from ..diffview import DiffView
 from ..editor import QUALITY_MAX, QUALITY_MIN
 from ..fieldedit import FieldDialog, FieldsDialog
+from ..preferences import PreferencesDialog
 from .messages import ConflictChoice, UnsavedAnswer
 
 Button = QMessageBox.StandardButton
@@ -165,12 +167,26 @@ class DialogPrompts:
         )  # fmt: skip
         return value if ok else None
 
+    def about_box(self) -> QMessageBox:
+        """The version, where the user's guide is (the README, also for the keys), and the libraries."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About Curator", "", parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.RichText)  # (only our own words and numbers, escaped)
+        box.setText(
+            f"<h3>Curator {html.escape(__version__)}</h3><p>Review and curate folders of front-matter articles.</p>"
+            f"<p>The user's guide: <a href='{html.escape(README_URL)}'>{html.escape(README_URL)}</a><br>"
+            "Every key: Help › Keyboard Shortcuts.</p>"
+            f"<p><small>Qt {html.escape(qVersion())}, PySide6 {html.escape(PySide6.__version__)}, "
+            f"Python {html.escape(platform.python_version())}</small></p>"
+        )
+        box.setIconPixmap(QApplication.windowIcon().pixmap(64, 64))
+        return box
+
     def about(self) -> None:
-        QMessageBox.about(
-            self.parent, "About Curator",
-            f"Curator {__version__}\n\nReview and curate folders of front-matter articles.\n\n"
-            f"Qt {qVersion()}, PySide6 {PySide6.__version__}, Python {platform.python_version()}",
-        )  # fmt: skip
+        self.about_box().exec()
+
+    def preferences(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        dialog = PreferencesDialog(values, self.parent)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 CHOICES = (

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 from ...core.edits import EditOp
 from ...core.index import default_cache_dir
 from ...core.query import clauses, with_clause
+from .. import preferences
 from ..changes import ChangesPanel
 from ..editor import EditorPanel
 from ..facets import FacetPanel
@@ -124,7 +125,6 @@ class MainWindow(QMainWindow):
         slots = {
             Action.OPEN: self.choose_folder, Action.RELOAD: self.reload, Action.SAVE: self.save,
             Action.REVERT: lambda: editing.revert(rows()), Action.REVERT_ALL: editing.revert_all,
-            Action.QUIT: self.close,
             Action.PUBLISH: lambda: edit("published", EditOp.SET, True),
             Action.UNPUBLISH: lambda: edit("published", EditOp.SET, False),
             Action.ADD_TOPIC: lambda: editing.ask_add_topic(rows(), self.editor.topic_choices()),
@@ -135,9 +135,10 @@ class MainWindow(QMainWindow):
             Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self.context_menu(self.current_view()),
             Action.SHORTCUTS: lambda: self.prompts.show_shortcuts(shortcut_rows(self.action_map)),
             Action.REVIEW: lambda: dock("changes"), Action.TOPICS: lambda: dock("topics"),
-            Action.APPLY_SUGGESTED: lambda: self.topics.apply_suggested(rows()),
+            Action.APPLY_SUGGESTED: lambda: self.topics.apply_suggested(rows()), Action.QUIT: self.close,
             Action.EDIT_FIELD: lambda: self.fields.edit_field(rows()),
             Action.COMMIT: self.gitmode.commit, Action.PULL: self.gitmode.pull, Action.PUSH: self.gitmode.push,
+            Action.PREFERENCES: lambda: preferences.edit(self.settings, self.prompts),
         }  # fmt: skip
         made = {
             Action.UNDO: self.undo_stack.createUndoAction(self, "&Undo"),
