@@ -143,6 +143,8 @@ def shares(room: int, widths: list[int], floors: list[int]) -> list[int]:
 #: The most of the window's height the bottom docks (Changes, Problems) keep when it shrinks,
 #: and the share they are given back then.
 BOTTOM_MOST, BOTTOM_SHARE = 0.45, 0.35
+#: The least a bottom dock opened in a low window gets (Changes: its summary, 5 rows, the diff).
+BOTTOM_LEAST = 270
 
 
 def fit_bottom(window: MainWindow) -> None:
@@ -155,7 +157,12 @@ def fit_bottom(window: MainWindow) -> None:
         and window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
     ]  # fmt: skip
     if bottom and max(d.height() for d in bottom) > window.height() * BOTTOM_MOST:
-        window.resizeDocks(bottom[:1], [int(window.height() * BOTTOM_SHARE)], Qt.Orientation.Vertical)
+        window.resizeDocks(bottom[:1], [bottom_height(window)], Qt.Orientation.Vertical)
+
+
+def bottom_height(window: MainWindow) -> int:
+    """A bottom dock's height: BOTTOM_SHARE of the window, BOTTOM_LEAST in a low one (up to BOTTOM_MOST)."""
+    return max(int(window.height() * BOTTOM_SHARE), min(BOTTOM_LEAST, int(window.height() * BOTTOM_MOST)))
 
 
 def show_dock(window: MainWindow, name: str) -> None:
@@ -167,7 +174,7 @@ def show_dock(window: MainWindow, name: str) -> None:
     dock.show()
     dock.raise_()
     if hidden and window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
-        window.resizeDocks([dock], [window.height() * 35 // 100], Qt.Orientation.Vertical)
+        window.resizeDocks([dock], [bottom_height(window)], Qt.Orientation.Vertical)
     focus = {"topics": window.topics_panel.filter, "changes": window.changes.tree}.get(name, dock.widget())
     focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
