@@ -81,3 +81,13 @@ def test_changes_opened_in_a_1024x700_window_show_their_rows_whole(qtbot, window
     row = tree.rowHeight(tree.model().index(0, 0))
     assert tree.viewport().height() >= 6 * row, (tree.viewport().height(), row)  # every row, none cut
     assert window.centralWidget().height() >= 250  # and the list keeps two cards' height
+
+
+def test_the_topics_manager_takes_its_columns_room_from_the_preview(qtbot, window, sample):
+    window.resize(1600, 1000)
+    open_folder(qtbot, window, sample)
+    window.act_topics.trigger()
+    tree = window.topics_panel.tree
+    qtbot.waitUntil(lambda: window.docks["topics"].width() >= layout.TOPICS_WIDTH - 2, timeout=3000)
+    qtbot.waitUntil(lambda: not tree.isColumnHidden(2), timeout=3000)  # Site, Variants: all four columns
+    assert window.centralWidget().width() >= 800  # the list kept half the window

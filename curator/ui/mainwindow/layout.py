@@ -165,6 +165,21 @@ def bottom_height(window: MainWindow) -> int:
     return max(int(window.height() * BOTTOM_SHARE), min(BOTTOM_LEAST, int(window.height() * BOTTOM_MOST)))
 
 
+#: The width the Topics Manager's four columns want (see TopicsPanel._fit_columns).
+TOPICS_WIDTH = 380
+
+
+def widen(window: MainWindow, name: str, wanted: int) -> None:
+    """A left dock just shown gets up to `wanted` pixels, from the preview beside the list (the
+    list keeps its width), down to the preview's narrowest."""
+    dock, preview = window.docks[name], window.docks["preview"]
+    if not dock.isVisible() or dock.isFloating() or not preview.isVisible() or preview.isFloating():
+        return
+    give = min(wanted - dock.width(), preview.width() - max(SIDE_MIN, preview.minimumSizeHint().width()))
+    if give > 0:
+        window.resizeDocks([dock, preview], [dock.width() + give, preview.width() - give], Horizontal)
+
+
 def show_dock(window: MainWindow, name: str) -> None:
     """Show a dock in front, with the keyboard focus in it (the Topics Manager's filter, the
     Changes list: named here, as a focus proxy would also take Tab past the buttons before it);
@@ -209,6 +224,9 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
         docks[name].hide()
     for dock in docks.values():  # a dock opened in a narrow window leaves the list half of it too
         dock.visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(0, window, lambda: fit_docks(window)))
+    # the Topics Manager takes the room its columns want from the preview (once fit_docks is done)
+    later = lambda: QTimer.singleShot(0, window, lambda: widen(window, "topics", TOPICS_WIDTH))  # noqa: E731
+    docks["topics"].visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(0, window, later))
     for first, second in TABBED:
         window.tabifyDockWidget(docks[first], docks[second])
     window.resizeDocks([docks["facets"], docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
