@@ -165,17 +165,18 @@ def bottom_height(window: MainWindow) -> int:
     return max(int(window.height() * BOTTOM_SHARE), min(BOTTOM_LEAST, int(window.height() * BOTTOM_MOST)))
 
 
-#: The width the Topics Manager's four columns want (see TopicsPanel._fit_columns).
-TOPICS_WIDTH = 380
+#: The width the Topics Manager's four columns want (see TopicsPanel._fit_columns), and the
+#: least the preview keeps when it gives room to it (narrower, its topic field is two letters).
+TOPICS_WIDTH, PREVIEW_KEEPS = 380, 220
 
 
 def widen(window: MainWindow, name: str, wanted: int) -> None:
     """A left dock just shown gets up to `wanted` pixels, from the preview beside the list (the
-    list keeps its width), down to the preview's narrowest."""
+    list keeps its width), down to PREVIEW_KEEPS."""
     dock, preview = window.docks[name], window.docks["preview"]
     if not dock.isVisible() or dock.isFloating() or not preview.isVisible() or preview.isFloating():
         return
-    give = min(wanted - dock.width(), preview.width() - max(SIDE_MIN, preview.minimumSizeHint().width()))
+    give = min(wanted - dock.width(), preview.width() - max(PREVIEW_KEEPS, preview.minimumSizeHint().width()))
     if give > 0:
         window.resizeDocks([dock, preview], [dock.width() + give, preview.width() - give], Horizontal)
 
