@@ -232,6 +232,7 @@ class ConflictDialog(QDialog):
         choice_row.addWidget(QLabel("This file:"))
         for key, text, tip in CHOICES:
             button = QRadioButton(text)
+            style.use(button)  # (its circle shows on a dark palette too)
             button.setToolTip(tip)
             self.group.addButton(button)
             button.toggled.connect(lambda on, k=key: on and self._choose(self._selected(), k))
