@@ -77,7 +77,7 @@ def shoot(app: QApplication, folder: Path, tmp: Path, scheme: str, size: tuple[i
     size also the conflict dialog."""
     copy = tmp / f"site-{scheme}-{size[0]}"
     shutil.copytree(folder, copy)
-    window = new_window(tmp, size)
+    window = new_window(tmp, size, scheme)
     window.open_folder(str(copy))
     settle(app, window)
     window.search.setText("published:no")
@@ -179,7 +179,7 @@ def topics_shot(app: QApplication, folder: Path, tmp: Path, scheme: str) -> list
         "  - canvas-apps\npublished: false\n---\n",
         encoding="utf-8",
     )
-    window = new_window(tmp, (1600, 1000))
+    window = new_window(tmp, (1600, 1000), f"topics-{scheme}")
     window.open_folder(str(copy))
     settle(app, window)
     window.docks["changes"].hide()
@@ -295,7 +295,7 @@ def checking_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
 
 def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     """The screenshots the README has shown since the first release."""
-    window = new_window(tmp, (1440, 900))
+    window = new_window(tmp, (1440, 900), "classic")
     window.open_folder(str(folder))
     settle(app, window)
     window.grab().save(str(DOCS / "screenshot.png"))
