@@ -2,6 +2,9 @@
 
 from importlib import metadata
 
+#: The user's guide (Help › About links to it).
+README_URL = "https://github.com/curator-app/curator#readme"
+
 try:
     __version__ = metadata.version("curator")
 except metadata.PackageNotFoundError:  # running from a source tree that is not installed

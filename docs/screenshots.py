@@ -6,12 +6,14 @@ Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection
 the preview, and the Changes view open on an article's diff; and the conflict dialog with the
 diffs of a file that changed on disk; and the Topics manager with suggested topics; and Edit
 Field… previewing a regex replace over the table with other fields as columns; a large folder
-listed and checked in the background. Plus the
-older screenshot.png, editing.png and batch-confirm.png that the README shows.
+listed and checked in the background; a 1024x700 window with the Topics Manager and the
+Changes view open; and a first start on a 1280x800 screen (the offscreen screen is that
+size here). Plus the older screenshot.png, editing.png and batch-confirm.png that the README shows.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -23,7 +25,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the code beside these docs, as the benches do
 
-from PySide6.QtCore import QItemSelectionModel, QSettings
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, QSettings, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from curator.core.folder import fields, review
@@ -31,12 +34,25 @@ from curator.core.folder.fields import Op
 from curator.core.team import commits
 from curator.ui.bundle import sample_dir, settle
 from curator.ui.fieldedit import FieldDialog
-from curator.ui.mainwindow import MainWindow
+from curator.ui.mainwindow import MainWindow, layout
 from curator.ui.mainwindow.prompts import CommitDialog, ConflictDialog, DialogPrompts
 from curator.ui.settings import Settings
 from curator.ui.theme import Theme
 
 DOCS = Path(__file__).resolve().parent
+#: The screen a first start opens on (offscreen, described in a file Qt reads).
+SCREEN = (1280, 800)
+
+
+def offscreen_screen(folder: Path) -> None:
+    """Offscreen, the screen is SCREEN (Qt's default there is 800x800)."""
+    if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+        config = folder / "screen.json"
+        screen = {"name": "screen", "x": 0, "y": 0, "width": SCREEN[0], "height": SCREEN[1], "logicalDpi": 96}
+        config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
 SIZES = ((1600, 1000), (1024, 700))
 
 
@@ -62,7 +78,7 @@ def shoot(app: QApplication, folder: Path, tmp: Path, scheme: str, size: tuple[i
     size also the conflict dialog."""
     copy = tmp / f"site-{scheme}-{size[0]}"
     shutil.copytree(folder, copy)
-    window = new_window(tmp, size)
+    window = new_window(tmp, size, scheme)
     window.open_folder(str(copy))
     settle(app, window)
     window.search.setText("published:no")
@@ -100,6 +116,60 @@ def shoot(app: QApplication, folder: Path, tmp: Path, scheme: str, size: tuple[i
     return written
 
 
+def narrow_shot(app: QApplication, folder: Path, tmp: Path, scheme: str) -> list[str]:
+    """1024x700 with the Topics Manager and the Changes view open: the list keeps half the
+    width, the manager its Variants, the cards their titles."""
+    copy = tmp / f"site-narrow-{scheme}"
+    shutil.copytree(folder, copy)
+    (copy / "_news" / "2021-06-01-variant.md").write_text(
+        "---\ntitle: Building canvas apps that talk to Microsoft Teams\npublishedDateTime: 2031-06-01T09:00:00Z\n"
+        "excerpt: A walk through a canvas app for Teams.\ntopics:\n  - power apps\n  - canvas-apps\n"
+        "published: false\n---\n",
+        encoding="utf-8",
+    )
+    window = new_window(tmp, (1024, 700), f"narrow-{scheme}")
+    window.open_folder(str(copy))
+    settle(app, window)
+    select(window, range(1, 3))
+    window.request_edit("topics", "add", "AI Builder")
+    window.request_edit("published", "set", True)
+    window.act_review.trigger()
+    window.act_topics.trigger()
+    settle(app, window, timeout=3)
+    window.changes.tree.setCurrentItem(window.changes.tree.topLevelItem(0))
+    settle(app, window, timeout=3)
+    name = f"topics-changes-1024x700-{scheme}.png"
+    window.grab().save(str(DOCS / name))
+    window.workspace.pending.clear()
+    window.close()
+    return [name]
+
+
+def first_start_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
+    """A first start (no settings yet) on a 1280x800 screen: the window as it opens, drawn on
+    the screen where it opens, with the frame a window manager adds (a plain bar here)."""
+    settings = Settings(QSettings(str(tmp / "first-start.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(settings, cache_dir=tmp / "cache", network=False)
+    window.show()
+    window.open_folder(str(folder))
+    settle(app, window)
+    screen = window.screen().geometry()
+    shot = QPixmap(screen.size())
+    shot.fill(QColor("#3b4252"))
+    painter = QPainter(shot)
+    frame = window.geometry().marginsAdded(layout.FRAME)
+    painter.fillRect(frame, QColor("#d8dee9"))
+    title = QRect(frame.topLeft(), QPoint(frame.right(), window.geometry().top() - 1))
+    painter.setPen(QColor("#2e3440"))
+    painter.drawText(title, int(Qt.AlignmentFlag.AlignCenter), window.windowTitle().replace("[*]", ""))
+    painter.drawPixmap(window.geometry().topLeft(), window.grab())
+    painter.end()
+    name = f"first-start-{screen.width()}x{screen.height()}.png"
+    shot.save(str(DOCS / name))
+    window.close()
+    return [name]
+
+
 def topics_shot(app: QApplication, folder: Path, tmp: Path, scheme: str) -> list[str]:
     """The Topics manager with its variants, and suggested topics in the editor."""
     copy = tmp / f"site-topics-{scheme}"
@@ -110,7 +180,7 @@ def topics_shot(app: QApplication, folder: Path, tmp: Path, scheme: str) -> list
         "  - canvas-apps\npublished: false\n---\n",
         encoding="utf-8",
     )
-    window = new_window(tmp, (1600, 1000))
+    window = new_window(tmp, (1600, 1000), f"topics-{scheme}")
     window.open_folder(str(copy))
     settle(app, window)
     window.docks["changes"].hide()
@@ -228,7 +298,7 @@ def checking_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
 
 def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     """The screenshots the README has shown since the first release."""
-    window = new_window(tmp, (1440, 900))
+    window = new_window(tmp, (1440, 900), "classic")
     window.open_folder(str(folder))
     settle(app, window)
     window.grab().save(str(DOCS / "screenshot.png"))
@@ -250,12 +320,13 @@ def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    theme = Theme(app, "light")
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else sample_dir()
     written = []
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
+        offscreen_screen(tmp)
+        app = QApplication.instance() or QApplication(sys.argv)
+        theme = Theme(app, "light")
         folder = tmp / "site"
         shutil.copytree(source, folder, ignore=shutil.ignore_patterns(".git"))
         written += classic(app, folder, tmp)
@@ -263,12 +334,14 @@ def main() -> int:
         written += fields_shot(app, folder, tmp)
         written += profile_shot(app, tmp)
         written += checking_shot(app, folder, tmp)
+        written += first_start_shot(app, folder, tmp)
         for scheme in ("light", "dark"):
             theme.choice = scheme
             theme.apply()
             for size in SIZES:
                 written += shoot(app, folder, tmp, scheme, size)
             written += topics_shot(app, folder, tmp, scheme)
+            written += narrow_shot(app, folder, tmp, scheme)
     print("wrote " + ", ".join(f"docs/{w}" for w in written))
     return 0
 

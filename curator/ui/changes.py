@@ -59,7 +59,9 @@ class ChangesPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(self.diff)
-        split.setSizes([200, 200])
+        split.setStretchFactor(0, 3)  # the list of changes first: in a low window its rows were cut
+        split.setStretchFactor(1, 2)
+        split.setSizes([300, 200])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(buttons)

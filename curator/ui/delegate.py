@@ -10,7 +10,7 @@ import math
 from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPixmap, QTextLayout
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen, QPixmap, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.site.article import Summary
-from . import style, theme
+from . import accessible, style, theme
 from .icons import icon_pixmap
 from .model import Card, Role
 
@@ -67,6 +67,12 @@ class _Fonts(NamedTuple):
     small_metrics: QFontMetrics
     caption: QFont
 
+
+#: How to use the list, for a screen reader (its name says what it is).
+LIST_HOW = (
+    "Arrows move, Shift+arrows select, Ctrl+A selects all; Shift+F10 or the Menu key opens the actions "
+    "for the selection. Each article says its title, then its state and quality."
+)
 
 #: chip pixmaps kept (topics, badges: a few hundred labels in a real folder)
 CHIPS_KEPT = 2048
@@ -113,6 +119,12 @@ class CardDelegate(QStyledItemDelegate):
         painter.fillPath(outline, base)
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.drawPath(outline)
+        if option.state & QStyle.StateFlag.State_HasFocus:  # the current article, where the keys are
+            ring = QPainterPath()
+            ring.addRoundedRect(QRectF(rect).adjusted(2.5, 2.5, -2.5, -2.5), 5, 5)
+            focus = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight)
+            painter.setPen(QPen(focus, 2))
+            painter.drawPath(ring)
         if card.dirty:  # unsaved changes: an amber bar on the left edge
             painter.fillRect(QRect(rect.left(), rect.top() + 6, 4, rect.height() - 12), QColor("#e69500"))
 
@@ -280,6 +292,8 @@ class CardView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTabKeyNavigation(False)  # Tab goes on to the next control, arrows move in the list
+        accessible.name(self, "Articles", LIST_HOW)
         rows = self.verticalHeader()
         rows.setVisible(False)
         rows.setMinimumSectionSize(CARD_HEIGHT)
@@ -315,6 +329,8 @@ class ArticleTable(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSortingEnabled(True)
+        self.setTabKeyNavigation(False)  # Tab goes on to the next control, arrows move in the list
+        accessible.name(self, "Articles", LIST_HOW)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ..core.folder.edits import EditOp
 from ..core.site.article import Summary
-from . import style
+from . import accessible, style
 from .icons import icon
 from .searchbox import UndoPassThrough
 
@@ -138,10 +138,14 @@ class EditorPanel(QWidget):
         self.heading.setFont(font)
 
         self.chips = TopicChips()
+        accessible.name(self.chips, "Topics", "The topics of the selection; Enter or a click on one removes it")
         self.chips.removed.connect(self._remove_topic)
         self.topic_input = QLineEdit()
         self.topic_input.setPlaceholderText("Add a topic…")
         self.topic_input.setClearButtonEnabled(True)
+        accessible.name(
+            self.topic_input, "Add a topic", "Type a topic (the folder's and the site's complete it) and press Enter"
+        )
         self.completions = QStringListModel(self)
         completer = QCompleter(self.completions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -174,6 +178,7 @@ class EditorPanel(QWidget):
 
         self.suggested_label = QLabel("Suggested")
         self.suggested = TopicChips(add=True)
+        accessible.name(self.suggested, "Suggested topics", "Enter or a click on one adds it to the article")
         self.suggested.removed.connect(lambda topic: self.edit_requested.emit("topics", EditOp.ADD, topic))
 
         form = QFormLayout()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QTreeWidget, QTreeWidgetItem
 
 from ..core import words
 from ..core.folder.query import quote
+from . import accessible
 from .icons import icon
 
 GROUPS = (
@@ -23,6 +24,7 @@ MAX_ITEMS = 60
 VALUE = Qt.ItemDataRole.UserRole + 1
 #: Held while clicking a value: the search excludes it instead (Ctrl, or Cmd on macOS; or Alt).
 EXCLUDE_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+KEYS = "Counts in the current search. Enter on a value shows only its articles, Ctrl+Enter hides them."
 HOW = "Click a value to show only articles with it; Ctrl+click (or Alt+click) to hide them."
 
 
@@ -36,6 +38,7 @@ class FacetPanel(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setRootIsDecorated(True)
         self.setToolTip(HOW)
+        accessible.name(self, "Browse", KEYS)
         self._clicked = False
         self._groups: dict[str, QTreeWidgetItem] = {}
         for key, label, icon_name in GROUPS:

@@ -6,12 +6,14 @@ workspace rows shown, so no sort/filter proxy model sits over Python data.
 from __future__ import annotations
 
 import enum
+import html
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont
 
+from ..core import words
 from ..core.folder.listing import Listing, Positions
 from ..core.folder.table import Table
 from ..core.folder.workspace import Changed, Workspace
@@ -169,6 +171,10 @@ class ArticleModel(QAbstractTableModel):
             if column == "title":
                 return s.title  # plain text: the views show tooltips with Qt.PlainText via delegate
             return self._display(s, column, row)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == "title":
+            return self._spoken(s, row)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == "title":
+            return spoken_details(s)
         if role == Role.CARD:
             thumbnail = self._image(row, s.image or s.provider_logo, fallback=s.provider_logo)
             return Card(
@@ -225,6 +231,22 @@ class ArticleModel(QAbstractTableModel):
             state = self.git_state(s.path)
             return state.value if state is not None else ""
         return getattr(s, column)
+
+    def _spoken(self, s, row: int) -> str:
+        """What a screen reader says of an article: its title, then its state and quality (what
+        the card shows as badges, the table as columns)."""
+        state = ["unpublished" if not s.published else "published"]
+        if self.workspace.is_dirty(row):
+            state.append("unsaved changes")
+        if s.path in self.workspace.changed_on_disk:
+            state.append("changed on disk")
+        if (git := self.git_state(s.path)) is not None:
+            state.append(f"git: {git.value}")
+        if s.quality is not None:
+            state.append(f"quality {s.quality}")
+        if s.warnings:
+            state.append(words.count(len(s.warnings), "problem"))
+        return f"{html.unescape(s.title or s.path)} — {', '.join(state)}"
 
     def _image_failed(self, s) -> bool:
         urls = [u for u in (s.image, s.provider_logo) if u]
@@ -382,3 +404,11 @@ class ArticleModel(QAbstractTableModel):
             pos = positions.get(row)
             if pos is not None:
                 self.dataChanged.emit(self.index(pos, 0), self.index(pos, 0), [Role.THUMBNAIL, Role.LOGO])
+
+
+def spoken_details(s) -> str:
+    """The rest of a card, for a screen reader: provider, date, topics, excerpt."""
+    parts = [s.provider_name or s.provider_domain, s.date.astimezone().strftime("%d %B %Y") if s.date else ""]
+    parts.append(f"topics: {', '.join(s.topics)}" if s.topics else "no topics")
+    parts.append(html.unescape(s.excerpt))
+    return ". ".join(p for p in parts if p)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from ..core.folder.library import Problem, Severity
+from . import accessible, style
 from .icons import icon
 
 ICONS = {
@@ -34,8 +35,12 @@ class ProblemsPanel(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setSortingEnabled(True)
+        style.use(self.header())  # ▼ when sorted descending
         self.setAlternatingRowColors(True)
         self.itemActivated.connect(self._activated)
+        accessible.name(
+            self, "Problems", "Files that could not be read, and values of the wrong type; Enter shows the article"
+        )
         self.problems: list[Problem] = []
         self.conflicts: frozenset[str] = frozenset()  # files git left in conflict (a pull)
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QLineEdit
 
+from . import accessible
 from .icons import icon
 
 
@@ -34,7 +35,15 @@ class SearchBox(QLineEdit):
         self.installEventFilter(self.undo_pass)
         self.setPlaceholderText('Search…  e.g. topic:"Power Apps" published:no quality:>=50')
         self.setClearButtonEnabled(True)
-        self.addAction(icon("fa5s.search"), QLineEdit.ActionPosition.LeadingPosition)
+        find = self.addAction(icon("fa5s.search"), QLineEdit.ActionPosition.LeadingPosition)
+        find.setText("Search")  # (its button is named by it; a click puts the keys in the box)
+        find.triggered.connect(self.focus_all)
+        accessible.name(
+            self, "Search",
+            "Words in the title, excerpt or provider, or terms such as topic:\"Power Apps\", published:no, "
+            "quality:>=50. The list follows as you type; Down goes to the list, Escape clears the search.",
+        )  # fmt: skip
+        accessible.name_clear_buttons(self)
         self.setMinimumWidth(380)
         self.error = QLabel()
         self.error.setTextFormat(Qt.TextFormat.PlainText)

@@ -3,9 +3,9 @@
 - Sort arrows: Qt's Fusion style on Linux draws ▲ on a column sorted in descending order (and
   ▼ ascending), the reverse of Windows, macOS and of Fusion elsewhere; the list bar beside
   the table says "Newest first" under a ▲. Here ▼ always means descending.
-- Check boxes in a dark palette: Fusion outlines an unchecked box in the window colour made
-  darker, which on a dark window is as dark as the box (#222 on #1f1f1f): the box vanished.
-  It gets an outline in the text colour, muted, unless the focus frame is drawn instead.
+- Check boxes and radio buttons in a dark palette: Fusion outlines an unchecked one in the
+  window colour made darker, which on a dark window is as dark as the box (#222 on #1f1f1f):
+  it vanished. It gets an outline in the text colour, muted, unless the focus frame is drawn.
 
 A proxy of the application's style per widget, not the application's style: the list's cells
 are painted through the style too, and a Python override there would run for every cell.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QStyleOptionHeader, QWidget
 
@@ -39,22 +39,27 @@ class Style(QProxyStyle):
             option = QStyleOptionHeader(option)
             option.sortIndicator = FLIPPED.get(option.sortIndicator, option.sortIndicator)
         super().drawPrimitive(element, option, painter, widget)
-        checks = (Element.PE_IndicatorCheckBox, Element.PE_IndicatorItemViewItemCheck)
+        checks = (Element.PE_IndicatorCheckBox, Element.PE_IndicatorItemViewItemCheck, Element.PE_IndicatorRadioButton)
         if element in checks and self.outline_checks and theme.is_dark(option.palette):
             focused = QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_KeyboardFocusChange
             if (option.state & focused) != focused:
-                outline(painter, option)
+                outline(painter, option, round=element == Element.PE_IndicatorRadioButton)
 
 
-def outline(painter: QPainter, option: QStyleOption) -> None:
-    """A check box's edge that shows on a dark palette."""
+def outline(painter: QPainter, option: QStyleOption, round: bool = False) -> None:
+    """A check box's (or a radio button's) edge that shows on a dark palette."""
     color = QColor(option.palette.color(QPalette.ColorRole.Text))
     color.setAlphaF(0.6)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(QPen(color, 1))
     painter.setBrush(QColor(0, 0, 0, 0))
-    painter.drawRect(QRectF(option.rect.adjusted(0, 0, -1, -1)).translated(0.5, 0.5))
+    rect = option.rect
+    if round:  # where Fusion draws the circle
+        radius = (rect.width() + (rect.width() + 1) % 2) / 2.0 - 1
+        painter.drawEllipse(QPointF(rect.center()) + QPointF(1, 1), radius, radius)
+    else:
+        painter.drawRect(QRectF(rect.adjusted(0, 0, -1, -1)).translated(0.5, 0.5))
     painter.restore()
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..core.folder.query import quote
 from ..core.site.topics import TopicInfo, fold
-from . import theme
+from . import style, theme
 from .icons import icon
 
 NAME = Qt.ItemDataRole.UserRole
@@ -47,6 +47,7 @@ class TopicsPanel(QWidget):
         self.tree.setSortingEnabled(True)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
         self.tree.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        style.use(self.tree.header())  # ▼ while sorted descending (the most used first)
         header = self.tree.header()  # the four columns in the panel's width, Variants too (see _fit_columns)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

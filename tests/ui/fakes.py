@@ -91,5 +91,10 @@ class FakePrompts:
     def about(self) -> None:
         self.asked.append(("about",))
 
+    def preferences(self, values: dict) -> dict | None:
+        """Answers `preferences_answer` (None: cancelled), recording what the dialog would show."""
+        self.asked.append(("preferences", dict(values)))
+        return getattr(self, "preferences_answer", None)
+
     def kinds(self) -> list[str]:
         return [a[0] for a in self.asked]

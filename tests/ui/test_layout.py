@@ -9,6 +9,7 @@ from PySide6.QtCore import QRect, QSettings
 from PySide6.QtWidgets import QApplication
 
 from curator.ui.mainwindow import MainWindow, layout
+from curator.ui.model import Role
 from curator.ui.settings import Settings
 from tests.ui.conftest import open_folder
 from tests.ui.fakes import FakePrompts
@@ -65,3 +66,28 @@ def test_1024x700_with_the_topics_manager_and_changes_open(qtbot, window, sample
     assert not tree.horizontalScrollBar().isVisible() and header.sectionSize(0) >= 100  # and the topics readable
     # a card's title has room for a sentence (the cards were 240 pixels wide, the titles a few words)
     assert window.cards.viewport().width() >= 500
+
+
+def test_changes_opened_in_a_1024x700_window_show_their_rows_whole(qtbot, window, sample):
+    window.resize(1024, 700)
+    open_folder(qtbot, window, sample)
+    window.search_for("published:no")
+    rows = [window.model.index(i, 0).data(Role.ROW) for i in range(3)]
+    window.request_edit("published", "set", True, rows=rows)  # 3 articles, 6 rows in the Changes list
+    window.act_review.trigger()
+    tree = window.changes.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 3, timeout=5000)
+    QApplication.processEvents()
+    row = tree.rowHeight(tree.model().index(0, 0))
+    assert tree.viewport().height() >= 6 * row, (tree.viewport().height(), row)  # every row, none cut
+    assert window.centralWidget().height() >= 250  # and the list keeps two cards' height
+
+
+def test_the_topics_manager_takes_its_columns_room_from_the_preview(qtbot, window, sample):
+    window.resize(1600, 1000)
+    open_folder(qtbot, window, sample)
+    window.act_topics.trigger()
+    tree = window.topics_panel.tree
+    qtbot.waitUntil(lambda: window.docks["topics"].width() >= layout.TOPICS_WIDTH - 2, timeout=3000)
+    qtbot.waitUntil(lambda: not tree.isColumnHidden(2), timeout=3000)  # Site, Variants: all four columns
+    assert window.centralWidget().width() >= 800  # the list kept half the window

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QStyleOp
 from curator.core.site.article import Summary
 from curator.ui import delegate
 from curator.ui.delegate import CARD_HEIGHT, PAD, CardDelegate, CardView
+from curator.ui.mainwindow.prompts import ConflictDialog
 from curator.ui.model import Card, Role
 from curator.ui.theme import Theme
 from tests.ui.conftest import open_folder
@@ -123,26 +124,32 @@ def test_sort_arrows_point_down_when_sorted_descending(qtbot, window, sample):
     assert arrow_points_down(tree.header())
 
 
-def test_the_unchecked_published_box_shows_on_a_dark_palette(qtbot, window, sample):
+def edge_contrast(button, sub: QStyle.SubElement) -> int:
+    """How much the left edge of a check box's (radio button's) indicator stands out from the window beside it."""
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    image = button.grab().toImage()
+    indicator = button.style().subElementRect(sub, option, button)
+    ground = image.pixelColor(indicator.right() + 3, indicator.center().y()).lightness()
+    left = range(indicator.left(), indicator.left() + 3)
+    edge = max(image.pixelColor(x, y).lightness() for x in left for y in range(indicator.top(), indicator.bottom()))
+    return edge - ground
+
+
+def test_unchecked_boxes_and_radio_buttons_show_on_a_dark_palette(qtbot, window, sample):
     app = QApplication.instance()
     chosen = Theme(app, "dark")
     try:
         open_folder(qtbot, window, sample)
         box = window.editor.published
         box.setChecked(False)
-        image = box.grab().toImage()
-        indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, style_option(box), box)
-        ground = image.pixelColor(indicator.right() + 3, indicator.center().y()).lightness()
-        edge = max(
-            image.pixelColor(indicator.left(), y).lightness() for y in range(indicator.top(), indicator.bottom())
-        )
-        assert edge - ground > 60, (edge, ground)  # its edge stands out from the window
+        assert edge_contrast(box, QStyle.SubElement.SE_CheckBoxIndicator) > 60  # it stands out from the window
+        dialog = ConflictDialog(["_news/a.md"], {}, window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        reload = next(b for b in dialog.group.buttons() if b.text() == "Reload")
+        assert not reload.isChecked()
+        assert edge_contrast(reload, QStyle.SubElement.SE_RadioButtonIndicator) > 60
     finally:
         chosen.choice = "light"
         chosen.apply()
-
-
-def style_option(box) -> QStyleOptionButton:
-    option = QStyleOptionButton()
-    box.initStyleOption(option)
-    return option

@@ -4,6 +4,7 @@ toolbar and the context menu as lists of its members (as Picard's ui/mainwindow/
 from __future__ import annotations
 
 import enum
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,6 +46,7 @@ class Action(enum.Enum):
     COMMIT = enum.auto()
     PULL = enum.auto()
     PUSH = enum.auto()
+    PREFERENCES = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,30 +61,30 @@ class Spec:
 
 SPECS: dict[Action, Spec] = {
     Action.OPEN: Spec("&Open Folder…", Key.Open, "fa5s.folder-open", "Open a folder of articles"),
-    Action.RELOAD: Spec("&Reload", "F5", "fa5s.sync", "Read the folder again"),
+    Action.RELOAD: Spec("Reloa&d", "F5", "fa5s.sync", "Read the folder again"),
     Action.SAVE: Spec("&Save", Key.Save, "fa5s.save", "Write every unsaved change to its file"),
     Action.REVIEW: Spec(
         "Review &Changes…", "Ctrl+Shift+R", "fa5s.exchange-alt", "See every unsaved change and the lines Save writes"
     ),
-    Action.REVERT: Spec("Revert Selected", None, "fa5s.undo-alt", "Drop the unsaved changes of the selection", True),
-    Action.REVERT_ALL: Spec("Revert All", None, "", "Drop every unsaved change"),
+    Action.REVERT: Spec("Re&vert Selected", None, "fa5s.undo-alt", "Drop the unsaved changes of the selection", True),
+    Action.REVERT_ALL: Spec("Revert A&ll", None, "", "Drop every unsaved change"),
     Action.QUIT: Spec("&Quit", Key.Quit),
     Action.UNDO: Spec("&Undo", Key.Undo, "fa5s.undo"),
-    Action.REDO: Spec("&Redo", (Key.Redo, "Ctrl+Y"), "fa5s.redo"),  # Ctrl+Y too, where the platform's is Ctrl+Shift+Z
+    Action.REDO: Spec("&Redo", Key.Redo, "fa5s.redo"),  # the platform's: Ctrl+Y on Windows, Ctrl+Shift+Z elsewhere
     Action.PUBLISH: Spec("&Publish Selected", "Ctrl+P", "fa5s.eye", "Publish the selected articles", True),
     Action.UNPUBLISH: Spec(
-        "&Unpublish Selected", "Ctrl+Shift+P", "fa5s.eye-slash", "Unpublish the selected articles", True
+        "U&npublish Selected", "Ctrl+Shift+P", "fa5s.eye-slash", "Unpublish the selected articles", True
     ),
-    Action.ADD_TOPIC: Spec("&Add Topic…", "Ctrl+T", "fa5s.tag", "Add a topic to the selected articles", True),
-    Action.REMOVE_TOPIC: Spec("&Remove Topic…", "Ctrl+Shift+T", "", "Remove a topic from the selected articles", True),
+    Action.ADD_TOPIC: Spec("Add &Topic…", "Ctrl+T", "fa5s.tag", "Add a topic to the selected articles", True),
+    Action.REMOVE_TOPIC: Spec("Re&move Topic…", "Ctrl+Shift+T", "", "Remove a topic from the selected articles", True),
     Action.QUALITY: Spec(
         "Set &Quality…", "Ctrl+Shift+Q", "fa5s.star", "Set the quality of the selected articles", True
     ),
     Action.APPLY_SUGGESTED: Spec(
-        "Apply Suggested Topics", "Ctrl+Shift+G", "fa5s.magic", "Add the taxonomy's suggested topics to each one", True
+        "Apply Su&ggested Topics", "Ctrl+Shift+G", "fa5s.magic", "Add the taxonomy's suggested topics to each one", True
     ),
     Action.EDIT_FIELD: Spec(
-        "Edit &Field…",
+        "Edit F&ield…",
         "Ctrl+Shift+E",
         "fa5s.pen",
         "Set, add to, remove from, clear or find and replace any field",
@@ -92,19 +94,28 @@ SPECS: dict[Action, Spec] = {
     Action.PULL: Spec("&Pull", "Ctrl+Alt+L", "fa5s.download", "git: get the team's commits (fast-forward only)"),
     Action.PUSH: Spec("P&ush", "Ctrl+Alt+U", "fa5s.upload", "git: send your commits to the team"),
     Action.TOPICS: Spec(
-        "&Topics Manager", "Ctrl+Shift+M", "fa5s.tags", "Every topic with its count: rename, merge or delete"
+        "Topics &Manager", "Ctrl+Shift+M", "fa5s.tags", "Every topic with its count: rename, merge or delete"
     ),
     Action.FIND: Spec("&Find", Key.Find, "fa5s.search", "Search the articles"),
     Action.SELECT_ALL: Spec("Select &All", Key.SelectAll),
     Action.REVEAL: Spec("Show in File Manager", None, "", "Open the folder of the current article", True),
-    Action.IMMEDIATE: Spec("Save Every Change Immediately", checkable=True),
+    Action.IMMEDIATE: Spec("Save &Every Change Immediately", checkable=True),
+    Action.PREFERENCES: Spec("Preference&s…", Key.Preferences, "fa5s.sliders-h", "Colours, confirmations, watching"),
     Action.CARDS: Spec("&Cards", "Ctrl+1", "fa5s.th-list", "Show the articles as cards", checkable=True),
     Action.TABLE: Spec("&Table", "Ctrl+2", "fa5s.table", "Show the articles as a table", checkable=True),
-    Action.ABOUT: Spec("&About Curator"),
+    Action.ABOUT: Spec("&About Curator", None, "", "The version, and where the user's guide is"),
     Action.CONTEXT_MENU: Spec(
-        "Actions for the Selection…", ("Shift+F10", "Menu"), "", "The right-click menu, from the keyboard", True
+        "A&ctions for the Selection…", ("Shift+F10", "Menu"), "", "The right-click menu, from the keyboard", True
     ),
     Action.SHORTCUTS: Spec("&Keyboard Shortcuts", "F1", "fa5s.keyboard", "Every action and its keys"),
+}
+#: Words of another platform's conventions (sys.platform prefix: {action: text}); on macOS the
+#: MENU_ROLES move Preferences, About and Quit into the application menu under its own names.
+PLATFORM_TEXT = {"win32": {Action.QUIT: "E&xit", Action.PREFERENCES: "&Options…"}}
+MENU_ROLES = {
+    Action.PREFERENCES: QAction.MenuRole.PreferencesRole,
+    Action.ABOUT: QAction.MenuRole.AboutRole,
+    Action.QUIT: QAction.MenuRole.QuitRole,
 }
 #: Keys that are no action of their own, for Help › Keyboard Shortcuts.
 OTHER_KEYS = [
@@ -122,7 +133,7 @@ MENUS: list[tuple[str, list]] = [
                Action.REVERT_ALL, SEPARATOR, Action.QUIT]),
     ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
                Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.EDIT_FIELD, Action.CONTEXT_MENU,
-               SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE]),
+               SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE, Action.PREFERENCES]),
     ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TOPICS, DOCKS]),
     ("&Git", [Action.COMMIT, Action.PULL, Action.PUSH]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
@@ -134,13 +145,19 @@ CONTEXT = [Action.PUBLISH, Action.UNPUBLISH, SEPARATOR, Action.ADD_TOPIC, Action
 
 
 def build(
-    parent: QWidget, slots: dict[Action, Callable[[], object]], made: dict[Action, QAction] | None = None
+    parent: QWidget,
+    slots: dict[Action, Callable[[], object]],
+    made: dict[Action, QAction] | None = None,
+    platform: str = sys.platform,
 ) -> dict[Action, QAction]:
-    """A QAction per Action, from its spec; `made` are actions built elsewhere (undo, redo)
-    that get the spec's shortcut and icon. Checkable actions are wired by the caller."""
+    """A QAction per Action, from its spec (in `platform`'s words, see PLATFORM_TEXT); `made`
+    are actions built elsewhere (undo, redo) that get the spec's shortcut and icon. Checkable
+    actions are wired by the caller."""
     actions = dict(made or {})
+    words = next((t for prefix, t in PLATFORM_TEXT.items() if platform.startswith(prefix)), {})
     for action, spec in SPECS.items():
-        qaction = actions.get(action) or QAction(spec.text, parent)
+        qaction = actions.get(action) or QAction(words.get(action, spec.text), parent)
+        qaction.setMenuRole(MENU_ROLES.get(action, QAction.MenuRole.NoRole))  # (no guessing from the text)
         if spec.icon:
             qaction.setIcon(icon(spec.icon))
         if spec.shortcut is not None:

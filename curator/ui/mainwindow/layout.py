@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QSplitter, QStyle, QTabWidget, QWidge
 from ...core.folder.query import without_clause
 from ...core.gently import busy_for
 from ...core.team import git
+from .. import accessible
 from ..diffview import DiffView
 from ..model import COLUMNS
 
@@ -143,6 +144,8 @@ def shares(room: int, widths: list[int], floors: list[int]) -> list[int]:
 #: The most of the window's height the bottom docks (Changes, Problems) keep when it shrinks,
 #: and the share they are given back then.
 BOTTOM_MOST, BOTTOM_SHARE = 0.45, 0.35
+#: The least a bottom dock opened in a low window gets (Changes: its summary, 5 rows, the diff).
+BOTTOM_LEAST = 270
 
 
 def fit_bottom(window: MainWindow) -> None:
@@ -155,20 +158,42 @@ def fit_bottom(window: MainWindow) -> None:
         and window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
     ]  # fmt: skip
     if bottom and max(d.height() for d in bottom) > window.height() * BOTTOM_MOST:
-        window.resizeDocks(bottom[:1], [int(window.height() * BOTTOM_SHARE)], Qt.Orientation.Vertical)
+        window.resizeDocks(bottom[:1], [bottom_height(window)], Qt.Orientation.Vertical)
+
+
+def bottom_height(window: MainWindow) -> int:
+    """A bottom dock's height: BOTTOM_SHARE of the window, BOTTOM_LEAST in a low one (up to BOTTOM_MOST)."""
+    return max(int(window.height() * BOTTOM_SHARE), min(BOTTOM_LEAST, int(window.height() * BOTTOM_MOST)))
+
+
+#: The width the Topics Manager's four columns want (see TopicsPanel._fit_columns), and the
+#: least the preview keeps when it gives room to it (narrower, its topic field is two letters).
+TOPICS_WIDTH, PREVIEW_KEEPS = 380, 220
+
+
+def widen(window: MainWindow, name: str, wanted: int) -> None:
+    """A left dock just shown gets up to `wanted` pixels, from the preview beside the list (the
+    list keeps its width), down to PREVIEW_KEEPS."""
+    dock, preview = window.docks[name], window.docks["preview"]
+    if not dock.isVisible() or dock.isFloating() or not preview.isVisible() or preview.isFloating():
+        return
+    give = min(wanted - dock.width(), preview.width() - max(PREVIEW_KEEPS, preview.minimumSizeHint().width()))
+    if give > 0:
+        window.resizeDocks([dock, preview], [dock.width() + give, preview.width() - give], Horizontal)
 
 
 def show_dock(window: MainWindow, name: str) -> None:
-    """Show a dock in front, with the keyboard focus in it (its widget's focus proxy: the Topics
-    Manager's filter, the Changes list); a bottom dock opened from hidden takes about a third of
-    the height."""
+    """Show a dock in front, with the keyboard focus in it (the Topics Manager's filter, the
+    Changes list: named here, as a focus proxy would also take Tab past the buttons before it);
+    a bottom dock opened from hidden takes about a third of the height."""
     dock = window.docks[name]
     hidden = not dock.isVisible()
     dock.show()
     dock.raise_()
     if hidden and window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
-        window.resizeDocks([dock], [window.height() * 35 // 100], Qt.Orientation.Vertical)
-    dock.widget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        window.resizeDocks([dock], [bottom_height(window)], Qt.Orientation.Vertical)
+    focus = {"topics": window.topics_panel.filter, "changes": window.changes.tree}.get(name, dock.widget())
+    focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
 def splitter(name: str, *parts: tuple[QWidget, int]) -> QSplitter:
@@ -189,6 +214,8 @@ TABBED = (("problems", "changes"), ("facets", "topics"))
 
 
 def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWidgetArea]]) -> dict[str, QDockWidget]:
+    """A dock per (name, title, widget, area), the HIDDEN ones hidden and the TABBED ones tabbed;
+    the panels' controls named for a screen reader (accessible.name_window)."""
     docks: dict[str, QDockWidget] = {}
     for name, title, widget, area in specs:
         docks[name] = dock = QDockWidget(title, window)
@@ -199,9 +226,13 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
         docks[name].hide()
     for dock in docks.values():  # a dock opened in a narrow window leaves the list half of it too
         dock.visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(0, window, lambda: fit_docks(window)))
+    # the Topics Manager takes the room its columns want from the preview (once fit_docks is done)
+    later = lambda: QTimer.singleShot(0, window, lambda: widen(window, "topics", TOPICS_WIDTH))  # noqa: E731
+    docks["topics"].visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(0, window, later))
     for first, second in TABBED:
         window.tabifyDockWidget(docks[first], docks[second])
     window.resizeDocks([docks["facets"], docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
+    accessible.name_window(window)
     return docks
 
 
@@ -230,6 +261,7 @@ def attach_git(window: MainWindow, gitmode) -> None:
 
     # the preview gets a Diff tab (the current file against HEAD), read while the tab is shown
     tabs, diff = QTabWidget(), DiffView()
+    diff.setAccessibleName("Diff against the last commit")
     tabs.setDocumentMode(True)
     window.right_splitter.replaceWidget(0, tabs)  # in the preview's place and size,
     tabs.setSizePolicy(window.preview.sizePolicy())  # and share (a splitter keeps it in the size policy)
@@ -242,6 +274,8 @@ def attach_git(window: MainWindow, gitmode) -> None:
             tabs.setCurrentIndex(0)
         tabs.setTabVisible(1, shown)
         tabs.tabBar().setVisible(shown)
+        # (the tab widget hands the focus to its bar: a hidden bar with Tab focus held Tab in the list)
+        tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus if shown else Qt.FocusPolicy.NoFocus)
 
     git_tab(False)  # until a folder inside a git work tree is open
     window.preview_tabs, window.git_diff = tabs, diff

@@ -11,6 +11,7 @@ from typing import Any
 import PySide6
 from PySide6.QtCore import Qt, QTimer, qVersion
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import __version__
+from ... import README_URL, __version__
 from ...core import words
 from ...core.folder.fields import FieldEdit, FieldError
 from ...core.folder.review import Preview
@@ -40,6 +41,7 @@ from .. import style
 from ..diffview import DiffView
 from ..editor import QUALITY_MAX, QUALITY_MIN
 from ..fieldedit import FieldDialog, FieldsDialog
+from ..preferences import PreferencesDialog
 from .messages import ConflictChoice, UnsavedAnswer
 
 Button = QMessageBox.StandardButton
@@ -202,12 +204,26 @@ class DialogPrompts:
         )  # fmt: skip
         return value if ok else None
 
+    def about_box(self) -> QMessageBox:
+        """The version, where the user's guide is (the README, also for the keys), and the libraries."""
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About Curator", "", parent=self.parent)
+        box.setTextFormat(Qt.TextFormat.RichText)  # (only our own words and numbers, escaped)
+        box.setText(
+            f"<h3>Curator {html.escape(__version__)}</h3><p>Review and curate folders of front-matter articles.</p>"
+            f"<p>The user's guide: <a href='{html.escape(README_URL)}'>{html.escape(README_URL)}</a><br>"
+            "Every key: Help › Keyboard Shortcuts.</p>"
+            f"<p><small>Qt {html.escape(qVersion())}, PySide6 {html.escape(PySide6.__version__)}, "
+            f"Python {html.escape(platform.python_version())}</small></p>"
+        )
+        box.setIconPixmap(QApplication.windowIcon().pixmap(64, 64))
+        return box
+
     def about(self) -> None:
-        QMessageBox.about(
-            self.parent, "About Curator",
-            f"Curator {__version__}\n\nReview and curate folders of front-matter articles.\n\n"
-            f"Qt {qVersion()}, PySide6 {PySide6.__version__}, Python {platform.python_version()}",
-        )  # fmt: skip
+        self.about_box().exec()
+
+    def preferences(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        dialog = PreferencesDialog(values, self.parent)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 CHOICES = (
@@ -234,6 +250,7 @@ class ConflictDialog(QDialog):
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         self.files = QTreeWidget()
+        self.files.setAccessibleName("Files changed on disk")
         self.files.setHeaderLabels(["File", "Choice"])
         self.files.setRootIsDecorated(False)
         self.files.setUniformRowHeights(True)
@@ -246,11 +263,13 @@ class ConflictDialog(QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, path)
             item.setToolTip(0, path)
         self.diff = DiffView()
+        self.diff.setAccessibleName("What changed on disk, and what Overwrite would write")
         self.group = QButtonGroup(self)
         choice_row = QHBoxLayout()
         choice_row.addWidget(QLabel("This file:"))
         for key, text, tip in CHOICES:
             button = QRadioButton(text)
+            style.use(button)  # (its circle shows on a dark palette too)
             button.setToolTip(tip)
             self.group.addButton(button)
             button.toggled.connect(lambda on, k=key: on and self._choose(self._selected(), k))
@@ -342,7 +361,9 @@ class CommitDialog(QDialog):
             item = QTreeWidgetItem(self.files, [path, state])
             item.setToolTip(0, path)
             item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.files.setAccessibleName("Files to commit")
         self.message = QPlainTextEdit()
+        self.message.setAccessibleName("Commit message")
         self.message.setPlaceholderText("What changed and why (required)")
         self.message_for = message_for
         self.made = message_for(self.chosen())  # the message as made, not (yet) typed over

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 from ...core.folder.edits import EditOp
 from ...core.folder.index import default_cache_dir
 from ...core.folder.query import clauses, with_clause
-from .. import style
+from .. import preferences
 from ..changes import ChangesPanel
 from ..editor import EditorPanel
 from ..facets import FacetPanel
@@ -109,10 +109,6 @@ class MainWindow(QMainWindow):
         self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
         self.changes, self.topics_panel = ChangesPanel(), TopicsPanel()
         self.preview = PreviewPane(self.large_images, self.thumbs)
-        # where the keys go when a dock is opened from the keyboard (layout.show_dock)
-        self.topics_panel.setFocusProxy(self.topics_panel.filter)
-        self.changes.setFocusProxy(self.changes.tree)
-        style.use(self.topics_panel.tree.header(), self.problems.header(), self.changes.tree.header())  # ▼ descending
         self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview, 2), (self.editor, 1))
         area = Qt.DockWidgetArea
         self.docks = layout.add_docks(self, [
@@ -129,7 +125,6 @@ class MainWindow(QMainWindow):
         slots = {
             Action.OPEN: self.choose_folder, Action.RELOAD: self.reload, Action.SAVE: self.save,
             Action.REVERT: lambda: editing.revert(rows()), Action.REVERT_ALL: editing.revert_all,
-            Action.QUIT: self.close,
             Action.PUBLISH: lambda: edit("published", EditOp.SET, True),
             Action.UNPUBLISH: lambda: edit("published", EditOp.SET, False),
             Action.ADD_TOPIC: lambda: editing.ask_add_topic(rows(), self.editor.topic_choices()),
@@ -140,9 +135,10 @@ class MainWindow(QMainWindow):
             Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self.context_menu(self.current_view()),
             Action.SHORTCUTS: lambda: self.prompts.show_shortcuts(shortcut_rows(self.action_map)),
             Action.REVIEW: lambda: dock("changes"), Action.TOPICS: lambda: dock("topics"),
-            Action.APPLY_SUGGESTED: lambda: self.topics.apply_suggested(rows()),
+            Action.APPLY_SUGGESTED: lambda: self.topics.apply_suggested(rows()), Action.QUIT: self.close,
             Action.EDIT_FIELD: lambda: self.fields.edit_field(rows()),
             Action.COMMIT: self.gitmode.commit, Action.PULL: self.gitmode.pull, Action.PUSH: self.gitmode.push,
+            Action.PREFERENCES: lambda: preferences.edit(self.settings, self.prompts),
         }  # fmt: skip
         made = {
             Action.UNDO: self.undo_stack.createUndoAction(self, "&Undo"),

@@ -1,0 +1,145 @@
+"""The window as a screen reader reads it, through QAccessible (what AT-SPI, UI Automation and
+NSAccessibility are fed from): every control has a name, each card says its title, state and
+quality, and every control is reached with Tab."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtWidgets import QApplication, QWidget
+
+from curator.ui.mainwindow.prompts import CommitDialog, ConflictDialog
+from curator.ui.model import Role
+from tests.ui.conftest import open_folder
+from tests.ui.test_editing import SEED, select_paths
+
+R = QAccessible.Role
+#: What a user acts on (reads, types in, presses, picks): each must have a name. (The cells of
+#: a list or table are named by their text, and an empty value is an empty cell: the list is
+#: named, and the cards' cells are read in test_a_card_says_its_title_state_and_quality.)
+CONTROLS = {
+    R.Button, R.CheckBox, R.RadioButton, R.ComboBox, R.EditableText, R.SpinBox, R.Slider, R.PageTab,
+    R.ButtonMenu, R.ButtonDropDown, R.Link, R.List, R.Table, R.Tree,
+}  # fmt: skip
+#: The most children read of one node (a list's rows: the first ones tell as much as all).
+MOST_CHILDREN = 80
+
+
+def controls(root: QWidget) -> list[tuple[QAccessibleInterface, str]]:
+    """Every visible control under `root` in the accessibility tree, with where it is."""
+    found = []
+
+    def walk(node: QAccessibleInterface | None, path: str) -> None:
+        if node is None or not node.isValid() or node.state().invisible:
+            return
+        role = node.role()
+        obj = node.object()
+        where = f"{path} › {role.name}:{type(obj).__name__ if obj is not None else ''}"
+        if role in CONTROLS:
+            found.append((node, where))
+        for i in range(min(node.childCount(), MOST_CHILDREN)):
+            walk(node.child(i), where)
+
+    walk(QAccessible.queryAccessibleInterface(root), type(root).__name__)
+    return found
+
+
+def unnamed(root: QWidget) -> list[str]:
+    return [where for node, where in controls(root) if not node.text(QAccessible.Text.Name).strip()]
+
+
+def everything_shown(qtbot, window, sample) -> None:
+    """The window with every panel open, text in every field (their clear buttons show), an
+    article selected and edited (the Changes list has rows)."""
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.request_edit("quality", "set", 61)
+    for dock in window.docks.values():
+        dock.show()
+    window.act_topics.trigger()
+    window.act_review.trigger()
+    qtbot.waitUntil(lambda: window.topics_panel.tree.topLevelItemCount() > 3, timeout=5000)
+    window.search.setText("power")
+    window.editor.topic_input.setText("AI")
+    window.topics_panel.filter.setText("a")
+    window.list_bar.show_clauses(["power"])
+    QApplication.processEvents()
+
+
+def test_every_control_of_the_window_has_a_name(qtbot, window, sample):
+    everything_shown(qtbot, window, sample)
+    found = controls(window)
+    assert len(found) > 40  # (the walk reaches the panels' controls)
+    missing = unnamed(window)
+    assert not missing, "controls without an accessible name:\n" + "\n".join(missing)
+    for widget in (window.search, window.cards, window.editor.topic_input, window.topics_panel.filter):
+        assert widget.accessibleDescription(), widget  # a name alone does not say how to use them
+
+
+def test_the_dialogs_controls_have_names(qtbot, window):
+    commit = CommitDialog([("_news/a.md", "modified", True)], "Publish 1 article", window)
+    conflict = ConflictDialog(["_news/a.md"], {}, window)
+    for dialog in (commit, conflict):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert not unnamed(dialog), unnamed(dialog)
+
+
+def test_a_card_says_its_title_state_and_quality(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    select_paths(window, [SEED])
+    window.request_edit("published", "set", False)
+    window.request_edit("quality", "set", 61)
+    summary = window.selection.currentIndex().data(Role.SUMMARY)
+    cards = QAccessible.queryAccessibleInterface(window.cards)
+    cells = [cards.child(i) for i in range(cards.childCount())]
+    [cell] = [c for c in cells if c.role() == R.Cell and c.text(QAccessible.Text.Name).startswith(summary.title)]
+    name = cell.text(QAccessible.Text.Name)
+    assert "unpublished" in name and "unsaved changes" in name and "quality 61" in name
+    description = cell.text(QAccessible.Text.Description)
+    assert summary.provider_name in description and all(t in description for t in summary.topics)
+
+
+@pytest.mark.parametrize("mode", ["cards", "table"])
+def test_the_current_article_shows_where_the_keys_are(qtbot, window, sample, mode):
+    """A focus frame around the current article, selected or not (arrows with Ctrl move it alone)."""
+    open_folder(qtbot, window, sample)
+    window.set_view(mode)
+    view = window.current_view()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=3000)
+    window.selection.setCurrentIndex(window.model.index(1, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+    rect = view.visualRect(window.model.index(1, 0))
+    focused = view.viewport().grab(rect).toImage()
+    window.cards.clearFocus() if mode == "cards" else window.table.clearFocus()
+    window.search.setFocus()
+    qtbot.waitUntil(window.search.hasFocus, timeout=3000)
+    unfocused = view.viewport().grab(rect).toImage()
+    assert focused != unfocused
+
+
+def test_tab_reaches_every_panels_controls(qtbot, window, sample):
+    everything_shown(qtbot, window, sample)
+    window.activateWindow()
+    window.search.setFocus()
+    qtbot.waitUntil(window.search.hasFocus, timeout=3000)
+    reached = set()
+    for _ in range(120):
+        widget = QApplication.focusWidget()
+        reached.add(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    wanted = {
+        "the cards": window.cards,
+        "Browse": window.facets,  # (not while the Topics Manager is in front of it)
+        "the topic field": window.editor.topic_input,
+        "quality": window.editor.quality,
+        "published": window.editor.published,
+        "the topic filter": window.topics_panel.filter,
+        "the topics": window.topics_panel.tree,
+        "the changes": window.changes.tree,
+        "Revert": window.changes.revert_button,
+        "Save These": window.changes.save_button,
+        "the problems": window.problems,
+    }
+    assert not [what for what, widget in wanted.items() if widget.isVisible() and widget not in reached]
