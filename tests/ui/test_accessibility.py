@@ -78,7 +78,7 @@ def test_every_control_of_the_window_has_a_name(qtbot, window, sample):
 
 
 def test_the_dialogs_controls_have_names(qtbot, window):
-    commit = CommitDialog([("_news/a.md", "modified", True)], "Publish 1 article", window)
+    commit = CommitDialog([("_news/a.md", "modified", True)], lambda paths: "Publish 1 article", window)
     conflict = ConflictDialog(["_news/a.md"], {}, window)
     for dialog in (commit, conflict):
         qtbot.addWidget(dialog)
