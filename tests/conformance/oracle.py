@@ -99,12 +99,18 @@ def curator(data: bytes, only=None) -> Any:
 
 def same(a: Any, b: Any) -> bool:
     """Equal, and of the same types all the way down (1 is not True, nor 1.0); NaN equals NaN.
-    With a stack of its own: the fuzzer makes values nested deeper than Python's recursion."""
+    With a stack of its own: the fuzzer makes values nested deeper than Python's recursion, and
+    lists that hold themselves (`&a [*a]`), compared once."""
     stack = [(a, b)]
+    seen: set[tuple[int, int]] = set()
     while stack:
         x, y = stack.pop()
         if type(x) is not type(y):
             return False
+        if isinstance(x, (dict, list, tuple)):
+            if (id(x), id(y)) in seen:
+                continue
+            seen.add((id(x), id(y)))
         if isinstance(x, dict):
             if x.keys() != y.keys():
                 return False

@@ -234,6 +234,12 @@ def test_a_flow_list_over_several_lines_keeps_its_lines_and_comments(text, value
     assert new == text.replace(old_value, expected)
 
 
+def test_a_value_that_holds_itself_is_declined_not_a_crash():
+    """`_region_end` of a mapping that holds itself never ends (found by the fuzzer)."""
+    with pytest.raises(EditError, match="nested too deeply"):
+        edit("---\na: &anchor\n  b: *anchor\n---\n", topics=["x"])
+
+
 def test_a_flow_list_over_several_lines_with_an_alias_is_declined():
     """An alias's item has the text of its anchor's: no span of its own to keep or remove."""
     with pytest.raises(EditError, match="alias"):

@@ -725,6 +725,8 @@ def edit_document(doc: Document, changes: Mapping[str, Any]) -> bytes | None:
         got = parse_front(front, format=kind).data
     except FrontMatterError as exc:
         raise EditError(f"the edited front matter does not parse ({exc.message}); nothing was written") from None
+    except RecursionError:  # a value that holds itself (`a: &x {b: *x}`) has no end to find
+        raise EditError("the front matter is nested too deeply to edit; nothing was written") from None
     try:
         agrees = same(got, want)
     except RecursionError:
