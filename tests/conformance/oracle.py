@@ -18,6 +18,7 @@ import difflib
 import json
 import math
 import re
+import reprlib
 import tomllib
 from typing import Any
 
@@ -163,8 +164,14 @@ def _check_fast_reader(case: Case, ref: Any) -> list[str]:
     return []
 
 
+_REPR = reprlib.Repr()  # (keyword arguments from Python 3.12 only)
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxstring, _REPR.maxother = 4, 8, 8, 60, 60
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    """A value in a message, bounded: repr() of a document whose aliases nest (a YAML alias bomb
+    the reference reads and Curator refuses) is exponential, and took 14 GB in one fuzz run."""
+    text = _REPR.repr(value)
     return text if len(text) < 160 else text[:157] + "..."
 
 
