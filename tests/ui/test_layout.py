@@ -83,7 +83,7 @@ def test_changes_opened_in_a_1024x700_window_show_their_rows_whole(qtbot, window
     assert window.centralWidget().height() >= 250  # and the list keeps two cards' height
 
 
-def test_the_topics_manager_takes_its_columns_room_from_the_preview(qtbot, window, sample):
+def test_the_topics_manager_takes_the_room_its_columns_want(qtbot, window, sample):
     window.resize(1600, 1000)
     open_folder(qtbot, window, sample)
     window.act_topics.trigger()
