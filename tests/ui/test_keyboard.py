@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import open_folder
 
@@ -26,3 +27,9 @@ def test_opening_a_panel_puts_the_keys_in_it(qtbot, window, sample, keys, focuse
         modifiers |= {"Ctrl": Qt.KeyboardModifier.ControlModifier, "Shift": Qt.KeyboardModifier.ShiftModifier}[mod]
     qtbot.keyClick(window.search, getattr(Qt.Key, f"Key_{key}"), modifiers)
     qtbot.waitUntil(lambda: focused(window).hasFocus(), timeout=3000)
+
+
+def test_the_keys_start_in_the_search_box(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
+    assert QApplication.focusWidget() is window.search

@@ -66,6 +66,11 @@ def test_1024x700_with_the_topics_manager_and_changes_open(qtbot, window, sample
     assert not tree.horizontalScrollBar().isVisible() and header.sectionSize(0) >= 100  # and the topics readable
     # a card's title has room for a sentence (the cards were 240 pixels wide, the titles a few words)
     assert window.cards.viewport().width() >= 500
+    window.set_view("table")  # and the table shows title, provider and date whole (it showed two columns)
+    QApplication.processEvents()
+    header, room = window.table.horizontalHeader(), window.table.viewport().width()
+    whole = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert sum(header.sectionViewportPosition(c) + header.sectionSize(c) <= room for c in whole) >= 3
 
 
 def test_changes_opened_in_a_1024x700_window_show_their_rows_whole(qtbot, window, sample):
@@ -83,7 +88,7 @@ def test_changes_opened_in_a_1024x700_window_show_their_rows_whole(qtbot, window
     assert window.centralWidget().height() >= 250  # and the list keeps two cards' height
 
 
-def test_the_topics_manager_takes_its_columns_room_from_the_preview(qtbot, window, sample):
+def test_the_topics_manager_takes_the_room_its_columns_want(qtbot, window, sample):
     window.resize(1600, 1000)
     open_folder(qtbot, window, sample)
     window.act_topics.trigger()

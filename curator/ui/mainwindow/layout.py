@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QSplitter, QStyle, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QStyle, QTabBar, QTabWidget, QWidget
 
 from ...core.folder.query import without_clause
 from ...core.gently import busy_for
@@ -49,6 +49,9 @@ def restore(window: MainWindow) -> None:
     # Tab from the search box goes to the list, whatever was built after it (the Diff tab...)
     QWidget.setTabOrder(window.search, window.cards)
     QWidget.setTabOrder(window.cards, window.table)
+    # the keys start in the search box, once shown (they went to the empty list's Open Folder button,
+    # and when a folder opened and that button left, to the status bar's cancel button)
+    QTimer.singleShot(0, window, lambda: window.search.setFocus(Qt.FocusReason.OtherFocusReason))
 
 
 def save(window: MainWindow) -> None:
@@ -89,6 +92,28 @@ def first_start(window: MainWindow) -> None:
         window.resizeDocks(docks, [int(window.width() * share) for share in FIRST_SHARES.values()], Horizontal)
 
     QTimer.singleShot(0, window, shares)
+
+
+class FocusInSight:
+    """A main window mixin: Tab and Shift+Tab skip the widgets out of the window's sight. Qt
+    keeps the docks behind a dock's tab and stale tab bars of tabbed docks "visible" but
+    placed off the window, and Tab gave them the focus, unseen (twice a round). The tab bars
+    of tabbed docks take it only while they show (arrows there switch the docks)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            shown = bar.count() > 1 and self.in_sight(bar)
+            bar.setFocusPolicy(Qt.FocusPolicy.TabFocus if shown else Qt.FocusPolicy.NoFocus)
+        for _ in range(64):  # (a round of the window's controls, at most)
+            if not super().focusNextPrevChild(next):
+                return False
+            widget = QApplication.focusWidget()
+            if widget is None or self.in_sight(widget):
+                return True
+        return True
+
+    def in_sight(self, widget: QWidget) -> bool:
+        return self.rect().intersects(QRect(widget.mapTo(self, QPoint(0, 0)), widget.size()))
 
 
 class Painting(QObject):
@@ -172,14 +197,19 @@ TOPICS_WIDTH, PREVIEW_KEEPS = 380, 220
 
 
 def widen(window: MainWindow, name: str, wanted: int) -> None:
-    """A left dock just shown gets up to `wanted` pixels, from the preview beside the list (the
-    list keeps its width), down to PREVIEW_KEEPS."""
+    """A left dock just shown gets up to `wanted` pixels: from the list while it keeps more than
+    half the window, then from the preview, down to PREVIEW_KEEPS."""
     dock, preview = window.docks[name], window.docks["preview"]
     if not dock.isVisible() or dock.isFloating() or not preview.isVisible() or preview.isFloating():
         return
-    give = min(wanted - dock.width(), preview.width() - max(PREVIEW_KEEPS, preview.minimumSizeHint().width()))
-    if give > 0:
-        window.resizeDocks([dock, preview], [dock.width() + give, preview.width() - give], Horizontal)
+    need = wanted - dock.width()
+    from_list = max(0, min(need, window.centralWidget().width() - window.width() // 2 - 8))
+    keeps = max(PREVIEW_KEEPS, preview.minimumSizeHint().width())
+    from_preview = max(0, min(need - from_list, preview.width() - keeps))
+    if from_list + from_preview > 0:
+        window.resizeDocks(
+            [dock, preview], [dock.width() + from_list + from_preview, preview.width() - from_preview], Horizontal
+        )
 
 
 def show_dock(window: MainWindow, name: str) -> None:
@@ -226,7 +256,7 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
         docks[name].hide()
     for dock in docks.values():  # a dock opened in a narrow window leaves the list half of it too
         dock.visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(0, window, lambda: fit_docks(window)))
-    # the Topics Manager takes the room its columns want from the preview (once fit_docks is done)
+    # the Topics Manager takes the room its columns want (once fit_docks is done)
     later = lambda: QTimer.singleShot(0, window, lambda: widen(window, "topics", TOPICS_WIDTH))  # noqa: E731
     docks["topics"].visibilityChanged.connect(lambda shown: shown and QTimer.singleShot(0, window, later))
     for first, second in TABBED:

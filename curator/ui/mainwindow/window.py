@@ -47,7 +47,7 @@ from .topics import TopicsController
 from .watcher import Watcher
 
 
-class MainWindow(QMainWindow):
+class MainWindow(layout.FocusInSight, QMainWindow):
     loaded = Signal()  # a folder finished loading
     saved = Signal(list)  # SaveResults of a save run
 
