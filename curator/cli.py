@@ -23,7 +23,7 @@ from . import __version__
 from .core.document.editing import EditError, value_at
 from .core.document.files import Status, plan_edit, prepare_save, read_file, save_changes
 from .core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
-from .core.folder import fields, library, review
+from .core.folder import duplicates, fields, library, review
 from .core.folder.edits import EditOp
 from .core.folder.index import Index
 from .core.folder.library import Severity
@@ -36,6 +36,7 @@ from .core.team import commits, git
 from .core.words import count as counted
 
 COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile", "show")
+COMMANDS += ("duplicates", "links")
 OK, FAILED, USAGE = 0, 1, 2
 #: Files this run wrote (for --commit).
 WRITTEN: list[str] = []
@@ -152,7 +153,17 @@ def _parser() -> argparse.ArgumentParser:
     pf = sub.add_parser("profile", help="the site profile of a folder: what its keys mean, which files are content")
     pf.add_argument("dir")
     pf.add_argument("--format", choices=("text", "json", "yaml"), default="text")
-    for reader in (ls, st, tp, sg, *publishers, ck, pf):
+    dp = sub.add_parser(
+        "duplicates",
+        help="groups of articles telling the same story, the suggested keeper first",
+        description="Groups of articles telling one story: the same page once its URL is canonical, titles equal "
+        "up to wire prefixes, a provider suffix and one typo, or one excerpt being the other's first sentence. "
+        "The keeper (published first, then higher quality, then the earliest) comes first.",
+    )
+    dp.add_argument("dir")
+    dp.add_argument("--where", default="", metavar="QUERY", help="only articles matching this query")
+    dp.add_argument("--format", choices=("table", "json"), default="table")
+    for reader in (ls, st, tp, sg, *publishers, ck, pf, dp):
         reader.add_argument(
             "--profile", choices=list(profiles.names()), help="read the folder as this kind of site (default: detected)"
         )
@@ -693,6 +704,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return cmd_profile(args)
     if args.command == "show":
         return cmd_show(args)
+    if args.command == "duplicates":
+        return cmd_duplicates(args)
     return cmd_check(args)
 
 
@@ -776,3 +789,28 @@ def _main(argv: Sequence[str] | None) -> int:
     except OSError as exc:  # a broken pipe to a worker, a disk error: not a closed stdout
         print(f"curator: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         return FAILED
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """Groups of the articles (matching --where) that tell one story; JSON: a list of groups, each a
+    list of paths relative to DIR, the suggested keeper first."""
+    table, problems = _table(args.dir, None)
+    read_fields(args.dir, table, args.where)
+    chosen = [table.summaries[r] for r in table.select(args.where)]
+    urls = fields.values_of(args.dir, [s.path for s in chosen], ["originalUrl"])["originalUrl"]
+    found = duplicates.group(chosen, urls)
+    if args.format == "json":
+        json.dump([g.paths for g in found], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        titles = {s.path: s for s in chosen}
+        for n, g in enumerate(found, 1):
+            print(f"# {n}: {len(g.paths)} articles, same {' and '.join(g.reasons)}")
+            for i, path in enumerate(g.paths):
+                s = titles[path]
+                mark = "keep" if i == 0 else "    "
+                pub = "yes" if s.published else "NO "
+                print(f"{mark}  {pub}  {s.title[:60]:60}  {path}")
+        count = sum(len(g.paths) for g in found)
+        print(f"{counted(len(found), 'group')} of {count:,} articles, of {len(chosen):,} read", file=sys.stderr)
+    return FAILED if _report_unreadable(args.dir, problems) else OK
