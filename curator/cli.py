@@ -27,7 +27,7 @@ from .core.folder import duplicates, fields, library, links, review
 from .core.folder.edits import EditOp
 from .core.folder.index import Index
 from .core.folder.library import Severity
-from .core.folder.query import SORT_FIELDS, QueryError, parse
+from .core.folder.query import SORT_FIELDS, QueryError, parse, terms_named
 from .core.folder.table import Table
 from .core.folder.workspace import SaveJob, Workspace, save_batch
 from .core.site import profiles, topics
@@ -251,6 +251,21 @@ def read_fields(root: str, table: Table, where: str) -> None:
     needed = table.needed_fields(parse(where))
     if needed:
         table.fields.update(fields.values_of(root, table.paths, needed))
+    _mark(root, table, terms_named(parse(where)))
+
+
+def _mark(root: str, table: Table, terms: set[str]) -> None:
+    """For `dup:` terms, the folder's groups of duplicate stories; for `link:` terms, the link
+    checks of the last 24 hours (no request is made)."""
+    if not {"dup", "link"} & terms:
+        return
+    keys = ["originalUrl", "webUrl"] if "link" in terms else ["originalUrl"]
+    values = fields.values_of(root, table.paths, keys)
+    if "dup" in terms:
+        table.dups = duplicates.numbered(duplicates.group(list(table.summaries), values["originalUrl"]))
+    if "link" in terms:
+        found = links.links_of(values, table.paths)
+        table.links = links.worst(found, links.cached(found, links.Cache()))
 
 
 def _report_unreadable(root: str, problems: Sequence[library.Problem]) -> bool:

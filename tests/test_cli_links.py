@@ -51,3 +51,14 @@ def test_no_network_refuses_links_it_has_not_checked(queue: Path, server: str): 
     out = curator("links", str(queue), "--no-network")
     assert out.returncode == 2 and "4 links not checked in the last 24 hours" in out.stderr
     assert Answers.seen == []
+
+
+def test_list_selects_by_the_last_link_check(queue: Path, server: str):  # noqa: F811
+    assert curator("list", str(queue), "--where", "link:dead").stdout == ""
+    curator("links", str(queue))
+    asked = len(Answers.seen)
+    dead = curator("list", str(queue), "--where", "link:dead", "--format", "json")
+    assert [r["path"] for r in json.loads(dead.stdout)] == ["b.md"]
+    moved = curator("list", str(queue), "--where", "link:moved", "--format", "json")
+    assert [r["path"] for r in json.loads(moved.stdout)] == ["a.md"]  # its webUrl moved
+    assert len(Answers.seen) == asked

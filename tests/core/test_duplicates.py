@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from curator.core.folder import duplicates
 from curator.core.folder.duplicates import Grouper, canonical_url, group, pairs, title_words
+from curator.core.folder.query import QueryError
+from curator.core.folder.table import Table
 from curator.core.site.article import Summary
 from tests.conftest import ROOT
 from tests.core import dupsets
@@ -148,3 +151,15 @@ def test_queue_with_made_up_arrivals_meets_the_target(corpus: Path, tmp_path: Pa
     precision, recall, _ = dupsets.measure(tmp_path / "news", labels)
     _report(f"queue + arrivals (every {step})", precision, recall, labels)
     assert precision >= 0.95 and recall >= 0.90
+
+
+def test_dup_and_link_terms_select_from_the_marks_the_table_is_given():
+    rows = [_s("a.md", "One story told here today"), _s("b.md", "One story told here today"), _s("c.md", "Another")]
+    table = Table(rows)
+    table.dups = duplicates.numbered(group(rows, {}))
+    table.links = {"a.md": "dead", "c.md": "moved"}
+    assert [table.paths[r] for r in table.select("dup:yes")] == ["a.md", "b.md"]
+    assert [table.paths[r] for r in table.select("dup:no OR link:moved")] == ["c.md"]
+    assert [table.paths[r] for r in table.select("link:dead dup:yes")] == ["a.md"]
+    with pytest.raises(QueryError, match="link: use one of ok, moved, dead, error"):
+        table.select("link:broken")

@@ -380,3 +380,8 @@ def pairs(groups: Iterable[Sequence[str]]) -> set[frozenset[str]]:
         g = list(g)
         out |= {frozenset((a, b)) for i, a in enumerate(g) for b in g[i + 1 :]}
     return out
+
+
+def numbered(groups: Iterable[Group]) -> dict[str, int]:
+    """path -> the number of its group (from 1), for `Table.dups`."""
+    return {path: n for n, g in enumerate(groups, 1) for path in g.paths}

@@ -78,6 +78,29 @@ def links_of(values: dict[str, dict[str, object]], paths: Iterable[str]) -> list
     return out
 
 
+_WORST = {"dead": 3, "error": 2, "moved": 1, "ok": 0}
+
+
+def worst(links: Iterable[Link], checks: dict[str, Check]) -> dict[str, str]:
+    """path -> the worst status of its checked links (dead, error, moved, ok), for `Table.links`."""
+    out: dict[str, str] = {}
+    for link in links:
+        found = checks.get(link.url)
+        if found is not None and _WORST[found.status] >= _WORST.get(out.get(link.path, ""), -1):
+            out[link.path] = found.status
+    return out
+
+
+def cached(links: Iterable[Link], cache: Cache) -> dict[str, Check]:
+    """{url: Check} of the links the cache has fresh answers for (no request)."""
+    out = {}
+    for link in links:
+        hit = cache.get(link.url)
+        if hit is not None:
+            out[link.url] = hit
+    return out
+
+
 class _Deadline:
     """Shuts a connection's socket when the URL's time is up, wherever a read is waiting."""
 
