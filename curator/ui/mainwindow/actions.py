@@ -45,6 +45,8 @@ class Action(enum.Enum):
     COMMIT = enum.auto()
     PULL = enum.auto()
     PUSH = enum.auto()
+    KEEP_THIS = enum.auto()
+    CHECK_LINKS = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,14 @@ SPECS: dict[Action, Spec] = {
         "Set, add to, remove from, clear or find and replace any field",
         True,
     ),
+    Action.KEEP_THIS: Spec(
+        "&Keep This, Unpublish the Others",
+        None,
+        "fa5s.clone",
+        "Unpublish the other articles telling the current article's story",
+        True,
+    ),
+    Action.CHECK_LINKS: Spec("Check &Links", None, "fa5s.link", "Check the links of the selected articles", True),
     Action.COMMIT: Spec("&Commit…", "Ctrl+Alt+C", "fa5s.check", "git: commit the changed article files you pick"),
     Action.PULL: Spec("&Pull", "Ctrl+Alt+L", "fa5s.download", "git: get the team's commits (fast-forward only)"),
     Action.PUSH: Spec("P&ush", "Ctrl+Alt+U", "fa5s.upload", "git: send your commits to the team"),
@@ -122,7 +132,8 @@ MENUS: list[tuple[str, list]] = [
                Action.REVERT_ALL, SEPARATOR, Action.QUIT]),
     ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
                Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.EDIT_FIELD, Action.CONTEXT_MENU,
-               SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE]),
+               SEPARATOR, Action.KEEP_THIS, Action.CHECK_LINKS, SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR,
+               Action.IMMEDIATE]),
     ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TOPICS, DOCKS]),
     ("&Git", [Action.COMMIT, Action.PULL, Action.PUSH]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
@@ -130,7 +141,8 @@ MENUS: list[tuple[str, list]] = [
 TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, Action.REVIEW, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,
            Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC, SEPARATOR, Action.CARDS, Action.TABLE]  # fmt: skip
 CONTEXT = [Action.PUBLISH, Action.UNPUBLISH, SEPARATOR, Action.ADD_TOPIC, Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED,
-           Action.QUALITY, Action.EDIT_FIELD, SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip
+           Action.QUALITY, Action.EDIT_FIELD, SEPARATOR, Action.KEEP_THIS, Action.CHECK_LINKS, SEPARATOR,
+           Action.REVERT, Action.REVEAL]  # fmt: skip
 
 
 def build(
