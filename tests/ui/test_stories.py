@@ -85,6 +85,17 @@ def test_check_links_on_the_selection_then_link_terms_and_the_preview(qtbot, win
     select_paths(window, ["moved.md"])
     assert f"originalUrl: moved 200 to {server}/ok" in window.preview.toPlainText()
     window.stories.link_tasks.wait(10000)
+    # the offer for a moved link: an ordinary unsaved edit, one undo step
+    select_paths(window, ["alive.md", "moved.md"])
+    steps = window.undo_stack.count()
+    window.act_use_moved.trigger()
+    row = window.workspace.rows["moved.md"]
+    assert window.workspace.current(row, "originalUrl") == server + "/ok" and window.workspace.is_dirty(row)
+    assert not window.workspace.is_dirty(window.workspace.rows["alive.md"])
+    assert window.undo_stack.count() == steps + 1
+    assert "/chain" in (folder / "moved.md").read_text()  # nothing written until Save
+    window.undo_stack.undo()
+    assert window.workspace.current(row, "originalUrl") == server + "/chain"
 
 
 def test_cancel_stops_a_link_check(qtbot, window, tmp_path, server):  # noqa: F811

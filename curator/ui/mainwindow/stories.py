@@ -3,10 +3,10 @@
 `Stories` owns the groups of duplicate stories (core.folder.duplicates) and the link states
 (core.folder.links) of the open folder: it puts them in the table (`dups`, `links`) for the
 `dup:` and `link:` query terms, tells the preview the others of an article's group and its
-link status, and turns "Keep This, Unpublish the Others" into one ordinary edit (one undo step
-through Editing.submit). Groups are made in a worker after each load; links are checked in a
-one-thread pool of their own (with the core's per-host and overall caps inside), with progress
-and cancel. Emits:
+link status, and turns "Keep This, Unpublish the Others" and "Use the Moved Address" into one
+ordinary edit each (one undo step through Editing.submit). Groups are made in a worker after
+each load and save; links are checked in a one-thread pool of their own (with the core's
+per-host and overall caps inside), with progress and cancel. Emits:
   marked() after the groups or the link states changed,
   checking(int total) when a link check starts, progressed(int done), checked(str summary) when it ends.
 QtCore only.
@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ...core import words
 from ...core.folder import duplicates, fields, links
-from ...core.folder.edits import EditOp
+from ...core.folder.edits import EditOp, EditStep
 from ..tasks import Task, Tasks
 from .editing import Editing
 from .messages import Messages
@@ -179,6 +179,25 @@ class Stories(QObject):
         self.checking.emit(len(paths))  # (at once; the count of distinct links follows from the worker)
         task = self._checking = self.link_tasks.run(work, done, report)
         return task
+
+    def use_moved(self, rows: Sequence[int]) -> bool:
+        """Set `originalUrl` to where it moved, for the rows whose check says `moved`: one undo
+        step of ordinary edits (Workspace.plan_field, Editing.submit); False when none moved."""
+        workspace = self.session.workspace
+        edits = []
+        for row in rows:
+            for link, check in self.link_status(workspace.path(row)):
+                if link.field == "originalUrl" and check.status == "moved" and check.final_url:
+                    planned = workspace.plan_field(
+                        [row], "originalUrl", fields.FieldEdit(fields.Op.SET, check.final_url)
+                    )
+                    edits.extend(planned.step.edits if planned.step is not None else ())
+        if not edits:
+            self.messages.info("No link of the selection moved (check its links first).", 5000)
+            return False
+        self.editing.flush()
+        text = f"Use the moved address of {words.count(len(edits), 'article')}"
+        return self.editing.submit(EditStep("originalUrl", EditOp.SET, None, edits), text)
 
     @property
     def busy(self) -> bool:

@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
             Action.EDIT_FIELD: lambda: self.fields.edit_field(rows()),
             Action.KEEP_THIS: lambda: self.stories.keep_this(browsing.current_row()),
             Action.CHECK_LINKS: lambda: self.stories.check_links(rows()),
+            Action.USE_MOVED: lambda: self.stories.use_moved(rows()),
             Action.COMMIT: self.gitmode.commit, Action.PULL: self.gitmode.pull, Action.PUSH: self.gitmode.push,
         }  # fmt: skip
         made = {
