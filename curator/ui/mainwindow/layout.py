@@ -293,7 +293,9 @@ def attach_stories(window: MainWindow, stories) -> None:
         text = window.search.text()
         if "dup:" in text or "link:" in text:
             window.model.requery()
-        window.preview.show_row(window.workspace, window.browsing.current_path())
+        row = window.browsing.current_row()
+        if row is not None and window.preview.summary is not None:  # shown again, with the details read
+            window.preview.update_article(window.workspace.summary(row), window.workspace.is_dirty(row))
 
     def checked(summary: str) -> None:
         status.hide_progress()
