@@ -22,11 +22,11 @@ import yaml
 from . import __version__
 from .core.document.files import Status, prepare_save, read_file
 from .core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
-from .core.folder import fields, library, review
+from .core.folder import duplicates, fields, library, links, review
 from .core.folder.edits import EditOp
 from .core.folder.index import Index
 from .core.folder.library import Severity
-from .core.folder.query import SORT_FIELDS, QueryError, parse
+from .core.folder.query import SORT_FIELDS, QueryError, parse, terms_named
 from .core.folder.table import Table
 from .core.folder.workspace import SaveJob, Workspace, save_batch
 from .core.site import profiles, topics
@@ -35,6 +35,7 @@ from .core.team import commits, git
 from .core.words import count as counted
 
 COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile", "show")
+COMMANDS += ("duplicates", "links")
 OK, FAILED, USAGE = 0, 1, 2
 #: Files this run wrote (for --commit).
 WRITTEN: list[str] = []
@@ -151,7 +152,29 @@ def _parser() -> argparse.ArgumentParser:
     pf = sub.add_parser("profile", help="the site profile of a folder: what its keys mean, which files are content")
     pf.add_argument("dir")
     pf.add_argument("--format", choices=("text", "json", "yaml"), default="text")
-    for reader in (ls, st, tp, sg, *publishers, ck, pf):
+    dp = sub.add_parser(
+        "duplicates",
+        help="groups of articles telling the same story, the suggested keeper first",
+        description="Groups of articles telling one story: the same page once its URL is canonical, titles equal "
+        "up to wire prefixes, a provider suffix and one typo, or one excerpt being the other's first sentence. "
+        "The keeper (published first, then higher quality, then the earliest) comes first.",
+    )
+    dp.add_argument("dir")
+    dp.add_argument("--where", default="", metavar="QUERY", help="only articles matching this query")
+    dp.add_argument("--format", choices=("table", "json"), default="table")
+    lk = sub.add_parser(
+        "links",
+        help="check originalUrl (and webUrl when it differs) of each article; exit 1 if any is dead",
+        description="HEAD, then GET when HEAD is refused; at most 5 redirects, 4 requests at once to one host and "
+        "16 overall, 20 s per URL. Status: ok, moved (a permanent redirect; final_url says where), dead (404, 410, "
+        "a name that does not resolve) or error. Results are kept for 24 hours in the cache folder.",
+    )
+    lk.add_argument("dir")
+    lk.add_argument("--where", default="", metavar="QUERY", help="only articles matching this query")
+    lk.add_argument("--format", choices=("table", "json"), default="table")
+    lk.add_argument("--recheck", action="store_true", help="ask again even when a result is less than 24 hours old")
+    lk.add_argument("--no-network", action="store_true", help="answer from the cache only; refuse if it lacks a link")
+    for reader in (ls, st, tp, sg, *publishers, ck, pf, dp, lk):
         reader.add_argument(
             "--profile", choices=list(profiles.names()), help="read the folder as this kind of site (default: detected)"
         )
@@ -190,6 +213,21 @@ def read_fields(root: str, table: Table, where: str) -> None:
     needed = table.needed_fields(parse(where))
     if needed:
         table.fields.update(fields.values_of(root, table.paths, needed))
+    _mark(root, table, terms_named(parse(where)))
+
+
+def _mark(root: str, table: Table, terms: set[str]) -> None:
+    """For `dup:` terms, the folder's groups of duplicate stories; for `link:` terms, the link
+    checks of the last 24 hours (no request is made)."""
+    if not {"dup", "link"} & terms:
+        return
+    keys = ["originalUrl", "webUrl"] if "link" in terms else ["originalUrl"]
+    values = fields.values_of(root, table.paths, keys)
+    if "dup" in terms:
+        table.dups = duplicates.numbered(duplicates.group(list(table.summaries), values["originalUrl"]))
+    if "link" in terms:
+        found = links.links_of(values, table.paths)
+        table.links = links.worst(found, links.cached(found, links.Cache()))
 
 
 def _report_unreadable(root: str, problems: Sequence[library.Problem]) -> bool:
@@ -658,6 +696,10 @@ def _run_command(args: argparse.Namespace) -> int:
         return cmd_profile(args)
     if args.command == "show":
         return cmd_show(args)
+    if args.command == "duplicates":
+        return cmd_duplicates(args)
+    if args.command == "links":
+        return cmd_links(args)
     return cmd_check(args)
 
 
@@ -741,3 +783,70 @@ def _main(argv: Sequence[str] | None) -> int:
     except OSError as exc:  # a broken pipe to a worker, a disk error: not a closed stdout
         print(f"curator: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         return FAILED
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """Groups of the articles (matching --where) that tell one story; JSON: a list of groups, each a
+    list of paths relative to DIR, the suggested keeper first."""
+    table, problems = _table(args.dir, None)
+    read_fields(args.dir, table, args.where)
+    chosen = [table.summaries[r] for r in table.select(args.where)]
+    urls = fields.values_of(args.dir, [s.path for s in chosen], ["originalUrl"])["originalUrl"]
+    found = duplicates.group(chosen, urls)
+    if args.format == "json":
+        json.dump([g.paths for g in found], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        titles = {s.path: s for s in chosen}
+        for n, g in enumerate(found, 1):
+            print(f"# {n}: {len(g.paths)} articles, same {' and '.join(g.reasons)}")
+            for i, path in enumerate(g.paths):
+                s = titles[path]
+                mark = "keep" if i == 0 else "    "
+                pub = "yes" if s.published else "NO "
+                print(f"{mark}  {pub}  {s.title[:60]:60}  {path}")
+        count = sum(len(g.paths) for g in found)
+        print(f"{counted(len(found), 'group')} of {count:,} articles, of {len(chosen):,} read", file=sys.stderr)
+    return FAILED if _report_unreadable(args.dir, problems) else OK
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    """Check each article's links; JSON rows {path, field, url, status, code, final_url, detail};
+    exit 1 when any link is dead."""
+    table, problems = _table(args.dir, None)
+    read_fields(args.dir, table, args.where)
+    chosen = [table.summaries[r].path for r in table.select(args.where)]
+    found = links.links_of(fields.values_of(args.dir, chosen, ["originalUrl", "webUrl"]), chosen)
+    cache = links.Cache()
+    urls = list(dict.fromkeys(link.url for link in found))
+    if args.no_network:
+        missing = [u for u in urls if args.recheck or cache.get(u) is None]
+        if missing:
+            raise UsageError(f"--no-network: {counted(len(missing), 'link')} not checked in the last 24 hours")
+    cached = sum(cache.get(u) is not None for u in urls) if not args.recheck else 0
+
+    def progress(done: int, total: int, result: links.Check) -> None:
+        if done == total or done % 25 == 0:
+            print(f"checked {done:,} of {counted(total, 'link')}", file=sys.stderr, flush=True)
+
+    if cached < len(urls):
+        print(f"checking {counted(len(urls) - cached, 'link')} ({cached:,} from the last 24 hours)", file=sys.stderr)
+    results = links.check_all(urls, cache, recheck=args.recheck, progress=progress)
+    rows = []
+    for link in found:
+        c = results[link.url]
+        rows.append({"path": link.path, "field": link.field, "url": link.url, "status": c.status, "code": c.code,
+                     "final_url": c.final_url, "detail": c.detail})  # fmt: skip
+    if args.format == "json":
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        for row in rows:
+            code = "" if row["code"] is None else row["code"]
+            where = f" -> {row['final_url']}" if row["status"] == "moved" else ""
+            detail = f"  ({row['detail']})" if row["detail"] and row["status"] != "moved" else ""
+            print(f"{row['status']:6} {code!s:>4}  {row['path']}  {row['url']}{where}{detail}")
+        tally = Counter(row["status"] for row in rows)
+        print(", ".join(f"{tally[s]:,} {s}" for s in links.STATUSES), file=sys.stderr)
+    dead = any(row["status"] == "dead" for row in rows)
+    return FAILED if dead or _report_unreadable(args.dir, problems) else OK

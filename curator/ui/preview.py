@@ -72,6 +72,8 @@ class PreviewPane(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
         self.summary: Summary | None = None
+        #: the duplicate stories and link checks (mainwindow.stories.Stories): others(path), link_status(path)
+        self.stories: Any = None
         self.details: Details | None = None
         self.dirty = False
         self._images: dict[str, str] = {}  # resource name -> (which cache, url)
@@ -178,6 +180,7 @@ class PreviewPane(QTextBrowser):
             if d.featured:
                 out.append("<h3>Featured content <small>(HTML source, not rendered)</small></h3>")
                 out.append(f"<pre style='white-space:pre-wrap'>{esc(d.featured)}</pre>")
+        out.extend(self._stories(s.path))
         if s.warnings:
             items = "".join(
                 f"<li>line {esc(line)}: {esc(msg)}</li>" if line else f"<li>{esc(msg)}</li>" for line, msg in s.warnings
@@ -188,6 +191,33 @@ class PreviewPane(QTextBrowser):
         self.document().clear()
         self.setHtml("".join(out))
         self.verticalScrollBar().setValue(scroll)
+
+    def _stories(self, path: str) -> list[str]:
+        """The others of the article's group of duplicate stories, and its checked links."""
+        if self.stories is None:
+            return []
+        out = []
+        muted = css("muted")
+        checked = self.stories.link_status(path)
+        if checked:
+            rows = []
+            for link, check in checked:
+                said = esc(check.status) + (f" {esc(check.code)}" if check.code else "")
+                if check.status == "moved":
+                    said += " to " + self._link(check.final_url, check.final_url)
+                elif check.detail:
+                    said += f" <span style='color:{muted}'>({esc(check.detail)})</span>"
+                colour = css("error") if check.status == "dead" else css("warning") if check.status != "ok" else muted
+                rows.append(f"<li><span style='color:{colour}'>{esc(link.field)}: {said}</span></li>")
+            out.append("<h3>Links</h3><ul>" + "".join(rows) + "</ul>")
+        others = self.stories.others(path)
+        if others:
+            items = "".join(
+                f"<li>{esc_text(title) or esc(other)} <small style='color:{muted}'>{esc(other)}</small></li>"
+                for title, other in others
+            )
+            out.append(f"<h3>The same story ({len(others) + 1} articles)</h3><ul>{items}</ul>")
+        return out
 
     def _fit_width(self, url: str) -> int | None:
         """The big image's width: its own, or the pane's when that is narrower (no sideways

@@ -30,8 +30,11 @@ FIELDS = {
     "title": "words in the title",
     "path": "part of the file path",
     "git": "modified, new, untracked, deleted, renamed, conflict, or changed (any of them)",
+    "dup": "yes (the article is in a group of duplicate stories) or no",
+    "link": "ok, moved, dead or error (the last link check of the article, its worst link)",
     "field": "KEY (the article has it) or KEY=VALUE (its value, or an item of its list); nested keys as a.b",
 }
+LINK_STATES = ("ok", "moved", "dead", "error")
 GIT_STATES = ("modified", "new", "untracked", "deleted", "renamed", "conflict", "changed")
 ALIASES = {"topics": "topic", "is": "published", "pub": "published"}
 HAS = ("image", "topics", "date", "quality", "excerpt", "warnings", "provider")
@@ -244,6 +247,17 @@ def fields_named(node: Any) -> set[str]:
     return set()
 
 
+def terms_named(node: Any) -> set[str]:
+    """The fields a query's terms name (`dup`, `link`, ...)."""
+    if isinstance(node, Term):
+        return {node.field}
+    if isinstance(node, Not):
+        return terms_named(node.node)
+    if isinstance(node, (And, Or)):
+        return set().union(*(terms_named(n) for n in node.nodes)) if node.nodes else set()
+    return set()
+
+
 def narrows(new: Any, old: Any) -> bool:
     """True when every article that matches `new` also matches `old`.
 
@@ -351,6 +365,10 @@ def _check(term: Term) -> None:
         raise QueryError("published: use yes or no", term.position)
     elif term.field == "git" and term.value.lower() not in GIT_STATES:
         raise QueryError(f"git: use one of {', '.join(GIT_STATES)}", term.position)
+    elif term.field == "dup" and term.value.lower() not in YES + NO:
+        raise QueryError("dup: use yes or no", term.position)
+    elif term.field == "link" and term.value.lower() not in LINK_STATES:
+        raise QueryError(f"link: use one of {', '.join(LINK_STATES)}", term.position)
     elif term.field == "field" and not term.value.partition("=")[0].strip():
         raise QueryError("field: use field:KEY or field:KEY=VALUE", term.position)
     elif term.field == "has" and term.value.lower() not in HAS:

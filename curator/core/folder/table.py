@@ -148,6 +148,10 @@ class Table:
         self.version = 0  # bumped on every change, so callers can cache what they derive
         #: path -> git state ("modified", ...) of files that differ from the last commit (git: terms)
         self.git: dict[str, str] = {}
+        #: path -> number of its group of duplicate stories, for articles in a group (dup: terms)
+        self.dups: dict[str, int] = {}
+        #: path -> the worst status of its checked links, "ok", "moved", "dead" or "error" (link: terms)
+        self.links: dict[str, str] = {}
         #: key -> {path: value} of any key a `field:` term names, read from the files (dropped
         #: when files change on disk; see needed_fields)
         self.fields: dict[str, dict[str, Any]] = {}
@@ -322,6 +326,12 @@ class Table:
             if value == "changed":
                 return [r for r in rows if paths[r] in states]
             return [r for r in rows if states.get(paths[r]) == value]
+        if field == "dup":
+            groups, paths, want = self.dups, self.paths, value in YES
+            return [r for r in rows if (paths[r] in groups) is want]
+        if field == "link":
+            checked, paths = self.links, self.paths
+            return [r for r in rows if checked.get(paths[r]) == value]
         raise QueryError(f"unknown field '{field}:'", term.position)  # pragma: no cover - parse() refuses
 
     def sort(self, rows: list[int], field: str, descending: bool = False) -> list[int]:

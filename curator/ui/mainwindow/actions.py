@@ -47,6 +47,9 @@ class Action(enum.Enum):
     PULL = enum.auto()
     PUSH = enum.auto()
     PREFERENCES = enum.auto()
+    KEEP_THIS = enum.auto()
+    CHECK_LINKS = enum.auto()
+    USE_MOVED = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,17 @@ SPECS: dict[Action, Spec] = {
         "fa5s.pen",
         "Set, add to, remove from, clear or find and replace any field",
         True,
+    ),
+    Action.KEEP_THIS: Spec(
+        "&Keep This, Unpublish the Others",
+        None,
+        "fa5s.clone",
+        "Unpublish the other articles telling the current article's story",
+        True,
+    ),
+    Action.CHECK_LINKS: Spec("Check &Links", None, "fa5s.link", "Check the links of the selected articles", True),
+    Action.USE_MOVED: Spec(
+        "Use the &Moved Address", None, "", "Set originalUrl to where it moved, for the selected articles", True
     ),
     Action.COMMIT: Spec("&Commit…", "Ctrl+Alt+C", "fa5s.check", "git: commit the changed article files you pick"),
     Action.PULL: Spec("&Pull", "Ctrl+Alt+L", "fa5s.download", "git: get the team's commits (fast-forward only)"),
@@ -133,7 +147,8 @@ MENUS: list[tuple[str, list]] = [
                Action.REVERT_ALL, SEPARATOR, Action.QUIT]),
     ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
                Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.EDIT_FIELD, Action.CONTEXT_MENU,
-               SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE, Action.PREFERENCES]),
+               SEPARATOR, Action.KEEP_THIS, Action.CHECK_LINKS, Action.USE_MOVED, SEPARATOR, Action.SELECT_ALL,
+               Action.FIND, SEPARATOR, Action.IMMEDIATE, Action.PREFERENCES]),
     ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TOPICS, DOCKS]),
     ("&Git", [Action.COMMIT, Action.PULL, Action.PUSH]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
@@ -141,7 +156,8 @@ MENUS: list[tuple[str, list]] = [
 TOOLBAR = [Action.OPEN, Action.RELOAD, Action.SAVE, Action.REVIEW, SEPARATOR, Action.UNDO, Action.REDO, SEPARATOR,
            Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC, SEPARATOR, Action.CARDS, Action.TABLE]  # fmt: skip
 CONTEXT = [Action.PUBLISH, Action.UNPUBLISH, SEPARATOR, Action.ADD_TOPIC, Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED,
-           Action.QUALITY, Action.EDIT_FIELD, SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip
+           Action.QUALITY, Action.EDIT_FIELD, SEPARATOR, Action.KEEP_THIS, Action.CHECK_LINKS, Action.USE_MOVED,
+           SEPARATOR, Action.REVERT, Action.REVEAL]  # fmt: skip
 
 
 def build(

@@ -344,6 +344,35 @@ def attach_fields(window: MainWindow, fields) -> None:
     window.saved.connect(fields.read_columns)
 
 
+def attach_stories(window: MainWindow, stories) -> None:
+    """Duplicate stories and links: grouped after each load and save, the preview lists the others
+    of the current article's group and its link status, a dup: or link: query is matched again
+    when they change, and Check Links shows its progress in the status bar (Cancel stops it)."""
+    status = window.status
+    window.preview.stories = stories
+    window.loaded.connect(stories.regroup)
+    window.saved.connect(stories.regroup)
+
+    def marked() -> None:
+        text = window.search.text()
+        if "dup:" in text or "link:" in text:
+            window.model.requery()
+        row = window.browsing.current_row()
+        if row is not None and window.preview.summary is not None:  # shown again, with the details read
+            window.preview.update_article(window.workspace.summary(row), window.workspace.is_dirty(row))
+
+    def checked(summary: str) -> None:
+        status.hide_progress()
+        if summary:
+            status.showMessage(summary, 10000)
+
+    stories.marked.connect(marked)
+    stories.checking.connect(lambda total: status.show_progress("Checking links", total))
+    stories.progressed.connect(status.set_progress)
+    stories.checked.connect(checked)
+    status.cancel_requested.connect(stories.cancel_check)
+
+
 def attach_progress(window: MainWindow) -> None:
     """The status bar's progress: loading (listing, then checking in the background) and saving."""
     loader, saver, status = window.loader, window.saver, window.status

@@ -43,6 +43,7 @@ from .review import Review
 from .saver import Saver
 from .session import Session
 from .statusbar import StatusBar
+from .stories import Stories
 from .topics import TopicsController
 from .watcher import Watcher
 
@@ -91,6 +92,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.topics = TopicsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
         self.fields = FieldsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
         self.gitmode = GitController(self.session, self.tasks, self.prompts, self.messages, self)
+        self.stories = Stories(self.session, self.editing, self.tasks, self.messages, self)
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
         self.status = StatusBar()
         self.setStatusBar(self.status)
@@ -137,6 +139,9 @@ class MainWindow(layout.FocusInSight, QMainWindow):
             Action.REVIEW: lambda: dock("changes"), Action.TOPICS: lambda: dock("topics"),
             Action.APPLY_SUGGESTED: lambda: self.topics.apply_suggested(rows()), Action.QUIT: self.close,
             Action.EDIT_FIELD: lambda: self.fields.edit_field(rows()),
+            Action.KEEP_THIS: lambda: self.stories.keep_this(browsing.current_row()),
+            Action.CHECK_LINKS: lambda: self.stories.check_links(rows()),
+            Action.USE_MOVED: lambda: self.stories.use_moved(rows()),
             Action.COMMIT: self.gitmode.commit, Action.PULL: self.gitmode.pull, Action.PUSH: self.gitmode.push,
             Action.PREFERENCES: lambda: preferences.edit(self.settings, self.prompts),
         }  # fmt: skip
@@ -207,6 +212,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.topics.attach_editor(self.editor, browsing)
         layout.attach_git(self, self.gitmode)
         layout.attach_fields(self, self.fields)
+        layout.attach_stories(self, self.stories)
         layout.attach_profile(self)
         layout.attach_progress(self)
         self.changes.revert_requested.connect(editing.revert_change)
@@ -276,6 +282,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
     def cancel_work(self) -> None:
         self.loader.cancel()
         self.saver.cancel()
+        self.stories.cancel()
 
     def _disk_changed(self, report, announce: bool) -> None:
         """Files changed on disk (or were read again): the list, the problems and the editor follow."""

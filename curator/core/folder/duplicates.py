@@ -1,0 +1,387 @@
+"""Groups of articles of the open folder that tell the same story.
+
+Two articles are the same story when one of these holds (each checked on candidates found by
+blocking on keys, so 100,000 articles take no pairwise comparison):
+
+- their `originalUrl` is the same page once canonical (`canonical_url`: scheme, `www.`/`m.`/
+  `amp.` hosts, trailing slash, fragment, tracking parameters and AMP variants set aside; the
+  parameters that name the content, such as YouTube's `v=`, kept);
+- their titles are equal once the wire-service prefixes ("RE-TRANSMISSION:", "UPDATE:") and a
+  "| Provider" / "- Provider" suffix naming a provider of the folder are set aside, up to case,
+  punctuation and one typo in one word (a substitution or a swap of two letters, never in a word
+  with a digit), they have at least four words, and they were published within a month;
+- their excerpts are equal, or one is the whole of the other's first sentence or its start (at
+  least eight words; a first sentence that opens several different excerpts, a series'
+  boilerplate, is not enough), their titles name the same numbers (or one title fewer), and the
+  titles are not alike but for one span of words put for another (`near_miss`).
+
+Near misses (a year, a number, a product name apart) fail each rule: numbers are never a typo
+and a title rule needs every other word equal. Measured on the labelled sets in
+tests/core/test_duplicates.py; the rules use only the standard library, which measured as well as
+rapidfuzz and MinHash (see the commit that added this module).
+
+The suggested keeper of a group comes first: published first, then higher quality, then the
+earliest, then the path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from curator.core.site.article import Summary
+
+#: Query parameters that say how a reader arrived, never which page it is.
+TRACKING = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+        "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ref", "ref_src", "referrer", "source", "src",
+        "cmpid", "ocid", "smid", "sr_share", "share", "amp", "outputtype", "output", "ito", "ncid",
+        "wt.mc_id", "cid_source", "feature", "si",
+    }
+)  # fmt: skip
+_TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "at_")
+_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+_PREFIXES = re.compile(
+    r"^\s*(?:re-?transmission|correction|corrected|corrects|update|updated|repeat|press release|breaking|exclusive)"
+    r"\s*[:\-\u2013\u2014]\s*",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014:]+\s+")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+#: Titles closer than this in time may be one story under one title.
+TITLE_WINDOW = dt.timedelta(days=31)
+MIN_TITLE_WORDS = 4
+MIN_EXCERPT_WORDS = 8
+#: A blocking key shared by more articles than this is too common to mean anything (an empty
+#: or boilerplate excerpt); its candidates are not compared.
+MAX_BUCKET = 200
+
+
+def canonical_url(url: str) -> str:
+    """The page a URL names, written one way: `host/path?sorted-query` (see module doc)."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url if "//" in url else "//" + url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        return url.casefold()
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix) :]
+            break
+    path = re.sub(r"/{2,}", "/", parts.path)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING and not k.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    if host == "youtu.be" and path.strip("/"):
+        host, query, path = "youtube.com", [("v", path.strip("/")), *query], "/watch"
+    elif host == "youtube.com" and path.startswith(("/embed/", "/shorts/", "/v/")):
+        video = path.split("/")[2]
+        host, query, path = "youtube.com", [("v", video), *query], "/watch"
+    if host == "youtube.com":
+        query = [(k, v) for k, v in query if k in ("v", "list")]  # t=, index= and the like say where to start
+    for amp in ("/amp", ".amp", "/amp.html"):
+        if path.lower().endswith(amp):
+            path = path[: -len(amp)]
+    if path.lower().startswith("/amp/"):
+        path = path[4:]
+    path = path.rstrip("/")
+    return host + path + ("?" + urlencode(sorted(query)) if query else "")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, casefolded, with entities decoded and punctuation set aside."""
+    text = unicodedata.normalize("NFKC", html.unescape(text or "")).casefold()
+    return _WORD.findall(text.replace("_", " "))
+
+
+def title_words(title: str, providers: frozenset[str]) -> list[str]:
+    """A title's words without wire prefixes or a trailing provider name."""
+    text = unicodedata.normalize("NFKC", html.unescape(title or ""))
+    while True:
+        shorter = _PREFIXES.sub("", text, count=1)
+        if shorter == text:
+            break
+        text = shorter
+    pieces = _SEPARATORS.split(text)
+    if len(pieces) > 1 and " ".join(words(pieces[-1])) in providers:
+        text = text[: text.rfind(pieces[-1])]
+        text = _SEPARATORS.sub(" ", text.rstrip(" |-\u2013\u2014:")) if text.strip() else pieces[0]
+    return words(text)
+
+
+def provider_names(items: Iterable[Summary]) -> frozenset[str]:
+    """The names a title may end with: each provider's name and domain (with and without its suffix)."""
+    names: set[str] = set()
+    for s in items:
+        for name in (s.provider_name, s.provider_domain):
+            if name:
+                names.add(" ".join(words(name)))
+        if s.provider_domain:
+            names.add(" ".join(words(s.provider_domain.split(".")[0])))
+    names.discard("")
+    return frozenset(names)
+
+
+def one_typo(a: str, b: str) -> bool:
+    """Words of one length, without digits, at least four letters, one substitution or swap apart."""
+    if len(a) != len(b) or len(a) < 4 or a == b or any(c.isdigit() for c in a + b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) == 1:
+        return True
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _numbers(tokens: Sequence[str]) -> tuple[str, ...]:
+    """The words of a title that hold a digit, sorted, repeats kept ("June 4th and 5th")."""
+    return tuple(sorted(t for t in tokens if any(c.isdigit() for c in t)))
+
+
+def _within(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Whether every number of x is among y's (as many times)."""
+    return not Counter(x) - Counter(y)
+
+
+def _agree(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    return _within(x, y) or _within(y, x)
+
+
+@dataclass(slots=True)
+class Story:
+    """What the rules compare of one article."""
+
+    path: str
+    url: str
+    title: tuple[str, ...]
+    excerpt: tuple[str, ...]
+    first: tuple[str, ...]
+    date: dt.datetime | None
+    published: bool
+    quality: int | None
+
+
+def story(s: Summary, url: str, providers: frozenset[str]) -> Story:
+    text = html.unescape(s.excerpt or "")
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0] if text.strip() else ""
+    return Story(
+        s.path,
+        canonical_url(url) if isinstance(url, str) else "",
+        tuple(title_words(s.title, providers)),
+        tuple(words(text)),
+        tuple(words(first)),
+        s.date,
+        s.published,
+        s.quality,
+    )
+
+
+def _near(a: dt.datetime | None, b: dt.datetime | None) -> bool:
+    if a is None or b is None:
+        return True
+    try:
+        return abs(a - b) <= TITLE_WINDOW
+    except TypeError:  # one with a time zone, one without
+        return abs(a.replace(tzinfo=None) - b.replace(tzinfo=None)) <= TITLE_WINDOW
+
+
+def same_title(a: Story, b: Story) -> bool:
+    if len(a.title) < MIN_TITLE_WORDS or len(a.title) != len(b.title) or not _near(a.date, b.date):
+        return False
+    diff = [i for i in range(len(a.title)) if a.title[i] != b.title[i]]
+    return not diff or (len(diff) == 1 and one_typo(a.title[diff[0]], b.title[diff[0]]))
+
+
+def _excerpt_forms(s: Story) -> list[tuple[str, ...]]:
+    forms = [f for f in (s.excerpt, s.first) if len(f) >= MIN_EXCERPT_WORDS]
+    return list(dict.fromkeys(forms))
+
+
+def near_miss(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Titles alike but for one span of words put for another ("with Microsoft Power Platform" and
+    "with Salesforce", "2019 release wave 2" and "2020 release wave 1"): another story."""
+    ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if len(ops) != 1 or ops[0][0] != "replace":
+        return False
+    _, i1, i2, _, _ = ops[0]
+    return len(a) - (i2 - i1) >= max(len(a), len(b)) / 2
+
+
+def same_excerpt(a: Story, b: Story, boilerplate: Callable[[tuple[str, ...]], bool] = lambda first: False) -> bool:
+    if not _agree(_numbers(a.title), _numbers(b.title)) or near_miss(a.title, b.title):
+        return False
+    if len(a.excerpt) >= MIN_EXCERPT_WORDS and a.excerpt == b.excerpt:
+        return not boilerplate(a.excerpt)  # two copies of a series' opening line tell nothing
+    # one excerpt is the other's first sentence: not when that sentence opens several different
+    # excerpts ("In this feature overview video series, ...": a series' boilerplate)
+    for short, full in ((a, b), (b, a)):
+        if len(short.excerpt) >= MIN_EXCERPT_WORDS and short.excerpt == full.first and not boilerplate(full.first):
+            return True
+    (short, _), (long, first) = sorted(((a.excerpt, a.first), (b.excerpt, b.first)), key=lambda x: len(x[0]))
+    if len(short) <= len(first) and boilerplate(first):
+        return False
+    return len(short) >= 12 and long[: len(short)] == short  # one excerpt cut shorter than the other
+
+
+def same_story(a: Story, b: Story, boilerplate: Callable[[tuple[str, ...]], bool] = lambda first: False) -> str:
+    """Why two articles tell one story ("url", "title", "excerpt"), or "" when they do not."""
+    if a.url and a.url == b.url:
+        return "url"
+    if same_title(a, b):
+        return "title"
+    if same_excerpt(a, b, boilerplate):
+        return "excerpt"
+    return ""
+
+
+def _keys(s: Story) -> Iterable[str]:
+    if s.url:
+        yield "u\0" + s.url
+    n = len(s.title)
+    if n >= MIN_TITLE_WORDS:
+        for i in range(n):  # one key per word left out: titles one typo apart share one
+            yield f"t\0{i}\0" + " ".join(s.title[:i] + s.title[i + 1 :])
+    for form in _excerpt_forms(s):
+        yield "e\0" + " ".join(form)
+    if len(s.excerpt) >= 12:
+        yield "p\0" + " ".join(s.excerpt[:12])
+
+
+_STRENGTH = {"url": 0, "title": 1, "excerpt": 2}
+
+
+def _apart(a: Story, b: Story) -> float:
+    if a.date is None or b.date is None:
+        return float("inf")
+    try:
+        return abs((a.date - b.date).total_seconds())
+    except TypeError:
+        return abs((a.date.replace(tzinfo=None) - b.date.replace(tzinfo=None)).total_seconds())
+
+
+def keeper_order(s: Story) -> tuple:
+    """Published first, then higher quality, then the earliest, then the path."""
+    stamp = s.date.timestamp() if s.date else float("inf")
+    return (not s.published, -(s.quality if s.quality is not None else -(2**63)), stamp, s.path)
+
+
+@dataclass(slots=True)
+class Group:
+    """Articles telling one story, the suggested keeper first, with the rules that joined them."""
+
+    paths: list[str]
+    reasons: list[str]
+
+
+class Grouper:
+    """Groups of one folder; `add` takes arrivals, so a new article is grouped against the others
+    without starting again."""
+
+    def __init__(self, providers: frozenset[str] = frozenset()):
+        self.providers = providers
+        self.stories: dict[str, Story] = {}
+        self._buckets: dict[str, list[str]] = defaultdict(list)
+        self._parent: dict[str, str] = {}
+        self._reasons: dict[str, set[str]] = defaultdict(set)
+        #: root -> the numbers its titles name (a group never holds two that disagree)
+        self._numbers: dict[str, set[tuple[str, ...]]] = {}
+        #: first sentence -> the different longer excerpts it opens (see boilerplate)
+        self._openings: dict[tuple[str, ...], set[int]] = defaultdict(set)
+
+    def boilerplate(self, first: tuple[str, ...]) -> bool:
+        """Whether a first sentence opens two or more different excerpts (a series' opening line)."""
+        return len(self._openings.get(first, ())) >= 2
+
+    def _find(self, p: str) -> str:
+        root = p
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[p] != root:
+            self._parent[p], p = root, self._parent[p]
+        return root
+
+    def _union(self, a: str, b: str, why: str) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra != rb:
+            na, nb = self._numbers.get(ra, set()), self._numbers.get(rb, set())
+            if why != "url" and any(not _agree(x, y) for x in na for y in nb):
+                return  # a group would hold titles a number apart ("48 V" and "49 V"): near misses stay apart
+            self._parent[rb] = ra
+            self._reasons[ra] |= self._reasons.pop(rb, set())
+            self._numbers[ra] = na | self._numbers.pop(rb, set())
+        self._reasons[ra].add(why)
+
+    def add(self, summaries: Iterable[Summary], urls: Mapping[str, str]) -> None:
+        arrivals = [story(s, urls.get(s.path, ""), self.providers) for s in summaries]
+        for one in arrivals:
+            self.stories[one.path] = one
+            if self._parent.setdefault(one.path, one.path) == one.path:
+                self._numbers.setdefault(one.path, {_numbers(one.title)})
+            if len(one.excerpt) > len(one.first) >= MIN_EXCERPT_WORDS:
+                self._openings[one.first].add(hash(one.excerpt))
+        found: list[tuple[int, float, str, str, str]] = []
+        for one in arrivals:
+            seen: set[str] = set()
+            for key in _keys(one):
+                bucket = self._buckets[key]
+                if len(bucket) < MAX_BUCKET:
+                    for other in bucket:
+                        if other in seen or other == one.path:
+                            continue
+                        seen.add(other)
+                        why = same_story(self.stories[other], one, self.boilerplate)
+                        if why:
+                            found.append((_STRENGTH[why], _apart(self.stories[other], one), other, one.path, why))
+                bucket.append(one.path)
+        # the strongest evidence first, then the nearest in time: a retelling that names no number
+        # joins the story of its own week, not a near miss a month later
+        for _, _, a, b, why in sorted(found):
+            self._union(a, b, why)
+
+    def groups(self, within: Iterable[str] | None = None) -> list[Group]:
+        """Groups of two or more (of the paths `within`, when given), each keeper first, ordered by keeper."""
+        members: dict[str, list[str]] = defaultdict(list)
+        for path in self.stories if within is None else within:
+            if path in self.stories:
+                members[self._find(path)].append(path)
+        out = []
+        for root, paths in members.items():
+            if len(paths) > 1:
+                paths.sort(key=lambda p: keeper_order(self.stories[p]))
+                out.append(Group(paths, sorted(self._reasons.get(root, ()))))
+        out.sort(key=lambda g: g.paths[0])
+        return out
+
+
+def group(summaries: Sequence[Summary], urls: Mapping[str, str]) -> list[Group]:
+    """The groups of these articles; `urls` maps a path to its `originalUrl`."""
+    grouper = Grouper(provider_names(summaries))
+    grouper.add(summaries, urls)
+    return grouper.groups()
+
+
+def pairs(groups: Iterable[Sequence[str]]) -> set[frozenset[str]]:
+    """Every pair of paths two groups say are one story (for measuring precision and recall)."""
+    out = set()
+    for g in groups:
+        g = list(g)
+        out |= {frozenset((a, b)) for i, a in enumerate(g) for b in g[i + 1 :]}
+    return out
+
+
+def numbered(groups: Iterable[Group]) -> dict[str, int]:
+    """path -> the number of its group (from 1), for `Table.dups`."""
+    return {path: n for n, g in enumerate(groups, 1) for path in g.paths}

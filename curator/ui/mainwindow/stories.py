@@ -1,0 +1,213 @@
+"""Duplicate stories and link checks of the open folder.
+
+`Stories` owns the groups of duplicate stories (core.folder.duplicates) and the link states
+(core.folder.links) of the open folder: it puts them in the table (`dups`, `links`) for the
+`dup:` and `link:` query terms, tells the preview the others of an article's group and its
+link status, and turns "Keep This, Unpublish the Others" and "Use the Moved Address" into one
+ordinary edit each (one undo step through Editing.submit). Groups are made in a worker after
+each load and save; links are checked in a one-thread pool of their own (with the core's
+per-host and overall caps inside), with progress and cancel. Emits:
+  marked() after the groups or the link states changed,
+  checking(int total) when a link check starts, progressed(int done), checked(str summary) when it ends.
+QtCore only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ...core import words
+from ...core.folder import duplicates, fields, links
+from ...core.folder.edits import EditOp, EditStep
+from ..tasks import Task, Tasks
+from .editing import Editing
+from .messages import Messages
+from .session import Session
+
+
+class Stories(QObject):
+    marked = Signal()
+    checking = Signal(int)
+    progressed = Signal(int)
+    checked = Signal(str)
+
+    def __init__(self, session: Session, editing: Editing, tasks: Tasks, messages: Messages,
+                 parent: QObject | None = None):  # fmt: skip
+        super().__init__(parent)
+        self.session, self.editing, self.tasks, self.messages = session, editing, tasks, messages
+        self.link_tasks = Tasks(1, "links", self)
+        self.groups: dict[str, list[str]] = {}  # path -> the paths of its group, keeper first
+        self.checks: dict[str, links.Check] = {}  # url -> its last check
+        self.found: dict[str, list[links.Link]] = {}  # path -> its links
+        self._grouping: Task | None = None
+        self._checking: Task | None = None
+        session.opened.connect(self._opened)
+
+    def cache(self) -> links.Cache:
+        return links.Cache(Path(self.session.cache_dir) / "links.json")
+
+    def _opened(self, workspace) -> None:
+        self.cancel()
+        self.groups, self.checks, self.found = {}, {}, {}
+
+    # -- duplicates --
+
+    def regroup(self) -> Task | None:
+        """Group the folder's articles in a worker (their URLs read from the files there), and read
+        the link checks of the last 24 hours; emits marked."""
+        if not self.session.is_open:
+            return None
+        workspace, root = self.session.workspace, self.session.root
+        summaries = workspace.summaries(range(len(workspace.table)))
+        cache_path = self.cache().path
+        if self._grouping is not None:
+            self._grouping.cancel()
+
+        def work(progress):
+            paths = [s.path for s in summaries]
+            values = fields.values_of(root, paths, ["originalUrl", "webUrl"])
+            groups = duplicates.group(summaries, values["originalUrl"])
+            found = links.links_of(values, paths)
+            return groups, found, links.cached(found, links.Cache(cache_path))
+
+        def done(result, error: BaseException | None) -> None:
+            if error is not None:
+                self.messages.failed("Finding duplicate stories failed", error)
+                return
+            if workspace is not self.session.workspace or task.cancelled or result is None:
+                return
+            groups, found, checks = result
+            self.groups = {path: g.paths for g in groups for path in g.paths}
+            workspace.table.dups = duplicates.numbered(groups)
+            self.found = {}
+            for link in found:
+                self.found.setdefault(link.path, []).append(link)
+            self.checks.update(checks)
+            workspace.table.links = links.worst(found, self.checks)
+            self.marked.emit()
+
+        task = self._grouping = self.tasks.run(work, done)
+        return task
+
+    def others(self, path: str) -> list[tuple[str, str]]:
+        """(title, path) of the other articles of its group, keeper first."""
+        workspace = self.session.workspace
+        out = []
+        for other in self.groups.get(path, ()):
+            row = workspace.rows.get(other)
+            if other != path and row is not None:
+                out.append((workspace.summary(row).title, other))
+        return out
+
+    def keep_this(self, row: int | None) -> bool:
+        """Unpublish the others of the row's group, as one undo step; False when nothing changed."""
+        workspace = self.session.workspace
+        if row is None:
+            return False
+        path = workspace.path(row)
+        rows = [workspace.rows[p] for p in self.groups.get(path, ()) if p != path and p in workspace.rows]
+        if not rows:
+            self.messages.info("This article is in no group of duplicate stories.", 5000)
+            return False
+        self.editing.flush()
+        step = workspace.plan_edit(rows, "published", EditOp.SET, False)
+        if step is None:
+            self.messages.info("The others of its group are unpublished already.", 5000)
+            return False
+        return self.editing.submit(step, f"Keep {path}, unpublish {words.count(len(step.edits), 'other')}")
+
+    # -- links --
+
+    def link_status(self, path: str) -> list[tuple[links.Link, links.Check]]:
+        """Each checked link of the article with its check."""
+        return [(link, self.checks[link.url]) for link in self.found.get(path, ()) if link.url in self.checks]
+
+    def check_links(self, rows: Sequence[int], recheck: bool = True) -> Task | None:
+        """Check the links of these rows in the links pool; emits checking, progressed, checked."""
+        workspace, root = self.session.workspace, self.session.root
+        paths = [workspace.path(r) for r in rows]
+        if not paths:
+            return None
+        self.cancel_check()
+        cache_path = self.cache().path
+
+        def work(progress):
+            found = links.links_of(fields.values_of(root, paths, ["originalUrl", "webUrl"]), paths)
+            urls = list(dict.fromkeys(link.url for link in found))
+            progress.report(("total", len(urls)))
+            checks = links.check_all(
+                urls, links.Cache(cache_path), recheck=recheck,
+                progress=lambda done, total, check: progress.report(("done", done)),
+                cancelled=lambda: progress.cancelled,
+            )  # fmt: skip
+            return found, checks
+
+        def report(value) -> None:
+            kind, n = value
+            (self.checking if kind == "total" else self.progressed).emit(n)
+
+        def done(result, error: BaseException | None) -> None:
+            if error is not None:
+                self.messages.failed("Checking links failed", error)
+                self.checked.emit("")
+                return
+            if workspace is not self.session.workspace or result is None:
+                self.checked.emit("")
+                return
+            found, checks = result
+            for link in found:
+                self.found.setdefault(link.path, [])
+                if link not in self.found[link.path]:
+                    self.found[link.path].append(link)
+            self.checks.update(checks)
+            every = [link for group in self.found.values() for link in group]
+            workspace.table.links = links.worst(every, self.checks)
+            tally = {s: 0 for s in links.STATUSES}
+            for link in found:
+                if link.url in checks:
+                    tally[checks[link.url].status] += 1
+            left = sum(link.url not in checks for link in found)
+            summary = ", ".join(f"{n} {s}" for s, n in tally.items() if n)
+            if left:
+                summary += f"; {left} not checked (cancelled)"
+            self.checked.emit(f"Links: {summary or 'none to check'}")
+            self.marked.emit()
+
+        self.checking.emit(len(paths))  # (at once; the count of distinct links follows from the worker)
+        task = self._checking = self.link_tasks.run(work, done, report)
+        return task
+
+    def use_moved(self, rows: Sequence[int]) -> bool:
+        """Set `originalUrl` to where it moved, for the rows whose check says `moved`: one undo
+        step of ordinary edits (Workspace.plan_field, Editing.submit); False when none moved."""
+        workspace = self.session.workspace
+        edits = []
+        for row in rows:
+            for link, check in self.link_status(workspace.path(row)):
+                if link.field == "originalUrl" and check.status == "moved" and check.final_url:
+                    planned = workspace.plan_field(
+                        [row], "originalUrl", fields.FieldEdit(fields.Op.SET, check.final_url)
+                    )
+                    edits.extend(planned.step.edits if planned.step is not None else ())
+        if not edits:
+            self.messages.info("No link of the selection moved (check its links first).", 5000)
+            return False
+        self.editing.flush()
+        text = f"Use the moved address of {words.count(len(edits), 'article')}"
+        return self.editing.submit(EditStep("originalUrl", EditOp.SET, None, edits), text)
+
+    @property
+    def busy(self) -> bool:
+        return self._checking is not None and not self._checking.done
+
+    def cancel_check(self) -> None:
+        if self._checking is not None:
+            self._checking.cancel()
+
+    def cancel(self) -> None:
+        self.cancel_check()
+        if self._grouping is not None:
+            self._grouping.cancel()

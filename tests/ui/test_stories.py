@@ -1,0 +1,114 @@
+"""Duplicate stories and link checks in the window: dup: and link: terms, the preview, Keep This
+(one undo step through the ordinary edit path), Check Links with progress and cancel."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_duplicates import OWN
+from tests.core.test_links import Answers, server  # noqa: F401 - the fixture
+from tests.ui.conftest import open_folder
+from tests.ui.test_editing import select_paths
+
+
+def _open_marked(qtbot, window, folder: Path) -> None:
+    with qtbot.waitSignal(window.stories.marked, timeout=60000):
+        open_folder(qtbot, window, folder)
+
+
+def listed(window) -> list[str]:
+    return sorted(window.workspace.path(r) for r in window.model.order)
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> Path:
+    folder = shutil.copytree(OWN, tmp_path / "queue")
+    (folder / "labels.json").unlink()
+    return folder
+
+
+def test_dup_term_lists_the_groups_and_the_preview_the_others(qtbot, window, queue: Path):
+    _open_marked(qtbot, window, queue)
+    window.search_for("dup:yes")
+    qtbot.waitUntil(lambda: len(window.model.order) == 12)
+    window.search_for("dup:yes published:yes")
+    qtbot.waitUntil(lambda: len(window.model.order) == 5)
+    window.search_for("")
+    select_paths(window, ["contoso-original.md"])
+    text = window.preview.toPlainText()
+    assert "The same story (4 articles)" in text
+    assert "Contoso ships Widget Studio 3 for small teams | TechWire" in text and "contoso-tracked.md" in text
+    select_paths(window, ["item-5.md"])
+    assert "The same story" not in window.preview.toPlainText()
+
+
+def test_keep_this_unpublishes_the_others_as_one_undo_step(qtbot, window, queue: Path):
+    _open_marked(qtbot, window, queue)
+    select_paths(window, ["story-123.md"])
+    steps = window.undo_stack.count()
+    window.act_keep_this.trigger()
+    workspace = window.workspace
+    canonical = workspace.rows["story-123-canonical.md"]
+    assert workspace.summary(canonical).published is False and workspace.is_dirty(canonical)
+    assert not workspace.is_dirty(workspace.rows["story-123.md"])
+    assert window.undo_stack.count() == steps + 1
+    assert window.undo_stack.undoText().startswith("Keep story-123.md, unpublish 1 other")
+    window.undo_stack.undo()
+    assert workspace.summary(canonical).published is True and not workspace.is_dirty(canonical)
+    assert (queue / "story-123-canonical.md").read_text().count("published: true") == 1  # nothing written
+
+
+def _article(folder: Path, name: str, url: str) -> None:
+    (folder / name).write_text(f'---\ntitle: "{name}"\noriginalUrl: "{url}"\n---\n', encoding="utf-8")
+
+
+def test_check_links_on_the_selection_then_link_terms_and_the_preview(qtbot, window, tmp_path, server):  # noqa: F811
+    folder = tmp_path / "links"
+    folder.mkdir()
+    _article(folder, "alive.md", server + "/ok")
+    _article(folder, "gone.md", server + "/gone")
+    _article(folder, "moved.md", server + "/chain")
+    _open_marked(qtbot, window, folder)
+    select_paths(window, ["alive.md", "gone.md", "moved.md"])
+    with qtbot.waitSignal(window.stories.checked, timeout=30000) as done:
+        window.act_check_links.trigger()
+        assert window.status.progress.isVisible()
+    assert done.args[0] == "Links: 1 ok, 1 moved, 1 dead"
+    assert not window.status.progress.isVisible()
+    window.search_for("link:dead")
+    qtbot.waitUntil(lambda: listed(window) == ["gone.md"])
+    window.search_for("link:moved OR link:ok")
+    qtbot.waitUntil(lambda: listed(window) == ["alive.md", "moved.md"])
+    select_paths(window, ["moved.md"])
+    assert f"originalUrl: moved 200 to {server}/ok" in window.preview.toPlainText()
+    window.stories.link_tasks.wait(10000)
+    # the offer for a moved link: an ordinary unsaved edit, one undo step
+    select_paths(window, ["alive.md", "moved.md"])
+    steps = window.undo_stack.count()
+    window.act_use_moved.trigger()
+    row = window.workspace.rows["moved.md"]
+    assert window.workspace.current(row, "originalUrl") == server + "/ok" and window.workspace.is_dirty(row)
+    assert not window.workspace.is_dirty(window.workspace.rows["alive.md"])
+    assert window.undo_stack.count() == steps + 1
+    assert "/chain" in (folder / "moved.md").read_text()  # nothing written until Save
+    window.undo_stack.undo()
+    assert window.workspace.current(row, "originalUrl") == server + "/chain"
+
+
+def test_cancel_stops_a_link_check(qtbot, window, tmp_path, server):  # noqa: F811
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        _article(folder, f"a{i:02}.md", f"{server}/busy-ok?{i}")
+    _open_marked(qtbot, window, folder)
+    window.act_select_all.trigger()
+    with qtbot.waitSignal(window.stories.checked, timeout=30000) as done:
+        with qtbot.waitSignal(window.stories.progressed, timeout=10000):
+            window.act_check_links.trigger()
+        window.status.cancel_button.click()
+    assert "not checked (cancelled)" in done.args[0]
+    assert len({p for m, p in Answers.seen if m == "HEAD"}) < 40
+    window.stories.link_tasks.wait(10000)
