@@ -18,7 +18,7 @@ here a view is text, and an entry that is not a view is reported, never raised w
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from curator.core.document.editing import DELETE
 from curator.core.document.files import ByteEdit
@@ -41,9 +41,10 @@ class View:
     query: str
     sort: str = ""  # `FIELD` or `-FIELD`; "" keeps the sort in force
     mode: str = ""  # "cards", "table" or "" (as it is)
+    text: str = field(default="", compare=False)  # its line as read: written back as it was
 
     def line(self) -> str:
-        return SEPARATOR.join((self.name, self.sort, self.mode, self.query))
+        return self.text or SEPARATOR.join((self.name, self.sort, self.mode, self.query))
 
 
 def parse_line(text: str) -> View:
@@ -60,7 +61,7 @@ def parse_line(text: str) -> View:
             mode = part
         elif part:
             sort = part
-    return View(name, query, sort, mode)
+    return View(name, query, sort, mode, text)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ class Action(enum.Enum):
     COMMIT = enum.auto()
     PULL = enum.auto()
     PUSH = enum.auto()
+    TRIAGE = enum.auto()
+    SAVE_VIEW = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,10 @@ SPECS: dict[Action, Spec] = {
     Action.TOPICS: Spec(
         "&Topics Manager", "Ctrl+Shift+M", "fa5s.tags", "Every topic with its count: rename, merge or delete"
     ),
+    Action.TRIAGE: Spec(
+        "T&riage", "F9", "fa5s.inbox", "One article at a time: P publish, U unpublish, J/K next/previous, Esc leaves"
+    ),
+    Action.SAVE_VIEW: Spec("Save &View…", None, "fa5s.bookmark", "Save the search and sort as a view the team shares"),
     Action.FIND: Spec("&Find", Key.Find, "fa5s.search", "Search the articles"),
     Action.SELECT_ALL: Spec("Select &All", Key.SelectAll),
     Action.REVEAL: Spec("Show in File Manager", None, "", "Open the folder of the current article", True),
@@ -123,7 +129,8 @@ MENUS: list[tuple[str, list]] = [
     ("&Edit", [Action.UNDO, Action.REDO, SEPARATOR, Action.PUBLISH, Action.UNPUBLISH, Action.ADD_TOPIC,
                Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.EDIT_FIELD, Action.CONTEXT_MENU,
                SEPARATOR, Action.SELECT_ALL, Action.FIND, SEPARATOR, Action.IMMEDIATE]),
-    ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TOPICS, DOCKS]),
+    ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TRIAGE, Action.SAVE_VIEW, SEPARATOR, Action.TOPICS,
+               DOCKS]),
     ("&Git", [Action.COMMIT, Action.PULL, Action.PUSH]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
 ]  # fmt: skip
