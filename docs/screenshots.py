@@ -6,7 +6,7 @@ Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection
 the preview, and the Changes view open on an article's diff; and the conflict dialog with the
 diffs of a file that changed on disk; and the Topics manager with suggested topics; and Edit
 Field… previewing a regex replace over the table with other fields as columns; a large folder
-listed and checked in the background. Plus the
+listed and checked in the background; triage at 1024x700 with saved views. Plus the
 older screenshot.png, editing.png and batch-confirm.png that the README shows.
 """
 
@@ -249,6 +249,31 @@ def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     return ["screenshot.png", "editing.png", "batch-confirm.png"]
 
 
+def triage_shot(app: QApplication, folder: Path, tmp: Path, scheme: str) -> list[str]:
+    """Triage at 1024x700 over the unpublished articles, one published already, with the
+    site's saved views in the Browse panel."""
+    copy = tmp / f"site-triage-{scheme}"
+    shutil.copytree(folder, copy)
+    (copy / ".curator.yml").write_text(
+        "views:\n  - Morning queue | -date | cards | published:no\n  - Best | -quality |  | quality:>=80\n",
+        encoding="utf-8",
+    )
+    window = new_window(tmp, (1024, 700), "triage")
+    window.open_folder(str(copy))
+    settle(app, window)
+    window.docks["changes"].hide()
+    window.views.apply("Morning queue")
+    settle(app, window)
+    window.act_triage.trigger()
+    window.triage.command("publish")
+    settle(app, window, timeout=3)
+    name = f"triage-1024x700-{scheme}.png"
+    window.grab().save(str(DOCS / name))
+    window.workspace.pending.clear()
+    window.close()
+    return [name]
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     theme = Theme(app, "light")
@@ -269,6 +294,7 @@ def main() -> int:
             for size in SIZES:
                 written += shoot(app, folder, tmp, scheme, size)
             written += topics_shot(app, folder, tmp, scheme)
+            written += triage_shot(app, folder, tmp, scheme)
     print("wrote " + ", ".join(f"docs/{w}" for w in written))
     return 0
 

@@ -100,11 +100,12 @@ class FacetPanel(QTreeWidget):
         with their Alt+N key. A view whose query no longer parses shows its error."""
         self.views.takeChildren()
         for n, (name, count, error, query) in enumerate(rows, 1):
-            key = f"   Alt+{n}" if n < 10 else ""
-            shown = f"{name}  ⚠ cannot apply: {error}" if error else f"{name}  ({count:,}){key}"
+            key = f" (Alt+{n})" if n < 10 else ""
+            shown = f"{name}  ⚠ cannot apply: {error}" if error else f"{name}  ({count:,})"
             child = QTreeWidgetItem([shown])
             child.setData(0, VIEW, name)
-            child.setToolTip(0, f"{query or '(every article)'}\n{error or words.count(count or 0, 'article')}")
+            said = error or words.count(count or 0, "article")
+            child.setToolTip(0, f"{name}{key}: {query or '(every article)'}\n{said}")
             if error:
                 child.setForeground(0, self.palette().placeholderText())
             self.views.addChild(child)

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.gitmode = GitController(self.session, self.tasks, self.prompts, self.messages, self)
         self.triage = Triage(self.session, self.editing, self.browsing, self.tasks, self.topics.suggestions, self)
         self.triage_panel = TriagePanel(self.large_images, self.thumbs)
+        self.preview_during_triage = True  # whether the preview dock was shown when triage began
         self.views = ViewsController(self.session, self.tasks, self.prompts, self.messages, self)
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
         self.status = StatusBar()
@@ -229,7 +230,7 @@ class MainWindow(QMainWindow):
         layout.attach_list(self)
         # triage and saved views (issue 35)
         self.triage.attach(self.triage_panel)
-        self.triage.started.connect(lambda: (self.area.show_page(self.triage_panel), self.triage_panel.setFocus()))
+        self.triage.started.connect(self._triage_started)
         self.triage.left.connect(self._triage_left)
         self.views.attach(self)
         self.views.listed.connect(self.facets.show_views)
@@ -242,7 +243,15 @@ class MainWindow(QMainWindow):
         editing.values_changed.connect(lambda rows: self.views.count_later())
         self.saved.connect(lambda results: self.views.count_later())
 
+    def _triage_started(self) -> None:
+        """The triage page in place of the list; the preview (of the list's article) steps aside."""
+        self.preview_during_triage = self.docks["preview"].isVisible()
+        self.docks["preview"].hide()
+        self.area.show_page(self.triage_panel)
+        self.triage_panel.setFocus()
+
     def _triage_left(self, path: str) -> None:
+        self.docks["preview"].setVisible(self.preview_during_triage)
         self.area.show_page(None)
         self._update_empty_state()
         self.current_view().setFocus()
