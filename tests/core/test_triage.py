@@ -28,3 +28,16 @@ def test_the_queue_keeps_its_rows_and_counts_what_changed():
 def test_an_empty_queue():
     queue = Queue([], lambda r: Summary("x"))
     assert queue.row is None and not queue.next() and queue.counts().position == 0
+
+
+def test_remap_follows_rows_that_moved_and_drops_the_gone():
+    summaries = {r: Summary(f"a{r}.md", published=False) for r in range(5)}
+    queue = Queue([4, 1, 3, 0], summaries.__getitem__, start=2)  # on row 3
+    queue.touching(3)
+    queue.touching(1)
+    queue.remap([3, None, 2, None])  # rows 1 and 0 gone: 4 -> 3, 3 -> 2
+    assert queue.rows == [3, 2] and queue.row == 2 and set(queue.before) == {2}
+    queue.remap([None, 1])  # the article shown is gone: the next one shows
+    assert queue.rows == [1] and queue.row == 1
+    queue.remap([None])
+    assert queue.row is None and queue.counts().position == 0

@@ -124,3 +124,50 @@ def test_saved_views_listed_applied_saved_and_a_broken_one_never_breaks_the_open
     window.views.delete("Broken")
     qtbot.waitUntil(lambda: "Broken" not in config.read_text(encoding="utf-8"), timeout=5000)
     assert [v.name for v in views.read(sample).views] == ["Queue", "Live"]
+
+
+def test_the_window_and_the_cli_save_the_same_view_and_list_the_same_articles(qtbot, window, sample, tmp_path, capsys):
+    from curator import cli
+    from tests.conftest import copy_tree
+
+    other = copy_tree(sample, tmp_path / "other")
+    for folder in (sample, other):
+        (folder / ".curator.yml").write_text("# ours\nprofile: news\n", encoding="utf-8")
+    open_folder(qtbot, window, sample)
+    window.model.set_sort("quality", True)
+    window.search_for("published:yes")
+    window.prompts.topic = "Best"
+    window.act_save_view.trigger()
+    qtbot.waitUntil(lambda: "Best" in (sample / ".curator.yml").read_text(encoding="utf-8"), timeout=5000)
+    assert cli.main(["views", "save", "Best", "--where", "published:yes", "--sort=-quality", "--mode", "cards",
+                     str(other)]) == 0  # fmt: skip
+    assert (sample / ".curator.yml").read_bytes() == (other / ".curator.yml").read_bytes()
+    window.search_for("")
+    window.views.loaded()
+    assert window.views.apply("Best")
+    shown = [window.workspace.path(r) for r in window.model.order]
+    capsys.readouterr()
+    assert cli.main(["list", str(sample), "--view", "Best", "--format", "csv"]) == 0
+    listed = [line.split(",")[0] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert listed == shown and shown
+
+
+def test_a_file_deleted_on_disk_during_triage_leaves_the_queue_on_the_same_articles(qtbot, window, sample):
+    open_folder(qtbot, window, sample)
+    order = start_triage(qtbot, window, "")
+    ws = window.workspace
+    paths = [ws.path(r) for r in order]
+    press(qtbot, window, Qt.Key.Key_J)
+    press(qtbot, window, Qt.Key.Key_J)  # on the third article
+    gone = min(paths[:2], key=lambda p: ws.rows[p])  # the lower row: every row after it moves
+    window.browsing.select_path(paths[-1])  # (deleting the list's current article crashes, on main too)
+    (sample / gone).unlink()
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: gone not in window.workspace.rows, timeout=10000)
+    ws = window.workspace
+    assert ws.path(window.triage.queue.row) == paths[2]
+    assert len(window.triage.queue) == len(paths) - 1
+    press(qtbot, window, Qt.Key.Key_P)
+    assert ws.summary(ws.rows[paths[2]]).published is True
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.browsing.current_path() == paths[3]

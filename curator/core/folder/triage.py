@@ -68,6 +68,17 @@ class Queue:
             return False
         return True
 
+    def remap(self, new_rows: Sequence[int | None]) -> None:
+        """Files came and went on disk and rows moved: `new_rows` gives the new row of each
+        article of the queue, in its order (None: gone). The queue stays on the article shown
+        (the next one when it is gone), and keeps what it remembered of each article."""
+        keep = [i for i, r in enumerate(new_rows) if r is not None]
+        position = next((n for n, i in enumerate(keep) if i >= self.position), max(len(keep) - 1, 0))
+        moved = {old: new_rows[i] for i, old in enumerate(self.rows) if new_rows[i] is not None}
+        self.before = {moved[r]: s for r, s in self.before.items() if r in moved}
+        self.rows = [new_rows[i] for i in keep]
+        self.position = position
+
     def touching(self, row: int) -> None:
         """A decision is about to change `row`: remember it as it is, the first time."""
         if row not in self.before:

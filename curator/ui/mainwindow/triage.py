@@ -46,7 +46,10 @@ class Triage(QObject):
         self.panel = None
         self.deciding = False  # an edit of ours is being made: its values_changed is no undo
         self.details = None  # of the article shown, once read
+        self.paths: list[str] = []  # of the queue's rows, to follow them when rows move
         editing.values_changed.connect(self._values_changed)
+        for signal in (browsing.model.layoutChanged, browsing.model.modelReset):
+            signal.connect(self._rows_moved)  # files came or went on disk (the list is not sorted in triage)
         session.opened.connect(lambda workspace: self.leave())
 
     @property
@@ -68,6 +71,8 @@ class Triage(QObject):
         current = self.browsing.current_row()
         start = model.positions().get(current, 0) if current is not None else 0
         self.queue = Queue(list(model.order), workspace.summary, start or 0)
+        paths = workspace.table.paths
+        self.paths = [paths[r] for r in self.queue.rows]
         self.started.emit()
         self.show()
         return True
@@ -146,6 +151,17 @@ class Triage(QObject):
         self.panel.show_article(
             workspace.summary(row), details, workspace.is_dirty(row), queue.counts().describe(), self.suggestions(row)
         )
+
+    def _rows_moved(self, *_) -> None:
+        queue = self.queue
+        if queue is None:
+            return
+        rows = self.session.workspace.rows
+        new_rows = [rows.get(p) for p in self.paths]
+        if new_rows != queue.rows:
+            self.paths = [p for p, r in zip(self.paths, new_rows, strict=True) if r is not None]
+            queue.remap(new_rows)
+            self.show()
 
     def _values_changed(self, rows: list) -> None:
         """Values changed: an undo or redo (not our own edit) shows the article it changed."""
