@@ -121,6 +121,11 @@ def test_saved_views_listed_applied_saved_and_a_broken_one_never_breaks_the_open
     assert [c.text(0).split("  ")[0] for c in map(group.child, range(group.childCount()))] == [
         "Queue", "Broken", "Live"
     ]  # fmt: skip
+    window.prompts.topic = "quality:>=50"  # the broken view mended from its menu (Edit Query…)
+    assert window.views.edit_query("Broken")
+    mended = group.child(1).text(0)
+    assert mended == f"Broken  ({len(window.workspace.table.select('quality:>=50')):,})"
+    qtbot.waitUntil(lambda: "Broken |  |  | quality:>=50" in config.read_text(encoding="utf-8"), timeout=5000)
     window.views.delete("Broken")
     qtbot.waitUntil(lambda: "Broken" not in config.read_text(encoding="utf-8"), timeout=5000)
     assert [v.name for v in views.read(sample).views] == ["Queue", "Live"]

@@ -117,6 +117,11 @@ OTHER_KEYS = [
     ("Clear the search", "Escape"),
     ("From the search to the list", "Down"),
     ("Move in the list, extend the selection", "Arrows, Shift+Arrows"),
+    ("Triage: publish, unpublish and go on", "P, U"),
+    ("Triage: next, previous article", "J or Right, K or Left"),
+    ("Triage: quality, add a topic (type, Return)", "Q, T"),
+    ("Triage: leave on the article shown", "Escape, F9"),
+    ("Apply a saved view", "Alt+1 … Alt+9"),
 ]
 
 SEPARATOR = None

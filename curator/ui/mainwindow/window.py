@@ -440,6 +440,7 @@ class MainWindow(QMainWindow):
         if not self.saver.settle("close", self.close):
             event.ignore()
             return
+        self.triage.leave()  # (the layout is saved with the preview dock as it was before triage)
         self.cancel_work()
         self.watcher.stop()
         for images in (self.thumbs, self.large_images):
