@@ -60,6 +60,7 @@ class FacetPanel(QTreeWidget):
         self.insertTopLevelItem(0, self.views)
         self.views.setHidden(True)
         self.views.setExpanded(True)
+        self.shown_views: list[tuple] = []
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._view_menu)
         self.itemActivated.connect(self._activated)
@@ -97,7 +98,11 @@ class FacetPanel(QTreeWidget):
 
     def show_views(self, rows: list[tuple[str, int | None, str, str]]) -> None:
         """The saved views: (name, count or None, the query's error, query); the first nine
-        with their Alt+N key. A view whose query no longer parses shows its error."""
+        with their Alt+N key. A view whose query no longer parses shows its error. The same
+        rows again change nothing (the counts are made again after every edit)."""
+        if rows == self.shown_views:
+            return
+        self.shown_views = list(rows)
         self.views.takeChildren()
         for n, (name, count, error, query) in enumerate(rows, 1):
             key = f" (Alt+{n})" if n < 10 else ""
