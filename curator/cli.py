@@ -29,12 +29,13 @@ from .core.folder.library import Severity
 from .core.folder.query import SORT_FIELDS, QueryError, parse, terms_named
 from .core.folder.table import Table
 from .core.folder.workspace import SaveJob, Workspace, save_batch
-from .core.site import profiles, topics
+from .core.site import profiles, topics, views
 from .core.site.taxonomy import TaxonomyError
 from .core.team import commits, git
 from .core.words import count as counted
 
-COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile", "show")
+COMMANDS = ("list", "set", "publish", "unpublish", "check", "topics", "suggest", "status", "commit", "profile", "show",
+            "views")  # fmt: skip
 COMMANDS += ("duplicates", "links")
 OK, FAILED, USAGE = 0, 1, 2
 #: Files this run wrote (for --commit).
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--sort", default="path", metavar="FIELD", help=f"one of {', '.join(SORT_FIELDS)}; -FIELD descends")
     ls.add_argument("--format", choices=("table", "json", "csv"), default="table")
     ls.add_argument("--ext", action="append", help="file extension to include (repeatable)")
+    ls.add_argument("--view", metavar="NAME", help="the saved view's query and sort (see `curator views`)")
 
     st = sub.add_parser("set", help="set or remove keys in files, changing only those lines")
     st.add_argument("targets", nargs="+", metavar="FILE|DIR", help="files, or one DIR with --where")
@@ -174,7 +176,18 @@ def _parser() -> argparse.ArgumentParser:
     lk.add_argument("--format", choices=("table", "json"), default="table")
     lk.add_argument("--recheck", action="store_true", help="ask again even when a result is less than 24 hours old")
     lk.add_argument("--no-network", action="store_true", help="answer from the cache only; refuse if it lacks a link")
-    for reader in (ls, st, tp, sg, *publishers, ck, pf, dp, lk):
+    vw = sub.add_parser(
+        "views",
+        help="the site's saved views (.curator.yml): `views DIR` lists them with their counts; "
+        "`views save NAME --where QUERY [--sort FIELD] DIR`; `views delete NAME DIR`",
+    )
+    vw.add_argument("words", nargs="+", metavar="[save|delete NAME] DIR")
+    vw.add_argument("--where", metavar="QUERY", help="the view's query (save)")
+    vw.add_argument("--sort", default="", metavar="FIELD", help="the view's sort, -FIELD descends (save)")
+    vw.add_argument("--mode", choices=views.MODES, default="", help="cards or table, in the window (save)")
+    vw.add_argument("--ext", action="append", help="file extension to include (repeatable)")
+
+    for reader in (ls, st, tp, sg, *publishers, ck, pf, dp, lk, vw):
         reader.add_argument(
             "--profile", choices=list(profiles.names()), help="read the folder as this kind of site (default: detected)"
         )
@@ -239,7 +252,19 @@ def _report_unreadable(root: str, problems: Sequence[library.Problem]) -> bool:
     return bool(errors)
 
 
+def _view(root: str, name: str) -> views.View:
+    found = views.read(root)
+    view = found.get(name)
+    if view is None:
+        known = ", ".join(repr(v.name) for v in found.views) or "none"
+        raise UsageError(f"no view is named {name!r} in {found.path} (views: {known})")
+    return view
+
+
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.view is not None:  # exactly what the same --where and --sort print
+        view = _view(args.dir, args.view)
+        args.where, args.sort = view.query, view.sort or args.sort
     field = args.sort.lstrip("-")
     if field not in SORT_FIELDS:
         raise UsageError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
@@ -263,6 +288,50 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"{rec['date'][:10]:10}  {pub}  {q!s:>4}  {rec['title'][:70]:70}  {rec['path']}")
         print(f"{len(records):,} of {counted(len(table), 'article')}", file=sys.stderr)
     return FAILED if _report_unreadable(args.dir, problems) else OK
+
+
+def cmd_views(args: argparse.Namespace) -> int:
+    """List the saved views with their counts (a query that does not parse: its error), or
+    save or delete one, editing only the `views:` lines of `.curator.yml`."""
+    verb, *rest = args.words if args.words[0] in ("save", "delete") else ("list", *args.words)
+    if len(rest) != (1 if verb == "list" else 2):
+        raise UsageError("use `views DIR`, `views save NAME --where QUERY DIR` or `views delete NAME DIR`")
+    root = rest[-1]
+    if not os.path.isdir(root):
+        raise UsageError(f"{root} is not a folder")
+    found = views.read(root)
+    try:
+        if verb == "save":
+            if args.where is None:
+                raise UsageError("views save needs --where QUERY ('' for every article)")
+            parse(args.where)
+            if args.sort and args.sort.lstrip("-") not in SORT_FIELDS:
+                raise UsageError(f"cannot sort by {args.sort!r}; use one of {', '.join(SORT_FIELDS)}")
+            edit = views.plan_save(found, views.View(rest[0], args.where, args.sort, args.mode))
+        elif verb == "delete":
+            edit = views.plan_delete(found, rest[0])
+    except views.ViewError as exc:
+        print(f"curator: {exc}", file=sys.stderr)
+        return FAILED
+    if verb != "list":
+        result = edit.write()
+        if not result.ok:
+            print(f"{result.path}: {result.message}", file=sys.stderr)
+            return FAILED
+        print(f"{'saved' if verb == 'save' else 'deleted'} view {rest[0]!r} in {found.path}")
+        return OK
+    for problem in found.problems:
+        print(problem, file=sys.stderr)
+    table, problems = _table(root, args.ext)
+    for view in found.views:
+        try:
+            read_fields(root, table, view.query)
+            count = f"{len(table.select(view.query)):>7,}"
+        except QueryError as exc:
+            count = f"  error: {exc}"
+        extra = " ".join(filter(None, (view.sort, view.mode)))
+        print(f"{view.name:24} {count}  {view.query}" + (f"   ({extra})" if extra else ""))
+    return FAILED if found.problems or _report_unreadable(root, problems) else OK
 
 
 def cmd_set(args: argparse.Namespace) -> int:
@@ -700,6 +769,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return cmd_duplicates(args)
     if args.command == "links":
         return cmd_links(args)
+    if args.command == "views":
+        return cmd_views(args)
     return cmd_check(args)
 
 
@@ -709,7 +780,7 @@ def _use_profile(args: argparse.Namespace) -> None:
     if not name:
         return
     chosen = profiles.by_name(name)
-    places = [getattr(args, "dir", None), *getattr(args, "targets", [])]
+    places = [getattr(args, "dir", None), *getattr(args, "targets", []), *getattr(args, "words", [])[-1:]]
     for place in filter(None, places):
         profiles.choose(place if os.path.isdir(place) else profiles.site_root(place), chosen)
 
@@ -754,7 +825,11 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     WRITTEN.clear()  # a second call in one process (tests, embedding) starts with nothing written
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra and args.command == "views" and not any(e.startswith("-") for e in extra):
+            args.words += extra  # `views save NAME --where Q DIR`: DIR after the options
+        elif extra:
+            args = parser.parse_args(argv)  # (says what is not understood, and exits)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else USAGE
     try:

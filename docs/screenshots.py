@@ -7,8 +7,9 @@ the preview, and the Changes view open on an article's diff; and the conflict di
 diffs of a file that changed on disk; and the Topics manager with suggested topics; and Edit
 Field… previewing a regex replace over the table with other fields as columns; a large folder
 listed and checked in the background; a 1024x700 window with the Topics Manager and the
-Changes view open; and a first start on a 1280x800 screen (the offscreen screen is that
-size here). Plus the older screenshot.png, editing.png and batch-confirm.png that the README shows.
+Changes view open; a first start on a 1280x800 screen (the offscreen screen is that size
+here); and triage at 1024x700 with saved views. Plus the older screenshot.png, editing.png
+and batch-confirm.png that the README shows.
 """
 
 from __future__ import annotations
@@ -319,6 +320,31 @@ def classic(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     return ["screenshot.png", "editing.png", "batch-confirm.png"]
 
 
+def triage_shot(app: QApplication, folder: Path, tmp: Path, scheme: str) -> list[str]:
+    """Triage at 1024x700 over the unpublished articles, one published already, with the
+    site's saved views in the Browse panel."""
+    copy = tmp / f"site-triage-{scheme}"
+    shutil.copytree(folder, copy)
+    (copy / ".curator.yml").write_text(
+        "views:\n  - Morning queue | -date | cards | published:no\n  - Best | -quality |  | quality:>=80\n",
+        encoding="utf-8",
+    )
+    window = new_window(tmp, (1024, 700), "triage")
+    window.open_folder(str(copy))
+    settle(app, window)
+    window.docks["changes"].hide()
+    window.views.apply("Morning queue")
+    settle(app, window)
+    window.act_triage.trigger()
+    window.triage.command("publish")
+    settle(app, window, timeout=3)
+    name = f"triage-1024x700-{scheme}.png"
+    window.grab().save(str(DOCS / name))
+    window.workspace.pending.clear()
+    window.close()
+    return [name]
+
+
 def main() -> int:
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else sample_dir()
     written = []
@@ -342,6 +368,7 @@ def main() -> int:
                 written += shoot(app, folder, tmp, scheme, size)
             written += topics_shot(app, folder, tmp, scheme)
             written += narrow_shot(app, folder, tmp, scheme)
+            written += triage_shot(app, folder, tmp, scheme)
     print("wrote " + ", ".join(f"docs/{w}" for w in written))
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QApplication, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QMenu, QTreeWidget, QTreeWidgetItem
 
 from ..core import words
 from ..core.folder.query import quote
@@ -22,6 +22,7 @@ GROUPS = (
 )
 MAX_ITEMS = 60
 VALUE = Qt.ItemDataRole.UserRole + 1
+VIEW = Qt.ItemDataRole.UserRole + 2  # a saved view's name
 #: Held while clicking a value: the search excludes it instead (Ctrl, or Cmd on macOS; or Alt).
 EXCLUDE_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 KEYS = "Counts in the current search. Enter on a value shows only its articles, Ctrl+Enter hides them."
@@ -31,6 +32,11 @@ HOW = "Click a value to show only articles with it; Ctrl+click (or Alt+click) to
 class FacetPanel(QTreeWidget):
     #: a query term such as `topic:"Power Apps"` to add to the search
     term_activated = Signal(str)
+    #: a saved view's name: to apply, rename or delete
+    view_activated = Signal(str)
+    view_rename_requested = Signal(str)
+    view_delete_requested = Signal(str)
+    view_edit_requested = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -49,6 +55,17 @@ class FacetPanel(QTreeWidget):
             item.setExpanded(key in ("published", "topic", "category", "git"))
             item.setHidden(key == "git")
             self._groups[key] = item
+        self.views = QTreeWidgetItem(["Views"])
+        self.views.setIcon(0, icon("fa5s.bookmark"))
+        self.views.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.views.setToolTip(0, "The site's saved views (.curator.yml): click or Alt+1…9 to apply; right-click to "
+                              "rename or delete; View › Save View… saves the search and sort in force.")  # fmt: skip
+        self.insertTopLevelItem(0, self.views)
+        self.views.setHidden(True)
+        self.views.setExpanded(True)
+        self.shown_views: list[tuple] = []
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._view_menu)
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
 
@@ -82,7 +99,43 @@ class FacetPanel(QTreeWidget):
             group.setHidden(key == "git" and not count)
         self.setUpdatesEnabled(True)
 
+    def show_views(self, rows: list[tuple[str, int | None, str, str]]) -> None:
+        """The saved views: (name, count or None, the query's error, query); the first nine
+        with their Alt+N key. A view whose query no longer parses shows its error. The same
+        rows again change nothing (the counts are made again after every edit)."""
+        if rows == self.shown_views:
+            return
+        self.shown_views = list(rows)
+        self.views.takeChildren()
+        for n, (name, count, error, query) in enumerate(rows, 1):
+            key = f" (Alt+{n})" if n < 10 else ""
+            shown = f"{name}  ⚠ cannot apply: {error}" if error else f"{name}  ({count:,})"
+            child = QTreeWidgetItem([shown])
+            child.setData(0, VIEW, name)
+            said = error or words.count(count or 0, "article")
+            child.setToolTip(0, f"{name}{key}: {query or '(every article)'}\n{said}")
+            if error:
+                child.setForeground(0, self.palette().placeholderText())
+            self.views.addChild(child)
+        self.views.setText(0, f"Views  ({len(rows)})")
+        self.views.setHidden(not rows)
+
+    def _view_menu(self, pos) -> None:
+        item = self.itemAt(pos)
+        name = item.data(0, VIEW) if item is not None else None
+        if not name:
+            return
+        menu = QMenu(self)
+        menu.addAction("Apply", lambda: self.view_activated.emit(name))
+        menu.addAction("Edit Query…", lambda: self.view_edit_requested.emit(name))
+        menu.addAction("Rename…", lambda: self.view_rename_requested.emit(name))
+        menu.addAction("Delete", lambda: self.view_delete_requested.emit(name))
+        menu.exec(self.viewport().mapToGlobal(pos))
+
     def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
+        if name := item.data(0, VIEW):
+            self.view_activated.emit(name)
+            return
         term = item.data(0, Qt.ItemDataRole.UserRole)
         if term:
             self._clicked = True

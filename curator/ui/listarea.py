@@ -33,6 +33,7 @@ class ListArea(QStackedWidget):
         self.table.setSelectionModel(self.cards.selectionModel())
         self.selection = self.cards.selectionModel()
         self.mode = ViewMode.CARDS
+        self.page: QWidget | None = None  # shown in place of the list (see show_page)
         for widget in (self.empty, self.cards, self.table):
             self.addWidget(widget)
 
@@ -41,7 +42,7 @@ class ListArea(QStackedWidget):
 
     def set_mode(self, mode: str) -> ViewMode:
         self.mode = ViewMode(mode) if mode in tuple(ViewMode) else ViewMode.CARDS
-        if self.currentWidget() is not self.empty:
+        if self.currentWidget() is not self.empty and self.page is None:
             self.setCurrentWidget(self.view())
         return self.mode
 
@@ -51,7 +52,15 @@ class ListArea(QStackedWidget):
         self.table.horizontalHeader().setSortIndicator(COLUMNS.index(field), order)
 
     def show_list(self, empty: bool) -> None:
-        self.setCurrentWidget(self.empty if empty else self.view())
+        if self.page is None:
+            self.setCurrentWidget(self.empty if empty else self.view())
+
+    def show_page(self, widget: QWidget | None) -> None:
+        """A page in place of the list (triage), until show_page(None)."""
+        if widget is not None and self.indexOf(widget) < 0:
+            self.addWidget(widget)
+        self.page = widget
+        self.setCurrentWidget(widget or self.view())
 
     def on_screen(self) -> tuple[int, int] | None:
         """The first and last positions on screen (a screenful when the end is not known)."""

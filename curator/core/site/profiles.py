@@ -262,6 +262,9 @@ def _head(path: Path, size: int = 65536) -> str:
 #: Keys of `.curator.yml` that are not profile settings: the topics retired by a merge or a
 #: delete (see core.site.taxonomy), a list of text.
 NOT_PROFILE = ("retired",)
+#: Keys of `.curator.yml` read by others, whatever their shape: the saved views (see
+#: core.site.views, which reports a broken one; it never stops a folder from opening).
+OTHERS = ("views",)
 _LISTS = {"title", "date", "category", "excerpt", "image", "extensions", "include", "exclude", "drafts"}
 
 
@@ -279,6 +282,8 @@ def from_config(path: str | os.PathLike[str], detected: Profile | None = None) -
     known = {f.name for f in dataclasses.fields(Profile)} - {"name", "source", "markers"}
     changes: dict[str, Any] = {}
     for key, value in data.items():
+        if key in OTHERS:
+            continue
         if key in NOT_PROFILE:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ProfileError(f"{path}: {key} must be a list of text")

@@ -207,15 +207,21 @@ def plan(
 
 
 def _retired_edit(taxonomy: Taxonomy, retired: Sequence[str]) -> ByteEdit:
-    data = taxonomy.config if taxonomy.config is not None else CONFIG_HEADER.encode()
+    return config_edit(taxonomy.config_path, taxonomy.config, {"retired": list(retired) if retired else DELETE})
+
+
+def config_edit(path: str, config: bytes | None, changes: dict[str, Any]) -> ByteEdit:
+    """The edit of the site's `.curator.yml` (`config` as read, None: made new) that makes
+    `changes` (a value DELETE removes the key) to those lines only: its comments and other
+    keys stay byte-identical. Raises TaxonomyError."""
+    data = config if config is not None else CONFIG_HEADER.encode()
     try:
         settings = load_site_yaml(data.decode("utf-8-sig")) or {}
-    except SiteFileError as exc:
-        raise TaxonomyError(f"{taxonomy.config_path}: cannot be read ({exc})") from None
+    except (SiteFileError, UnicodeDecodeError) as exc:
+        raise TaxonomyError(f"{path}: cannot be read ({exc})") from None
     if not isinstance(settings, dict):
-        raise TaxonomyError(f"{taxonomy.config_path}: expected keys such as `profile: hugo`")
-    new = _edited(taxonomy.config_path, data, settings, {"retired": list(retired) if retired else DELETE})
-    return ByteEdit(taxonomy.config_path, taxonomy.config, new)
+        raise TaxonomyError(f"{path}: expected keys such as `profile: hugo`")
+    return ByteEdit(path, config, _edited(path, data, settings, changes))
 
 
 def _edited(path: str, data: bytes, mapping: dict[str, Any], changes: dict[str, Any]) -> bytes:

@@ -50,6 +50,8 @@ class Action(enum.Enum):
     KEEP_THIS = enum.auto()
     CHECK_LINKS = enum.auto()
     USE_MOVED = enum.auto()
+    TRIAGE = enum.auto()
+    SAVE_VIEW = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,10 @@ SPECS: dict[Action, Spec] = {
     Action.TOPICS: Spec(
         "Topics &Manager", "Ctrl+Shift+M", "fa5s.tags", "Every topic with its count: rename, merge or delete"
     ),
+    Action.TRIAGE: Spec(
+        "T&riage", "F9", "fa5s.inbox", "One article at a time: P publish, U unpublish, J/K next/previous, Esc leaves"
+    ),
+    Action.SAVE_VIEW: Spec("Save &View…", None, "fa5s.bookmark", "Save the search and sort as a view the team shares"),
     Action.FIND: Spec("&Find", Key.Find, "fa5s.search", "Search the articles"),
     Action.SELECT_ALL: Spec("Select &All", Key.SelectAll),
     Action.REVEAL: Spec("Show in File Manager", None, "", "Open the folder of the current article", True),
@@ -136,6 +142,11 @@ OTHER_KEYS = [
     ("Clear the search", "Escape"),
     ("From the search to the list", "Down"),
     ("Move in the list, extend the selection", "Arrows, Shift+Arrows"),
+    ("Triage: publish, unpublish and go on", "P, U"),
+    ("Triage: next, previous article", "J or Right, K or Left"),
+    ("Triage: quality, add a topic (type, Return)", "Q, T"),
+    ("Triage: leave on the article shown", "Escape, F9"),
+    ("Apply a saved view", "Alt+1 … Alt+9"),
 ]
 
 SEPARATOR = None
@@ -149,7 +160,8 @@ MENUS: list[tuple[str, list]] = [
                Action.REMOVE_TOPIC, Action.APPLY_SUGGESTED, Action.QUALITY, Action.EDIT_FIELD, Action.CONTEXT_MENU,
                SEPARATOR, Action.KEEP_THIS, Action.CHECK_LINKS, Action.USE_MOVED, SEPARATOR, Action.SELECT_ALL,
                Action.FIND, SEPARATOR, Action.IMMEDIATE, Action.PREFERENCES]),
-    ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TOPICS, DOCKS]),
+    ("&View", [Action.CARDS, Action.TABLE, SEPARATOR, Action.TRIAGE, Action.SAVE_VIEW, SEPARATOR, Action.TOPICS,
+               DOCKS]),
     ("&Git", [Action.COMMIT, Action.PULL, Action.PUSH]),
     ("&Help", [Action.SHORTCUTS, Action.ABOUT]),
 ]  # fmt: skip

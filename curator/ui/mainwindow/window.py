@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 
 from ...core.folder.edits import EditOp
 from ...core.folder.index import default_cache_dir
-from ...core.folder.query import clauses, with_clause
+from ...core.folder.query import SORT_FIELDS, clauses, with_clause
 from .. import preferences
 from ..changes import ChangesPanel
 from ..editor import EditorPanel
@@ -30,6 +30,7 @@ from ..tasks import Tasks
 from ..throttle import Throttle
 from ..thumbnails import window_thumbnails
 from ..topicsmanager import TopicsPanel
+from ..triage import TriagePanel
 from . import layout
 from .actions import CONTEXT, DOCKS, MENUS, RECENT, TOOLBAR, Action, build, fill, needing_selection, shortcut_rows
 from .browsing import Browsing
@@ -45,6 +46,8 @@ from .session import Session
 from .statusbar import StatusBar
 from .stories import Stories
 from .topics import TopicsController
+from .triage import Triage
+from .views import ViewsController
 from .watcher import Watcher
 
 
@@ -93,6 +96,10 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.fields = FieldsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
         self.gitmode = GitController(self.session, self.tasks, self.prompts, self.messages, self)
         self.stories = Stories(self.session, self.editing, self.tasks, self.messages, self)
+        self.triage = Triage(self.session, self.editing, self.browsing, self.tasks, self.topics.suggestions, self)
+        self.triage_panel = TriagePanel(self.large_images, self.thumbs)
+        self.preview_during_triage = True  # whether the preview dock was shown when triage began
+        self.views = ViewsController(self.session, self.tasks, self.prompts, self.messages, self)
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
         self.status = StatusBar()
         self.setStatusBar(self.status)
@@ -144,6 +151,10 @@ class MainWindow(layout.FocusInSight, QMainWindow):
             Action.USE_MOVED: lambda: self.stories.use_moved(rows()),
             Action.COMMIT: self.gitmode.commit, Action.PULL: self.gitmode.pull, Action.PUSH: self.gitmode.push,
             Action.PREFERENCES: lambda: preferences.edit(self.settings, self.prompts),
+            Action.TRIAGE: lambda: self.triage.leave() if self.triage.active else self.triage.start(),
+            Action.SAVE_VIEW: lambda: self.views.save_current(
+                self.search.text(), ("-" if self.model.descending else "") + self.model.sort_field, self.area.mode.value
+            ),
         }  # fmt: skip
         made = {
             Action.UNDO: self.undo_stack.createUndoAction(self, "&Undo"),
@@ -219,6 +230,41 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.changes.save_requested.connect(self.save)
         self.changes.reveal_requested.connect(browsing.reveal)
         layout.attach_list(self)
+        # triage and saved views (issue 35)
+        self.triage.attach(self.triage_panel)
+        self.triage.started.connect(self._triage_started)
+        self.triage.left.connect(self._triage_left)
+        self.views.attach(self)
+        self.views.listed.connect(self.facets.show_views)
+        self.views.apply_requested.connect(self.apply_view)
+        self.facets.view_activated.connect(self.views.apply)
+        self.facets.view_rename_requested.connect(self.views.rename)
+        self.facets.view_edit_requested.connect(self.views.edit_query)
+        self.facets.view_delete_requested.connect(self.views.delete)
+        self.loaded.connect(self.views.loaded)
+        editing.values_changed.connect(lambda rows: self.views.count_later())
+        self.saved.connect(lambda results: self.views.count_later())
+
+    def _triage_started(self) -> None:
+        """The triage page in place of the list; the preview (of the list's article) steps aside."""
+        self.preview_during_triage = self.docks["preview"].isVisible()
+        self.docks["preview"].hide()
+        self.area.show_page(self.triage_panel)
+        self.triage_panel.setFocus()
+
+    def _triage_left(self, path: str) -> None:
+        self.docks["preview"].setVisible(self.preview_during_triage)
+        self.area.show_page(None)
+        self._update_empty_state()
+        self.current_view().setFocus()
+
+    def apply_view(self, view) -> None:
+        """A saved view (core.site.views.View): its sort, cards or table, then its query."""
+        if view.sort.lstrip("-") in SORT_FIELDS:
+            self.model.set_sort(view.sort.lstrip("-"), view.sort.startswith("-"))
+        if view.mode:
+            self.set_view(view.mode)
+        self.search_for(view.query)
 
     def set_view(self, mode: str) -> None:
         mode = self.area.set_mode(mode)
@@ -398,6 +444,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         if not self.saver.settle("close", self.close):
             event.ignore()
             return
+        self.triage.leave()  # (the layout is saved with the preview dock as it was before triage)
         self.cancel_work()
         self.watcher.stop()
         for images in (self.thumbs, self.large_images):

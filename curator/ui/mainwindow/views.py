@@ -1,0 +1,142 @@
+"""The site's saved views (core.site.views): listed with their counts, applied, saved, renamed
+and deleted.
+
+`ViewsController` reads the views when a folder has loaded, counts each one's articles (a
+view whose query no longer parses is listed with its error and never applied), and writes
+`.curator.yml` (only its `views:` lines) in a worker when one is saved, renamed or deleted.
+Alt+1…9 apply the first nine. Emits:
+  listed(list[tuple[str name, int | None count, str error, str query]]),
+  apply_requested(object View).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+
+from ...core.document.files import ByteEdit
+from ...core.folder.query import QueryError
+from ...core.site import views
+from ..tasks import Tasks
+from ..throttle import Throttle
+from .messages import Messages, Prompts
+from .session import Session
+
+#: counts follow edits this long after the last one (a pass per view over the folder)
+COUNT_DELAY_MS = 1500
+
+
+class ViewsController(QObject):
+    listed = Signal(list)
+    apply_requested = Signal(object)
+
+    def __init__(self, session: Session, tasks: Tasks, prompts: Prompts, messages: Messages, parent=None):
+        super().__init__(parent)
+        self.session, self.tasks, self.prompts, self.messages = session, tasks, prompts, messages
+        self.views = views.Views("")
+        self.errors: dict[str, str] = {}
+        self.count_later = Throttle(self.count, COUNT_DELAY_MS, self)
+        self.shortcuts: list[QShortcut] = []
+        session.opened.connect(lambda workspace: self._reset())
+
+    def _reset(self) -> None:
+        self.views = views.Views("")
+        self.errors.clear()
+        self.listed.emit([])
+
+    def attach(self, window) -> None:
+        """Alt+1…9 in the window apply the first nine views."""
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Alt+{n}"), window)
+            shortcut.activated.connect(lambda n=n: self.apply_number(n))
+            self.shortcuts.append(shortcut)
+
+    def loaded(self) -> None:
+        """Read the views (a small file, within bounds) and count them."""
+        self.views = views.read(self.session.root) if self.session.is_open else views.Views("")
+        for problem in self.views.problems:
+            self.messages.warning("A saved view cannot be read", problem)
+        self.count()
+
+    def count(self) -> None:
+        """Each view's articles, or its error (on the GUI thread: the table is the window's)."""
+        table, rows = self.session.workspace.table, []
+        self.errors.clear()
+        for view in self.views.views:
+            try:
+                n: int | None = len(table.select(view.query))
+            except QueryError as exc:
+                n = None
+                self.errors[view.name] = str(exc)
+            rows.append((view.name, n, self.errors.get(view.name, ""), view.query))
+        self.listed.emit(rows)
+
+    def apply_number(self, n: int) -> bool:
+        return n <= len(self.views.views) and self.apply(self.views.views[n - 1].name)
+
+    def apply(self, name: str) -> bool:
+        view = self.views.get(name)
+        if view is None:
+            return False
+        if name in self.errors:
+            self.messages.error(f"The view “{name}” cannot be applied", self.errors[name])
+            return False
+        self.apply_requested.emit(view)
+        return True
+
+    def save_current(self, query: str, sort: str, mode: str) -> bool:
+        """View › Save View…: the search and sort in force, under a name asked for."""
+        name = self.prompts.ask_topic("Save View", "Name of the view (the team shares it in .curator.yml):", [], True)
+        if not name or not name.strip():
+            return False
+        return self._write(lambda: views.plan_save(self.views, views.View(name.strip(), query, sort, mode)),
+                           f"Saved the view “{name.strip()}”.")  # fmt: skip
+
+    def rename(self, old: str) -> bool:
+        new = self.prompts.ask_topic("Rename View", f"New name of “{old}”:", [], True, old)
+        if not new or new.strip() == old:
+            return False
+        return self._write(lambda: views.plan_rename(self.views, old, new.strip()), f"Renamed “{old}”.")
+
+    def edit_query(self, name: str) -> bool:
+        """A view's query, changed in place (a view that no longer parses is mended so)."""
+        view = self.views.get(name)
+        if view is None:
+            return False
+        query = self.prompts.ask_topic("Edit View", f"Query of “{name}”:", [], True, view.query)
+        if query is None or query.strip() == view.query:
+            return False
+        try:
+            self.session.workspace.table.select(query.strip())
+        except QueryError as exc:
+            self.messages.error("The view was not saved", str(exc))
+            return False
+        new = views.View(name, query.strip(), view.sort, view.mode)
+        return self._write(lambda: views.plan_save(self.views, new), f"Saved the view “{name}”.")
+
+    def delete(self, name: str) -> bool:
+        return self._write(lambda: views.plan_delete(self.views, name), f"Deleted the view “{name}”.")
+
+    def _write(self, plan: Callable[[], ByteEdit], said: str) -> bool:
+        if not self.session.is_open:
+            return False
+        try:
+            edit = plan()
+        except views.ViewError as exc:
+            self.messages.error("The view was not saved", str(exc))
+            return False
+        before = self.views
+        self.views = views.applied(before, edit)
+        self.count()
+
+        def done(result, error: BaseException | None) -> None:
+            if error is not None or not result.ok:
+                self.messages.error("Writing the views failed", str(error) if error else result.message)
+                self.loaded()  # what the file says
+            else:
+                self.messages.info(said, 5000)
+
+        self.tasks.run(lambda p: edit.write(), done)
+        return True
