@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import html
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -159,6 +160,8 @@ class ArticleModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.order):
             return None
         row = self.order[index.row()]
+        if row < 0:  # (a row leaving the list: see _rows_removed)
+            return None
         s = self.table.summaries[row]
         if index.column() >= len(COLUMNS):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -370,8 +373,36 @@ class ArticleModel(QAbstractTableModel):
 
     def _workspace_changed(self, event: Changed) -> None:
         """The workspace's event (core.folder.workspace.Changed) as the roles it touches."""
+        if event.removed:
+            self._rows_removed(event.removed)
+            return
         roles = [*VALUE_ROLES, Role.CHANGED_ON_DISK] if event.disk else VALUE_ROLES
         self.rows_changed(event.rows, roles)
+
+    def _rows_removed(self, gone: Sequence[int]) -> None:
+        """Rows left the workspace (their old numbers, ascending): number the others as the
+        workspace does now, then take the gone ones out of the list (the views and the
+        selection follow, so nothing reads a row by its old number after)."""
+        positions = sorted(self.positions().shown(gone))
+        leaving = set(gone)
+        self.order = [-1 if r in leaving else r - bisect_left(gone, r) for r in self.order]
+        self._appending = [r - bisect_left(gone, r) for r in self._appending if r not in leaving]
+        self._waiting.clear()  # (the thumbnails still wanted ask again when painted)
+        self._positions = None
+        self.listing.forget_matches()
+        runs: list[list[int]] = []
+        for pos in positions:
+            if runs and pos == runs[-1][1] + 1:
+                runs[-1][1] = pos
+            else:
+                runs.append([pos, pos])
+        for first, last in reversed(runs):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self.order[first : last + 1]
+            self._positions = None
+            self.endRemoveRows()
+        if positions:
+            self.counts_changed.emit(len(self.order), len(self.table))
 
     def rows_changed(self, rows: Iterable[int], roles: Sequence[int] | None = None) -> None:
         """Tell the views that these workspace rows show new values (names the roles)."""

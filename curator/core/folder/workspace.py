@@ -67,6 +67,9 @@ class Changed:
 
     rows: Sequence[int]
     disk: bool = False  # rows read again, or marked changed on disk
+    #: rows that left the table (their numbers before, ascending): every later row's number
+    #: went down by the count of those before it. Told at once, before anyone reads a row.
+    removed: Sequence[int] = ()
 
 
 class Workspace:
@@ -181,6 +184,8 @@ class Workspace:
         self.pending = {renumber[r]: c for r, c in self.pending.items() if r in renumber}
         self.known = {renumber[r]: c for r, c in self.known.items() if r in renumber}
         self.rows = {p: i for i, p in enumerate(self.table.paths)}
+        for listener in list(self.listeners):
+            listener(Changed((), removed=gone))
         return gone
 
     # -- problems --
