@@ -104,7 +104,7 @@ SPECS: dict[Action, Spec] = {
     ),
     Action.CHECK_LINKS: Spec("Check &Links", None, "fa5s.link", "Check the links of the selected articles", True),
     Action.USE_MOVED: Spec(
-        "Use the &Moved Address", None, "", "Set originalUrl to where it moved, for the selected articles", True
+        "Use the Moved A&ddress", None, "", "Set originalUrl to where it moved, for the selected articles", True
     ),
     Action.COMMIT: Spec("&Commit…", "Ctrl+Alt+C", "fa5s.check", "git: commit the changed article files you pick"),
     Action.PULL: Spec("&Pull", "Ctrl+Alt+L", "fa5s.download", "git: get the team's commits (fast-forward only)"),
@@ -144,7 +144,7 @@ OTHER_KEYS = [
     ("Move in the list, extend the selection", "Arrows, Shift+Arrows"),
     ("Triage: publish, unpublish and go on", "P, U"),
     ("Triage: next, previous article", "J or Right, K or Left"),
-    ("Triage: quality, add a topic (type, Return)", "Q, T"),
+    ("Triage: quality, add a topic, typed then Return", "Q, T"),
     ("Triage: leave on the article shown", "Escape, F9"),
     ("Apply a saved view", "Alt+1 … Alt+9"),
 ]
