@@ -43,7 +43,7 @@ action = st.one_of(
     st.tuples(
         st.just("field"),
         files_,
-        st.sampled_from(["heat", "type", "provider.name", "category"]),
+        st.sampled_from(["heat", "type", "provider.name", "provider", "category"]),
         st.sampled_from(["set", "clear", "replace"]),
     ),
     st.tuples(st.just("topics"), st.sampled_from(["rename", "merge", "delete"]), topic_, topic_),
@@ -190,3 +190,29 @@ def test_a_shown_field_edited_anywhere_shows_at_once_and_saves_without_a_read_ba
     assert jobs[PATHS[0]].changes_shown() and not jobs[PATHS[1]].changes_shown()
     workspace.apply_saved(save_batch(list(jobs.values()), root=os.path.realpath(root)))
     assert workspace.summary(second).heat == 41 and not workspace.summary(second).warnings
+
+
+def test_edit_field_leaves_alone_a_value_save_could_not_write_back(tmp_path):
+    """Only scalars and lists of text can be written: clearing a mapping (`provider`) saved, but
+    its Undo could never be saved (29 files "could not be saved", the key lost), and a set to a
+    mapping failed only at Save. Both are refused when planned, with the reason per file."""
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE, root)
+    original = {p: (root / p).read_bytes() for p in PATHS}
+    workspace = Workspace(root)
+    workspace.add_entries([library.load_one(str(root), p) for p in PATHS])
+    rows = [workspace.rows[p] for p in PATHS]
+    for edit in (FieldEdit(Op.CLEAR), FieldEdit(Op.SET, {"name": "Someone"})):
+        planned = workspace.plan_field(rows, "provider", edit)
+        assert planned.step is None
+        assert set(planned.errors) == set(PATHS)
+        assert all("cannot be written" in why for why in planned.errors.values()), planned.errors
+    assert not workspace.save_jobs()
+    cleared = workspace.plan_field(rows, "provider.name", FieldEdit(Op.CLEAR)).step  # a scalar inside: fine
+    assert cleared is not None and len(cleared.edits) == len(PATHS)
+    workspace.apply_step(cleared)
+    workspace.apply_saved(save_batch(workspace.save_jobs(), root=os.path.realpath(root)))
+    workspace.apply_step(cleared, undo=True)
+    results = save_batch(workspace.save_jobs(), root=os.path.realpath(root))
+    assert all(r.result.status is Status.OK for r in results), [r.result.message for r in results]
+    assert {p: (root / p).read_bytes() for p in PATHS} == original

@@ -190,12 +190,17 @@ def _item_style(items: list[ScalarNode]) -> ScalarNode | None:
 # --- the edits ------------------------------------------------------------------------------
 
 
-def _check_value(key: str, value: Any) -> None:
+def writable(value: Any) -> bool:
+    """Whether an edit can write this value: a scalar, a list of strings, or no key (DELETE).
+    A planned edit checks its value and the one its Undo writes back (see Workspace.plan_field)."""
     if value is DELETE or value is None or isinstance(value, (bool, int, float, str, dt.date)):
-        return
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return
-    raise EditError(f"{key}: only scalars and lists of strings can be written, not {type(value).__name__}")
+        return True
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+
+
+def _check_value(key: str, value: Any) -> None:
+    if not writable(value):
+        raise EditError(f"{key}: only scalars and lists of strings can be written, not {type(value).__name__}")
 
 
 def _render_block_list(values: list[str], indent: str, space: str, newline: str, like: ScalarNode | None) -> str:
