@@ -216,3 +216,26 @@ def test_edit_field_leaves_alone_a_value_save_could_not_write_back(tmp_path):
     results = save_batch(workspace.save_jobs(), root=os.path.realpath(root))
     assert all(r.result.status is Status.OK for r in results), [r.result.message for r in results]
     assert {p: (root / p).read_bytes() for p in PATHS} == original
+
+
+def test_edit_field_refuses_a_new_key_save_could_not_add(tmp_path):
+    """A key the files do not have and the writer cannot add (`foo: bar`, `a.0`) was planned,
+    shown in Review as unsaved, and refused by Save on every file ("new keys must be simple
+    names"): Review listed files Save could not write. Refused when planned; a key Save can add
+    (`seo.image`, `a-b_c`) is planned and written."""
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE, root)
+    workspace = Workspace(root)
+    workspace.add_entries([library.load_one(str(root), p) for p in PATHS[:2]])
+    rows = [workspace.rows[p] for p in PATHS[:2]]
+    for key in ("foo: bar", "#note", "seo.0", "- x", "a..b"):
+        planned = workspace.plan_field(rows, key, FieldEdit(Op.SET, "v"))
+        assert planned.step is None and set(planned.errors) == set(PATHS[:2]), key
+        assert all("simple names" in why for why in planned.errors.values())
+    for key in ("seo.image", "a-b_c"):
+        step = workspace.plan_field(rows, key, FieldEdit(Op.SET, "v")).step
+        assert step is not None
+        workspace.apply_step(step)
+    assert {job.path for job in workspace.save_jobs()} == set(PATHS[:2])
+    results = save_batch(workspace.save_jobs(), root=os.path.realpath(root))
+    assert all(r.result.status is Status.OK for r in results), [r.result.message for r in results]

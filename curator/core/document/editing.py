@@ -198,6 +198,13 @@ def writable(value: Any) -> bool:
     return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
 
 
+def new_key_ok(key: str) -> bool:
+    """Whether a key a file does not have yet can be added: a simple name, or a path of them
+    (`seo.image`, a name on each side of every dot), as the writer adds them (a planned edit
+    checks it; see Workspace.plan_field)."""
+    return all(_SIMPLE_KEY.match(part) for part in key.split("."))
+
+
 def _check_value(key: str, value: Any) -> None:
     if not writable(value):
         raise EditError(f"{key}: only scalars and lists of strings can be written, not {type(value).__name__}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.core.document import schema
-from curator.core.document.editing import DELETE, merge_value, writable
+from curator.core.document.editing import DELETE, merge_value, new_key_ok, writable
 from curator.core.document.files import (
     SaveResult,
     Snapshot,
@@ -381,6 +381,10 @@ class Workspace:
             if not writable(after):  # Save would refuse it
                 errors.setdefault(path, f"{key}: a {type(after).__name__} cannot be written, only text, "
                                         "numbers, dates, true/false and lists of text")  # fmt: skip
+            elif before is DELETE and not new_key_ok(key):  # Save would refuse to add it
+                errors.setdefault(
+                    path, f"{key!r}: new keys must be simple names (letters, digits, _ and -; a dot between names)"
+                )
             elif not writable(before):  # its Undo could never be saved: the value would be lost
                 errors.setdefault(path, f"{key}: its value (a {type(before).__name__}) cannot be written back, "
                                         "so this edit could not be undone")  # fmt: skip
