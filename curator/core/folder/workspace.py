@@ -381,10 +381,10 @@ class Workspace:
             if not writable(after):  # Save would refuse it
                 errors.setdefault(path, f"{key}: a {type(after).__name__} cannot be written, only text, "
                                         "numbers, dates, true/false and lists of text")  # fmt: skip
-            elif before is DELETE and not new_key_ok(key):  # Save would refuse to add it
-                errors.setdefault(
-                    path, f"{key!r}: new keys must be simple names (letters, digits, _ and -; a dot between names)"
-                )
+            elif before is DELETE and not new_key_ok(key):  # Save would refuse to add it, and says why so
+                why = ("a dotted key names a key inside a mapping, with a name on each side of every dot"
+                       if not all(key.split(".")) else "new keys must be simple names")  # fmt: skip
+                errors.setdefault(path, f"{key!r}: {why}")
             elif not writable(before):  # its Undo could never be saved: the value would be lost
                 errors.setdefault(path, f"{key}: its value (a {type(before).__name__}) cannot be written back, "
                                         "so this edit could not be undone")  # fmt: skip
