@@ -5,7 +5,7 @@ nothing is written to it).
 Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection being edited,
 the preview, and the Changes view open on an article's diff; and the conflict dialog with the
 diffs of a file that changed on disk; and the Topics manager with suggested topics; and Edit
-Field… previewing a regex replace over the table with other fields as columns; a large folder
+Field… previewing a regex replace over the table with other fields as columns, and its edits unsaved in Review Changes; a large folder
 listed and checked in the background; a 1024x700 window with the Topics Manager and the
 Changes view open; a first start on a 1280x800 screen (the offscreen screen is that size
 here); and triage at 1024x700 with saved views. Plus the older screenshot.png, editing.png
@@ -31,7 +31,7 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from curator.core.folder import fields, review
-from curator.core.folder.fields import Op
+from curator.core.folder.fields import FieldEdit, Op
 from curator.core.team import commits
 from curator.ui.bundle import sample_dir, settle
 from curator.ui.fieldedit import FieldDialog
@@ -252,8 +252,18 @@ def fields_shot(app: QApplication, folder: Path, tmp: Path) -> list[str]:
     window.grab().save(str(DOCS / "fields-window.png"))
     dialog.grab().save(str(DOCS / "edit-field.png"))
     dialog.close()
+    # Apply of `heat` set to 5, as FieldsController.ask plans it: unsaved edits, listed in Review Changes
+    window.set_view("cards")
+    planned = workspace.plan_field(rows, "heat", FieldEdit(Op.SET, 5))
+    window.editing.submit(planned.step, f"Edit heat of {len(planned.step.edits)} articles")
+    window.act_review.trigger()
+    settle(app, window)
+    window.changes.tree.setCurrentItem(window.changes.tree.topLevelItem(0))
+    settle(app, window, timeout=3)
+    window.grab().save(str(DOCS / "edit-field-review.png"))
+    window.workspace.pending.clear()  # closes without asking to save
     window.close()
-    return ["fields-window.png", "edit-field.png"]
+    return ["fields-window.png", "edit-field.png", "edit-field-review.png"]
 
 
 def profile_shot(app: QApplication, tmp: Path) -> list[str]:

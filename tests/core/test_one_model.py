@@ -43,7 +43,7 @@ action = st.one_of(
     st.tuples(
         st.just("field"),
         files_,
-        st.sampled_from(["heat", "type", "provider.name", "category"]),
+        st.sampled_from(["heat", "type", "provider.name", "provider", "category"]),
         st.sampled_from(["set", "clear", "replace"]),
     ),
     st.tuples(st.just("topics"), st.sampled_from(["rename", "merge", "delete"]), topic_, topic_),
@@ -190,3 +190,53 @@ def test_a_shown_field_edited_anywhere_shows_at_once_and_saves_without_a_read_ba
     assert jobs[PATHS[0]].changes_shown() and not jobs[PATHS[1]].changes_shown()
     workspace.apply_saved(save_batch(list(jobs.values()), root=os.path.realpath(root)))
     assert workspace.summary(second).heat == 41 and not workspace.summary(second).warnings
+
+
+def test_edit_field_leaves_alone_a_value_save_could_not_write_back(tmp_path):
+    """Only scalars and lists of text can be written: clearing a mapping (`provider`) saved, but
+    its Undo could never be saved (29 files "could not be saved", the key lost), and a set to a
+    mapping failed only at Save. Both are refused when planned, with the reason per file."""
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE, root)
+    original = {p: (root / p).read_bytes() for p in PATHS}
+    workspace = Workspace(root)
+    workspace.add_entries([library.load_one(str(root), p) for p in PATHS])
+    rows = [workspace.rows[p] for p in PATHS]
+    for edit in (FieldEdit(Op.CLEAR), FieldEdit(Op.SET, {"name": "Someone"})):
+        planned = workspace.plan_field(rows, "provider", edit)
+        assert planned.step is None
+        assert set(planned.errors) == set(PATHS)
+        assert all("cannot be written" in why for why in planned.errors.values()), planned.errors
+    assert not workspace.save_jobs()
+    cleared = workspace.plan_field(rows, "provider.name", FieldEdit(Op.CLEAR)).step  # a scalar inside: fine
+    assert cleared is not None and len(cleared.edits) == len(PATHS)
+    workspace.apply_step(cleared)
+    workspace.apply_saved(save_batch(workspace.save_jobs(), root=os.path.realpath(root)))
+    workspace.apply_step(cleared, undo=True)
+    results = save_batch(workspace.save_jobs(), root=os.path.realpath(root))
+    assert all(r.result.status is Status.OK for r in results), [r.result.message for r in results]
+    assert {p: (root / p).read_bytes() for p in PATHS} == original
+
+
+def test_edit_field_refuses_a_new_key_save_could_not_add(tmp_path):
+    """A key the files do not have and the writer cannot add (`foo: bar`, `a.0`) was planned,
+    shown in Review as unsaved, and refused by Save on every file ("new keys must be simple
+    names"): Review listed files Save could not write. Refused when planned; a key Save can add
+    (`seo.image`, `a-b_c`) is planned and written."""
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE, root)
+    workspace = Workspace(root)
+    workspace.add_entries([library.load_one(str(root), p) for p in PATHS[:2]])
+    rows = [workspace.rows[p] for p in PATHS[:2]]
+    for key in ("foo: bar", "#note", "seo.0", "- x", "a..b"):
+        planned = workspace.plan_field(rows, key, FieldEdit(Op.SET, "v"))
+        assert planned.step is None and set(planned.errors) == set(PATHS[:2]), key
+        assert all(("simple names" if all(key.split(".")) else "on each side of every dot") in why
+                   for why in planned.errors.values())  # fmt: skip
+    for key in ("seo.image", "a-b_c"):
+        step = workspace.plan_field(rows, key, FieldEdit(Op.SET, "v")).step
+        assert step is not None
+        workspace.apply_step(step)
+    assert {job.path for job in workspace.save_jobs()} == set(PATHS[:2])
+    results = save_batch(workspace.save_jobs(), root=os.path.realpath(root))
+    assert all(r.result.status is Status.OK for r in results), [r.result.message for r in results]

@@ -190,12 +190,24 @@ def _item_style(items: list[ScalarNode]) -> ScalarNode | None:
 # --- the edits ------------------------------------------------------------------------------
 
 
-def _check_value(key: str, value: Any) -> None:
+def writable(value: Any) -> bool:
+    """Whether an edit can write this value: a scalar, a list of strings, or no key (DELETE).
+    A planned edit checks its value and the one its Undo writes back (see Workspace.plan_field)."""
     if value is DELETE or value is None or isinstance(value, (bool, int, float, str, dt.date)):
-        return
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return
-    raise EditError(f"{key}: only scalars and lists of strings can be written, not {type(value).__name__}")
+        return True
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+
+
+def new_key_ok(key: str) -> bool:
+    """Whether a key a file does not have yet can be added: a simple name, or a path of them
+    (`seo.image`, a name on each side of every dot), as the writer adds them (a planned edit
+    checks it; see Workspace.plan_field)."""
+    return all(_SIMPLE_KEY.match(part) for part in key.split("."))
+
+
+def _check_value(key: str, value: Any) -> None:
+    if not writable(value):
+        raise EditError(f"{key}: only scalars and lists of strings can be written, not {type(value).__name__}")
 
 
 def _render_block_list(values: list[str], indent: str, space: str, newline: str, like: ScalarNode | None) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.core.document import schema
-from curator.core.document.editing import DELETE, merge_value
+from curator.core.document.editing import DELETE, merge_value, new_key_ok, writable
 from curator.core.document.files import (
     SaveResult,
     Snapshot,
@@ -411,6 +411,17 @@ class Workspace:
         )
         errors = dict(planned.errors)
         errors.update({p: why for p, (_, after) in planned.changes.items() if (why := field.check(after))})
+        for path, (before, after) in planned.changes.items():
+            if not writable(after):  # Save would refuse it
+                errors.setdefault(path, f"{key}: a {type(after).__name__} cannot be written, only text, "
+                                        "numbers, dates, true/false and lists of text")  # fmt: skip
+            elif before is DELETE and not new_key_ok(key):  # Save would refuse to add it, and says why so
+                why = ("a dotted key names a key inside a mapping, with a name on each side of every dot"
+                       if not all(key.split(".")) else "new keys must be simple names")  # fmt: skip
+                errors.setdefault(path, f"{key!r}: {why}")
+            elif not writable(before):  # its Undo could never be saved: the value would be lost
+                errors.setdefault(path, f"{key}: its value (a {type(before).__name__}) cannot be written back, "
+                                        "so this edit could not be undone")  # fmt: skip
         edits = [FileEdit(p, before, after) for p, (before, after) in planned.changes.items() if p not in errors]
         self.drafts_left = []
         return FieldStep(EditStep(key, EditOp.SET, None, edits) if edits else None, errors)
