@@ -1,15 +1,15 @@
-"""Regenerate the screenshots in docs/ from the real widgets (offscreen): `make screenshots`,
-or `python docs/screenshots.py [FOLDER]` (default: the bundled sample; FOLDER is copied first,
-nothing is written to it).
+"""Regenerate the screenshots in docs/ from the real widgets (offscreen): `make screenshots`, or
+`python docs/screenshots.py [FOLDER]` (default: the bundled sample; FOLDER is copied first, nothing
+is written to it).
 
-Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection being edited,
-the preview, and the Changes view open on an article's diff; and the conflict dialog with the
-diffs of a file that changed on disk; and the Topics manager with suggested topics; and Edit
-Field… previewing a regex replace over the table with other fields as columns, and its edits
-unsaved in Review Changes; a large folder listed and checked in the background; a 1024x700 window with the Topics Manager and the
-Changes view open; a first start on a 1280x800 screen (the offscreen screen is that size
-here); and triage at 1024x700 with saved views. Plus the older screenshot.png, editing.png
-and batch-confirm.png that the README shows.
+Writes, in light and dark: the window at 1600x1000 and 1024x700 with a selection being edited, the
+preview, and the Changes view open on an article's diff; and the conflict dialog with the diffs of a
+file that changed on disk; and the Topics manager with suggested topics; and Edit Field… previewing
+a regex replace over the table with other fields as columns, and its edits unsaved in Review
+Changes; a large folder listed and checked in the background; a 1024x700 window with the Topics
+Manager and the Changes view open; a first start on a 1280x800 screen (the offscreen screen is that
+size here); and triage at 1024x700 with saved views. Plus the older screenshot.png, editing.png and
+batch-confirm.png that the README shows.
 """
 
 from __future__ import annotations
