@@ -89,9 +89,4 @@ def circles() -> list[list[str]]:
 
 
 def test_no_import_circle_in_the_package():
-    assert circles() in ([], [KNOWN_CIRCLE]), " ; ".join(" -> ".join(c) for c in circles())
-
-
-#: The window's layout helpers still take the window itself (issue 30: the window is to own its
-#: wiring); this is the only circle left, and the test below fails once it is gone, to be removed.
-KNOWN_CIRCLE = ["curator.ui.mainwindow.window", "curator.ui.mainwindow.layout", "curator.ui.mainwindow.window"]
+    assert not circles(), " ; ".join(" -> ".join(c) for c in circles())

@@ -47,6 +47,7 @@ class GitController(QObject):
 
     def _opened(self, workspace) -> None:
         self.repo, self.status = None, None
+        workspace.table.git = {}
         self.saved_paths.clear()
         self.status_changed.emit(None)
         root = self.session.root
@@ -72,6 +73,8 @@ class GitController(QObject):
             elif error is not None:
                 self.messages.failed("Reading the git status failed", error)
             self.status = status
+            # the folder's git states, for the git: query term and the facet
+            self.session.workspace.table.git = {p: s.value for p, s in status.files.items()} if status else {}
             self.status_changed.emit(status)
 
         self.tasks.run(lambda p: repo.status(), done)

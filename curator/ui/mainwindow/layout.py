@@ -1,28 +1,23 @@
-"""What the window remembers between runs: geometry, docks and toolbar, the table's columns,
-the preview/editor splitter, and the sort."""
+"""What the window remembers between runs (geometry, docks and toolbar, the table's columns, the
+preview/editor splitter, the sort) and how it shares its width (the list keeps half). The
+functions take the main window (its docks, settings, model and views), typed as the QMainWindow
+it is, so that this module does not import the window that imports it; the window's wiring
+lives in the window (MainWindow._connect_signals)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QStyle, QTabBar, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QSplitter, QStyle, QTabBar, QWidget
 
-from ...core.folder.query import without_clause
 from ...core.gently import busy_for
-from ...core.team import git
 from .. import accessible
-from ..diffview import DiffView
 from ..model import COLUMNS
-
-if TYPE_CHECKING:
-    from .window import MainWindow
 
 Horizontal = Qt.Orientation.Horizontal
 
 
-def _parts(window: MainWindow) -> tuple:
+def _parts(window: QMainWindow) -> tuple:
     """Settings key, how to save it, how to restore it."""
     header = window.table.horizontalHeader()
     return (
@@ -33,7 +28,7 @@ def _parts(window: MainWindow) -> tuple:
     )
 
 
-def restore(window: MainWindow) -> None:
+def restore(window: QMainWindow) -> None:
     """The layout of the last run; on a first start, one that fits the screen (first_start)."""
     settings = window.settings
     for key, _, restore_part in _parts(window):
@@ -54,7 +49,7 @@ def restore(window: MainWindow) -> None:
     QTimer.singleShot(0, window, lambda: window.search.setFocus(Qt.FocusReason.OtherFocusReason))
 
 
-def save(window: MainWindow) -> None:
+def save(window: QMainWindow) -> None:
     settings = window.settings
     for key, save_part, _ in _parts(window):
         settings[key] = save_part()
@@ -80,7 +75,7 @@ def first_geometry(available: QRect) -> QRect:
     return framed.marginsRemoved(FRAME)
 
 
-def first_start(window: MainWindow) -> None:
+def first_start(window: QMainWindow) -> None:
     """No saved layout: the window is sized to the screen it opens on, and once it is shown Browse
     and the preview take their first shares of it (Browse was hidden by fit_docks on screens
     narrower than the old fixed size's)."""
@@ -126,7 +121,7 @@ class Painting(QObject):
         return False
 
 
-def fit_docks(window: MainWindow) -> None:
+def fit_docks(window: QMainWindow) -> None:
     """Keep the article list at least half the window wide: the side docks (Browse or the Topics
     Manager on the left, the preview on the right) shrink first, in proportion, each down to the
     narrowest it can be drawn in (its minimum size, SIDE_MIN at least); only when those do not
@@ -173,7 +168,7 @@ BOTTOM_MOST, BOTTOM_SHARE = 0.45, 0.35
 BOTTOM_LEAST = 270
 
 
-def fit_bottom(window: MainWindow) -> None:
+def fit_bottom(window: QMainWindow) -> None:
     """A bottom dock opened in a tall window keeps its height when the window is made lower: the
     list and the preview above it were left a strip (270 px of a 700 px window)."""
     bottom = [
@@ -186,7 +181,7 @@ def fit_bottom(window: MainWindow) -> None:
         window.resizeDocks(bottom[:1], [bottom_height(window)], Qt.Orientation.Vertical)
 
 
-def bottom_height(window: MainWindow) -> int:
+def bottom_height(window: QMainWindow) -> int:
     """A bottom dock's height: BOTTOM_SHARE of the window, BOTTOM_LEAST in a low one (up to BOTTOM_MOST)."""
     return max(int(window.height() * BOTTOM_SHARE), min(BOTTOM_LEAST, int(window.height() * BOTTOM_MOST)))
 
@@ -196,7 +191,7 @@ def bottom_height(window: MainWindow) -> int:
 TOPICS_WIDTH, PREVIEW_KEEPS = 380, 220
 
 
-def widen(window: MainWindow, name: str, wanted: int) -> None:
+def widen(window: QMainWindow, name: str, wanted: int) -> None:
     """A left dock just shown gets up to `wanted` pixels: from the list while it keeps more than
     half the window, then from the preview, down to PREVIEW_KEEPS."""
     dock, preview = window.docks[name], window.docks["preview"]
@@ -212,7 +207,7 @@ def widen(window: MainWindow, name: str, wanted: int) -> None:
         )
 
 
-def show_dock(window: MainWindow, name: str) -> None:
+def show_dock(window: QMainWindow, name: str) -> None:
     """Show a dock in front, with the keyboard focus in it (the Topics Manager's filter, the
     Changes list: named here, as a focus proxy would also take Tab past the buttons before it);
     a bottom dock opened from hidden takes about a third of the height."""
@@ -243,7 +238,7 @@ HIDDEN = ("problems", "changes", "topics")
 TABBED = (("problems", "changes"), ("facets", "topics"))
 
 
-def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWidgetArea]]) -> dict[str, QDockWidget]:
+def add_docks(window: QMainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWidgetArea]]) -> dict[str, QDockWidget]:
     """A dock per (name, title, widget, area), the HIDDEN ones hidden and the TABBED ones tabbed;
     the panels' controls named for a screen reader (accessible.name_window)."""
     docks: dict[str, QDockWidget] = {}
@@ -264,173 +259,3 @@ def add_docks(window: MainWindow, specs: list[tuple[str, str, QWidget, Qt.DockWi
     window.resizeDocks([docks["facets"], docks["preview"]], [240, 520], Qt.Orientation.Horizontal)
     accessible.name_window(window)
     return docks
-
-
-def attach_git(window: MainWindow, gitmode) -> None:
-    """Team mode's wiring: the status bar, the badges and Git column, the Git actions (enabled
-    inside a work tree), a status read when the work tree is found and after each save and change
-    on disk, and a pull's changes read back through the watcher."""
-    from ..model import COLUMNS
-    from .actions import Action
-
-    window.model.git_state = gitmode.state
-    column = COLUMNS.index("git")
-
-    def changed(status) -> None:
-        window.workspace.table.git = {p: s.value for p, s in status.files.items()} if status is not None else {}
-        if "git:" in window.search.text():
-            window.model.requery()  # the git: term matches other rows now
-        window.browsing.count_later()
-        window.status.set_git(status)
-        window.model.git_changed()
-        files = status.files.items() if status is not None else ()
-        window.problems.set_conflicts(p for p, state in files if state is git.State.CONFLICT)
-        window.table.setColumnHidden(column, status is None)
-        for action in (Action.COMMIT, Action.PULL, Action.PUSH):
-            window.action_map[action].setEnabled(status is not None)
-
-    # the preview gets a Diff tab (the current file against HEAD), read while the tab is shown
-    tabs, diff = QTabWidget(), DiffView()
-    diff.setAccessibleName("Diff against the last commit")
-    tabs.setDocumentMode(True)
-    window.right_splitter.replaceWidget(0, tabs)  # in the preview's place and size,
-    tabs.setSizePolicy(window.preview.sizePolicy())  # and share (a splitter keeps it in the size policy)
-    tabs.addTab(window.preview, "Preview")
-    tabs.addTab(diff, "Diff (git)")
-
-    def git_tab(shown: bool) -> None:
-        """The Diff tab (and the tab bar: the Preview tab alone needs none) inside a git work tree only."""
-        if not shown:
-            tabs.setCurrentIndex(0)
-        tabs.setTabVisible(1, shown)
-        tabs.tabBar().setVisible(shown)
-        # (the tab widget hands the focus to its bar: a hidden bar with Tab focus held Tab in the list)
-        tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.TabFocus if shown else Qt.FocusPolicy.NoFocus)
-
-    git_tab(False)  # until a folder inside a git work tree is open
-    window.preview_tabs, window.git_diff = tabs, diff
-
-    def show_diff() -> None:
-        if tabs.currentWidget() is diff:
-            path = window.browsing.current_path()
-            diff.show_text("" if path is not None else "Select an article to see its diff against the last commit.")
-            gitmode.read_diff(path)
-
-    gitmode.diff_ready.connect(lambda path, text: path == window.browsing.current_path() and diff.show_text(text))
-    tabs.currentChanged.connect(lambda _: show_diff())
-    window.browsing.current_changed.connect(lambda _: show_diff())
-    gitmode.status_changed.connect(lambda _: show_diff())
-    gitmode.status_changed.connect(lambda status: git_tab(status is not None))
-    gitmode.status_changed.connect(changed)
-
-    gitmode.pulled.connect(lambda: check_disk(window))
-    window.saved.connect(gitmode.saved)
-    window.watcher.disk_changed.connect(lambda *_: gitmode.refresh_later())
-    changed(None)
-
-
-def check_disk(window: MainWindow, tries: int = 50) -> None:
-    """Read what changed on disk (a pull, a field written): a check already running (it may
-    have read the files before the change) or a load or save makes this one wait its turn."""
-    if not window.watcher.check_now() and tries:
-        QTimer.singleShot(200, window, lambda: check_disk(window, tries - 1))
-
-
-def attach_fields(window: MainWindow, fields) -> None:
-    """The table header's Other Fields… shows any key as a column, read again after each load and save."""
-    window.table.other_fields_requested.connect(fields.choose_columns)
-    fields.columns_read.connect(window.model.set_extra_columns)
-    window.loaded.connect(fields.read_columns)
-    window.saved.connect(fields.read_columns)
-
-
-def attach_stories(window: MainWindow, stories) -> None:
-    """Duplicate stories and links: grouped after each load and save, the preview lists the others
-    of the current article's group and its link status, a dup: or link: query is matched again
-    when they change, and Check Links shows its progress in the status bar (Cancel stops it)."""
-    status = window.status
-    window.preview.stories = stories
-    window.loaded.connect(stories.regroup)
-    window.saved.connect(stories.regroup)
-
-    def marked() -> None:
-        text = window.search.text()
-        if "dup:" in text or "link:" in text:
-            window.model.requery()
-        row = window.browsing.current_row()
-        if row is not None and window.preview.summary is not None:  # shown again, with the details read
-            window.preview.update_article(window.workspace.summary(row), window.workspace.is_dirty(row))
-
-    def checked(summary: str) -> None:
-        status.hide_progress()
-        if summary:
-            status.showMessage(summary, 10000)
-
-    stories.marked.connect(marked)
-    stories.checking.connect(lambda total: status.show_progress("Checking links", total))
-    stories.progressed.connect(status.set_progress)
-    stories.checked.connect(checked)
-    status.cancel_requested.connect(stories.cancel_check)
-
-
-def attach_progress(window: MainWindow) -> None:
-    """The status bar's progress: loading (listing, then checking in the background) and saving."""
-    loader, saver, status = window.loader, window.saver, window.status
-    loader.started.connect(lambda: status.show_progress("Loading", 0))
-    loader.total.connect(status.loading)
-    loader.progressed.connect(status.advance)
-    loader.checking.connect(status.checking)
-    loader.checking.connect(window.browsing.listed)
-    saver.started.connect(lambda n: status.show_progress("Saving", n))
-    saver.progressed.connect(status.set_progress)
-
-
-def attach_list(window: MainWindow) -> None:
-    """The list's sort control and header, its filter chips, and each view's menu and scrolling."""
-    window.model.sort_changed.connect(window.list_bar.show_sort)
-    window.model.sort_changed.connect(window.area.show_sort)
-    window.list_bar.sort_requested.connect(window.model.set_sort)
-    window.list_bar.clause_removed.connect(lambda c: window.search_for(without_clause(window.search.text(), c)))
-    window.search.to_results.connect(lambda: window.current_view().setFocus(Qt.FocusReason.ShortcutFocusReason))
-    painting = Painting(window)  # (a child of the window: it lives as long)
-    for view in (window.cards, window.table):
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(lambda pos, v=view: window.context_menu(v, pos))
-        view.verticalScrollBar().valueChanged.connect(lambda _: window.wanted_later())
-        view.viewport().installEventFilter(painting)
-
-
-def attach_profile(window: MainWindow) -> None:
-    """The status bar shows the site profile of the open folder; its menu reads the folder again
-    as another kind of site (for this session; a `.curator.yml` makes it stick)."""
-    from PySide6.QtGui import QAction, QActionGroup
-    from PySide6.QtWidgets import QMenu
-
-    from ...core.site import profiles
-
-    menu, group = QMenu(window), QActionGroup(window)
-    window.status.profile_button.setMenu(menu)
-    choices = [("detect", "Detect from the folder's files")] + [(p.name, p.label) for p in profiles.BUILT_IN.values()]
-    actions = {}
-    for name, label in choices:
-        action = QAction(label, menu, checkable=True)
-        group.addAction(action)
-        menu.addAction(action)
-        action.triggered.connect(lambda _=False, n=name: choose(n))
-        actions[name] = action
-        if name == "detect":
-            menu.addSeparator()
-
-    def choose(name: str) -> None:
-        if not window.session.is_open:
-            return
-        root = window.session.root
-        profiles.choose(root, None if name == "detect" else profiles.by_name(name))
-        window.reload()
-
-    def opened(workspace) -> None:
-        profile = workspace.profile
-        window.status.set_profile(profile, profiles.config_problem(workspace.root))
-        actions["detect" if profile.source != "chosen" else profile.name].setChecked(True)
-
-    window.session.opened.connect(opened)

@@ -13,16 +13,20 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 
 from ...core.folder.edits import EditOp
 from ...core.folder.index import default_cache_dir
-from ...core.folder.query import SORT_FIELDS, clauses, with_clause
+from ...core.folder.query import SORT_FIELDS, clauses, with_clause, without_clause
+from ...core.site import profiles
+from ...core.team import git
 from .. import preferences
 from ..changes import ChangesPanel
 from ..editor import EditorPanel
 from ..facets import FacetPanel
 from ..listarea import ListArea, ViewMode, column
 from ..listbar import ListBar
-from ..model import ArticleModel
+from ..model import COLUMNS, ArticleModel
 from ..preview import PreviewPane
+from ..previewtabs import PreviewTabs
 from ..problems import ProblemsPanel
+from ..profilemenu import ProfileMenu
 from ..recent import RecentMenu
 from ..searchbox import SearchBox
 from ..settings import Settings
@@ -118,7 +122,9 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
         self.changes, self.topics_panel = ChangesPanel(), TopicsPanel()
         self.preview = PreviewPane(self.large_images, self.thumbs)
-        self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview, 2), (self.editor, 1))
+        self.preview_tabs = PreviewTabs(self.preview)  # (and a Diff tab in a git work tree)
+        self.git_diff = self.preview_tabs.diff
+        self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview_tabs, 2), (self.editor, 1))
         area = Qt.DockWidgetArea
         self.docks = layout.add_docks(self, [
             ("facets", "Browse", self.facets, area.LeftDockWidgetArea),
@@ -221,15 +227,15 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.review.attach(self.changes, self.docks["changes"])
         self.topics.attach(self.topics_panel, self.docks["topics"], self.add_search_term)
         self.topics.attach_editor(self.editor, browsing)
-        layout.attach_git(self, self.gitmode)
-        layout.attach_fields(self, self.fields)
-        layout.attach_stories(self, self.stories)
-        layout.attach_profile(self)
-        layout.attach_progress(self)
         self.changes.revert_requested.connect(editing.revert_change)
         self.changes.save_requested.connect(self.save)
         self.changes.reveal_requested.connect(browsing.reveal)
-        layout.attach_list(self)
+        self._connect_list()
+        self._connect_progress()
+        self._connect_git()
+        self._connect_fields()
+        self._connect_stories()
+        self._connect_profile()
         # triage and saved views (issue 35)
         self.triage.attach(self.triage_panel)
         self.triage.started.connect(self._triage_started)
@@ -244,6 +250,133 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.loaded.connect(self.views.loaded)
         editing.values_changed.connect(lambda rows: self.views.count_later())
         self.saved.connect(lambda results: self.views.count_later())
+
+    # -- wiring, by part (called from _connect_signals) --
+
+    def _connect_list(self) -> None:
+        """The list's sort control and header, its filter chips, and each view's menu and scrolling."""
+        model, bar = self.model, self.list_bar
+        model.sort_changed.connect(bar.show_sort)
+        model.sort_changed.connect(self.area.show_sort)
+        bar.sort_requested.connect(model.set_sort)
+        bar.clause_removed.connect(lambda c: self.search_for(without_clause(self.search.text(), c)))
+        self.search.to_results.connect(lambda: self.current_view().setFocus(Qt.FocusReason.ShortcutFocusReason))
+        painting = layout.Painting(self)  # (a child of the window: it lives as long)
+        for view in (self.cards, self.table):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(lambda pos, v=view: self.context_menu(v, pos))
+            view.verticalScrollBar().valueChanged.connect(lambda _: self.wanted_later())
+            view.viewport().installEventFilter(painting)
+
+    def _connect_progress(self) -> None:
+        """The status bar's progress: loading (listing, then checking in the background) and saving."""
+        loader, saver, status = self.loader, self.saver, self.status
+        loader.started.connect(lambda: status.show_progress("Loading", 0))
+        loader.total.connect(status.loading)
+        loader.progressed.connect(status.advance)
+        loader.checking.connect(status.checking)
+        loader.checking.connect(self.browsing.listed)
+        saver.started.connect(lambda n: status.show_progress("Saving", n))
+        saver.progressed.connect(status.set_progress)
+
+    def _connect_git(self) -> None:
+        """Team mode: the status bar, the badges and Git column, the Git actions (enabled inside a
+        work tree), the Diff tab, a status read after each save and change on disk, and a pull's
+        changes read back through the watcher."""
+        gitmode, tabs, browsing = self.gitmode, self.preview_tabs, self.browsing
+        self.model.git_state = gitmode.state
+        column = COLUMNS.index("git")
+
+        def changed(status) -> None:
+            if "git:" in self.search.text():
+                self.model.requery()  # the git: term matches other rows now
+            browsing.count_later()
+            self.status.set_git(status)
+            self.model.git_changed()
+            files = status.files.items() if status is not None else ()
+            self.problems.set_conflicts(p for p, state in files if state is git.State.CONFLICT)
+            self.table.setColumnHidden(column, status is None)
+            for action in (Action.COMMIT, Action.PULL, Action.PUSH):
+                self.action_map[action].setEnabled(status is not None)
+            tabs.show_git(status is not None)
+
+        def show_diff() -> None:
+            if tabs.diff_shown():
+                path = browsing.current_path()
+                tabs.diff.show_text(
+                    "" if path is not None else "Select an article to see its diff against the last commit."
+                )
+                gitmode.read_diff(path)
+
+        gitmode.diff_ready.connect(lambda path, text: path == browsing.current_path() and tabs.diff.show_text(text))
+        tabs.currentChanged.connect(lambda _: show_diff())
+        browsing.current_changed.connect(lambda _: show_diff())
+        gitmode.status_changed.connect(changed)
+        gitmode.status_changed.connect(lambda _: show_diff())
+        gitmode.pulled.connect(self._check_disk)
+        self.saved.connect(gitmode.saved)
+        self.watcher.disk_changed.connect(lambda *_: gitmode.refresh_later())
+        changed(None)
+
+    def _check_disk(self, tries: int = 50) -> None:
+        """Read what changed on disk (a pull): a check already running (it may have read the
+        files before the change) or a load or save makes this one wait its turn."""
+        if not self.watcher.check_now() and tries:
+            QTimer.singleShot(200, self, lambda: self._check_disk(tries - 1))
+
+    def _connect_fields(self) -> None:
+        """The table header's Other Fields… shows any key as a column, read again after each load and save."""
+        fields = self.fields
+        self.table.other_fields_requested.connect(fields.choose_columns)
+        fields.columns_read.connect(self.model.set_extra_columns)
+        self.loaded.connect(fields.read_columns)
+        self.saved.connect(fields.read_columns)
+
+    def _connect_stories(self) -> None:
+        """Duplicate stories and links: grouped after each load and save, the preview lists the
+        others of the current article's group and its link status, a dup: or link: query is
+        matched again when they change, and Check Links shows its progress (Cancel stops it)."""
+        stories, status = self.stories, self.status
+        self.preview.stories = stories
+        self.loaded.connect(stories.regroup)
+        self.saved.connect(stories.regroup)
+
+        def marked() -> None:
+            text = self.search.text()
+            if "dup:" in text or "link:" in text:
+                self.model.requery()
+            row = self.browsing.current_row()
+            if row is not None and self.preview.summary is not None:  # shown again, with the details read
+                self.preview.update_article(self.workspace.summary(row), self.workspace.is_dirty(row))
+
+        def checked(summary: str) -> None:
+            status.hide_progress()
+            if summary:
+                status.showMessage(summary, 10000)
+
+        stories.marked.connect(marked)
+        stories.checking.connect(lambda total: status.show_progress("Checking links", total))
+        stories.progressed.connect(status.set_progress)
+        stories.checked.connect(checked)
+        status.cancel_requested.connect(stories.cancel_check)
+
+    def _connect_profile(self) -> None:
+        """The status bar shows the open folder's site profile; its menu reads the folder again as
+        another kind of site (for this session; a `.curator.yml` makes it stick)."""
+        menu = ProfileMenu(self)
+        self.status.profile_button.setMenu(menu)
+
+        def choose(name: str) -> None:
+            if self.session.is_open:
+                profiles.choose(self.session.root, None if name == "detect" else profiles.by_name(name))
+                self.reload()
+
+        def opened(workspace) -> None:
+            self.status.set_profile(workspace.profile, profiles.config_problem(workspace.root))
+            menu.show_profile(workspace.profile)
+
+        menu.chosen.connect(choose)
+        self.session.opened.connect(opened)
 
     def _triage_started(self) -> None:
         """The triage page in place of the list; the preview (of the list's article) steps aside."""
