@@ -35,7 +35,9 @@ reg_value() { # HIVE NAME: a value of Curator's uninstall key, empty when the ke
   win reg query "$1\\$uninstall_key" /v "$2" | sed -n "s/^ *$2 *REG_[A-Z_]* *//p"
 }
 win_path() { wine cmd /c echo "%$1%" </dev/null 2>/dev/null | tr -d '\r'; } # %VAR% as Windows sees it
-settle() { wineserver -w; } # an installer's or uninstaller's processes have all ended (uninstall.exe re-runs itself)
+# An installer's or uninstaller's processes have all ended (uninstall.exe re-runs itself); bounded,
+# so that a process that never ends fails the check below it instead of hanging the run.
+settle() { timeout 300 wineserver -w || echo "(wine processes still running after 300 s)" >&2; }
 
 say "new Wine prefix"
 new_prefix
@@ -107,9 +109,14 @@ sleep 5 # let it load and draw
 if command -v import >/dev/null; then import -window root build/wine/window.png && echo "screenshot: build/wine/window.png"; fi
 xdotool getwindowname "$window" >/dev/null || fail "the window closed by itself" "$(cat "$tmp/window.log")"
 ok "curator.exe opened its window \"$(xdotool getwindowname "$window")\" on Wine's display"
-xdotool key --window "$window" alt+F4 2>/dev/null # (no window manager: "XGetInputFocus returned 1")
-for _ in $(seq 60); do xdotool search --onlyvisible --name 'Curator$' >/dev/null || break; sleep 0.5; done
-settle
+# Alt+F4, sent again every 10 s for a minute: on a busy machine the first one can arrive before
+# the window takes keys (no window manager: "XGetInputFocus returned 1")
+for _ in $(seq 120); do
+  [ $((_ % 20)) -eq 1 ] && xdotool key --window "$window" alt+F4 2>/dev/null
+  xdotool search --onlyvisible --name 'Curator$' >/dev/null || break
+  sleep 0.5
+done
+xdotool search --onlyvisible --name 'Curator$' >/dev/null || settle
 if xdotool search --onlyvisible --name 'Curator$' >/dev/null; then die "the window did not close on Alt+F4"; fi
 settings=$appdata/Curator/Curator.ini
 { grep -q '^\[window\]' "$settings" && grep -qF "last=${sample_win//\\/\\\\}" "$settings"; } ||
