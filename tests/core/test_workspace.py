@@ -9,7 +9,7 @@ import pytest
 
 from curator.core import gently
 from curator.core.document.files import Status
-from curator.core.folder import library, workspace
+from curator.core.folder import library, saving, workspace
 from curator.core.folder.index import Index
 from curator.core.folder.workspace import SaveJob, Workspace, save_batch
 from curator.core.site.article import Summary
@@ -41,7 +41,7 @@ def test_set_values_back_to_saved_leaves_nothing_to_save(tmp_path):
 
 
 def test_batch_save_in_worker_processes(tmp_path, monkeypatch):
-    monkeypatch.setattr(workspace, "PARALLEL_SAVE", 50)
+    monkeypatch.setattr(saving, "PARALLEL_SAVE", 50)
     make(tmp_path, 120)
     ws = open_workspace(tmp_path)
     ws.set_values({f"{i:04}.md": {"published": True} for i in range(120)})
@@ -68,7 +68,7 @@ def test_batch_save_in_worker_processes(tmp_path, monkeypatch):
 
 
 def test_cancel_stops_between_files(tmp_path, monkeypatch):
-    monkeypatch.setattr(workspace, "COMMIT_CHUNK", 2)
+    monkeypatch.setattr(saving, "COMMIT_CHUNK", 2)
     make(tmp_path, 10)
     ws = open_workspace(tmp_path)
     ws.set_values({f"{i:04}.md": {"quality": 99} for i in range(10)})
