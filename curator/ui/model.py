@@ -118,6 +118,10 @@ class ArticleModel(QAbstractTableModel):
     def sorted_rows(self) -> list[int]:
         return self.listing.sorted_rows()
 
+    def search_ready(self) -> bool:
+        """Whether searches are answered from the gram index (see Listing.grams_ready)."""
+        return self.listing.grams_ready()
+
     def sort_ahead(self) -> tuple[tuple, Callable[[], tuple[list[int], Positions]]] | None:
         return self.listing.sort_ahead()
 

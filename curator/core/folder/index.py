@@ -33,7 +33,7 @@ from curator.core.site import profiles
 from curator.core.site.article import Summary, interned
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11  # 11: the gram tables of grams.py
 #: Files modified this close to the indexing moment are verified by content hash.
 RACY_NS = 3_000_000_000
 
@@ -318,6 +318,34 @@ class Index:
         except (ValueError, TypeError):
             self.rebuild()
             return []
+
+    # -- the gram index of the search text (grams.py): tables of its own in this file --
+
+    def gram_connection(self) -> sqlite3.Connection | None:
+        """A connection to build the gram index with (a background thread); None when the index
+        cannot be used (a corrupt one is rebuilt first)."""
+        try:
+            return self._open()
+        except _Unavailable:
+            return None
+
+    def gram_reader(self) -> sqlite3.Connection | None:
+        """A read-only connection for gram lookups (the GUI thread: never rebuilds, never
+        writes); None when the file cannot be read."""
+        if self.error is not None:
+            return None
+        try:
+            con = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=1, isolation_level=None)
+            if con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                con.close()
+                return None
+            return con
+        except sqlite3.Error:
+            return None
+
+    def gram_failed(self, exc: sqlite3.Error) -> None:
+        """Building the gram index failed: a corrupt file is rebuilt, as any query's failure."""
+        self._failed(exc)
 
     def rebuild(self) -> None:
         """Throw the index away: the next open parses every file."""

@@ -91,6 +91,20 @@ class Listing:
         #: needs it, dropped with the sort (it holds the old order's int objects: 4 MB at 100k)
         self._picker: tuple[list[int], Callable[[Sequence[int]], tuple[int, ...]]] | None = None
         self._last: tuple[Any, Sequence[int] | FromFlags, tuple[int, int]] | None = None  # query, its matches, table
+        #: the gram index of the table's search text, once built (see grams.py and use_grams)
+        self.grams: Any = None  # a grams.Grams (a layer above: it builds in worker processes)
+        #: called when the gram index should catch up with the table (many rows scanned directly)
+        self.on_stale: Callable[[], None] | None = None
+
+    def use_grams(self, grams: Any) -> None:
+        """Answer free-text terms from this gram index (built for the current table)."""
+        if self.grams is not None and self.grams is not grams:
+            self.grams.close()
+        self.grams = grams
+
+    def grams_ready(self) -> bool:
+        """Whether the gram index answers for (nearly) every row of the table."""
+        return self.grams is not None and not self.grams.stale(self.table)
 
     @property
     def table(self) -> Table:
@@ -167,7 +181,9 @@ class Listing:
         base = last[1] if last is not None and last[2] == key and narrows(self.query, last[0]) else None
         flags = None
         if base is None or len(base) > NARROW_SHARE * len(table):
-            flags = table.flags(self.query)  # (None for a query of other terms)
+            flags = self._gram_flags(table)
+            if flags is None:
+                flags = table.flags(self.query)  # (None for a query of other terms)
         if flags is not None:
             hits: Sequence[int] | FromFlags = FromFlags(flags)
         else:  # (narrowing: only what the last query's matches do not already match is checked)
@@ -187,6 +203,15 @@ class Listing:
             deque(map(keep.__setitem__, hits, repeat(1)), maxlen=0)  # set in C (a loop here took 10 ms at 100k)
             flags = keep
         return self._pick(ordered, flags)
+
+    def _gram_flags(self, table: Table) -> bytes | None:
+        """Flags of the rows the query matches, from the gram index (None when it cannot say)."""
+        grams = self.grams
+        if grams is None:
+            return None
+        if grams.stale(table) and self.on_stale is not None:
+            self.on_stale()
+        return grams.flags(table, self.query)
 
     def _pick(self, ordered: list[int], flags: Sequence[int]) -> list[int]:
         """The rows of `ordered` whose flag (indexed by row) is set, in that order.

@@ -19,18 +19,22 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, QU
 from PySide6.QtGui import QDesktopServices
 
 from ...core import words
-from ...core.folder import fields
+from ...core.folder import fields, grams
 from ...core.folder.query import QueryError
 from ...core.folder.table import count_facets
 from ...core.site.article import read_details
 from ..model import ArticleModel, Role
-from ..tasks import Tasks
+from ..tasks import Task, Tasks
 from ..throttle import Throttle
 from ..thumbnails import Thumbnails
 from .messages import Messages
 from .session import Session
 
 SEARCH_DELAY_MS = 180
+#: the gram index of the search text catches up this long after it was found stale
+GRAMS_DELAY_MS = 2000
+#: worker processes that build it (more rows than one chunk: fewer are built in a thread)
+GRAM_WORKERS = 2
 FACET_DELAY_MS = 250
 #: rows stopped arriving this long ago: sort them in a worker, for the end of the load (see
 #: ArticleModel.sort_ahead; a warm open checks the listed rows for a second or two after)
@@ -72,6 +76,12 @@ class Browsing(QObject):
         self.search_later = Throttle(self.apply_search, SEARCH_DELAY_MS, self)
         self.count_later = Throttle(self.count_facets, FACET_DELAY_MS, self)
         self.sort_later = Throttle(self.sort_ahead, SORT_AHEAD_MS, self)
+        #: builds the gram index of the search text (grams.catch_up: worker processes it waits
+        #: for, so a thread of its own, not one of the shared pool's)
+        self.gram_tasks = Tasks(1, "grams", self)
+        self._indexing: Task | None = None
+        self.index_search_later = Throttle(self.index_search, GRAMS_DELAY_MS, self)
+        model.listing.on_stale = self.index_search_later
         selection.selectionChanged.connect(self._selection_changed)
         selection.currentChanged.connect(self._current_changed)
         # a search, sort or reload changes the list without selection signals: follow it
@@ -240,6 +250,32 @@ class Browsing(QObject):
             self.settling = False
         self.list_changed()
         self.count_later()
+        self.index_search_later()
+
+    def index_search(self) -> None:
+        """Bring the gram index of the search text up to the folder's rows, in worker processes
+        (after a load, and when many rows are searched without it: see Listing.on_stale); until
+        it is there, and for rows edited since, searches scan the rows' text."""
+        if self._indexing is not None and not self._indexing.done:
+            self.index_search_later()  # (again once this one is done)
+            return
+        workspace, index = self.session.workspace, self.session.index()
+        table = workspace.table
+        if not len(table):
+            return
+        texts = list(table.text)  # (references: the strings are the table's)
+
+        def done(built: grams.Built | None, error: BaseException | None) -> None:
+            if built is not None and workspace is self.session.workspace and table is workspace.table:
+                self.model.listing.use_grams(grams.Grams(index.gram_reader, table, built))
+
+        workers = 0 if len(texts) <= grams.CHUNK else GRAM_WORKERS
+        self._indexing = self.gram_tasks.run(lambda p: grams.catch_up(index, texts, p.cancel_event, workers), done)
+
+    def cancel_indexing(self) -> None:
+        self.index_search_later.cancel()
+        if self._indexing is not None:
+            self._indexing.cancel()
 
     def files_changed(self, report) -> None:
         """Files were read again (ChangeReport): rows come and go, or show new values."""

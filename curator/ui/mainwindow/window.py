@@ -460,6 +460,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
 
     def cancel_work(self) -> None:
         self.loader.cancel()
+        self.browsing.cancel_indexing()
         self.saver.cancel()
         self.stories.cancel()
 

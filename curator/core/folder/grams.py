@@ -1,0 +1,404 @@
+"""An n-gram index of the search text, kept on disk in the folder's index file (index.py), so a
+keystroke looks its term up instead of scanning every row's text.
+
+Every 1- to 4-byte gram of each row's lower-cased search text (table.haystack, UTF-8) maps to
+the rows that contain it, in chunks of CHUNK rows: per chunk, a packed bitmap when the gram is
+common, else a list of 16-bit row offsets. A term of up to 4 bytes is then found exactly by
+one lookup; a longer one is checked only on the rows that hold its first and last 4-grams.
+UTF-8 is self-synchronising, so a byte substring is a character substring: non-ASCII text is
+found as a plain scan finds it.
+
+The chunks are built in worker processes (see catch_up, which a background thread runs),
+each written with a digest of the texts it was built from: a chunk whose texts changed, that
+is missing, or whose postings do not hash as written is built again, never trusted. In the
+GUI thread `Grams` answers from the chunks that were built for the texts the table holds;
+rows edited since (a text object that is not the one indexed), rows appended after, and rows
+of chunks not built yet are scanned directly, so results always equal a plain scan's.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import re
+import sqlite3
+import threading
+import weakref
+from array import array
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import contains, is_not
+from typing import Any
+
+from curator.core.folder.library import exit_with_parent
+from curator.core.folder.query import And, Term
+
+#: rows per chunk: a bitmap is CHUNK / 8 bytes; row offsets fit 16 bits
+CHUNK = 8192
+#: the longest gram indexed (in bytes); a longer term is checked on its 4-grams' candidates
+GRAM = 4
+#: rows whose text changed since their chunk was built, beyond which a catch-up is asked for
+STALE_ROWS = 2048
+
+_BYTE = [bytes([b]) for b in range(256)]
+_TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+#: the overlapping 2- to GRAM-byte grams of a text
+_FIND = [re.compile(b"(?=(" + b"." * k + b"))", re.S).findall for k in range(2, GRAM + 1)]
+
+
+def encode(text: str) -> bytes:
+    """The bytes grams are taken from (lone surrogates, which YAML can carry, kept as they are)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def grams_of(data: bytes) -> set[bytes]:
+    """Every substring of 1 to GRAM bytes of `data` (found by the regex engine: slicing each
+    position in Python took half as long again)."""
+    out = set(map(_BYTE.__getitem__, set(data)))
+    for find in _FIND:
+        out.update(find(data))
+    return out
+
+
+def pack(rows: list[int], count: int) -> bytes:
+    """Rows (ascending offsets < count) as a bitmap of `count` bits when that is smaller, else
+    as 16-bit offsets (always shorter than the bitmap, which tells them apart)."""
+    size = (count + 7) // 8
+    if 2 * len(rows) < size:
+        return array("H", rows).tobytes()
+    flags = bytearray(count)
+    deque(map(flags.__setitem__, rows, repeat(1)), 0)
+    return int(flags.translate(_TO_DIGITS), 2).to_bytes(size, "big")
+
+
+def unpack(posting: bytes, count: int) -> bytes:
+    """A flag byte per row of the chunk (1 where the gram occurs); raises ValueError for a
+    posting that cannot be one of `count` rows."""
+    size = (count + 7) // 8
+    if len(posting) == size:
+        value = int.from_bytes(posting, "big")
+        if value >> count:
+            raise ValueError("a bitmap with bits past its rows")
+        return format(value, f"0{count}b").encode().translate(_TO_FLAGS)
+    if len(posting) > size or len(posting) % 2:
+        raise ValueError("a posting of the wrong size")
+    offsets = array("H")
+    offsets.frombytes(posting)
+    flags = bytearray(count)
+    deque(map(flags.__setitem__, offsets, repeat(1)), 0)  # (IndexError past the chunk's rows)
+    return bytes(flags)
+
+
+def build(texts: Sequence[str]) -> dict[bytes, bytes]:
+    """The postings of one chunk of texts: gram -> packed rows."""
+    postings: defaultdict[bytes, list[int]] = defaultdict(list)
+    get, append = postings.__getitem__, list.append
+    for row, text in enumerate(texts):
+        deque(map(append, map(get, grams_of(encode(text))), repeat(row)), 0)
+    count = len(texts)
+    return {gram: pack(rows, count) for gram, rows in postings.items()}
+
+
+def digest(texts: Sequence[str]) -> bytes:
+    """What a chunk was built from: its texts and their lengths (so no join is ambiguous)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(array("q", map(len, texts)).tobytes())
+    h.update(encode("\x00".join(texts)))
+    return h.digest()
+
+
+def postings_digest(postings: Sequence[tuple[bytes, bytes]]) -> bytes:
+    """A hash of a chunk's postings in gram order, written with them and checked before use."""
+    h = hashlib.blake2b(digest_size=16)
+    for gram, posting in sorted(postings):
+        h.update(len(gram).to_bytes(1, "big") + gram + len(posting).to_bytes(4, "big") + posting)
+    return h.digest()
+
+
+# --- storage: tables of their own in the folder's index file ---------------------------------
+
+
+def _table(chunk: int) -> str:
+    return f"grams_{int(chunk)}"
+
+
+def create(con: sqlite3.Connection) -> None:
+    """The table of built chunks (the postings have a table per chunk, dropped as a whole)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS gram_chunks (chunk INTEGER PRIMARY KEY, rows INT, texts BLOB, postings BLOB)"
+    )
+
+
+@contextlib.contextmanager
+def _writing(con: sqlite3.Connection) -> Iterator[None]:
+    """One transaction around table drops and creates too (a reader sees a chunk whole or not)."""
+    con.isolation_level = None
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def write_chunk(con: sqlite3.Connection, chunk: int, count: int, texts: bytes, postings: dict[bytes, bytes]) -> None:
+    items = list(postings.items())
+    with _writing(con):
+        create(con)
+        con.execute(f"DROP TABLE IF EXISTS {_table(chunk)}")
+        con.execute(f"CREATE TABLE {_table(chunk)} (gram BLOB PRIMARY KEY, posting BLOB) WITHOUT ROWID")
+        con.executemany(f"INSERT INTO {_table(chunk)} VALUES (?, ?)", items)
+        con.execute(
+            "INSERT OR REPLACE INTO gram_chunks VALUES (?, ?, ?, ?)", (chunk, count, texts, postings_digest(items))
+        )
+
+
+def drop_chunks_from(con: sqlite3.Connection, first: int) -> None:
+    """Forget chunks from `first` on (the table has fewer rows now)."""
+    with _writing(con):
+        create(con)
+        for (chunk,) in con.execute("SELECT chunk FROM gram_chunks WHERE chunk >= ?", (first,)).fetchall():
+            con.execute(f"DROP TABLE IF EXISTS {_table(chunk)}")
+        con.execute("DELETE FROM gram_chunks WHERE chunk >= ?", (first,))
+
+
+def chunk_sound(con: sqlite3.Connection, chunk: int, count: int, texts: bytes) -> bool:
+    """Whether the chunk is built for these texts and its postings hash as they were written."""
+    try:
+        row = con.execute("SELECT rows, texts, postings FROM gram_chunks WHERE chunk = ?", (chunk,)).fetchone()
+        if row is None or row[0] != count or row[1] != texts:
+            return False
+        items = con.execute(f"SELECT gram, posting FROM {_table(chunk)}").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return False
+        raise
+    return postings_digest(items) == row[2]
+
+
+def _build_and_write(path: str, chunk: int, texts: list[str]) -> None:
+    """In a worker process: build one chunk and write it."""
+    postings = build(texts)
+    con = sqlite3.connect(path, timeout=60)
+    try:
+        write_chunk(con, chunk, len(texts), digest(texts), postings)
+    finally:
+        con.close()
+
+
+def _worker_init() -> None:
+    """A worker process ends with its parent and runs below the window's priority."""
+    exit_with_parent()
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            if os.getpriority(os.PRIO_PROCESS, 0) < 10:
+                os.nice(10)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What catch_up made: the texts it indexed (the table's own string objects), and for each
+    chunk built for them its rows and the digest of its texts."""
+
+    texts: list[str]
+    chunks: list[tuple[int, bytes]]
+
+
+def catch_up(index: Any, texts: list[str], cancel: threading.Event | None = None, workers: int = 0) -> Built | None:
+    """Bring the gram index of `index` (an index.Index) up to `texts` (a copy of the table's
+    text column): chunks that hold other texts, or whose postings do not hash as written, are
+    built again, in `workers` processes (0: in this thread). Runs in a background thread; None
+    when the index cannot be used or it was cancelled."""
+    con = index.gram_connection()
+    if con is None:
+        return None
+    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    digests: list[bytes] = []
+    todo: list[int] = []
+    try:
+        drop_chunks_from(con, len(chunks))
+        for number, part in enumerate(chunks):
+            if cancel is not None and cancel.is_set():
+                return None
+            digests.append(digest(part))
+            if not chunk_sound(con, number, len(part), digests[-1]):
+                todo.append(number)
+    except sqlite3.OperationalError:  # (locked, full, read-only): try again later
+        return None
+    except sqlite3.DatabaseError as exc:  # corrupt: the index file is rebuilt
+        con.close()
+        index.gram_failed(exc)
+        return None
+    finally:
+        con.close()
+    if todo and workers <= 0:  # (a few rows: no processes to start)
+        try:
+            for number in todo:
+                if cancel is not None and cancel.is_set():
+                    return None
+                _build_and_write(str(index.path), number, chunks[number])
+        except sqlite3.Error:
+            return None
+    elif todo:
+        context = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
+            futures = [pool.submit(_build_and_write, str(index.path), c, chunks[c]) for c in todo]
+            try:
+                for future in futures:
+                    while True:
+                        try:
+                            future.result(timeout=0.2)
+                            break
+                        except cf.TimeoutError:
+                            if cancel is not None and cancel.is_set():
+                                raise
+            except (cf.TimeoutError, cf.process.BrokenProcessPool, sqlite3.Error):
+                for future in futures:
+                    future.cancel()
+                return None
+    return Built(texts, [(len(part), d) for part, d in zip(chunks, digests, strict=True)])
+
+
+# --- searching, in the GUI thread ------------------------------------------------------------
+
+
+class Grams:
+    """Answers free-text terms from the gram index of one table (see Listing.compute)."""
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection | None], table: Any, built: Built):
+        self._connect = connect  # a read-only connection to the index file
+        self._con: sqlite3.Connection | None = None
+        self._table = weakref.ref(table)
+        self.texts = built.texts
+        self.chunks = built.chunks
+        self._dirty_key: tuple | None = None
+        self._dirty: list[int] = []
+        self.broken = False
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def for_table(self, table: Any) -> bool:
+        return self._table() is table and not self.broken
+
+    def dirty(self, table: Any) -> list[int]:
+        """Rows the index does not answer for: text objects other than those indexed (edited,
+        or moved up by a removal), and rows past the indexed ones (once per table version)."""
+        key = (table.version, len(table))
+        if self._dirty_key != key:
+            text, n = table.text, len(self.texts)
+            head = text[:n] if len(text) > n else text
+            dirty = list(compress(range(len(head)), map(is_not, head, self.texts)))
+            dirty.extend(range(n, len(text)))
+            self._dirty_key, self._dirty = key, dirty
+        return self._dirty
+
+    def stale(self, table: Any) -> bool:
+        """Whether the index should catch up: it cannot be read, or enough rows are scanned
+        directly."""
+        return self.broken or self._table() is not table or len(self.dirty(table)) > STALE_ROWS
+
+    def flags(self, table: Any, node: Any) -> bytes | None:
+        """A flag byte per row where `node` (a free-text term, or an And of them) matches, as
+        Table.flags gives; None for other queries or when the index cannot answer."""
+        if isinstance(node, And) and node.nodes and all(_free(n) for n in node.nodes):
+            values = [n.value.lower() for n in node.nodes]
+        elif _free(node):
+            values = [node.value.lower()]
+        else:
+            return None
+        if not self.for_table(table):
+            return None
+        try:
+            found = self._lookup(values, len(table))
+        except (sqlite3.Error, ValueError, IndexError, OverflowError):
+            self.broken = True  # (not trusted again: see stale)
+            self.close()
+            return None
+        if found is None:
+            return None
+        flags, scan = found
+        text = table.text
+        for rows in (scan, self.dirty(table)):
+            for row in rows:
+                flags[row] = all(v in text[row] for v in values)
+        return bytes(flags)
+
+    def _lookup(self, values: list[str], rows: int) -> tuple[bytearray, list[int]] | None:
+        """Flags of the rows the index answers for (the And of every value), and the rows it
+        does not, to be scanned (their flags 0 here)."""
+        if self._con is None:
+            self._con = self._connect()
+            if self._con is None:
+                return None
+        con = self._con
+        covered = min(len(self.texts), rows)
+        con.execute("BEGIN")
+        try:  # (one read transaction: a chunk written meanwhile is seen whole or not at all)
+            stored = {c: (n, d) for c, n, d in con.execute("SELECT chunk, rows, texts FROM gram_chunks")}
+            usable, scan, start = [], [], 0
+            for number, (count, dig) in enumerate(self.chunks):
+                if start >= covered:
+                    break
+                if stored.get(number) == (count, dig):
+                    usable.append((number, start, count))
+                else:  # built since for other texts: its rows are scanned
+                    scan.extend(range(start, min(start + count, covered)))
+                start += count
+            result: int | None = None
+            for value in values:
+                bits = self._value(value, usable, covered)
+                if bits is not None:
+                    result = bits if result is None else result & bits
+        finally:
+            con.execute("COMMIT")
+        flags = bytearray(_to_flags(result, covered) if result is not None else b"\x01" * covered)
+        flags.extend(bytes(rows - covered))
+        return flags, scan
+
+    def _value(self, value: str, usable: list[tuple[int, int, int]], covered: int) -> int | None:
+        """The rows holding `value` as bits of one int (row 0 the highest of `covered` bits);
+        None for an empty value (every row)."""
+        data = encode(value)
+        if not data:
+            return None
+        if len(data) <= GRAM:
+            return self._gram(data, usable, covered)
+        # rows with its first and last 4-grams, then checked
+        bits = self._gram(data[:GRAM], usable, covered) & self._gram(data[-GRAM:], usable, covered)
+        candidates = list(compress(range(covered), _to_flags(bits, covered)))
+        hit = bytearray(covered)
+        keep = compress(candidates, map(contains, map(self.texts.__getitem__, candidates), repeat(value)))
+        deque(map(hit.__setitem__, keep, repeat(1)), 0)
+        return _to_bits(hit)
+
+    def _gram(self, gram: bytes, usable: list[tuple[int, int, int]], covered: int) -> int:
+        flags = bytearray(covered)
+        query = self._con.execute
+        for number, start, count in usable:
+            row = query(f"SELECT posting FROM {_table(number)} WHERE gram = ?", (gram,)).fetchone()
+            if row is not None:
+                end = min(start + count, covered)
+                flags[start:end] = unpack(row[0], count)[: end - start]
+        return _to_bits(flags)
+
+
+def _to_bits(flags: bytes | bytearray) -> int:
+    return int(flags.translate(_TO_DIGITS), 2) if flags else 0
+
+
+def _to_flags(bits: int, count: int) -> bytes:
+    return format(bits, f"0{count}b").encode().translate(_TO_FLAGS) if count else b""
+
+
+def _free(node: Any) -> bool:
+    return isinstance(node, Term) and node.field == ""
