@@ -69,6 +69,17 @@ def main(n: int, cache: Path) -> None:
             + f" ms; slowest {worst:.1f} ms; proxy median {base:.0f} ms; {base / worst:.1f}x; last count {counts}",
             flush=True,
         )  # fmt: skip
+    if os.environ.get("BENCH_PROFILE"):  # where a keystroke's time goes
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.enable()
+        for text in KEYSTROKES:
+            model.set_query(text)
+        profile.disable()
+        model.set_query("")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
     size = sum(p.stat().st_size for p in (cache / "index").glob("*.sqlite3*"))
     print(f"rss {rss_mb():.0f} MB; index on disk {size / 1e6:.1f} MB", flush=True)
     window.close()

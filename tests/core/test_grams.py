@@ -120,8 +120,8 @@ def test_a_corrupted_gram_table_is_detected_and_rebuilt(tmp_path, small_chunks, 
     index, _ = built(tmp_path, table)
     con = sqlite3.connect(index.path)
     with con:  # a flipped posting, the digest of the texts untouched
-        (posting,) = con.execute("SELECT posting FROM grams_1 WHERE gram = ?", (b"t",)).fetchone()
-        con.execute("UPDATE grams_1 SET posting = ? WHERE gram = ?", (bytes(len(posting)), b"t"))
+        (posting,) = con.execute("SELECT posting FROM grams_1 WHERE gram = ?", (grams.key(b"t"),)).fetchone()
+        con.execute("UPDATE grams_1 SET posting = ? WHERE gram = ?", (bytes(len(posting)), grams.key(b"t")))
     con.close()
     assert not grams.chunk_sound(
         sqlite3.connect(index.path), 1, grams.CHUNK, grams.digest(table.text[grams.CHUNK : 2 * grams.CHUNK])
@@ -139,7 +139,7 @@ def test_a_posting_that_cannot_be_read_is_not_trusted(tmp_path, small_chunks):
     index, found = built(tmp_path, table)
     con = sqlite3.connect(index.path)
     with con:  # a posting of an impossible size
-        con.execute("UPDATE grams_0 SET posting = ? WHERE gram = ?", (b"\x01\x02\x03", b"t"))
+        con.execute("UPDATE grams_0 SET posting = ? WHERE gram = ?", (b"\x01\x02\x03", grams.key(b"t")))
     con.close()
     assert found.flags(table, Term("", "t", 0)) is None  # the caller scans
     assert found.broken and found.stale(table)

@@ -95,14 +95,20 @@ def unpack(posting: bytes, count: int) -> bytes:
     return bytes(flags)
 
 
-def build(texts: Sequence[str]) -> dict[bytes, bytes]:
-    """The postings of one chunk of texts: gram -> packed rows."""
+def key(gram: bytes) -> int:
+    """A gram as the integer key of its row (a rowid table keeps a 1 KB bitmap in its page; a
+    table keyed by the gram's bytes spilled each to an overflow page: 3x the size on disk)."""
+    return len(gram) << 32 | int.from_bytes(gram, "big")
+
+
+def build(texts: Sequence[str]) -> dict[int, bytes]:
+    """The postings of one chunk of texts: key(gram) -> packed rows."""
     postings: defaultdict[bytes, list[int]] = defaultdict(list)
     get, append = postings.__getitem__, list.append
     for row, text in enumerate(texts):
         deque(map(append, map(get, grams_of(encode(text))), repeat(row)), 0)
     count = len(texts)
-    return {gram: pack(rows, count) for gram, rows in postings.items()}
+    return {key(gram): pack(rows, count) for gram, rows in postings.items()}
 
 
 def digest(texts: Sequence[str]) -> bytes:
@@ -113,11 +119,11 @@ def digest(texts: Sequence[str]) -> bytes:
     return h.digest()
 
 
-def postings_digest(postings: Sequence[tuple[bytes, bytes]]) -> bytes:
+def postings_digest(postings: Sequence[tuple[int, bytes]]) -> bytes:
     """A hash of a chunk's postings in gram order, written with them and checked before use."""
     h = hashlib.blake2b(digest_size=16)
     for gram, posting in sorted(postings):
-        h.update(len(gram).to_bytes(1, "big") + gram + len(posting).to_bytes(4, "big") + posting)
+        h.update(gram.to_bytes(5, "big") + len(posting).to_bytes(4, "big") + posting)
     return h.digest()
 
 
@@ -148,12 +154,12 @@ def _writing(con: sqlite3.Connection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
-def write_chunk(con: sqlite3.Connection, chunk: int, count: int, texts: bytes, postings: dict[bytes, bytes]) -> None:
+def write_chunk(con: sqlite3.Connection, chunk: int, count: int, texts: bytes, postings: dict[int, bytes]) -> None:
     items = list(postings.items())
     with _writing(con):
         create(con)
         con.execute(f"DROP TABLE IF EXISTS {_table(chunk)}")
-        con.execute(f"CREATE TABLE {_table(chunk)} (gram BLOB PRIMARY KEY, posting BLOB) WITHOUT ROWID")
+        con.execute(f"CREATE TABLE {_table(chunk)} (gram INTEGER PRIMARY KEY, posting BLOB)")
         con.executemany(f"INSERT INTO {_table(chunk)} VALUES (?, ?)", items)
         con.execute(
             "INSERT OR REPLACE INTO gram_chunks VALUES (?, ?, ?, ?)", (chunk, count, texts, postings_digest(items))
@@ -307,16 +313,17 @@ class Grams:
         directly."""
         return self.broken or self._table() is not table or len(self.dirty(table)) > STALE_ROWS
 
+    def exact(self, node: Any) -> bool:
+        """Whether the index answers `node` by lookups alone (free-text terms of up to GRAM
+        bytes): quicker than narrowing the last search's matches, however few they are."""
+        values = _values(node)
+        return values is not None and all(len(encode(v)) <= GRAM for v in values)
+
     def flags(self, table: Any, node: Any) -> bytes | None:
         """A flag byte per row where `node` (a free-text term, or an And of them) matches, as
         Table.flags gives; None for other queries or when the index cannot answer."""
-        if isinstance(node, And) and node.nodes and all(_free(n) for n in node.nodes):
-            values = [n.value.lower() for n in node.nodes]
-        elif _free(node):
-            values = [node.value.lower()]
-        else:
-            return None
-        if not self.for_table(table):
+        values = _values(node)
+        if values is None or not self.for_table(table):
             return None
         try:
             found = self._lookup(values, len(table))
@@ -385,7 +392,7 @@ class Grams:
         flags = bytearray(covered)
         query = self._con.execute
         for number, start, count in usable:
-            row = query(f"SELECT posting FROM {_table(number)} WHERE gram = ?", (gram,)).fetchone()
+            row = query(f"SELECT posting FROM {_table(number)} WHERE gram = ?", (key(gram),)).fetchone()
             if row is not None:
                 end = min(start + count, covered)
                 flags[start:end] = unpack(row[0], count)[: end - start]
@@ -398,6 +405,13 @@ def _to_bits(flags: bytes | bytearray) -> int:
 
 def _to_flags(bits: int, count: int) -> bytes:
     return format(bits, f"0{count}b").encode().translate(_TO_FLAGS) if count else b""
+
+
+def _values(node: Any) -> list[str] | None:
+    """The lower-cased values of a free-text term or an And of them; None for other queries."""
+    if isinstance(node, And) and node.nodes and all(_free(n) for n in node.nodes):
+        return [n.value.lower() for n in node.nodes]
+    return [node.value.lower()] if _free(node) else None
 
 
 def _free(node: Any) -> bool:

@@ -180,10 +180,11 @@ class Listing:
         last = self._last
         base = last[1] if last is not None and last[2] == key and narrows(self.query, last[0]) else None
         flags = None
-        if base is None or len(base) > NARROW_SHARE * len(table):
+        broad = base is None or len(base) > NARROW_SHARE * len(table)
+        if broad or (self.grams is not None and self.grams.exact(self.query)):  # (lookups beat narrowing)
             flags = self._gram_flags(table)
-            if flags is None:
-                flags = table.flags(self.query)  # (None for a query of other terms)
+        if flags is None and broad:
+            flags = table.flags(self.query)  # (None for a query of other terms)
         if flags is not None:
             hits: Sequence[int] | FromFlags = FromFlags(flags)
         else:  # (narrowing: only what the last query's matches do not already match is checked)
