@@ -183,10 +183,13 @@ def chunk_sound(con: sqlite3.Connection, chunk: int, count: int, texts: bytes) -
             return False
         items = con.execute(f"SELECT gram, posting FROM {_table(chunk)}").fetchall()
     except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
+        if "no such table" in str(exc) or "no such column" in str(exc):
             return False
         raise
-    return postings_digest(items) == row[2]
+    try:
+        return postings_digest(items) == row[2]
+    except (TypeError, AttributeError, ValueError, OverflowError):  # keys or postings of another shape
+        return False
 
 
 def _build_and_write(path: str, chunk: int, texts: list[str]) -> None:
