@@ -86,7 +86,8 @@ def test_listing_answers_from_the_grams_as_from_a_scan(tmp_path, small_chunks):
     assert fast.grams_ready()
 
 
-def test_an_edited_row_is_found_by_its_new_text_at_once(tmp_path, small_chunks):
+def test_an_edited_row_is_found_by_its_new_text_at_once(tmp_path, small_chunks, monkeypatch):
+    monkeypatch.setattr(grams, "SCAN_SHARE", 1.0)  # (the rows the index does not answer for merged in)
     table = table_of(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"])
     _, index = built(tmp_path, table)
     table.replace(1, Summary("1.md", title="Omega", excerpt=""))
@@ -97,6 +98,12 @@ def test_an_edited_row_is_found_by_its_new_text_at_once(tmp_path, small_chunks):
     table.remove([0])  # every row after it moves up: scanned until the index catches up
     for value in ("eta", "a", "omega", "zet"):
         assert index.flags(table, Term("", value, 0)) == scan(table, value)
+    monkeypatch.setattr(grams, "SCAN_SHARE", 0.25)
+    assert index.flags(table, Term("", "eta", 0)) is None  # most rows moved: the caller scans them all
+    listing = Listing(lambda: table)
+    listing.use_grams(index)
+    listing.set_query("eta")
+    assert listing.compute() == table.select("eta")
 
 
 def test_many_rows_scanned_directly_ask_for_a_catch_up(tmp_path, monkeypatch):

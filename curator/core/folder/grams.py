@@ -44,6 +44,8 @@ CHUNK = 8192
 GRAM = 4
 #: rows whose text changed since their chunk was built, beyond which a catch-up is asked for
 STALE_ROWS = 2048
+#: when more than this share of the rows must be scanned anyway, the caller scans them all
+SCAN_SHARE = 0.25
 
 _BYTE = [bytes([b]) for b in range(256)]
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
@@ -337,10 +339,15 @@ class Grams:
         if found is None:
             return None
         flags, scan = found
+        dirty = self.dirty(table)
+        if len(scan) + len(dirty) > SCAN_SHARE * len(flags):  # (a plain scan, in C, is as quick)
+            return None
         text = table.text
-        for rows in (scan, self.dirty(table)):
-            for row in rows:
-                flags[row] = all(v in text[row] for v in values)
+        deque(map(flags.__setitem__, dirty, repeat(0)), 0)
+        for rows in (scan, dirty):
+            for value in values:
+                rows = list(compress(rows, map(contains, map(text.__getitem__, rows), repeat(value))))
+            deque(map(flags.__setitem__, rows, repeat(1)), 0)
         return bytes(flags)
 
     def _lookup(self, values: list[str], rows: int) -> tuple[bytearray, list[int]] | None:
@@ -364,34 +371,39 @@ class Grams:
                 else:  # built since for other texts: its rows are scanned
                     scan.extend(range(start, min(start + count, covered)))
                 start += count
-            result: int | None = None
-            for value in values:
-                bits = self._value(value, usable, covered)
-                if bits is not None:
-                    result = bits if result is None else result & bits
+            found = [f for f in (self._value(v, usable, covered) for v in values) if f is not None]
         finally:
             con.execute("COMMIT")
-        flags = bytearray(_to_flags(result, covered) if result is not None else b"\x01" * covered)
+        if not found:  # (only empty values: every row)
+            flags = bytearray(b"\x01" * covered)
+        elif len(found) == 1:
+            flags = found[0]
+        else:  # the And of the values, over the rows as bits of one int
+            bits = _to_bits(found[0])
+            for more in found[1:]:
+                bits &= _to_bits(more)
+            flags = bytearray(_to_flags(bits, covered))
         flags.extend(bytes(rows - covered))
+        for row in scan:
+            flags[row] = 0
         return flags, scan
 
-    def _value(self, value: str, usable: list[tuple[int, int, int]], covered: int) -> int | None:
-        """The rows holding `value` as bits of one int (row 0 the highest of `covered` bits);
-        None for an empty value (every row)."""
+    def _value(self, value: str, usable: list[tuple[int, int, int]], covered: int) -> bytearray | None:
+        """A flag per indexed row where `value` occurs; None for an empty value (every row)."""
         data = encode(value)
         if not data:
             return None
         if len(data) <= GRAM:
             return self._gram(data, usable, covered)
         # rows with its first and last 4-grams, then checked
-        bits = self._gram(data[:GRAM], usable, covered) & self._gram(data[-GRAM:], usable, covered)
+        bits = _to_bits(self._gram(data[:GRAM], usable, covered)) & _to_bits(self._gram(data[-GRAM:], usable, covered))
         candidates = list(compress(range(covered), _to_flags(bits, covered)))
         hit = bytearray(covered)
         keep = compress(candidates, map(contains, map(self.texts.__getitem__, candidates), repeat(value)))
         deque(map(hit.__setitem__, keep, repeat(1)), 0)
-        return _to_bits(hit)
+        return hit
 
-    def _gram(self, gram: bytes, usable: list[tuple[int, int, int]], covered: int) -> int:
+    def _gram(self, gram: bytes, usable: list[tuple[int, int, int]], covered: int) -> bytearray:
         flags = bytearray(covered)
         query = self._con.execute
         for number, start, count in usable:
@@ -399,7 +411,7 @@ class Grams:
             if row is not None:
                 end = min(start + count, covered)
                 flags[start:end] = unpack(row[0], count)[: end - start]
-        return _to_bits(flags)
+        return flags
 
 
 def _to_bits(flags: bytes | bytearray) -> int:
