@@ -297,3 +297,24 @@ def test_painting_the_list_makes_background_work_back_off(qtbot, window, sample)
     window.model.set_query("power")  # a new list is painted next: say so before computing it
     assert gently.busy()
     gently.busy_for(-1)
+
+
+def test_searches_answer_from_the_gram_index_as_from_a_scan(qtbot, window, sample):
+    """After a load the gram index of the search text is built off the GUI thread; searches
+    then answer from it with the rows a plain scan finds, and an edited title at once."""
+    open_folder(qtbot, window, sample)
+    qtbot.waitUntil(window.model.search_ready, timeout=30000)
+    model, table = window.model, window.model.table
+    for text in ["a", "po", "pow", "powe", "power a", "power apps", "é", '"r a"']:
+        model.set_query(text)
+        assert sorted(model.order) == table.select(text), text
+    row = model.order[0]
+    path = window.workspace.abspath(row)
+    text = Path(path).read_text(encoding="utf-8")
+    Path(path).write_text(text.replace("title:", "title: Quokka zebra #", 1), encoding="utf-8")
+    with qtbot.waitSignal(window.loader.disk_changed, timeout=30000):
+        window.loader.reload([window.workspace.path(row)])
+    assert "quokka" in table.text[row]
+    model.set_query("quokka")
+    assert model.order == [row] and model.search_ready()
+    model.set_query("")
