@@ -96,6 +96,7 @@ class ArticleModel(QAbstractTableModel):
         self._appending = []
         self._positions = None
         self.listing.forget_matches()
+        self.listing.use_grams(None)  # (the last folder's: its texts go with it)
         self.extra, self.extra_text = [], {}  # another folder's values: read again for it
         self.endResetModel()
 
