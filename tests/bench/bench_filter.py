@@ -39,9 +39,15 @@ def main(n: int, cache: Path) -> None:
     waited = time.perf_counter()
     ready = getattr(window.model, "search_ready", lambda: True)
     least = float(os.environ.get("BENCH_WAIT", "0"))  # (so runs with and without the index compare)
+    peak = rss_mb()
     while (not ready() or time.perf_counter() - waited < least) and time.perf_counter() - waited < 900:
         spin(0.2)
-    print(f"search index ready after {time.perf_counter() - waited:.1f} s more, rss {rss_mb():.0f} MB", flush=True)
+        peak = max(peak, rss_mb())
+    print(
+        f"search index ready after {time.perf_counter() - waited:.1f} s more, rss {rss_mb():.0f} MB"
+        f" (peak while waiting {peak:.0f} MB)",
+        flush=True,
+    )
     spin(1.0)
     model = window.model
     proxy = QSortFilterProxyModel()
