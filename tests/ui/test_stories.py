@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from curator.ui.facets import VALUE
 from tests.core.test_duplicates import OWN
 from tests.core.test_links import Answers, server  # noqa: F401 - the fixture
-from tests.ui.conftest import open_folder
+from tests.ui.conftest import open_folder, wait_saved
 from tests.ui.test_editing import select_paths
 
 
@@ -112,3 +113,35 @@ def test_cancel_stops_a_link_check(qtbot, window, tmp_path, server):  # noqa: F8
     assert "not checked (cancelled)" in done.args[0]
     assert len({p for m, p in Answers.seen if m == "HEAD"}) < 40
     window.stories.link_tasks.wait(10000)
+
+
+def _dup_facet(window):
+    return window.facets.group("dup")
+
+
+def test_duplicates_facet_counts_groups_filters_to_dup_yes_and_follows_edits(qtbot, window, queue: Path):
+    from curator.core.folder import fields
+
+    _open_marked(qtbot, window, queue)
+    facet = _dup_facet(window)
+    groups = window.stories.group_count
+    assert groups == len(window.stories.grouper.groups()) >= 4
+    qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups} groups)" and not facet.isHidden())
+    yes = next(facet.child(i) for i in range(facet.childCount()) if facet.child(i).data(0, VALUE) == "yes")
+    assert yes.text(0) == "yes  (12)"
+    window.facets.itemClicked.emit(yes, 0)  # as a click on it does
+    qtbot.waitUntil(lambda: "dup:yes" in window.search.text() and len(window.model.order) == 12)
+    # an edit through the ordinary path, saved, takes one article out of its group of two: one group fewer
+    workspace = window.workspace
+    row = workspace.rows["tailspin-istm.md"]
+    step = workspace.plan_field([row], "title", fields.FieldEdit(fields.Op.SET, "A different story about ferries"))
+    window.editing.submit(step.step, "Retitle")
+    window.act_save.trigger()  # (the list shows a title as saved)
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups - 1} groups)" and len(window.model.order) == 10)
+    assert "tailspin-itsm.md" not in listed(window)
+    window.undo_stack.undo()
+    window.act_save.trigger()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups} groups)" and len(window.model.order) == 12)
+    assert window.stories.grouper.group_of("tailspin-istm.md") == ["tailspin-itsm.md", "tailspin-istm.md"]

@@ -142,9 +142,10 @@ class Browsing(QObject):
         """Count facets in a worker (a pass over every shown article); emit them when done."""
         workspace = self.session.workspace
         summaries, order, git = workspace.table.summaries.copy(), list(self.model.order), dict(workspace.table.git)
+        dups = workspace.table.dups  # (replaced whole, never changed in place: see Stories._mark)
 
         self.tasks.run(
-            lambda p: count_facets(summaries, order, git), self.facets_counted.emit,
+            lambda p: count_facets(summaries, order, git, dups=dups), self.facets_counted.emit,
             failed="Counting facets failed", still=self.session.still(workspace),
         )  # fmt: skip
 

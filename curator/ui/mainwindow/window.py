@@ -355,6 +355,9 @@ class MainWindow(layout.FocusInSight, QMainWindow):
                 status.showMessage(summary, 10000)
 
         stories.marked.connect(marked)
+        stories.marked.connect(lambda: self.browsing.count_later())  # the Duplicates facet's counts
+        for source in (self.loader, self.watcher, self.saver):  # files that came or went: grouped
+            source.disk_changed.connect(lambda *_: stories.sync())
         stories.checking.connect(lambda total: status.show_progress("Checking links", total))
         stories.progressed.connect(status.set_progress)
         stories.checked.connect(checked)
