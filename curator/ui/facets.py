@@ -86,6 +86,8 @@ class FacetPanel(QTreeWidget):
             old = [group.child(i).data(0, VALUE) for i in range(group.childCount())] if keep else []
             listed = set(old)
             values = old + [v for v, _ in count.most_common(MAX_ITEMS) if v not in listed][: MAX_ITEMS - len(old)]
+            if key == "dup":
+                values = ["yes", "no"]  # (the articles in a group first, however many there are)
             group.takeChildren()
             for value in values:
                 n = count.get(value, 0)
