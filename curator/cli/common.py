@@ -63,12 +63,10 @@ def _mark(root: str, table: Table, terms: set[str]) -> None:
     checks of the last 24 hours (no request is made)."""
     if not {"dup", "link"} & terms:
         return
-    keys = ["originalUrl", "webUrl"] if "link" in terms else ["originalUrl"]
-    values = fields.values_of(root, table.paths, keys)
-    if "dup" in terms:
-        table.dups = duplicates.numbered(duplicates.group(list(table.summaries), values["originalUrl"]))
+    if "dup" in terms:  # (each summary holds its originalUrl: no file is read)
+        table.dups = duplicates.numbered(duplicates.group(list(table.summaries)))
     if "link" in terms:
-        found = links.links_of(values, table.paths)
+        found = links.links_of(fields.values_of(root, table.paths, ["originalUrl", "webUrl"]), table.paths)
         table.links = links.worst(found, links.cached(found, links.Cache()))
 
 
