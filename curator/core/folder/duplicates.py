@@ -287,6 +287,13 @@ class Group:
     reasons: list[str]
 
 
+def _paths(bucket: str | list[str] | None) -> Sequence[str]:
+    """The paths of a bucket (see Grouper._buckets)."""
+    if bucket is None:
+        return ()
+    return (bucket,) if type(bucket) is str else bucket
+
+
 def _names(s: Summary) -> set[str]:
     """The provider names one article brings (see provider_names)."""
     return set(provider_names([s]))
@@ -319,7 +326,9 @@ class Grouper:
     def __init__(self) -> None:
         self.stories: dict[str, Story] = {}
         self._summaries: dict[str, Summary] = {}
-        self._buckets: dict[str, set[str]] = defaultdict(set)
+        #: blocking key -> its paths: one path as itself, more in a list (2.7 million keys at 100,000
+        #: articles, most of them held by one: a set or list each took 4x the memory and time)
+        self._buckets: dict[str, str | list[str]] = {}
         self._edges: dict[str, dict[str, str]] = defaultdict(dict)
         self._names: Counter[str] = Counter()
         self._tails: dict[str, set[str]] = defaultdict(set)  # title tail -> paths (see _tail)
@@ -342,13 +351,17 @@ class Grouper:
 
     def _detach(self, path: str, shrunk: set[str], flipped: set[tuple[str, ...]]) -> None:
         one = self.stories.pop(path)
+        buckets = self._buckets
         for key in set(_keys(one)):
-            bucket = self._buckets[key]
-            bucket.discard(path)
+            bucket = buckets[key]
+            if type(bucket) is str:
+                del buckets[key]
+                continue
+            bucket.remove(path)
             if len(bucket) == MAX_BUCKET:
                 shrunk.add(key)
-            if not bucket:
-                del self._buckets[key]
+            if len(bucket) == 1:
+                buckets[key] = bucket[0]
         if len(one.excerpt) > len(one.first) >= MIN_EXCERPT_WORDS:
             openings = self._openings[one.first]
             was = len(openings) >= 2
@@ -360,19 +373,28 @@ class Grouper:
             if not openings:
                 del self._openings[one.first]
 
-    def _attach(self, one: Story, grown: set[str], flipped: set[tuple[str, ...]]) -> None:
+    def _attach(self, one: Story, grown: set[str], flipped: set[tuple[str, ...]]) -> list[str]:
+        """Put a story in its buckets; returns its keys."""
         self.stories[one.path] = one
-        for key in set(_keys(one)):
-            bucket = self._buckets[key]
-            bucket.add(one.path)
-            if len(bucket) == MAX_BUCKET + 1:
-                grown.add(key)
+        buckets, path = self._buckets, one.path
+        keys = list(dict.fromkeys(_keys(one)))
+        for key in keys:
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = path
+            elif type(bucket) is str:
+                buckets[key] = [bucket, path]
+            else:
+                bucket.append(path)
+                if len(bucket) == MAX_BUCKET + 1:
+                    grown.add(key)
         if len(one.excerpt) > len(one.first) >= MIN_EXCERPT_WORDS:
             openings = self._openings[one.first]
             was = len(openings) >= 2
             openings[hash(one.excerpt)] += 1
             if was != (len(openings) >= 2):
                 flipped.add(one.first)
+        return keys
 
     def _count_names(self, s: Summary, step: int) -> None:
         for name in _names(s):
@@ -407,18 +429,19 @@ class Grouper:
         for path in restory:
             touched.update(self._edges.get(path, ()))
             self._detach(path, shrunk, flipped)
+        keys: dict[str, list[str]] = {}
         for path in [*arriving, *restory]:
             s = self._summaries[path]
             self._tails_discard(path)
             if tail := _tail(s.title):
                 self._tails[tail].add(path)
                 self._tail_of[path] = tail
-            self._attach(story(s, s.url, providers), grown, flipped)
+            keys[path] = self._attach(story(s, s.url, providers), grown, flipped)
         dirty = set(arriving) | restory
         for key in grown | shrunk:
-            dirty |= self._buckets.get(key, set())
+            dirty.update(_paths(self._buckets.get(key)))
         for first in flipped:
-            dirty |= self._buckets.get("e\0" + " ".join(first), set())
+            dirty.update(_paths(self._buckets.get("e\0" + " ".join(first))))
         dirty &= self.stories.keys()
         for path in dirty:
             touched.update(self._edges.get(path, ()))
@@ -428,8 +451,8 @@ class Grouper:
         for path in sorted(dirty):
             done.add(path)
             one, seen = self.stories[path], set()
-            for key in _keys(one):
-                bucket = self._buckets.get(key, ())
+            for key in keys.pop(path, None) or dict.fromkeys(_keys(one)):
+                bucket = _paths(self._buckets.get(key))
                 if len(bucket) > MAX_BUCKET:
                     continue
                 for other in bucket:
