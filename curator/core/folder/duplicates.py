@@ -287,6 +287,11 @@ class Group:
     reasons: list[str]
 
 
+def _grouped_by(s: Summary) -> tuple:
+    """What of a summary the rules read (published and quality only order a group)."""
+    return (s.title, s.excerpt, s.url, s.provider_name, s.provider_domain, s.date)
+
+
 def _paths(bucket: str | list[str] | None) -> Sequence[str]:
     """The paths of a bucket (see Grouper._buckets)."""
     if bucket is None:
@@ -406,6 +411,14 @@ class Grouper:
         """Take arrivals and changed articles (their Summary, `url` the originalUrl) and forget
         removed paths; returns the paths whose group may have changed."""
         arriving = {s.path: s for s in summaries}
+        reordered: set[str] = set()
+        for path, s in list(arriving.items()):  # a change of what only orders a group (published, quality)
+            was = self._summaries.get(path)
+            if was is not None and path in self.stories and _grouped_by(was) == _grouped_by(s):
+                del arriving[path]
+                self._summaries[path] = s
+                self.stories[path].published, self.stories[path].quality = s.published, s.quality
+                reordered.update(self._members.get(self._root.get(path, ""), ()))
         gone = [p for p in dict.fromkeys(removed) if p in self._summaries and p not in arriving]
         shrunk: set[str] = set()
         grown: set[str] = set()
@@ -467,7 +480,7 @@ class Grouper:
             if (root := self._root.pop(path, None)) is not None:
                 self._members.pop(root, None)
                 self._reasons.pop(root, None)
-        return self._join({p for p in touched if p in self.stories}) | set(gone)
+        return self._join({p for p in touched if p in self.stories}) | set(gone) | reordered
 
     def _tails_discard(self, path: str) -> None:
         tail = self._tail_of.pop(path, None)
