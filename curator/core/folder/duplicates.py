@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from curator.core.gently import paused_gc
 from curator.core.site.article import Summary
 
 #: Query parameters that say how a reader arrived, never which page it is.
@@ -409,7 +410,15 @@ class Grouper:
 
     def update(self, summaries: Iterable[Summary] = (), removed: Iterable[str] = ()) -> set[str]:
         """Take arrivals and changed articles (their Summary, `url` the originalUrl) and forget
-        removed paths; returns the paths whose group may have changed."""
+        removed paths; returns the paths whose group may have changed.
+
+        The cyclic collector is paused meanwhile (nothing here makes a cycle): grouping 100,000
+        articles builds millions of keys, lists and tuples, and its collections over them took
+        a fifth of the time (7.1 s without, 9.1 s with, in one process)."""
+        with paused_gc():
+            return self._update(summaries, removed)
+
+    def _update(self, summaries: Iterable[Summary], removed: Iterable[str]) -> set[str]:
         arriving = {s.path: s for s in summaries}
         reordered: set[str] = set()
         for path, s in list(arriving.items()):  # a change of what only orders a group (published, quality)
