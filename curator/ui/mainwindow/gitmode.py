@@ -3,7 +3,8 @@
 `GitController` owns the folder's git work tree (found in a worker when a folder opens; none
 outside a work tree or without git, and then nothing of this shows) and its status, read in a
 worker when the work tree is found, and after saves and changes on disk. Commit asks (Prompts) for
-the changed article files, with this session's saved articles checked, and a message made
+the changed article files, with this session's saved articles checked, and the site files a topic
+rename, merge or delete changed (`.curator.yml`, the taxonomy's files), checked, and a message made
 from what the checked files change against HEAD (core.commits, read in a worker first),
 then commits exactly those paths. Pull is `--ff-only`; when local work stands in the way it asks
 which of git's ways to take (commit first, then `pull --rebase`; or `git stash`, pull, `git
@@ -116,9 +117,9 @@ class GitController(QObject):
         self.busy = True
         self.messages.info("Reading what the changed files change…", 0)
 
-        def read(p) -> tuple[list[tuple[str, git.State]], dict]:
-            files = commits.article_files(repo, status, profile)
-            return files, commits.changes(repo, [path for path, _ in files], profile)
+        def read(p) -> tuple[list[tuple[str, git.State]], commits.Reading]:
+            files = commits.commit_files(repo, status, profile)
+            return files, commits.read(repo, [path for path, _ in files], profile)
 
         def done(result: tuple | None, error: BaseException | None) -> None:
             self.busy = False
@@ -127,15 +128,17 @@ class GitController(QObject):
             if error is not None:
                 self._failed("Reading the changes", error)
                 return
-            files, changes = result
+            files, reading = result
             if not files:
                 self.messages.info("No article file has changed since the last commit.", 5000)
                 if then is not None:
                     then()
                 return
-            self.messages.info(f"{words.count(len(files), 'changed article file')}: check those to commit", 5000)
-            listed = [(path, state.value, path in self.saved_paths) for path, state in files]
-            answer = self.prompts.ask_commit(listed, lambda paths: commits.message(changes[p] for p in paths))
+            self.messages.info(f"{words.count(len(files), 'changed file')}: check those to commit", 5000)
+            # the site files a topic rename, merge or delete wrote are checked: the team shares
+            # the retired names with the work
+            listed = [(path, state.value, path in self.saved_paths or path in reading.now) for path, state in files]
+            answer = self.prompts.ask_commit(listed, reading.message)
             if answer is not None:
                 paths, message = answer
                 self._run("Committing", lambda repo: repo.commit(paths, message), "Committed", then)

@@ -342,8 +342,9 @@ def conflict_text(path: str, preview: Preview | None) -> str:
 
 
 class CommitDialog(QDialog):
-    """The changed article files (state, path), the ones saved this session checked (Check All
-    and Uncheck All for the rest: after a restart none is), and a message that must not be empty:
+    """The changed article and site files (state, path), the articles saved this session and the
+    site files checked (Check All and Uncheck All for the rest: after a restart no article is),
+    and a message that must not be empty:
     `message_for(checked paths)`, made again as the checks change until the editor types in it."""
 
     def __init__(self, files: list[tuple[str, str, bool]], message_for: Callable[[list[str]], str], parent=None):
