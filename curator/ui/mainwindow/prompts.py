@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from ... import README_URL, __version__
 from ...core import words
-from ...core.folder.fields import FieldEdit, FieldError
+from ...core.folder.fields import FieldEdit, FieldError, FieldPlan
 from ...core.folder.review import Preview
 from ...core.team.git import PullWay
 from .. import style
@@ -182,9 +182,10 @@ class DialogPrompts:
         box.exec()
 
     def edit_field(
-        self, keys: list[str], values: Callable[[str], Mapping[str, Any]], count: int, key: str = ""
-    ) -> tuple[str, FieldEdit] | None:
-        dialog = FieldDialog(keys, values, count, key, self.parent)
+        self, keys: list[str], values: Callable[[str], Mapping[str, Any]], count: int, key: str = "",
+        check: Callable[[str, FieldEdit], FieldPlan] | None = None,
+    ) -> tuple[str, FieldEdit] | None:  # fmt: skip
+        dialog = FieldDialog(keys, values, count, key, self.parent, check)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 return dialog.chosen()
