@@ -138,6 +138,24 @@ def test_a_topic_merge_and_delete_are_committed_with_their_site_files_and_said_i
     assert "- AI Builder" in run(a, "show", "HEAD:site/.curator.yml")
 
 
+def test_a_commit_made_in_a_terminal_clears_the_badges_without_f5(qtbot, window, clones):
+    """QA of issue 29 (E): the badges stayed `git: modified` after a commit in a terminal until
+    F5 (the files did not change, so the folder watcher saw nothing). Its tick now compares
+    git's own files (HEAD, the index, the branch's ref) and reads the status again."""
+    a, _ = clones
+    window.settings["files/watch_seconds"] = 1
+    open_folder(qtbot, window, a / "site")
+    window.watcher.timer.setInterval(1000)
+    qtbot.waitUntil(window.act_commit.isEnabled, timeout=5000)
+    saved_edit(qtbot, window, [SEED], "quality", 12)
+    qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
+    run(a, "commit", "-q", "-am", "Quality, committed in a terminal")
+    qtbot.waitUntil(lambda: badge(window, SEED) is None, timeout=10000)
+    assert window.status.git_label.text().startswith("⎇ main, 1 ahead")
+    run(a, "reset", "-q", "HEAD~1")  # and back, in the terminal: modified again
+    qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=10000)
+
+
 def test_pull_keeps_unsaved_edits_and_asks_at_save_about_the_same_value(qtbot, window, clones):
     a, b = clones
     other = (
