@@ -181,3 +181,43 @@ def test_the_dialog_opens_with_no_field_and_a_stray_enter_applies_nothing(qtbot)
     assert apply.isEnabled()
     dialog.op.setCurrentIndex(list(Op).index(Op.CLEAR))  # clearing needs no value
     assert apply.isEnabled() and "1 article change" in dialog.outcome.text()
+
+
+def test_the_dialogs_preview_refuses_what_apply_refuses_and_says_why(qtbot, window, sample):
+    """QA of issue 29 (C): Set quality = "high" previewed "2 articles change", then Apply
+    refused. The real dialog, with the window's check: the preview is Apply's own planning."""
+    open_folder(qtbot, window, sample)
+    rows = select_paths(window, FIRST, SECOND)
+    seen: list[dict] = []
+
+    def state(dialog: FieldDialog) -> dict:
+        tree, apply = dialog.preview, dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        items = [tuple(tree.topLevelItem(i).text(c) for c in range(3)) for i in range(tree.topLevelItemCount())]
+        return {"outcome": dialog.outcome.text(), "rows": items, "apply": apply.isEnabled()}
+
+    def real_dialog(keys, values, count, key="", check=None):
+        dialog = FieldDialog(keys, values, count, key, window, check)
+        qtbot.addWidget(dialog)
+        dialog.key.setCurrentText("quality")
+        qtbot.keyClicks(dialog.value, "high")
+        seen.append(state(dialog))
+        dialog.key.setCurrentText("heat")  # a field of the table of fields the list does not keep
+        seen.append(state(dialog))
+        dialog.key.setCurrentText("quality")
+        dialog.value.setText("80")
+        seen.append(state(dialog))
+        return dialog.chosen()
+
+    window.prompts.edit_field = real_dialog
+    window.act_edit_field.trigger()
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
+    high, heat, eighty = seen
+    why = 'quality must be a whole number, not "high"'
+    assert high["outcome"] == f"0 articles change; 2 cannot take it: {why}."
+    assert not high["apply"]  # nothing valid would change
+    assert sorted(high["rows"]) == [(FIRST, f"⚠ {why}", "not changed"), (SECOND, f"⚠ {why}", "not changed")]
+    assert heat["outcome"] == '0 articles change; 2 cannot take it: heat must be a whole number, not "high".'
+    assert not heat["apply"]
+    assert eighty["apply"] and eighty["outcome"].startswith("2 articles change")
+    assert [window.workspace.current(r, "quality") for r in rows] == [80, 80]  # what the preview said
+    assert "failures" not in window.prompts.kinds()

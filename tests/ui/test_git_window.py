@@ -94,6 +94,68 @@ def test_the_commit_message_says_what_the_checked_files_change_not_the_session(q
     assert window.prompts.message_for([third]) == "Set quality of 1 article"  # follows what is checked
 
 
+def test_a_topic_merge_and_delete_are_committed_with_their_site_files_and_said_in_the_message(qtbot, window, clones):
+    """QA of issue 29 (B): the Commit dialog offered only the articles, not `.curator.yml` nor
+    the taxonomy file the merge removed, so the team never got the retired names."""
+    from tests.ui.test_topics import listed as topics_listed
+    from tests.ui.test_topics import select as select_topic
+
+    a, _ = clones
+    for i in range(2):
+        (a / f"site/_news/cds{i}.md").write_text(f"---\ntitle: CDS {i}\ntopics:\n  - Common Data Service\n---\nT\n")
+    run(a, "add", "-A")
+    run(a, "commit", "-q", "-m", "two articles on CDS")
+    open_folder(qtbot, window, a / "site")
+    qtbot.waitUntil(window.act_commit.isEnabled, timeout=5000)
+    window.act_topics.trigger()
+    qtbot.waitUntil(lambda: "Common Data Service" in topics_listed(window), timeout=5000)
+    select_topic(window, "Common Data Service")
+    window.prompts.topic, window.prompts.entry = "Portals", False  # its taxonomy entry removed
+    window.topics_panel.buttons["merge"].click()
+    removed = a / "site/_data/topics/03-common-data-service.yaml"
+    config = a / "site/.curator.yml"
+    qtbot.waitUntil(lambda: not removed.exists() and config.exists(), timeout=5000)
+    select_topic(window, "AI Builder")
+    window.topics_panel.buttons["delete"].click()
+    qtbot.waitUntil(lambda: "AI Builder" in config.read_text(), timeout=5000)
+    window.save()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: badge(window, "_news/cds1.md") == git.State.MODIFIED, timeout=5000)
+    window.prompts.commit = "Merge and retire"
+    window.act_commit.trigger()
+    qtbot.waitUntil(lambda: "commit" in window.prompts.kinds(), timeout=10000)
+    _, files, message = window.prompts.asked[-1]
+    site_files = [(p, state, checked) for p, state, checked in files if not p.startswith("_news/")]
+    assert site_files == [
+        (".curator.yml", "untracked", True), ("_data/topics/03-common-data-service.yaml", "deleted", True),
+    ]  # fmt: skip
+    assert all(checked for _, _, checked in files)  # the articles saved here, too
+    assert message.splitlines()[2:] == [
+        'Merge topic "Common Data Service" into "Portals" in 2 articles', 'Retire topic "AI Builder" from 1 article'
+    ]  # fmt: skip
+    qtbot.waitUntil(lambda: badge(window, "_news/cds1.md") is None, timeout=10000)
+    assert run(a, "status", "--porcelain").strip() == ""  # the removal and the retired names went in
+    assert "- AI Builder" in run(a, "show", "HEAD:site/.curator.yml")
+
+
+def test_a_commit_made_in_a_terminal_clears_the_badges_without_f5(qtbot, window, clones):
+    """QA of issue 29 (E): the badges stayed `git: modified` after a commit in a terminal until
+    F5 (the files did not change, so the folder watcher saw nothing). Its tick now compares
+    git's own files (HEAD, the index, the branch's ref) and reads the status again."""
+    a, _ = clones
+    window.settings["files/watch_seconds"] = 1
+    open_folder(qtbot, window, a / "site")
+    window.watcher.timer.setInterval(1000)
+    qtbot.waitUntil(window.act_commit.isEnabled, timeout=5000)
+    saved_edit(qtbot, window, [SEED], "quality", 12)
+    qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
+    run(a, "commit", "-q", "-am", "Quality, committed in a terminal")
+    qtbot.waitUntil(lambda: badge(window, SEED) is None, timeout=10000)
+    assert window.status.git_label.text().startswith("⎇ main, 1 ahead")
+    run(a, "reset", "-q", "HEAD~1")  # and back, in the terminal: modified again
+    qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=10000)
+
+
 def test_pull_keeps_unsaved_edits_and_asks_at_save_about_the_same_value(qtbot, window, clones):
     a, b = clones
     other = (

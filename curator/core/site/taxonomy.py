@@ -14,7 +14,7 @@ that cannot be read or edited refuses the whole change (TaxonomyError), never ha
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +110,29 @@ def read(root: str | os.PathLike[str], profile: profiles.Profile | None = None) 
         pass
     except (OSError, SiteFileError) as exc:
         problems.append((config_path, getattr(exc, "strerror", None) or str(exc)))
+    return Taxonomy(root, tuple(entries), retired, config, tuple(problems))
+
+
+def from_files(root: str, files: Mapping[str, bytes | None]) -> Taxonomy:
+    """The taxonomy these bytes make (absolute paths of taxonomy files and of `.curator.yml`;
+    None: no such file), e.g. as in the last commit. A file that cannot be read is named in
+    `problems` (and left out)."""
+    entries, problems = [], []
+    retired: tuple[str, ...] = ()
+    config = None
+    config_path = os.path.join(root, profiles.CONFIG)
+    for path in sorted(files):
+        data = files[path]
+        if data is None:
+            continue
+        try:
+            mapping = load_site_yaml(data.decode("utf-8-sig"))
+            if path == config_path:
+                config, retired = data, _retired(mapping)
+            elif (entry := _entry(path, data, mapping)) is not None:
+                entries.append(entry)
+        except (SiteFileError, UnicodeDecodeError) as exc:
+            problems.append((path, str(exc)))
     return Taxonomy(root, tuple(entries), retired, config, tuple(problems))
 
 

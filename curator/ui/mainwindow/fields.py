@@ -3,7 +3,9 @@
 Edit Field… reads the selected files once in a worker, asks the editor for a key and an edit
 with a preview (Prompts.edit_field), and plans it on the workspace like every other edit
 (Workspace.plan_field): one unsaved undo step of any key, listed in Review Changes and written
-by Save with its conflict checks; a large selection is confirmed first (Editing.submit).
+by Save with its conflict checks; a large selection is confirmed first (Editing.submit). The
+preview is planned by the same function Apply plans with (`check`): what it shows as changing
+is what Apply changes, and what Apply refuses it lists, with the reason, before Apply.
 
 Other Fields… (the table header's menu) counts every key of the folder in a worker and shows
 the chosen ones as columns, read again after each load and write.
@@ -20,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from ...core import words
 from ...core.document import schema
 from ...core.folder import fields
+from ...core.folder.workspace import FieldStep
 from ...core.site.article import EDITABLE
 from ..tasks import Tasks
 from .editing import Editing
@@ -75,15 +78,32 @@ class FieldsController(QObject):
             pending = {workspace.path(r): workspace.pending[r][k] for r in rows if k in workspace.pending.get(r, ())}
             return {r.path: pending.get(r.path, r.value(k)) if pending else r.value(k) for r in readable}
 
-        answer = self.prompts.edit_field(keys, values, len(rows), key)
+        unreadable = [r for r in reads if r.document is None]
+        learnt: set[str] = set()
+
+        def planned_for(k: str, edit: fields.FieldEdit) -> FieldStep:
+            """The edit planned on the workspace, as Apply plans it (a key the list does not
+            keep starts from the values read, learnt once per key)."""
+            targets = rows
+            if schema.logical(k, None, workspace.profile)[0] not in EDITABLE:
+                if k not in learnt:
+                    workspace.learn(k, {r.path: r.value(k) for r in readable})
+                    learnt.add(k)
+                targets = [workspace.rows[r.path] for r in readable if r.path in workspace.rows]
+            return workspace.plan_field(targets, k, edit)
+
+        def check(k: str, edit: fields.FieldEdit) -> fields.FieldPlan:
+            """What Apply would do, for the preview: the same planning, its refusals included."""
+            planned = planned_for(k, edit)
+            changes = {e.path: (e.before, e.after) for e in planned.step.edits} if planned.step else {}
+            errors = {r.path: r.error for r in unreadable} | planned.errors
+            return fields.FieldPlan(changes, errors, max(0, len(rows) - len(changes) - len(errors)))
+
+        answer = self.prompts.edit_field(keys, values, len(rows), key, check)
         if answer is None or workspace is not self.session.workspace:
             return False
         chosen, edit = answer
-        unreadable = [r for r in reads if r.document is None]
-        if schema.logical(chosen, None, workspace.profile)[0] not in EDITABLE:
-            workspace.learn(chosen, {r.path: r.value(chosen) for r in readable})
-            rows = [workspace.rows[r.path] for r in readable if r.path in workspace.rows]
-        planned = workspace.plan_field(rows, chosen, edit)
+        planned = planned_for(chosen, edit)
         left = [f"{r.path}: {r.error}" for r in unreadable] + [f"{p}: {why}" for p, why in planned.errors.items()]
         if left:
             self.prompts.show_failures(f"{words.count(len(left), 'file')} cannot take this edit; left alone", left)

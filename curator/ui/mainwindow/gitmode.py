@@ -2,8 +2,12 @@
 
 `GitController` owns the folder's git work tree (found in a worker when a folder opens; none
 outside a work tree or without git, and then nothing of this shows) and its status, read in a
-worker when the work tree is found, and after saves and changes on disk. Commit asks (Prompts) for
-the changed article files, with this session's saved articles checked, and a message made
+worker when the work tree is found, after saves and changes on disk, and when git's own files
+(HEAD, the index, the branch's ref) changed since it was read: a commit, checkout or reset made
+in a terminal (`poll`, on each tick of the folder watcher: stat calls in a worker, git itself
+runs only when they differ). Commit asks (Prompts) for
+the changed article files, with this session's saved articles checked, and the site files a topic
+rename, merge or delete changed (`.curator.yml`, the taxonomy's files), checked, and a message made
 from what the checked files change against HEAD (core.commits, read in a worker first),
 then commits exactly those paths. Pull is `--ff-only`; when local work stands in the way it asks
 which of git's ways to take (commit first, then `pull --rebase`; or `git stash`, pull, `git
@@ -43,10 +47,12 @@ class GitController(QObject):
         self.saved_paths: set[str] = set()  # articles saved this session: checked in the commit dialog
         self.refresh_later = Throttle(self.refresh, 400, self)
         self.busy = False
+        self.marks: tuple = ()  # git's files as the status was read (see git.Repo.marks)
+        self._polling = False
         session.opened.connect(self._opened)
 
     def _opened(self, workspace) -> None:
-        self.repo, self.status = None, None
+        self.repo, self.status, self.marks = None, None, ()
         workspace.table.git = {}
         self.saved_paths.clear()
         self.status_changed.emit(None)
@@ -65,19 +71,45 @@ class GitController(QObject):
         if repo is None:
             return
 
-        def done(status: git.Status | None, error: BaseException | None) -> None:
-            if repo is not self.repo:
-                return
-            if isinstance(error, git.GitError):
-                self.messages.info(f"git: {error.message}", 8000)
-            elif error is not None:
-                self.messages.failed("Reading the git status failed", error)
-            self.status = status
-            # the folder's git states, for the git: query term and the facet
-            self.session.workspace.table.git = {p: s.value for p, s in status.files.items()} if status else {}
-            self.status_changed.emit(status)
+        def done(result: tuple | None, error: BaseException | None) -> None:
+            if repo is self.repo:
+                self._show(*(result or ((), None)), error)
 
-        self.tasks.run(lambda p: repo.status(), done)
+        self.tasks.run(lambda p: (repo.marks(), repo.status()), done)  # (the marks first: a change after is seen)
+
+    def poll(self) -> None:
+        """Whether git's own files changed since the status was read (a commit, checkout or reset
+        in a terminal): stat calls in a worker, and the status read again there when they did."""
+        repo, known = self.repo, self.marks
+        if repo is None or self.busy or self._polling:
+            return
+        self._polling = True
+
+        def work(p) -> tuple | None:
+            marks = repo.marks()
+            if marks == known:
+                return None
+            try:
+                return marks, repo.status(), None
+            except git.GitError as exc:  # said once: the next tick asks again only if the marks change
+                return marks, None, exc
+
+        def done(result: tuple | None, error: BaseException | None) -> None:
+            self._polling = False
+            if repo is self.repo and not self.busy and (result is not None or error is not None):
+                self._show(*(result or ((), None, error)))
+
+        self.tasks.run(work, done)
+
+    def _show(self, marks: tuple, status: git.Status | None, error: BaseException | None) -> None:
+        if isinstance(error, git.GitError):
+            self.messages.info(f"git: {error.message}", 8000)
+        elif error is not None:
+            self.messages.failed("Reading the git status failed", error)
+        self.status, self.marks = status, marks
+        # the folder's git states, for the git: query term and the facet
+        self.session.workspace.table.git = {p: s.value for p, s in status.files.items()} if status else {}
+        self.status_changed.emit(status)
 
     def read_diff(self, path: str | None) -> None:
         """The file against HEAD, read in a worker: emits diff_ready (nothing outside a work tree)."""
@@ -116,9 +148,9 @@ class GitController(QObject):
         self.busy = True
         self.messages.info("Reading what the changed files change…", 0)
 
-        def read(p) -> tuple[list[tuple[str, git.State]], dict]:
-            files = commits.article_files(repo, status, profile)
-            return files, commits.changes(repo, [path for path, _ in files], profile)
+        def read(p) -> tuple[list[tuple[str, git.State]], commits.Reading]:
+            files = commits.commit_files(repo, status, profile)
+            return files, commits.read(repo, [path for path, _ in files], profile)
 
         def done(result: tuple | None, error: BaseException | None) -> None:
             self.busy = False
@@ -127,15 +159,17 @@ class GitController(QObject):
             if error is not None:
                 self._failed("Reading the changes", error)
                 return
-            files, changes = result
+            files, reading = result
             if not files:
                 self.messages.info("No article file has changed since the last commit.", 5000)
                 if then is not None:
                     then()
                 return
-            self.messages.info(f"{words.count(len(files), 'changed article file')}: check those to commit", 5000)
-            listed = [(path, state.value, path in self.saved_paths) for path, state in files]
-            answer = self.prompts.ask_commit(listed, lambda paths: commits.message(changes[p] for p in paths))
+            self.messages.info(f"{words.count(len(files), 'changed file')}: check those to commit", 5000)
+            # the site files a topic rename, merge or delete wrote are checked: the team shares
+            # the retired names with the work
+            listed = [(path, state.value, path in self.saved_paths or path in reading.now) for path, state in files]
+            answer = self.prompts.ask_commit(listed, reading.message)
             if answer is not None:
                 paths, message = answer
                 self._run("Committing", lambda repo: repo.commit(paths, message), "Committed", then)

@@ -316,6 +316,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         gitmode.pulled.connect(self._check_disk)
         self.saved.connect(gitmode.saved)
         self.watcher.disk_changed.connect(lambda *_: gitmode.refresh_later())
+        self.watcher.timer.timeout.connect(gitmode.poll)  # a commit made in a terminal: see GitController.poll
         changed(None)
 
     def _check_disk(self, tries: int = 50) -> None:
