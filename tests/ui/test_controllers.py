@@ -25,8 +25,8 @@ SEED = "_news/000_0f6bed355ea43c67.txt"
 
 @pytest.fixture
 def parts(qtbot, tmp_path):
-    tasks = Tasks(2, "test")
     session, messages, prompts = Session(tmp_path / "cache"), Messages(), FakePrompts()
+    tasks = Tasks(2, "test", report=messages.failed)  # as the window's
     yield session, tasks, messages, prompts
     tasks.wait(10000)
 
