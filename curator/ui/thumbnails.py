@@ -288,8 +288,14 @@ class Thumbnails(QObject):
         self.ready.emit(url)
 
 
-def window_thumbnails(tasks: Tasks, cache_dir: Path, network: bool) -> tuple[Thumbnails, Thumbnails]:
-    """The window's two image sizes: list thumbnails (cropped) and the preview's large image."""
+def window_thumbnails(
+    tasks: Tasks, cache_dir: Path, network: bool, resolve_local: Callable[[str], Path | None] | None = None
+) -> tuple[Thumbnails, Thumbnails]:
+    """The window's two image sizes: list thumbnails (cropped) and the preview's large image;
+    `resolve_local(url)` finds an image in the open site's checkout (Session.resolve_local)."""
     folder = cache_dir / "thumbnails"
-    small = Thumbnails(tasks, QSize(128, 96), folder, network=network)
-    return small, Thumbnails(tasks, QSize(560, 320), folder, crop=False, memory_items=24, network=network)
+    small = Thumbnails(tasks, QSize(128, 96), folder, network=network, resolve_local=resolve_local)
+    large = Thumbnails(
+        tasks, QSize(560, 320), folder, crop=False, memory_items=24, network=network, resolve_local=resolve_local
+    )
+    return small, large
