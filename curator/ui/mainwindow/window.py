@@ -172,10 +172,8 @@ class MainWindow(layout.FocusInSight, QMainWindow):
             Action.REDO: self.undo_stack.createRedoAction(self, "&Redo"),
         }
         self.action_map = build(self, slots, made)
-        for action, qaction in self.action_map.items():
-            setattr(self, f"act_{action.name.lower()}", qaction)
-        self.act_immediate.setChecked(self.settings["editing/save_immediately"])
-        self.act_immediate.toggled.connect(self._set_immediate)
+        self.action_map[Action.IMMEDIATE].setChecked(self.settings["editing/save_immediately"])
+        self.action_map[Action.IMMEDIATE].toggled.connect(self._set_immediate)
         for title, items in MENUS:
             fill(self.menuBar().addMenu(title), items, self.action_map, self._special)
         bar = self.addToolBar("Main")
@@ -406,8 +404,8 @@ class MainWindow(layout.FocusInSight, QMainWindow):
     def set_view(self, mode: str) -> None:
         mode = self.area.set_mode(mode)
         self.settings["view/mode"] = mode.value
-        self.act_cards.setChecked(mode is ViewMode.CARDS)
-        self.act_table.setChecked(mode is ViewMode.TABLE)
+        self.action_map[Action.CARDS].setChecked(mode is ViewMode.CARDS)
+        self.action_map[Action.TABLE].setChecked(mode is ViewMode.TABLE)
         self._update_empty_state()
         self.wanted_later()
 
@@ -568,7 +566,11 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.setWindowTitle(f"{title} — {dirty:,} unsaved" if dirty else title)
         self.setWindowModified(bool(dirty))
         self.status.unsaved_changed(dirty)
-        for act, on in ((self.act_save, dirty), (self.act_revert_all, dirty), (self.act_reload, self.session.is_open)):
+        for act, on in (
+            (self.action_map[Action.SAVE], dirty),
+            (self.action_map[Action.REVERT_ALL], dirty),
+            (self.action_map[Action.RELOAD], self.session.is_open),
+        ):
             act.setEnabled(bool(on))
 
     def resizeEvent(self, event) -> None:
