@@ -71,17 +71,6 @@ def test_any_field_is_an_unsaved_edit_saved_by_save_and_undone_after_it(qtbot, w
     assert window.workspace.summary(rows[0]).provider_name == "Microsoft"
 
 
-def test_a_large_edit_field_asks_first_like_every_batch(qtbot, window, sample):
-    open_folder(qtbot, window, sample)
-    window.settings["editing/confirm_batch_over"] = 1
-    select_paths(window, FIRST, SECOND)
-    window.prompts.batch = False  # the editor says no
-    window.prompts.field = ("heat", FieldEdit(Op.SET, value=3))
-    window.action_map[Action.EDIT_FIELD].trigger()
-    qtbot.waitUntil(lambda: "batch" in window.prompts.kinds(), timeout=10000)
-    assert window.undo_stack.count() == 0 and not window.workspace.pending
-
-
 def test_an_edit_field_of_a_file_changed_on_disk_since_is_asked_at_save(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     select_paths(window, SECOND)
@@ -96,35 +85,6 @@ def test_an_edit_field_of_a_file_changed_on_disk_since_is_asked_at_save(qtbot, w
     qtbot.waitUntil(lambda: "conflicts" in window.prompts.kinds(), timeout=10000)
     qtbot.waitUntil(lambda: not window.saver.running, timeout=10000)
     assert b"name: Theirs" in path.read_bytes() and b"Ours" not in path.read_bytes()
-
-
-def test_the_windows_own_fields_become_one_unsaved_step(qtbot, window, sample):
-    open_folder(qtbot, window, sample)
-    rows = select_paths(window, FIRST, SECOND)
-    window.prompts.field = (
-        "topics",
-        FieldEdit(Op.REPLACE, pattern=r"^Power (\w+)$", replacement=r"Microsoft Power \1"),
-    )
-    window.action_map[Action.EDIT_FIELD].trigger()
-    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
-    assert window.undo_stack.undoText() == "Edit topics of 2 articles"
-    assert [window.workspace.current(r, "topics") for r in rows] == [
-        ["Microsoft Power Apps", "AI Builder"],
-        ["Microsoft Power Apps"],
-    ]
-    assert sorted(window.workspace.pending) == sorted(rows)  # unsaved: Save writes it, with its checks
-    window.undo_stack.undo()
-    assert not window.workspace.pending
-
-
-def test_a_value_of_the_wrong_type_for_the_windows_fields_changes_nothing(qtbot, window, sample):
-    open_folder(qtbot, window, sample)
-    select_paths(window, FIRST)
-    window.prompts.field = ("published", FieldEdit(Op.SET, "yes please"))
-    window.action_map[Action.EDIT_FIELD].trigger()
-    qtbot.waitUntil(lambda: "failures" in window.prompts.kinds(), timeout=10000)
-    assert window.undo_stack.count() == 0 and not window.workspace.pending
-    assert "published must be true or false" in str(window.prompts.asked[-1])
 
 
 def test_other_fields_show_as_columns(qtbot, window, sample):

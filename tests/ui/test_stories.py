@@ -46,22 +46,6 @@ def test_dup_term_lists_the_groups_and_the_preview_the_others(qtbot, window, que
     assert "The same story" not in window.preview.toPlainText()
 
 
-def test_keep_this_unpublishes_the_others_as_one_undo_step(qtbot, window, queue: Path):
-    _open_marked(qtbot, window, queue)
-    select_paths(window, ["story-123.md"])
-    steps = window.undo_stack.count()
-    window.action_map[Action.KEEP_THIS].trigger()
-    workspace = window.workspace
-    canonical = workspace.rows["story-123-canonical.md"]
-    assert workspace.summary(canonical).published is False and workspace.is_dirty(canonical)
-    assert not workspace.is_dirty(workspace.rows["story-123.md"])
-    assert window.undo_stack.count() == steps + 1
-    assert window.undo_stack.undoText().startswith("Keep story-123.md, unpublish 1 other")
-    window.undo_stack.undo()
-    assert workspace.summary(canonical).published is True and not workspace.is_dirty(canonical)
-    assert (queue / "story-123-canonical.md").read_text().count("published: true") == 1  # nothing written
-
-
 def _article(folder: Path, name: str, url: str) -> None:
     (folder / name).write_text(f'---\ntitle: "{name}"\noriginalUrl: "{url}"\n---\n', encoding="utf-8")
 
