@@ -53,14 +53,11 @@ class FieldsController(QObject):
         paths = [workspace.path(r) for r in rows]
         self.messages.info(f"Reading {words.count(len(paths), 'article')}…", 0)
 
-        def done(reads: list[fields.Read] | None, error: BaseException | None) -> None:
-            self.messages.info("", 1)
-            if error is not None:
-                self.messages.failed("Reading the selected articles failed", error)
-            elif reads is not None and workspace is self.session.workspace:
-                self.ask(rows, reads, key)
-
-        self.tasks.run(lambda p: fields.read(root, paths), done)
+        self.tasks.run(
+            lambda p: fields.read(root, paths), lambda reads: self.ask(rows, reads, key),
+            failed="Reading the selected articles failed", still=self.session.still(workspace),
+            always=lambda: self.messages.info("", 1),
+        )  # fmt: skip
 
     def ask(self, rows: list[int], reads: list[fields.Read], key: str = "") -> bool:
         """Ask for the edit, plan it on the workspace (Workspace.plan_field: checked against the
@@ -127,19 +124,16 @@ class FieldsController(QObject):
             counts = fields.key_counts(fields.iter_read(root, paths, gently=True))  # one file in memory at a time
             return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
-        def done(counts: list[tuple[str, int]] | None, error: BaseException | None) -> None:
-            self.messages.info("", 1)
-            if error is not None:
-                self.messages.failed("Reading the fields failed", error)
-                return
-            if counts is None or workspace is not self.session.workspace:
-                return
+        def done(counts: list[tuple[str, int]]) -> None:
             chosen = self.prompts.pick_fields(counts, self.keys)
             if chosen is not None:
                 self.keys = chosen
                 self.read_columns()
 
-        self.tasks.run(count, done)
+        self.tasks.run(
+            count, done, failed="Reading the fields failed", still=self.session.still(workspace),
+            always=lambda: self.messages.info("", 1),
+        )  # fmt: skip
 
     def read_columns(self) -> None:
         """Read the chosen fields' values of every article (in a worker); emits columns_read."""

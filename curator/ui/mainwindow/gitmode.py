@@ -58,12 +58,17 @@ class GitController(QObject):
         self.status_changed.emit(None)
         root = self.session.root
 
-        def done(repo: git.Repo | None, error: BaseException | None) -> None:
-            if workspace is self.session.workspace and repo is not None:
+        def done(repo: git.Repo | None) -> None:
+            if repo is not None:
                 self.repo = repo
                 self.refresh()
 
-        self.tasks.run(lambda p: git.Repo.of(root), done)
+        self.tasks.run(
+            lambda p: git.Repo.of(root),
+            done,
+            failed="Finding the git work tree failed",
+            still=self.session.still(workspace),
+        )
 
     def refresh(self) -> None:
         """Read the status in a worker (nothing outside a work tree); emits status_changed."""
@@ -71,11 +76,15 @@ class GitController(QObject):
         if repo is None:
             return
 
-        def done(result: tuple | None, error: BaseException | None) -> None:
-            if repo is self.repo:
-                self._show(*(result or ((), None)), error)
+        def done(result: tuple) -> None:
+            self._show(*result, None)
 
-        self.tasks.run(lambda p: (repo.marks(), repo.status()), done)  # (the marks first: a change after is seen)
+        def failed(error: BaseException) -> None:
+            self._show(self.marks, None, error)
+
+        still = lambda: repo is self.repo  # noqa: E731
+        # (the marks first: a change after is seen)
+        self.tasks.run(lambda p: (repo.marks(), repo.status()), done, failed=failed, still=still)
 
     def poll(self) -> None:
         """Whether git's own files changed since the status was read (a commit, checkout or reset
@@ -94,12 +103,17 @@ class GitController(QObject):
             except git.GitError as exc:  # said once: the next tick asks again only if the marks change
                 return marks, None, exc
 
-        def done(result: tuple | None, error: BaseException | None) -> None:
+        def ended() -> None:
             self._polling = False
-            if repo is self.repo and not self.busy and (result is not None or error is not None):
-                self._show(*(result or ((), None, error)))
 
-        self.tasks.run(work, done)
+        def done(result: tuple | None) -> None:
+            if result is not None and not self.busy:
+                self._show(*result)
+
+        def failed(error: BaseException) -> None:
+            self._show(self.marks, None, error)
+
+        self.tasks.run(work, done, failed=failed, still=lambda: repo is self.repo, always=ended)
 
     def _show(self, marks: tuple, status: git.Status | None, error: BaseException | None) -> None:
         if isinstance(error, git.GitError):
@@ -117,12 +131,15 @@ class GitController(QObject):
         if repo is None or path is None:
             return
 
-        def done(text: str | None, error: BaseException | None) -> None:
-            if repo is self.repo:
-                said = error.message if isinstance(error, git.GitError) else str(error or "")
-                self.diff_ready.emit(path, text if error is None else f"git diff failed: {said}")
+        def failed(error: BaseException) -> None:
+            said = error.message if isinstance(error, git.GitError) else str(error)
+            self.diff_ready.emit(path, f"git diff failed: {said}")
 
-        self.tasks.run(lambda p: repo.diff(path) or "No change since the last commit.", done)
+        self.tasks.run(
+            lambda p: repo.diff(path) or "No change since the last commit.",
+            lambda text: self.diff_ready.emit(path, text),
+            failed=failed, still=lambda: repo is self.repo,
+        )  # fmt: skip
 
     def saved(self, results: list) -> None:
         if self.repo is None:
@@ -152,13 +169,10 @@ class GitController(QObject):
             files = commits.commit_files(repo, status, profile)
             return files, commits.read(repo, [path for path, _ in files], profile)
 
-        def done(result: tuple | None, error: BaseException | None) -> None:
+        def ended() -> None:
             self.busy = False
-            if repo is not self.repo:
-                return
-            if error is not None:
-                self._failed("Reading the changes", error)
-                return
+
+        def done(result: tuple) -> None:
             files, reading = result
             if not files:
                 self.messages.info("No article file has changed since the last commit.", 5000)
@@ -176,7 +190,10 @@ class GitController(QObject):
             elif then is not None:
                 self.messages.info("Nothing was committed, so nothing was pulled.", 8000)
 
-        self.tasks.run(read, done)
+        self.tasks.run(
+            read, done, failed=lambda error: self._failed("Reading the changes", error),
+            still=lambda: repo is self.repo, always=ended,
+        )  # fmt: skip
         return True
 
     def pull(self, way: git.PullWay | None = None) -> bool:
@@ -221,22 +238,26 @@ class GitController(QObject):
         self.busy = True
         self.messages.info(f"{doing}…", 0)
 
-        def done(result, error: BaseException | None) -> None:
+        def ended() -> None:
             self.busy = False
+
+        def failed(error: BaseException) -> None:
             if isinstance(error, git.PullBlocked) and blocked is not None:
                 self.messages.info(error.message.removesuffix(" Git can:"), 8000)
                 blocked(error)
-            elif error is not None:
-                self._failed(doing, error)
             else:
-                output = result.output if isinstance(result, git.Pulled) else result
-                first = (output or "").splitlines()[:1]
-                self.messages.info(f"{done_text}{': ' + first[0] if first else '.'}", 8000)
-                if then is not None and isinstance(result, git.Pulled):
-                    then(result)
-                elif then is not None:
-                    then()
+                self._failed(doing, error)
             self.refresh()
 
-        self.tasks.run(lambda p: work(repo), done)
+        def done(result) -> None:
+            output = result.output if isinstance(result, git.Pulled) else result
+            first = (output or "").splitlines()[:1]
+            self.messages.info(f"{done_text}{': ' + first[0] if first else '.'}", 8000)
+            if then is not None and isinstance(result, git.Pulled):
+                then(result)
+            elif then is not None:
+                then()
+            self.refresh()
+
+        self.tasks.run(lambda p: work(repo), done, failed=failed, always=ended)
         return True

@@ -38,7 +38,7 @@ class Stories(QObject):
                  parent: QObject | None = None):  # fmt: skip
         super().__init__(parent)
         self.session, self.editing, self.tasks, self.messages = session, editing, tasks, messages
-        self.link_tasks = Tasks(1, "links", self)
+        self.link_tasks = Tasks(1, "links", self, messages.failed)
         self.groups: dict[str, list[str]] = {}  # path -> the paths of its group, keeper first
         self.checks: dict[str, links.Check] = {}  # url -> its last check
         self.found: dict[str, list[links.Link]] = {}  # path -> its links
@@ -73,12 +73,7 @@ class Stories(QObject):
             found = links.links_of(values, paths)
             return groups, found, links.cached(found, links.Cache(cache_path))
 
-        def done(result, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Finding duplicate stories failed", error)
-                return
-            if workspace is not self.session.workspace or task.cancelled or result is None:
-                return
+        def done(result) -> None:
             groups, found, checks = result
             self.groups = {path: g.paths for g in groups for path in g.paths}
             workspace.table.dups = duplicates.numbered(groups)
@@ -89,7 +84,10 @@ class Stories(QObject):
             workspace.table.links = links.worst(found, self.checks)
             self.marked.emit()
 
-        task = self._grouping = self.tasks.run(work, done)
+        fresh = self.session.still(workspace)
+        task = self._grouping = self.tasks.run(
+            work, done, failed="Finding duplicate stories failed", still=lambda: fresh() and not task.cancelled
+        )
         return task
 
     def others(self, path: str) -> list[tuple[str, str]]:
@@ -149,14 +147,7 @@ class Stories(QObject):
             kind, n = value
             (self.checking if kind == "total" else self.progressed).emit(n)
 
-        def done(result, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Checking links failed", error)
-                self.checked.emit("")
-                return
-            if workspace is not self.session.workspace or result is None:
-                self.checked.emit("")
-                return
+        def done(result) -> None:
             found, checks = result
             for link in found:
                 self.found.setdefault(link.path, [])
@@ -177,7 +168,10 @@ class Stories(QObject):
             self.marked.emit()
 
         self.checking.emit(len(paths))  # (at once; the count of distinct links follows from the worker)
-        task = self._checking = self.link_tasks.run(work, done, report)
+        task = self._checking = self.link_tasks.run(
+            work, done, report, failed="Checking links failed", still=self.session.still(workspace),
+            dropped=lambda: self.checked.emit(""),  # (it ended all the same)
+        )  # fmt: skip
         return task
 
     def use_moved(self, rows: Sequence[int]) -> bool:
