@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from curator.core.document.editing import DELETE
+from curator.core.document.values import DELETE
 from curator.core.folder import review
 from curator.core.folder.fields import FieldEdit, Op
 from curator.ui.fieldedit import FieldDialog

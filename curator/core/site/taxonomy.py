@@ -7,7 +7,7 @@ site's `.curator.yml`, so the team shares them with the work they commit.
 
 Each file is read within bounds (site.load_site_yaml: no YAML aliases, size and depth capped).
 The edits a rename, merge or delete makes to these files are planned whole, before anything
-is written, and each is a line edit (core.document.editing) that must read back as intended: a file
+is written, and each is a line edit (core.document.formats.yaml) that must read back as intended: a file
 that cannot be read or edited refuses the whole change (TaxonomyError), never half of it.
 """
 
@@ -18,8 +18,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from curator.core.document.editing import DELETE, EditError, edit_front
 from curator.core.document.files import ByteEdit
+from curator.core.document.formats.base import EditError
+from curator.core.document.formats.yaml import edit_front
+from curator.core.document.values import DELETE
 from curator.core.site import profiles
 from curator.core.site.root import SiteFileError, load_site_yaml, read_site_yaml
 

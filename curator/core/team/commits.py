@@ -25,7 +25,8 @@ from typing import Any
 
 from curator.core import words
 from curator.core.document.files import read_file
-from curator.core.document.frontmatter import Document, NotAnArticle, load_document
+from curator.core.document.formats.base import NotAnArticle
+from curator.core.document.frontmatter import Document, load_document
 from curator.core.folder import scan
 from curator.core.folder.fields import same
 from curator.core.site import profiles
