@@ -43,6 +43,10 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
 def load_table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[library.Problem]]:
     """The folder's articles; unchanged files come from the index in the cache folder (or,
     when it cannot be used, are all read, with one line saying so)."""
+    if not os.path.isdir(root):  # a typo must not read as "0 of 0 articles" and exit 0
+        if not os.path.exists(root):
+            raise FileNotFoundError(2, "no such file or folder", root)
+        raise UsageError(f"{root}: not a folder")
     index = Index(root)
     loaded = library.load(root, extensions or None, index=index)
     if index.error:

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator.core.document.editing import same
-from curator.core.document.frontmatter import FrontMatterError, parse_front, split
-from curator.core.document.skim import Unsupported, skim
+from curator.core.document.formats.base import FrontMatterError
+from curator.core.document.formats.skim import Unsupported, skim
+from curator.core.document.frontmatter import parse_front, split
 from curator.core.folder import library
 from curator.core.site import profiles
 from curator.core.site.article import LISTS, list_keys, summarize

@@ -174,11 +174,6 @@ class Table:
         self._lazy[name] = column
         return column
 
-    @property
-    def built_lazy_columns(self) -> list[str]:
-        """The lazy columns built so far (a search that needs one builds it)."""
-        return list(self._lazy)
-
     def _lazy_value(self, name: str, s: Summary) -> Any:
         return s.path.lower() if name == "path" else Table._LAZY[name](s)
 

@@ -112,19 +112,21 @@ class Browsing(QObject):
         root, paths = self.session.root, list(workspace.table.paths)
         self.messages.info(f"Reading {', '.join(sorted(needed))} from {words.count(len(paths), 'file')}…", 0)
 
-        def done(values: dict | None, error: BaseException | None) -> None:
+        def ended() -> None:
             self._reading -= needed
             self.messages.info("", 1)
-            if error is not None:
-                self.messages.failed("Reading the fields failed", error)
-            elif values is not None and workspace is self.session.workspace:
-                workspace.table.fields.update(values)
-                current = self.current_path()
-                self.model.requery()
-                self.restore_current(current)
-                self.count_later()
 
-        self.tasks.run(lambda p: fields.values_of(root, paths, needed), done)
+        def done(values: dict) -> None:
+            workspace.table.fields.update(values)
+            current = self.current_path()
+            self.model.requery()
+            self.restore_current(current)
+            self.count_later()
+
+        self.tasks.run(
+            lambda p: fields.values_of(root, paths, needed), done,
+            failed="Reading the fields failed", still=self.session.still(workspace), always=ended,
+        )  # fmt: skip
 
     def sort_ahead(self) -> None:
         """Sort the listed rows in a worker while the load goes on checking them."""
@@ -275,14 +277,14 @@ class Browsing(QObject):
         self.shown_path = path
         self.current_changed.emit(path)
         if path is not None:
-            abspath = str(workspace.root / path)
-            self.tasks.run(lambda p: read_details(abspath, path), lambda d, e: self._details(workspace, path, d))
+            abspath, fresh = str(workspace.root / path), self.session.still(workspace)
+            self.tasks.run(
+                lambda p: read_details(abspath, path), lambda details: self.details_ready.emit(path, details),
+                failed="Reading the article failed",
+                still=lambda: fresh() and self.current_path() == path,
+            )  # fmt: skip
         if not self.selection.selectedIndexes():
             self._selection_changed()
-
-    def _details(self, workspace, path: str, details) -> None:
-        if details is not None and workspace is self.session.workspace and self.current_path() == path:
-            self.details_ready.emit(path, details)
 
     # -- thumbnails --
 

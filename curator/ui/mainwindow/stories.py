@@ -41,7 +41,7 @@ class Stories(QObject):
                  parent: QObject | None = None):  # fmt: skip
         super().__init__(parent)
         self.session, self.editing, self.tasks, self.messages = session, editing, tasks, messages
-        self.link_tasks = Tasks(1, "links", self)
+        self.link_tasks = Tasks(1, "links", self, messages.failed)
         self.groups: dict[str, list[str]] = {}  # path -> the paths of its group, keeper first
         self.checks: dict[str, links.Check] = {}  # url -> its last check
         self.found: dict[str, list[links.Link]] = {}  # path -> its links
@@ -87,18 +87,18 @@ class Stories(QObject):
             grouper.update(s for s in summaries if s is not None)
             return grouper
 
-        def done(grouper, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Finding duplicate stories failed", error)
-                return
-            if workspace is not self.session.workspace or task.cancelled or grouper is None:
+        def done(grouper) -> None:
+            if grouper is None:
                 return
             waiting, self._waiting, self.grouper = self._waiting or set(), None, grouper
             self._mark(set(grouper.stories))
             self._update([workspace.rows[p] for p in waiting if p in workspace.rows])
             self.sync()
 
-        task = self._grouping = self.tasks.run(work, done)
+        fresh = self.session.still(workspace)
+        task = self._grouping = self.tasks.run(
+            work, done, failed="Finding duplicate stories failed", still=lambda: fresh() and not task.cancelled
+        )
         return task
 
     def _changed(self, event) -> None:
@@ -166,12 +166,7 @@ class Stories(QObject):
             found = links.links_of(fields.values_of(root, paths, ["originalUrl", "webUrl"]), paths)
             return found, links.cached(found, links.Cache(cache_path))
 
-        def done(result, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Reading the link checks failed", error)
-                return
-            if workspace is not self.session.workspace or result is None:
-                return
+        def done(result) -> None:
             found, checks = result
             self.found = {}
             for link in found:
@@ -180,7 +175,7 @@ class Stories(QObject):
             workspace.table.links = links.worst(found, self.checks)
             self.marked.emit()
 
-        self.tasks.run(work, done)
+        self.tasks.run(work, done, failed="Reading the link checks failed", still=self.session.still(workspace))
 
     def others(self, path: str) -> list[tuple[str, str]]:
         """(title, path) of the other articles of its group, keeper first."""
@@ -239,14 +234,7 @@ class Stories(QObject):
             kind, n = value
             (self.checking if kind == "total" else self.progressed).emit(n)
 
-        def done(result, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Checking links failed", error)
-                self.checked.emit("")
-                return
-            if workspace is not self.session.workspace or result is None:
-                self.checked.emit("")
-                return
+        def done(result) -> None:
             found, checks = result
             for link in found:
                 self.found.setdefault(link.path, [])
@@ -267,7 +255,10 @@ class Stories(QObject):
             self.marked.emit()
 
         self.checking.emit(len(paths))  # (at once; the count of distinct links follows from the worker)
-        task = self._checking = self.link_tasks.run(work, done, report)
+        task = self._checking = self.link_tasks.run(
+            work, done, report, failed="Checking links failed", still=self.session.still(workspace),
+            dropped=lambda: self.checked.emit(""),  # (it ended all the same)
+        )  # fmt: skip
         return task
 
     def use_moved(self, rows: Sequence[int]) -> bool:
