@@ -158,3 +158,13 @@ def test_set_checks_known_fields_as_the_window_does(sample: Path):
     out = curator("set", str(path), "--set", "published=maybe", "--set", "heat=3")
     assert out.returncode == 1 and "published must be true or false" in out.stderr
     assert path.read_bytes() == before  # a file that cannot take one edit takes none
+
+
+def test_a_folder_that_is_not_there_is_a_usage_error_not_zero_articles(tmp_path: Path, capsys):
+    missing, a_file = tmp_path / "nowhere", tmp_path / "article.md"
+    a_file.write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    for command in ("list", "duplicates", "links"):
+        assert cli.main([command, str(missing)]) == cli.USAGE
+        assert f"{missing}: no such file or folder" in capsys.readouterr().err
+        assert cli.main([command, str(a_file)]) == cli.USAGE
+        assert f"{a_file}: not a folder" in capsys.readouterr().err

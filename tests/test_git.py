@@ -342,3 +342,27 @@ def test_a_refused_commit_leaves_the_index_as_it_was(team):
     assert sorted(run(a, "status", "--porcelain").splitlines()) == sorted(
         [" M site/_news/0.md", "MM site/_news/1.md", "?? site/_news/new.md"]
     )
+
+
+def test_marks_change_with_a_commit_an_add_or_a_checkout_and_only_then(team):
+    """Repo.marks: what the window's watcher compares on each tick (stat calls, no git run) to
+    notice a commit made in a terminal."""
+    _, a, _ = team
+    repo = git.Repo(a / "site")
+    first = repo.marks()
+    assert first and repo.marks() == first
+    (a / "site/_news/0.md").write_text(ARTICLE.format(i=0).replace("AI", "Edited"))
+    repo.status()
+    assert repo.marks() == first  # a saved file is the folder watcher's; a status changes nothing
+    run(a, "add", "site/_news/0.md")
+    added = repo.marks()
+    assert added != first
+    run(a, "commit", "-q", "-m", "in a terminal")
+    committed = repo.marks()
+    assert committed != added
+    run(a, "checkout", "-q", "-b", "other")
+    assert repo.marks() != committed
+    run(a, "pack-refs", "--all")  # the branch's ref moves into packed-refs
+    packed = repo.marks()
+    run(a, "commit", "-q", "--allow-empty", "-m", "on the packed branch")
+    assert repo.marks() != packed

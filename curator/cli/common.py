@@ -43,6 +43,10 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
 def load_table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list[library.Problem]]:
     """The folder's articles; unchanged files come from the index in the cache folder (or,
     when it cannot be used, are all read, with one line saying so)."""
+    if not os.path.isdir(root):  # a typo must not read as "0 of 0 articles" and exit 0
+        if not os.path.exists(root):
+            raise FileNotFoundError(2, "no such file or folder", root)
+        raise UsageError(f"{root}: not a folder")
     index = Index(root)
     loaded = library.load(root, extensions or None, index=index)
     if index.error:
@@ -63,12 +67,10 @@ def _mark(root: str, table: Table, terms: set[str]) -> None:
     checks of the last 24 hours (no request is made)."""
     if not {"dup", "link"} & terms:
         return
-    keys = ["originalUrl", "webUrl"] if "link" in terms else ["originalUrl"]
-    values = fields.values_of(root, table.paths, keys)
-    if "dup" in terms:
-        table.dups = duplicates.numbered(duplicates.group(list(table.summaries), values["originalUrl"]))
+    if "dup" in terms:  # (each summary holds its originalUrl: no file is read)
+        table.dups = duplicates.numbered(duplicates.group(list(table.summaries)))
     if "link" in terms:
-        found = links.links_of(values, table.paths)
+        found = links.links_of(fields.values_of(root, table.paths, ["originalUrl", "webUrl"]), table.paths)
         table.links = links.worst(found, links.cached(found, links.Cache()))
 
 

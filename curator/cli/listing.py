@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from ..core.document.files import read_file
-from ..core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
+from ..core.document.formats.base import FrontMatterError, NotAnArticle
+from ..core.document.frontmatter import load_document
 from ..core.folder import library
 from ..core.folder.library import Severity
 from ..core.folder.query import SORT_FIELDS

@@ -56,8 +56,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     table, problems = load_table(args.dir, None)
     read_fields(args.dir, table, args.where)
     chosen = [table.summaries[r] for r in table.select(args.where)]
-    urls = fields.values_of(args.dir, [s.path for s in chosen], ["originalUrl"])["originalUrl"]
-    found = duplicates.group(chosen, urls)
+    found = duplicates.group(chosen)  # (each summary holds its originalUrl: from the index, no file read)
     if args.format == "json":
         json.dump([g.paths for g in found], sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -20,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Na
     gs = sub.add_parser("status", help="git: the branch and the changed article files of a folder")
     gs.add_argument("dir")
     gc = sub.add_parser(
-        "commit", help="git: commit exactly these article files (default: every changed article file git tracks)"
+        "commit",
+        help="git: commit exactly these article files (default: every changed article file git tracks, and the "
+        "site files a topic rename, merge or delete changed: .curator.yml and the taxonomy's files)",
     )
     gc.add_argument("dir")
     gc.add_argument("files", nargs="*", metavar="FILE")
@@ -38,8 +40,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_commit(args: argparse.Namespace) -> int:
-    """Commit the files named (articles of DIR only), or every changed article file of DIR that
-    git tracks; without -m, with the message made from what they change against HEAD."""
+    """Commit the files named (articles and site files of DIR only), or every changed article
+    file of DIR that git tracks and every changed site file (`.curator.yml` and the taxonomy's
+    files, a removed one included: the retired topics are shared with the work); without -m,
+    with the message made from what they change against HEAD (core.team.commits, as the
+    window's Commit)."""
     repo = git.Repo(args.dir)
     profile = profiles.for_root(repo.folder)
     if args.files:
@@ -47,7 +52,11 @@ def cmd_commit(args: argparse.Namespace) -> int:
         commits.refuse_non_articles(repo, paths, profile)
     else:
         status = repo.status()
-        paths = [p for p, state in commits.article_files(repo, status, profile) if state is not git.State.UNTRACKED]
+        paths = [
+            p
+            for p, state in commits.commit_files(repo, status, profile)
+            if state is not git.State.UNTRACKED or commits.is_site_file(p, profile)
+        ]
     message = args.message if args.message is not None else commits.describe(repo, paths, profile)
     print(repo.commit(paths, message))
     return OK

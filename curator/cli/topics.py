@@ -138,8 +138,8 @@ def cmd_topics(args: argparse.Namespace) -> int:
         if not result.ok:
             print(f"{edit.path}: {result.message}", file=sys.stderr)
             status = FAILED
-        elif edit.new is not None:
-            WRITTEN.append(edit.path)
+        else:
+            WRITTEN.append(edit.path)  # (a removed taxonomy file too: --commit takes its removal)
     done = "would change" if args.dry_run else "changed"
     what = {"rename": f"renamed to {new!r}", "merge": f"merged into {new!r}", "delete": "deleted"}[action]
     tax = [e for e in files if os.path.basename(e.path) != profiles.CONFIG]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from .icons import icon
 
 
 class EmptyState(QWidget):
-    """What the list area shows when there is nothing to list, and what to do about it."""
+    """What the list area shows when there is nothing to list, and what to do about it: its
+    button emits open_requested (open a folder) or clear_requested (clear the search)."""
+
+    open_requested = Signal()
+    clear_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,7 +40,12 @@ class EmptyState(QWidget):
         layout.addStretch(2)
         self._action = None
         self._state: tuple | None = None
-        self.actions: tuple = (None, None)
+
+    def _open_folder(self) -> None:
+        self.open_requested.emit()
+
+    def _clear_search(self) -> None:
+        self.clear_requested.emit()
 
     def show_state(self, icon_name: str, title: str, text: str, button: str = "", action=None) -> None:
         state = (icon_name, title, text, button, action)
@@ -56,8 +65,8 @@ class EmptyState(QWidget):
 
     def show_for(self, folder: str, loading: bool, total: int, shown: int, search: str) -> bool:
         """The state that fits (no folder, loading, an empty folder, no match); False when the
-        list has rows to show instead. `actions` are (open a folder, clear the search)."""
-        open_folder, clear_search = self.actions
+        list has rows to show instead."""
+        open_folder, clear_search = self._open_folder, self._clear_search
         if not folder:
             self.show_state(
                 "fa5s.folder-open", "No folder open",

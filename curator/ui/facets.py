@@ -19,6 +19,7 @@ GROUPS = (
     ("topic", "Topics", "fa5s.tags"),
     ("provider", "Providers", "fa5s.building"),
     ("git", "Changed (git)", "fa5s.code-branch"),  # shown inside a git work tree only
+    ("dup", "Duplicates", "fa5s.clone"),  # shown when the search holds a group of duplicate stories
 )
 MAX_ITEMS = 60
 VALUE = Qt.ItemDataRole.UserRole + 1
@@ -52,8 +53,8 @@ class FacetPanel(QTreeWidget):
             item.setIcon(0, icon(icon_name))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addTopLevelItem(item)
-            item.setExpanded(key in ("published", "topic", "category", "git"))
-            item.setHidden(key == "git")
+            item.setExpanded(key in ("published", "topic", "category", "git", "dup"))
+            item.setHidden(key in ("git", "dup"))
             self._groups[key] = item
         self.views = QTreeWidgetItem(["Views"])
         self.views.setIcon(0, icon("fa5s.bookmark"))
@@ -81,10 +82,12 @@ class FacetPanel(QTreeWidget):
         self._clicked = False
         self.setUpdatesEnabled(False)
         for key, _, _ in GROUPS:
-            group, count = self._groups[key], counts[key]
+            group, count = self._groups[key], counts.get(key, Counter())
             old = [group.child(i).data(0, VALUE) for i in range(group.childCount())] if keep else []
             listed = set(old)
             values = old + [v for v, _ in count.most_common(MAX_ITEMS) if v not in listed][: MAX_ITEMS - len(old)]
+            if key == "dup":
+                values = ["yes", "no"]  # (the articles in a group first, however many there are)
             group.takeChildren()
             for value in values:
                 n = count.get(value, 0)
@@ -95,7 +98,15 @@ class FacetPanel(QTreeWidget):
                 if not n:
                     child.setFlags(Qt.ItemFlag.NoItemFlags)
                 group.addChild(child)
-            group.setText(0, f"{group.text(0).split('  (')[0]}  ({len(count):,})")
+            label = group.text(0).split("  (")[0]
+            if key == "dup":  # how many groups the search shows, not how many values
+                n = len(counts.get("dup groups", ()))
+                group.setText(0, f"{label}  ({words.count(n, 'group')})")
+                group.setToolTip(0, f"{words.count(n, 'group')} of articles telling the same story in the current "
+                                 "search; click yes to list them (dup:yes)")  # fmt: skip
+                group.setHidden(not count.get("yes"))
+                continue
+            group.setText(0, f"{label}  ({len(count):,})")
             group.setHidden(key == "git" and not count)
         self.setUpdatesEnabled(True)
 

@@ -2,8 +2,11 @@
 and replaced by a regular expression, with a preview of every value that changes and of what
 the selection holds now; and the column chooser's list of the folder's keys.
 
-The dialogs read nothing themselves: they are given the keys and a function that returns the
-selection's current values of a key (read once, in a worker, before they open).
+The dialogs read nothing themselves: they are given the keys, a function that returns the
+selection's current values of a key (read once, in a worker, before they open), and the
+function that plans an edit as Apply will (`check(key, edit)`, the window's Workspace.plan_field
+with its checks of the field's kind): the preview shows what Apply changes and, first, what it
+refuses and why, and Apply stays disabled while nothing valid would change.
 """
 
 from __future__ import annotations
@@ -42,9 +45,12 @@ class FieldDialog(QDialog):
     def __init__(
         self, keys: Sequence[str], values: Callable[[str], Mapping[str, Any]], count: int,
         key: str = "", parent: QWidget | None = None,
+        check: Callable[[str, FieldEdit], fields.FieldPlan] | None = None,
     ):  # fmt: skip
         super().__init__(parent)
         self.values_of = values
+        # what Apply will do (without a window: the edit's own rules on the values)
+        self.check = check or (lambda k, edit: fields.plan(values(k), edit, k))
         self.setWindowTitle("Edit Field")
         self.resize(720, 520)
         self.key = QComboBox(editable=True)
@@ -114,7 +120,7 @@ class FieldDialog(QDialog):
             _, edit = self.chosen()
             if op is Op.REPLACE and not edit.pattern:
                 raise FieldError("Type what to find.")
-            plan = fields.plan(values, edit, key)
+            plan = self.check(key, edit)
         except FieldError as exc:
             self.outcome.setText(str(exc))
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
@@ -123,7 +129,9 @@ class FieldDialog(QDialog):
         if plan.unchanged:
             parts.append(f"{plan.unchanged:,} unchanged")
         if plan.errors:
-            parts.append(f"{len(plan.errors):,} cannot take it (listed first)")
+            reasons = set(plan.errors.values())
+            why = f": {next(iter(reasons))}" if len(reasons) == 1 else " (listed first, with why)"
+            parts.append(f"{len(plan.errors):,} cannot take it{why}")
         self.outcome.setText("; ".join(parts) + ".")
         rows = [(path, "⚠ " + why, "not changed") for path, why in plan.errors.items()]
         rows += [(path, fields.describe(a), fields.describe(b)) for path, (a, b) in plan.changes.items()]

@@ -65,13 +65,17 @@ class ArticleModel(QAbstractTableModel):
     #: field, descending
     sort_changed = Signal(str, bool)
 
-    def __init__(self, workspace: Workspace, thumbnails: Any = None, parent=None):
+    def __init__(
+        self, workspace: Workspace, thumbnails: Any = None, parent=None,
+        git_state: Callable[[str], Any] = lambda path: None,
+    ):  # fmt: skip
+        """`git_state(path)`: the file's core.team.git.State, or None (GitController.state)."""
         super().__init__(parent)
         self.workspace = workspace
         self.thumbnails = thumbnails
         self.order: list[int] = []  # the workspace rows shown, in order (see Listing)
         self.listing = Listing(lambda: self.workspace.table)
-        self.git_state: Any = lambda path: None  # path -> core.team.git.State or None (set by the window)
+        self.git_state = git_state
         self._positions: Positions | None = None
         self._waiting: dict[str, set[int]] = {}
         #: other fields shown as columns after COLUMNS: their keys, and {key: {path: text}}

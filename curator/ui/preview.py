@@ -64,7 +64,7 @@ def local_date(value: dt.datetime | None) -> str:
 class PreviewPane(QTextBrowser):
     """Shows one article; images come only from the thumbnail caches."""
 
-    def __init__(self, large, small, parent=None):
+    def __init__(self, large, small, parent=None, stories: Any = None):
         super().__init__(parent)
         self.large = large  # Thumbnails for the big image
         self.small = small  # Thumbnails for logos and related articles
@@ -73,7 +73,7 @@ class PreviewPane(QTextBrowser):
         self.anchorClicked.connect(self._open_link)
         self.summary: Summary | None = None
         #: the duplicate stories and link checks (mainwindow.stories.Stories): others(path), link_status(path)
-        self.stories: Any = None
+        self.stories = stories
         self.details: Details | None = None
         self.dirty = False
         self._images: dict[str, str] = {}  # resource name -> (which cache, url)

@@ -1,12 +1,18 @@
 """The one helper that runs work off the GUI thread.
 
-`Tasks.run(func, on_done)` calls `func(progress)` on a pool thread; `on_done(result, error)`
-and `on_progress(value)` run on the GUI thread, delivered by queued signals. With `failed=` the
-helper reports an error itself (through the `report` it was made with) and calls `on_done(result)`
-only on success; with `still=` it drops a result whose moment has passed (another folder opened)
-— the checks its callers repeated. Workers get a
-snapshot of what they need and never touch widgets. A `Tasks` with one thread is a serial
-queue: the save queue uses that so two writes of one file never race.
+`Tasks.run(func, on_done)` calls `func(progress)` on a pool thread; `on_done(result)` and
+`on_progress(value)` run on the GUI thread, delivered by queued signals. The helper makes the
+checks its callers would repeat:
+- an error never reaches `on_done`: with `failed="Reading the fields failed"` it is reported
+  (through the `report` the pool was made with: Messages.failed), even when the task's moment
+  has passed; with `failed=callable` that is called with the error instead (a caller that shows
+  the error its own way, or goes on without the result);
+- `still=` says whether the result is still wanted (Session.still: the task's folder is still
+  the open one); when it is not, neither `on_done`, `failed=callable` nor progress is called;
+- `always=` runs first, whatever the outcome (a flag or a count of running work goes back);
+- `dropped=` runs when `on_done` does not (the task failed or its moment passed).
+Workers get a snapshot of what they need and never touch widgets. A `Tasks` with one thread is a
+serial queue: the save queue uses that so two writes of one file never race.
 """
 
 from __future__ import annotations
@@ -55,6 +61,10 @@ def _raise(what: str, error: BaseException) -> None:
     raise error
 
 
+#: what a failed task is reported as when its caller gave no `failed=`
+FAILED = "Working in the background failed"
+
+
 class Task:
     """A handle to cancel a submitted task (it stops at its next check)."""
 
@@ -76,30 +86,39 @@ class _Relay(QObject):
     finished = Signal(object, object)
     progressed = Signal(object)
 
-    def __init__(self, owner: Tasks, task: Task, on_done, on_progress, failed: str = "", still=None):
+    def __init__(self, owner: Tasks, task: Task, on_done, on_progress, failed, still, always, dropped):
         super().__init__()
         self.owner, self.task, self.on_done, self.on_progress = owner, task, on_done, on_progress
-        self.failed, self.still = failed, still
+        self.failed, self.still, self.always, self.dropped = failed, still, always, dropped
         self.finished.connect(self._finish)
         self.progressed.connect(self._progress)
 
+    def _wanted(self) -> bool:
+        return self.still is None or self.still()
+
     @Slot(object)
     def _progress(self, value: Any) -> None:
-        if self.on_progress is not None and not self.task.done and self.owner.alive():
+        if self.on_progress is not None and not self.task.done and self.owner.alive() and self._wanted():
             self.on_progress(value)
 
     @Slot(object, object)
     def _finish(self, result: Any, error: BaseException | None) -> None:
         self.task.done = True
         self.owner.forget(self)
-        if self.on_done is None or not self.owner.alive():
+        if not self.owner.alive():
             return
-        if not self.failed:
-            self.on_done(result, error)
-        elif error is not None:
-            self.owner.report(self.failed, error)
-        elif self.still is None or self.still():
-            self.on_done(result)
+        if self.always is not None:
+            self.always()
+        if error is not None and not callable(self.failed):
+            self.owner.report(self.failed or FAILED, error)  # told even when its moment has passed
+        elif self._wanted():
+            if error is None:
+                if self.on_done is not None:
+                    self.on_done(result)
+                return
+            self.failed(error)
+        if self.dropped is not None:
+            self.dropped()
 
 
 class _Runnable(QRunnable):
@@ -138,15 +157,18 @@ class Tasks:
     def run(
         self,
         func: Callable[[Progress], Any],
-        on_done: Callable[[Any, BaseException | None], None] | None = None,
-        on_progress: Callable[[Any], None] | None = None,
+        on_done: Callable[[Any], object] | None = None,
+        on_progress: Callable[[Any], object] | None = None,
         *,
-        failed: str = "",
+        failed: str | Callable[[BaseException], object] = "",
         still: Callable[[], bool] | None = None,
+        always: Callable[[], object] | None = None,
+        dropped: Callable[[], object] | None = None,
     ) -> Task:
-        """See the module's text: with `failed` ("Reading the fields failed"), `on_done(result)`."""
+        """See the module's text: `on_done(result)` on success; `failed`, `still`, `always` and
+        `dropped` make the checks for the caller."""
         task = Task()
-        relay = _Relay(self, task, on_done, on_progress, failed, still)
+        relay = _Relay(self, task, on_done, on_progress, failed, still, always, dropped)
         self._relays.add(relay)
         self.pool.start(_Runnable(func, relay, Progress(relay, task.cancel_event), self))
         return task

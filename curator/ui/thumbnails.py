@@ -232,7 +232,11 @@ class Thumbnails(QObject):
             self._pending.add(url)
             if self._wanted is not None:
                 self._wanted.add(url)
-            self.tasks.run(lambda progress, u=url: self._fetch(u, progress), lambda r, e, u=url: self._done(u, r, e))
+            self.tasks.run(
+                lambda progress, u=url: self._fetch(u, progress),
+                lambda image, u=url: self._done(u, image),
+                failed=lambda error, u=url: self._fetch_failed(u, error),
+            )
         return None
 
     def error(self, url: str) -> str | None:
@@ -268,21 +272,30 @@ class Thumbnails(QObject):
             pass  # a cache that cannot be written only costs a later download
         return image
 
-    def _done(self, url: str, image: QImage | None, error: BaseException | None) -> None:
+    def _done(self, url: str, image: QImage | None) -> None:
         self._pending.discard(url)
-        if error is not None:
-            self._failed[url] = str(error) if isinstance(error, ImageError) else f"{error.__class__.__name__}: {error}"
-        elif image is None:
+        if image is None:
             return  # dropped: asked again when it comes back into view
-        else:
-            self._pixmaps[url] = QPixmap.fromImage(image)
-            while len(self._pixmaps) > self.memory_items:
-                self._pixmaps.popitem(last=False)
+        self._pixmaps[url] = QPixmap.fromImage(image)
+        while len(self._pixmaps) > self.memory_items:
+            self._pixmaps.popitem(last=False)
+        self.ready.emit(url)
+
+    def _fetch_failed(self, url: str, error: BaseException) -> None:
+        """Remembered: the image is not fetched again (its error is shown)."""
+        self._pending.discard(url)
+        self._failed[url] = str(error) if isinstance(error, ImageError) else f"{error.__class__.__name__}: {error}"
         self.ready.emit(url)
 
 
-def window_thumbnails(tasks: Tasks, cache_dir: Path, network: bool) -> tuple[Thumbnails, Thumbnails]:
-    """The window's two image sizes: list thumbnails (cropped) and the preview's large image."""
+def window_thumbnails(
+    tasks: Tasks, cache_dir: Path, network: bool, resolve_local: Callable[[str], Path | None] | None = None
+) -> tuple[Thumbnails, Thumbnails]:
+    """The window's two image sizes: list thumbnails (cropped) and the preview's large image;
+    `resolve_local(url)` finds an image in the open site's checkout (Session.resolve_local)."""
     folder = cache_dir / "thumbnails"
-    small = Thumbnails(tasks, QSize(128, 96), folder, network=network)
-    return small, Thumbnails(tasks, QSize(560, 320), folder, crop=False, memory_items=24, network=network)
+    small = Thumbnails(tasks, QSize(128, 96), folder, network=network, resolve_local=resolve_local)
+    large = Thumbnails(
+        tasks, QSize(560, 320), folder, crop=False, memory_items=24, network=network, resolve_local=resolve_local
+    )
+    return small, large

@@ -1,4 +1,4 @@
-"""TOML front matter edits: Curator's span splicing (core/document/formats.py) against tomlkit, the
+"""TOML front matter edits: Curator's span splicing (core/document/formats/toml.py) against tomlkit, the
 library that round-trips TOML, on real-shaped Hugo pages. Prints the time per edit of each,
 their ratio, and how many bytes outside the edited lines each one changed.
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from curator.ui.mainwindow.actions import Action
 from tests.bench.bench_scale import make_window, spin, wait_for
 from tests.bench.common import Row, corpus
 
@@ -29,7 +30,7 @@ def run(n: int = 100_000) -> list[Row]:
         wait_for(window.loaded, 600)
         spin(1.0)  # the counts and the topics that follow a load
         window.search_for("")
-        window.act_triage.trigger()
+        window.action_map[Action.TRIAGE].trigger()
         panel, triage = window.triage_panel, window.triage
         times = []
         for i in range(KEYS):

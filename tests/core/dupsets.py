@@ -46,10 +46,12 @@ _SWAPS = [("Power Apps", "Power BI"), ("PowerApps", "Power Automate"), ("Microso
 
 
 def measure(root: Path, labels: list[list[str]]) -> tuple[float, float, list[duplicates.Group]]:
-    """(precision, recall) over pairs of `duplicates.group` on the folder against the labels."""
+    """(precision, recall) over pairs of `duplicates.group` on the folder against the labels
+    (the URLs as the loaded summaries hold them: the same values the files give)."""
     summaries = list(library.load(str(root), None, index=None).summaries)
     urls = fields.values_of(str(root), [s.path for s in summaries], ["originalUrl"])["originalUrl"]
-    groups = duplicates.group(summaries, urls)
+    assert {s.path: s.url for s in summaries if s.url} == {p: u for p, u in urls.items() if isinstance(u, str) and u}
+    groups = duplicates.group(summaries)
     got, want = duplicates.pairs(g.paths for g in groups), duplicates.pairs(labels)
     hits = len(got & want)
     return (hits / len(got) if got else 1.0), (hits / len(want) if want else 1.0), groups

@@ -9,6 +9,7 @@ import pytest
 
 from curator.core.site import profiles
 from curator.core.team import commits, git
+from tests.conftest import SAMPLE, copy_tree
 from tests.test_cli import curator
 from tests.test_git import identity, run  # noqa: F401 - the fixture sets a git identity
 
@@ -143,3 +144,73 @@ def test_only_articles_are_offered(site):
     repo = git.Repo(site)
     offered = commits.article_files(repo, repo.status())
     assert offered == [("_news/0.md", git.State.MODIFIED), ("_news/broken.md", git.State.UNTRACKED)]
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    """The sample site (a taxonomy in _data/topics) with two articles on Common Data Service,
+    committed."""
+    site = copy_tree(SAMPLE, tmp_path / "news")
+    for i in range(2):
+        (site / f"_news/cds{i}.md").write_text(f"---\ntitle: CDS {i}\ntopics:\n  - Common Data Service\n---\nText\n")
+    run(site, "init", "-q", "-b", "main")
+    run(site, "add", "-A")
+    run(site, "commit", "-q", "-m", "base")
+    return site
+
+
+CDS = "_data/topics/03-common-data-service.yaml"
+PORTALS = "_data/topics/05-portals.yaml"
+
+
+def test_a_merge_and_a_delete_offer_the_site_files_and_curator_commit_says_the_operations(news):
+    """QA of issue 29 (B): the taxonomy file a merge removed and `.curator.yml` were neither
+    offered nor committed, so the team never got the retired names; the message said nothing
+    of the merge."""
+    assert curator("topics", "merge", "Common Data Service", "Portals", str(news)).returncode == 0
+    assert curator("topics", "delete", "AI Builder", str(news)).returncode == 0
+    repo = git.Repo(news)
+    offered = commits.commit_files(repo, repo.status())
+    assert [(p, s) for p, s in offered if not p.startswith("_news/")] == [
+        (".curator.yml", git.State.UNTRACKED), (CDS, git.State.DELETED), (PORTALS, git.State.MODIFIED)
+    ]  # fmt: skip
+    articles = [p for p, _ in offered if p.startswith("_news/")]
+    assert len(articles) == 3  # two lost "Common Data Service" to "Portals", one lost "AI Builder"
+    reading = commits.read(repo, [p for p, _ in offered])
+    assert reading.message(articles).splitlines()[2:] == [
+        'Add topic "Portals" to 2 articles',
+        'Remove topic "Common Data Service" from 2 articles',
+        'Remove topic "AI Builder" from 1 article',
+    ]  # fmt: skip  (the site files unchecked: no operation is committed, none is said)
+    assert reading.message([".curator.yml"]) == 'Retire topic "Common Data Service"; retire topic "AI Builder"'
+    out = curator("commit", str(news))
+    assert out.returncode == 0, out.stderr
+    assert run(news, "log", "-1", "--format=%B").strip().splitlines() == [
+        'Merge topic "Common Data Service" into "Portals" in 2 articles; and 1 more', "",
+        'Merge topic "Common Data Service" into "Portals" in 2 articles', 'Retire topic "AI Builder" from 1 article',
+    ]  # fmt: skip
+    assert run(news, "status", "--porcelain").strip() == ""  # everything went in: the removal too
+    assert "- Common Data Service" in run(news, "show", "HEAD:.curator.yml")
+    assert "D\t" + CDS in run(news, "show", "--name-status", "--format=", "HEAD").splitlines()
+
+
+def test_topic_operations_from_the_taxonomy_against_head(news):
+    repo = git.Repo(news)
+
+    def said(*args: str) -> str:
+        assert curator("topics", *args, str(news)).returncode == 0
+        files = [p for p, _ in commits.commit_files(repo, repo.status())]
+        text = commits.describe(repo, files)
+        run(news, "reset", "-q", "--hard")
+        run(news, "clean", "-qfd")
+        return text
+
+    assert said("rename", "Portals", "Power Pages") == 'Rename topic "Portals" to "Power Pages" in 1 article'
+    # the old entry removed, no alias kept: the target is the one topic its articles gained
+    assert said("--entry", "remove", "merge", "Common Data Service", "Portals") == (
+        'Merge topic "Common Data Service" into "Portals" in 2 articles'
+    )
+    assert said("merge", "Common Data Service", "Brand new") == (
+        'Merge topic "Common Data Service" into "Brand new" in 2 articles'  # its entry renamed
+    )
+    assert said("delete", "Model-driven apps") == 'Retire topic "Model-driven apps"'

@@ -4,12 +4,17 @@ hand-labelled clusters plus made-up arrivals)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from curator.core.folder import duplicates
+from curator.core.folder import duplicates, library
 from curator.core.folder.duplicates import Grouper, canonical_url, group, pairs, title_words
 from curator.core.folder.query import QueryError
 from curator.core.folder.table import Table
@@ -121,6 +126,91 @@ def test_arrivals_are_grouped_against_the_others_without_starting_again():
         [_s("c.md", "Oslo gets a Northwind data centre")], {"c.md": "https://www.northwind.example/oslo/?utm_source=x"}
     )
     assert [(g.paths, g.reasons) for g in grouper.groups()] == [(["a.md", "c.md"], ["url"])]
+
+
+def _view(groups) -> list[tuple[list[str], list[str]]]:
+    return [(g.paths, g.reasons) for g in groups]
+
+
+def _mutated(rng: random.Random, s: Summary, others: list[Summary]) -> Summary:
+    """An edit of one article that may make it join or leave a story, or change what others read."""
+    other = rng.choice(others)
+    kind = rng.randrange(7)
+    if kind == 0:  # retitled as another's story, another provider's suffix or a wire prefix
+        return dataclasses.replace(
+            s, title=rng.choice([other.title, f"{other.title} | Fresh Wire", f"UPDATE: {s.title}"])
+        )
+    if kind == 1:  # a provider no other article names (the titles ending with it read again)
+        return dataclasses.replace(s, provider_name=rng.choice(["Fresh Wire", "Northwind", s.provider_name]))
+    if kind == 2:  # another's excerpt, or its first sentence
+        return dataclasses.replace(s, excerpt=rng.choice([other.excerpt, other.excerpt.split(". ")[0] + "."]))
+    if kind == 3:
+        return dataclasses.replace(s, url=rng.choice([other.url, "", s.url + "?utm_source=x"]))
+    if kind == 4:
+        return dataclasses.replace(s, date=other.date)
+    if kind == 5:
+        return dataclasses.replace(s, published=not s.published, quality=rng.choice([None, 10, 90]))
+    return dataclasses.replace(s, title=s.title.replace("2020", "2021").replace("Power Apps", "Power BI"))
+
+
+def _arrive_in_random_orders(summaries: list[Summary], seed: int, every_step: bool) -> None:
+    """Arrivals, edits and removals in a random order, grouped incrementally: the groups equal
+    a grouping from scratch of what is there (after each step, or at the end)."""
+    rng = random.Random(seed)
+    waiting = summaries[:]
+    rng.shuffle(waiting)
+    grouper, live, steps = Grouper(), {}, 0
+    while waiting or steps < 5:
+        steps += 1
+        arriving = [waiting.pop() for _ in range(min(len(waiting), rng.randint(1, 12)))]
+        removed = rng.sample(sorted(live), min(len(live), rng.choice([0, 0, 1, 3])))
+        gone = [live.pop(p) for p in removed]
+        waiting.extend(s for s in gone if rng.random() < 0.7)  # most come back later
+        changed = [
+            _mutated(rng, live[p], summaries) for p in rng.sample(sorted(live), min(len(live), rng.randint(0, 4)))
+        ]
+        changed = [c for c in changed if c.path not in removed]
+        live.update((s.path, s) for s in [*arriving, *changed])
+        grouper.update([*arriving, *changed], removed)
+        if every_step or not waiting:
+            assert _view(grouper.groups()) == _view(group(list(live.values()))), f"seed {seed}, step {steps}"
+            assert grouper.count() == len(grouper.groups())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32))
+def test_incremental_grouping_equals_grouping_from_scratch_in_any_order(seed):
+    _arrive_in_random_orders(_own_summaries(), seed, every_step=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_incremental_grouping_of_the_queue_equals_grouping_from_scratch(corpus: Path, tmp_path: Path, seed: int):
+    dupsets.build_queue(corpus / "_news", tmp_path / "news", 2)
+    summaries = list(library.load(str(tmp_path / "news"), None, index=None).summaries)
+    assert sum(bool(s.url) for s in summaries) > len(summaries) / 2  # (the index and the loader carry them)
+    _arrive_in_random_orders(summaries, seed, every_step=False)
+
+
+def test_a_grouper_follows_edits_and_removals_without_regrouping_the_rest():
+    rows = [_s(f"{i}.md", f"Story number {i} about the harbour crane", f"Text {i} " * 9) for i in range(50)]
+    rows += [_s("x.md", "Contoso adds charts to Power Apps"), _s("y.md", "Contoso adds charts to Power Apps")]
+    grouper = Grouper()
+    grouper.update(rows)
+    assert _view(grouper.groups()) == [(["x.md", "y.md"], ["title"])]
+    touched = grouper.update([dataclasses.replace(rows[-1], title="Contoso adds maps to Power BI")])
+    assert grouper.groups() == [] and touched == {"x.md", "y.md"}  # the group's two, not the 52
+    touched = grouper.update([dataclasses.replace(rows[3], title=rows[-2].title)], removed=["0.md"])
+    assert _view(grouper.groups()) == [(["3.md", "x.md"], ["title"])] and grouper.group_of("x.md") == ["3.md", "x.md"]
+    assert touched == {"0.md", "3.md", "x.md"}
+
+
+@functools.cache
+def _own_summaries_cached() -> tuple[Summary, ...]:
+    return tuple(library.load(str(OWN), None, index=None).summaries)
+
+
+def _own_summaries() -> list[Summary]:
+    return list(_own_summaries_cached())
 
 
 def _report(name: str, precision: float, recall: float, labels) -> None:

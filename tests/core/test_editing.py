@@ -6,9 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator.core.document.editing import DELETE, EditError, edit_document
+from curator.core.document.editing import edit_document
 from curator.core.document.files import plan_edit
+from curator.core.document.formats.base import EditError
 from curator.core.document.frontmatter import load_document
+from curator.core.document.values import DELETE
 
 SEED = """---
 category: news

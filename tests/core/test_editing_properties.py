@@ -11,8 +11,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core.document.editing import DELETE, _node_end, edit_document, intended, same
-from curator.core.document.frontmatter import compose, load_document, parse_front
+from curator.core.document.editing import edit_document, intended, same
+from curator.core.document.formats.yaml import _node_end, compose
+from curator.core.document.frontmatter import load_document, parse_front
+from curator.core.document.values import DELETE
 
 KEYS = ["title", "quality", "heat", "published", "topics", "category", "excerpt", "secured", "k_1", "x-y"]
 WORDS = st.sampled_from(["AI", "Power Apps", "news", "Canvas apps", "x", "éclair", "a b c", "C#", "100%"])

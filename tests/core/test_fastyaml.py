@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator.core.document.editing import same
-from curator.core.document.fastyaml import Unsupported, parse_fast
-from curator.core.document.frontmatter import FrontMatterError, decode, parse_front, split
+from curator.core.document.formats.base import FrontMatterError
+from curator.core.document.formats.fastyaml import Unsupported, parse_fast
+from curator.core.document.frontmatter import decode, parse_front, split
 from curator.core.folder import library
 from tests.conftest import GENERATOR, ROOT, need
 from tests.core.test_editing_properties import documents

@@ -3,6 +3,7 @@ lines change; the result reads back as intended, or nothing is written)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tomllib
 
@@ -10,10 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator.core.document.editing import DELETE, EditError
+from curator.core.document.editing import same
 from curator.core.document.files import plan_edit
-from curator.core.document.formats import json_members, toml_statements, toml_value
-from curator.core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
+from curator.core.document.formats.base import EditError, FrontMatterError, NotAnArticle
+from curator.core.document.formats.json import json_members
+from curator.core.document.formats.registry import FORMATS, named
+from curator.core.document.formats.toml import toml_statements, toml_value
+from curator.core.document.frontmatter import load_document
+from curator.core.document.values import DELETE
 
 TOML = (
     "\ufeff+++\r\ntitle = \"Hello\"\r\ndraft = true\r\ntags = ['a', 'b']  # the tags\r\n"
@@ -201,3 +206,30 @@ def test_a_page_that_starts_with_a_template_tag_has_no_front_matter(page):
         load_document(page.encode())
     with pytest.raises(FrontMatterError, match="JSON"):  # a JSON object that is broken still says so
         load_document(b'{\n  "title": "x",\n}\n')
+
+
+# --- the registry: every format behind one protocol -------------------------------------------
+
+#: a one-key front matter of each format around a rendered value
+ONE_KEY = {"yaml": "k: {}\n", "toml": "k = {}\n", "json": '{{"k": {}}}'}
+
+
+def test_each_format_is_registered_once_and_opens_its_own_files():
+    assert [f.name for f in FORMATS] == ["yaml", "toml", "json"]  # the order a first line is tried in
+    assert all(named(f.name) is f for f in FORMATS)
+    for fmt, data in ((named("yaml"), b"---\ntitle: T\n---\n"), (named("toml"), TOML), (named("json"), JSON)):
+        doc = load_document(data)
+        assert doc.split.format == fmt.name and (doc.split.head or doc.split.front).startswith(fmt.fence)
+        assert [f.name for f in FORMATS if f.split(data.decode().removeprefix("\ufeff"), False)] == [fmt.name]
+    with pytest.raises(NotAnArticle, match=r"not '---' \(nor '\+\+\+' or '\{'\)"):
+        load_document(b"plain text\n")
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.name)
+def test_each_format_renders_a_value_its_reader_reads_back(fmt):
+    values = ["text", "yes", "a: b", 'say "hi"', "#tag", "", 12, -3, 1.5, True, False]
+    values += [dt.date(2024, 1, 2), dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)]
+    for value in values:
+        got = fmt.read(ONE_KEY[fmt.name].format(fmt.render(value))).data["k"]
+        assert same(got, fmt.held(value)), (fmt.name, value, fmt.render(value))
+    assert fmt.held("text") == "text" and (fmt.held(dt.date(2024, 1, 2)) == "2024-01-02") == (fmt.name == "json")

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from curator.core.document import frontmatter as fm
-from curator.core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
+from curator.core.document.formats.base import FrontMatterError, NotAnArticle
+from curator.core.document.frontmatter import load_document
 
 
 def test_split_keeps_every_part():

@@ -15,6 +15,12 @@ from curator.core.folder.index import FileStat, Index
 from curator.core.site.article import Summary
 from tests.conftest import ROOT
 
+
+def scanned(root, extensions=None) -> list[str]:
+    """The relative paths a scan lists, in its order."""
+    return [rel for rel, _ in library.scan_stats(root, extensions, stats=False)]
+
+
 GOOD = "---\ntitle: {n}\nquality: 5\n---\n"
 
 
@@ -37,9 +43,9 @@ def test_scan_skips_hidden_build_and_outside_links(tmp_path: Path):
     os.symlink(tmp_path / "outside", root / "linked")
     os.symlink(root / "_news", root / "inside")
     # a link to a folder inside is not listed twice
-    assert library.scan(root) == ["_news/a.md", "b.markdown", "c.txt"]
+    assert scanned(root) == ["_news/a.md", "b.markdown", "c.txt"]
     assert sorted(rel for rel, _ in library.scan_stats(root, ordered=False)) == ["_news/a.md", "b.markdown", "c.txt"]
-    assert "d.html" in library.scan(root, [".html"])
+    assert "d.html" in scanned(root, [".html"])
 
 
 def test_bad_files_are_problems_and_the_rest_loads(tmp_path: Path):
@@ -68,8 +74,8 @@ def test_parallel_load_matches_serial(tmp_path: Path):
     assert [e.summary for e in serial.entries] == [e.summary for e in parallel.entries]
     assert serial.problems == parallel.problems
     assert len(parallel.entries) == library.PARALLEL_THRESHOLD + 56
-    # both in scan() order, though the parallel load reads its first rows before sorting
-    assert [e.summary.path for e in parallel.entries] == [p for p in library.scan(tmp_path) if p != "broken.md"]
+    # both in scan order, though the parallel load reads its first rows before sorting
+    assert [e.summary.path for e in parallel.entries] == [p for p in scanned(tmp_path) if p != "broken.md"]
 
 
 def test_values_that_repeat_are_one_object_across_the_workers_chunks(tmp_path: Path):
@@ -107,12 +113,12 @@ def test_stopping_after_the_first_batch_starts_no_worker(tmp_path: Path, monkeyp
         write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
     started = []
     monkeypatch.setattr(cf.ProcessPoolExecutor, "submit", lambda *args, **kwargs: started.append(args))
-    batches = library.iter_load(str(tmp_path), library.scan(tmp_path), workers=2)
+    batches = library.iter_load(str(tmp_path), scanned(tmp_path), workers=2)
     assert len(next(batches)) == library.FIRST_CHUNK
     batches.close()
     assert started == []
     cancel = threading.Event()  # nor does one that cancels the load while it is shown
-    batches = library.iter_load(str(tmp_path), library.scan(tmp_path), workers=2, cancel=cancel)
+    batches = library.iter_load(str(tmp_path), scanned(tmp_path), workers=2, cancel=cancel)
     assert len(next(batches)) == library.FIRST_CHUNK
     cancel.set()
     assert list(batches) == [] and started == []
@@ -135,7 +141,7 @@ def test_a_workers_result_is_let_go_once_its_batch_is_out(tmp_path: Path, monkey
         return future
 
     monkeypatch.setattr(cf.ProcessPoolExecutor, "submit", tracked)
-    batches = library.iter_load(str(tmp_path), library.scan(tmp_path), workers=2, skim=True)
+    batches = library.iter_load(str(tmp_path), scanned(tmp_path), workers=2, skim=True)
     listed = 0
     for batch in batches:
         if isinstance(batch, library.Checking):

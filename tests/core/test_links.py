@@ -196,3 +196,18 @@ def test_cancel_leaves_urls_not_started(server: str):
 
     found = check_all([server + f"/ok?{i}" for i in range(40)], progress=progress, cancelled=stop.is_set, overall=1)
     assert 1 <= len(found) < 40
+
+
+def test_an_offline_computer_gets_no_dead_links_from_names_that_do_not_resolve(server: str, monkeypatch):
+    # No name resolves, the control name neither (as on a train): no verdict, and no day of "dead" in the cache.
+    monkeypatch.setattr(links, "CONTROL", "control-name.invalid")
+    found = check_all(["http://no-such-host.invalid/x", server + "/ok"])
+    gone = found["http://no-such-host.invalid/x"]
+    assert gone.status == "error" and "is this computer offline?" in gone.detail, gone
+    assert found[server + "/ok"].status == "ok"  # an address needs no resolver
+
+
+def test_a_name_that_does_not_resolve_is_dead_when_the_resolver_works(monkeypatch):
+    monkeypatch.setattr(links, "CONTROL", "localhost")  # resolves from the hosts file, with or without a network
+    found = check_all(["http://no-such-host.invalid/x"])["http://no-such-host.invalid/x"]
+    assert found.status == "dead" and "does not resolve" in found.detail, found

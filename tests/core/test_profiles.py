@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from curator.core.document.editing import DELETE
 from curator.core.document.frontmatter import load_document
+from curator.core.document.values import DELETE
 from curator.core.folder import library
 from curator.core.folder.table import Table
 from curator.core.site import profiles

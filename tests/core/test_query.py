@@ -201,7 +201,8 @@ def test_appending_nothing_keeps_the_version():
 def test_replace_keeps_every_column_in_step():
     table = Table(ROWS)
     table.select("topic:portals")  # builds the lazy topics column
-    assert table.built_lazy_columns == ["topics"] and not Table().built_lazy_columns
+    lazy = ("title", "path", "topics", "provider", "category", "type")  # built as attributes on first use
+    assert [c for c in lazy if c in vars(table)] == ["topics"] and not any(c in vars(Table()) for c in lazy)
     edited = Summary(**{**{f: getattr(ROWS[1], f) for f in ROWS[1].__slots__}, "topics": ("AI Builder",)})
     table.replace(1, edited)
     assert table.select("topic:portals") == [] and table.select("topic:ai*") == [0, 1]
@@ -281,11 +282,11 @@ def test_clauses_are_the_filters_that_all_apply():
     assert with_clause("topic:xy", "topic:x") == "topic:xy topic:x"  # a clause, not a substring
 
 
-def _facets_one_by_one(summaries, rows, git):
+def _facets_one_by_one(summaries, rows, git, dups=None):
     """count_facets as a plain loop: what the piecewise C passes must count."""
     from collections import Counter
 
-    counts = {g: Counter() for g in ("published", "category", "type", "topic", "provider", "git")}
+    counts = {g: Counter() for g in ("published", "category", "type", "topic", "provider", "git", "dup", "dup groups")}
     for s in (summaries[r] for r in rows):
         if s is None:
             continue
@@ -296,6 +297,10 @@ def _facets_one_by_one(summaries, rows, git):
         counts["type"][s.type] += 1
         if git and s.path in git:
             counts["git"][git[s.path]] += 1
+        if dups:
+            counts["dup"]["yes" if s.path in dups else "no"] += 1
+            if s.path in dups:
+                counts["dup groups"][dups[s.path]] += 1
     for g in ("provider", "category", "type"):
         counts[g].pop("", None)
     return counts
@@ -333,7 +338,12 @@ def test_facets_counted_in_pieces_count_what_a_loop_counts(summaries, piece, wit
     rnd.shuffle(rows)
     rows = rows[: rnd.randint(0, len(rows))]
     git = {"x.md": "modified", "y.md": "added"} if with_git else {}
-    assert count_facets(summaries, rows, git, piece=piece) == _facets_one_by_one(summaries, rows, git)
+    dups = {"x.md": 1, "z.md": 1} if rnd.random() < 0.5 else {}
+    counted = count_facets(summaries, rows, git, piece=piece, dups=dups)
+    assert counted == _facets_one_by_one(summaries, rows, git, dups)
+    assert {k: +v for k, v in counted.items()} == {
+        k: +v for k, v in _facets_one_by_one(summaries, rows, git, dups).items()
+    }
 
 
 @pytest.mark.parametrize(

@@ -67,9 +67,11 @@ class FakePrompts:
         self.asked.append(("quality", start))
         return start
 
-    def edit_field(self, keys: list[str], values, count: int, key: str = "") -> tuple | None:
-        """Records the keys offered and the values the dialog would preview for the answer."""
+    def edit_field(self, keys: list[str], values, count: int, key: str = "", check=None) -> tuple | None:
+        """Records the keys offered and the values the dialog would preview for the answer;
+        `check` stays here for a test to ask what the preview would show."""
         shown = dict(values(self.field[0])) if self.field is not None else {}
+        self.check = check
         self.asked.append(("field", list(keys), count, shown))
         return self.field
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface
 from PySide6.QtWidgets import QApplication, QWidget
 
+from curator.ui.mainwindow.actions import Action
 from curator.ui.mainwindow.prompts import CommitDialog, ConflictDialog
 from curator.ui.model import Role
 from tests.ui.conftest import open_folder
@@ -57,8 +58,8 @@ def everything_shown(qtbot, window, sample) -> None:
     window.request_edit("quality", "set", 61)
     for dock in window.docks.values():
         dock.show()
-    window.act_topics.trigger()
-    window.act_review.trigger()
+    window.action_map[Action.TOPICS].trigger()
+    window.action_map[Action.REVIEW].trigger()
     qtbot.waitUntil(lambda: window.topics_panel.tree.topLevelItemCount() > 3, timeout=5000)
     window.search.setText("power")
     window.editor.topic_input.setText("AI")

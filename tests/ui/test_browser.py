@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QUrl
 from curator.core.folder.listing import Positions
 from curator.core.site.article import Summary, read_details
 from curator.ui.delegate import CARD_HEIGHT
+from curator.ui.mainwindow.actions import Action
 from curator.ui.model import COLUMNS, Role
 from tests.conftest import ROOT
 from tests.ui.conftest import open_folder
@@ -168,7 +169,7 @@ def test_a_sort_made_in_a_worker_is_the_lists_order_while_the_table_stays(qtbot,
 
 def test_table_view_sorts_in_the_model(qtbot, window, sample):
     open_folder(qtbot, window, sample)
-    window.act_table.trigger()
+    window.action_map[Action.TABLE].trigger()
     assert window.stack.currentWidget() is window.table
     window.table.sortByColumn(3, window.table.horizontalHeader().sortIndicatorOrder().AscendingOrder)
     qualities = [window.model.index(i, 0).data(Role.SUMMARY).quality for i in range(window.model.rowCount())]
@@ -179,17 +180,24 @@ def test_table_view_sorts_in_the_model(qtbot, window, sample):
 def test_empty_states(qtbot, window, tmp_path):
     assert window.empty.title.text() == "No folder open"
     # nothing to reload, nothing selected to publish or tag: those buttons start greyed out
-    for action in (window.act_reload, window.act_publish, window.act_unpublish, window.act_add_topic):
+    for action in (
+        window.action_map[Action.RELOAD],
+        window.action_map[Action.PUBLISH],
+        window.action_map[Action.UNPUBLISH],
+        window.action_map[Action.ADD_TOPIC],
+    ):
         assert not action.isEnabled(), action.text()
-    assert window.act_open.isEnabled()
-    assert not window.act_undo.isEnabled() and not window.act_redo.isEnabled()  # (the undo stack's own state)
+    assert window.action_map[Action.OPEN].isEnabled()
+    assert (
+        not window.action_map[Action.UNDO].isEnabled() and not window.action_map[Action.REDO].isEnabled()
+    )  # (the undo stack's own state)
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.md").write_text("# just notes\n")
     open_folder(qtbot, window, empty)
     assert window.empty.title.text() == "No articles in this folder"
-    assert window.act_reload.isEnabled() and not window.act_publish.isEnabled()
-    assert not window.act_undo.isEnabled() and not window.act_redo.isEnabled()
+    assert window.action_map[Action.RELOAD].isEnabled() and not window.action_map[Action.PUBLISH].isEnabled()
+    assert not window.action_map[Action.UNDO].isEnabled() and not window.action_map[Action.REDO].isEnabled()
 
 
 def test_preview_never_renders_untrusted_markup(qtbot, window, tmp_path):

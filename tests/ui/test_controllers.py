@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 
+from curator.core.document.files import ByteEdit
 from curator.core.folder import library
+from curator.core.folder.fields import FieldEdit, Op
+from curator.core.folder.workspace import Workspace
+from curator.ui.emptystate import EmptyState
 from curator.ui.mainwindow.browsing import Browsing
 from curator.ui.mainwindow.editing import Editing
+from curator.ui.mainwindow.fields import FieldsController
 from curator.ui.mainwindow.loader import Loader
 from curator.ui.mainwindow.messages import ConflictChoice, Messages, UnsavedAnswer
+from curator.ui.mainwindow.review import Review
 from curator.ui.mainwindow.saver import Saver
 from curator.ui.mainwindow.session import Session
+from curator.ui.mainwindow.stories import Stories
+from curator.ui.mainwindow.topics import TopicsController
+from curator.ui.mainwindow.views import ViewsController
 from curator.ui.mainwindow.watcher import Watcher
 from curator.ui.model import ArticleModel
 from curator.ui.tasks import Tasks
 from curator.ui.thumbnails import window_thumbnails
+from tests.core.test_duplicates import OWN
+from tests.core.test_links import server  # noqa: F401 - the fixture
 from tests.ui.fakes import FakePrompts
 
 SEED = "_news/000_0f6bed355ea43c67.txt"
@@ -25,8 +37,8 @@ SEED = "_news/000_0f6bed355ea43c67.txt"
 
 @pytest.fixture
 def parts(qtbot, tmp_path):
-    tasks = Tasks(2, "test")
     session, messages, prompts = Session(tmp_path / "cache"), Messages(), FakePrompts()
+    tasks = Tasks(2, "test", report=messages.failed)  # as the window's
     yield session, tasks, messages, prompts
     tasks.wait(10000)
 
@@ -219,3 +231,196 @@ def test_a_task_that_ends_after_its_pool_was_deleted_ends_quietly(qtbot, monkeyp
     pool.pool = real
     pool.ran()
     assert trims == [1]
+
+
+# -- the controllers that work on a selection or the site's files, each without a window --
+
+FIRST = "_news/2019-10-29-ai-builder-2019-release-wave-2-overview.md"
+SECOND = "_news/2020-09-15-announcing-the-new-solution-import-experience-with-connections-and-environment-variables.md"
+
+
+def fields_of(parts, folder: Path, confirm_over: int = 10**9):
+    """The open folder, Editing (asking first over `confirm_over` articles) and Edit Field…."""
+    session, tasks, messages, prompts = parts
+    workspace = opened(session, folder)
+    editing = Editing(session, tasks, prompts, messages, lambda: confirm_over)
+    return workspace, editing, FieldsController(session, editing, tasks, prompts, messages)
+
+
+def test_a_large_edit_field_asks_first_like_every_batch(qtbot, parts, sample):
+    prompts = parts[3]
+    workspace, editing, fields = fields_of(parts, sample, confirm_over=1)
+    prompts.batch = False  # the editor says no
+    prompts.field = ("heat", FieldEdit(Op.SET, value=3))
+    fields.edit_field([workspace.rows[FIRST], workspace.rows[SECOND]])
+    qtbot.waitUntil(lambda: "batch" in prompts.kinds(), timeout=10000)
+    assert editing.undo_stack.count() == 0 and not workspace.pending
+
+
+def test_the_windows_own_fields_become_one_unsaved_step(qtbot, parts, sample):
+    prompts = parts[3]
+    workspace, editing, fields = fields_of(parts, sample)
+    rows = [workspace.rows[FIRST], workspace.rows[SECOND]]
+    prompts.field = ("topics", FieldEdit(Op.REPLACE, pattern=r"^Power (\w+)$", replacement=r"Microsoft Power \1"))
+    fields.edit_field(rows)
+    qtbot.waitUntil(lambda: editing.undo_stack.count() == 1, timeout=10000)
+    assert editing.undo_stack.undoText() == "Edit topics of 2 articles"
+    assert [workspace.current(r, "topics") for r in rows] == [
+        ["Microsoft Power Apps", "AI Builder"],
+        ["Microsoft Power Apps"],
+    ]
+    assert sorted(workspace.pending) == sorted(rows)  # unsaved: Save writes it, with its checks
+    editing.undo_stack.undo()
+    assert not workspace.pending
+
+
+def test_a_value_of_the_wrong_type_for_the_windows_fields_changes_nothing(qtbot, parts, sample):
+    prompts = parts[3]
+    workspace, editing, fields = fields_of(parts, sample)
+    prompts.field = ("published", FieldEdit(Op.SET, "yes please"))
+    fields.edit_field([workspace.rows[FIRST]])
+    qtbot.waitUntil(lambda: "failures" in prompts.kinds(), timeout=10000)
+    assert editing.undo_stack.count() == 0 and not workspace.pending
+    assert "published must be true or false" in str(prompts.asked[-1])
+
+
+def test_a_selection_read_for_a_folder_left_meanwhile_asks_nothing(qtbot, parts, sample, tmp_path):
+    """The helper drops the read (Session.still): no question about the last folder's articles."""
+    session, tasks, _, prompts = parts
+    workspace, editing, fields = fields_of(parts, sample)
+    prompts.field = ("heat", FieldEdit(Op.SET, value=3))
+    fields.edit_field([workspace.rows[FIRST]])
+    opened(session, shutil.copytree(sample, tmp_path / "other"))  # before the read comes back
+    tasks.wait(10000)
+    qtbot.wait(50)
+    assert prompts.asked == [] and editing.undo_stack.count() == 0
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> Path:
+    folder = shutil.copytree(OWN, tmp_path / "queue")
+    (folder / "labels.json").unlink()
+    return folder
+
+
+def stories_of(qtbot, parts, folder: Path) -> tuple[Workspace, Editing, Stories]:
+    session, tasks, messages, prompts = parts
+    workspace = opened(session, folder)
+    editing = Editing(session, tasks, prompts, messages, lambda: 10**9)
+    stories = Stories(session, editing, tasks, messages)
+    with qtbot.waitSignal(stories.marked, timeout=60000):
+        stories.regroup()
+    return workspace, editing, stories
+
+
+def test_keep_this_unpublishes_the_others_as_one_undo_step(qtbot, parts, queue: Path):
+    workspace, editing, stories = stories_of(qtbot, parts, queue)
+    steps = editing.undo_stack.count()
+    stories.keep_this(workspace.rows["story-123.md"])
+    canonical = workspace.rows["story-123-canonical.md"]
+    assert workspace.summary(canonical).published is False and workspace.is_dirty(canonical)
+    assert not workspace.is_dirty(workspace.rows["story-123.md"])
+    assert editing.undo_stack.count() == steps + 1
+    assert editing.undo_stack.undoText().startswith("Keep story-123.md, unpublish 1 other")
+    editing.undo_stack.undo()
+    assert workspace.summary(canonical).published is True and not workspace.is_dirty(canonical)
+    assert (queue / "story-123-canonical.md").read_text().count("published: true") == 1  # nothing written
+
+
+def test_a_link_check_of_a_folder_left_meanwhile_ends_and_marks_nothing(qtbot, parts, tmp_path, server):  # noqa: F811
+    """Another folder opens during a check: the check stops, its end is told (checked with no
+    summary: the progress goes) and nothing of it reaches the new folder."""
+    session = parts[0]
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    for i in range(20):
+        (folder / f"a{i:02}.md").write_text(f'---\ntitle: "{i}"\noriginalUrl: "{server}/busy-ok?{i}"\n---\n')
+    workspace, _, stories = stories_of(qtbot, parts, folder)
+    with qtbot.waitSignal(stories.checked, timeout=30000) as done:
+        with qtbot.waitSignal(stories.progressed, timeout=10000):
+            stories.check_links(range(len(workspace)))
+        new = opened(session, shutil.copytree(folder, tmp_path / "other"))
+    assert done.args == [""]
+    assert stories.checks == {} and stories.found == {} and not new.table.links
+    stories.link_tasks.wait(10000)
+
+
+def test_review_reads_the_diff_save_would_write_and_drops_a_late_one(qtbot, parts, sample, tmp_path):
+    session, tasks, _, _ = parts
+    workspace = opened(session, sample)
+    review = Review(session, tasks, lambda: True)
+    row = workspace.rows[SEED]
+    diffs: list[tuple[int, str]] = []
+    review.diff_ready.connect(lambda r, text: diffs.append((r, text)))
+    review.read_diff(row)
+    assert diffs == [(row, "No unsaved changes.")]  # at once: nothing to read
+    workspace.set_values({SEED: {"quality": 90}})
+    with qtbot.waitSignal(review.diff_ready, timeout=10000):
+        review.read_diff(row)
+    assert diffs[-1][0] == row and "+quality: 90" in diffs[-1][1] and "-quality: 24" in diffs[-1][1]
+    review.read_diff(row)
+    opened(session, shutil.copytree(sample, tmp_path / "other"))  # before the diff comes back
+    tasks.wait(10000)
+    qtbot.wait(50)
+    assert len(diffs) == 2
+
+
+def test_a_saved_view_is_written_and_a_failed_write_is_said_and_read_back(qtbot, parts, sample, monkeypatch):
+    session, tasks, messages, prompts = parts
+    opened(session, sample)
+    said: list[tuple] = []
+    messages.posted.connect(lambda level, text, detail, timeout: said.append((level, text, detail)))
+    controller = ViewsController(session, tasks, prompts, messages)
+    controller.loaded()
+    prompts.topic = "Live"
+    assert controller.save_current("published:yes", "-quality", "table")
+    config = sample / ".curator.yml"
+    qtbot.waitUntil(lambda: config.exists() and "Live" in config.read_text(encoding="utf-8"), timeout=5000)
+    qtbot.waitUntil(lambda: any("Saved the view" in s[1] for s in said), timeout=5000)
+    assert [v.name for v in controller.views.views] == ["Live"]
+
+    def refused(edit):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(ByteEdit, "write", refused)
+    prompts.topic = "Other"
+    assert controller.save_current("published:no", "-quality", "table")
+    assert [v.name for v in controller.views.views] == ["Live", "Other"]  # shown at once...
+    qtbot.waitUntil(lambda: any(s[1] == "Writing the views failed" for s in said), timeout=5000)
+    assert "read-only" in said[-1][2]
+    assert [v.name for v in controller.views.views] == ["Live"]  # ...and read back from the file
+
+
+def test_topics_suggested_for_the_one_article_selected(qtbot, parts, sample):
+    session, tasks, messages, prompts = parts
+    workspace = opened(session, sample)
+    thumbs, _ = window_thumbnails(Tasks(1), Path(sample.parent / "cache"), network=False)
+    model = ArticleModel(workspace)
+    browsing = Browsing(session, model, QItemSelectionModel(model), tasks, thumbs, messages)
+    editing = Editing(session, tasks, prompts, messages, lambda: 10**9)
+    controller = TopicsController(session, editing, browsing, tasks, prompts, messages)
+    suggested: list[list[str]] = []
+    controller.suggested.connect(suggested.append)
+    controller.reread()
+    qtbot.waitUntil(lambda: bool(controller.site.topics), timeout=10000)
+    model.reset_rows()
+    with qtbot.waitSignal(browsing.details_ready, timeout=10000) as read:
+        browsing.select_path(SEED)
+    row = workspace.rows[SEED]
+    assert suggested[-2:] == [controller.suggestions(row), controller.suggestions(row, read.args[1].body)]
+    assert suggested[-1]  # the sample's taxonomy suggests something for it
+    browsing.selection.clear()
+    assert suggested[-1] == []  # none without one article selected
+
+
+def test_the_empty_state_button_asks_through_its_signals(qtbot):
+    empty = EmptyState()
+    qtbot.addWidget(empty)
+    asked: list[str] = []
+    empty.open_requested.connect(lambda: asked.append("open"))
+    empty.clear_requested.connect(lambda: asked.append("clear"))
+    assert empty.show_for("", False, 0, 0, "")
+    empty.button.click()
+    assert empty.show_for("/some/folder", False, 5, 0, "nothing")
+    empty.button.click()
+    assert asked == ["open", "clear"]

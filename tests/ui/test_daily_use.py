@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 
+from curator.ui.mainwindow.actions import Action
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.mainwindow.prompts import DialogPrompts
 from curator.ui.model import Role
@@ -29,14 +30,14 @@ def test_escape_clears_the_search(qtbot, window, sample):
 def test_ctrl_z_in_a_text_field_with_nothing_to_undo_undoes_the_article_edit(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     assert window.workspace.pending
     for field in (window.search, window.editor.topic_input):  # both empty: nothing of their own to undo
         window.activateWindow()
         field.setFocus()
         qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: not window.workspace.pending, timeout=3000)
-        window.act_redo.trigger()
+        window.action_map[Action.REDO].trigger()
     window.search.setFocus()
     qtbot.keyClicks(window.search, "ab")  # typed text: Ctrl+Z undoes the typing first
     qtbot.keyClick(window.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -58,13 +59,13 @@ def test_shift_f10_opens_the_context_menu_at_the_current_article(qtbot, window, 
             popup.close()
 
     QTimer.singleShot(200, look)
-    window.act_context_menu.trigger()
+    window.action_map[Action.CONTEXT_MENU].trigger()
     assert "&Publish Selected" in shown and "Show in File Manager" in shown
-    assert "Shift+F10" in [k.toString() for k in window.act_context_menu.shortcuts()]
+    assert "Shift+F10" in [k.toString() for k in window.action_map[Action.CONTEXT_MENU].shortcuts()]
 
 
 def test_keyboard_shortcuts_lists_every_action_with_keys(qtbot, window):
-    window.act_shortcuts.trigger()
+    window.action_map[Action.SHORTCUTS].trigger()
     ((kind, rows),) = window.prompts.asked
     keys = dict(rows)
     assert kind == "shortcuts"

@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
 from curator.core.document.frontmatter import load_document
+from curator.ui.mainwindow.actions import Action
 from curator.ui.mainwindow.messages import ConflictChoice, UnsavedAnswer
 from curator.ui.model import Role
 from tests.ui.conftest import open_folder, wait_saved
@@ -45,7 +46,7 @@ def test_edit_one_article_then_save_changes_only_that_line(qtbot, window, sample
     pos = window.model.positions()[row]
     assert window.model.index(pos, 0).data(Role.DIRTY) is True
     assert window.model.index(pos, 0).data().startswith("● ")
-    window.act_save.trigger()
+    window.action_map[Action.SAVE].trigger()
     wait_saved(qtbot, window)
     assert diff_lines(before, (sample / SEED).read_bytes()) == [(b"quality: 24", b"quality: 104")]
     assert not window.workspace.is_dirty(row) and not window.isWindowModified()
@@ -77,14 +78,14 @@ def test_the_edit_menus_topic_and_quality_actions_ask_and_edit_the_selection(qtb
     select_paths(window, [SEED])
     row, prompts = window.workspace.rows[SEED], window.prompts
     prompts.topic = "AI Builder"
-    window.act_add_topic.trigger()
+    window.action_map[Action.ADD_TOPIC].trigger()
     assert prompts.asked[-1] == ("topic", "Add Topic") and "AI Builder" in prompts.choices  # the folder's topics
     assert window.workspace.value(row, "topics") == ["Computer Vision", "AI", "AI Builder"]
     prompts.topic = "AI"
-    window.act_remove_topic.trigger()
+    window.action_map[Action.REMOVE_TOPIC].trigger()
     assert prompts.asked[-1] == ("topic", "Remove Topic") and prompts.choices == ["AI", "AI Builder", "Computer Vision"]
     assert window.workspace.value(row, "topics") == ["Computer Vision", "AI Builder"]
-    window.act_quality.trigger()  # (the fake answers the value it is offered: the article's own)
+    window.action_map[Action.QUALITY].trigger()  # (the fake answers the value it is offered: the article's own)
     assert prompts.asked[-1] == ("quality", 24)
     assert window.undo_stack.count() == 2 and window.undo_stack.undoText() == 'Remove topic "AI" from 1 article'
 
@@ -96,8 +97,8 @@ def test_batch_publish_of_the_news_queue_changes_exactly_the_published_lines(qtb
     window.search.setText("path:_news/ published:no")
     window.apply_search()
     assert window.model.rowCount() == 60
-    window.act_select_all.trigger()
-    window.act_publish.trigger()
+    window.action_map[Action.SELECT_ALL].trigger()
+    window.action_map[Action.PUBLISH].trigger()
     assert window.prompts.asked == [("batch", "Publish 60 articles", 60)]
     assert window.windowTitle().endswith("60 unsaved")
     assert window.undo_stack.undoText() == "Publish 60 articles"
@@ -121,7 +122,7 @@ def test_batch_publish_of_the_news_queue_changes_exactly_the_published_lines(qtb
 def test_an_edit_is_carried_over_when_another_program_changed_other_values(qtbot, window, sample, monkeypatch):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     path = sample / SEED
     path.write_text(path.read_text().replace("heat: -1", "heat: 77"))  # someone else edits heat
     window.save()
@@ -154,7 +155,7 @@ def test_reload_choice_drops_the_edit(qtbot, window, sample, monkeypatch):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
     window.request_edit("quality", "set", 90)
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     path = sample / SEED
     path.write_text(path.read_text().replace("quality: 24", "quality: 25"))
     window.prompts.conflict = ConflictChoice.RELOAD
@@ -194,7 +195,7 @@ def test_watcher_reloads_clean_files_and_notices_new_and_deleted(qtbot, window, 
 def test_close_guard_asks_save_discard_cancel(qtbot, window, sample, monkeypatch):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     window.prompts.unsaved = UnsavedAnswer.CANCEL
     assert not window.close()  # Cancel keeps the window and the edit
     assert window.workspace.pending and window.isVisible()
@@ -207,9 +208,9 @@ def test_close_guard_asks_save_discard_cancel(qtbot, window, sample, monkeypatch
 
 def test_immediate_save_preference(qtbot, window, sample):
     open_folder(qtbot, window, sample)
-    window.act_immediate.setChecked(True)
+    window.action_map[Action.IMMEDIATE].setChecked(True)
     select_paths(window, [SEED])
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     wait_saved(qtbot, window)
     assert "published: true" in (sample / SEED).read_text()
     assert not window.workspace.pending
@@ -219,15 +220,15 @@ def test_context_menu_actions_follow_the_selection(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     window.selection.clearSelection()
     window.selection.setCurrentIndex(window.model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
-    assert window.act_publish.isEnabled()
+    assert window.action_map[Action.PUBLISH].isEnabled()
     assert window.cards.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
 
 
 def test_revert_all(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
-    window.act_publish.trigger()
-    window.act_revert_all.trigger()
+    window.action_map[Action.PUBLISH].trigger()
+    window.action_map[Action.REVERT_ALL].trigger()
     assert not window.workspace.pending
     assert window.workspace.summary(window.workspace.rows[SEED]).published is False
     assert "published: false" in Path(sample / SEED).read_text()

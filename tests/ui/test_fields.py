@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from curator.core.document.editing import DELETE
+from curator.core.document.values import DELETE
 from curator.core.folder import review
 from curator.core.folder.fields import FieldEdit, Op
 from curator.ui.fieldedit import FieldDialog
+from curator.ui.mainwindow.actions import Action
 from curator.ui.model import COLUMNS
 from tests.ui.conftest import open_folder, wait_saved
 
@@ -44,7 +45,7 @@ def test_any_field_is_an_unsaved_edit_saved_by_save_and_undone_after_it(qtbot, w
     open_folder(qtbot, window, sample)
     rows = select_paths(window, FIRST, SECOND)
     window.prompts.field = ("provider.name", FieldEdit(Op.REPLACE, pattern=r"^(.*)$", replacement=r"\1 (checked)"))
-    window.act_edit_field.trigger()
+    window.action_map[Action.EDIT_FIELD].trigger()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
     kind, keys, count, shown = window.prompts.asked[-1]
     assert kind == "field" and count == 2 and {"provider.name", "topics", "title"} <= set(keys)
@@ -54,7 +55,7 @@ def test_any_field_is_an_unsaved_edit_saved_by_save_and_undone_after_it(qtbot, w
     assert sorted(window.workspace.pending) == sorted(rows)
     listed = {a.path: [f.texts for f in a.fields] for a in review.pending(window.workspace)}
     assert listed == {p: [("provider.name", "Microsoft", "Microsoft (checked)")] for p in (FIRST, SECOND)}
-    window.act_save.trigger()
+    window.action_map[Action.SAVE].trigger()
     wait_saved(qtbot, window)
     for path, old in before.items():
         (line,) = changed_lines(old, (sample / path).read_bytes())
@@ -64,66 +65,26 @@ def test_any_field_is_an_unsaved_edit_saved_by_save_and_undone_after_it(qtbot, w
     assert window.workspace.summary(rows[0]).provider_name == "Microsoft (checked)"  # read back after the save
     window.undo_stack.undo()
     assert sorted(window.workspace.pending) == sorted(rows)  # the undo is an unsaved edit too
-    window.act_save.trigger()
+    window.action_map[Action.SAVE].trigger()
     wait_saved(qtbot, window)
     assert all((sample / p).read_bytes() == before[p] for p in before)
     assert window.workspace.summary(rows[0]).provider_name == "Microsoft"
-
-
-def test_a_large_edit_field_asks_first_like_every_batch(qtbot, window, sample):
-    open_folder(qtbot, window, sample)
-    window.settings["editing/confirm_batch_over"] = 1
-    select_paths(window, FIRST, SECOND)
-    window.prompts.batch = False  # the editor says no
-    window.prompts.field = ("heat", FieldEdit(Op.SET, value=3))
-    window.act_edit_field.trigger()
-    qtbot.waitUntil(lambda: "batch" in window.prompts.kinds(), timeout=10000)
-    assert window.undo_stack.count() == 0 and not window.workspace.pending
 
 
 def test_an_edit_field_of_a_file_changed_on_disk_since_is_asked_at_save(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     select_paths(window, SECOND)
     window.prompts.field = ("provider.name", FieldEdit(Op.SET, value="Ours"))
-    window.act_edit_field.trigger()
+    window.action_map[Action.EDIT_FIELD].trigger()
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
     path = sample / SECOND
     path.write_bytes(path.read_bytes().replace(b"name: Microsoft", b"name: Theirs"))
     assert window.watcher.check_now()
     qtbot.waitUntil(lambda: SECOND in window.workspace.changed_on_disk, timeout=10000)
-    window.act_save.trigger()  # the fake answers Skip: nothing is written over their change
+    window.action_map[Action.SAVE].trigger()  # the fake answers Skip: nothing is written over their change
     qtbot.waitUntil(lambda: "conflicts" in window.prompts.kinds(), timeout=10000)
     qtbot.waitUntil(lambda: not window.saver.running, timeout=10000)
     assert b"name: Theirs" in path.read_bytes() and b"Ours" not in path.read_bytes()
-
-
-def test_the_windows_own_fields_become_one_unsaved_step(qtbot, window, sample):
-    open_folder(qtbot, window, sample)
-    rows = select_paths(window, FIRST, SECOND)
-    window.prompts.field = (
-        "topics",
-        FieldEdit(Op.REPLACE, pattern=r"^Power (\w+)$", replacement=r"Microsoft Power \1"),
-    )
-    window.act_edit_field.trigger()
-    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
-    assert window.undo_stack.undoText() == "Edit topics of 2 articles"
-    assert [window.workspace.current(r, "topics") for r in rows] == [
-        ["Microsoft Power Apps", "AI Builder"],
-        ["Microsoft Power Apps"],
-    ]
-    assert sorted(window.workspace.pending) == sorted(rows)  # unsaved: Save writes it, with its checks
-    window.undo_stack.undo()
-    assert not window.workspace.pending
-
-
-def test_a_value_of_the_wrong_type_for_the_windows_fields_changes_nothing(qtbot, window, sample):
-    open_folder(qtbot, window, sample)
-    select_paths(window, FIRST)
-    window.prompts.field = ("published", FieldEdit(Op.SET, "yes please"))
-    window.act_edit_field.trigger()
-    qtbot.waitUntil(lambda: "failures" in window.prompts.kinds(), timeout=10000)
-    assert window.undo_stack.count() == 0 and not window.workspace.pending
-    assert "published must be true or false" in str(window.prompts.asked[-1])
 
 
 def test_other_fields_show_as_columns(qtbot, window, sample):
@@ -181,3 +142,43 @@ def test_the_dialog_opens_with_no_field_and_a_stray_enter_applies_nothing(qtbot)
     assert apply.isEnabled()
     dialog.op.setCurrentIndex(list(Op).index(Op.CLEAR))  # clearing needs no value
     assert apply.isEnabled() and "1 article change" in dialog.outcome.text()
+
+
+def test_the_dialogs_preview_refuses_what_apply_refuses_and_says_why(qtbot, window, sample):
+    """QA of issue 29 (C): Set quality = "high" previewed "2 articles change", then Apply
+    refused. The real dialog, with the window's check: the preview is Apply's own planning."""
+    open_folder(qtbot, window, sample)
+    rows = select_paths(window, FIRST, SECOND)
+    seen: list[dict] = []
+
+    def state(dialog: FieldDialog) -> dict:
+        tree, apply = dialog.preview, dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        items = [tuple(tree.topLevelItem(i).text(c) for c in range(3)) for i in range(tree.topLevelItemCount())]
+        return {"outcome": dialog.outcome.text(), "rows": items, "apply": apply.isEnabled()}
+
+    def real_dialog(keys, values, count, key="", check=None):
+        dialog = FieldDialog(keys, values, count, key, window, check)
+        qtbot.addWidget(dialog)
+        dialog.key.setCurrentText("quality")
+        qtbot.keyClicks(dialog.value, "high")
+        seen.append(state(dialog))
+        dialog.key.setCurrentText("heat")  # a field of the table of fields the list does not keep
+        seen.append(state(dialog))
+        dialog.key.setCurrentText("quality")
+        dialog.value.setText("80")
+        seen.append(state(dialog))
+        return dialog.chosen()
+
+    window.prompts.edit_field = real_dialog
+    window.action_map[Action.EDIT_FIELD].trigger()
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
+    high, heat, eighty = seen
+    why = 'quality must be a whole number, not "high"'
+    assert high["outcome"] == f"0 articles change; 2 cannot take it: {why}."
+    assert not high["apply"]  # nothing valid would change
+    assert sorted(high["rows"]) == [(FIRST, f"⚠ {why}", "not changed"), (SECOND, f"⚠ {why}", "not changed")]
+    assert heat["outcome"] == '0 articles change; 2 cannot take it: heat must be a whole number, not "high".'
+    assert not heat["apply"]
+    assert eighty["apply"] and eighty["outcome"].startswith("2 articles change")
+    assert [window.workspace.current(r, "quality") for r in rows] == [80, 80]  # what the preview said
+    assert "failures" not in window.prompts.kinds()

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from curator.core.team import git
 from curator.ui.mainwindow import layout
+from curator.ui.mainwindow.actions import Action
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.model import Role
 from tests.conftest import SAMPLE
@@ -41,15 +42,15 @@ def test_status_badges_and_a_commit_of_exactly_the_saved_articles(qtbot, window,
     (a / "site/_news/untracked.md").write_text("---\ntitle: Not saved by Curator\n---\n")
     open_folder(qtbot, window, a / "site")
     qtbot.waitUntil(lambda: window.status.git_label.text().startswith("⎇ main"), timeout=5000)
-    assert window.act_commit.isEnabled() and not window.table.isColumnHidden(10)
+    assert window.action_map[Action.COMMIT].isEnabled() and not window.table.isColumnHidden(10)
     assert badge(window, "_news/untracked.md") == git.State.UNTRACKED
     select_paths(window, [SEED])
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     window.save()
     wait_saved(qtbot, window)
     qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
     window.prompts.commit = "Publish 1 article"
-    window.act_commit.trigger()
+    window.action_map[Action.COMMIT].trigger()
     qtbot.waitUntil(lambda: "commit" in window.prompts.kinds(), timeout=10000)
     (kind, files, message) = window.prompts.asked[-1]
     assert kind == "commit" and message == "Publish 1 article"  # pre-filled: what the checked file changes
@@ -71,13 +72,13 @@ def saved_edit(qtbot, window, paths, key, value) -> None:
 def test_the_commit_message_says_what_the_checked_files_change_not_the_session(qtbot, window, clones):
     a, _ = clones
     open_folder(qtbot, window, a / "site")
-    qtbot.waitUntil(window.act_commit.isEnabled, timeout=5000)
+    qtbot.waitUntil(window.action_map[Action.COMMIT].isEnabled, timeout=5000)
     first, second, third, fourth = sorted(window.workspace.rows)[:4]
     saved_edit(
         qtbot, window, [first], "published", not window.workspace.summary(window.workspace.rows[first]).published
     )
     qtbot.waitUntil(lambda: badge(window, first) == git.State.MODIFIED, timeout=5000)
-    window.act_commit.trigger()  # committed: not in the next message
+    window.action_map[Action.COMMIT].trigger()  # committed: not in the next message
     qtbot.waitUntil(lambda: badge(window, first) is None, timeout=10000)
     saved_edit(qtbot, window, [second], "topics", ["Merged"])
     run(a, "checkout", "-q", "--", f"site/{second}")  # thrown away in a terminal
@@ -86,12 +87,74 @@ def test_the_commit_message_says_what_the_checked_files_change_not_the_session(q
     saved_edit(qtbot, window, [third, fourth], "quality", 77)
     qtbot.waitUntil(lambda: badge(window, fourth) == git.State.MODIFIED, timeout=5000)
     window.prompts.commit = None  # look at the dialog's message, commit nothing
-    window.act_commit.trigger()
+    window.action_map[Action.COMMIT].trigger()
     qtbot.waitUntil(lambda: window.prompts.kinds().count("commit") == 2, timeout=10000)
     _, files, message = window.prompts.asked[-1]
     assert [(p, checked) for p, _, checked in files] == [(third, True), (fourth, True)]
     assert message == "Set quality of 2 articles"
     assert window.prompts.message_for([third]) == "Set quality of 1 article"  # follows what is checked
+
+
+def test_a_topic_merge_and_delete_are_committed_with_their_site_files_and_said_in_the_message(qtbot, window, clones):
+    """QA of issue 29 (B): the Commit dialog offered only the articles, not `.curator.yml` nor
+    the taxonomy file the merge removed, so the team never got the retired names."""
+    from tests.ui.test_topics import listed as topics_listed
+    from tests.ui.test_topics import select as select_topic
+
+    a, _ = clones
+    for i in range(2):
+        (a / f"site/_news/cds{i}.md").write_text(f"---\ntitle: CDS {i}\ntopics:\n  - Common Data Service\n---\nT\n")
+    run(a, "add", "-A")
+    run(a, "commit", "-q", "-m", "two articles on CDS")
+    open_folder(qtbot, window, a / "site")
+    qtbot.waitUntil(window.action_map[Action.COMMIT].isEnabled, timeout=5000)
+    window.action_map[Action.TOPICS].trigger()
+    qtbot.waitUntil(lambda: "Common Data Service" in topics_listed(window), timeout=5000)
+    select_topic(window, "Common Data Service")
+    window.prompts.topic, window.prompts.entry = "Portals", False  # its taxonomy entry removed
+    window.topics_panel.buttons["merge"].click()
+    removed = a / "site/_data/topics/03-common-data-service.yaml"
+    config = a / "site/.curator.yml"
+    qtbot.waitUntil(lambda: not removed.exists() and config.exists(), timeout=5000)
+    select_topic(window, "AI Builder")
+    window.topics_panel.buttons["delete"].click()
+    qtbot.waitUntil(lambda: "AI Builder" in config.read_text(), timeout=5000)
+    window.save()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: badge(window, "_news/cds1.md") == git.State.MODIFIED, timeout=5000)
+    window.prompts.commit = "Merge and retire"
+    window.action_map[Action.COMMIT].trigger()
+    qtbot.waitUntil(lambda: "commit" in window.prompts.kinds(), timeout=10000)
+    _, files, message = window.prompts.asked[-1]
+    site_files = [(p, state, checked) for p, state, checked in files if not p.startswith("_news/")]
+    assert site_files == [
+        (".curator.yml", "untracked", True), ("_data/topics/03-common-data-service.yaml", "deleted", True),
+    ]  # fmt: skip
+    assert all(checked for _, _, checked in files)  # the articles saved here, too
+    assert message.splitlines()[2:] == [
+        'Merge topic "Common Data Service" into "Portals" in 2 articles', 'Retire topic "AI Builder" from 1 article'
+    ]  # fmt: skip
+    qtbot.waitUntil(lambda: badge(window, "_news/cds1.md") is None, timeout=10000)
+    assert run(a, "status", "--porcelain").strip() == ""  # the removal and the retired names went in
+    assert "- AI Builder" in run(a, "show", "HEAD:site/.curator.yml")
+
+
+def test_a_commit_made_in_a_terminal_clears_the_badges_without_f5(qtbot, window, clones):
+    """QA of issue 29 (E): the badges stayed `git: modified` after a commit in a terminal until
+    F5 (the files did not change, so the folder watcher saw nothing). Its tick now compares
+    git's own files (HEAD, the index, the branch's ref) and reads the status again."""
+    a, _ = clones
+    window.settings["files/watch_seconds"] = 1
+    open_folder(qtbot, window, a / "site")
+    window.watcher.timer.setInterval(1000)
+    qtbot.waitUntil(window.action_map[Action.COMMIT].isEnabled, timeout=5000)
+    saved_edit(qtbot, window, [SEED], "quality", 12)
+    qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
+    run(a, "commit", "-q", "-am", "Quality, committed in a terminal")
+    qtbot.waitUntil(lambda: badge(window, SEED) is None, timeout=10000)
+    assert window.status.git_label.text().startswith("⎇ main, 1 ahead")
+    run(a, "reset", "-q", "HEAD~1")  # and back, in the terminal: modified again
+    qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=10000)
 
 
 def test_pull_keeps_unsaved_edits_and_asks_at_save_about_the_same_value(qtbot, window, clones):
@@ -109,13 +172,13 @@ def test_pull_keeps_unsaved_edits_and_asks_at_save_about_the_same_value(qtbot, w
     open_folder(qtbot, window, b / "site")
     # Pull is enabled once the status is read (a trigger before does nothing: this test used
     # to fail now and then on a busy machine, the pull never run)
-    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    qtbot.waitUntil(window.action_map[Action.PULL].isEnabled, timeout=5000)
     third = next(p for p in window.workspace.rows if p not in (SEED, other))
     select_paths(window, [third])
     window.request_edit("quality", "set", 11)
     select_paths(window, [other])
     window.request_edit("quality", "set", 99)
-    window.act_pull.trigger()
+    window.action_map[Action.PULL].trigger()
     qtbot.waitUntil(lambda: window.workspace.summary(window.workspace.rows[SEED]).published, timeout=10000)
     assert window.workspace.pending[window.workspace.rows[third]] == {"quality": 11}  # kept
     assert window.workspace.pending[window.workspace.rows[other]] == {"quality": 99}  # kept, and marked
@@ -130,7 +193,7 @@ def test_outside_a_work_tree_nothing_of_git_shows(qtbot, window, sample, monkeyp
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(sample.parent))
     open_folder(qtbot, window, sample)
     qtbot.wait(300)
-    assert not window.status.git_label.isVisible() and not window.act_commit.isEnabled()
+    assert not window.status.git_label.isVisible() and not window.action_map[Action.COMMIT].isEnabled()
     assert window.table.isColumnHidden(10) and window.gitmode.repo is None
 
 
@@ -141,11 +204,11 @@ def test_a_refused_commit_is_reported_with_gits_words(qtbot, window, clones):
     hook.chmod(0o755)
     open_folder(qtbot, window, a / "site")
     select_paths(window, [SEED])
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     window.save()
     wait_saved(qtbot, window)
     qtbot.waitUntil(lambda: badge(window, SEED) == git.State.MODIFIED, timeout=5000)
-    window.act_commit.trigger()
+    window.action_map[Action.COMMIT].trigger()
     qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=10000)
     assert any("refused the commit" in a[1] for a in window.prompts.asked if a[0] == "error")
     assert subprocess.run(["git", "status", "--porcelain"], cwd=a, capture_output=True, text=True).stdout
@@ -175,7 +238,7 @@ def test_the_diff_tab_shows_the_current_file_against_head(qtbot, window, clones)
     open_folder(qtbot, window, a / "site")
     qtbot.waitUntil(lambda: window.preview_tabs.isTabVisible(1), timeout=5000)
     select_paths(window, [SEED])
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     window.save()
     wait_saved(qtbot, window)
     window.preview_tabs.setCurrentIndex(1)
@@ -190,8 +253,8 @@ def test_a_failed_pull_says_why_and_leaves_no_pulling_in_the_status_bar(qtbot, w
     a, _ = clones
     run(a, "branch", "--unset-upstream")  # a branch that tracks nothing on the server
     open_folder(qtbot, window, a / "site")
-    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
-    window.act_pull.trigger()
+    qtbot.waitUntil(window.action_map[Action.PULL].isEnabled, timeout=5000)
+    window.action_map[Action.PULL].trigger()
     assert window.status.currentMessage() == "Pulling…"
     qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=10000)
     said = next(text for kind, text in window.prompts.asked if kind == "error")
@@ -246,20 +309,20 @@ def test_a_pull_over_saved_work_offers_to_put_it_aside_and_the_changes_view_foll
     a, b = clones
     push_from_a(a, [(SEED, "published: false", "published: true"), (OTHER, "quality: 63", "quality: 64")])
     open_folder(qtbot, window, b / "site")
-    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    qtbot.waitUntil(window.action_map[Action.PULL].isEnabled, timeout=5000)
     saved_edit(qtbot, window, [SEED], "quality", 11)  # saved, not committed: in the way of the pull
     select_paths(window, [OTHER])
     window.request_edit("quality", "set", 99)  # unsaved, on the value A changed
     layout.show_dock(window, "changes")
     qtbot.waitUntil(lambda: listed(window) == [(OTHER, [("quality", "63", "99")])], timeout=5000)
     window.prompts.pull = None
-    window.act_pull.trigger()
+    window.action_map[Action.PULL].trigger()
     qtbot.waitUntil(lambda: "pull" in window.prompts.kinds(), timeout=10000)
     _, text, ways = window.prompts.asked[-1]
     assert "saved but did not commit" in text and ways == [git.PullWay.COMMIT_FIRST, git.PullWay.STASH]
     assert window.status.currentMessage() == "Not pulled."
     window.prompts.pull = git.PullWay.STASH
-    window.act_pull.trigger()
+    window.action_map[Action.PULL].trigger()
     qtbot.waitUntil(lambda: window.workspace.summary(window.workspace.rows[SEED]).published, timeout=10000)
     assert "quality: 11" in (b / "site" / SEED).read_text()  # put back after the pull
     assert run(b, "stash", "list") == ""
@@ -271,14 +334,14 @@ def test_a_pull_after_commits_on_both_sides_can_commit_first_then_rebase(qtbot, 
     a, b = clones
     push_from_a(a, [(SEED, "published: false", "published: true")])
     open_folder(qtbot, window, b / "site")
-    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    qtbot.waitUntil(window.action_map[Action.PULL].isEnabled, timeout=5000)
     replace_in(b / "site/_config.yml", "", "# B's note\n")
     run(b, "commit", "-q", "-am", "B's terminal commit")  # both sides have commits now
     saved_edit(qtbot, window, [OTHER], "quality", 70)
     qtbot.waitUntil(lambda: badge(window, OTHER) == git.State.MODIFIED, timeout=5000)
     window.prompts.pull = git.PullWay.COMMIT_FIRST
     window.prompts.commit = "B's quality"
-    window.act_pull.trigger()
+    window.action_map[Action.PULL].trigger()
     qtbot.waitUntil(lambda: window.workspace.summary(window.workspace.rows[SEED]).published, timeout=15000)
     assert window.prompts.kinds()[-2:] == ["pull", "commit"]
     _, _, ways = window.prompts.asked[-2]
@@ -291,10 +354,10 @@ def test_conflicts_of_a_pull_are_git_conflict_rows_with_what_to_do_next(qtbot, w
     a, b = clones
     push_from_a(a, [(SEED, "quality: 24", "quality: 25")])
     open_folder(qtbot, window, b / "site")
-    qtbot.waitUntil(window.act_pull.isEnabled, timeout=5000)
+    qtbot.waitUntil(window.action_map[Action.PULL].isEnabled, timeout=5000)
     saved_edit(qtbot, window, [SEED], "quality", 12)  # the same line
     window.prompts.pull = git.PullWay.STASH
-    window.act_pull.trigger()
+    window.action_map[Action.PULL].trigger()
     qtbot.waitUntil(lambda: "error" in window.prompts.kinds(), timeout=15000)
     said = next(asked[1] for asked in window.prompts.asked if asked[0] == "error")
     assert said.startswith(f"git: conflict in 1 file ({SEED}).") and "git stash drop" in said

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRect, QSettings
 from PySide6.QtWidgets import QApplication
 
 from curator.ui.mainwindow import MainWindow, layout
+from curator.ui.mainwindow.actions import Action
 from curator.ui.model import Role
 from curator.ui.settings import Settings
 from tests.ui.conftest import open_folder
@@ -52,9 +53,9 @@ def test_1024x700_with_the_topics_manager_and_changes_open(qtbot, window, sample
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
     window.request_edit("quality", "set", 61)
-    window.act_review.trigger()  # opened in a tall window: a third of 1000 pixels
+    window.action_map[Action.REVIEW].trigger()  # opened in a tall window: a third of 1000 pixels
     window.resize(1024, 700)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     tree = window.topics_panel.tree
     qtbot.waitUntil(lambda: tree.topLevelItemCount() > 5, timeout=5000)
     qtbot.waitUntil(lambda: window.centralWidget().width() >= 512, timeout=3000)
@@ -79,7 +80,7 @@ def test_changes_opened_in_a_1024x700_window_show_their_rows_whole(qtbot, window
     window.search_for("published:no")
     rows = [window.model.index(i, 0).data(Role.ROW) for i in range(3)]
     window.request_edit("published", "set", True, rows=rows)  # 3 articles, 6 rows in the Changes list
-    window.act_review.trigger()
+    window.action_map[Action.REVIEW].trigger()
     tree = window.changes.tree
     qtbot.waitUntil(lambda: tree.topLevelItemCount() == 3, timeout=5000)
     QApplication.processEvents()
@@ -91,7 +92,7 @@ def test_changes_opened_in_a_1024x700_window_show_their_rows_whole(qtbot, window
 def test_the_topics_manager_takes_the_room_its_columns_want(qtbot, window, sample):
     window.resize(1600, 1000)
     open_folder(qtbot, window, sample)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     tree = window.topics_panel.tree
     qtbot.waitUntil(lambda: window.docks["topics"].width() >= layout.TOPICS_WIDTH - 2, timeout=3000)
     qtbot.waitUntil(lambda: not tree.isColumnHidden(2), timeout=3000)  # Site, Variants: all four columns

@@ -23,7 +23,7 @@ def test_redo_takes_the_platforms_keys(window):
     """Redo is the platform's standard key and nothing more: Ctrl+Y on Windows (and KDE),
     Ctrl+Shift+Z on GNOME, Cmd+Shift+Z on macOS (where Cmd+Y, added to all, is no Redo)."""
     assert SPECS[Action.REDO].shortcut == QKeySequence.StandardKey.Redo
-    assert window.act_redo.shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+    assert window.action_map[Action.REDO].shortcuts() == QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_preferences_keep_what_was_chosen_and_show_the_scheme_at_once(qtbot, win
         values = {"view/color_scheme": "dark", "editing/confirm_batch_over": 5, "files/watch_seconds": 30,
                   "network/thumbnails": False}  # fmt: skip
         window.prompts.preferences_answer = values
-        window.act_preferences.trigger()
+        window.action_map[Action.PREFERENCES].trigger()
         kind, shown = window.prompts.asked[-1]
         assert kind == "preferences" and shown["view/color_scheme"] == "system"  # (asked with what was set)
         assert {key: window.settings[key] for key in values} == values

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QStyleOp
 from curator.core.site.article import Summary
 from curator.ui import delegate
 from curator.ui.delegate import CARD_HEIGHT, PAD, CardDelegate, CardView
+from curator.ui.mainwindow.actions import Action
 from curator.ui.mainwindow.prompts import ConflictDialog
 from curator.ui.model import Card, Role
 from curator.ui.theme import Theme
@@ -117,7 +118,7 @@ def test_sort_arrows_point_down_when_sorted_descending(qtbot, window, sample):
     assert window.model.descending and arrow_points_down(header)  # newest first: ▼
     window.model.set_sort("date", False)
     assert not arrow_points_down(header)  # oldest first: ▲
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     tree = window.topics_panel.tree
     qtbot.waitUntil(lambda: tree.topLevelItemCount() > 3, timeout=5000)
     assert tree.header().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder  # the most used first

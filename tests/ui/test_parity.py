@@ -11,6 +11,7 @@ import pytest
 
 from curator import cli
 from curator.core.folder.fields import FieldEdit, Op
+from curator.ui.mainwindow.actions import Action
 from tests.conftest import SAMPLE, copy_tree
 from tests.ui.conftest import open_folder, wait_saved
 from tests.ui.test_editing import select_paths
@@ -29,47 +30,47 @@ def by_window(window, prompts_setup, trigger) -> None:
 
 
 CASES = {
-    "publish": (["publish"], lambda p: None, lambda w: w.act_publish.trigger()),
-    "unpublish": (["unpublish"], lambda p: None, lambda w: w.act_unpublish.trigger()),
+    "publish": (["publish"], lambda p: None, lambda w: w.action_map[Action.PUBLISH].trigger()),
+    "unpublish": (["unpublish"], lambda p: None, lambda w: w.action_map[Action.UNPUBLISH].trigger()),
     "add topic": (
         ["set", "--add", "topics=Low code"],
         lambda p: setattr(p, "topic", "Low code"),
-        lambda w: w.act_add_topic.trigger(),
+        lambda w: w.action_map[Action.ADD_TOPIC].trigger(),
     ),
     "remove topic": (
         ["set", "--remove", "topics=AI Builder"],
         lambda p: setattr(p, "topic", "AI Builder"),
-        lambda w: w.act_remove_topic.trigger(),
+        lambda w: w.action_map[Action.REMOVE_TOPIC].trigger(),
     ),
     "set quality": (
         ["set", "--set", "quality=24"],
         lambda p: None,  # the fake answers the dialog's start: the first selected article's quality (24)
-        lambda w: w.act_quality.trigger(),
+        lambda w: w.action_map[Action.QUALITY].trigger(),
     ),
     "edit field: set heat": (
         ["set", "--set", "heat=7"],
         lambda p: setattr(p, "field", ("heat", FieldEdit(Op.SET, 7))),
-        lambda w: w.act_edit_field.trigger(),
+        lambda w: w.action_map[Action.EDIT_FIELD].trigger(),
     ),
     "edit field: clear type": (
         ["set", "--unset", "type"],
         lambda p: setattr(p, "field", ("type", FieldEdit(Op.CLEAR))),
-        lambda w: w.act_edit_field.trigger(),
+        lambda w: w.action_map[Action.EDIT_FIELD].trigger(),
     ),
     "edit field: nested key": (
         ["set", "--set", "provider.name=Contoso"],
         lambda p: setattr(p, "field", ("provider.name", FieldEdit(Op.SET, "Contoso"))),
-        lambda w: w.act_edit_field.trigger(),
+        lambda w: w.action_map[Action.EDIT_FIELD].trigger(),
     ),
     "apply suggested topics": (
         ["suggest", "--apply"],
         lambda p: None,  # (the fake confirms the per-topic question)
-        lambda w: w.act_apply_suggested.trigger(),
+        lambda w: w.action_map[Action.APPLY_SUGGESTED].trigger(),
     ),
     "edit field: add to topics": (
         ["set", "--add", "topics=Power Apps"],
         lambda p: setattr(p, "field", ("topics", FieldEdit(Op.ADD, "Power Apps"))),
-        lambda w: w.act_edit_field.trigger(),
+        lambda w: w.action_map[Action.EDIT_FIELD].trigger(),
     ),
 }
 
@@ -89,7 +90,7 @@ def test_a_command_and_its_window_action_write_the_same_bytes(qtbot, window, tmp
     setup(window.prompts)
     trigger(window)
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=10000)
-    window.act_save.trigger()
+    window.action_map[Action.SAVE].trigger()
     wait_saved(qtbot, window)
     assert cli.main([*argv, *(str(in_cli / p) for p in PATHS)]) == 0
     written = files(in_window)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
 
+from curator.ui.mainwindow.actions import Action
 from tests.ui.conftest import open_folder, wait_saved
 
 SITES = Path(__file__).parent.parent / "sites"
@@ -37,7 +38,7 @@ def test_a_hugo_site_is_read_and_published_as_hugo(qtbot, window, tmp_path):
     window.apply_search()
     assert window.model.rowCount() == 3
     select_paths(window, "content/posts/json-draft.md", "content/posts/toml-draft.md")
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     window.save()
     wait_saved(qtbot, window)
     assert '"draft": false' in (site / "content/posts/json-draft.md").read_text()
@@ -52,7 +53,7 @@ def test_a_jekyll_draft_by_its_folder_is_named_not_published(qtbot, window, tmp_
     select_paths(window, "_drafts/a-draft.md", "_posts/2024-01-03-not-yet.md")
     posted = []
     window.messages.posted.connect(lambda *args: posted.append(args))
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     assert any("1 draft left as they are" in str(args) for args in posted)
     assert window.workspace.current(window.workspace.rows["_posts/2024-01-03-not-yet.md"], "published") is True
     assert not window.workspace.is_dirty(window.workspace.rows["_drafts/a-draft.md"])

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from curator.core.document.files import Status
 from curator.ui import theme
+from curator.ui.mainwindow.actions import Action
 from curator.ui.mainwindow.messages import ConflictChoice
 from curator.ui.mainwindow.prompts import ConflictDialog
 from curator.ui.model import COLUMNS, Role
@@ -41,9 +42,9 @@ def pick(window, path: str, key: str = "") -> None:
 def test_the_changes_view_lists_old_and_new_values_and_the_diff_save_writes(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
-    window.act_publish.trigger()
+    window.action_map[Action.PUBLISH].trigger()
     window.request_edit("quality", "set", 77)
-    window.act_review.trigger()
+    window.action_map[Action.REVIEW].trigger()
     assert window.docks["changes"].isVisible()
     qtbot.waitUntil(lambda: bool(listed(window)), timeout=3000)
     assert listed(window) == [(SEED, [("published", "false", "true"), ("quality", "24", "77")])]
@@ -58,7 +59,7 @@ def test_the_changes_view_lists_old_and_new_values_and_the_diff_save_writes(qtbo
     window.changes.revert_button.click()
     qtbot.waitUntil(lambda: listed(window) == [(SEED, [("published", "false", "true")])], timeout=3000)
     assert window.undo_stack.undoText().startswith("Revert quality")
-    window.act_undo.trigger()
+    window.action_map[Action.UNDO].trigger()
     qtbot.waitUntil(lambda: len(listed(window)[0][1]) == 2, timeout=3000)
 
     window.changes.save_button.click()  # Save These: saves what is listed
@@ -72,7 +73,7 @@ def test_reverting_a_whole_article_from_the_changes_view(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     select_paths(window, [SEED])
     window.request_edit("quality", "set", 5)
-    window.act_review.trigger()
+    window.action_map[Action.REVIEW].trigger()
     qtbot.waitUntil(lambda: bool(listed(window)), timeout=3000)
     pick(window, SEED)
     window.changes.revert_button.click()
@@ -240,7 +241,7 @@ def test_a_status_message_is_cleared_once_what_it_says_is_no_longer_so(qtbot, wi
 def test_layout_keeps_the_list_wide_and_the_problems_panel_closed(qtbot, window, sample, size, left):
     open_folder(qtbot, window, sample)
     if left == "topics":
-        window.act_topics.trigger()
+        window.action_map[Action.TOPICS].trigger()
         qtbot.waitUntil(window.docks["topics"].isVisible, timeout=3000)
         window.resizeDocks([window.docks["topics"]], [420], Qt.Orientation.Horizontal)  # widened by hand
     window.resize(*size)

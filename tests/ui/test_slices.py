@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from curator.ui.mainwindow.actions import Action
 from tests.ui.conftest import open_folder, wait_saved
 
 N = 2_500  # more than editing.SLICED
@@ -34,7 +35,7 @@ def test_a_big_publish_is_applied_in_slices_and_undo_save_gives_back_every_byte(
     window.save()
     wait_saved(qtbot, window)
     assert all(b"published: true" in p.read_bytes() for p in folder.iterdir())
-    window.act_undo.trigger()
+    window.action_map[Action.UNDO].trigger()
     qtbot.waitUntil(lambda: not slices.slices.busy, timeout=20000)
     assert len(window.workspace.pending) == N
     window.save()
@@ -62,7 +63,7 @@ def test_undo_while_a_big_edit_is_applied_finishes_it_first(qtbot, window, tmp_p
     window.current_view().selectAll()
     window.request_edit("quality", "set", 5)
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1, timeout=20000)
-    window.act_undo.trigger()  # the application may still be running: it ends first, then undone
+    window.action_map[Action.UNDO].trigger()  # the application may still be running: it ends first, then undone
     qtbot.waitUntil(lambda: not window.editing.slices.busy, timeout=20000)
     assert not window.workspace.pending
     assert all(window.workspace.summary(r).quality is None for r in range(N))

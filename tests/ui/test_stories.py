@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from curator.ui.facets import VALUE
+from curator.ui.mainwindow.actions import Action
 from tests.core.test_duplicates import OWN
 from tests.core.test_links import Answers, server  # noqa: F401 - the fixture
-from tests.ui.conftest import open_folder
+from tests.ui.conftest import open_folder, wait_saved
 from tests.ui.test_editing import select_paths
 
 
@@ -45,22 +47,6 @@ def test_dup_term_lists_the_groups_and_the_preview_the_others(qtbot, window, que
     assert "The same story" not in window.preview.toPlainText()
 
 
-def test_keep_this_unpublishes_the_others_as_one_undo_step(qtbot, window, queue: Path):
-    _open_marked(qtbot, window, queue)
-    select_paths(window, ["story-123.md"])
-    steps = window.undo_stack.count()
-    window.act_keep_this.trigger()
-    workspace = window.workspace
-    canonical = workspace.rows["story-123-canonical.md"]
-    assert workspace.summary(canonical).published is False and workspace.is_dirty(canonical)
-    assert not workspace.is_dirty(workspace.rows["story-123.md"])
-    assert window.undo_stack.count() == steps + 1
-    assert window.undo_stack.undoText().startswith("Keep story-123.md, unpublish 1 other")
-    window.undo_stack.undo()
-    assert workspace.summary(canonical).published is True and not workspace.is_dirty(canonical)
-    assert (queue / "story-123-canonical.md").read_text().count("published: true") == 1  # nothing written
-
-
 def _article(folder: Path, name: str, url: str) -> None:
     (folder / name).write_text(f'---\ntitle: "{name}"\noriginalUrl: "{url}"\n---\n', encoding="utf-8")
 
@@ -74,7 +60,7 @@ def test_check_links_on_the_selection_then_link_terms_and_the_preview(qtbot, win
     _open_marked(qtbot, window, folder)
     select_paths(window, ["alive.md", "gone.md", "moved.md"])
     with qtbot.waitSignal(window.stories.checked, timeout=30000) as done:
-        window.act_check_links.trigger()
+        window.action_map[Action.CHECK_LINKS].trigger()
         assert window.status.progress.isVisible()
     assert done.args[0] == "Links: 1 ok, 1 moved, 1 dead"
     assert not window.status.progress.isVisible()
@@ -88,7 +74,7 @@ def test_check_links_on_the_selection_then_link_terms_and_the_preview(qtbot, win
     # the offer for a moved link: an ordinary unsaved edit, one undo step
     select_paths(window, ["alive.md", "moved.md"])
     steps = window.undo_stack.count()
-    window.act_use_moved.trigger()
+    window.action_map[Action.USE_MOVED].trigger()
     row = window.workspace.rows["moved.md"]
     assert window.workspace.current(row, "originalUrl") == server + "/ok" and window.workspace.is_dirty(row)
     assert not window.workspace.is_dirty(window.workspace.rows["alive.md"])
@@ -104,11 +90,43 @@ def test_cancel_stops_a_link_check(qtbot, window, tmp_path, server):  # noqa: F8
     for i in range(40):
         _article(folder, f"a{i:02}.md", f"{server}/busy-ok?{i}")
     _open_marked(qtbot, window, folder)
-    window.act_select_all.trigger()
+    window.action_map[Action.SELECT_ALL].trigger()
     with qtbot.waitSignal(window.stories.checked, timeout=30000) as done:
         with qtbot.waitSignal(window.stories.progressed, timeout=10000):
-            window.act_check_links.trigger()
+            window.action_map[Action.CHECK_LINKS].trigger()
         window.status.cancel_button.click()
     assert "not checked (cancelled)" in done.args[0]
     assert len({p for m, p in Answers.seen if m == "HEAD"}) < 40
     window.stories.link_tasks.wait(10000)
+
+
+def _dup_facet(window):
+    return window.facets.group("dup")
+
+
+def test_duplicates_facet_counts_groups_filters_to_dup_yes_and_follows_edits(qtbot, window, queue: Path):
+    from curator.core.folder import fields
+
+    _open_marked(qtbot, window, queue)
+    facet = _dup_facet(window)
+    groups = window.stories.group_count
+    assert groups == len(window.stories.grouper.groups()) >= 4
+    qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups} groups)" and not facet.isHidden())
+    yes = next(facet.child(i) for i in range(facet.childCount()) if facet.child(i).data(0, VALUE) == "yes")
+    assert yes.text(0) == "yes  (12)"
+    window.facets.itemClicked.emit(yes, 0)  # as a click on it does
+    qtbot.waitUntil(lambda: "dup:yes" in window.search.text() and len(window.model.order) == 12)
+    # an edit through the ordinary path, saved, takes one article out of its group of two: one group fewer
+    workspace = window.workspace
+    row = workspace.rows["tailspin-istm.md"]
+    step = workspace.plan_field([row], "title", fields.FieldEdit(fields.Op.SET, "A different story about ferries"))
+    window.editing.submit(step.step, "Retitle")
+    window.action_map[Action.SAVE].trigger()  # (the list shows a title as saved)
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups - 1} groups)" and len(window.model.order) == 10)
+    assert "tailspin-itsm.md" not in listed(window)
+    window.undo_stack.undo()
+    window.action_map[Action.SAVE].trigger()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups} groups)" and len(window.model.order) == 12)
+    assert window.stories.grouper.group_of("tailspin-istm.md") == ["tailspin-itsm.md", "tailspin-istm.md"]

@@ -25,3 +25,56 @@ def test_still_drops_a_result_whose_moment_has_passed(qtbot):
     open_folder[0] = "b"  # another folder opened before the result came back
     qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
     assert got == []
+
+
+def test_a_failure_handler_gets_the_error_while_its_moment_lasts(qtbot):
+    """`failed=callable` shows the error the caller's way; like `on_done`, only while `still`."""
+    got, handled, reported = [], [], []
+    tasks = Tasks(1, "test", report=lambda what, exc: reported.append(what))
+    still = [True]
+    tasks.run(lambda p: 1 / 0, got.append, failed=lambda e: handled.append(type(e)), still=lambda: still[0])
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+    still[0] = False
+    tasks.run(lambda p: 1 / 0, got.append, failed=lambda e: handled.append("late"), still=lambda: still[0])
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+    assert got == [] and handled == [ZeroDivisionError] and reported == []
+
+
+def test_a_reported_failure_is_told_even_when_its_moment_has_passed(qtbot):
+    reported = []
+    tasks = Tasks(1, "test", report=lambda what, exc: reported.append((what, type(exc))))
+    tasks.run(lambda p: 1 / 0, lambda r: None, failed="Dividing failed", still=lambda: False)
+    tasks.run(lambda p: [][1], lambda r: None)  # no `failed=`: never lost either
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+    assert reported == [("Dividing failed", ZeroDivisionError), ("Working in the background failed", IndexError)]
+
+
+def test_always_runs_first_and_dropped_when_done_does_not(qtbot):
+    calls: list[str] = []
+    tasks = Tasks(1, "test", report=lambda what, exc: calls.append("reported"))
+    for name, func, still in (("ok", lambda p: 1, True), ("stale", lambda p: 2, False), ("bad", lambda p: 1 / 0, True)):
+        tasks.run(
+            func, lambda r, n=name: calls.append(f"{n} done {r}"), failed="x", still=lambda s=still: s,
+            always=lambda n=name: calls.append(f"{n} always"), dropped=lambda n=name: calls.append(f"{n} dropped"),
+        )  # fmt: skip
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+    assert calls == [
+        "ok always", "ok done 1",
+        "stale always", "stale dropped",
+        "bad always", "reported", "bad dropped",
+    ]  # fmt: skip
+
+
+def test_progress_of_a_task_whose_moment_has_passed_is_dropped(qtbot):
+    still, seen = [True], []
+    tasks = Tasks(1, "test")
+
+    def work(progress):
+        progress.report(1)
+
+    tasks.run(work, None, seen.append, still=lambda: still[0])
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+    still[0] = False
+    tasks.run(work, None, seen.append, still=lambda: still[0])
+    qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+    assert seen == [1]

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from curator.core.site.topics import SiteTopics
+from curator.ui.mainwindow.actions import Action
 from tests.ui.conftest import open_folder, wait_saved
 
 
@@ -34,7 +35,7 @@ def select(window, *names: str) -> None:
 def test_the_manager_lists_counts_and_the_taxonomy(qtbot, window, sample):
     (sample / "_news/variant.md").write_text("---\ntitle: V\ntopics:\n  - power apps\n---\n")
     open_folder(qtbot, window, sample)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Power Apps" in listed(window), timeout=5000)
     rows = listed(window)
     assert rows["Power Apps"][1] == "✓" and int(rows["Power Apps"][0]) >= 20
@@ -50,7 +51,7 @@ def test_the_manager_lists_counts_and_the_taxonomy(qtbot, window, sample):
 def test_a_rename_is_one_undo_step_and_undo_save_gives_back_every_byte(qtbot, window, sample):
     original = files(sample)
     open_folder(qtbot, window, sample)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Teams integration" in listed(window), timeout=5000)
     select(window, "Power Apps")
     window.prompts.topic = "Microsoft Power Apps"
@@ -73,7 +74,7 @@ def test_a_rename_is_one_undo_step_and_undo_save_gives_back_every_byte(qtbot, wi
             old, new = original[path].decode().splitlines(), data.decode().splitlines()
             assert len(old) == len(new) and sum(a != b for a, b in zip(old, new, strict=True)) == 1, path
     qtbot.waitUntil(lambda: "Microsoft Power Apps" in listed(window), timeout=5000)
-    window.act_undo.trigger()
+    window.action_map[Action.UNDO].trigger()
     qtbot.waitUntil(lambda: b"name: Power Apps" in taxonomy.read_bytes(), timeout=5000)
     qtbot.waitUntil(lambda: b"parent: Power Apps" in child.read_bytes(), timeout=5000)
     window.save()
@@ -84,7 +85,7 @@ def test_a_rename_is_one_undo_step_and_undo_save_gives_back_every_byte(qtbot, wi
 def test_merge_and_delete_from_the_manager(qtbot, window, sample):
     (sample / "_news/variant.md").write_text("---\ntitle: V\ntopics:\n  - power apps\n  - AI\n  - Power Apps\n---\n")
     open_folder(qtbot, window, sample)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "power apps" in listed(window), timeout=5000)
     select(window, "power apps")
     window.prompts.topic = "Power Apps"
@@ -132,12 +133,12 @@ def test_suggested_topics_are_one_click_chips_and_a_removed_one_is_not_suggested
     select_paths(window, ["_news/suggest.md", "_news/suggest2.md"])
     assert chips(editor.suggested) == [] and not editor.suggested.isVisible()
     count = window.undo_stack.count()
-    window.act_apply_suggested.trigger()
+    window.action_map[Action.APPLY_SUGGESTED].trigger()
     assert window.undo_stack.count() == count + 1
     assert list(window.workspace.summary(row).topics) == ["Power Apps"]
     other = window.workspace.rows["_news/suggest2.md"]
     assert list(window.workspace.summary(other).topics) == ["Power Apps", "AI Builder"]
-    window.act_undo.trigger()
+    window.action_map[Action.UNDO].trigger()
     assert list(window.workspace.summary(other).topics) == []
 
 
@@ -148,7 +149,7 @@ def test_suggestions_follow_a_rename_of_a_taxonomy_topic(qtbot, window, sample):
 
     select_paths(window, ["_news/suggest.md"])
     qtbot.waitUntil(lambda: "Canvas apps" in chips(window.editor.suggested), timeout=5000)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
     select(window, "Canvas apps")
     window.prompts.topic = "Canvas Apps"  # the same length: the suggester must still be made again
@@ -180,7 +181,7 @@ def test_a_merge_asks_about_the_old_entry_and_apply_suggested_never_puts_the_top
             "topics:\n  - Power Apps\n  - Common Data Service\n---\n"
         )
     open_folder(qtbot, window, sample)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Common Data Service" in listed(window), timeout=5000)
     select(window, "Common Data Service")
     window.prompts.topic, window.prompts.entry = "Portals", False  # remove its taxonomy entry
@@ -209,7 +210,7 @@ def test_after_undo_and_redo_of_a_rename_the_manager_and_suggestions_show_the_fi
     open_folder(qtbot, window, sample)
     from tests.ui.test_editing import select_paths
 
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Teams integration" in listed(window), timeout=5000)
     count = listed(window)["Teams integration"][0]
     select(window, "Teams integration")
@@ -219,7 +220,7 @@ def test_after_undo_and_redo_of_a_rename_the_manager_and_suggestions_show_the_fi
     qtbot.waitUntil(lambda: listed(window).get("Microsoft Teams", ("",))[0] == count, timeout=5000)
     select_paths(window, ["_news/teams.md"])
     qtbot.waitUntil(lambda: "Microsoft Teams" in chips(window.editor.suggested), timeout=5000)
-    window.act_undo.trigger()
+    window.action_map[Action.UNDO].trigger()
     qtbot.waitUntil(lambda: b"name: Teams integration" in taxonomy.read_bytes(), timeout=5000)
     qtbot.waitUntil(lambda: "Microsoft Teams" not in listed(window), timeout=5000)
     assert listed(window)["Teams integration"][:2] == (count, "✓")
@@ -227,7 +228,7 @@ def test_after_undo_and_redo_of_a_rename_the_manager_and_suggestions_show_the_fi
     assert "Microsoft Teams" not in chips(window.editor.suggested)
     counted(qtbot, window)
     assert "Microsoft Teams" not in window.editing.known_topics and "Teams integration" in window.editing.known_topics
-    window.act_redo.trigger()
+    window.action_map[Action.REDO].trigger()
     qtbot.waitUntil(lambda: "Teams integration" not in listed(window), timeout=5000)
     assert listed(window)["Microsoft Teams"][:2] == (count, "✓")
     qtbot.waitUntil(lambda: "Microsoft Teams" in chips(window.editor.suggested), timeout=5000)
@@ -241,7 +242,7 @@ def test_a_cancelled_delete_does_not_block_suggestions(qtbot, window, sample):
     open_folder(qtbot, window, sample)
     from tests.ui.test_editing import select_paths
 
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
     select(window, "Canvas apps")
     window.prompts.batch = False  # the editor cancels
@@ -303,7 +304,7 @@ def test_a_deleted_topic_is_retired_for_the_team_and_undo_brings_it_back(qtbot, 
     open_folder(qtbot, window, sample)
     from tests.ui.test_editing import select_paths
 
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
     select(window, "Canvas apps")
     window.topics_panel.buttons["delete"].click()
@@ -316,7 +317,7 @@ def test_a_deleted_topic_is_retired_for_the_team_and_undo_brings_it_back(qtbot, 
     (sample / "_news/again.md").write_text("---\ntitle: Again\ntopics: [Canvas apps]\n---\n")
     assert window.watcher.check_now()
     qtbot.waitUntil(lambda: listed(window).get("Canvas apps", ("", ""))[1] == "retired", timeout=10000)
-    window.act_undo.trigger()
+    window.action_map[Action.UNDO].trigger()
     qtbot.waitUntil(lambda: not config.exists(), timeout=5000)  # Curator made it: Undo removes it
     qtbot.waitUntil(lambda: listed(window).get("Canvas apps", ("", ""))[1] == "✓", timeout=5000)
     select_paths(window, ["_news/suggest.md"])
@@ -327,7 +328,7 @@ def test_typing_a_name_merged_away_offers_the_topic_it_was_merged_into(qtbot, wi
     (sample / "_data/topics/03-common-data-service.yaml").write_text(CDS)
     (sample / "_news/cds.md").write_text("---\ntitle: CDS\ntopics: [Common Data Service]\n---\n")
     open_folder(qtbot, window, sample)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Common Data Service" in listed(window), timeout=5000)
     select(window, "Common Data Service")
     window.prompts.topic = "Portals"  # (and the entry's name kept as an alias: the default answer)
@@ -345,7 +346,7 @@ def test_a_taxonomy_file_that_cannot_be_read_stops_a_rename_before_anything_chan
     (sample / "_data/topics/99-laughs.yaml").write_text("name: Laughs\na: &a [lol]\nb: [*a, *a]\n")
     original = files(sample)
     open_folder(qtbot, window, sample)
-    window.act_topics.trigger()
+    window.action_map[Action.TOPICS].trigger()
     qtbot.waitUntil(lambda: "Canvas apps" in listed(window), timeout=5000)
     assert "Laughs" not in listed(window)
     select(window, "Canvas apps")

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from curator.core.site import views
+from curator.ui.mainwindow.actions import Action
 from tests.ui.conftest import open_folder, wait_saved
 
 
@@ -17,7 +18,7 @@ def start_triage(qtbot, window, query: str) -> list[int]:
     order = list(window.model.order)
     assert order, f"nothing matches {query}"
     window.current_view().setFocus()
-    window.act_triage.trigger()
+    window.action_map[Action.TRIAGE].trigger()
     assert window.triage.active and window.area.currentWidget() is window.triage_panel
     return order
 
@@ -47,7 +48,7 @@ def test_triage_publishes_and_goes_on_and_the_queue_stays_fixed(qtbot, window, s
     assert panel.counter.text().endswith("1 published · 0 unpublished · 1 edited")
     press(qtbot, window, Qt.Key.Key_U)  # already unpublished: nothing changes, it goes on
     assert window.triage.queue.row == order[2]
-    window.act_undo.trigger()  # Ctrl+Z: the quality back, and that article shown
+    window.action_map[Action.UNDO].trigger()  # Ctrl+Z: the quality back, and that article shown
     assert ws.summary(order[1]).quality != 77 and window.triage.queue.row == order[1]
     assert panel.counter.text().endswith("1 published · 0 unpublished · 0 edited")
     press(qtbot, window, Qt.Key.Key_Escape)
@@ -79,7 +80,7 @@ def test_topic_key_adds_a_topic_with_completion_and_buttons_work_with_the_mouse(
 
 def test_save_every_change_immediately_applies_in_triage(qtbot, window, sample: Path):
     open_folder(qtbot, window, sample)
-    window.act_immediate.setChecked(True)
+    window.action_map[Action.IMMEDIATE].setChecked(True)
     order = start_triage(qtbot, window, "published:no")
     path = window.workspace.path(order[0])
     press(qtbot, window, Qt.Key.Key_P)
@@ -115,7 +116,7 @@ def test_saved_views_listed_applied_saved_and_a_broken_one_never_breaks_the_open
     assert not window.views.apply("Broken")  # said, never applied
     window.search_for("published:yes")
     window.prompts.topic = "Live"
-    window.act_save_view.trigger()
+    window.action_map[Action.SAVE_VIEW].trigger()
     qtbot.waitUntil(lambda: "Live" in config.read_text(encoding="utf-8"), timeout=5000)
     assert config.read_text(encoding="utf-8") == text + "  - Live | -quality | table | published:yes\n"
     assert [c.text(0).split("  ")[0] for c in map(group.child, range(group.childCount()))] == [
@@ -142,7 +143,7 @@ def test_the_window_and_the_cli_save_the_same_view_and_list_the_same_articles(qt
     window.model.set_sort("quality", True)
     window.search_for("published:yes")
     window.prompts.topic = "Best"
-    window.act_save_view.trigger()
+    window.action_map[Action.SAVE_VIEW].trigger()
     qtbot.waitUntil(lambda: "Best" in (sample / ".curator.yml").read_text(encoding="utf-8"), timeout=5000)
     assert cli.main(["views", "save", "Best", "--where", "published:yes", "--sort=-quality", "--mode", "cards",
                      str(other)]) == 0  # fmt: skip

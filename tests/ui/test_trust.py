@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel
 from curator.core.document.frontmatter import load_document
 from curator.core.folder.index import Index
 from curator.ui.mainwindow import MainWindow
+from curator.ui.mainwindow.actions import Action
 from tests.core.test_files import needs_root
 from tests.ui.conftest import open_folder, wait_saved
 from tests.ui.fakes import FakePrompts
@@ -47,7 +48,7 @@ def test_undo_after_another_program_changed_the_file_keeps_its_change(qtbot, win
     other_program_writes(path, "  - AI\n", "")  # another program drops "AI"
     watch(qtbot, window)
     assert "AI" not in window.workspace.summary(window.workspace.rows[SEED]).topics  # reloaded
-    window.act_undo.trigger()
+    window.action_map[Action.UNDO].trigger()
     window.save()
     wait_saved(qtbot, window)
     assert data(path)["topics"] == ["Computer Vision", "Portals"]  # "AI" stays gone, "Dataverse" too
@@ -66,7 +67,7 @@ def test_undo_and_save_give_back_every_byte_of_keys_the_file_did_not_have(qtbot,
     wait_saved(qtbot, window)
     assert data(bare) == {**data(bare), "quality": 70, "topics": ["AI"], "published": False}
     for _ in range(3):
-        window.act_undo.trigger()
+        window.action_map[Action.UNDO].trigger()
     window.save()
     wait_saved(qtbot, window)
     assert bare.read_bytes() == original
@@ -92,7 +93,7 @@ def test_a_search_takes_the_selection_the_editor_and_the_preview_along(qtbot, wi
     window.apply_search()
     assert window.selected_rows() == [] and window.editor.heading.text() == "No article selected"
     assert window.preview.summary is None
-    assert not window.act_publish.isEnabled()
+    assert not window.action_map[Action.PUBLISH].isEnabled()
     assert not window.request_edit("published", "set", True)  # nothing shown: nothing edited
 
 
@@ -162,7 +163,7 @@ def test_revert_all_shows_what_is_on_disk(qtbot, window, sample):
     select_paths(window, [SEED])
     window.request_edit("quality", "set", 90)
     other_program_writes(sample / SEED, "quality: 24", "quality: 31")
-    window.act_revert_all.trigger()
+    window.action_map[Action.REVERT_ALL].trigger()
     row = window.workspace.rows[SEED]
     qtbot.waitUntil(lambda: window.workspace.summary(row).quality == 31, timeout=10000)
     assert not window.workspace.pending

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from curator.core.document.editing import DELETE, EditError, edit_document, merge_value, same, value_at
-from curator.core.document.frontmatter import DEFAULT_MAX_BYTES, FrontMatterError, NotAnArticle, load_document
+from curator.core.document.editing import edit_document, merge_value, same, value_at
+from curator.core.document.formats.base import EditError, FrontMatterError, NotAnArticle
+from curator.core.document.frontmatter import DEFAULT_MAX_BYTES, load_document
+from curator.core.document.values import DELETE
 
 
 def digest(data: bytes) -> str:

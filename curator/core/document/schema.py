@@ -84,7 +84,24 @@ class Field:
                 return f"{self.key} must be a whole number of at most 64 bits"
         else:
             ok = isinstance(value, str)
-        return "" if ok else f"{self.key} must be {self.kind.value}"
+        return "" if ok else f"{self.key} must be {self.kind.value}, not {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    """A value refused, in a few words: '"high"', '3', 'true', 'a list', 'empty'."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 40 else f'"{value[:39]}…"'
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
 
 
 FIELDS: dict[str, Field] = {

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from curator.core.document import schema
-from curator.core.document.editing import DELETE
 from curator.core.document.schema import SHOWN
+from curator.core.document.values import DELETE
 from curator.core.site.article import DEFAULTS, EDITABLE, MISSING_BIT, Summary
 
 

@@ -33,7 +33,7 @@ from curator.core.site import profiles
 from curator.core.site.article import Summary, interned
 
 #: Bump when Summary, the parser or the table change meaning: old indexes are rebuilt.
-SCHEMA_VERSION = 11  # 11: the gram tables of grams.py
+SCHEMA_VERSION = 12  # 11: the gram tables of grams.py; 12: Summary.url (originalUrl), for duplicate stories
 #: Files modified this close to the indexing moment are verified by content hash.
 RACY_NS = 3_000_000_000
 
@@ -75,7 +75,7 @@ def _record(summary: Summary, stat: FileStat, snapshot: Snapshot, indexed_ns: in
         "" if s.date is None else repr(s.date.timestamp()), s.image,
         "" if s.quality is None else str(s.quality), "" if s.heat is None else str(s.heat),
         "1" if s.published else "", s.category, s.type, str(s.missing),
-        json.dumps(s.warnings, ensure_ascii=False) if s.warnings else "",
+        json.dumps(s.warnings, ensure_ascii=False) if s.warnings else "", s.url,
         *s.topics,
     ]  # fmt: skip
     if any(_SEP in f or _JSON in f for f in fields) or any(not t for t in s.topics):
@@ -106,11 +106,11 @@ def decode_summary(record: str, path: str | None = None) -> Summary:
 
 def _summary(fields: list[str]) -> Summary:
     (path, _mtime, _size, _ctime, _ino, _dig, _indexed, _hay, title, excerpt, pname, pdomain, plogo, date, image,
-     quality, heat, published, category, kind, missing, warnings, *topics) = fields  # fmt: skip
+     quality, heat, published, category, kind, missing, warnings, url, *topics) = fields  # fmt: skip
     return interned(
         path, title, excerpt, pname, pdomain, plogo, _from_ts(_float(date), _UTC) if date else None, topics,
         image, int(quality) if quality else None, int(heat) if heat else None, published == "1", category, kind,
-        tuple(tuple(w) for w in json.loads(warnings)) if warnings else (), int(missing),
+        tuple(tuple(w) for w in json.loads(warnings)) if warnings else (), int(missing), url,
     )  # fmt: skip
 
 

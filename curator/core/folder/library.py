@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.core.document.files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
-from curator.core.document.frontmatter import FrontMatterError, NotAnArticle, load_document
+from curator.core.document.formats.base import FrontMatterError, NotAnArticle
+from curator.core.document.frontmatter import load_document
 from curator.core.folder.index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
-from curator.core.folder.scan import EXTENSIONS, SKIP_DIRS, FileStats, Problem, Severity, scan, scan_stats  # noqa: F401 (library's names)
+from curator.core.folder.scan import EXTENSIONS, SKIP_DIRS, FileStats, Problem, Severity, scan_stats  # noqa: F401 (library's names)
 from curator.core.folder.table import Columns
 from curator.core.gently import empty_gently, paused_gc, trim_heap
 from curator.core.site import profiles
@@ -196,7 +197,7 @@ class Loaded:
 
 
 def walk_order(rel: str) -> str:
-    """Sort key that puts relative paths in scan() order: depth first, by name in each folder.
+    """Sort key that puts relative paths in scan order (scan_stats): depth first, by name in each folder.
 
     Path components compared one by one, as one string: '\0' sorts before any character
     a name can hold (a list of components as the key made sorting 100,000 paths take 0.38 s).

@@ -10,6 +10,11 @@ A result is `ok`, `moved` (a permanent redirect, 301 or 308, to a page that answ
 (anything else: 5xx, a timeout, a refused connection, a TLS error, a redirect loop or too many
 redirects, another 4xx): one failed check never says `dead` unless the server said so.
 
+A name that does not resolve is `dead` only when the resolver is seen to work: another name of
+the same run resolved, or the control name (CONTROL) does. A computer that is offline resolves
+no name at all; its checks are `error` ("is this computer offline?"), not a queue of dead links
+kept in the cache for a day.
+
 Results are kept in a cache file for 24 hours (`Cache`); a second run within them makes no
 request unless asked to check again.
 """
@@ -41,6 +46,12 @@ FRESH = 24 * 3600.0
 USER_AGENT = "Curator link check (+https://github.com/)"
 _PERMANENT = (301, 308)
 _REDIRECTS = (301, 302, 303, 307, 308)
+#: A name that resolves wherever names resolve (IANA keeps it): asked, at most once a run, only
+#: when every name of the run failed to resolve.
+CONTROL = "example.com"
+#: How long the control name may take to resolve before the resolver counts as not working.
+CONTROL_SECONDS = 5.0
+_NO_NAME = "the name {host} does not resolve"
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +186,7 @@ def _follow(url: str, deadline: _Deadline, max_redirects: int, gate) -> Check:
         try:
             code, location = _one(current, deadline, host, gate)
         except socket.gaierror as exc:
-            return Check(url, "dead", None, current, f"the name {host} does not resolve ({exc.strerror})", now)
+            return Check(url, "dead", None, current, _NO_NAME.format(host=host) + f" ({exc.strerror})", now)
         except TimeoutError:
             return Check(url, "error", None, current, f"no answer within {deadline.seconds:g} s", now)
         except ssl.SSLError as exc:
@@ -314,9 +325,61 @@ def check_all(
 
     with ThreadPoolExecutor(max_workers=max(1, overall), thread_name_prefix="link") as pool:
         list(pool.map(one, todo))
+    _offline_is_no_verdict(out, todo)
     if cache is not None:
         for url in todo:
             if url in out:
                 cache.put(out[url])
         cache.save()
     return out
+
+
+def _unresolved(found: Check) -> bool:
+    """The check failed because its host name did not resolve."""
+    host = (urlsplit(found.final_url or found.url).hostname or "").lower()
+    return found.status == "dead" and found.code is None and found.detail.startswith(_NO_NAME.format(host=host))
+
+
+def _by_name(url: str) -> bool:
+    """The URL names its host (not an address, not this computer): resolving it needs the resolver."""
+    host = (urlsplit(url).hostname or "").lower()
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
+        return False
+    except OSError:
+        return True
+
+
+def resolver_works(seconds: float = CONTROL_SECONDS) -> bool:
+    """Whether CONTROL resolves within `seconds` (asked in a thread: a resolver with no network
+    may take long to say no)."""
+    answer: list[bool] = []
+
+    def ask() -> None:
+        try:
+            socket.getaddrinfo(CONTROL, 443, type=socket.SOCK_STREAM)
+            answer.append(True)
+        except (OSError, UnicodeError):
+            answer.append(False)
+
+    asker = threading.Thread(target=ask, name="link-resolver", daemon=True)
+    asker.start()
+    asker.join(seconds)
+    return bool(answer and answer[0])
+
+
+def _offline_is_no_verdict(out: dict[str, Check], asked: Sequence[str]) -> None:
+    """Turn this run's "does not resolve" into `error` when no name resolved and CONTROL does not."""
+    unresolved = [url for url in asked if url in out and _unresolved(out[url])]
+    if not unresolved:
+        return
+    if any(_by_name(url) and not _unresolved(out[url]) for url in asked if url in out):
+        return  # another name resolved: the resolver works, so these names are gone
+    if resolver_works():
+        return
+    for url in unresolved:
+        found = out[url]
+        detail = f"{found.detail}; nor does {CONTROL}: is this computer offline?"
+        out[url] = Check(found.url, "error", None, found.final_url, detail, found.checked)

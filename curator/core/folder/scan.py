@@ -45,15 +45,6 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
-def scan(root: str | os.PathLike[str], extensions: Iterable[str] | None = None) -> list[str]:
-    """Relative paths ('/'-separated) of candidate files under `root`, sorted.
-
-    Hidden folders, build output and dependency folders are skipped, and so are symlinks that
-    lead outside the folder.
-    """
-    return [rel for rel, _ in scan_stats(root, extensions, stats=False)]
-
-
 def listed(profile: profiles.Profile, rel: str) -> bool:
     """Whether a scan of the root lists the file `rel` ('/'-separated, from the root): not in a
     hidden, build or dependency folder, nor in one the profile skips, and content by the profile."""
@@ -144,8 +135,11 @@ def scan_stats(
     name_excluded: bool = True,
     into: FileStats | None = None,
 ) -> list[tuple[str, FileStat | None]]:
-    """Like scan(), with each file's stat when `stats` is true; in the order the file system
+    """Relative paths ('/'-separated) of candidate files under `root`, depth first in name order,
+    each with its stat when `stats` is true (else None); in the order the file system
     lists them when `ordered` is false (sorting 100,000 names holds the GIL for ~100 ms).
+    Hidden folders, build output and dependency folders are skipped, and so are symlinks that
+    lead outside the folder.
     With `into`, the pairs go there (in compact columns: see FileStats), not in the list.
 
     Only regular files are listed, each once: a link to a file or folder that the scan lists

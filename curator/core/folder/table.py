@@ -174,11 +174,6 @@ class Table:
         self._lazy[name] = column
         return column
 
-    @property
-    def built_lazy_columns(self) -> list[str]:
-        """The lazy columns built so far (a search that needs one builds it)."""
-        return list(self._lazy)
-
     def _lazy_value(self, name: str, s: Summary) -> Any:
         return s.path.lower() if name == "path" else Table._LAZY[name](s)
 
@@ -449,13 +444,20 @@ def _has(s: Summary, what: str) -> bool:
 
 
 #: What the facet panel counts, in its order.
-FACETS = ("published", "category", "type", "topic", "provider", "git")
+FACETS = ("published", "category", "type", "topic", "provider", "git", "dup")
 
 
 def count_facets(
-    summaries: Sequence[Summary | None], rows: Sequence[int], git: Mapping[str, str] | None = None, piece: int = 256
+    summaries: Sequence[Summary | None],
+    rows: Sequence[int],
+    git: Mapping[str, str] | None = None,
+    piece: int = 256,
+    dups: Mapping[str, int] | None = None,
 ) -> dict[str, Counter]:
     """Counts per facet value over `rows` (run it in a worker at scale).
+
+    With `dups` (Table.dups), "dup" counts the rows in a group of duplicate stories ("yes") and
+    the others ("no"), and "dup groups" counts the rows of each group that are shown.
 
     `summaries` may be a copy of Table.summaries made while a warm open still fetches them:
     rows without a summary yet are left out.
@@ -467,6 +469,7 @@ def count_facets(
     100,000 scattered objects again, holding the GIL 20-40 ms a pass).
     """
     counts: dict[str, Counter] = {g: Counter() for g in FACETS}
+    groups = counts["dup groups"] = Counter()
     topics, providers, published = counts["topic"], counts["provider"], counts["published"]
     category, type_, states = counts["category"], counts["type"], counts["git"]
     get = summaries.__getitem__
@@ -483,6 +486,10 @@ def count_facets(
         type_.update(map(_TYPE, shown))
         if git:  # the git state of each shown file that differs from the last commit
             states.update(filter(None, map(git.get, map(_PATH, shown))))
+        if dups:
+            grouped = list(filter(None, map(dups.get, map(_PATH, shown))))
+            groups.update(grouped)
+            counts["dup"].update(yes=len(grouped), no=len(shown) - len(grouped))
     counts["published"] = Counter()
     for value, n in published.items():
         counts["published"]["yes" if value else "no"] += n

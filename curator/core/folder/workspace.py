@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.core.document import schema
-from curator.core.document.editing import DELETE, merge_value, new_key_ok, writable
+from curator.core.document.editing import merge_value
 from curator.core.document.files import (
     SaveResult,
     Snapshot,
@@ -23,6 +23,8 @@ from curator.core.document.files import (
     Status,
     digest,
 )
+from curator.core.document.formats.base import new_key_ok, writable
+from curator.core.document.values import DELETE
 from curator.core.folder import fields
 from curator.core.folder.edits import (
     KEPT,

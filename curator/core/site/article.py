@@ -53,6 +53,9 @@ class Summary:
     #: the EDITABLE keys the file does not have, as bits (1 << EDITABLE.index(key)): undo of an
     #: edit that added a key removes it again, and a missing `published` means published
     missing: int = 0
+    #: `originalUrl`, the page the article retells: what grouping duplicate stories needs that
+    #: the list does not show (see folder/duplicates.py; indexed, so no file is read for it)
+    url: str = ""
 
     def has(self, key: str) -> bool:
         return not self.missing & MISSING_BIT[key]
@@ -201,7 +204,7 @@ class _Reader:
 
 
 #: The top-level keys summarize reads besides the profile's; of LISTS only whether each is a list.
-_ALSO_READ = ("provider", "quality", "heat", "type")
+_ALSO_READ = ("provider", "quality", "heat", "type", "originalUrl")
 LISTS = frozenset({"related"})
 
 
@@ -253,7 +256,7 @@ def summarize(path: str, parsed: Parsed, profile: Profile = NEWS) -> Summary:
         path, title, excerpt, r.text("name", provider), r.text("domain", provider),
         r.first_image("images", provider), date, r.strings(profile.topics, profile.topics_text_ok), image,
         r.integer("quality"), r.integer("heat"), published, _first_text(r, profile.category), r.text("type"),
-        tuple(r.warnings), missing,
+        tuple(r.warnings), missing, url if isinstance(url := data.get("originalUrl"), str) else "",
     )  # fmt: skip
 
 
@@ -263,7 +266,7 @@ _intern = sys.intern
 def interned(
     path: str, title: str, excerpt: str, provider_name: str, provider_domain: str, provider_logo: str,
     date: dt.datetime | None, topics: Iterable[str], image: str, quality: int | None, heat: int | None,
-    published: bool, category: str, kind: str, warnings: tuple = (), missing: int = 0,
+    published: bool, category: str, kind: str, warnings: tuple = (), missing: int = 0, url: str = "",
 ) -> Summary:  # fmt: skip
     """A Summary (its fields in order) whose values that repeat across thousands of articles
     (providers, topics, category, type) are one string object each, wherever it was made: in a
@@ -272,7 +275,7 @@ def interned(
     return Summary(
         path, title, excerpt, _intern(provider_name), _intern(provider_domain), _intern(provider_logo), date,
         tuple(map(_intern, topics)), image, quality, heat, published, _intern(category), _intern(kind),
-        warnings, missing,
+        warnings, missing, url,
     )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from curator.core.document.frontmatter import CONSTRUCTOR_ERRORS, SafeLoader
+from curator.core.document.formats.yaml import CONSTRUCTOR_ERRORS, SafeLoader
 
 #: A site file (a taxonomy entry, `.curator.yml`) larger than this is not read...
 MAX_SITE_FILE = 1_000_000

@@ -7,19 +7,21 @@ site's `.curator.yml`, so the team shares them with the work they commit.
 
 Each file is read within bounds (site.load_site_yaml: no YAML aliases, size and depth capped).
 The edits a rename, merge or delete makes to these files are planned whole, before anything
-is written, and each is a line edit (core.document.editing) that must read back as intended: a file
+is written, and each is a line edit (core.document.formats.yaml) that must read back as intended: a file
 that cannot be read or edited refuses the whole change (TaxonomyError), never half of it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from curator.core.document.editing import DELETE, EditError, edit_front
 from curator.core.document.files import ByteEdit
+from curator.core.document.formats.base import EditError
+from curator.core.document.formats.yaml import edit_front
+from curator.core.document.values import DELETE
 from curator.core.site import profiles
 from curator.core.site.root import SiteFileError, load_site_yaml, read_site_yaml
 
@@ -110,6 +112,29 @@ def read(root: str | os.PathLike[str], profile: profiles.Profile | None = None) 
         pass
     except (OSError, SiteFileError) as exc:
         problems.append((config_path, getattr(exc, "strerror", None) or str(exc)))
+    return Taxonomy(root, tuple(entries), retired, config, tuple(problems))
+
+
+def from_files(root: str, files: Mapping[str, bytes | None]) -> Taxonomy:
+    """The taxonomy these bytes make (absolute paths of taxonomy files and of `.curator.yml`;
+    None: no such file), e.g. as in the last commit. A file that cannot be read is named in
+    `problems` (and left out)."""
+    entries, problems = [], []
+    retired: tuple[str, ...] = ()
+    config = None
+    config_path = os.path.join(root, profiles.CONFIG)
+    for path in sorted(files):
+        data = files[path]
+        if data is None:
+            continue
+        try:
+            mapping = load_site_yaml(data.decode("utf-8-sig"))
+            if path == config_path:
+                config, retired = data, _retired(mapping)
+            elif (entry := _entry(path, data, mapping)) is not None:
+                entries.append(entry)
+        except (SiteFileError, UnicodeDecodeError) as exc:
+            problems.append((path, str(exc)))
     return Taxonomy(root, tuple(entries), retired, config, tuple(problems))
 
 

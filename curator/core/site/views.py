@@ -1,8 +1,8 @@
 """The team's saved views: the `views:` list of the site's `.curator.yml`, shared through git.
 
 A view is a name, a query, a sort and the card/table choice, written as one line of text each
-(the line editor of core.document.editing writes lists of text, so the file stays one a person
-reads and merges):
+(the YAML line editor of core.document.formats.yaml writes lists of text, so the file stays one
+a person reads and merges):
 
     views:
       - Morning | -date | cards | published:no date:>=-1d
@@ -20,8 +20,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from curator.core.document.editing import DELETE
 from curator.core.document.files import ByteEdit
+from curator.core.document.values import DELETE
 from curator.core.site import profiles
 from curator.core.site.root import SiteFileError, load_site_yaml, read_site_yaml
 from curator.core.site.taxonomy import TaxonomyError, config_edit

@@ -2,10 +2,14 @@
 
 The files a commit may take are the folder's changed article files as the list sees them
 (the scan's rules and the site's profile: not a `README.md` the profile leaves out, not a file
-in a hidden folder, not a file without front matter). The message is made from what the
+in a hidden folder, not a file without front matter), and the site files a topic rename, merge
+or delete writes: `.curator.yml` (the retired topics) and the taxonomy's files, a removed one
+included, so the team shares the retired names with the work. The message is made from what the
 chosen files change against HEAD: both versions are read with the same front-matter reader
-as the list, and their values compared ("Publish 3 articles; set quality of 2"), never from
-the undo history (edits already committed, or thrown away, are not in the files).
+as the list, and their values compared ("Publish 3 articles; set quality of 2"); the topic
+operations are read from the taxonomy and `.curator.yml` as in HEAD and as they would be
+committed ('Merge topic "A" into "B" in 25 articles; retire topic "C"'), never from the undo
+history (edits already committed, or thrown away, are not in the files).
 
 Qt-free; reads files and runs git: call it off the GUI thread.
 """
@@ -16,14 +20,17 @@ import enum
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from curator.core import words
 from curator.core.document.files import read_file
-from curator.core.document.frontmatter import Document, NotAnArticle, load_document
+from curator.core.document.formats.base import NotAnArticle
+from curator.core.document.frontmatter import Document, load_document
 from curator.core.folder import scan
 from curator.core.folder.fields import same
 from curator.core.site import profiles
+from curator.core.site import taxonomy as taxonomies
 from curator.core.site.article import summarize
 from curator.core.team.git import GitError, Repo, State, Status
 
@@ -82,6 +89,18 @@ def is_article(root: str, rel: str, profile: profiles.Profile) -> bool:
     return True
 
 
+def is_site_file(rel: str, profile: profiles.Profile) -> bool:
+    """Whether a file (relative to the root, '/'-separated) is one a topic rename, merge or
+    delete writes: `.curator.yml`, or a file of the profile's taxonomy folder."""
+    if rel == profiles.CONFIG:
+        return True
+    folder = profile.taxonomy.strip("/")
+    if not folder or not rel.startswith(folder + "/"):
+        return False
+    name = rel[len(folder) + 1 :]
+    return "/" not in name and name.endswith((".yaml", ".yml"))
+
+
 def article_files(repo: Repo, status: Status, profile: profiles.Profile | None = None) -> list[tuple[str, State]]:
     """The folder's changed files that are articles, sorted (deleted files are not offered)."""
     profile = profile or profiles.for_root(repo.folder)
@@ -92,14 +111,26 @@ def article_files(repo: Repo, status: Status, profile: profiles.Profile | None =
     ]
 
 
+def site_files(status: Status, profile: profiles.Profile) -> list[tuple[str, State]]:
+    """The folder's changed site files (see is_site_file), a removed one included, sorted."""
+    return [(path, state) for path, state in sorted(status.files.items()) if is_site_file(path, profile)]
+
+
+def commit_files(repo: Repo, status: Status, profile: profiles.Profile | None = None) -> list[tuple[str, State]]:
+    """What a commit offers: the changed articles and site files, sorted."""
+    profile = profile or profiles.for_root(repo.folder)
+    return sorted([*article_files(repo, status, profile), *site_files(status, profile)])
+
+
 def refuse_non_articles(repo: Repo, paths: Sequence[str], profile: profiles.Profile | None = None) -> None:
-    """GitError naming each path (relative to the folder) that is not an article of it."""
+    """GitError naming each path (relative to the folder) that is neither an article of it nor
+    one of its site files."""
     profile = profile or profiles.for_root(repo.folder)
     others = []
     for path in paths:
         full = repo.inside(path)
         rel = os.path.relpath(full, repo.folder).replace(os.sep, "/")
-        if not is_article(repo.folder, rel, profile):
+        if not is_site_file(rel, profile) and not is_article(repo.folder, rel, profile):
             others.append(rel)
     if others:
         raise GitError(
@@ -192,16 +223,101 @@ def _body(doc: Document) -> str:
     return doc.split.body
 
 
-def message(per_file: Iterable[Sequence[Clause]]) -> str:
-    """The commit message for these files' changes: their clauses counted over the files
-    ("Publish 3 articles; set quality of 2"). A first line longer than SUBJECT ends with how
-    many more changes there are, and every clause is then listed below it."""
-    files = list(per_file)
+#: A topic operation a commit's site files make: its kind (a key of OPERATIONS), the topic,
+#: and the topic it went into ("" for none).
+Operation = tuple[str, str, str]
+
+#: Each operation in words, and what follows when it changed committed articles ({n} of them).
+OPERATIONS = {
+    "merge": ('merge topic "{old}" into "{new}"', " in {n}"),
+    "rename": ('rename topic "{old}" to "{new}"', " in {n}"),
+    "retire": ('retire topic "{old}"', " from {n}"),
+    "remove": ('remove topic "{old}" from the taxonomy', ""),
+    "add": ('add topic "{old}" to the taxonomy', ""),
+    "restore": ('stop retiring topic "{old}"', ""),
+    "edit": ('edit topic "{old}" in the taxonomy', ""),
+}
+
+
+def operations(before: taxonomies.Taxonomy, after: taxonomies.Taxonomy) -> list[Operation]:
+    """The topic operations that turn the site's taxonomy and retired topics `before` (e.g. as
+    in HEAD) into `after`, in the order merges, renames, retirements, then the rest: an entry
+    whose name changed, or a name that became an alias of another entry, went into that topic
+    (a merge when the name was retired too, else a rename); a name retired otherwise was
+    retired (a delete)."""
+    old = {e.path: e for e in before.entries}
+    new = {e.path: e for e in after.entries}
+    retired = [n for n in after.retired if n not in before.retired]
+    restored = [n for n in before.retired if n not in after.retired]
+    into: dict[str, str] = {}
+    for path in old.keys() & new.keys():
+        if old[path].topic.name != new[path].topic.name:
+            into.setdefault(old[path].topic.name, new[path].topic.name)
+    for entry in after.entries:
+        had = old[entry.path].topic.aliases if entry.path in old else ()
+        for alias in entry.topic.aliases:
+            if alias not in had and alias != entry.topic.name:
+                into.setdefault(alias, entry.topic.name)
+    removed = [old[p].topic.name for p in sorted(old.keys() - new.keys())]
+    added = [new[p].topic.name for p in sorted(new.keys() - old.keys())]
+    out: list[Operation] = []
+    for name in dict.fromkeys([*into, *retired]):
+        if name in into:
+            out.append(("merge" if name in retired else "rename", name, into[name]))
+        else:
+            out.append(("retire", name, ""))
+    out += [("remove", n, "") for n in removed if n not in into and n not in retired]
+    targets = set(into.values())
+    out += [("add", n, "") for n in added if n not in targets]
+    out += [("restore", n, "") for n in restored if n not in targets]
+    for path in sorted(old.keys() & new.keys()):
+        was, now = dict(old[path].mapping), dict(new[path].mapping)
+        if was.get("name") != now.get("name"):
+            continue  # said as its rename or merge
+        if into.get(str(was.get("parent"))) == now.get("parent"):
+            was.pop("parent"), now.pop("parent")  # the parent renamed or merged
+        if all(into.get(a) == now.get("name") for a in new[path].topic.aliases if a not in old[path].topic.aliases):
+            was.pop("aliases", None), now.pop("aliases", None)  # names merged in
+        if was != now:
+            out.append(("edit", new[path].topic.name, ""))
+    return _ordered(out)
+
+
+def _ordered(ops: Iterable[Operation]) -> list[Operation]:
+    order = {"merge": 0, "rename": 1, "retire": 2}
+    return sorted(ops, key=lambda op: order.get(op[0], 3))
+
+
+def message(per_file: Iterable[Sequence[Clause]], topic_operations: Sequence[Operation] = ()) -> str:
+    """The commit message for these files' changes: the topic operations first, then the
+    articles' clauses counted over the files ("Publish 3 articles; set quality of 2"). An
+    article's removal of a merged, renamed or retired topic (and its addition of the topic it
+    went into) is counted in the operation ('Merge topic "A" into "B" in 25 articles'). A first
+    line longer than SUBJECT ends with how many more changes there are, and every clause is
+    then listed below it."""
+    files = [list(clauses) for clauses in per_file]
+    done = []  # (kind, old, new, how many articles it changed)
+    for kind, old, new in _with_targets(topic_operations, files):
+        n = 0
+        for clauses in files:
+            if (Kind.REMOVE_TOPIC, old) in clauses and kind in ("merge", "rename", "retire"):
+                clauses.remove((Kind.REMOVE_TOPIC, old))
+                if (Kind.ADD_TOPIC, new) in clauses:
+                    clauses.remove((Kind.ADD_TOPIC, new))
+                n += 1
+        done.append((kind, old, new, n))
     counts = Counter(clause for clauses in files for clause in clauses)
-    if not counts:
+    if not counts and not done:
         return f"Update {words.count(len(files), 'article')}" if files else ""
     order = sorted(counts, key=lambda c: (c[0], -counts[c], c[1].casefold(), c[1]))
-    texts = [_phrase(clause, counts[clause], first=i == 0) for i, clause in enumerate(order)]
+    items = [(lambda noun, op=op: _operation(*op, noun)) for op in done]
+    items += [(lambda noun, c=clause: _phrase(c, counts[c], noun)) for clause in order]
+    texts, noun = [], True
+    for item in items:  # the first number is said with its noun ("3 articles"), the rest bare
+        text = item(noun)
+        noun = noun and text == item(False)
+        texts.append(text)
+    texts[0] = _capital(texts[0])
     line = "; ".join(texts)
     if len(line) <= SUBJECT:
         return line
@@ -213,20 +329,83 @@ def message(per_file: Iterable[Sequence[Clause]]) -> str:
             break
         shown.append(text)
     subject = "; ".join(shown) + f"; and {len(texts) - len(shown)} more"
-    body = [_capital(_phrase(clause, counts[clause], first=True)) for clause in order]
+    body = [_capital(item(True)) for item in items]
     return "\n".join([subject, "", *body])
 
 
-def _phrase(clause: Clause, n: int, first: bool) -> str:
+def _with_targets(ops: Sequence[Operation], files: list[list[Clause]]) -> list[Operation]:
+    """The operations, a retired topic said as merged into the one topic that every committed
+    article that lost it gained instead (a merge that removed the old name's taxonomy entry
+    leaves no trace of its target in the site files)."""
+    out = []
+    for kind, old, new in ops:
+        if kind == "retire":
+            losing = [c for c in files if (Kind.REMOVE_TOPIC, old) in c]
+            gained = {name for c in losing for k, name in c if k is Kind.ADD_TOPIC}
+            if len(gained) == 1:
+                kind, new = "merge", gained.pop()
+        out.append((kind, old, new))
+    return _ordered(out)
+
+
+def _operation(kind: str, old: str, new: str, n: int, noun: bool) -> str:
+    text, counted = OPERATIONS[kind]
+    text = text.format(old=old, new=new)
+    if n and counted:
+        text += counted.format(n=words.count(n, "article") if noun else f"{n:,}")
+    return text
+
+
+def _phrase(clause: Clause, n: int, noun: bool) -> str:
     kind, name = clause
-    text = PHRASES[kind].format(name=name, n=words.count(n, "article") if first else f"{n:,}")
-    return _capital(text) if first else text
+    return PHRASES[kind].format(name=name, n=words.count(n, "article") if noun else f"{n:,}")
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What changed files change against HEAD, read once (in a worker): `message(checked)`
+    for any of them, made without reading again (the commit dialog's checks)."""
+
+    root: str
+    articles: dict[str, tuple[Clause, ...]]  # each article's clauses
+    head: dict[str, bytes | None]  # each site file in HEAD (None: not there)
+    now: dict[str, bytes | None]  # each site file now (None: removed)
+
+    def message(self, paths: Iterable[str]) -> str:
+        paths = list(paths)
+        site = {p for p in paths if p in self.now}
+        ops: list[Operation] = []
+        if site:
+            full = {os.path.join(self.root, p): p for p in self.now}
+            before = taxonomies.from_files(self.root, {f: self.head[p] for f, p in full.items()})
+            after = taxonomies.from_files(
+                self.root, {f: self.now[p] if p in site else self.head[p] for f, p in full.items()}
+            )
+            ops = operations(before, after)
+        return message([self.articles[p] for p in paths if p in self.articles], ops)
+
+
+def read(repo: Repo, paths: Iterable[str], profile: profiles.Profile | None = None) -> Reading:
+    """What these files (relative to the folder: articles and site files) change against HEAD."""
+    profile = profile or profiles.for_root(repo.folder)
+    paths = list(paths)
+    site = [p for p in paths if is_site_file(p, profile)]
+    articles = changes(repo, [p for p in paths if p not in site], profile)
+    now: dict[str, bytes | None] = {}
+    for path in site:
+        try:
+            with open(os.path.join(repo.folder, path), "rb") as f:
+                now[path] = f.read()
+        except OSError:
+            now[path] = None
+    return Reading(repo.folder, articles, repo.head_versions(site), now)
+
+
 def describe(repo: Repo, paths: Iterable[str], profile: profiles.Profile | None = None) -> str:
     """The message for committing these files (relative to the folder)."""
-    return message(changes(repo, paths, profile).values())
+    paths = list(paths)
+    return read(repo, paths, profile).message(paths)

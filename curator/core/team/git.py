@@ -233,6 +233,7 @@ class Repo:
         self.top = os.path.realpath(top)
         rel = os.path.relpath(self.folder, self.top).replace(os.sep, "/")
         self.prefix = "" if rel == "." else rel + "/"
+        self._dirs: tuple[str, str] | None = None  # see git_dirs
 
     @classmethod
     def of(cls, folder: str | os.PathLike[str]) -> Repo | None:
@@ -332,6 +333,45 @@ class Repo:
                 out[path] = data[at : at + size]
                 at += size + 1
         return out
+
+    def git_dirs(self) -> tuple[str, str]:
+        """The repository's own folder (HEAD, the index) and its common folder (refs, shared
+        by linked work trees), absolute; asked of git once."""
+        if self._dirs is None:
+            done = self.git("rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir", check=False,
+                            timeout=10)  # fmt: skip
+            if done.returncode != 0:  # a git before 2.31: the common folder is named from the top
+                done = self.git("rev-parse", "--absolute-git-dir", "--git-common-dir", timeout=10)
+            own, common = done.stdout.decode("utf-8", "surrogateescape").splitlines()[:2]
+            self._dirs = (own, os.path.normpath(os.path.join(self.top, common)))
+        return self._dirs
+
+    def marks(self) -> tuple:
+        """What changes when git's state does (a commit, checkout, reset or add in a terminal):
+        the modification time, size and inode of HEAD, the index, the branch HEAD names and
+        `packed-refs`. Stat calls and a read of HEAD, no git process (but the first call's
+        rev-parse); equal marks mean the last status still holds, as far as git's own files say."""
+        try:
+            own, common = self.git_dirs()
+        except GitError:
+            return ()
+        files = [os.path.join(own, "HEAD"), os.path.join(own, "index"), os.path.join(common, "packed-refs")]
+        try:
+            with open(files[0], "rb") as f:
+                head = f.read(4096)
+        except OSError:
+            head = b""
+        if head.startswith(b"ref: "):
+            ref = head[5:].strip().decode("utf-8", "surrogateescape")
+            files.append(os.path.join(common, *ref.split("/")))
+        out: list[object] = [head]
+        for path in files:
+            try:
+                st = os.stat(path)
+                out.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                out.append(None)
+        return tuple(out)
 
     def commit_hooks(self) -> list[str]:
         """The repository's hooks that run on a commit (they are the user's, and they apply)."""

@@ -122,19 +122,21 @@ class Browsing(QObject):
         root, paths = self.session.root, list(workspace.table.paths)
         self.messages.info(f"Reading {', '.join(sorted(needed))} from {words.count(len(paths), 'file')}…", 0)
 
-        def done(values: dict | None, error: BaseException | None) -> None:
+        def ended() -> None:
             self._reading -= needed
             self.messages.info("", 1)
-            if error is not None:
-                self.messages.failed("Reading the fields failed", error)
-            elif values is not None and workspace is self.session.workspace:
-                workspace.table.fields.update(values)
-                current = self.current_path()
-                self.model.requery()
-                self.restore_current(current)
-                self.count_later()
 
-        self.tasks.run(lambda p: fields.values_of(root, paths, needed), done)
+        def done(values: dict) -> None:
+            workspace.table.fields.update(values)
+            current = self.current_path()
+            self.model.requery()
+            self.restore_current(current)
+            self.count_later()
+
+        self.tasks.run(
+            lambda p: fields.values_of(root, paths, needed), done,
+            failed="Reading the fields failed", still=self.session.still(workspace), always=ended,
+        )  # fmt: skip
 
     def sort_ahead(self) -> None:
         """Sort the listed rows in a worker while the load goes on checking them."""
@@ -152,9 +154,10 @@ class Browsing(QObject):
         """Count facets in a worker (a pass over every shown article); emit them when done."""
         workspace = self.session.workspace
         summaries, order, git = workspace.table.summaries.copy(), list(self.model.order), dict(workspace.table.git)
+        dups = workspace.table.dups  # (replaced whole, never changed in place: see Stories._mark)
 
         self.tasks.run(
-            lambda p: count_facets(summaries, order, git), self.facets_counted.emit,
+            lambda p: count_facets(summaries, order, git, dups=dups), self.facets_counted.emit,
             failed="Counting facets failed", still=self.session.still(workspace),
         )  # fmt: skip
 
@@ -265,12 +268,18 @@ class Browsing(QObject):
             return
         texts = list(table.text)  # (references: the strings are the table's)
 
-        def done(built: grams.Built | None, error: BaseException | None) -> None:
-            if built is not None and workspace is self.session.workspace and table is workspace.table:
+        def done(built: grams.Built | None) -> None:
+            if built is not None and table is workspace.table:
                 self.model.listing.use_grams(grams.Grams(index.gram_reader, table, built))
 
+        def failed(error: BaseException) -> None:
+            pass  # searches go on scanning the rows' text, as before the index is there
+
         workers = 0 if len(texts) <= grams.CHUNK else GRAM_WORKERS
-        self._indexing = self.gram_tasks.run(lambda p: grams.catch_up(index, texts, p.cancel_event, workers), done)
+        self._indexing = self.gram_tasks.run(
+            lambda p: grams.catch_up(index, texts, p.cancel_event, workers), done,
+            failed=failed, still=self.session.still(workspace),
+        )  # fmt: skip
 
     def cancel_indexing(self) -> None:
         self.index_search_later.cancel()
@@ -310,14 +319,14 @@ class Browsing(QObject):
         self.shown_path = path
         self.current_changed.emit(path)
         if path is not None:
-            abspath = str(workspace.root / path)
-            self.tasks.run(lambda p: read_details(abspath, path), lambda d, e: self._details(workspace, path, d))
+            abspath, fresh = str(workspace.root / path), self.session.still(workspace)
+            self.tasks.run(
+                lambda p: read_details(abspath, path), lambda details: self.details_ready.emit(path, details),
+                failed="Reading the article failed",
+                still=lambda: fresh() and self.current_path() == path,
+            )  # fmt: skip
         if not self.selection.selectedIndexes():
             self._selection_changed()
-
-    def _details(self, workspace, path: str, details) -> None:
-        if details is not None and workspace is self.session.workspace and self.current_path() == path:
-            self.details_ready.emit(path, details)
 
     # -- thumbnails --
 

@@ -59,20 +59,17 @@ class WriteCommand:
         self.written = written
 
     def _write(self, edits: list[ByteEdit], undone: bool = False) -> None:
-        def done(results: list[SaveResult] | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed(f"Writing the {self.what}s failed", error)
-                return
-            failed = [r for r in results or () if r.status is not Status.OK]
+        def done(results: list[SaveResult]) -> None:
+            failed = [r for r in results if r.status is not Status.OK]
             if failed:
                 self.messages.error(
                     f"{words.count(len(failed), self.what)} could not be written",
                     "\n".join(f"{r.path}: {r.message}" for r in failed),
                 )
             if self.written is not None:
-                self.written(results or [], undone)
+                self.written(results, undone)
 
-        self.tasks.run(lambda p: write_edits(edits), done)
+        self.tasks.run(lambda p: write_edits(edits), done, failed=f"Writing the {self.what}s failed")
 
     def redo(self) -> None:
         self._write(self.edits)
@@ -308,16 +305,17 @@ class Editing(QObject):
         if self._tally is not None:
             self._tally.cancel()  # a count of the values before: this one replaces it
 
-        def done(counted: tuple[set[str], list[str]] | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Counting topics failed", error)
-            if workspace is self.session.workspace and counted is not None and task is self._tally:
-                names, self.common_topics = counted
-                self.site_topics = site
-                self.known_topics = site.known(names)
-                self.topic_choices.emit(sorted(self.known_topics, key=str.casefold))
+        def done(counted: tuple[set[str], list[str]]) -> None:
+            names, self.common_topics = counted
+            self.site_topics = site
+            self.known_topics = site.known(names)
+            self.topic_choices.emit(sorted(self.known_topics, key=str.casefold))
 
         # (cancelled when another folder opens: counting the last one's 100,000 articles then
         # only took the GIL from the new load's first turns)
-        self._tally = task = self.tasks.run(lambda p: topics.tally(summaries, p.cancel_event), done)
+        fresh = self.session.still(workspace)
+        self._tally = task = self.tasks.run(
+            lambda p: topics.tally(summaries, p.cancel_event), done,
+            failed="Counting topics failed", still=lambda: fresh() and task is self._tally,
+        )  # fmt: skip
         return task

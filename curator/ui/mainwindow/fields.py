@@ -3,7 +3,9 @@
 Edit Field… reads the selected files once in a worker, asks the editor for a key and an edit
 with a preview (Prompts.edit_field), and plans it on the workspace like every other edit
 (Workspace.plan_field): one unsaved undo step of any key, listed in Review Changes and written
-by Save with its conflict checks; a large selection is confirmed first (Editing.submit).
+by Save with its conflict checks; a large selection is confirmed first (Editing.submit). The
+preview is planned by the same function Apply plans with (`check`): what it shows as changing
+is what Apply changes, and what Apply refuses it lists, with the reason, before Apply.
 
 Other Fields… (the table header's menu) counts every key of the folder in a worker and shows
 the chosen ones as columns, read again after each load and write.
@@ -20,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from ...core import words
 from ...core.document import schema
 from ...core.folder import fields
+from ...core.folder.workspace import FieldStep
 from ...core.site.article import EDITABLE
 from ..tasks import Tasks
 from .editing import Editing
@@ -50,14 +53,11 @@ class FieldsController(QObject):
         paths = [workspace.path(r) for r in rows]
         self.messages.info(f"Reading {words.count(len(paths), 'article')}…", 0)
 
-        def done(reads: list[fields.Read] | None, error: BaseException | None) -> None:
-            self.messages.info("", 1)
-            if error is not None:
-                self.messages.failed("Reading the selected articles failed", error)
-            elif reads is not None and workspace is self.session.workspace:
-                self.ask(rows, reads, key)
-
-        self.tasks.run(lambda p: fields.read(root, paths), done)
+        self.tasks.run(
+            lambda p: fields.read(root, paths), lambda reads: self.ask(rows, reads, key),
+            failed="Reading the selected articles failed", still=self.session.still(workspace),
+            always=lambda: self.messages.info("", 1),
+        )  # fmt: skip
 
     def ask(self, rows: list[int], reads: list[fields.Read], key: str = "") -> bool:
         """Ask for the edit, plan it on the workspace (Workspace.plan_field: checked against the
@@ -75,15 +75,32 @@ class FieldsController(QObject):
             pending = {workspace.path(r): workspace.pending[r][k] for r in rows if k in workspace.pending.get(r, ())}
             return {r.path: pending.get(r.path, r.value(k)) if pending else r.value(k) for r in readable}
 
-        answer = self.prompts.edit_field(keys, values, len(rows), key)
+        unreadable = [r for r in reads if r.document is None]
+        learnt: set[str] = set()
+
+        def planned_for(k: str, edit: fields.FieldEdit) -> FieldStep:
+            """The edit planned on the workspace, as Apply plans it (a key the list does not
+            keep starts from the values read, learnt once per key)."""
+            targets = rows
+            if schema.logical(k, None, workspace.profile)[0] not in EDITABLE:
+                if k not in learnt:
+                    workspace.learn(k, {r.path: r.value(k) for r in readable})
+                    learnt.add(k)
+                targets = [workspace.rows[r.path] for r in readable if r.path in workspace.rows]
+            return workspace.plan_field(targets, k, edit)
+
+        def check(k: str, edit: fields.FieldEdit) -> fields.FieldPlan:
+            """What Apply would do, for the preview: the same planning, its refusals included."""
+            planned = planned_for(k, edit)
+            changes = {e.path: (e.before, e.after) for e in planned.step.edits} if planned.step else {}
+            errors = {r.path: r.error for r in unreadable} | planned.errors
+            return fields.FieldPlan(changes, errors, max(0, len(rows) - len(changes) - len(errors)))
+
+        answer = self.prompts.edit_field(keys, values, len(rows), key, check)
         if answer is None or workspace is not self.session.workspace:
             return False
         chosen, edit = answer
-        unreadable = [r for r in reads if r.document is None]
-        if schema.logical(chosen, None, workspace.profile)[0] not in EDITABLE:
-            workspace.learn(chosen, {r.path: r.value(chosen) for r in readable})
-            rows = [workspace.rows[r.path] for r in readable if r.path in workspace.rows]
-        planned = workspace.plan_field(rows, chosen, edit)
+        planned = planned_for(chosen, edit)
         left = [f"{r.path}: {r.error}" for r in unreadable] + [f"{p}: {why}" for p, why in planned.errors.items()]
         if left:
             self.prompts.show_failures(f"{words.count(len(left), 'file')} cannot take this edit; left alone", left)
@@ -107,19 +124,16 @@ class FieldsController(QObject):
             counts = fields.key_counts(fields.iter_read(root, paths, gently=True))  # one file in memory at a time
             return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
-        def done(counts: list[tuple[str, int]] | None, error: BaseException | None) -> None:
-            self.messages.info("", 1)
-            if error is not None:
-                self.messages.failed("Reading the fields failed", error)
-                return
-            if counts is None or workspace is not self.session.workspace:
-                return
+        def done(counts: list[tuple[str, int]]) -> None:
             chosen = self.prompts.pick_fields(counts, self.keys)
             if chosen is not None:
                 self.keys = chosen
                 self.read_columns()
 
-        self.tasks.run(count, done)
+        self.tasks.run(
+            count, done, failed="Reading the fields failed", still=self.session.still(workspace),
+            always=lambda: self.messages.info("", 1),
+        )  # fmt: skip
 
     def read_columns(self) -> None:
         """Read the chosen fields' values of every article (in a worker); emits columns_read."""

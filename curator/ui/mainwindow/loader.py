@@ -60,7 +60,7 @@ class Loader(QObject):
         #: empties the folders shown before, on a thread of its own: with its pauses it runs for
         #: a second or two, and in the shared pool it held back the new folder's tasks (the
         #: sort ahead of the list waited for it until the load had ended)
-        self.releaser = Tasks(1, "release", self)
+        self.releaser = Tasks(1, "release", self, messages.failed)
         self.task: Task | None = None
         self.loading = False
         self._started = 0.0
@@ -71,15 +71,19 @@ class Loader(QObject):
         self.cancel()
         while self.session.retired:
             old = self.session.retired.pop()
-            self.releaser.run(lambda p, old=old: old.release(pause=RELEASE_PAUSE))
+            self.releaser.run(
+                lambda p, old=old: old.release(pause=RELEASE_PAUSE), failed="Emptying the last folder failed"
+            )
         workspace = self.session.workspace
         root, index = self.session.root, self.session.index()
         self.loading = True
         self._started = time.perf_counter()
         self.task = self.tasks.run(
             lambda p: _load(root, index, p),
-            lambda topics, error: self._done(workspace, index, topics, error),
+            lambda topics: self._done(workspace, index, topics),
             lambda message: self._progress(workspace, message),
+            failed=lambda error: self._failed(workspace, index, error),
+            still=self.session.still(workspace),  # (not a cancelled load of another folder)
         )
         self.started.emit()
 
@@ -93,13 +97,11 @@ class Loader(QObject):
         workspace, root = self.session.workspace, self.session.root
         paths = list(paths)
 
-        def done(items: list | None, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Reading files again failed", error)
-            elif workspace is self.session.workspace:
-                self._reloaded(workspace, items, drop_edits)
-
-        self.tasks.run(lambda p: [library.load_one(root, path) for path in paths], done)
+        self.tasks.run(
+            lambda p: [library.load_one(root, path) for path in paths],
+            lambda items: self._reloaded(workspace, items, drop_edits),
+            failed="Reading files again failed", still=self.session.still(workspace),
+        )  # fmt: skip
 
     def _reloaded(self, workspace: Workspace, items: list, drop_edits: bool) -> None:
         entries = [i for i in items if isinstance(i, Entry)]
@@ -117,8 +119,6 @@ class Loader(QObject):
     def _progress(
         self, workspace: Workspace, value: Total | library.Batch | library.Decoded | library.Changes | library.Checking
     ) -> None:
-        if workspace is not self.session.workspace:
-            return  # a cancelled load of another folder
         if isinstance(value, Total):
             self.total.emit(value.files)
             return
@@ -146,12 +146,13 @@ class Loader(QObject):
             self.problems_changed.emit()
         self.progressed.emit(len(value))
 
-    def _done(self, workspace: Workspace, index: Index, topics: SiteTopics | None, error: BaseException | None) -> None:
-        if workspace is not self.session.workspace:
-            return
+    def _failed(self, workspace: Workspace, index: Index, error: BaseException) -> None:
+        """The load failed: said, and it ends with what was read."""
+        self.messages.failed(f"Could not read {workspace.root}", error)
+        self._done(workspace, index, None)
+
+    def _done(self, workspace: Workspace, index: Index, topics: SiteTopics | None) -> None:
         self.loading = False
-        if error is not None:
-            self.messages.failed(f"Could not read {workspace.root}", error)
         gc.freeze()  # and what arrived as changes
         cancelled = self.task is not None and self.task.cancelled
         seconds = time.perf_counter() - self._started

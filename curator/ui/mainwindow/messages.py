@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
-    from ...core.folder.fields import FieldEdit
+    from ...core.folder.fields import FieldEdit, FieldPlan
     from ...core.folder.review import Preview
     from ...core.team.git import PullWay
 
@@ -90,8 +90,9 @@ class Prompts(Protocol):
     def ask_quality(self, start: int) -> int | None: ...
 
     def edit_field(
-        self, keys: list[str], values: Callable[[str], Mapping[str, Any]], count: int, key: str = ""
-    ) -> tuple[str, FieldEdit] | None: ...
+        self, keys: list[str], values: Callable[[str], Mapping[str, Any]], count: int, key: str = "",
+        check: Callable[[str, FieldEdit], FieldPlan] | None = None,
+    ) -> tuple[str, FieldEdit] | None: ...  # fmt: skip
 
     def pick_fields(self, counts: list[tuple[str, int]], shown: list[str]) -> list[str] | None: ...
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from ... import README_URL, __version__
 from ...core import words
-from ...core.folder.fields import FieldEdit, FieldError
+from ...core.folder.fields import FieldEdit, FieldError, FieldPlan
 from ...core.folder.review import Preview
 from ...core.team.git import PullWay
 from .. import style
@@ -182,9 +182,10 @@ class DialogPrompts:
         box.exec()
 
     def edit_field(
-        self, keys: list[str], values: Callable[[str], Mapping[str, Any]], count: int, key: str = ""
-    ) -> tuple[str, FieldEdit] | None:
-        dialog = FieldDialog(keys, values, count, key, self.parent)
+        self, keys: list[str], values: Callable[[str], Mapping[str, Any]], count: int, key: str = "",
+        check: Callable[[str, FieldEdit], FieldPlan] | None = None,
+    ) -> tuple[str, FieldEdit] | None:  # fmt: skip
+        dialog = FieldDialog(keys, values, count, key, self.parent, check)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 return dialog.chosen()
@@ -342,8 +343,9 @@ def conflict_text(path: str, preview: Preview | None) -> str:
 
 
 class CommitDialog(QDialog):
-    """The changed article files (state, path), the ones saved this session checked (Check All
-    and Uncheck All for the rest: after a restart none is), and a message that must not be empty:
+    """The changed article and site files (state, path), the articles saved this session and the
+    site files checked (Check All and Uncheck All for the rest: after a restart no article is),
+    and a message that must not be empty:
     `message_for(checked paths)`, made again as the checks change until the editor types in it."""
 
     def __init__(self, files: list[tuple[str, str, bool]], message_for: Callable[[list[str]], str], parent=None):

@@ -49,9 +49,8 @@ class Review(QObject):
             self.diff_ready.emit(row, "No unsaved changes.")
             return
 
-        def done(preview: review.Preview | None, error: BaseException | None) -> None:
-            if workspace is self.session.workspace:
-                text = preview.as_text() if preview is not None else f"The file could not be read: {error}"
-                self.diff_ready.emit(row, text)
-
-        self.tasks.run(lambda p: review.preview(jobs[0], root), done)
+        self.tasks.run(
+            lambda p: review.preview(jobs[0], root), lambda preview: self.diff_ready.emit(row, preview.as_text()),
+            failed=lambda error: self.diff_ready.emit(row, f"The file could not be read: {error}"),
+            still=self.session.still(workspace),
+        )  # fmt: skip

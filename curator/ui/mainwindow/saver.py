@@ -112,18 +112,18 @@ class Saver(QObject):
         self.started.emit(len(jobs))
         self.task = self.writer.run(
             lambda p: _save(jobs, overwrite, index, root, p),
-            lambda results, error: self._done(workspace, index, results, error),
+            lambda results: self._done(workspace, index, results),
             self.progressed.emit,
+            failed=self._failed,
+            still=self.session.still(workspace),
         )
 
-    def _done(self, workspace: Workspace, index: Index, results: list[Saved], error: BaseException | None) -> None:
-        if workspace is not self.session.workspace:
-            return
-        if error is not None:
-            self.messages.failed("Saving stopped", error)
-            self.saved.emit([])
-            self._next()
-            return
+    def _failed(self, error: BaseException) -> None:
+        self.messages.failed("Saving stopped", error)
+        self.saved.emit([])
+        self._next()
+
+    def _done(self, workspace: Workspace, index: Index, results: list[Saved]) -> None:
         # recorded in slices: 10,000 results at once held the GUI thread for ~100 ms
         report = SaveReport()
 
@@ -169,14 +169,14 @@ class Saver(QObject):
         root = self.session.root
         self._rereading += 1
 
-        def done(items: list | None, error: BaseException | None) -> None:
+        def ended() -> None:
             self._rereading -= 1
-            if workspace is not self.session.workspace:
-                return
-            if error is not None:
-                self.messages.failed("Reading changed files failed", error)
-                self._next()
-                return
+
+        def failed(error: BaseException) -> None:
+            self.messages.failed("Reading changed files failed", error)
+            self._next()
+
+        def done(items: list) -> None:
             changes = library.Changes(
                 changed=[i for i in items if isinstance(i, Entry)],
                 problems=[i for i in items if not isinstance(i, Entry)],
@@ -191,7 +191,10 @@ class Saver(QObject):
                 self._say_held()
             self._next()
 
-        self.readers.run(lambda p: [library.load_one(root, path) for path in paths], done)
+        self.readers.run(
+            lambda p: [library.load_one(root, path) for path in paths], done,
+            failed=failed, still=self.session.still(workspace), always=ended,
+        )  # fmt: skip
 
     def _ask(self, workspace: Workspace, paths: list[str]) -> None:
         """Ask what to do with edited files that changed on disk, showing (read in a worker)
@@ -199,11 +202,11 @@ class Saver(QObject):
         jobs, root = workspace.save_jobs([workspace.rows[p] for p in paths if p in workspace.rows]), self.session.root
         self._rereading += 1
 
-        def done(previews: list | None, error: BaseException | None) -> None:
+        def ended() -> None:
             self._rereading -= 1
-            if workspace is not self.session.workspace:
-                return
-            shown = {p.path: p for p in previews or ()}
+
+        def done(previews: list) -> None:
+            shown = {p.path: p for p in previews}
             choices = self.prompts.resolve_conflicts(paths, shown)
             overwrite = [p for p, c in choices.items() if c is ConflictChoice.OVERWRITE and p in workspace.rows]
             reload = [p for p, c in choices.items() if c is ConflictChoice.RELOAD]
@@ -214,7 +217,11 @@ class Saver(QObject):
             self._say_held(sum(c is ConflictChoice.SKIP for c in choices.values()))
             self._next()
 
-        self.readers.run(lambda p: review.previews(jobs, root), done)
+        self.readers.run(
+            lambda p: review.previews(jobs, root), done,
+            failed=lambda error: done([]),  # asked all the same, without what changed
+            still=self.session.still(workspace), always=ended,
+        )  # fmt: skip
 
     def _say_held(self, kept: int = 0) -> None:
         """The held "Saved N files", now that nothing waits for an answer (with how many files

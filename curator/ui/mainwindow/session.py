@@ -36,6 +36,11 @@ class Session(QObject):
         """For Tasks.run(still=...): whether `workspace` is still the open folder's."""
         return lambda: workspace is self.workspace
 
+    def resolve_local(self, url: str) -> Path | None:
+        """The file in the open site's checkout an image URL names (None: not one of its files)."""
+        site = self.site
+        return None if site is None else site.resolve_local(url)
+
     @property
     def root(self) -> str:
         return str(self.workspace.root)

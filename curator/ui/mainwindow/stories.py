@@ -4,9 +4,12 @@
 (core.folder.links) of the open folder: it puts them in the table (`dups`, `links`) for the
 `dup:` and `link:` query terms, tells the preview the others of an article's group and its
 link status, and turns "Keep This, Unpublish the Others" and "Use the Moved Address" into one
-ordinary edit each (one undo step through Editing.submit). Groups are made in a worker after
-each load and save; links are checked in a one-thread pool of their own (with the core's
-per-host and overall caps inside), with progress and cancel. Emits:
+ordinary edit each (one undo step through Editing.submit). The groups are made once per
+folder, in a worker, from the summaries (their `url`: from the index on a warm open, no file is
+read); after that only what changes is grouped again (duplicates.Grouper.update): the rows of
+each Changed event of the Workspace, and the files that came or went on disk (sync). Links are
+checked in a one-thread pool of their own (with the core's per-host and overall caps inside),
+with progress and cancel. Emits:
   marked() after the groups or the link states changed,
   checking(int total) when a link check starts, progressed(int done), checked(str summary) when it ends.
 QtCore only.
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core import words
 from ...core.folder import duplicates, fields, links
@@ -38,12 +41,17 @@ class Stories(QObject):
                  parent: QObject | None = None):  # fmt: skip
         super().__init__(parent)
         self.session, self.editing, self.tasks, self.messages = session, editing, tasks, messages
-        self.link_tasks = Tasks(1, "links", self)
+        self.link_tasks = Tasks(1, "links", self, messages.failed)
         self.groups: dict[str, list[str]] = {}  # path -> the paths of its group, keeper first
         self.checks: dict[str, links.Check] = {}  # url -> its last check
         self.found: dict[str, list[links.Link]] = {}  # path -> its links
         self._grouping: Task | None = None
         self._checking: Task | None = None
+        self.grouper: duplicates.Grouper | None = None  # of the open folder, once made
+        self._waiting: set[str] | None = None  # paths that changed while the grouper was being made
+        self._numbers: dict[str, int] = {}  # a group's first path -> its number in table.dups
+        self._workspace = None
+        self._marking = False
         session.opened.connect(self._opened)
 
     def cache(self) -> links.Cache:
@@ -52,36 +60,114 @@ class Stories(QObject):
     def _opened(self, workspace) -> None:
         self.cancel()
         self.groups, self.checks, self.found = {}, {}, {}
+        self.grouper, self._waiting, self._numbers = None, None, {}
+        if self._workspace is not None:
+            self._workspace.unsubscribe(self._changed)
+        self._workspace = workspace
+        workspace.subscribe(self._changed)
 
     # -- duplicates --
 
     def regroup(self) -> Task | None:
-        """Group the folder's articles in a worker (their URLs read from the files there), and read
-        the link checks of the last 24 hours; emits marked."""
+        """After a load or a save: the first time, group the folder's articles in a worker (from
+        their summaries: no file is read); after that, only the files that came or went (sync).
+        Reads the link checks of the last 24 hours when there are any. Emits marked."""
         if not self.session.is_open:
             return None
-        workspace, root = self.session.workspace, self.session.root
+        workspace = self.session.workspace
+        self._read_link_checks(workspace)
+        if self.grouper is not None or self._waiting is not None:
+            self.sync()
+            return self._grouping
         summaries = workspace.summaries(range(len(workspace.table)))
-        cache_path = self.cache().path
-        if self._grouping is not None:
-            self._grouping.cancel()
+        self._waiting = set()
 
         def work(progress):
-            paths = [s.path for s in summaries]
-            values = fields.values_of(root, paths, ["originalUrl", "webUrl"])
-            groups = duplicates.group(summaries, values["originalUrl"])
-            found = links.links_of(values, paths)
-            return groups, found, links.cached(found, links.Cache(cache_path))
+            grouper = duplicates.Grouper()
+            grouper.update(s for s in summaries if s is not None)
+            return grouper
 
-        def done(result, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Finding duplicate stories failed", error)
+        def done(grouper) -> None:
+            if grouper is None:
                 return
-            if workspace is not self.session.workspace or task.cancelled or result is None:
-                return
-            groups, found, checks = result
-            self.groups = {path: g.paths for g in groups for path in g.paths}
-            workspace.table.dups = duplicates.numbered(groups)
+            waiting, self._waiting, self.grouper = self._waiting or set(), None, grouper
+            self._mark(set(grouper.stories))
+            self._update([workspace.rows[p] for p in waiting if p in workspace.rows])
+            self.sync()
+
+        fresh = self.session.still(workspace)
+        task = self._grouping = self.tasks.run(
+            work, done, failed="Finding duplicate stories failed", still=lambda: fresh() and not task.cancelled
+        )
+        return task
+
+    def _changed(self, event) -> None:
+        """The Workspace's rows changed: group those again (lookups in proportion to them)."""
+        if event.removed:
+            self.sync()
+        elif event.rows:
+            self._update(event.rows)
+
+    def _update(self, rows) -> None:
+        workspace = self.session.workspace
+        if self._waiting is not None:  # (being made: done() takes these after)
+            self._waiting.update(workspace.path(r) for r in rows)
+        elif self.grouper is not None and rows:
+            self._mark(self.grouper.update(workspace.summaries(list(rows))))
+
+    def sync(self) -> None:
+        """Take the files that came or went (a load's or the watcher's changes): arrivals are
+        grouped against the others, the removed leave their groups."""
+        workspace, grouper = self.session.workspace, self.grouper
+        if grouper is None or workspace is not self._workspace:
+            return
+        rows, known = workspace.rows, grouper.stories
+        if len(rows) == len(known) and rows.keys() == known.keys():
+            return
+        new = [row for path, row in rows.items() if path not in known]
+        gone = [path for path in known if path not in rows]
+        self._mark(grouper.update(workspace.summaries(new), gone))
+
+    def _mark(self, paths: set[str]) -> None:
+        """Put the groups of these paths in the table (dup: terms) and in `groups`; emits marked."""
+        if not paths:
+            return
+        grouper, dups = self.grouper, dict(self.session.workspace.table.dups)
+        for path in paths:
+            members = grouper.group_of(path)
+            if members:
+                self.groups[path] = members
+                dups[path] = self._numbers.setdefault(min(members), len(self._numbers) + 1)
+            else:
+                self.groups.pop(path, None)
+                dups.pop(path, None)
+        self.session.workspace.table.dups = dups  # (a new dict: a worker may be reading the old one)
+        if not self._marking:  # once the Workspace's listeners are all told (this may run inside one)
+            self._marking = True
+            QTimer.singleShot(0, self, self._marked)
+
+    def _marked(self) -> None:
+        self._marking = False
+        self.marked.emit()
+
+    @property
+    def group_count(self) -> int:
+        return self.grouper.count() if self.grouper is not None else 0
+
+    def _read_link_checks(self, workspace) -> None:
+        """The link checks of the last 24 hours for the folder's links (read from the files in a
+        worker, only when there are any checks to read)."""
+        cache_path = self.cache().path
+        if not Path(cache_path).exists():
+            return
+        root, paths = self.session.root, list(workspace.table.paths)
+
+        def work(progress):
+            found = links.links_of(fields.values_of(root, paths, ["originalUrl", "webUrl"]), paths)
+            return found, links.cached(found, links.Cache(cache_path))
+
+        def done(result) -> None:
+            found, checks = result
             self.found = {}
             for link in found:
                 self.found.setdefault(link.path, []).append(link)
@@ -89,8 +175,7 @@ class Stories(QObject):
             workspace.table.links = links.worst(found, self.checks)
             self.marked.emit()
 
-        task = self._grouping = self.tasks.run(work, done)
-        return task
+        self.tasks.run(work, done, failed="Reading the link checks failed", still=self.session.still(workspace))
 
     def others(self, path: str) -> list[tuple[str, str]]:
         """(title, path) of the other articles of its group, keeper first."""
@@ -149,14 +234,7 @@ class Stories(QObject):
             kind, n = value
             (self.checking if kind == "total" else self.progressed).emit(n)
 
-        def done(result, error: BaseException | None) -> None:
-            if error is not None:
-                self.messages.failed("Checking links failed", error)
-                self.checked.emit("")
-                return
-            if workspace is not self.session.workspace or result is None:
-                self.checked.emit("")
-                return
+        def done(result) -> None:
             found, checks = result
             for link in found:
                 self.found.setdefault(link.path, [])
@@ -177,7 +255,10 @@ class Stories(QObject):
             self.marked.emit()
 
         self.checking.emit(len(paths))  # (at once; the count of distinct links follows from the worker)
-        task = self._checking = self.link_tasks.run(work, done, report)
+        task = self._checking = self.link_tasks.run(
+            work, done, report, failed="Checking links failed", still=self.session.still(workspace),
+            dropped=lambda: self.checked.emit(""),  # (it ended all the same)
+        )  # fmt: skip
         return task
 
     def use_moved(self, rows: Sequence[int]) -> bool:

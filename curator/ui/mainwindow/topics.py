@@ -9,7 +9,8 @@ current values, unsaved edits included) and turns the manager's requests into on
 planned whole before anything changes (SiteTopics.plan) and confirmed first with what it
 changes (Prompts): the articles' edits stay pending until Save; the site's files (taxonomy
 entries and `.curator.yml`, not articles) are written at once in a worker and written back
-by Undo. Emits: listed(list[TopicInfo]).
+by Undo. It follows the selection (Browsing) to suggest topics for the one article selected.
+Emits: listed(list[TopicInfo]), suggested(list[str]: the topics suggested for the selection).
 QtCore only.
 """
 
@@ -22,14 +23,15 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 
 from ...core import words
-from ...core.document.editing import DELETE
 from ...core.document.files import ByteEdit, SaveResult
+from ...core.document.values import DELETE
 from ...core.folder.edits import EditOp, EditStep, FileEdit
 from ...core.site import profiles, taxonomy, topics
 from ...core.site.root import SiteFileError
 from ...core.site.taxonomy import TaxonomyError
 from ..tasks import Tasks
 from ..throttle import Throttle
+from .browsing import Browsing
 from .editing import Editing, Group, WriteCommand
 from .messages import Messages, Prompts
 from .session import Session
@@ -56,37 +58,33 @@ class TopicCommand(Group):
 
 class TopicsController(QObject):
     listed = Signal(list)
+    suggested = Signal(list)
 
     def __init__(
-        self, session: Session, editing: Editing, tasks: Tasks, prompts: Prompts, messages: Messages,
-        parent: QObject | None = None,
+        self, session: Session, editing: Editing, browsing: Browsing, tasks: Tasks, prompts: Prompts,
+        messages: Messages, shown: Callable[[], bool] = lambda: False, parent: QObject | None = None,
     ):  # fmt: skip
+        """`shown()`: whether the manager is on screen (it is counted only then)."""
         super().__init__(parent)
         self.session, self.editing, self.tasks, self.prompts, self.messages = session, editing, tasks, prompts, messages
-        self.shown = lambda: False  # set by the window: whether the manager is on screen
+        self.browsing, self.shown = browsing, shown
         self.refresh_later = Throttle(self.refresh, 300, self)
         self.site = topics.SiteTopics()
-        self.editor = self.browsing = None
         self._suggester: tuple[tuple, topics.Suggester] | None = None  # (what it was made from, it)
         self._reads = 0  # counts the changes of `site`: a read that finishes after a later one is dropped
         session.opened.connect(self._opened)
+        browsing.selection_changed.connect(lambda rows: self.show_suggestions(rows))
+        browsing.details_ready.connect(lambda path, details: self.show_suggestions(browsing.selected_rows(), details))
 
     def _opened(self, workspace) -> None:
         self.site = topics.SiteTopics()  # (the folder's are read with it: see loaded)
 
     def attach(self, panel, dock, show_term) -> None:
-        """Feed a TopicsPanel (counted while its dock is shown) and act on what it asks."""
-        self.shown = dock.isVisible
+        """Feed a TopicsPanel (counted when its dock is shown) and act on what it asks."""
         self.listed.connect(panel.show_topics)
         panel.action_requested.connect(self.request)
         panel.show_requested.connect(show_term)
         dock.visibilityChanged.connect(lambda shown: shown and self.refresh())
-
-    def attach_editor(self, editor, browsing) -> None:
-        """Suggest topics for the one article selected, in the editor (one click adds one)."""
-        self.editor, self.browsing = editor, browsing
-        browsing.selection_changed.connect(lambda rows: self.show_suggestions(rows))
-        browsing.details_ready.connect(lambda path, details: self.show_suggestions(browsing.selected_rows(), details))
 
     def loaded(self, site: topics.SiteTopics) -> None:
         """The site's topics as just read: completion, the manager and the suggestions follow."""
@@ -94,8 +92,7 @@ class TopicsController(QObject):
         if self.session.is_open:
             self.editing.count_topics(site)
             self.refresh_later()
-            if self.browsing is not None:
-                self.show_suggestions(self.browsing.selected_rows())
+            self.show_suggestions(self.browsing.selected_rows())
 
     def reread(self) -> None:
         """Read the site's topics again, in a worker (after a write of its files, or an Undo)."""
@@ -137,10 +134,9 @@ class TopicsController(QObject):
         return self._suggester[1]
 
     def show_suggestions(self, rows: list[int], details=None) -> None:
-        if self.editor is None:
-            return
+        """Emits suggested: the topics for the one article selected (none for more or none)."""
         body = details.body if details is not None else ""
-        self.editor.show_suggestions(self.suggestions(rows[0], body) if len(rows) == 1 else [])
+        self.suggested.emit(self.suggestions(rows[0], body) if len(rows) == 1 else [])
 
     def apply_suggested(self, rows: Sequence[int]) -> bool:
         """Add to each article the topics suggested for it (title and excerpt), as one undo step;

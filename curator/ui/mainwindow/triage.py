@@ -140,13 +140,16 @@ class Triage(QObject):
         )
         path = summary.path
         abspath = str(workspace.root / path)
-        self.tasks.run(lambda p: read_details(abspath, path), lambda d, e: self._details(workspace, row, d))
+        fresh = self.session.still(workspace)
+        self.tasks.run(
+            lambda p: read_details(abspath, path), lambda details: self._details(workspace, row, details),
+            failed="Reading the article failed",
+            still=lambda: fresh() and self.queue is not None and self.queue.row == row,
+        )  # fmt: skip
         self.shown.emit(row)
 
     def _details(self, workspace, row: int, details) -> None:
         queue = self.queue
-        if details is None or queue is None or workspace is not self.session.workspace or queue.row != row:
-            return
         self.details = details
         self.panel.show_article(
             workspace.summary(row), details, workspace.is_dirty(row), queue.counts().describe(), self.suggestions(row)

@@ -131,12 +131,15 @@ class ViewsController(QObject):
         self.views = views.applied(before, edit)
         self.count()
 
-        def done(result, error: BaseException | None) -> None:
-            if error is not None or not result.ok:
-                self.messages.error("Writing the views failed", str(error) if error else result.message)
-                self.loaded()  # what the file says
-            else:
-                self.messages.info(said, 5000)
+        def failed(message: str) -> None:
+            self.messages.error("Writing the views failed", message)
+            self.loaded()  # what the file says
 
-        self.tasks.run(lambda p: edit.write(), done)
+        def done(result) -> None:
+            if result.ok:
+                self.messages.info(said, 5000)
+            else:
+                failed(result.message)
+
+        self.tasks.run(lambda p: edit.write(), done, failed=lambda error: failed(str(error)))
         return True

@@ -63,10 +63,18 @@ class Watcher(QObject):
         bad = workspace.bad_files()
         started = time.perf_counter()
         since = time.monotonic()
+        ours: dict[str, tuple[str, float]] = {}  # what Curator wrote, as the check ends
+
+        def ended() -> None:
+            self.space_out(time.perf_counter() - started)
+            ours.update(self._ours)
+            self._ours = {p: v for p, v in ours.items() if v[1] >= since}  # (this check read the others)
+
         self.task = self.tasks.run(
             lambda p: library.detect_changes(root, paths, snapshots, bad),
-            lambda changes, error: self._checked(workspace, changes, error, time.perf_counter() - started, since),
-        )
+            lambda changes: self._checked(workspace, changes, ours),
+            failed="Checking the folder for changes failed", still=self.session.still(workspace), always=ended,
+        )  # fmt: skip
         return True
 
     def expect(self, written: Iterable[tuple[str, str]]) -> None:
@@ -81,28 +89,17 @@ class Watcher(QObject):
         """The next check waits ten times as long as the last one took, at least the setting."""
         self.timer.setInterval(max(max(1, self.seconds()) * 1000, int(seconds * 10_000)))
 
-    def _checked(
-        self,
-        workspace: Workspace,
-        changes: library.Changes | None,
-        error: BaseException | None,
-        seconds: float,
-        since: float,
-    ) -> None:
-        self.space_out(seconds)
-        ours = self._ours
-        if error is not None:
-            self.messages.failed("Checking the folder for changes failed", error)
-        elif changes is not None and workspace is self.session.workspace and (len(changes) or changes.touched):
-            report = workspace.apply_disk_changes(changes)
-            if ours:
-                root, paths, snapshots = str(workspace.root), workspace.table.paths, workspace.snapshots
-                read_again = (*report.reloaded, *report.rebased)
-                report.ours = frozenset(
-                    r for r in read_again if ours.get(_join(root, paths[r]), ("", 0.0))[0] == snapshots[r].digest
-                )
-            self.disk_changed.emit(report, True)
-        self._ours = {p: v for p, v in ours.items() if v[1] >= since}  # (this check read the others)
+    def _checked(self, workspace: Workspace, changes: library.Changes, ours: dict[str, tuple[str, float]]) -> None:
+        if not (len(changes) or changes.touched):
+            return
+        report = workspace.apply_disk_changes(changes)
+        if ours:
+            root, paths, snapshots = str(workspace.root), workspace.table.paths, workspace.snapshots
+            read_again = (*report.reloaded, *report.rebased)
+            report.ours = frozenset(
+                r for r in read_again if ours.get(_join(root, paths[r]), ("", 0.0))[0] == snapshots[r].digest
+            )
+        self.disk_changed.emit(report, True)
 
 
 def _join(root: str, rel: str) -> str:

@@ -73,10 +73,13 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.tasks = Tasks(2, "work", self, self.messages.failed)
         self.image_tasks = Tasks(4, "images", self)
         network = network and self.settings["network/thumbnails"]
-        self.thumbs, self.large_images = window_thumbnails(self.image_tasks, self.cache_dir, network)
         self.prompts = prompts or DialogPrompts(self)
         self.session = Session(self.cache_dir, self)
-        self.model = ArticleModel(self.session.workspace, self.thumbs, self)
+        self.thumbs, self.large_images = window_thumbnails(
+            self.image_tasks, self.cache_dir, network, self.session.resolve_local
+        )
+        self.gitmode = GitController(self.session, self.tasks, self.prompts, self.messages, self)
+        self.model = ArticleModel(self.session.workspace, self.thumbs, self, git_state=self.gitmode.state)
         self.area = ListArea(self.model)
         self.cards, self.table, self.empty, self.stack = self.area.cards, self.area.table, self.area.empty, self.area
         self.selection = self.area.selection
@@ -96,9 +99,11 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.browsing = Browsing(self.session, self.model, self.selection, self.tasks, self.thumbs, self.messages, self)
         self.undo_stack = self.editing.undo_stack
         self.review = Review(self.session, self.tasks, lambda: self.docks["changes"].isVisible(), self)
-        self.topics = TopicsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
+        self.topics = TopicsController(
+            self.session, self.editing, self.browsing, self.tasks, self.prompts, self.messages,
+            lambda: self.docks["topics"].isVisible(), self,
+        )  # fmt: skip
         self.fields = FieldsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
-        self.gitmode = GitController(self.session, self.tasks, self.prompts, self.messages, self)
         self.stories = Stories(self.session, self.editing, self.tasks, self.messages, self)
         self.triage = Triage(self.session, self.editing, self.browsing, self.tasks, self.topics.suggestions, self)
         self.triage_panel = TriagePanel(self.large_images, self.thumbs)
@@ -121,7 +126,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
     def _build_docks(self) -> None:
         self.facets, self.editor, self.problems = FacetPanel(), EditorPanel(), ProblemsPanel()
         self.changes, self.topics_panel = ChangesPanel(), TopicsPanel()
-        self.preview = PreviewPane(self.large_images, self.thumbs)
+        self.preview = PreviewPane(self.large_images, self.thumbs, stories=self.stories)
         self.preview_tabs = PreviewTabs(self.preview)  # (and a Diff tab in a git work tree)
         self.git_diff = self.preview_tabs.diff
         self.right_splitter = layout.splitter("splitter-preview-editor", (self.preview_tabs, 2), (self.editor, 1))
@@ -167,10 +172,8 @@ class MainWindow(layout.FocusInSight, QMainWindow):
             Action.REDO: self.undo_stack.createRedoAction(self, "&Redo"),
         }
         self.action_map = build(self, slots, made)
-        for action, qaction in self.action_map.items():
-            setattr(self, f"act_{action.name.lower()}", qaction)
-        self.act_immediate.setChecked(self.settings["editing/save_immediately"])
-        self.act_immediate.toggled.connect(self._set_immediate)
+        self.action_map[Action.IMMEDIATE].setChecked(self.settings["editing/save_immediately"])
+        self.action_map[Action.IMMEDIATE].toggled.connect(self._set_immediate)
         for title, items in MENUS:
             fill(self.menuBar().addMenu(title), items, self.action_map, self._special)
         bar = self.addToolBar("Main")
@@ -180,7 +183,6 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         bar.addSeparator()
         self.search = SearchBox()
         self.search_error = self.search.error
-        self.empty.actions = (self.choose_folder, self.search.clear)  # what its buttons do
         bar.addWidget(self.search)
         bar.addWidget(self.search_error)
 
@@ -226,7 +228,9 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         status.problems_requested.connect(lambda: layout.show_dock(self, "problems"))
         self.review.attach(self.changes, self.docks["changes"])
         self.topics.attach(self.topics_panel, self.docks["topics"], self.add_search_term)
-        self.topics.attach_editor(self.editor, browsing)
+        self.topics.suggested.connect(self.editor.show_suggestions)
+        self.empty.open_requested.connect(self.choose_folder)
+        self.empty.clear_requested.connect(self.search.clear)
         self.changes.revert_requested.connect(editing.revert_change)
         self.changes.save_requested.connect(self.save)
         self.changes.reveal_requested.connect(browsing.reveal)
@@ -284,7 +288,6 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         work tree), the Diff tab, a status read after each save and change on disk, and a pull's
         changes read back through the watcher."""
         gitmode, tabs, browsing = self.gitmode, self.preview_tabs, self.browsing
-        self.model.git_state = gitmode.state
         column = COLUMNS.index("git")
 
         def changed(status) -> None:
@@ -316,6 +319,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         gitmode.pulled.connect(self._check_disk)
         self.saved.connect(gitmode.saved)
         self.watcher.disk_changed.connect(lambda *_: gitmode.refresh_later())
+        self.watcher.timer.timeout.connect(gitmode.poll)  # a commit made in a terminal: see GitController.poll
         changed(None)
 
     def _check_disk(self, tries: int = 50) -> None:
@@ -337,7 +341,6 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         others of the current article's group and its link status, a dup: or link: query is
         matched again when they change, and Check Links shows its progress (Cancel stops it)."""
         stories, status = self.stories, self.status
-        self.preview.stories = stories
         self.loaded.connect(stories.regroup)
         self.saved.connect(stories.regroup)
 
@@ -355,6 +358,9 @@ class MainWindow(layout.FocusInSight, QMainWindow):
                 status.showMessage(summary, 10000)
 
         stories.marked.connect(marked)
+        stories.marked.connect(lambda: self.browsing.count_later())  # the Duplicates facet's counts
+        for source in (self.loader, self.watcher, self.saver):  # files that came or went: grouped
+            source.disk_changed.connect(lambda *_: stories.sync())
         stories.checking.connect(lambda total: status.show_progress("Checking links", total))
         stories.progressed.connect(status.set_progress)
         stories.checked.connect(checked)
@@ -402,8 +408,8 @@ class MainWindow(layout.FocusInSight, QMainWindow):
     def set_view(self, mode: str) -> None:
         mode = self.area.set_mode(mode)
         self.settings["view/mode"] = mode.value
-        self.act_cards.setChecked(mode is ViewMode.CARDS)
-        self.act_table.setChecked(mode is ViewMode.TABLE)
+        self.action_map[Action.CARDS].setChecked(mode is ViewMode.CARDS)
+        self.action_map[Action.TABLE].setChecked(mode is ViewMode.TABLE)
         self._update_empty_state()
         self.wanted_later()
 
@@ -438,8 +444,6 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.editing.undo_stack.clear()
         workspace = self.session.open(path)
         self.model.set_workspace(workspace)
-        for images in (self.thumbs, self.large_images):
-            images.resolve_local = self.session.site.resolve_local
         self._show_problems()
         self.settings.add_recent(str(path.resolve()))
         self.loader.start()
@@ -567,7 +571,11 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.setWindowTitle(f"{title} — {dirty:,} unsaved" if dirty else title)
         self.setWindowModified(bool(dirty))
         self.status.unsaved_changed(dirty)
-        for act, on in ((self.act_save, dirty), (self.act_revert_all, dirty), (self.act_reload, self.session.is_open)):
+        for act, on in (
+            (self.action_map[Action.SAVE], dirty),
+            (self.action_map[Action.REVERT_ALL], dirty),
+            (self.action_map[Action.RELOAD], self.session.is_open),
+        ):
             act.setEnabled(bool(on))
 
     def resizeEvent(self, event) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from curator.core.document.fastyaml import Unsupported, parse_fast
+from curator.core.document.formats.fastyaml import Unsupported, parse_fast
 from curator.core.document.values import Parsed
 
 __all__ = ["Unsupported", "skim"]
