@@ -7,7 +7,7 @@ SAMPLE := resources/sample
 # Where `make suites` installs the conformance suites of other projects (tests/data/suites/README.md).
 SUITES ?= $(or $(CURATOR_SUITES),.suites)
 
-.PHONY: run test lint format bench package package-windows screenshots clean suites
+.PHONY: run test lint format bench bench-1m package package-windows screenshots clean suites
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run_all.py
+
+# One million generated articles beside 100,000 in the same run (not part of `make test` or `make bench`):
+# ~5 GB of files under $$CURATOR_BENCH_DIR (default /tmp/curator-bench), kept, as are their indexes
+bench-1m: $(VENV)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/bench_1m.py
 
 $(VENV)/.packaging: $(VENV)/.installed
 	$(BIN)/python -m pip install -e '.[package]'

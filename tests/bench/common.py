@@ -13,9 +13,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GENERATOR = ROOT.parent / "shared" / "tools" / "gen_corpus.py"
+#: the shared folder beside the checkout (/work/shared beside /work/main, and beside /work/wt/NAME's parent)
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "tools").is_dir()), ROOT.parent / "shared")
+GENERATOR = SHARED / "tools" / "gen_corpus.py"
 BENCH_DIR = Path(os.environ.get("CURATOR_BENCH_DIR", "/tmp/curator-bench"))
 DOCS = ROOT / "docs"
+#: the measures of `make bench-1m` begin so (tests/bench/bench_1m.py)
+MILLION = "1,000,000: "
 
 
 @dataclass
@@ -81,19 +85,39 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){mem}, {system}"
 
 
-def write_results(rows: list[Row], name: str = "performance") -> None:
-    """docs/<name>.json (objects with measure, figure, unit, target, baseline, ratio, met) and a readable .md."""
+def write_results(rows: list[Row], name: str = "performance", keep=None) -> None:
+    """docs/<name>.json (objects with measure, figure, unit, target, baseline, ratio, met) and a readable .md.
+
+    Rows already in the file whose measure `keep(measure)` accepts stay (in their place, or replaced
+    by this run's row of the same measure); this run's other rows follow them. `make bench` keeps the
+    rows of `make bench-1m` and the other way round, so neither drops the other's."""
     DOCS.mkdir(exist_ok=True)
-    (DOCS / f"{name}.json").write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
+    path = DOCS / f"{name}.json"
+    new = {r.measure: asdict(r) for r in rows}
+    merged: list[dict] = []
+    if keep is not None and path.exists():
+        try:
+            old = json.loads(path.read_text())
+        except ValueError:
+            old = []
+        for row in old:
+            if row.get("measure") in new:
+                merged.append(new.pop(row["measure"]))
+            elif keep(row.get("measure", "")):
+                merged.append(row)
+    merged += new.values()
+    path.write_text(json.dumps(merged, indent=2) + "\n")
     lines = [
         "# Performance",
         "",
-        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: {machine()}.",
-        "Each figure comes with a baseline measured in the same script run. Regenerate with `make bench`.",
+        f"Written on {time.strftime('%Y-%m-%d')} by `make bench` (100,000 articles) and `make bench-1m` (rows "
+        f"named 1,000,000): {machine()}.",
+        "Each figure comes with a baseline measured in the same script run. Regenerate with `make bench` "
+        "and `make bench-1m`.",
         "",
         "| measure | figure | target | baseline | ratio | met |",
         "|---|---|---|---|---|---|",
-        *[r.line() for r in rows],
+        *[Row(**r).line() for r in merged],
         "",
     ]
     (DOCS / f"{name}.md").write_text("\n".join(lines))

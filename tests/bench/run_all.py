@@ -12,18 +12,27 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench import bench_duplicates, bench_git, bench_load, bench_scale, bench_suggest, bench_triage
-from tests.bench.common import print_rows, write_results
+from tests.bench import (
+    bench_duplicates,
+    bench_git,
+    bench_graymatter,
+    bench_load,
+    bench_scale,
+    bench_suggest,
+    bench_triage,
+)
+from tests.bench.common import MILLION, print_rows, write_results
 
 
 def main() -> int:
     n = int(os.environ.get("CURATOR_BENCH_N", "100000"))
     rows = bench_load.run(10_000) + bench_suggest.run() + bench_scale.run(n) + bench_git.run(n) + bench_triage.run(n)
     rows += bench_duplicates.run(n)
+    rows += bench_graymatter.run(n)  # (no row, and a printed reason, without node and npm)
     if not os.environ.get("CURATOR_BENCH_QUICK"):  # the targets hold with one core busy too
         rows += bench_scale.run_loaded(n)
     print_rows(rows)
-    write_results(rows)
+    write_results(rows, keep=lambda measure: measure.startswith(MILLION))  # (the rows of `make bench-1m` stay)
     return 0
 
 
