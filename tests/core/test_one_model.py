@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from curator import cli
@@ -153,6 +153,8 @@ class Session:
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(action, max_size=14))
+# a key removed by the second of two saves, both undone: heat went back after `published`
+@example([("quality", 0, 0), ("save",), ("field", [0], "heat", "clear"), ("save",)])
 def test_every_source_of_edits_is_reviewed_saved_and_undone_the_same_way(actions):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "site"  # the sample's site with only these articles

@@ -421,16 +421,37 @@ def _restored(data: bytes, now: str, new: bytes | None, restore: Sequence[tuple[
     """Earlier bytes of the file (see prepare_save) that read as what `new` reads as, if any."""
     if new is None or not restore or restore[-1][1] != now:
         return new
-    want = load_document(new).data
+    want, current = load_document(new).data, load_document(data).data
+    nearest = None  # the latest earlier version that held a key `new` adds back
     for old, _ in reversed(restore):
         if old == data:
             break  # (the chain goes back past this version: nothing older is nearer)
         try:
-            if same(load_document(old).data, want):
-                return old
+            before = load_document(old).data
         except (FrontMatterError, NotAnArticle):
             continue
-    return new
+        if same(before, want):
+            return old
+        if nearest is None and any(k in before and k not in current for k in want):
+            nearest = (old, before)
+    return _edited_from(nearest, want) or new
+
+
+def _edited_from(nearest: tuple[bytes, dict] | None, want: Mapping[str, Any]) -> bytes | None:
+    """`nearest` (earlier bytes) edited to read as `want`, when only top-level values that are not
+    mappings differ: an undo of a removal and of other edits saved between (quality changed, then
+    heat removed, both undone) puts the key back where it stood and changes only the other lines."""
+    if nearest is None:
+        return None
+    old, before = nearest
+    keys = [k for k in {*before, *want} if not same(before.get(k, DELETE), want.get(k, DELETE))]
+    if any(isinstance(before.get(k), Mapping) or isinstance(want.get(k), Mapping) for k in keys):
+        return None
+    try:
+        edited = plan_edit(old, {k: want.get(k, DELETE) for k in keys}) if keys else old
+        return edited if edited is not None and same(load_document(edited).data, want) else None
+    except (EditError, FrontMatterError, NotAnArticle):
+        return None
 
 
 def commit_save(prepared: SaveResult, durable_rename: bool = True) -> SaveResult:
