@@ -29,6 +29,7 @@ class Answers(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, code: int, location: str = "", body: bytes = b"") -> None:
+        self._done()  # before the client can have the answer (and send its next request)
         self.send_response(code)
         if location:
             self.send_header("Location", location)
@@ -43,10 +44,18 @@ class Answers(BaseHTTPRequestHandler):
             cls.seen.append((self.command, self.path))
             cls.active += 1
             cls.most = max(cls.most, cls.active)
+        self.counted = True
         try:
             self._dispatch()
         finally:
-            with cls.lock:
+            self._done()
+
+    def _done(self) -> None:
+        """The request no longer counts as running (once): it is answered or given up."""
+        cls = type(self)
+        with cls.lock:
+            if self.counted:
+                self.counted = False
                 cls.active -= 1
 
     def _dispatch(self) -> None:
