@@ -183,6 +183,48 @@ def test_incremental_grouping_equals_grouping_from_scratch_in_any_order(seed):
     _arrive_in_random_orders(_own_summaries(), seed, every_step=True)
 
 
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32))
+def test_incremental_grouping_with_frozen_keys_equals_grouping_from_scratch(seed):
+    """The keys held by one path frozen after every update (as after the first grouping of a
+    large folder: Buckets.freeze), then looked up, shared, dropped and frozen again."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(duplicates, "FREEZE", 1)
+        _arrive_in_random_orders(_own_summaries(), seed, every_step=True)
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["set", "add", "del", "freeze"])), max_size=200))
+def test_buckets_answer_as_a_dict_whatever_is_frozen(ops):
+    buckets, model = duplicates.Buckets(), {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(duplicates, "FREEZE", 3)
+        for key, op in ops:
+            if op == "set":
+                buckets[key] = model[key] = f"{key}.md"
+            elif op == "add" and key in model:
+                paths = [model[key], "x.md"] if type(model[key]) is str else [*model[key], "x.md"]
+                buckets[key] = model[key] = paths
+            elif op == "del" and key in model:
+                del buckets[key], model[key]
+            elif op == "freeze":
+                buckets.freeze()
+            assert [buckets.get(k) for k in range(41)] == [model.get(k) for k in range(41)]
+            assert len(buckets) == len(model)
+
+
+def test_buckets_freeze_the_keys_held_by_one_path_and_thaw_one_that_is_shared():
+    buckets = duplicates.Buckets()
+    for key in range(duplicates.FREEZE + 1):
+        buckets[key * 7] = f"{key}.md"
+    buckets[3] = ["a.md", "b.md"]
+    buckets.freeze()
+    assert buckets.recent == {3: ["a.md", "b.md"]} and len(buckets.keys) == duplicates.FREEZE + 1
+    assert (buckets.get(14), buckets.get(15), len(buckets)) == ("2.md", None, duplicates.FREEZE + 2)
+    buckets[14] = ["2.md", "c.md"]
+    del buckets[21]
+    assert (buckets.get(14), buckets.get(21), buckets.recent.keys()) == (["2.md", "c.md"], None, {3, 14})
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_incremental_grouping_of_the_queue_equals_grouping_from_scratch(corpus: Path, tmp_path: Path, seed: int):
     dupsets.build_queue(corpus / "_news", tmp_path / "news", 2)

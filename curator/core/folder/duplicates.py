@@ -31,6 +31,8 @@ import datetime as dt
 import html
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -334,6 +336,69 @@ def _tail(title: str) -> str:
     return " ".join(words(pieces[-1])) if len(pieces) > 1 else ""
 
 
+#: Keys held by one path each, beyond which Buckets.freeze puts them in its sorted columns.
+FREEZE = 65_536
+
+
+class Buckets:
+    """Blocking key -> its paths (one path as itself, more in a list): a dict for the keys held
+    by several paths and those that came lately, and the keys held by one path frozen in two
+    sorted columns (an array of keys, a list of paths; None where the path left since).
+
+    1.26 million keys at 100,000 generated articles, nearly all held by one path, took 66 MB in
+    a dict (its table and an int per key); frozen, 20 MB. A lookup there is a bisection (a few
+    µs), made only for the articles that change after the first grouping.
+    """
+
+    def __init__(self) -> None:
+        self.recent: dict[int, str | list[str]] = {}
+        self.keys = array("q")
+        self.paths: list[str | None] = []
+
+    def _frozen(self, key: int) -> int:
+        """The key's place in the frozen columns, or -1."""
+        keys = self.keys
+        i = bisect_left(keys, key)
+        return i if i < len(keys) and keys[i] == key else -1
+
+    def get(self, key: int) -> str | list[str] | None:
+        found = self.recent.get(key)
+        if found is None and self.keys:
+            i = self._frozen(key)
+            if i >= 0:
+                found = self.paths[i]
+        return found
+
+    def __setitem__(self, key: int, paths: str | list[str]) -> None:
+        if self.keys and (i := self._frozen(key)) >= 0:
+            self.paths[i] = None
+        self.recent[key] = paths
+
+    def __delitem__(self, key: int) -> None:
+        if self.recent.pop(key, None) is None and self.keys and (i := self._frozen(key)) >= 0:
+            self.paths[i] = None
+
+    def __len__(self) -> int:
+        return len(self.recent) + len(self.paths) - self.paths.count(None)
+
+    def freeze(self) -> None:
+        """Move the keys held by one path into the sorted columns, once there are FREEZE of them."""
+        recent = self.recent
+        singles = [key for key, paths in recent.items() if type(paths) is str]
+        if len(singles) < FREEZE:
+            return
+        if self.keys:  # (frozen before: those that still hold a path go in again)
+            kept = [i for i, path in enumerate(self.paths) if path is not None]
+            recent.update(zip(map(self.keys.__getitem__, kept), map(self.paths.__getitem__, kept), strict=True))
+            singles += map(self.keys.__getitem__, kept)
+            del kept
+        singles.sort()  # (the keys' own ints, no pairs: a tuple per key doubled the peak)
+        self.keys = array("q", singles)
+        del singles
+        self.paths = list(map(recent.__getitem__, self.keys))
+        self.recent = {key: paths for key, paths in recent.items() if type(paths) is not str}
+
+
 class Grouper:
     """Groups of one folder, kept up to date: `update` takes arrivals, changed and removed
     articles and costs lookups in proportion to them, not to the folder.
@@ -354,7 +419,7 @@ class Grouper:
         self._summaries: dict[str, Summary] = {}
         #: blocking key -> its paths: one path as itself, more in a list (2.7 million keys at 100,000
         #: articles, most of them held by one: a set or list each took 4x the memory and time)
-        self._buckets: dict[int, str | list[str]] = {}
+        self._buckets = Buckets()
         self._edges: dict[str, dict[str, str]] = defaultdict(dict)
         self._names: Counter[str] = Counter()
         self._tails: dict[str, set[str]] = defaultdict(set)  # title tail -> paths (see _tail)
@@ -379,7 +444,7 @@ class Grouper:
         one = self.stories.pop(path)
         buckets = self._buckets
         for key in set(_keys(one)):
-            bucket = buckets[key]
+            bucket = buckets.get(key)
             if type(bucket) is str:
                 del buckets[key]
                 continue
@@ -509,6 +574,7 @@ class Grouper:
             if (root := self._root.pop(path, None)) is not None:
                 self._members.pop(root, None)
                 self._reasons.pop(root, None)
+        self._buckets.freeze()
         return self._join({p for p in touched if p in self.stories}) | set(gone) | reordered
 
     def _tails_discard(self, path: str) -> None:
