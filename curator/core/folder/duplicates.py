@@ -40,7 +40,7 @@ from difflib import SequenceMatcher
 from sys import intern
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from curator.core.gently import paused_gc
+from curator.core.gently import paused_gc, trim_heap
 from curator.core.site.article import Summary
 
 #: Query parameters that say how a reader arrived, never which page it is.
@@ -381,12 +381,13 @@ class Buckets:
     def __len__(self) -> int:
         return len(self.recent) + len(self.paths) - self.paths.count(None)
 
-    def freeze(self) -> None:
-        """Move the keys held by one path into the sorted columns, once there are FREEZE of them."""
+    def freeze(self) -> bool:
+        """Move the keys held by one path into the sorted columns, once there are FREEZE of them
+        (True then)."""
         recent = self.recent
         singles = [key for key, paths in recent.items() if type(paths) is str]
         if len(singles) < FREEZE:
-            return
+            return False
         if self.keys:  # (frozen before: those that still hold a path go in again)
             kept = [i for i, path in enumerate(self.paths) if path is not None]
             recent.update(zip(map(self.keys.__getitem__, kept), map(self.paths.__getitem__, kept), strict=True))
@@ -397,6 +398,7 @@ class Buckets:
         del singles
         self.paths = list(map(recent.__getitem__, self.keys))
         self.recent = {key: paths for key, paths in recent.items() if type(paths) is not str}
+        return True
 
 
 class Grouper:
@@ -420,6 +422,7 @@ class Grouper:
         #: blocking key -> its paths: one path as itself, more in a list (2.7 million keys at 100,000
         #: articles, most of them held by one: a set or list each took 4x the memory and time)
         self._buckets = Buckets()
+        self._frozen = False  # (keys were frozen by this update: see update)
         self._edges: dict[str, dict[str, str]] = defaultdict(dict)
         self._names: Counter[str] = Counter()
         self._tails: dict[str, set[str]] = defaultdict(set)  # title tail -> paths (see _tail)
@@ -501,7 +504,11 @@ class Grouper:
         articles builds millions of keys, lists and tuples, and its collections over them took
         a fifth of the time (7.1 s without, 9.1 s with, in one process)."""
         with paused_gc():
-            return self._update(summaries, removed)
+            touched = self._update(summaries, removed)
+        if self._frozen:  # (the keys' dict and what grouping many articles made, freed: 40 MB at
+            trim_heap()  # 100,000 that the allocator would keep)
+            self._frozen = False
+        return touched
 
     def _update(self, summaries: Iterable[Summary], removed: Iterable[str]) -> set[str]:
         arriving = {s.path: s for s in summaries}
@@ -574,7 +581,7 @@ class Grouper:
             if (root := self._root.pop(path, None)) is not None:
                 self._members.pop(root, None)
                 self._reasons.pop(root, None)
-        self._buckets.freeze()
+        self._frozen = self._buckets.freeze()
         return self._join({p for p in touched if p in self.stories}) | set(gone) | reordered
 
     def _tails_discard(self, path: str) -> None:
