@@ -1,13 +1,13 @@
 """`curator show`: each file's front matter as Curator reads it, through the path the editor and
-the other commands read it by (files.read_file, frontmatter.load_document)."""
+the other commands read it by (snapshots.read_file, frontmatter.load_document)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from curator.core.document.files import read_file
 from curator.core.document.frontmatter import load_document
+from curator.core.document.snapshots import read_file
 from tests.conftest import SAMPLE
 from tests.test_cli import curator
 

@@ -9,7 +9,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ..core.document.files import Status, prepare_save, read_file
+from ..core.document.saves import prepare_save
+from ..core.document.snapshots import read_file
+from ..core.document.writes import Status
 from ..core.folder import duplicates, fields, library, links
 from ..core.folder.index import Index
 from ..core.folder.library import Severity

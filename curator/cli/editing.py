@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..core.document.files import read_file
 from ..core.document.formats.base import FrontMatterError, NotAnArticle
 from ..core.document.frontmatter import load_document
+from ..core.document.snapshots import read_file
 from ..core.folder import fields, library
 from ..core.folder.edits import EditOp
 from ..core.folder.index import Index

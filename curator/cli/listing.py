@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from ..core.document.files import read_file
 from ..core.document.formats.base import FrontMatterError, NotAnArticle
 from ..core.document.frontmatter import load_document
+from ..core.document.snapshots import read_file
 from ..core.folder import library
 from ..core.folder.library import Severity
 from ..core.folder.query import SORT_FIELDS
@@ -166,7 +166,7 @@ def _plain(value: Any) -> Any:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Each file's front matter as the window's editor and the other commands read it (the file
-    read as files.read_file reads it, parsed whole by load_document)."""
+    read as snapshots.read_file reads it, parsed whole by load_document)."""
     shown: list[dict[str, Any]] = []
     for path in args.files:
         try:

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from ..core.document.files import Status
+from ..core.document.writes import Status
 from ..core.folder import library, review
 from ..core.folder.index import Index
 from ..core.folder.table import Table

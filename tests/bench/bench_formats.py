@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import time
 
-from curator.core.document.files import plan_edit
+from curator.core.document.saves import plan_edit
 
 try:
     import tomlkit

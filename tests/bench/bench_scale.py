@@ -146,7 +146,7 @@ def read_floor(folder: Path) -> float:
     started = time.perf_counter()
     for entry in os.scandir(folder):
         if entry.name.endswith((".md", ".markdown", ".txt")):
-            fd = os.open(entry.path, os.O_RDONLY)  # as Curator reads (files.read_file_stat), and no slower
+            fd = os.open(entry.path, os.O_RDONLY)  # as Curator reads (snapshots.read_file_stat), and no slower
             try:
                 os.read(fd, os.fstat(fd).st_size + 1)
             finally:

@@ -25,12 +25,12 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode
 
-from curator.core.document.files import plan_edit
 from curator.core.document.formats.base import EditError, FrontMatterError, NotAnArticle
 from curator.core.document.formats.fastyaml import Unsupported, parse_fast
 from curator.core.document.formats.json import json_members
 from curator.core.document.formats.toml import toml_statements
 from curator.core.document.frontmatter import load_document, split
+from curator.core.document.saves import plan_edit
 from curator.core.site.article import LISTS, list_keys, summarize
 from curator.core.site.profiles import NEWS, by_name
 from tests.conformance.suites import Case

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core.document.files import plan_edit
 from curator.core.document.formats.base import EditError, FrontMatterError, NotAnArticle
 from curator.core.document.formats.fastyaml import Unsupported, parse_fast
 from curator.core.document.formats.skim import skim
 from curator.core.document.frontmatter import decode, load_document, parse_front, split
+from curator.core.document.saves import plan_edit
 from curator.core.site.article import LISTS, list_keys, summarize
 from tests.conformance import oracle
 from tests.conformance.suites import json_suite, json_suite_implementation_defined, toml_suite, yaml_suite

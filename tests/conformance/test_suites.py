@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.core.document.files import save_changes
+from curator.core.document.saves import save_changes
 from tests.conformance import oracle
 from tests.conformance.suites import HUGO, SUITE_CASES, frontmatter_fixtures, hugo_cases, need_suite
 from tests.conftest import ROOT

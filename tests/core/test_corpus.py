@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from curator.core.document.files import plan_edit, read_file, save_changes
 from curator.core.document.frontmatter import load_document
+from curator.core.document.saves import plan_edit, save_changes
+from curator.core.document.snapshots import read_file
 from curator.core.folder import library
 
 EXTENSIONS = (".md", ".markdown", ".txt", ".html")

@@ -175,6 +175,8 @@ def _arrive_in_random_orders(summaries: list[Summary], seed: int, every_step: bo
         if every_step or not waiting:
             assert _view(grouper.groups()) == _view(group(list(live.values()))), f"seed {seed}, step {steps}"
             assert grouper.count() == len(grouper.groups())
+            members = grouper.members()  # (what the window takes at once, instead of group_of per article)
+            assert members == {p: grouper.group_of(p) for p in live if grouper.group_of(p)}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

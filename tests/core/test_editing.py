@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.core.document.editing import edit_document
-from curator.core.document.files import plan_edit
 from curator.core.document.formats.base import EditError
 from curator.core.document.frontmatter import load_document
+from curator.core.document.saves import plan_edit
 from curator.core.document.values import DELETE
 
 SEED = """---
@@ -162,7 +162,7 @@ NESTED = (
 
 
 def test_dotted_keys_edit_nested_mappings_line_by_line():
-    from curator.core.document.files import plan_edit
+    from curator.core.document.saves import plan_edit
 
     data = NESTED.encode()
 
@@ -181,7 +181,7 @@ def test_dotted_keys_edit_nested_mappings_line_by_line():
 
 
 def test_dotted_keys_make_missing_mappings_and_refuse_what_they_cannot_do_cleanly():
-    from curator.core.document.files import plan_edit
+    from curator.core.document.saves import plan_edit
 
     with pytest.raises(EditError, match="title is not a block mapping"):
         plan_edit(NESTED.encode(), {"title.x": 1})

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from curator.core.document.files import Status, write_edits
 from curator.core.document.values import DELETE
+from curator.core.document.writes import Status, write_edits
 from curator.core.folder import fields
 from curator.core.folder.fields import FieldEdit, Op
 

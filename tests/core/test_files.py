@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator.core.document import files
-from curator.core.document.files import Status, commit_many, prepare_save, read_file, save_changes
+from curator.core.document import snapshots, writes
+from curator.core.document.saves import prepare_save, save_changes
+from curator.core.document.snapshots import read_file
+from curator.core.document.writes import Status, commit_many
 from curator.core.folder import library
 from tests.conftest import lines_run
 
@@ -38,7 +40,7 @@ def test_failed_write_leaves_original_and_no_temp(tmp_path: Path, monkeypatch):
     def boom(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(files.os, "replace", boom)
+    monkeypatch.setattr(writes.os, "replace", boom)
     result = save_changes(path, {"quality": 4}, read_file(path)[1])
     assert result.status is Status.ERROR and "No space left" in result.message
     assert path.read_bytes() == TEXT
@@ -151,7 +153,7 @@ def test_a_change_with_its_mtime_put_back_is_never_overwritten(tmp_path: Path):
     before = path.stat()
     path.write_bytes(TEXT.replace(b"title: A", b"title: B"))  # same size
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert files.commit_save(prepared).status is Status.CONFLICT
+    assert writes.commit_save(prepared).status is Status.CONFLICT
     assert path.read_bytes() == TEXT.replace(b"title: A", b"title: B")
     # and the window's watcher sees it
     changes = library.detect_changes(str(tmp_path), ["a.md"], [loaded], set())
@@ -268,7 +270,7 @@ def test_a_file_with_other_hard_links_is_refused_not_split(tmp_path: Path):
 
 _ints = st.integers(min_value=-(2**70), max_value=2**70)
 _snapshots = st.builds(
-    files.Snapshot,
+    snapshots.Snapshot,
     st.one_of(st.integers(0, 2**62), _ints),
     st.integers(0, 2**40),
     st.one_of(
@@ -283,11 +285,11 @@ _snapshots = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_snapshots, max_size=12), st.lists(_snapshots, max_size=6), st.data())
 def test_snapshots_in_columns_give_back_what_was_put_in(first, more, data):
-    kept = files.Snapshots(first)
+    kept = snapshots.Snapshots(first)
     assert list(kept) == first and len(kept) == len(first)
-    columns = files.Snapshots.of_columns(*map(list, zip(*first, strict=True))) if first else files.Snapshots()
+    columns = snapshots.Snapshots.of_columns(*map(list, zip(*first, strict=True))) if first else snapshots.Snapshots()
     assert list(columns) == first  # from the index's columns: packed at once, or row by row
-    kept.extend(files.Snapshots(more))
+    kept.extend(snapshots.Snapshots(more))
     expected = first + more
     assert list(kept) == expected
     if expected:
@@ -305,12 +307,12 @@ def test_snapshots_take_a_tenth_of_the_memory_of_snapshot_tuples():
     import tracemalloc
 
     ns = 1_700_000_000_000_000_000
-    rows = [files.Snapshot(ns + i, 4000 + i, files.digest(b"%d" % i), ns + i, 10**9 + i) for i in range(20_000)]
+    rows = [snapshots.Snapshot(ns + i, 4000 + i, snapshots.digest(b"%d" % i), ns + i, 10**9 + i) for i in range(20_000)]
     columns = list(map(list, zip(*rows, strict=True)))
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        kept = files.Snapshots.of_columns(*columns)
+        kept = snapshots.Snapshots.of_columns(*columns)
         size = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
@@ -323,9 +325,9 @@ def test_a_batch_of_snapshots_is_packed_with_no_python_per_row():
     run are the same for 10 rows or 10,000 (one by one took 1.4 s of that thread at 100k)."""
 
     def lines(count: int) -> int:
-        rows = [files.Snapshot(10**18 + i, i, files.digest(b"%d" % i), 10**18, i) for i in range(count)]
-        kept = files.Snapshots()
-        run, _ = lines_run("files.py", lambda: kept.extend(rows))
+        rows = [snapshots.Snapshot(10**18 + i, i, snapshots.digest(b"%d" % i), 10**18, i) for i in range(count)]
+        kept = snapshots.Snapshots()
+        run, _ = lines_run("snapshots.py", lambda: kept.extend(rows))
         assert list(kept) == rows
         return run
 
@@ -336,16 +338,16 @@ def test_a_byte_edit_makes_and_removes_a_whole_file_and_its_reverse_undoes_it(tm
     """A merge removes a taxonomy file and makes `.curator.yml`: each over what it was planned from."""
     made, gone = tmp_path / ".curator.yml", tmp_path / "old.yaml"
     gone.write_bytes(b"name: Old\n")
-    edits = [files.ByteEdit(str(made), None, b"retired:\n  - Old\n"), files.ByteEdit(str(gone), b"name: Old\n", None)]
-    assert [r.status for r in files.write_edits(edits)] == [Status.OK, Status.OK]
+    edits = [writes.ByteEdit(str(made), None, b"retired:\n  - Old\n"), writes.ByteEdit(str(gone), b"name: Old\n", None)]
+    assert [r.status for r in writes.write_edits(edits)] == [Status.OK, Status.OK]
     assert made.read_bytes() == b"retired:\n  - Old\n" and not gone.exists()
     assert stat.S_IMODE(made.stat().st_mode) == 0o666 & ~_umask()
     assert [p.name for p in tmp_path.iterdir()] == [".curator.yml"]  # no temp file left
-    assert [r.status for r in files.write_edits([e.reversed() for e in edits])] == [Status.OK, Status.OK]
+    assert [r.status for r in writes.write_edits([e.reversed() for e in edits])] == [Status.OK, Status.OK]
     assert not made.exists() and gone.read_bytes() == b"name: Old\n"
     made.write_bytes(b"mine\n")  # made meanwhile by someone else: never replaced
     gone.write_bytes(b"name: Changed\n")  # changed since: never removed
-    results = files.write_edits(edits)
+    results = writes.write_edits(edits)
     assert [r.status for r in results] == [Status.CONFLICT, Status.CONFLICT], results
     assert made.read_bytes() == b"mine\n" and gone.read_bytes() == b"name: Changed\n"
 

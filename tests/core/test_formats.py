@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.core.document.editing import same
-from curator.core.document.files import plan_edit
 from curator.core.document.formats.base import EditError, FrontMatterError, NotAnArticle
 from curator.core.document.formats.json import json_members
 from curator.core.document.formats.registry import FORMATS, named
 from curator.core.document.formats.toml import toml_statements, toml_value
 from curator.core.document.frontmatter import load_document
+from curator.core.document.saves import plan_edit
 from curator.core.document.values import DELETE
 
 TOML = (

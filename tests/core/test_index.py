@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.core.document.files import Snapshot, digest
+from curator.core.document.snapshots import Snapshot, digest
 from curator.core.folder import library
 from curator.core.folder.index import (
     SCHEMA_VERSION,

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from curator import cli
-from curator.core.document.files import Status
+from curator.core.document.writes import Status
 from curator.core.folder import library, review
 from curator.core.folder.edits import EditOp, EditStep, FileEdit
 from curator.core.folder.fields import FieldEdit, Op

@@ -213,7 +213,7 @@ def test_replace_keeps_every_column_in_step():
 
 
 def test_summaries_fetch_what_is_read_before_it_came(tmp_path):
-    from curator.core.document.files import Snapshot
+    from curator.core.document.snapshots import Snapshot
     from curator.core.folder.index import FileStat, Index, read_ahead
 
     index = Index(tmp_path, tmp_path / "cache")
@@ -253,7 +253,7 @@ def test_numeric_sort_matches_known_then_unknown(field, descending):
 
 
 def test_rows_without_summaries_are_fetched_a_window_at_a_time(tmp_path):
-    from curator.core.document.files import Snapshot
+    from curator.core.document.snapshots import Snapshot
     from curator.core.folder.index import FileStat, Index, read_ahead
 
     index = Index(tmp_path, tmp_path / "cache")

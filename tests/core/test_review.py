@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curator.core.document.files import Status
 from curator.core.document.values import DELETE
+from curator.core.document.writes import Status
 from curator.core.folder import review
 from curator.core.folder.edits import EditOp
 from curator.core.folder.workspace import save_batch

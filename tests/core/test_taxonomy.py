@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core.document.files import write_edits
+from curator.core.document.writes import write_edits
 from curator.core.site import root as site
 from curator.core.site import taxonomy, topics
 from curator.core.site.article import Summary

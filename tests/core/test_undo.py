@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core.document.files import plan_edit
 from curator.core.document.frontmatter import load_document
+from curator.core.document.saves import plan_edit
 from curator.core.document.values import DELETE
 from curator.core.folder import library
 from curator.core.folder.edits import EditOp, EditStep

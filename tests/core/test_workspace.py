@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from curator.core import gently
-from curator.core.document.files import Status
+from curator.core.document.writes import Status
 from curator.core.folder import library, saving, workspace
 from curator.core.folder.index import Index
 from curator.core.folder.workspace import SaveJob, Workspace, save_batch

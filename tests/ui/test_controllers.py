@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 
-from curator.core.document.files import ByteEdit
+from curator.core.document.writes import ByteEdit
 from curator.core.folder import library
 from curator.core.folder.fields import FieldEdit, Op
 from curator.core.folder.workspace import Workspace

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from curator.core.document.files import Status
+from curator.core.document.writes import Status
 from curator.ui import theme
 from curator.ui.mainwindow.actions import Action
 from curator.ui.mainwindow.messages import ConflictChoice

@@ -21,11 +21,12 @@ from typing import Any
 import yaml
 
 from curator.core.document.editing import edit_document, value_at
-from curator.core.document.files import ByteEdit, read_file
 from curator.core.document.formats.base import EditError, FrontMatterError, NotAnArticle
 from curator.core.document.formats.yaml import CONSTRUCTOR_ERRORS, SafeLoader
 from curator.core.document.frontmatter import Document, load_document
+from curator.core.document.snapshots import read_file
 from curator.core.document.values import DELETE
+from curator.core.document.writes import ByteEdit
 from curator.core.gently import back_off
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from curator.core.document.files import Snapshot, Snapshots, digest
+from curator.core.document.snapshots import Snapshot, Snapshots, digest
 from curator.core.folder.table import Columns, haystack
 from curator.core.gently import empty_gently
 from curator.core.site import profiles

@@ -24,9 +24,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curator.core.document.files import Snapshot, Snapshots, read_file_stat, remove_stale_temps
 from curator.core.document.formats.base import FrontMatterError, NotAnArticle
 from curator.core.document.frontmatter import load_document
+from curator.core.document.snapshots import Snapshot, Snapshots, read_file_stat
+from curator.core.document.writes import remove_stale_temps
 from curator.core.folder.index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
 from curator.core.folder.scan import EXTENSIONS, SKIP_DIRS, FileStats, Problem, Severity, scan_stats  # noqa: F401 (library's names)
 from curator.core.folder.table import Columns

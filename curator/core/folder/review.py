@@ -15,9 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from curator.core.document.files import Status, digest, prepare_save, read_file, real_target
 from curator.core.document.frontmatter import decode
+from curator.core.document.saves import prepare_save, real_target
+from curator.core.document.snapshots import digest, read_file
 from curator.core.document.values import DELETE
+from curator.core.document.writes import Status
 from curator.core.folder.edits import value_of
 from curator.core.folder.library import Entry, load_one
 from curator.core.folder.workspace import SaveJob, Workspace

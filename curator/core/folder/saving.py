@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from curator.core.document.files import SaveResult, Snapshot, Status, commit_many, prepare_save, sync_dir
+from curator.core.document.saves import prepare_save
 from curator.core.document.schema import SHOWN
+from curator.core.document.snapshots import Snapshot
+from curator.core.document.writes import SaveResult, Status, commit_many, sync_dir
 from curator.core.folder.edits import shows_as_is, value_of, with_changes
 from curator.core.folder.index import FileStat, Index
 from curator.core.folder.library import Entry, exit_with_parent, load_one
@@ -105,7 +107,7 @@ def save_batch(
     """Save each job on its own (one failure never stops the others), then make it durable.
 
     Edits are planned and verified (in worker processes for large batches) and written here
-    in chunks (see files.commit_many: each file is fsynced before its rename, the fsyncs of a
+    in chunks (see writes.commit_many: each file is fsynced before its rename, the fsyncs of a
     chunk run together), and each folder is synced once at the end, before this returns. A
     cancel stops between files, so each is old or new. With `root` (the opened folder as
     resolved at open), nothing is written outside it.

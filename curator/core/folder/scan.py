@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.core import words
-from curator.core.document.files import TEMP_SUFFIX
+from curator.core.document.writes import TEMP_SUFFIX
 from curator.core.folder.index import FileStat
 from curator.core.site import profiles
 

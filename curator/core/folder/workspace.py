@@ -16,15 +16,10 @@ from typing import Any
 
 from curator.core.document import schema
 from curator.core.document.editing import merge_value
-from curator.core.document.files import (
-    SaveResult,
-    Snapshot,
-    Snapshots,
-    Status,
-    digest,
-)
 from curator.core.document.formats.base import new_key_ok, writable
+from curator.core.document.snapshots import Snapshot, Snapshots, digest
 from curator.core.document.values import DELETE
+from curator.core.document.writes import SaveResult, Status
 from curator.core.folder import fields
 from curator.core.folder.edits import (
     KEPT,
@@ -76,7 +71,7 @@ class Workspace:
         #: folder (Jekyll's `_drafts/`), which only moving the file publishes
         self.drafts_left: list[str] = []
         self.table = Table()
-        self.snapshots = Snapshots()  # in columns: ~50 bytes a row (see files.Snapshots)
+        self.snapshots = Snapshots()  # in columns: ~50 bytes a row (see snapshots.Snapshots)
         self.rows: dict[str, int] = {}  # path -> row
         self.saved: dict[int, Summary] = {}  # row -> summary as on disk, for rows with edits
         self.pending: dict[int, dict[str, Any]] = {}  # row -> {key: unsaved value}
@@ -93,7 +88,7 @@ class Workspace:
         #: read for an edit or written by a save; dropped when the file is read again
         self.known: dict[int, dict[str, Any]] = {}
         #: path -> what saves of this session that removed a key replaced ((bytes before, digest
-        #: after), see files.prepare_save): Undo and Save put such a key back where it stood
+        #: after), see saves.prepare_save): Undo and Save put such a key back where it stood
         self.restores: dict[str, list[tuple[bytes, str]]] = {}
         #: called with a Changed after each change of shown values (see subscribe)
         self.listeners: list[Callable[[Changed], None]] = []

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from curator.core.document.editing import value_at
-from curator.core.document.files import read_file
 from curator.core.document.frontmatter import load_document
 from curator.core.document.schema import FIELDS, INT64_MAX, INT64_MIN, TRACKED
+from curator.core.document.snapshots import read_file
 from curator.core.document.values import Parsed
 from curator.core.site.profiles import NEWS, Profile
 

@@ -18,10 +18,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from curator.core.document.files import ByteEdit
 from curator.core.document.formats.base import EditError
 from curator.core.document.formats.yaml import edit_front
 from curator.core.document.values import DELETE
+from curator.core.document.writes import ByteEdit
 from curator.core.site import profiles
 from curator.core.site.root import SiteFileError, load_site_yaml, read_site_yaml
 

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from curator.core.document.files import ByteEdit
+from curator.core.document.writes import ByteEdit
 from curator.core.gently import back_off
 from curator.core.site import taxonomy
 from curator.core.site.article import Summary

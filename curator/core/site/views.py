@@ -20,8 +20,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from curator.core.document.files import ByteEdit
 from curator.core.document.values import DELETE
+from curator.core.document.writes import ByteEdit
 from curator.core.site import profiles
 from curator.core.site.root import SiteFileError, load_site_yaml, read_site_yaml
 from curator.core.site.taxonomy import TaxonomyError, config_edit

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from curator.core import words
-from curator.core.document.files import read_file
 from curator.core.document.formats.base import NotAnArticle
 from curator.core.document.frontmatter import Document, load_document
+from curator.core.document.snapshots import read_file
 from curator.core.folder import scan
 from curator.core.folder.fields import same
 from curator.core.site import profiles

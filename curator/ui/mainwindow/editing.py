@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ...core import words
 from ...core.document import schema
-from ...core.document.files import ByteEdit, SaveResult, Status, write_edits
+from ...core.document.writes import ByteEdit, SaveResult, Status, write_edits
 from ...core.folder.edits import EditOp, EditStep, FileEdit, StepResult
 from ...core.site import topics
 from ..slices import CHUNK, Slices
@@ -50,7 +50,7 @@ class EditCommand(QUndoCommand):
 
 class WriteCommand:
     """Files written at once (in a worker) on redo and written back on undo, each only over the
-    bytes it was made from (core.document.files.ByteEdit): a file changed since is left alone and named.
+    bytes it was made from (core.document.writes.ByteEdit): a file changed since is left alone and named.
     `written(results, undone)` runs on the GUI thread after each write."""
 
     def __init__(self, edits: list[ByteEdit], tasks: Tasks, messages: Messages, what: str = "file",

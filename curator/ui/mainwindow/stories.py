@@ -85,13 +85,12 @@ class Stories(QObject):
         def work(progress):
             grouper = duplicates.Grouper()
             grouper.update(s for s in summaries if s is not None)
-            return grouper
+            return grouper, grouper.members()  # (the GUI thread only takes them: no pass over every article)
 
-        def done(grouper) -> None:
-            if grouper is None:
-                return
+        def done(result) -> None:
+            grouper, members = result
             waiting, self._waiting, self.grouper = self._waiting or set(), None, grouper
-            self._mark(set(grouper.stories))
+            self._mark(set(members), members)
             self._update([workspace.rows[p] for p in waiting if p in workspace.rows])
             self.sync()
 
@@ -128,13 +127,15 @@ class Stories(QObject):
         gone = [path for path in known if path not in rows]
         self._mark(grouper.update(workspace.summaries(new), gone))
 
-    def _mark(self, paths: set[str]) -> None:
-        """Put the groups of these paths in the table (dup: terms) and in `groups`; emits marked."""
-        if not paths:
+    def _mark(self, paths: set[str], known: dict[str, list[str]] | None = None) -> None:
+        """Put the groups of these paths in the table (dup: terms) and in `groups`; emits marked.
+        `known`: their groups, found already (Grouper.members: a path it lacks is in none); with
+        it, marked is emitted even when there are none (the folder's grouping is done)."""
+        if not paths and known is None:
             return
         grouper, dups = self.grouper, dict(self.session.workspace.table.dups)
         for path in paths:
-            members = grouper.group_of(path)
+            members = known.get(path) if known is not None else grouper.group_of(path)
             if members:
                 self.groups[path] = members
                 dups[path] = self._numbers.setdefault(min(members), len(self._numbers) + 1)

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 
 from ...core import words
-from ...core.document.files import ByteEdit, SaveResult
 from ...core.document.values import DELETE
+from ...core.document.writes import ByteEdit, SaveResult
 from ...core.folder.edits import EditOp, EditStep, FileEdit
 from ...core.site import profiles, taxonomy, topics
 from ...core.site.root import SiteFileError

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
-from ...core.document.files import ByteEdit
+from ...core.document.writes import ByteEdit
 from ...core.folder.query import QueryError
 from ...core.site import views
 from ..tasks import Tasks
