@@ -1,6 +1,10 @@
 """Curator at 100,000 generated articles, each figure beside a baseline from the same run.
 
     QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py [N]
+    QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py --browse-only [N [CACHE]]
+
+(--browse-only: the browsing rows alone, from an index kept in CACHE, made by one cold open
+the first time: a minute, not the whole bench, per memory figure.)
 
 Drives the real main window offscreen: cold and warm opens, filtering per keystroke and
 sorting (beside QSortFilterProxyModel over the same model), memory and UI-thread stalls
@@ -465,6 +469,26 @@ def browse(folder: Path, cache: Path) -> None:
     window.close()
 
 
+def browse_only(n: int, cache: Path) -> str:
+    """browse()'s figures at n articles, from the warm index in `cache` (a cold open in this
+    process makes it, with its gram index, when it is not there yet)."""
+    big = corpus(n)
+    if not (cache / "index").is_dir():
+        QApplication.instance() or QApplication(sys.argv)
+        cache.mkdir(parents=True, exist_ok=True)
+        window = make_window(cache)
+        open_timed(window, big, n, Heartbeat())
+        waited = time.perf_counter()
+        while not window.model.search_ready() and time.perf_counter() - waited < 900:
+            spin(0.2)
+        window.close()
+    out = subprocess.run(
+        [sys.executable, __file__, "--browse", str(big), str(cache)], capture_output=True, text=True, timeout=900
+    )
+    peak_open, peak, stall = out.stdout.split()[-3:]
+    return f"peak RSS opening {peak_open} MB, browsing {peak} MB; longest stall scrolling {stall} ms"
+
+
 def busy() -> None:
     """Hold one core busy (as a compiler or a browser tab would) until killed."""
     while True:
@@ -487,5 +511,9 @@ def run_loaded(n: int = 100_000) -> list[Row]:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--browse"]:
         browse(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1:2] == ["--browse-only"]:
+        count = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+        kept = Path(sys.argv[3]) if len(sys.argv) > 3 else Path(tempfile.gettempdir()) / f"curator-browse-{count}"
+        print(browse_only(count, kept))
     else:
         print_rows(run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))
