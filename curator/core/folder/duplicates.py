@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import heapq
 import html
 import re
 import unicodedata
@@ -38,6 +39,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import islice
 from sys import intern
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -354,6 +356,8 @@ def _tail(title: str) -> str:
 
 #: Keys held by one path each, beyond which Buckets.freeze puts them in its sorted columns.
 FREEZE = 65_536
+#: keys Buckets.freeze sorts or moves in one C call (see there)
+PIECE = 16_384
 
 
 class Buckets:
@@ -405,14 +409,19 @@ class Buckets:
         if len(singles) < FREEZE:
             return False
         if self.keys:  # (frozen before: those that still hold a path go in again)
-            kept = [i for i, path in enumerate(self.paths) if path is not None]
-            recent.update(zip(map(self.keys.__getitem__, kept), map(self.paths.__getitem__, kept), strict=True))
-            singles += map(self.keys.__getitem__, kept)
-            del kept
-        singles.sort()  # (the keys' own ints, no pairs: a tuple per key doubled the peak)
-        self.keys = array("q", singles)
-        del singles
-        self.paths = list(map(recent.__getitem__, self.keys))
+            still = [(key, path) for key, path in zip(self.keys, self.paths, strict=True) if path is not None]
+            recent.update(still)
+            singles.extend(key for key, _ in still)
+            del still
+        # sorted and looked up a piece at a time (each a few ms in C), merged in Python: the one
+        # sort of 1.26 million keys held the GIL a second, and a warm open's GUI thread waited
+        runs = [sorted(singles[i : i + PIECE]) for i in range(0, len(singles), PIECE)]
+        del singles  # (the keys' own ints are sorted, no pairs: a tuple per key doubled the peak)
+        merged, self.keys, self.paths = heapq.merge(*runs), array("q"), []
+        while piece := list(islice(merged, PIECE)):
+            self.keys.extend(piece)
+            self.paths.extend(map(recent.__getitem__, piece))
+        del runs, merged, piece
         self.recent = {key: paths for key, paths in recent.items() if type(paths) is not str}
         return True
 
