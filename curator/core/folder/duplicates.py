@@ -292,7 +292,8 @@ def _keys(s: Story) -> Iterable[int]:
     hashing the tuples of words took a third of the time of joining them into strings, and
     100,000 articles' 2.7 million keys take ints' memory, not strings'. Cut to 30 bits, an int
     is one digit, 28 bytes, not 36: 10 MB less at 100,000 generated articles, for some hundreds
-    of collisions, a comparison more each.)"""
+    of collisions, a comparison more each; one that lands on a bucket of exactly MAX_BUCKET
+    paths, a chance in ~1,000 for such a bucket, puts it past the limit.)"""
     if s.url:
         yield hash(("u", s.url)) & _KEY_MASK
     title = s.title
