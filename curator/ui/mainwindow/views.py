@@ -46,10 +46,10 @@ class ViewsController(QObject):
         self.errors.clear()
         self.listed.emit([])
 
-    def attach(self, window) -> None:
-        """Alt+1…9 in the window apply the first nine views."""
+    def attach(self, widget) -> None:
+        """Alt+1…9 in `widget` (the window: it owns the shortcuts) apply the first nine views."""
         for n in range(1, 10):
-            shortcut = QShortcut(QKeySequence(f"Alt+{n}"), window)
+            shortcut = QShortcut(QKeySequence(f"Alt+{n}"), widget)
             shortcut.activated.connect(lambda n=n: self.apply_number(n))
             self.shortcuts.append(shortcut)
 
