@@ -200,5 +200,6 @@ class Tasks:
         self.pool.clear()
 
     def wait(self, msecs: int = -1) -> bool:
-        """Block until every task has run (tests, shutdown); results are delivered by the event loop."""
+        """Block until every task has run (tests, shutdown; before planning over files a one-thread
+        pool may be writing); results are delivered by the event loop."""
         return self.pool.waitForDone(msecs)

@@ -357,3 +357,26 @@ def test_a_taxonomy_file_that_cannot_be_read_stops_a_rename_before_anything_chan
         "nothing was changed" in window.status.currentMessage() and "99-laughs.yaml" in window.status.currentMessage()
     )
     assert files(sample) == original
+
+
+def test_two_deletes_in_a_row_both_reach_the_site_file(qtbot, window, sample):
+    """The second change is planned from the site's files as the first one wrote them: an editor
+    deleting two topics quickly (the first write still running) gets both retired, no conflict;
+    Undo twice, quickly too, gives back the folder as it was."""
+    (sample / "_news/suggest.md").write_text("---\ntitle: Building a canvas app\ntopics: [Canvas apps, AI]\n---\n")
+    open_folder(qtbot, window, sample)
+    window.action_map[Action.TOPICS].trigger()
+    qtbot.waitUntil(lambda: {"Canvas apps", "AI"} <= set(listed(window)), timeout=5000)
+    errors = []
+    window.messages.error = lambda text, detail="": errors.append((text, detail))
+    select(window, "Canvas apps")
+    window.topics_panel.buttons["delete"].click()
+    select(window, "AI")
+    window.topics_panel.buttons["delete"].click()  # (no wait: the first write may still be running)
+    config = sample / ".curator.yml"
+    qtbot.waitUntil(lambda: config.exists() and "  - AI\n" in config.read_text(), timeout=5000)
+    assert "  - Canvas apps\n" in config.read_text() and errors == []
+    window.action_map[Action.UNDO].trigger()
+    window.action_map[Action.UNDO].trigger()
+    qtbot.waitUntil(lambda: not config.exists(), timeout=5000)
+    assert errors == []

@@ -63,10 +63,13 @@ class TopicsController(QObject):
     def __init__(
         self, session: Session, editing: Editing, browsing: Browsing, tasks: Tasks, prompts: Prompts,
         messages: Messages, shown: Callable[[], bool] = lambda: False, parent: QObject | None = None,
+        site_writes: Tasks | None = None,
     ):  # fmt: skip
-        """`shown()`: whether the manager is on screen (it is counted only then)."""
+        """`shown()`: whether the manager is on screen (it is counted only then). `site_writes`:
+        the one-thread pool that writes the site's files (shared with the views)."""
         super().__init__(parent)
         self.session, self.editing, self.tasks, self.prompts, self.messages = session, editing, tasks, prompts, messages
+        self.site_writes = site_writes or Tasks(1, "site files", self, messages.failed)
         self.browsing, self.shown = browsing, shown
         self.refresh_later = Throttle(self.refresh, 300, self)
         self.site = topics.SiteTopics()
@@ -197,6 +200,7 @@ class TopicsController(QObject):
     def apply(self, text: str, action: str, olds: Sequence[str], new: str | None) -> bool:
         """Plan the change whole (the site's files read as they are now), confirm it, push it."""
         workspace = self.session.workspace
+        self.site_writes.wait()  # (a change just made may still be writing them: plan from what it wrote)
         site = topics.SiteTopics.read(self.session.root)  # a few small files, read within bounds
         entries = site.merged_entries(olds, new) if new is not None else []
 
@@ -249,7 +253,7 @@ class TopicsController(QObject):
         if edits:
             command.parts.append(self.editing.step_command(EditStep("topics", EditOp.SET, None, edits), text))
         if files:
-            command.parts.append(WriteCommand(files, self.tasks, self.messages, "site file", self._site_written))
+            command.parts.append(WriteCommand(files, self.site_writes, self.messages, "site file", self._site_written))
         self.editing.undo_stack.push(command)
         return True
 

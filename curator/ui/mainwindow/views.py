@@ -32,9 +32,12 @@ class ViewsController(QObject):
     listed = Signal(list)
     apply_requested = Signal(object)
 
-    def __init__(self, session: Session, tasks: Tasks, prompts: Prompts, messages: Messages, parent=None):
+    def __init__(self, session: Session, tasks: Tasks, prompts: Prompts, messages: Messages, parent=None,
+                 site_writes: Tasks | None = None):  # fmt: skip
+        """`site_writes`: the one-thread pool that writes the site's files (shared with topics)."""
         super().__init__(parent)
         self.session, self.tasks, self.prompts, self.messages = session, tasks, prompts, messages
+        self.site_writes = site_writes or Tasks(1, "site files", self, messages.failed)
         self.views = views.Views("")
         self.errors: dict[str, str] = {}
         self.count_later = Throttle(self.count, COUNT_DELAY_MS, self)
@@ -46,10 +49,10 @@ class ViewsController(QObject):
         self.errors.clear()
         self.listed.emit([])
 
-    def attach(self, window) -> None:
-        """Alt+1…9 in the window apply the first nine views."""
+    def attach(self, widget) -> None:
+        """Alt+1…9 in `widget` (the window: it owns the shortcuts) apply the first nine views."""
         for n in range(1, 10):
-            shortcut = QShortcut(QKeySequence(f"Alt+{n}"), window)
+            shortcut = QShortcut(QKeySequence(f"Alt+{n}"), widget)
             shortcut.activated.connect(lambda n=n: self.apply_number(n))
             self.shortcuts.append(shortcut)
 
@@ -122,6 +125,7 @@ class ViewsController(QObject):
     def _write(self, plan: Callable[[], ByteEdit], said: str) -> bool:
         if not self.session.is_open:
             return False
+        self.site_writes.wait()  # (the file may be being written: plan from what was written)
         try:
             edit = plan()
         except views.ViewError as exc:
@@ -141,5 +145,5 @@ class ViewsController(QObject):
             else:
                 failed(result.message)
 
-        self.tasks.run(lambda p: edit.write(), done, failed=lambda error: failed(str(error)))
+        self.site_writes.run(lambda p: edit.write(), done, failed=lambda error: failed(str(error)))
         return True

@@ -72,6 +72,8 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.messages = Messages(self)
         self.tasks = Tasks(2, "work", self, self.messages.failed)
         self.image_tasks = Tasks(4, "images", self)
+        # the site's own files (.curator.yml, the taxonomy): one writer, in order, for topics and views
+        self.site_writes = Tasks(1, "site files", self, self.messages.failed)
         network = network and self.settings["network/thumbnails"]
         self.prompts = prompts or DialogPrompts(self)
         self.session = Session(self.cache_dir, self)
@@ -101,14 +103,14 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.review = Review(self.session, self.tasks, lambda: self.docks["changes"].isVisible(), self)
         self.topics = TopicsController(
             self.session, self.editing, self.browsing, self.tasks, self.prompts, self.messages,
-            lambda: self.docks["topics"].isVisible(), self,
+            lambda: self.docks["topics"].isVisible(), self, site_writes=self.site_writes,
         )  # fmt: skip
         self.fields = FieldsController(self.session, self.editing, self.tasks, self.prompts, self.messages, self)
         self.stories = Stories(self.session, self.editing, self.tasks, self.messages, self)
         self.triage = Triage(self.session, self.editing, self.browsing, self.tasks, self.topics.suggestions, self)
         self.triage_panel = TriagePanel(self.large_images, self.thumbs)
         self.preview_during_triage = True  # whether the preview dock was shown when triage began
-        self.views = ViewsController(self.session, self.tasks, self.prompts, self.messages, self)
+        self.views = ViewsController(self.session, self.tasks, self.prompts, self.messages, self, self.site_writes)
         self.wanted_later = Throttle(self.update_wanted_images, 120, self)
         self.status = StatusBar()
         self.setStatusBar(self.status)
