@@ -170,6 +170,35 @@ def test_declines_what_it_cannot_read_as_libyaml_does(front):
         skim(front, WANTED, LISTS)
 
 
+@pytest.mark.parametrize(
+    ("front", "read"),
+    [
+        ("title: T\n\n   \nquality: 5", True),  # blank lines after it; the last key without a line break
+        ("title:\nquality: 5 # five\n", True),  # no value: null; a comment after the value
+        ("title: # a comment, no value\nheat: -0\n", True),
+        ("title:   'it''s'   \npublished: yes\ntype: null\nexcerpt: ~\n", True),
+        ("publishedDateTime: 2024-02-03\ndate: 2024-02-03T10:00:00Z\n", True),
+        ("title: x\n# a comment at column 0\nquality: 1\n", True),  # (title's block: not its line alone)
+        ("title: x\n  # an indented comment\nquality: 1\n", True),
+        ("title: a\u200bb\nquality: 1.5\n", True),
+        ("title: [a, b]\nquality: []\n", False),  # a flow collection: libyaml reads it
+        ('title: "a \\u00e9"\n', False),  # an escape it leaves to libyaml
+        ("quality: 017\n", False),  # YAML 1.1 octal: libyaml reads it
+        ("heat: 1e3\n", True),  # text to YAML 1.1 (no dot): to both
+        ("title: caf\u00e9 \u0085 x\n", False),  # a line break only YAML knows
+        ("publishedDateTime: 2024-02-30T10:00:00Z\n", None),  # a date that does not exist
+        ("title: a: b\n", None),  # `: ` in a plain scalar
+    ],
+)
+def test_one_line_values_read_from_their_line_as_the_full_parse_reads_them(front, read):
+    """The skim reads a key whose value is on its line alone from that line (fastyaml.scalar_line),
+    without tokenizing it again: the same values, and the same refusals, as the full parse."""
+    assert skim_agrees(front) is read
+    if read is None:  # libyaml refuses it: the skim leaves it to the full parse, which names it
+        with pytest.raises(Unsupported):
+            skim(front, WANTED, LISTS)
+
+
 def test_reads_only_what_the_list_needs():
     front = (
         "title: T\nrelated:\n  - title: R\n    x: [1, 2,\n      3]\n    y: |\n      text\nsecured: 'abc'\n"

@@ -202,6 +202,8 @@ def read_file_stat(
             total += len(chunk)
             if total > max_bytes:
                 raise FrontMatterError(f"file is over the {max_bytes:,}-byte limit")
+            if total == st.st_size and len(chunk) < want:  # the end, as stat said: no read more to see it
+                break
             want = 1 << 16
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:

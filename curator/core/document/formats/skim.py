@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from curator.core.document.formats.fastyaml import Unsupported, parse_fast
+from curator.core.document.formats.fastyaml import Unsupported, parse_fast, scalar_line
 from curator.core.document.values import Parsed
 
 __all__ = ["Unsupported", "skim"]
@@ -87,6 +87,7 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
     if _INDENTED.search(text, 0, keys[0][1] if keys else len(text)):
         raise Unsupported("front matter does not start with a key")
     pieces: list[str] = []
+    data: dict = {}
     key_lines: dict[str, int] = {}
     line = 1  # the file line of the front matter's first line is 2: the `---` line is 1
     at = 0
@@ -96,13 +97,19 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
         key_lines[key] = line
         end = keys[i + 1][1] if i + 1 < len(keys) else len(text)
         if key in wanted:
-            pieces.append(text[start:end])
+            eol = text.find("\n", at, end)
+            if eol < 0 or not text[eol:end].strip(" \n"):  # its line only (and blank lines): read it here
+                data[key] = scalar_line(key, value, text[at:end] if eol < 0 else text[at:eol])
+            else:
+                data[key] = None  # (its place in the mapping's order)
+                pieces.append(text[start:end])
             continue
         if key in lists:
             _check_list(value, text, start, end)
         if i < last and _may_go_on(text[start + 1 : end]):  # a key read follows: nothing may go on into it
             raise Unsupported("a scalar or collection that may go on past its line")
-    data = parse_fast("".join(pieces)[1:])[0] if pieces else {}
+    if pieces:
+        data.update(parse_fast("".join(pieces)[1:])[0])
     return Parsed(data, key_lines, fast=True, skimmed=True)
 
 
