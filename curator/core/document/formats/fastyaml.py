@@ -273,14 +273,14 @@ class _Parser:
         return out
 
 
-def scalar_line(key: str, value: str | None, line: str) -> Any:
-    """The value parse_fast(line) gives `key` for a `key: value` line at column 0 alone
-    (`value`: the text after `key: `, without spaces around it; None when there is none or it
-    is a comment). The list-fields reader (skim.py) reads one-line values so, without
-    tokenizing their lines again. Raises Unsupported where parse_fast would."""
+def scalar_line(key: str, value: str | None, text: str, start: int, end: int) -> Any:
+    """The value parse_fast(line) gives `key` for a `key: value` line at column 0 alone, the
+    line being text[start:end] (`value`: the text after `key: `, without spaces around it; None
+    when there is none or it is a comment). The list-fields reader (skim.py) reads one-line
+    values so, without tokenizing their lines again. Raises Unsupported where parse_fast would."""
     if key in _BOOLS or key in _NULLS:
         raise Unsupported("key that is not a string")
-    if _ODD.search(line):
+    if _ODD.search(text, start, end):
         raise Unsupported("characters YAML treats specially")
     if value is None:
         return None

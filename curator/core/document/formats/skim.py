@@ -67,9 +67,8 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
     keys: list[tuple[str, int, str | None]] = []
     last = -1  # the index in keys of the last key read or checked
     for m in _TOP.finditer(text):
-        key = m.group(1)
+        key, value, line = m.groups()
         if key is None:
-            line = m.group(3)
             if line[0] == "#":
                 continue
             if line[0] == "-" and (len(line) == 1 or line[1] == " "):
@@ -77,7 +76,6 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
                     raise Unsupported("a list item at column 0 after a key with a value")
                 continue  # `key:` followed by its list's items at the key's own indentation
             raise Unsupported("a line at column 0 that is not a key")
-        value = m.group(2)
         if key in wanted or key in lists:
             last = len(keys)
         value = value.strip(" ") if value else ""
@@ -99,7 +97,7 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
         if key in wanted:
             eol = text.find("\n", at, end)
             if eol < 0 or not text[eol:end].strip(" \n"):  # its line only (and blank lines): read it here
-                data[key] = scalar_line(key, value, text[at:end] if eol < 0 else text[at:eol])
+                data[key] = scalar_line(key, value, text, at, end if eol < 0 else eol)
             else:
                 data[key] = None  # (its place in the mapping's order)
                 pieces.append(text[start:end])
