@@ -424,4 +424,10 @@ def test_a_skimmed_open_ends_as_a_full_one(tmp_path: Path, monkeypatch):
             assert len(listed) == len(expected_rows) + len(broken) and checked >= len(listed)
         else:  # warm: the broken files are read again (the index holds no problems), and checked again
             assert len(broken) <= checked < len(expected_rows)
+            # every row of the index is listed before any is checked: Listed says so (the window
+            # starts the gram index's catch-up then, not after the check)
+            kinds = [type(m).__name__ for m in messages]
+            at = kinds.index("Listed")
+            assert set(kinds[:at]) == {"Batch"} and kinds.count("Listed") == 1
+            assert messages[at].rows == sum(len(m.summaries) for m in messages[:at]) == len(expected_rows)
         assert {r.path for r in index.known()} == set(expected_rows)

@@ -28,7 +28,7 @@ def window(qtbot, settings, tmp_path: Path):
     yield w
     w.cancel_work()
     w.workspace.pending.clear()  # no close guard at teardown
-    for tasks in (w.tasks, w.image_tasks, w.saver.writer, w.browsing.gram_tasks):
+    for tasks in (w.tasks, w.image_tasks, w.saver.writer, w.browsing.gram_tasks, w.site_writes):
         tasks.wait(10000)
 
 

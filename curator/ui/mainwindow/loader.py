@@ -5,6 +5,7 @@ as they come) and reading a few files again. A load that was cancelled never del
 the folder opened after it. Emits:
   started(), total(int files), rows_added(range rows, bool first), progressed(int files),
   checking(int files) (every file listed; now parsed whole, in the background, to check),
+  listed() (a warm open: every row of the index listed; now checked against the disk),
   disk_changed(ChangeReport, bool announce), problems_changed(), finished(LoadDone).
 QtCore only.
 """
@@ -50,6 +51,7 @@ class Loader(QObject):
     rows_added = Signal(object, bool)
     progressed = Signal(int)
     checking = Signal(int)
+    listed = Signal()
     disk_changed = Signal(object, bool)
     problems_changed = Signal()
     finished = Signal(object)
@@ -117,13 +119,18 @@ class Loader(QObject):
         self.disk_changed.emit(report, False)
 
     def _progress(
-        self, workspace: Workspace, value: Total | library.Batch | library.Decoded | library.Changes | library.Checking
+        self,
+        workspace: Workspace,
+        value: Total | library.Batch | library.Decoded | library.Changes | library.Checking | library.Listed,
     ) -> None:
         if isinstance(value, Total):
             self.total.emit(value.files)
             return
         if isinstance(value, library.Checking):
             self.checking.emit(value.files)
+            return
+        if isinstance(value, library.Listed):
+            self.listed.emit()
             return
         if isinstance(value, library.Changes):  # the index's rows checked against the disk (or the full parse)
             report = workspace.apply_disk_changes(value)

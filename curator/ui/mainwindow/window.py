@@ -282,6 +282,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         loader.progressed.connect(status.advance)
         loader.checking.connect(status.checking)
         loader.checking.connect(self.browsing.listed)
+        loader.listed.connect(self.browsing.listed)
         saver.started.connect(lambda n: status.show_progress("Saving", n))
         saver.progressed.connect(status.set_progress)
 
