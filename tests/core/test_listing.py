@@ -49,3 +49,27 @@ def test_a_new_sort_is_reported_once_and_matches_are_forgotten_on_request():
     listing.forget_matches()
     assert listing.compute() == first == plain(table, "power", "quality", False)
     assert listing.matching(range(5)) == [r for r in range(5) if r in set(first)]
+
+
+def test_a_sort_made_fresh_in_a_worker_lists_the_same_rows_and_a_stale_one_is_dropped(monkeypatch):
+    from curator.core.folder import listing as listing_module
+
+    monkeypatch.setattr(listing_module, "FRESH_AHEAD_ROWS", 0)
+    monkeypatch.setattr(listing_module, "FRESH_PIECE", 7)  # (pieces that do not divide the rows)
+    table = Table(ROWS)
+    listing = Listing(lambda: table)
+    listing.set_sort("quality", True)
+    key, fresh = listing.fresh_ahead()
+    rows = fresh()
+    assert rows == listing.sorted_rows() and rows is not listing.sorted_rows()
+    listing.freshened(key, rows)
+    assert listing.sorted_rows() is rows and listing.fresh_ahead() is None  # (fresh now: nothing to make)
+    for text in ["p", "po", "power a", "published:no", ""]:
+        listing.set_query(text)
+        assert listing.compute() == plain(table, text, "quality", True), text
+    listing.set_sort("date", False)
+    key, fresh = listing.fresh_ahead()
+    made = fresh()
+    listing.set_sort("title", False)  # sorted again before the worker's rows came
+    listing.freshened(key, made)
+    assert listing.sorted_rows() is not made and listing.sorted_rows() == plain(table, "", "title", False)

@@ -22,6 +22,10 @@ from curator.core.folder.table import NUMBERS, Table, sort_numbers_gently
 #: than this share of the rows: a scan of every row into flags is then as quick, and its
 #: matches are picked in list order from the flags (see _compute_order)
 NARROW_SHARE = 0.5
+#: a sort of this many rows or more gets its int objects made anew in a worker (Listing.fresh_ahead)
+FRESH_AHEAD_ROWS = 200_000
+#: rows fresh_ahead makes in one C call
+FRESH_PIECE = 32_768
 
 
 class Positions:
@@ -164,6 +168,29 @@ class Listing:
         if key == (self.table.version, len(self.table), self.sort_field, self.descending):
             self._sorted, self._ahead_positions = sorted_
             self._sorted_key, self._fresh, self._picker = key, True, None  # (made in its order)
+
+    def fresh_ahead(self) -> tuple[tuple, Callable[[], list[int]]] | None:
+        """The int objects of the current sort made anew in its order (see _fresh), to make in a
+        worker a piece at a time: its cache key and the function; None when they are fresh
+        already. Made on the first narrowing search instead, they were 97 ms of that keystroke
+        at 1,000,000 rows."""
+        ordered = self.sorted_rows()
+        if self._fresh or len(ordered) < FRESH_AHEAD_ROWS:
+            return None
+        key, ordered = self._sorted_key, self._sorted
+
+        def fresh() -> list[int]:
+            out: list[int] = []
+            for start in range(0, len(ordered), FRESH_PIECE):  # (the GIL may change hands between)
+                out.extend(array("q", ordered[start : start + FRESH_PIECE]).tolist())
+            return out
+
+        return key, fresh
+
+    def freshened(self, key: tuple, rows: list[int]) -> None:
+        """Take what fresh_ahead's function made, if the sort and the table are as they were."""
+        if key == self._sorted_key and not self._fresh and len(rows) == len(self._sorted):
+            self._sorted, self._fresh, self._picker = rows, True, None
 
     def compute(self) -> list[int]:
         """The matching rows in sort order.

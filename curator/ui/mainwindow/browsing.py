@@ -82,6 +82,7 @@ class Browsing(QObject):
         self._indexing: Task | None = None
         self.index_search_later = Throttle(self.index_search, GRAMS_DELAY_MS, self)
         model.listing.on_stale = self.index_search_later
+        model.sort_changed.connect(self.fresh_ahead)
         selection.selectionChanged.connect(self._selection_changed)
         selection.currentChanged.connect(self._current_changed)
         # a search, sort or reload changes the list without selection signals: follow it
@@ -147,6 +148,18 @@ class Browsing(QObject):
 
         self.tasks.run(
             lambda p: sort(), lambda sorted_: self.model.sorted_ahead(key, sorted_),
+            failed="Sorting the list failed", still=self.session.still(workspace),
+        )  # fmt: skip
+
+    def fresh_ahead(self, *_) -> None:
+        """After a sort of many rows: its int objects made anew in a worker (Listing.fresh_ahead),
+        so the first narrowing search after it does not make them."""
+        job, workspace = self.model.listing.fresh_ahead(), self.session.workspace
+        if job is None:
+            return
+        key, fresh = job
+        self.tasks.run(
+            lambda p: fresh(), lambda rows: self.model.listing.freshened(key, rows),
             failed="Sorting the list failed", still=self.session.still(workspace),
         )  # fmt: skip
 
