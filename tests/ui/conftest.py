@@ -28,7 +28,8 @@ def window(qtbot, settings, tmp_path: Path):
     yield w
     w.cancel_work()
     w.workspace.pending.clear()  # no close guard at teardown
-    for tasks in (w.tasks, w.image_tasks, w.saver.writer, w.browsing.gram_tasks, w.site_writes):
+    browsing = w.browsing
+    for tasks in (w.tasks, w.image_tasks, w.saver.writer, browsing.gram_tasks, browsing.listing_tasks, w.site_writes):
         tasks.wait(10000)
 
 

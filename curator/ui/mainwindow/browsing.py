@@ -79,6 +79,9 @@ class Browsing(QObject):
         #: builds the gram index of the search text (grams.catch_up: worker processes it waits
         #: for, so a thread of its own, not one of the shared pool's)
         self.gram_tasks = Tasks(1, "grams", self)
+        #: the sort's work ahead (sort_ahead, fresh_ahead): a thread of its own, as it is wanted
+        #: at once, where the shared pool may be busy for a minute (a million articles grouped)
+        self.listing_tasks = Tasks(1, "listing", self, messages.failed)
         self._indexing: Task | None = None
         self.index_search_later = Throttle(self.index_search, GRAMS_DELAY_MS, self)
         model.listing.on_stale = self.index_search_later
@@ -146,7 +149,7 @@ class Browsing(QObject):
             return
         key, sort = job
 
-        self.tasks.run(
+        self.listing_tasks.run(
             lambda p: sort(), lambda sorted_: self.model.sorted_ahead(key, sorted_),
             failed="Sorting the list failed", still=self.session.still(workspace),
         )  # fmt: skip
@@ -158,7 +161,7 @@ class Browsing(QObject):
         if job is None:
             return
         key, fresh = job
-        self.tasks.run(
+        self.listing_tasks.run(
             lambda p: fresh(), lambda rows: self.model.listing.freshened(key, rows),
             failed="Sorting the list failed", still=self.session.still(workspace),
         )  # fmt: skip
