@@ -39,6 +39,9 @@ FACET_DELAY_MS = 250
 #: rows stopped arriving this long ago: sort them in a worker, for the end of the load (see
 #: ArticleModel.sort_ahead; a warm open checks the listed rows for a second or two after)
 SORT_AHEAD_MS = 150
+#: a sort stayed as it is this long: its order's int objects are made anew in a worker (see
+#: fresh_ahead; at once, they shared the GIL with the next sort's 0.6 s on the GUI thread)
+FRESH_DELAY_MS = 150
 #: the first loaded row is made current this long after the first rows are listed: a 0 ms
 #: timer ran in the same pass of the event loop as the first paint (one 77 ms turn measured
 #: at 100k: 22 ms of current row and preview, 26 ms of painting, Qt's layout between)
@@ -85,7 +88,8 @@ class Browsing(QObject):
         self._indexing: Task | None = None
         self.index_search_later = Throttle(self.index_search, GRAMS_DELAY_MS, self)
         model.listing.on_stale = self.index_search_later
-        model.sort_changed.connect(self.fresh_ahead)
+        self.fresh_later = Throttle(self.fresh_ahead, FRESH_DELAY_MS, self)
+        model.sort_changed.connect(lambda *_: self.fresh_later())
         selection.selectionChanged.connect(self._selection_changed)
         selection.currentChanged.connect(self._current_changed)
         # a search, sort or reload changes the list without selection signals: follow it
@@ -154,7 +158,7 @@ class Browsing(QObject):
             failed="Sorting the list failed", still=self.session.still(workspace),
         )  # fmt: skip
 
-    def fresh_ahead(self, *_) -> None:
+    def fresh_ahead(self) -> None:
         """After a sort of many rows: its int objects made anew in a worker (Listing.fresh_ahead),
         so the first narrowing search after it does not make them."""
         job, workspace = self.model.listing.fresh_ahead(), self.session.workspace
