@@ -84,56 +84,18 @@ def child(phase: str, folder: Path, cache: Path, n: int) -> dict:
     return result
 
 
-def _open(window, folder: Path, expected: int, beat, limit: float) -> dict:
-    """Open the folder (bounded by `limit` seconds): seconds to the first rows, to every row shown,
-    to the end of loading; the longest stall and the peak RSS meanwhile."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    marks: dict[str, float] = {}
-    started = time.perf_counter()
-
-    def inserted(*_):
-        now = time.perf_counter() - started
-        if window.model.rowCount() > 0:
-            marks.setdefault("first", now)
-        if window.model.rowCount() >= expected:
-            marks.setdefault("all", now)
-
-    window.model.rowsInserted.connect(inserted)
-    window.model.modelReset.connect(inserted)
-    loop, fired = QEventLoop(), []
-    window.loaded.connect(lambda: (fired.append(1), loop.quit()))
-    QTimer.singleShot(int(limit * 1000), loop.quit)
-    beat.start()
-    window.open_folder(str(folder), force=True)
-    loop.exec()
-    done = time.perf_counter() - started
-    stall = beat.stop()
-    window.model.rowsInserted.disconnect(inserted)
-    window.model.modelReset.disconnect(inserted)
-    return {
-        "first": marks.get("first", done),
-        "shown": marks.get("all", done),
-        "done": done,
-        "stall_ms": stall,
-        "peak_mb": beat.peak_rss,
-        "finished": bool(fired),
-        "rows": window.model.rowCount(),
-    }
-
-
 def build(folder: Path, cache: Path, n: int, limit: float) -> dict:
     """A cold open with no index, until the full parse has written it."""
     from PySide6.QtWidgets import QApplication
 
-    from tests.bench.bench_scale import Heartbeat, make_window
+    from tests.bench.bench_scale import Heartbeat, make_window, open_marked
 
     QApplication.instance() or QApplication(sys.argv)
     if cache.exists():
         shutil.rmtree(cache)
     cache.mkdir(parents=True)
     window = make_window(cache)
-    result = _open(window, folder, n, Heartbeat(), limit)
+    result = open_marked(window, folder, n, Heartbeat(), limit)
     window.close()
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["children_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -181,14 +143,14 @@ def warm(folder: Path, cache: Path, n: int, limit: float) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from curator.ui.model import COLUMNS
-    from tests.bench.bench_scale import Heartbeat, make_window, rss_mb, spin, wait_for
+    from tests.bench.bench_scale import Heartbeat, make_window, open_marked, rss_mb, spin, wait_for
 
     QApplication.instance() or QApplication(sys.argv)
     window = make_window(cache)
     for thumbs in (window.thumbs, window.large_images):
         thumbs.resolve_local = lambda url: JPEG  # every article image decodes a real JPEG
     beat = Heartbeat()
-    result = {"open": _open(window, folder, n, beat, limit)}
+    result = {"open": open_marked(window, folder, n, beat, limit)}
     if not result["open"]["finished"]:
         return result
     peak = beat.peak_rss

@@ -120,8 +120,10 @@ def make_window(cache: Path) -> MainWindow:
     return window
 
 
-def open_timed(window: MainWindow, folder: Path, expected: int, beat: Heartbeat) -> tuple[float, float, float, int]:
-    """Seconds to the first rows, to every row shown, to the end of loading; longest stall (ms)."""
+def open_marked(window: MainWindow, folder: Path, expected: int, beat: Heartbeat, limit_s: float = 600) -> dict:
+    """Open the folder (waiting `limit_s` at most): seconds to the first rows ("first"), to every
+    row shown ("shown"), to the end of loading ("done"); the longest stall (ms) and the peak RSS
+    meanwhile; whether the load ended in time ("finished") and the rows listed."""
     marks: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -136,12 +138,26 @@ def open_timed(window: MainWindow, folder: Path, expected: int, beat: Heartbeat)
     window.model.modelReset.connect(inserted)
     beat.start()
     window.open_folder(str(folder), force=True)
-    wait_for(window.loaded, 600)
+    finished = wait_for(window.loaded, limit_s)
     done = time.perf_counter() - started
     stall = beat.stop()
     window.model.rowsInserted.disconnect(inserted)
     window.model.modelReset.disconnect(inserted)
-    return marks.get("first", done), marks.get("all", done), done, stall
+    return {
+        "first": marks.get("first", done),
+        "shown": marks.get("all", done),
+        "done": done,
+        "stall_ms": stall,
+        "peak_mb": beat.peak_rss,
+        "finished": finished,
+        "rows": window.model.rowCount(),
+    }
+
+
+def open_timed(window: MainWindow, folder: Path, expected: int, beat: Heartbeat) -> tuple[float, float, float, int]:
+    """Seconds to the first rows, to every row shown, to the end of loading; longest stall (ms)."""
+    marked = open_marked(window, folder, expected, beat)
+    return marked["first"], marked["shown"], marked["done"], marked["stall_ms"]
 
 
 def read_floor(folder: Path) -> float:
