@@ -59,6 +59,8 @@ def test_a_sort_made_fresh_in_a_worker_lists_the_same_rows_and_a_stale_one_is_dr
     table = Table(ROWS)
     listing = Listing(lambda: table)
     listing.set_sort("quality", True)
+    assert listing.fresh_ahead() is None  # (not sorted yet: a search sorts, not this)
+    listing.sorted_rows()
     key, fresh = listing.fresh_ahead()
     rows = fresh()
     assert rows == listing.sorted_rows() and rows is not listing.sorted_rows()
@@ -68,6 +70,7 @@ def test_a_sort_made_fresh_in_a_worker_lists_the_same_rows_and_a_stale_one_is_dr
         listing.set_query(text)
         assert listing.compute() == plain(table, text, "quality", True), text
     listing.set_sort("date", False)
+    listing.sorted_rows()
     key, fresh = listing.fresh_ahead()
     made = fresh()
     listing.set_sort("title", False)  # sorted again before the worker's rows came
