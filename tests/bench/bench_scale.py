@@ -220,10 +220,10 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
                 f"cold open (no index): complete{suffix}",
                 shown,
                 "s",
-                "≥ 10x python-frontmatter, ≤ 3x the floor",
+                "≥ 10x python-frontmatter",  # (issue 33 withdrew round two's "≤ 3x the floor")
                 f"{fm}; floor {floor:.2f} s",
                 f"{fm_seconds / shown:.1f}x faster; {shown / floor:.1f}x the floor",
-                fm_seconds / shown >= 10 and shown <= 3 * floor,
+                fm_seconds / shown >= 10,
             )
         )
         rows.append(  # every file listed from the list-fields reader; the full parse then checks them
@@ -341,6 +341,17 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
         peak_open, peak, stall_scroll = (float(x) for x in out.stdout.split()[-3:])
         rows.append(
             Row(f"peak RSS while browsing with thumbnails{suffix}", peak, "MB", "≤ 300 MB", "—", "—", peak <= 300)
+        )
+        rows.append(  # (the same figure against issue 33's target; the row above is round two's, still to hold)
+            Row(
+                f"peak RSS while browsing with thumbnails, issue 33's target{suffix}",
+                peak,
+                "MB",
+                "≤ 220 MB",
+                "—",
+                "—",
+                peak <= 220,
+            )
         )
         rows.append(  # (the same process before it scrolls: the open's temporaries, freed once it is done)
             Row(
