@@ -149,6 +149,31 @@ def test_a_corrupted_gram_table_is_detected_and_rebuilt(tmp_path, small_chunks, 
         assert found.flags(table, Term("", value, 0)) == scan(table, value)
 
 
+def test_worker_processes_check_the_postings_and_rebuild_a_damaged_chunk(tmp_path, small_chunks):
+    """With workers, the postings are read and hashed in the processes (not in the window's
+    process): a damaged chunk is still found there and built again; the sound ones are kept."""
+    table = table_of([f"title {i} chip" for i in range(12)])
+    index, _ = built(tmp_path, table)
+    con = sqlite3.connect(index.path)
+    with con:
+        (posting,) = con.execute("SELECT posting FROM grams_1 WHERE gram = ?", (grams.key(b"t"),)).fetchone()
+        con.execute("UPDATE grams_1 SET posting = ? WHERE gram = ?", (bytes(len(posting)), grams.key(b"t")))
+        written = dict(con.execute("SELECT chunk, postings FROM gram_chunks").fetchall())
+    con.close()
+    texts = list(table.text)
+    parts = [texts[i : i + grams.CHUNK] for i in range(0, len(texts), grams.CHUNK)]
+    done = grams.catch_up(index, texts, workers=2)
+    assert done is not None
+    con = sqlite3.connect(index.path)
+    assert all(grams.chunk_sound(con, n, len(part), grams.digest(part)) for n, part in enumerate(parts))
+    after = dict(con.execute("SELECT chunk, postings FROM gram_chunks").fetchall())
+    con.close()
+    assert after == written  # (chunk 1 built again from the same texts: the same postings as first written)
+    found = grams.Grams(index.gram_reader, table, done)
+    for value in ("t", "1", "e 1", "chip"):
+        assert found.flags(table, Term("", value, 0)) == scan(table, value)
+
+
 def test_a_posting_that_cannot_be_read_is_not_trusted(tmp_path, small_chunks):
     table = table_of([f"title {i}" for i in range(12)])
     index, found = built(tmp_path, table)

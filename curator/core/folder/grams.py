@@ -204,6 +204,15 @@ def _build_and_write(path: str, chunk: int, texts: list[str]) -> None:
         con.close()
 
 
+def _sound_in_worker(path: str, chunk: int, count: int, texts: bytes) -> bool:
+    """In a worker process: chunk_sound on a connection of its own."""
+    con = sqlite3.connect(path, timeout=60)
+    try:
+        return chunk_sound(con, chunk, count, texts)
+    finally:
+        con.close()
+
+
 def _worker_init() -> None:
     """A worker process ends with its parent and runs below the window's priority."""
     exit_with_parent()
@@ -231,16 +240,24 @@ def catch_up(index: Any, texts: list[str], cancel: threading.Event | None = None
     if con is None:
         return None
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    digests: list[bytes] = []
+    digests = [digest(part) for part in chunks]
+    in_workers = workers > 0 and len(chunks) > 1
     todo: list[int] = []
     try:
         drop_chunks_from(con, len(chunks))
-        for number, part in enumerate(chunks):
-            if cancel is not None and cancel.is_set():
-                return None
-            digests.append(digest(part))
-            if not chunk_sound(con, number, len(part), digests[-1]):
-                todo.append(number)
+        if in_workers:  # (only the chunk table's few columns here: the postings are read there)
+            found = dict.fromkeys(range(len(chunks)))
+            for number, rows, was in con.execute("SELECT chunk, rows, texts FROM gram_chunks").fetchall():
+                if number in found:
+                    found[number] = (rows, was)
+            check = [n for n, part in enumerate(chunks) if found[n] == (len(part), digests[n])]
+            todo = [n for n in found if found[n] != (len(chunks[n]), digests[n])]
+        else:
+            for number, part in enumerate(chunks):
+                if cancel is not None and cancel.is_set():
+                    return None
+                if not chunk_sound(con, number, len(part), digests[number]):
+                    todo.append(number)
     except sqlite3.OperationalError:  # (locked, full, read-only): try again later
         return None
     except sqlite3.DatabaseError as exc:  # corrupt: the index file is rebuilt
@@ -249,7 +266,25 @@ def catch_up(index: Any, texts: list[str], cancel: threading.Event | None = None
         return None
     finally:
         con.close()
-    if todo and workers <= 0:  # (a few rows: no processes to start)
+    if in_workers and (check or todo):
+        # The postings of the chunks that claim to be built are checked in the worker processes
+        # too: reading and hashing them here (a million rows: 122 chunks, ~100,000 tuples each)
+        # made this thread's garbage collections walk them holding the GIL, 100-283 ms a time
+        # while the window listed a warm open.
+        context = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
+            path, futures = str(index.path), []
+            try:
+                futures = [pool.submit(_sound_in_worker, path, c, len(chunks[c]), digests[c]) for c in check]
+                todo += [c for c, future in zip(check, futures, strict=True) if not _result(future, cancel)]
+                futures = [pool.submit(_build_and_write, path, c, chunks[c]) for c in sorted(todo)]
+                for future in futures:
+                    _result(future, cancel)
+            except (cf.CancelledError, cf.process.BrokenProcessPool, sqlite3.Error):
+                for future in futures:
+                    future.cancel()
+                return None
+    elif todo:
         try:
             for number in todo:
                 if cancel is not None and cancel.is_set():
@@ -257,24 +292,18 @@ def catch_up(index: Any, texts: list[str], cancel: threading.Event | None = None
                 _build_and_write(str(index.path), number, chunks[number])
         except sqlite3.Error:
             return None
-    elif todo:
-        context = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
-            futures = [pool.submit(_build_and_write, str(index.path), c, chunks[c]) for c in todo]
-            try:
-                for future in futures:
-                    while True:
-                        try:
-                            future.result(timeout=0.2)
-                            break
-                        except cf.TimeoutError:
-                            if cancel is not None and cancel.is_set():
-                                raise
-            except (cf.TimeoutError, cf.process.BrokenProcessPool, sqlite3.Error):
-                for future in futures:
-                    future.cancel()
-                return None
     return Built(texts, [(len(part), d) for part, d in zip(chunks, digests, strict=True)])
+
+
+def _result(future: cf.Future, cancel: threading.Event | None) -> Any:
+    """The future's result, waited for in steps so that a cancel is seen (raises
+    CancelledError then)."""
+    while True:
+        try:
+            return future.result(timeout=0.2)
+        except cf.TimeoutError:
+            if cancel is not None and cancel.is_set():
+                raise cf.CancelledError from None
 
 
 # --- searching, in the GUI thread ------------------------------------------------------------
