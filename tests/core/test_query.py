@@ -357,3 +357,66 @@ def test_flags_mark_the_rows_a_one_term_query_selects(query, one_term):
         assert flags is None  # selected as before (see Table.select)
     else:
         assert len(flags) == len(TABLE) and [r for r, flag in enumerate(flags) if flag] == TABLE.select(query)
+
+
+def _plainly(table: Table, field: str, value: str, rows: list[int]) -> list[int]:
+    """A field term as a loop over the rows' summaries, one by one (what Table._term picks in C)."""
+    value, yes = value.lower(), value.lower() in ("yes", "true", "y", "1")
+    out = []
+    for r in rows:
+        s, path = table.summaries[r], table.paths[r]
+        if field == "topic":
+            keep = value in tuple(t.lower() for t in s.topics)
+        elif field in ("category", "type"):
+            keep = getattr(s, field).lower() == value
+        elif field == "published":
+            keep = s.published is yes
+        elif field == "git":
+            keep = (path in table.git) if value == "changed" else table.git.get(path) == value
+        elif field == "dup":
+            keep = (path in table.dups) is yes
+        else:
+            keep = table.links.get(path) == value
+        if keep:
+            out.append(r)
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            Summary,
+            path=st.sampled_from(["x.md", "y.md", "z.md", "w.md"]),
+            topics=st.lists(_names, max_size=3).map(tuple),
+            published=st.booleans(),
+            category=_names,
+            type=_names,
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(
+        [(f, v) for f in ("topic", "category", "type") for v in ("a", "ab", "b")]
+        + [("published", v) for v in ("yes", "no", "true")]
+        + [("git", v) for v in ("changed", "modified", "new", "deleted")]
+        + [("dup", v) for v in ("yes", "no")]
+        + [("link", v) for v in ("dead", "ok", "moved")]
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_field_terms_select_what_a_loop_selects(summaries, term, rnd):
+    field, value = term
+    table = Table(summaries)
+    table.git = {"x.md": "modified", "y.md": "new"}
+    table.dups = {"x.md": 1, "z.md": 1}
+    table.links = {"y.md": "dead", "w.md": "ok"}
+    rows = list(range(len(summaries)))
+    rnd.shuffle(rows)
+    rows = rows[: rnd.randint(0, len(rows))]
+    query = f"{field}:{value}"
+    assert table.select(query, rows) == _plainly(table, field, value, rows)  # some rows, in their order
+    every = range(len(summaries))
+    assert table.select(query) == _plainly(table, field, value, list(every))  # every row
+    assert table.select(f"-{field}:{value}") == [
+        r for r in every if r not in set(_plainly(table, field, value, list(every)))
+    ]
