@@ -77,7 +77,7 @@ class ArticleModel(QAbstractTableModel):
         self.listing = Listing(lambda: self.workspace.table)
         self.git_state = git_state
         self._positions: Positions | None = None
-        self._waiting: dict[str, set[int]] = {}
+        self._waiting: dict[str, dict[int, int]] = {}  # url -> {row: the position it was painted at}
         #: other fields shown as columns after COLUMNS: their keys, and {key: {path: text}}
         self.extra: list[str] = []
         self.extra_text: dict[str, dict[str, str]] = {}
@@ -188,14 +188,14 @@ class ArticleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleDescriptionRole and column == "title":
             return spoken_details(s)
         if role == Role.CARD:
-            thumbnail = self._image(row, s.image or s.provider_logo, fallback=s.provider_logo)
+            thumbnail = self._image(index.row(), row, s.image or s.provider_logo, fallback=s.provider_logo)
             return Card(
                 s,
                 self.workspace.is_dirty(row),
                 s.path in self.workspace.changed_on_disk,
                 thumbnail,
                 (thumbnail is None or thumbnail.isNull()) and self._image_failed(s),
-                self._image(row, s.provider_logo) if s.provider_logo else None,
+                self._image(index.row(), row, s.provider_logo) if s.provider_logo else None,
                 self.git_state(s.path),
             )
         if role == Role.SUMMARY:
@@ -209,13 +209,13 @@ class ArticleModel(QAbstractTableModel):
         if role == Role.CHANGED_ON_DISK:
             return s.path in self.workspace.changed_on_disk
         if role == Role.THUMBNAIL:
-            return self._image(row, s.image or s.provider_logo, fallback=s.provider_logo)
+            return self._image(index.row(), row, s.image or s.provider_logo, fallback=s.provider_logo)
         if role == Role.GIT:
             return self.git_state(s.path)
         if role == Role.IMAGE_FAILED:
             return self._image_failed(s)
         if role == Role.LOGO:
-            return self._image(row, s.provider_logo) if s.provider_logo else None
+            return self._image(index.row(), row, s.provider_logo) if s.provider_logo else None
         if role == Qt.ItemDataRole.FontRole and self.workspace.is_dirty(row):
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and column == "published" and not s.published:
@@ -264,12 +264,14 @@ class ArticleModel(QAbstractTableModel):
         urls = [u for u in (s.image, s.provider_logo) if u]
         return bool(urls) and self.thumbnails is not None and all(self.thumbnails.error(u) for u in urls)
 
-    def _image(self, row: int, url: str, fallback: str = "") -> Any:
+    def _image(self, pos: int, row: int, url: str, fallback: str = "") -> Any:
+        """The image of `url` for the row shown at `pos`, or None while it is fetched (the row is
+        told when it comes: see _thumbnail_ready)."""
         if self.thumbnails is None or not url:
             return None
         image = self.thumbnails.get(url, fallback)
         if image is None:
-            self._waiting.setdefault(url, set()).add(row)
+            self._waiting.setdefault(url, {})[row] = pos
         return image
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -439,9 +441,14 @@ class ArticleModel(QAbstractTableModel):
         rows = self._waiting.pop(url, None)
         if not rows:
             return
-        positions = self.positions()
-        for row in rows:
-            pos = positions.get(row)
+        order = self.order
+        for row, pos in rows.items():
+            # Where it was painted, if it is still there; else where the positions say, if they are
+            # made. Not made, they are not made for this (a million rows: ~40 ms of this thread
+            # after every search): the list changed since the paint, so its rows are painted
+            # again and ask for the image again (see refresh and _rows_removed).
+            if not (pos < len(order) and order[pos] == row):
+                pos = self._positions.get(row) if self._positions is not None else None
             if pos is not None:
                 self.dataChanged.emit(self.index(pos, 0), self.index(pos, 0), [Role.THUMBNAIL, Role.LOGO])
 

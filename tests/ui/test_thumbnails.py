@@ -249,3 +249,50 @@ def test_a_small_logo_is_not_blown_up_beyond_twice_its_size(qtbot, server, thumb
     assert (pixmap.width(), pixmap.height()) == (80, 60)  # whole, at most 2x, not cropped to 128x96
     big = fetch(qtbot, thumbs(), f"{base}/logo.jpg?3")
     assert (big.width(), big.height()) == (128, 96)  # large images still fill the thumbnail
+
+
+def test_a_thumbnail_tells_the_row_where_it_is_shown_without_mapping_every_row(
+    qtbot, server, thumbs, sample, monkeypatch
+):
+    """A card asks for its image where it is painted; when the image comes, the list is told at
+    that place, or, after a search moved the row, at its new place once it was painted there.
+    No map of every row's position is made for it (at a million rows: ~40 ms a search)."""
+    from PySide6.QtWidgets import QTableView
+
+    from curator.core.folder import library
+    from curator.core.folder.listing import Positions
+    from curator.core.folder.workspace import Workspace
+    from curator.ui import model as model_module
+    from curator.ui.model import ArticleModel, Role
+
+    base, _ = server
+    workspace = Workspace(sample)
+    paths = sorted(str(p.relative_to(sample)) for p in (sample / "_news").iterdir())
+    workspace.add_entries([library.load_one(str(sample), p) for p in paths])
+    for n, s in enumerate(workspace.table.summaries):  # every card's image on the server, no logos
+        s.image, s.provider_logo = f"{base}/logo.jpg?row{n}", ""
+    model = ArticleModel(workspace, thumbs())
+    model.refresh()
+    view = QTableView()
+    view.setModel(model)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+
+    last = model.order[-1]
+    asked_at = len(model.order) - 1
+    url = workspace.table.summaries[last].image
+    assert model.index(asked_at, 0).data(Role.CARD).thumbnail is None  # painted (asked) at the end
+    model.set_query(workspace.table.summaries[last].title)  # ...and a search moves it to the top
+    moved_to = model.order.index(last)
+    assert moved_to != asked_at
+    assert model.index(moved_to, 0).data(Role.CARD).thumbnail is None  # painted at its new place
+    made = []
+    monkeypatch.setattr(model_module, "Positions", lambda *a, **k: made.append(1) or Positions(*a, **k))
+    told = []
+    model.dataChanged.connect(lambda top, bottom, roles: told.append(top.row()))
+    with qtbot.waitSignal(model.thumbnails.ready, timeout=10000, check_params_cb=lambda u: u == url):
+        pass  # (the model heard it first: connected first)
+    assert told == [moved_to]
+    assert not made  # found where it was painted, not by mapping every row
+    assert model.index(moved_to, 0).data(Role.CARD).thumbnail is not None
