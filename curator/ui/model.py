@@ -59,6 +59,10 @@ SORTABLE = COLUMNS[:-1]
 APPEND_MS = 250
 
 
+#: a list this long is told of changed rows in one signal over it when its positions are not made
+SPAN_ROWS = 100_000
+
+
 class ArticleModel(QAbstractTableModel):
     #: shown rows, total rows
     counts_changed = Signal(int, int)
@@ -417,11 +421,17 @@ class ArticleModel(QAbstractTableModel):
 
     def rows_changed(self, rows: Iterable[int], roles: Sequence[int] | None = None) -> None:
         """Tell the views that these workspace rows show new values (names the roles)."""
+        roles = list(roles or [*VALUE_ROLES, Role.CHANGED_ON_DISK])
+        last = self.columnCount() - 1
+        if self._positions is None and len(self.order) >= SPAN_ROWS:
+            # A long list whose positions are not made: they are not made for this (a million
+            # rows: 250-350 ms of this thread); one signal over the list, and the views repaint
+            # what they show, as for rows here and there below.
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.order) - 1, last), roles)
+            return
         shown = sorted(self.positions().shown(rows))
         if not shown:
             return
-        roles = list(roles or [*VALUE_ROLES, Role.CHANGED_ON_DISK])
-        last = self.columnCount() - 1
         if len(shown) > 64 and shown[-1] - shown[0] + 1 > len(shown):
             # many rows here and there (every other article of a search): one signal over the
             # span costs the views the same (they repaint what is on screen) and no 1,000s of calls

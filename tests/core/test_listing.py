@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator.core.folder.listing import Listing
+from curator.core.folder.listing import Listing, Positions
 from curator.core.folder.table import Table
 from curator.core.site.article import Summary
 
@@ -76,3 +76,13 @@ def test_a_sort_made_fresh_in_a_worker_lists_the_same_rows_and_a_stale_one_is_dr
     listing.set_sort("title", False)  # sorted again before the worker's rows came
     listing.freshened(key, made)
     assert listing.sorted_rows() is not made and listing.sorted_rows() == plain(table, "", "title", False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.permutations(list(range(40))).map(lambda rows: rows[: len(rows) // 2 + 3]), st.integers(1, 9))
+def test_positions_placed_in_pieces_equal_those_placed_at_once(order, piece):
+    whole, pieces = Positions(order, 40), Positions(order, 40, piece=piece)
+    assert all(whole.get(r) == pieces.get(r) for r in range(45))
+    assert [pieces[r] for r in order] == list(range(len(order)))
+    pieces.place([41, 44], len(order), piece=piece)  # rows beyond the array: it grows
+    assert pieces.get(44) == len(order) + 1 and pieces.get(42) is None

@@ -46,3 +46,25 @@ def test_the_model_maps_an_edit_to_the_value_roles_without_being_told(qtbot, sam
     model.set_workspace(other)
     with qtbot.assertNotEmitted(model.dataChanged):
         workspace.apply_step(workspace.plan_edit([row], "quality", EditOp.SET, 3))
+
+
+def test_a_long_list_without_positions_is_told_of_an_edit_in_one_signal_over_it(qtbot, sample, monkeypatch):
+    """Its positions are not made for an edit (a million rows: 250-350 ms of the GUI thread)."""
+    from curator.ui import model as model_module
+
+    workspace = opened(sample)
+    model = ArticleModel(workspace)
+    model.refresh()
+    model.set_query("-published:no")  # (a search: the positions of the list it shows are made when needed)
+    monkeypatch.setattr(model_module, "SPAN_ROWS", 3)
+    made = []
+    real = model_module.Positions
+    monkeypatch.setattr(model_module, "Positions", lambda *a, **k: made.append(1) or real(*a, **k))
+    row = model.order[1]
+    with qtbot.waitSignal(model.dataChanged) as blocker:
+        workspace.apply_step(workspace.plan_edit([row], "quality", EditOp.SET, 3))
+    top, bottom, roles = blocker.args
+    assert (top.row(), bottom.row()) == (0, len(model.order) - 1) and roles == list(VALUE_ROLES)
+    assert not made
+    assert model.index(1, 0).data(Role.ROW) == row  # (and what the views repaint reads the new value)
+    assert workspace.summary(row).quality == 3
