@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -110,7 +112,7 @@ def test_duplicates_facet_counts_groups_filters_to_dup_yes_and_follows_edits(qtb
     _open_marked(qtbot, window, queue)
     facet = _dup_facet(window)
     groups = window.stories.group_count
-    assert groups == len(window.stories.grouper.groups()) >= 4
+    assert groups == len({min(members) for members in window.stories.groups.values()}) >= 4
     qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups} groups)" and not facet.isHidden())
     yes = next(facet.child(i) for i in range(facet.childCount()) if facet.child(i).data(0, VALUE) == "yes")
     assert yes.text(0) == "yes  (12)"
@@ -129,4 +131,92 @@ def test_duplicates_facet_counts_groups_filters_to_dup_yes_and_follows_edits(qtb
     window.action_map[Action.SAVE].trigger()
     wait_saved(qtbot, window)
     qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups} groups)" and len(window.model.order) == 12)
-    assert window.stories.grouper.group_of("tailspin-istm.md") == ["tailspin-itsm.md", "tailspin-istm.md"]
+    assert window.stories.groups["tailspin-istm.md"] == ["tailspin-itsm.md", "tailspin-istm.md"]
+
+
+def _in_process(window) -> dict[str, list[str]]:
+    from curator.core.folder.duplicates import Grouper
+
+    workspace = window.workspace
+    grouper = Grouper()
+    grouper.update(workspace.summaries(range(len(workspace.table))))
+    return grouper.members()
+
+
+def test_the_grouping_process_gives_the_groups_of_in_process_grouping_and_follows_edits(qtbot, window, queue: Path):
+    from curator.core.folder import fields
+
+    _open_marked(qtbot, window, queue)
+    stories = window.stories
+    assert stories.grouping is not None and stories.grouping.pid != os.getpid()
+    expected = _in_process(window)
+    assert stories.groups == expected and len(expected) == 12
+    window.search_for("dup:yes")
+    qtbot.waitUntil(lambda: listed(window) == sorted(expected))
+    facet = _dup_facet(window)
+    groups = len({min(m) for m in expected.values()})
+    assert stories.group_count == groups
+    qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups} groups)")
+    # an edit, saved, gives two articles alone one address: a new group of two
+    workspace = window.workspace
+    a, b = sorted(p for p in workspace.rows if p not in expected)[:2]
+    step = workspace.plan_field([workspace.rows[a], workspace.rows[b]], "originalUrl",
+                                fields.FieldEdit(fields.Op.SET, "https://example.org/told-twice"))  # fmt: skip
+    window.editing.submit(step.step, "Address")
+    window.action_map[Action.SAVE].trigger()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: a in listed(window) and b in listed(window))
+    assert stories.groups == _in_process(window) and sorted(stories.groups[a]) == [a, b]
+    qtbot.waitUntil(lambda: facet.text(0) == f"Duplicates  ({groups + 1} groups)")
+    window.undo_stack.undo()  # their addresses as they were, saved: the group is broken
+    window.action_map[Action.SAVE].trigger()
+    wait_saved(qtbot, window)
+    qtbot.waitUntil(lambda: a not in listed(window) and b not in listed(window))
+    assert stories.groups == _in_process(window) == expected
+
+
+def test_corpus_dup_yes_lists_its_duplicate_stories(qtbot, window, corpus: Path):
+    _open_marked(qtbot, window, corpus)
+    window.search_for("dup:yes")
+    qtbot.waitUntil(lambda: len(window.model.order) == 29, timeout=20000)
+    assert window.stories.groups == _in_process(window)
+
+
+def test_closing_or_leaving_a_folder_and_quitting_leave_no_grouping_process(qtbot, window, queue: Path, tmp_path):
+    from tests.core.test_grouping import gone
+
+    _open_marked(qtbot, window, queue)
+    first = window.stories.grouping.pid
+    other = shutil.copytree(queue, tmp_path / "other")
+    _open_marked(qtbot, window, other)
+    assert gone(first)
+    second = window.stories.grouping.pid
+    assert second != first and not gone(second, 0.2)
+    window.workspace.pending.clear()
+    window.close()
+    assert gone(second) and window.stories.grouping is None
+
+
+def test_a_grouping_process_that_dies_turns_grouping_off_with_a_message(qtbot, window, queue: Path):
+    from curator.core.folder import fields
+
+    _open_marked(qtbot, window, queue)
+    said = []
+    window.messages.posted.connect(lambda level, text, detail, ms: said.append(text))
+    os.kill(window.stories.grouping.pid, signal.SIGKILL)
+    workspace = window.workspace
+    row = workspace.rows["item-5.md"]
+    step = workspace.plan_field([row], "title", fields.FieldEdit(fields.Op.SET, "Another title"))
+    window.editing.submit(step.step, "Retitle")  # (its grouping goes to the dead process)
+    qtbot.waitUntil(lambda: window.stories.off)
+    assert [t for t in said if "Duplicate stories are not marked" in t and "ended unexpectedly" in t]
+    assert window.stories.groups == {} and window.stories.group_count == 0 and window.stories.grouping is None
+    window.search_for("dup:yes")
+    qtbot.waitUntil(lambda: len(window.model.order) == 0)
+    window.search_for("")  # the window goes on
+    qtbot.waitUntil(lambda: len(window.model.order) == len(workspace.rows))
+    window.undo_stack.undo()
+    assert not workspace.is_dirty(row)
+    assert not window.stories.keep_this(workspace.rows["contoso-original.md"])  # in no group now
+    window.stories.regroup()  # (as a save does: grouping stays off)
+    assert window.stories.grouping is None and window.stories.off

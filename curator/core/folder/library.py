@@ -174,12 +174,13 @@ def _unpack(items: list[tuple | Problem]) -> list[Entry | Problem]:
 def _check_chunk(root: str, rels: list[str], profile: profiles.Profile) -> list[Entry | Problem]:
     """check_skimmed for each file, in a worker process at a lower priority than the window's:
     the list is complete already, this only confirms it."""
-    _lower_priority()
+    lower_priority()
     with paused_gc():
         return [item for rel in rels if (item := check_skimmed(root, rel, profile)) is not None]
 
 
-def _lower_priority() -> None:
+def lower_priority() -> None:
+    """In a worker process: run below the window's priority (nice 10), so the GUI goes first."""
     if hasattr(os, "nice") and multiprocessing.parent_process() is not None:
         with contextlib.suppress(OSError):
             if os.getpriority(os.PRIO_PROCESS, 0) < 10:

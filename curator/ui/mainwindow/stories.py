@@ -4,10 +4,15 @@
 (core.folder.links) of the open folder: it puts them in the table (`dups`, `links`) for the
 `dup:` and `link:` query terms, tells the preview the others of an article's group and its
 link status, and turns "Keep This, Unpublish the Others" and "Use the Moved Address" into one
-ordinary edit each (one undo step through Editing.submit). The groups are made once per
-folder, in a worker, from the summaries (their `url`: from the index on a warm open, no file is
-read); after that only what changes is grouped again (duplicates.Grouper.update): the rows of
-each Changed event of the Workspace, and the files that came or went on disk (sync). Links are
+ordinary edit each (one undo step through Editing.submit). The groups are made and kept in a
+process of its own (core.folder.grouping: the Grouper and its memory stay out of the window's
+process, and its Python never holds the GUI thread's GIL), which reads the folder's articles
+from the index (the window sends only the rows the index cannot vouch for); after that only
+what changes is grouped again there (duplicates.Grouper.update): the rows of each Changed event
+of the Workspace, and the files that came or went on disk (sync). The conversations with that
+process run on a one-thread pool of their own, in order; a process that dies turns grouping
+off for the folder, with a message. It ends with the folder (another opens, the app quits:
+close()), or with the app however that ends. Links are
 checked in a one-thread pool of their own (with the core's per-host and overall caps inside),
 with progress and cancel. Emits:
   marked() after the groups or the link states changed,
@@ -17,13 +22,14 @@ QtCore only.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core import words
-from ...core.folder import duplicates, fields, links
+from ...core.folder import fields, grouping, links
 from ...core.folder.edits import EditOp, EditStep
 from ..tasks import Task, Tasks
 from .editing import Editing
@@ -45,11 +51,16 @@ class Stories(QObject):
         self.groups: dict[str, list[str]] = {}  # path -> the paths of its group, keeper first
         self.checks: dict[str, links.Check] = {}  # url -> its last check
         self.found: dict[str, list[links.Link]] = {}  # path -> its links
+        #: conversations with the grouping process, one at a time, in order
+        self.group_tasks = Tasks(1, "grouping", self, messages.failed)
         self._grouping: Task | None = None
         self._checking: Task | None = None
-        self.grouper: duplicates.Grouper | None = None  # of the open folder, once made
-        self._waiting: set[str] | None = None  # paths that changed while the grouper was being made
+        self.grouping: grouping.GroupingProcess | None = None  # of the open folder, once asked
+        self.known: set[str] | None = None  # the paths the grouping process holds, once grouped
+        self._waiting: set[str] | None = None  # paths that changed while the first grouping ran
         self._numbers: dict[str, int] = {}  # a group's first path -> its number in table.dups
+        self._count = 0  # groups of two or more
+        self.off = False  # the grouping process died or failed: no groups for this folder
         self._workspace = None
         self._marking = False
         session.opened.connect(self._opened)
@@ -59,46 +70,96 @@ class Stories(QObject):
 
     def _opened(self, workspace) -> None:
         self.cancel()
+        self.close()
         self.groups, self.checks, self.found = {}, {}, {}
-        self.grouper, self._waiting, self._numbers = None, None, {}
+        self.known, self._waiting, self._numbers, self._count, self.off = None, None, {}, 0, False
         if self._workspace is not None:
             self._workspace.unsubscribe(self._changed)
         self._workspace = workspace
         workspace.subscribe(self._changed)
 
+    def close(self) -> None:
+        """End the grouping process of the open folder (another folder opens, the app quits)."""
+        if self.grouping is not None:
+            self.grouping.close()
+            self.grouping = None
+
     # -- duplicates --
 
     def regroup(self) -> Task | None:
-        """After a load or a save: the first time, group the folder's articles in a worker (from
-        their summaries: no file is read); after that, only the files that came or went (sync).
-        Reads the link checks of the last 24 hours when there are any. Emits marked."""
+        """After a load or a save: the first time, group the folder's articles in the grouping
+        process (which reads them from the index: only the rows the index cannot vouch for are
+        sent); after that, only the files that came or went (sync). Reads the link checks of the
+        last 24 hours when there are any. Emits marked."""
         if not self.session.is_open:
             return None
         workspace = self.session.workspace
         self._read_link_checks(workspace)
-        if self.grouper is not None or self._waiting is not None:
+        if self.known is not None or self._waiting is not None or self.off:
             self.sync()
             return self._grouping
-        summaries = workspace.summaries(range(len(workspace.table)))
-        self._waiting = set()
+        # (what the worker needs, taken here in C: the paths, one copy of their list, and the
+        # digests the window holds; rows with unsaved edits are sent again once grouped)
+        paths, digests = list(workspace.table.paths), workspace.snapshots.digests()
+        if len(digests) != 16 * len(paths):  # (rows and snapshots out of step: send every row)
+            digests = bytes(16 * len(paths))
+        self._waiting = {workspace.path(r) for r in workspace.pending}
+        process = self.grouping = grouping.GroupingProcess()
+        root, cache_dir = self.session.root, self.session.cache_dir
 
-        def work(progress):
-            grouper = duplicates.Grouper()
-            grouper.update(s for s in summaries if s is not None)
-            return grouper, grouper.members()  # (the GUI thread only takes them: no pass over every article)
+        def read(progress):
+            missing = process.start(root, cache_dir, paths, digests)
+            known: set[str] = set()
+            for at in range(0, len(paths), 20_000):  # (in pieces: one set of a million holds the GIL)
+                known.update(paths[at : at + 20_000])
+            return missing, known
 
-        def done(result) -> None:
-            grouper, members = result
-            waiting, self._waiting, self.grouper = self._waiting or set(), None, grouper
-            self._mark(set(members), members)
-            self._update([workspace.rows[p] for p in waiting if p in workspace.rows])
-            self.sync()
+        def send(result) -> None:
+            missing, known = result
+            rows = workspace.rows
+            summaries = workspace.summaries([rows[p] for p in missing if p in rows])
 
+            def group(progress):
+                process.feed(summaries)
+                return process.group()
+
+            def done(result) -> None:
+                members, self._count = result
+                waiting, self._waiting, self.known = self._waiting or set(), None, known
+                self._mark(members, every=True)
+                self._update([workspace.rows[p] for p in waiting if p in workspace.rows])
+                self.sync()
+
+            self._grouping = self._ask(group, done, workspace, first=True)
+
+        self._grouping = self._ask(read, send, workspace, first=True)
+        return self._grouping
+
+    def _ask(self, work, done, workspace, first: bool = False) -> Task:
+        """Run a conversation with the grouping process on the grouping thread (one at a time,
+        in the order asked); a worker that died or failed turns grouping off (see _stopped). A
+        first grouping cancelled or failed leaves none begun: the next regroup begins again."""
         fresh = self.session.still(workspace)
-        task = self._grouping = self.tasks.run(
-            work, done, failed="Finding duplicate stories failed", still=lambda: fresh() and not task.cancelled
+
+        def dropped() -> None:
+            if first and fresh() and self._waiting is not None and self.known is None:
+                self.close()
+                self._waiting = None
+
+        task = self.group_tasks.run(
+            work, done, failed=self._stopped, still=lambda: fresh() and not task.cancelled, dropped=dropped
         )
         return task
+
+    def _stopped(self, error: BaseException) -> None:
+        """The grouping process died or failed: the window goes on without duplicate groups."""
+        self.close()
+        self.known, self._waiting, self._count, self.off = None, None, 0, True
+        self.groups, self._numbers = {}, {}
+        self.session.workspace.table.dups = {}
+        detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        self.messages.warning(f"Duplicate stories are not marked in this folder: {error}", detail, 20000)
+        self.marked.emit()
 
     def _changed(self, event) -> None:
         """The Workspace's rows changed: group those again (lookups in proportion to them)."""
@@ -111,31 +172,43 @@ class Stories(QObject):
         workspace = self.session.workspace
         if self._waiting is not None:  # (being made: done() takes these after)
             self._waiting.update(workspace.path(r) for r in rows)
-        elif self.grouper is not None and rows:
-            self._mark(self.grouper.update(workspace.summaries(list(rows))))
+        elif self.known is not None and rows:
+            self._send(workspace.summaries(list(rows)), [])
+
+    def _send(self, summaries, gone: list[str]) -> None:
+        """Group these again in the grouping process; their groups are marked when it answers."""
+        process = self.grouping
+
+        def done(result) -> None:
+            groups, self._count = result
+            self._mark(groups)
+
+        self._ask(lambda progress: process.update(summaries, gone), done, self.session.workspace)
 
     def sync(self) -> None:
         """Take the files that came or went (a load's or the watcher's changes): arrivals are
-        grouped against the others, the removed leave their groups."""
-        workspace, grouper = self.session.workspace, self.grouper
-        if grouper is None or workspace is not self._workspace:
+        grouped against the others, the removed leave their groups. (Compares the paths on the
+        GUI thread, in C: `known` holds the table's own path strings.)"""
+        workspace, known = self.session.workspace, self.known
+        if known is None or workspace is not self._workspace:
             return
-        rows, known = workspace.rows, grouper.stories
-        if len(rows) == len(known) and rows.keys() == known.keys():
+        rows = workspace.rows
+        if len(rows) == len(known) and rows.keys() == known:
             return
         new = [row for path, row in rows.items() if path not in known]
         gone = [path for path in known if path not in rows]
-        self._mark(grouper.update(workspace.summaries(new), gone))
+        known.difference_update(gone)
+        known.update(workspace.path(r) for r in new)
+        self._send(workspace.summaries(new), gone)
 
-    def _mark(self, paths: set[str], known: dict[str, list[str]] | None = None) -> None:
-        """Put the groups of these paths in the table (dup: terms) and in `groups`; emits marked.
-        `known`: their groups, found already (Grouper.members: a path it lacks is in none); with
-        it, marked is emitted even when there are none (the folder's grouping is done)."""
-        if not paths and known is None:
+    def _mark(self, groups: dict[str, list[str]], every: bool = False) -> None:
+        """Put these paths' groups in the table (dup: terms) and in `groups` ([] or a path it
+        lacks: in none); emits marked. `every`: the folder's first grouping, marked is emitted
+        even when there are none (the folder's grouping is done)."""
+        if not groups and not every:
             return
-        grouper, dups = self.grouper, dict(self.session.workspace.table.dups)
-        for path in paths:
-            members = known.get(path) if known is not None else grouper.group_of(path)
+        dups = dict(self.session.workspace.table.dups)
+        for path, members in groups.items():
             if members:
                 self.groups[path] = members
                 dups[path] = self._numbers.setdefault(min(members), len(self._numbers) + 1)
@@ -153,7 +226,7 @@ class Stories(QObject):
 
     @property
     def group_count(self) -> int:
-        return self.grouper.count() if self.grouper is not None else 0
+        return self._count
 
     def _read_link_checks(self, workspace) -> None:
         """The link checks of the last 24 hours for the folder's links (read from the files in a

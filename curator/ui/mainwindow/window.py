@@ -591,6 +591,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
             return
         self.triage.leave()  # (the layout is saved with the preview dock as it was before triage)
         self.cancel_work()
+        self.stories.close()  # (its grouping process ends with the window)
         self.watcher.stop()
         for images in (self.thumbs, self.large_images):
             images.shutdown()  # closing never waits on the network

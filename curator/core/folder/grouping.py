@@ -1,0 +1,230 @@
+"""The Grouper of the open folder (duplicates.Grouper), kept in a process of its own.
+
+Grouping a whole folder is long pure-Python work, and a Grouper holds a lot of memory for as
+long as the folder is open (at 100,000 articles ~51 MB kept, ~186 MB at the peak of the first
+grouping); in a thread of the window's process it shares the GIL with the GUI thread the whole
+time. A `GroupingProcess` keeps the Grouper in one long-lived worker process instead (spawned,
+as the loader's workers are, at a lower priority; it ends when its parent ends however that
+ends: see library.exit_with_parent), and talks to it over one pipe:
+
+- `start(root, cache_dir, paths, digests)`: the worker reads the articles itself from the
+  folder's index on disk (no summary crosses the pipe), taking each row whose record has the
+  digest the caller holds for that path; it returns the paths the index could not vouch for
+  (not there, another digest, an index that cannot be used), whose summaries the caller then
+  sends (`feed`, in chunks), before `group()` groups them all and returns the members
+  (Grouper.members) and the count of groups;
+- `update(summaries, removed)`: arrivals, changed articles and removed paths, grouped again
+  incrementally; returns each touched path's group (Grouper.group_of, [] for none).
+
+Every call blocks until the worker answers: callers make them off the GUI thread, one at a
+time (a lock keeps one conversation at a time on the pipe). A worker that died or failed makes
+the call raise GroupingFailed. `close()` ends the worker at once (a folder closed or left, the
+app quitting).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import multiprocessing
+import multiprocessing.connection
+import operator
+import os
+import threading
+import traceback
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from curator.core.folder.duplicates import Grouper
+from curator.core.folder.index import Index, decode_known
+from curator.core.folder.library import exit_with_parent, lower_priority
+from curator.core.gently import paused_gc, trim_heap
+from curator.core.site.article import Summary, interned
+
+#: summaries (and path/digest pairs) per message: each pickles in a few ms (the caller's
+#: thread holds the GIL that long), and a chunk is all either side holds of it at once
+CHUNK = 5000
+_PACK = operator.attrgetter(*(f.name for f in dataclasses.fields(Summary)))
+_DIGEST = 16  # bytes of a packed digest (see Snapshots.digests)
+
+
+class GroupingFailed(Exception):
+    """The grouping process died or could not group (its message says which)."""
+
+
+def pack(summaries: Iterable[Summary]) -> list[tuple]:
+    """Summaries as plain tuples: pickling a slotted dataclass runs Python code per object."""
+    return list(map(_PACK, summaries))
+
+
+def _unpack(items: Iterable[tuple]) -> list[Summary]:
+    return [interned(*item) for item in items]
+
+
+class _Worker:
+    """The worker's side: one Grouper, and what a first grouping gathers before it groups."""
+
+    def __init__(self) -> None:
+        self.grouper = Grouper()
+        self.wanted: dict[str, bytes] = {}  # path -> the digest the window holds for it
+        self.gathered: dict[str, Summary] = {}  # path -> its summary, until group()
+
+    def want(self, paths: list[str], digests: bytes) -> None:
+        for i, path in enumerate(paths):
+            self.wanted[path] = digests[i * _DIGEST : (i + 1) * _DIGEST]
+
+    def read(self, root: str, cache_dir: str | None) -> list[str]:
+        """The wanted rows from the index; returns the paths it could not vouch for."""
+        wanted, gathered = self.wanted, self.gathered
+        with paused_gc(keep=True):
+            for chunk in Index(root, cache_dir).iter_path_records(CHUNK):
+                for path, record in chunk:
+                    digest = wanted.get(path)
+                    if digest is None:
+                        continue
+                    try:
+                        known = decode_known(record, path)
+                    except (ValueError, TypeError, IndexError):  # a record that does not decode: sent instead
+                        continue
+                    if known.snapshot.digest == digest.hex():
+                        gathered[path] = known.summary
+        missing = [p for p in wanted if p not in gathered]
+        self.wanted = {}
+        return missing
+
+    def feed(self, items: list[tuple]) -> None:
+        with paused_gc(keep=True):
+            for s in _unpack(items):
+                self.gathered[s.path] = s
+
+    def group(self) -> tuple[dict[str, list[str]], int]:
+        gathered, self.gathered = self.gathered, {}
+        self.grouper = Grouper()
+        self.grouper.update(gathered.values())
+        del gathered
+        trim_heap()
+        return self.grouper.members(), self.grouper.count()
+
+    def update(self, items: list[tuple], removed: list[str]) -> tuple[dict[str, list[str]], int]:
+        grouper = self.grouper
+        touched = grouper.update(_unpack(items), removed)
+        return {p: grouper.group_of(p) for p in touched}, grouper.count()
+
+
+#: requests that get no answer (a chunk of many): an error in one is told with the next answer
+_SILENT = frozenset({"want", "feed"})
+
+
+def serve(conn: multiprocessing.connection.Connection) -> None:
+    """The worker process: answer requests until the pipe closes (the window's side went away)."""
+    exit_with_parent()
+    lower_priority()
+    worker = _Worker()
+    error = ""
+    while True:
+        try:
+            kind, *args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: Any = getattr(worker, kind)(*args)
+        except Exception as exc:  # told to the window, which stops grouping: no half-made groups
+            error = error or f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+        if kind in _SILENT:
+            continue
+        conn.send(("error", error) if error else ("ok", reply))
+        error = ""
+
+
+class GroupingProcess:
+    """The window's side of one grouping process (see the module's text)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._conn: multiprocessing.connection.Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._closed = False
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def _ensure(self) -> multiprocessing.connection.Connection:
+        if self._closed:
+            raise GroupingFailed("the grouping process was closed")
+        if self._conn is None:
+            context = multiprocessing.get_context("spawn")  # (fork with the GUI's threads can deadlock)
+            ours, theirs = context.Pipe()
+            process = context.Process(target=serve, args=(theirs,), name="curator-grouping", daemon=True)
+            process.start()
+            theirs.close()
+            self._conn, self._process = ours, process
+        return self._conn
+
+    def _ask(self, *request: Any, answer: bool = True) -> Any:
+        conn = self._ensure()
+        try:
+            conn.send(request)
+            if not answer:
+                return None
+            status, reply = conn.recv()
+        except (EOFError, OSError) as exc:
+            raise GroupingFailed(self._why_gone()) from exc
+        if status != "ok":
+            raise GroupingFailed(f"the grouping process failed: {reply}")
+        return reply
+
+    def _why_gone(self) -> str:
+        code = None
+        with contextlib.suppress(AttributeError, ValueError):  # (closed meanwhile)
+            self._process.join(1)
+            code = self._process.exitcode
+        return f"the grouping process ended unexpectedly (exit code {code})"
+
+    def start(
+        self, root: str, cache_dir: str | os.PathLike[str] | None, paths: Sequence[str], digests: bytes
+    ) -> list[str]:
+        """Begin a first grouping from the index; returns the paths whose summaries to `feed`.
+        `digests`: 16 bytes per path, what the caller holds (a zero digest matches nothing)."""
+        with self._lock:
+            for at in range(0, len(paths), CHUNK):
+                self._ask("want", list(paths[at : at + CHUNK]), digests[at * _DIGEST : (at + CHUNK) * _DIGEST],
+                          answer=False)  # fmt: skip
+            return self._ask("read", str(root), None if cache_dir is None else os.fspath(cache_dir))
+
+    def feed(self, summaries: Sequence[Summary]) -> None:
+        with self._lock:
+            for at in range(0, len(summaries), CHUNK):
+                self._ask("feed", pack(summaries[at : at + CHUNK]), answer=False)
+
+    def group(self) -> tuple[dict[str, list[str]], int]:
+        """Group what start and feed gathered: (path -> its group, keeper first; the count of groups)."""
+        with self._lock:
+            return self._ask("group")
+
+    def update(self, summaries: Sequence[Summary], removed: Sequence[str] = ()) -> tuple[dict[str, list[str]], int]:
+        """Group again arrivals and changed articles, forget removed paths: (touched path -> its
+        group, [] when in none; the count of groups)."""
+        with self._lock:
+            return self._ask("update", pack(summaries), list(removed))
+
+    def close(self) -> None:
+        """End the worker now (what it was doing is dropped: a call in progress raises)."""
+        self._closed = True
+        process, self._process = self._process, None
+        if process is not None:
+            with contextlib.suppress(OSError, ValueError):
+                process.terminate()
+            process.join(2)
+            if process.exitcode is None:
+                process.kill()
+                process.join(2)
+            with contextlib.suppress(ValueError):
+                process.close()
+        if self._lock.acquire(timeout=2):  # (a call in progress ends as the worker does)
+            try:
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
+            finally:
+                self._lock.release()
