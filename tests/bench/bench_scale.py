@@ -2,9 +2,11 @@
 
     QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py [N]
     QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py --browse-only [N [CACHE]]
+    QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py --grouping-only [N [CACHE]]
 
 (--browse-only: the browsing rows alone, from an index kept in CACHE, made by one cold open
-the first time: a minute, not the whole bench, per memory figure.)
+the first time: a minute, not the whole bench, per memory figure. --grouping-only: the window's
+first grouping of duplicate stories after a warm open, the same way.)
 
 Drives the real main window offscreen: cold and warm opens, filtering per keystroke and
 sorting (beside QSortFilterProxyModel over the same model), memory and UI-thread stalls
@@ -496,6 +498,43 @@ def browse(folder: Path, cache: Path) -> None:
     window.close()
 
 
+def process_mb(pid: int, field: str = "VmHWM") -> float:
+    """A process's resident memory from /proc (VmHWM: its peak; VmRSS: now), in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def grouping(folder: Path, cache: Path) -> None:
+    """Open from the warm index, then wait, idle, for the first grouping of duplicate stories
+    (loaded to Stories.marked); print its seconds, the longest stall meanwhile (ms), the window
+    process's RSS at loaded, its peak meanwhile and its RSS after (MB), and the grouping
+    process's peak and RSS after (MB; 0 when the grouping runs in the window's process).
+    (Run from `python -c`, as grouping_only does: a spawned worker runs the parent's main
+    script again, and this one imports Qt and the window, ~86 MB the app's worker lacks.)"""
+    QApplication.instance() or QApplication(sys.argv)
+    window = make_window(cache)
+    stories = window.stories
+    marked: list[float] = []
+    stories.marked.connect(lambda: marked.append(time.perf_counter()))
+    beat = Heartbeat()
+    open_timed(window, folder, 1, beat)
+    loaded, at_loaded = time.perf_counter(), rss_mb()
+    beat.start()
+    while not marked and time.perf_counter() - loaded < 900:
+        spin(0.05)
+    seconds = (marked[0] if marked else time.perf_counter()) - loaded
+    stall = beat.stop()
+    spin(1.0)
+    worker = getattr(getattr(stories, "grouping", None), "pid", None)
+    print(f"{stories.group_count} groups")
+    print(f"{seconds:.2f} {stall} {at_loaded:.0f} {max(beat.peak_rss, rss_mb()):.0f} {rss_mb():.0f} "
+          f"{process_mb(worker) if worker else 0:.0f} {process_mb(worker, 'VmRSS') if worker else 0:.0f}")  # fmt: skip
+    window.close()
+
+
 def browse_only(n: int, cache: Path) -> str:
     """browse()'s figures at n articles, from the warm index in `cache` (a cold open in this
     process makes it, with its gram index, when it is not there yet)."""
@@ -514,6 +553,23 @@ def browse_only(n: int, cache: Path) -> str:
     )
     peak_open, peak, stall = out.stdout.split()[-3:]
     return f"peak RSS opening {peak_open} MB, browsing {peak} MB; longest stall scrolling {stall} ms"
+
+
+def grouping_only(n: int, cache: Path) -> str:
+    """grouping()'s figures at n articles, from the warm index in `cache` (see browse_only)."""
+    big = corpus(n)
+    if not (cache / "index").is_dir():
+        browse_only(n, cache)
+    script = (
+        "from pathlib import Path; from tests.bench.bench_scale import grouping; "
+        f"grouping(Path({str(big)!r}), Path({str(cache)!r}))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    seconds, stall, at_loaded, peak, after, worker, worker_after = out.stdout.split()[-7:]
+    return (
+        f"first grouping {seconds} s, longest stall {stall} ms; window RSS {at_loaded} MB at loaded, "
+        f"peak {peak} MB, {after} MB after; grouping process peak {worker} MB, {worker_after} MB after"
+    )
 
 
 def busy() -> None:
@@ -538,6 +594,12 @@ def run_loaded(n: int = 100_000) -> list[Row]:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--browse"]:
         browse(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1:2] == ["--grouping"]:
+        grouping(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1:2] == ["--grouping-only"]:
+        count = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+        kept = Path(sys.argv[3]) if len(sys.argv) > 3 else Path(tempfile.gettempdir()) / f"curator-browse-{count}"
+        print(grouping_only(count, kept))
     elif sys.argv[1:2] == ["--browse-only"]:
         count = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
         kept = Path(sys.argv[3]) if len(sys.argv) > 3 else Path(tempfile.gettempdir()) / f"curator-browse-{count}"

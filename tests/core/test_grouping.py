@@ -62,7 +62,7 @@ def test_groups_from_the_index_equal_a_grouper_in_this_process(loaded):
     paths = [e.summary.path for e in entries]
     process = GroupingProcess()
     try:
-        assert process.start(str(folder), cache, paths, digests(entries)) == []  # every row from the index
+        assert process.start(Index(folder, cache), paths, digests(entries)) == []  # every row from the index
         members, count = process.group()
         expected = in_process([e.summary for e in entries])
         assert members == expected.members() and count == expected.count() >= 4
@@ -79,7 +79,7 @@ def test_rows_the_index_cannot_vouch_for_are_sent_and_grouped_alike(loaded, tmp_
     for cache_dir, raw, want in ((cache, bytes(packed), [paths[0]]), (tmp_path / "empty", digests(entries), paths)):
         process = GroupingProcess()
         try:
-            missing = process.start(str(folder), cache_dir, paths, raw)
+            missing = process.start(Index(folder, cache_dir), paths, raw)
             assert sorted(missing) == sorted(want)
             rows = {p: i for i, p in enumerate(paths)}
             process.feed([entries[rows[p]].summary for p in missing])
@@ -94,7 +94,7 @@ def test_updates_make_and_break_groups_as_in_this_process(loaded):
     paths = list(summaries)
     process = GroupingProcess()
     try:
-        process.start(str(folder), cache, paths, digests(entries))
+        process.start(Index(folder, cache), paths, digests(entries))
         members, _ = process.group()
         grouper = in_process(summaries.values())
         alone = sorted(p for p in paths if p not in members)
@@ -117,7 +117,7 @@ def test_updates_make_and_break_groups_as_in_this_process(loaded):
 def test_a_worker_that_dies_raises_grouping_failed_and_close_leaves_no_process(loaded):
     folder, cache, entries = loaded
     process = GroupingProcess()
-    process.start(str(folder), cache, [e.summary.path for e in entries], digests(entries))
+    process.start(Index(folder, cache), [e.summary.path for e in entries], digests(entries))
     pid = process.pid
     os.kill(pid, signal.SIGKILL)
     with pytest.raises(GroupingFailed, match="ended unexpectedly"):
@@ -127,7 +127,7 @@ def test_a_worker_that_dies_raises_grouping_failed_and_close_leaves_no_process(l
     with pytest.raises(GroupingFailed, match="closed"):
         process.update([])
     other = GroupingProcess()
-    other.start(str(folder), cache, [], b"")
+    other.start(Index(folder, cache), [], b"")
     pid = other.pid
     other.close()
     assert gone(pid)
@@ -136,8 +136,9 @@ def test_a_worker_that_dies_raises_grouping_failed_and_close_leaves_no_process(l
 PARENT = """
 import sys, time
 from curator.core.folder.grouping import GroupingProcess
+from curator.core.folder.index import Index
 process = GroupingProcess()
-process.start(sys.argv[1], None, [], b"")
+process.start(Index(sys.argv[1]), [], b"")
 print(process.pid, flush=True)
 time.sleep(60)
 """

@@ -7,7 +7,7 @@ time. A `GroupingProcess` keeps the Grouper in one long-lived worker process ins
 as the loader's workers are, at a lower priority; it ends when its parent ends however that
 ends: see library.exit_with_parent), and talks to it over one pipe:
 
-- `start(root, cache_dir, paths, digests)`: the worker reads the articles itself from the
+- `start(index, paths, digests)`: the worker reads the articles itself from the
   folder's index on disk (no summary crosses the pipe), taking each row whose record has the
   digest the caller holds for that path; it returns the paths the index could not vouch for
   (not there, another digest, an index that cannot be used), whose summaries the caller then
@@ -25,11 +25,9 @@ app quitting).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import multiprocessing
 import multiprocessing.connection
 import operator
-import os
 import threading
 import traceback
 from collections.abc import Iterable, Sequence
@@ -44,7 +42,9 @@ from curator.core.site.article import Summary, interned
 #: summaries (and path/digest pairs) per message: each pickles in a few ms (the caller's
 #: thread holds the GIL that long), and a chunk is all either side holds of it at once
 CHUNK = 5000
-_PACK = operator.attrgetter(*(f.name for f in dataclasses.fields(Summary)))
+#: what of a Summary the Grouper reads (duplicates: story, provider_names, _grouped_by)
+GROUPED = ("path", "title", "excerpt", "provider_name", "provider_domain", "date", "quality", "published", "url")
+_PACK = operator.attrgetter(*GROUPED)
 _DIGEST = 16  # bytes of a packed digest (see Snapshots.digests)
 
 
@@ -53,12 +53,20 @@ class GroupingFailed(Exception):
 
 
 def pack(summaries: Iterable[Summary]) -> list[tuple]:
-    """Summaries as plain tuples: pickling a slotted dataclass runs Python code per object."""
+    """What the Grouper reads of these summaries, as plain tuples: pickling a slotted dataclass
+    runs Python code per object, and the rest (topics, image, ...) it never reads."""
     return list(map(_PACK, summaries))
 
 
+def _slim(path, title, excerpt, provider_name, provider_domain, date, quality, published, url) -> Summary:
+    """A Summary with only what the Grouper reads (the worker keeps one per article: the image
+    URL, topics and the rest would be ~20 MB more at 100,000 articles)."""
+    return interned(path, title, excerpt, provider_name, provider_domain, "", date, (), "", quality, None, published,
+                    "", "", (), 0, url)  # fmt: skip
+
+
 def _unpack(items: Iterable[tuple]) -> list[Summary]:
-    return [interned(*item) for item in items]
+    return [_slim(*item) for item in items]
 
 
 class _Worker:
@@ -73,11 +81,11 @@ class _Worker:
         for i, path in enumerate(paths):
             self.wanted[path] = digests[i * _DIGEST : (i + 1) * _DIGEST]
 
-    def read(self, root: str, cache_dir: str | None) -> list[str]:
+    def read(self, index: Index) -> list[str]:
         """The wanted rows from the index; returns the paths it could not vouch for."""
         wanted, gathered = self.wanted, self.gathered
         with paused_gc(keep=True):
-            for chunk in Index(root, cache_dir).iter_path_records(CHUNK):
+            for chunk in index.iter_path_records(CHUNK):
                 for path, record in chunk:
                     digest = wanted.get(path)
                     if digest is None:
@@ -87,9 +95,10 @@ class _Worker:
                     except (ValueError, TypeError, IndexError):  # a record that does not decode: sent instead
                         continue
                     if known.snapshot.digest == digest.hex():
-                        gathered[path] = known.summary
+                        gathered[path] = _slim(*_PACK(known.summary))
         missing = [p for p in wanted if p not in gathered]
         self.wanted = {}
+        trim_heap()  # (the records read and the wanted digests, freed)
         return missing
 
     def feed(self, items: list[tuple]) -> None:
@@ -181,16 +190,15 @@ class GroupingProcess:
             code = self._process.exitcode
         return f"the grouping process ended unexpectedly (exit code {code})"
 
-    def start(
-        self, root: str, cache_dir: str | os.PathLike[str] | None, paths: Sequence[str], digests: bytes
-    ) -> list[str]:
-        """Begin a first grouping from the index; returns the paths whose summaries to `feed`.
-        `digests`: 16 bytes per path, what the caller holds (a zero digest matches nothing)."""
+    def start(self, index: Index, paths: Sequence[str], digests: bytes) -> list[str]:
+        """Begin a first grouping from the index (the caller's Index: its file, for the profile
+        the window uses); returns the paths whose summaries to `feed`. `digests`: 16 bytes per
+        path, what the caller holds (a zero digest matches nothing)."""
         with self._lock:
             for at in range(0, len(paths), CHUNK):
                 self._ask("want", list(paths[at : at + CHUNK]), digests[at * _DIGEST : (at + CHUNK) * _DIGEST],
                           answer=False)  # fmt: skip
-            return self._ask("read", str(root), None if cache_dir is None else os.fspath(cache_dir))
+            return self._ask("read", index)
 
     def feed(self, summaries: Sequence[Summary]) -> None:
         with self._lock:

@@ -105,10 +105,10 @@ class Stories(QObject):
             digests = bytes(16 * len(paths))
         self._waiting = {workspace.path(r) for r in workspace.pending}
         process = self.grouping = grouping.GroupingProcess()
-        root, cache_dir = self.session.root, self.session.cache_dir
+        index = self.session.index()
 
         def read(progress):
-            missing = process.start(root, cache_dir, paths, digests)
+            missing = process.start(index, paths, digests)
             known: set[str] = set()
             for at in range(0, len(paths), 20_000):  # (in pieces: one set of a million holds the GIL)
                 known.update(paths[at : at + 20_000])
