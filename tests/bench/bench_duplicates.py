@@ -6,7 +6,9 @@ read the folder's index (warm: every summary with its originalUrl, no file read)
 article from it; the time to group 100 arrivals, and 100 edited articles, against the grouped
 folder (Grouper.update, incremental); and, for comparison, reading the URLs from the files as
 grouping once did. The baseline is python-frontmatter loading every file of the same folder in
-the same run; the target is reading the index and grouping in at most 1/5 of it.
+the same run; the target is reading the index and grouping in at most 1/5 of it. Then the same
+grouping as the window makes it, in the grouping process reading the index (core/folder/grouping.py):
+its time and that process's memory, and its groups checked against those grouped here.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from curator.core.folder import duplicates, fields, library
+from curator.core.folder.grouping import GroupingProcess
 from curator.core.folder.index import Index, decode_summary
-from tests.bench.common import Row, corpus, frontmatter_load, print_rows
+from tests.bench.common import Row, corpus, frontmatter_load, print_rows, process_mb
 
 
 def arrivals(summaries, every: int = 50):
@@ -42,10 +45,34 @@ def arrivals(summaries, every: int = 50):
     return new
 
 
+def grouped_in_process(index: Index, entries) -> tuple[float, float, float, float]:
+    """Group the folder as the window does, in the grouping process reading the index: seconds,
+    that process's peak and held RSS (MB), and how much this process's RSS grew meanwhile; its
+    groups are checked against a Grouper's here."""
+    paths = [e.summary.path for e in entries]
+    digests = b"".join(bytes.fromhex(e.snapshot.digest) for e in entries)
+    before = process_mb(field="VmRSS")
+    process = GroupingProcess()
+    try:
+        started = time.perf_counter()
+        missing = process.start(index, paths, digests)
+        members, _ = process.group()
+        seconds = time.perf_counter() - started
+        here = process_mb(field="VmRSS") - before
+        peak, held = process_mb(process.pid), process_mb(process.pid, "VmRSS")
+    finally:
+        process.close()
+    grouper = duplicates.Grouper()
+    grouper.update(e.summary for e in entries)
+    assert missing == [] and members == grouper.members()
+    return seconds, peak, held, here
+
+
 def run(n: int) -> list[Row]:
     folder = corpus(n)
     index = Index(folder)
-    library.load(str(folder), index=index)  # (makes the index: the open below is a warm one)
+    entries = library.load(str(folder), index=index).entries  # (makes the index: the open below is a warm one)
+    in_worker, worker_peak, worker_held, here = grouped_in_process(index, entries)
     started = time.perf_counter()
     summaries = [decode_summary(record) for batch in index.iter_records(10_000) for record in batch]
     read_index = time.perf_counter() - started
@@ -75,11 +102,17 @@ def run(n: int) -> list[Row]:
           f"{grouping:.2f} s; 100 arrivals in {incremental * 1000:.0f} ms, 100 edits in {edits * 1000:.0f} ms; "
           f"originalUrl read from the files in {read_files:.2f} s; python-frontmatter {base:.1f} s "
           f"for {count:,} files", flush=True)  # fmt: skip
+    print(f"the grouping process: {in_worker:.2f} s from the index; its RSS {worker_peak:.0f} MB at the peak, "
+          f"{worker_held:.0f} MB after; this process's RSS grew {here:.0f} MB meanwhile", flush=True)  # fmt: skip
     label = f"{n // 1000}k" if n >= 1000 else str(n)
     baseline = f"python-frontmatter load {base:.1f} s"
     return [
         Row(f"duplicates: read the index and group {label} articles", warm, "s", "<= 1/5 of baseline", baseline,
             f"{warm / base:.3f}", warm <= base / 5),
+        Row(f"duplicates: the window's grouping process reads the index and groups {label}", in_worker, "s", "—",
+            f"in-process {warm:.1f} s", f"{in_worker / warm:.2f}", None),
+        Row(f"duplicates: RSS the grouping process holds after grouping {label}", worker_held, "MB", "—",
+            f"its peak {worker_peak:.0f} MB", "", None),
         Row(f"duplicates: 100 arrivals against {label}", incremental, "s", "< 1 s", "", "", incremental < 1),
         Row(f"duplicates: 100 edited articles of {label}", edits, "s", "< 1 s", "", "", edits < 1),
         Row(f"duplicates: (was) read originalUrl of {label} files", read_files, "s", "—", baseline,

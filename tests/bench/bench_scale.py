@@ -43,7 +43,7 @@ from curator.core.folder import fields
 from curator.ui.mainwindow import MainWindow
 from curator.ui.model import COLUMNS
 from curator.ui.settings import Settings
-from tests.bench.common import ROOT, Row, corpus, frontmatter_load, print_rows
+from tests.bench.common import ROOT, Row, corpus, frontmatter_load, print_rows, process_mb
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 JPEG = (
@@ -496,15 +496,6 @@ def browse(folder: Path, cache: Path) -> None:
     stall = beat.stop()
     print(f"{opening:.0f} {max(beat.peak_rss, rss_mb()):.0f} {stall}")
     window.close()
-
-
-def process_mb(pid: int, field: str = "VmHWM") -> float:
-    """A process's resident memory from /proc (VmHWM: its peak; VmRSS: now), in MB."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def grouping(folder: Path, cache: Path) -> None:

@@ -52,6 +52,18 @@ def corpus(n: int, seed: int = 1, fresh: bool = False) -> Path:
     return folder
 
 
+def process_mb(pid: int | None = None, field: str = "VmHWM") -> float:
+    """A process's resident memory from /proc (VmHWM: its peak; VmRSS: now), in MB; 0 without /proc."""
+    try:
+        with open(f"/proc/{pid or 'self'}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def frontmatter_load(folder: Path) -> tuple[float, int]:
     """The baseline: python-frontmatter loading every file of the folder, one after another."""
     import frontmatter

@@ -298,9 +298,20 @@ def test_snapshots_in_columns_give_back_what_was_put_in(first, more, data):
         assert kept[row] == expected[row] and kept[-1] == expected[-1]
         rows = data.draw(st.lists(st.integers(0, len(expected) - 1), max_size=8))
         assert list(kept.take(rows)) == [expected[r] for r in rows]
+    packed = kept.digests()  # (what the grouping process checks the index by: a digest or zeros)
+    assert len(packed) == 16 * len(expected)
+    for row, s in enumerate(expected):
+        digest = packed[row * 16 : (row + 1) * 16]
+        assert digest.hex() == s.digest if _packs(s) else digest == bytes(16)
     copy = kept.copy()
     kept.clear()
     assert list(copy) == expected and len(kept) == 0
+
+
+def _packs(s: snapshots.Snapshot) -> bool:
+    """Whether a Snapshot packs into the columns (else it is kept aside, its digest unknown to digests())."""
+    ints = all(-(2**63) <= v < 2**63 for v in (s.mtime_ns, s.size, s.ctime_ns)) and 0 <= s.ino < 2**64
+    return ints and len(s.digest) == 32 and all(c in "0123456789abcdef" for c in s.digest)
 
 
 def test_snapshots_take_a_tenth_of_the_memory_of_snapshot_tuples():

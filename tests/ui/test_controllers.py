@@ -325,6 +325,7 @@ def test_keep_this_unpublishes_the_others_as_one_undo_step(qtbot, parts, queue: 
     editing.undo_stack.undo()
     assert workspace.summary(canonical).published is True and not workspace.is_dirty(canonical)
     assert (queue / "story-123-canonical.md").read_text().count("published: true") == 1  # nothing written
+    stories.close()  # (its grouping process)
 
 
 def test_a_link_check_of_a_folder_left_meanwhile_ends_and_marks_nothing(qtbot, parts, tmp_path, server):  # noqa: F811
@@ -343,6 +344,7 @@ def test_a_link_check_of_a_folder_left_meanwhile_ends_and_marks_nothing(qtbot, p
     assert done.args == [""]
     assert stories.checks == {} and stories.found == {} and not new.table.links
     stories.link_tasks.wait(10000)
+    assert stories.grouping is None  # (the folder it grouped was left: its process ended)
 
 
 def test_review_reads_the_diff_save_would_write_and_drops_a_late_one(qtbot, parts, sample, tmp_path):

@@ -167,6 +167,11 @@ class GroupingProcess:
             process = context.Process(target=serve, args=(theirs,), name="curator-grouping", daemon=True)
             process.start()
             theirs.close()
+            if self._closed:  # closed while it started: it ends now, not at the app's exit
+                process.terminate()
+                process.join(2)
+                ours.close()
+                raise GroupingFailed("the grouping process was closed")
             self._conn, self._process = ours, process
         return self._conn
 
