@@ -500,9 +500,11 @@ def browse(folder: Path, cache: Path) -> None:
 
 def grouping(folder: Path, cache: Path) -> None:
     """Open from the warm index, then wait, idle, for the first grouping of duplicate stories
-    (loaded to Stories.marked); print its seconds, the longest stall meanwhile (ms), the window
-    process's RSS at loaded, its peak meanwhile and its RSS after (MB), and the grouping
-    process's peak and RSS after (MB; 0 when the grouping runs in the window's process).
+    (loaded to Stories.marked); print its seconds, the CPU seconds of the window's process
+    meanwhile (all its threads: what shares the GIL with the GUI thread, whatever the load of
+    the machine), the longest stall meanwhile (ms), the window process's RSS at loaded, its
+    peak meanwhile and its RSS after (MB), and the grouping process's peak and RSS after (MB;
+    0 when the grouping runs in the window's process).
     (Run from `python -c`, as grouping_only does: a spawned worker runs the parent's main
     script again, and this one imports Qt and the window, ~86 MB the app's worker lacks.)"""
     QApplication.instance() or QApplication(sys.argv)
@@ -512,16 +514,16 @@ def grouping(folder: Path, cache: Path) -> None:
     stories.marked.connect(lambda: marked.append(time.perf_counter()))
     beat = Heartbeat()
     open_timed(window, folder, 1, beat)
-    loaded, at_loaded = time.perf_counter(), rss_mb()
+    loaded, at_loaded, cpu = time.perf_counter(), rss_mb(), time.process_time()
     beat.start()
     while not marked and time.perf_counter() - loaded < 900:
         spin(0.05)
     seconds = (marked[0] if marked else time.perf_counter()) - loaded
-    stall = beat.stop()
+    stall, cpu = beat.stop(), time.process_time() - cpu
     spin(1.0)
     worker = getattr(getattr(stories, "grouping", None), "pid", None)
     print(f"{stories.group_count} groups")
-    print(f"{seconds:.2f} {stall} {at_loaded:.0f} {max(beat.peak_rss, rss_mb()):.0f} {rss_mb():.0f} "
+    print(f"{seconds:.2f} {cpu:.2f} {stall} {at_loaded:.0f} {max(beat.peak_rss, rss_mb()):.0f} {rss_mb():.0f} "
           f"{process_mb(worker) if worker else 0:.0f} {process_mb(worker, 'VmRSS') if worker else 0:.0f}")  # fmt: skip
     window.close()
 
@@ -556,10 +558,11 @@ def grouping_only(n: int, cache: Path) -> str:
         f"grouping(Path({str(big)!r}), Path({str(cache)!r}))"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=1800, cwd=ROOT)
-    seconds, stall, at_loaded, peak, after, worker, worker_after = out.stdout.split()[-7:]
+    seconds, cpu, stall, at_loaded, peak, after, worker, worker_after = out.stdout.split()[-8:]
     return (
-        f"first grouping {seconds} s, longest stall {stall} ms; window RSS {at_loaded} MB at loaded, "
-        f"peak {peak} MB, {after} MB after; grouping process peak {worker} MB, {worker_after} MB after"
+        f"first grouping {seconds} s (window process CPU {cpu} s), longest stall {stall} ms; "
+        f"window RSS {at_loaded} MB at loaded, peak {peak} MB, {after} MB after; "
+        f"grouping process peak {worker} MB, {worker_after} MB after"
     )
 
 
