@@ -29,6 +29,7 @@ from curator.ui.model import ArticleModel
 from curator.ui.tasks import Tasks
 from curator.ui.thumbnails import window_thumbnails
 from tests.core.test_duplicates import OWN
+from tests.core.test_grouping import gone
 from tests.core.test_links import server  # noqa: F401 - the fixture
 from tests.ui.fakes import FakePrompts
 
@@ -337,6 +338,7 @@ def test_a_link_check_of_a_folder_left_meanwhile_ends_and_marks_nothing(qtbot, p
     for i in range(20):
         (folder / f"a{i:02}.md").write_text(f'---\ntitle: "{i}"\noriginalUrl: "{server}/busy-ok?{i}"\n---\n')
     workspace, _, stories = stories_of(qtbot, parts, folder)
+    grouped = stories.grouping.pid
     with qtbot.waitSignal(stories.checked, timeout=30000) as done:
         with qtbot.waitSignal(stories.progressed, timeout=10000):
             stories.check_links(range(len(workspace)))
@@ -344,7 +346,9 @@ def test_a_link_check_of_a_folder_left_meanwhile_ends_and_marks_nothing(qtbot, p
     assert done.args == [""]
     assert stories.checks == {} and stories.found == {} and not new.table.links
     stories.link_tasks.wait(10000)
-    assert stories.grouping is None  # (the folder it grouped was left: its process ended)
+    assert gone(grouped)  # (the folder it grouped was left: its process ended)
+    stories.group_tasks.wait(10000)
+    stories.close()
 
 
 def test_review_reads_the_diff_save_would_write_and_drops_a_late_one(qtbot, parts, sample, tmp_path):

@@ -195,6 +195,13 @@ class GroupingProcess:
             code = self._process.exitcode
         return f"the grouping process ended unexpectedly (exit code {code})"
 
+    def launch(self) -> None:
+        """Start the worker now, before it has work. Starting a process holds the GIL for as
+        long as forking the caller takes, in proportion to its memory (measured: 4 ms at 35 MB,
+        96 ms at 0.9 GB, 213 ms at 2.2 GB): cheapest before a folder's articles are loaded."""
+        with self._lock:
+            self._ensure()
+
     def start(self, index: Index, paths: Sequence[str], digests: bytes) -> list[str]:
         """Begin a first grouping from the index (the caller's Index: its file, for the profile
         the window uses); returns the paths whose summaries to `feed`. `digests`: 16 bytes per
