@@ -18,7 +18,7 @@ from ..core import words
 from ..core.folder.listing import Listing, Positions
 from ..core.folder.table import Table
 from ..core.folder.workspace import Changed, Workspace
-from ..core.gently import busy_for
+from ..core.gently import busy_while
 from . import theme
 
 Index = QModelIndex | QPersistentModelIndex
@@ -309,8 +309,8 @@ class ArticleModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Recompute the shown rows from the whole table."""
-        busy_for()  # (background work that can wait leaves the GIL to this and the paints after)
-        order = self.listing.compute()
+        with busy_while():  # (background work that can wait leaves the GIL to this and the paints after)
+            order = self.listing.compute()
         self._appending = []  # (the order holds them: it is computed from every row of the table)
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
@@ -340,7 +340,8 @@ class ArticleModel(QAbstractTableModel):
 
     def reset_rows(self) -> None:
         self.beginResetModel()
-        self.order = self.listing.compute()
+        with busy_while():
+            self.order = self.listing.compute()
         self._appending = []
         self._positions = self.listing.sorted_positions(len(self.order))
         self.endResetModel()

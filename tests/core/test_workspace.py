@@ -149,6 +149,33 @@ def test_a_file_listed_by_the_skim_but_broken_past_the_list_fields_is_never_writ
     assert broken.read_bytes() == text
 
 
+def test_background_work_waits_for_the_whole_of_a_long_busy_block():
+    """busy_while: busy for as long as the block runs (a sort of a million rows outlasts BUSY_S),
+    nested blocks too, and BUSY_S after the outer one ends."""
+    import threading
+    import time
+
+    gently.busy_for(-1)
+    waited: list[float] = []
+
+    def worker() -> None:
+        started = time.monotonic()
+        gently.back_off(longest=5)
+        waited.append(time.monotonic() - started)
+
+    with gently.busy_while(after=0.05):
+        thread = threading.Thread(target=worker)
+        thread.start()
+        with gently.busy_while(after=0.05):
+            time.sleep(gently.BUSY_S + 0.1)
+        assert gently.busy()  # (the outer block still runs)
+        time.sleep(0.1)
+    thread.join()
+    assert waited and gently.BUSY_S + 0.2 <= waited[0] < 2
+    time.sleep(0.06)
+    assert not gently.busy()
+
+
 def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch, tmp_path):
     """back_off sleeps while the GUI thread said it is busy (busy_for), never past `longest`,
     and not at all otherwise; the facet count, the topic tally, the sort made ahead, the reads
