@@ -127,7 +127,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     site = topics.SiteTopics.read(root)
     for path, why in site.taxonomy.problems:
         print(f"{path}: not read: {why}", file=sys.stderr)
-    suggester = site.suggester(topics.common_topics(e.summary for e in folder.entries))
+    suggester = site.suggester(topics.common_topics(e.summary.topics for e in folder.entries))
     added: Counter[str] = Counter()
 
     def plan(workspace: Workspace, rows: list[int], shown: dict[str, str]) -> dict[str, str]:

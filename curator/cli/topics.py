@@ -159,7 +159,7 @@ def _list_topics(
 ) -> int:
     for path, why in site.taxonomy.problems:
         print(f"{path}: not read: {why}", file=sys.stderr)
-    infos = site.inventory(e.summary for e in entries)
+    infos = site.inventory(e.summary.topics for e in entries)
     rows = [
         {"topic": t.name, "articles": t.count, "taxonomy": t.in_taxonomy, "parent": t.parent,
          "variants": list(t.variants), "aliases": list(t.aliases), "retired": t.retired}

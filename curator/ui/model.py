@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QFont
 
 from ..core import words
 from ..core.folder.listing import Listing, Positions
-from ..core.folder.table import Table
+from ..core.folder.table import FETCH, Table
 from ..core.folder.workspace import Changed, Workspace
 from ..core.gently import busy_while
 from . import theme
@@ -175,7 +175,11 @@ class ArticleModel(QAbstractTableModel):
         row = self.order[index.row()]
         if row < 0:  # (a row leaving the list: see _rows_removed)
             return None
-        s = self.table.summaries[row]
+        s = self.table.summaries.peek(row)
+        if s is None:  # only the index has it: fetched with the rows shown around it (see Summaries)
+            pos = index.row()
+            near = self.order[max(0, pos - FETCH // 4) : pos + FETCH - FETCH // 4]
+            s = self.table.summaries.take([row, *(r for r in near if r >= 0 and r != row)])[0]
         if index.column() >= len(COLUMNS):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 return self.extra_text[self.extra[index.column() - len(COLUMNS)]].get(s.path, "")

@@ -229,10 +229,13 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
     assert table.summaries[row].title == "Title 17"  # read before its summary came: fetched on the spot
     for batch, message in zip(batches, decoded, strict=True):
         assert len(message.summaries) == len(batch.summaries)
-        table.summaries.decoded(message.start, message.summaries)
-    assert all(type(item) is Summary for item in list.__iter__(table.summaries))
+        table.decoded(message.start, message.summaries)  # their facet values, not the Summary objects
+    decoded_topics = {s.path: s.topics for m in decoded for s in m.summaries}
+    assert table.topics_of() == [decoded_topics[p] for p in table.paths] and not table.facets.unknown()
+    kept = [(s, p) for s, p in zip(list.__iter__(table.summaries), table.paths, strict=True) if s is not None]
+    assert 0 < len(kept) < 30  # the first screen's and those read: the others only in the index
     # one string object per path, shared by the summary and the table (a copy each is 8 MB at 100k)
-    assert all(s.path is p for s, p in zip(list.__iter__(table.summaries), table.paths, strict=True))
+    assert all(s.path is p for s, p in kept)
     assert [s.title for s in table.summaries] == [f"Title {int(p[:2])}" for p in table.paths]
     cold = library.load(folder, workers=1)
     assert sorted(table.summaries, key=lambda s: s.path) == [e.summary for e in cold.entries]
@@ -351,3 +354,33 @@ def test_a_warm_open_leaves_no_index_reader_open_for_another_thread_to_close(tmp
         if isinstance(g, types.GeneratorType) and g.gi_code.co_name == "_select" and g.gi_frame is not None
     ]  # fmt: skip
     assert open_readers == []
+
+
+def test_a_cold_open_lets_its_summaries_go_once_the_index_holds_them(folder, tmp_path, monkeypatch):
+    """What the index took (Indexed) is read from it again when needed: equal, and the edited
+    row keeps its edit."""
+    from curator.core.folder import table
+    from curator.core.folder.workspace import Workspace
+
+    monkeypatch.setattr(table, "KEEP", 4)
+    index = Index(folder, tmp_path / "cache")
+    workspace = Workspace(folder)
+    messages = list(library.open_iter(folder, index))
+    for message in messages:
+        if isinstance(message, library.Batch):
+            workspace.add(message.summaries, message.snapshots, message.columns)
+            if message is messages[0]:
+                workspace.set_values({"03.md": {"quality": 77}})  # edited while the open goes on
+        elif isinstance(message, library.Indexed):
+            assert len(message.summaries) == 30
+            workspace.indexed(message.summaries, index.summaries)
+    assert [type(m).__name__ for m in messages][-1] == "Indexed"
+    held = [r for r, s in enumerate(list.__iter__(workspace.table.summaries)) if s is not None]
+    assert workspace.rows["03.md"] in held and len(held) == 4 + 1  # the last 4 and the edited one
+    cold = {e.summary.path: e.summary for e in library.load(folder, workers=1).entries}
+    row = workspace.rows["03.md"]
+    assert workspace.summary(row).quality == 77 and workspace.table.select("quality:77") == [row]
+    for r in range(30):
+        if r != row:
+            assert workspace.summary(r) == cold[workspace.path(r)]
+    assert workspace.table.summaries.peek(row) is not None  # (never let go: its edit is not in the index)

@@ -229,8 +229,10 @@ def test_summaries_fetch_what_is_read_before_it_came(tmp_path):
     assert stored[1] == ROWS[1] and stored.copy() == [None, ROWS[1]]  # read: fetched and kept
     assert stored[0:2] == ROWS[:2] and list(stored) == ROWS[:2]
     assert table.select("title:portals") == [1] and table.select("path:a.") == [0]
-    stored.decoded(0, [ROWS[2], ROWS[2]])  # only where no summary is yet
-    assert stored.copy() == [ROWS[0], ROWS[1]]
+    assert table.facets.unknown() == [0, 1]  # (what facets count comes with a warm open's decoded summaries)
+    assert table.select("topic:portals") == [1] and not table.facets.unknown()  # or read from the index
+    table.decoded(0, [ROWS[2], ROWS[2]])  # only where no values are yet
+    assert table.topics_of() == [ROWS[0].topics, ROWS[1].topics]
 
 
 @pytest.mark.parametrize("field", ["date", "quality", "heat"])
@@ -265,8 +267,9 @@ def test_rows_without_summaries_are_fetched_a_window_at_a_time(tmp_path):
     calls: list[int] = []
     table.summaries.fetch = lambda paths: calls.append(len(paths)) or index.summaries(paths)
     assert table.summaries[10].title == "T10" and calls == [500]  # a painted row brings its neighbours
-    assert table.select("title:t1199") == [1199]  # a column over every row: a query per 500 rows
-    assert calls == [500, 10, 500, 190]  # rows 0-9, then what is left after row 509
+    assert table.select("title:t1199") == [1199] and calls == [500]  # the titles: from the search text
+    assert table.select("has:excerpt") == [] and calls == [500, 500, 200]  # a pass over every row: by 500
+    assert len([s for s in list.__iter__(table.summaries) if s is not None]) == 500  # ...not kept
 
 
 def test_clauses_are_the_filters_that_all_apply():
@@ -332,14 +335,14 @@ _names = st.sampled_from(["", "a", "b", "Ab"])
     st.randoms(use_true_random=False),
 )
 def test_facets_counted_in_pieces_count_what_a_loop_counts(summaries, piece, with_git, rnd):
-    from curator.core.folder.table import count_facets
+    from curator.core.folder.table import FacetView, count_facets
 
     rows = list(range(len(summaries)))
     rnd.shuffle(rows)
     rows = rows[: rnd.randint(0, len(rows))]
     git = {"x.md": "modified", "y.md": "added"} if with_git else {}
     dups = {"x.md": 1, "z.md": 1} if rnd.random() < 0.5 else {}
-    counted = count_facets(summaries, rows, git, piece=piece, dups=dups)
+    counted = count_facets(FacetView.of(summaries), rows, git, piece=piece, dups=dups)
     assert counted == _facets_one_by_one(summaries, rows, git, dups)
     assert {k: +v for k, v in counted.items()} == {
         k: +v for k, v in _facets_one_by_one(summaries, rows, git, dups).items()
@@ -420,3 +423,100 @@ def test_field_terms_select_what_a_loop_selects(summaries, term, rnd):
     assert table.select(f"-{field}:{value}") == [
         r for r in every if r not in set(_plainly(table, field, value, list(every)))
     ]
+
+
+# --- Summary objects dropped back to the index (see table.Summaries) ----------------------------
+
+_TEXTS = st.sampled_from(["Power", "ΑΣ", "aσ b", "İstanbul", "ﬁne", "a\nb", "", "Ab"])
+_EVICTED = st.lists(
+    st.builds(
+        Summary,
+        title=_TEXTS, excerpt=_TEXTS, provider_name=_TEXTS, provider_domain=st.sampled_from(["", "x.com", "y.X.com"]),
+        topics=st.lists(_TEXTS.filter(bool), max_size=3).map(tuple), category=_TEXTS, type=_TEXTS,
+        image=st.sampled_from(["", "http://i/a.jpg"]), quality=st.sampled_from([None, 5, 60]), published=st.booleans(),
+        warnings=st.sampled_from([(), ((1, "topics: not a list"),)]),
+    ),
+    min_size=1, max_size=30,
+)  # fmt: skip
+_EVICTION_QUERIES = ["power", "σ", "ας", "i̇", "title:σ", "title:b", "topic:ας", "topic:p*", "provider:x.com",
+                     "provider:ab", "category:ab", "type:power", "has:image", "has:excerpt", "has:warnings",
+                     "published:no", "quality:>10", "-topic:power", "power OR ab", ""]  # fmt: skip
+
+
+def _indexed_workspace(tmp_path, summaries):
+    """A Workspace listing `summaries` from an index, as a warm open does (rows first, no Summary)."""
+    from curator.core.document.snapshots import Snapshot
+    from curator.core.folder.index import FileStat, Index, read_ahead
+    from curator.core.folder.workspace import Workspace
+
+    index = Index(tmp_path, tmp_path / "cache")
+    index.store([(s, FileStat(1, 2, 3, 4), Snapshot(1, 2, "d")) for s in summaries])
+    items, columns, snapshots = read_ahead([r for b in index.iter_rows(1000) for r in b], index.summaries)
+    workspace = Workspace(tmp_path)
+    workspace.add(items, snapshots, columns)
+    return workspace
+
+
+@settings(max_examples=40, deadline=None)
+@given(_EVICTED, st.randoms(use_true_random=False))
+def test_searches_sorts_and_facets_after_summaries_were_dropped_equal_a_plain_scan(tmp_path_factory, rows, rnd):
+    """Rows fetched, dropped and fetched again, some edited (their edits kept): every query, sort
+    and facet count equals the one of a table holding every Summary as it now reads."""
+    from curator.core.folder import table as table_module
+    from curator.core.folder.edits import with_changes
+    from curator.core.folder.table import FacetView, count_facets
+
+    rows = [Summary(f"{i:03}.md", **{f: getattr(s, f) for f in s.__slots__ if f != "path"}) for i, s in enumerate(rows)]
+    keep = table_module.KEEP
+    table_module.KEEP = 3  # (a module constant: hypothesis runs examples outside a monkeypatch's scope)
+    try:
+        workspace = _indexed_workspace(tmp_path_factory.mktemp("folder"), rows)
+        table = workspace.table
+        truth = list(rows)
+        edited = rnd.sample(range(len(rows)), k=len(rows) // 3)
+        for row in edited:  # some rows edited
+            change = {"topics": [*rows[row].topics[:1], "Ας"], "quality": 42, "published": not rows[row].published}
+            workspace.set_values({rows[row].path: change})
+            truth[row] = with_changes(rows[row], workspace.pending.get(row, {}))
+        for _ in range(len(rows)):  # read, so fetched and dropped again
+            assert table.summaries[rnd.randrange(len(rows))] is not None
+        if rnd.random() < 0.5:
+            table.complete()  # (or left to the queries that need the facets)
+        kept = sum(s is not None for s in list.__iter__(table.summaries))
+        assert kept <= 3 + len(edited) + sum(bool(s.warnings) for s in rows)  # fetched ones: the last 3 only
+        plain = Table(truth)
+        for query in _EVICTION_QUERIES:
+            assert table.select(query) == plain.select(query), query
+        every = list(range(len(rows)))
+        for field in ("title", "path", "topics", "provider", "category", "type", "warnings", "quality", "date"):
+            assert table.sort(every, field) == plain.sort(every, field), field
+        shown = rnd.sample(every, k=rnd.randint(0, len(rows)))
+        assert count_facets(table.facet_view(), shown) == count_facets(FacetView.of(truth), shown)
+        assert table.topics_of() == [tuple(s.topics) for s in truth]
+        assert [workspace.summary(r) for r in every] == truth
+    finally:
+        table_module.KEEP = keep
+
+
+def test_a_dropped_row_is_fetched_again_equal_and_an_edited_one_keeps_its_edit(tmp_path, monkeypatch):
+    from curator.core.folder import table as table_module
+
+    monkeypatch.setattr(table_module, "KEEP", 4)
+    rows = [Summary(f"{i:03}.md", title=f"T{i}", topics=("a",), quality=i) for i in range(20)]
+    workspace = _indexed_workspace(tmp_path, rows)
+    summaries = workspace.table.summaries
+    first = summaries[0]
+    assert first == rows[0] and summaries.peek(0) is first
+    for row in range(20):
+        assert summaries[row] == rows[row]
+    assert summaries.peek(0) is None and summaries[0] == first  # dropped: read again from the index, equal
+    assert len(summaries.cached) == 4 and sum(s is not None for s in list.__iter__(summaries)) == 4
+    workspace.set_values({"005.md": {"topics": ["b"], "quality": 99}})
+    for row in range(20):
+        summaries[row]
+    assert summaries.peek(5) is not None and workspace.summary(5).quality == 99  # kept: never read back from disk
+    assert workspace.summary(5).topics == ("b",) and workspace.table.select("topic:b") == [5]
+    assert workspace.table.select("quality:99") == [5] and workspace.disk_value(5, "quality") == 5
+    workspace.remove(["002.md"])  # the kept rows are renumbered with the table's
+    assert workspace.summary(4).quality == 99 and summaries.peek(4) is not None
+    assert [workspace.summary(r).path for r in range(19)] == [s.path for s in rows if s.path != "002.md"]

@@ -120,7 +120,7 @@ def test_the_site_topics_never_suggest_or_complete_a_retired_topic(tmp_path):
         "Portals",
     ]  # fmt: skip  (an alias is a keyword of its topic; a retired parent or common topic is not suggested)
     assert known.known(["AI", "Power Apps"]) == {"AI", "Canvas apps", "Canvas components", "Portals"}
-    listed = {t.name: t for t in known.inventory([Summary("a.md", topics=("Power Apps",))])}
+    listed = {t.name: t for t in known.inventory([("Power Apps",)])}
     assert listed["Power Apps"].retired and listed["Power Apps"].count == 1  # still in an article: listed
     assert "Common Data Service" not in listed and listed["Portals"].aliases == ("Common Data Service", "CDS")
 

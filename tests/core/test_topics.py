@@ -28,12 +28,12 @@ def test_variants_are_case_spacing_hyphens_and_one_typo_apart():
 
 
 def test_inventory_counts_articles_and_marks_the_taxonomy():
-    summaries = [Summary("a.md", topics=("AI", "Portals")), Summary("b.md", topics=("Portals", "Portals")), None]
+    topic_lists = [("AI", "Portals"), ("Portals", "Portals"), None, ()]  # (None: an article's not known yet)
     site = [Topic("Portals", "Power Apps"), Topic("Power Apps")]
-    infos = {t.name: t for t in topics.inventory(summaries, site)}
+    infos = {t.name: t for t in topics.inventory(topic_lists, site)}
     assert infos["Portals"].count == 2 and infos["Portals"].in_taxonomy and infos["Portals"].parent == "Power Apps"
     assert infos["Power Apps"].count == 0 and infos["AI"].count == 1 and not infos["AI"].in_taxonomy
-    assert next(t.name for t in topics.inventory(summaries, site)) == "Portals"  # most used first
+    assert next(t.name for t in topics.inventory(topic_lists, site)) == "Portals"  # most used first
 
 
 def test_replaced_keeps_the_order_and_leaves_one_occurrence():
@@ -75,10 +75,11 @@ def test_suggestions_come_from_keywords_as_whole_words_with_parents():
 
 
 def test_the_folders_common_topic_is_suggested_for_every_article():
-    tagged = [Summary(f"{i}.md", topics=("Site", "X") if i % 2 else ("Site",)) for i in range(40)]
+    tagged = [("Site", "X") if i % 2 else ("Site",) for i in range(40)]
     assert topics.common_topics(tagged) == ["Site"]
     assert topics.common_topics(tagged[:10]) == []  # too few articles to tell
-    assert topics.common_topics([*tagged, *[Summary(f"o{i}.md", topics=("Other",)) for i in range(5)]]) == []
+    assert topics.common_topics([*tagged, *[("Other",)] * 5]) == []
+    assert topics.common_topics([*tagged, *[None, ()] * 5]) == ["Site"]  # (untagged or not known: not counted)
     suggester = topics.Suggester([Topic("Portals", "", ("portals",))], common=["Site"])
     assert suggester.suggest("about PowerApps portals") == ["Site", "Portals"]
     assert suggester.suggest("nothing", have=["Site"]) == []
@@ -95,7 +96,7 @@ def test_a_cancelled_tally_stops_between_pieces():
     """Counting another folder's topics stops once cancelled (a new folder opened)."""
     import threading
 
-    summaries = [Summary(f"{i}.md", topics=("AI", f"t{i % 3}")) for i in range(10_000)]
+    summaries = [("AI", f"t{i % 3}") for i in range(10_000)]
     names, common = topics.tally(summaries, threading.Event())
     assert names == {"AI", "t0", "t1", "t2"} and common == ["AI"]
     cancel = threading.Event()

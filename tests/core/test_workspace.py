@@ -203,10 +203,10 @@ def test_background_work_backs_off_while_the_gui_is_busy(monkeypatch, tmp_path):
     monkeypatch.setattr(table, "back_off", lambda: calls.append(1))
     monkeypatch.setattr(topics, "back_off", lambda: calls.append(2))
     rows = [Summary(f"{i}.md", topics=("a",)) for i in range(1000)]
-    table.count_facets(rows, range(1000), piece=256)
+    table.count_facets(table.FacetView.of(rows), range(1000), piece=256)
     assert calls == [1] * 4  # a piece each
     calls.clear()
-    topics.tally(rows)
+    topics.tally([s.topics for s in rows])
     assert calls == [2] * len(range(0, 1000, topics.TALLY_PIECE))
     calls.clear()
     column = [float(i % 7) for i in range(1000)]

@@ -352,9 +352,9 @@ class Index:
         with contextlib.suppress(_Unavailable):
             self._fresh().close()
 
-    def store(self, items: Iterable[tuple[Summary, FileStat, Snapshot]], removed: Iterable[str] = ()) -> None:
-        """Record articles as read (and forget removed ones). Never raises: a failure only
-        means the next open reads those files again."""
+    def store(self, items: Iterable[tuple[Summary, FileStat, Snapshot]], removed: Iterable[str] = ()) -> bool:
+        """Record articles as read (and forget removed ones); returns whether the index holds
+        them now. Never raises: a failure only means the next open reads those files again."""
         now = time.time_ns()
         rows = [
             (
@@ -366,15 +366,17 @@ class Index:
         ]  # fmt: skip
         removed = [(p,) for p in removed]
         if not rows and not removed:
-            return
+            return True
+        stored = False
         try:
             con = self._open()
         except _Unavailable:
-            return
+            return False
         try:
             with con:
                 con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
                 con.executemany("DELETE FROM files WHERE path = ?", removed)
+            stored = True
         except sqlite3.Error as exc:  # a full disk keeps the index as it was: it is checked on open
             self._failed(exc)
         except (OverflowError, ValueError) as exc:
@@ -384,6 +386,7 @@ class Index:
         # freed a piece at a time: 100,000 rows with their records freed at once, as this
         # returned, held the GIL 37-65 ms at the end of a cold open
         empty_gently([rows], piece=512)
+        return stored
 
 
 def reusable(record: Known, stat: FileStat, root: str, now_ns: int) -> bool:

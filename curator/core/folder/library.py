@@ -234,6 +234,15 @@ class Listed:
 
 
 @dataclass(slots=True)
+class Indexed:
+    """The index holds these summaries now, as read by this load (a cold open's, or files that
+    changed): a caller keeping the same objects may let them go and read them from the index
+    again when needed (see table.Summaries.indexed)."""
+
+    summaries: list[Summary]
+
+
+@dataclass(slots=True)
 class Checked:
     """Of `files` files parsed whole, those that read differently from the list-fields reader."""
 
@@ -391,7 +400,7 @@ def open_iter(
     cancel: threading.Event | None = None,
     on_total: Callable[[int], None] | None = None,
     skim: bool = False,
-) -> Iterator[Batch | Decoded | Changes | Checking | Listed]:
+) -> Iterator[Batch | Decoded | Changes | Checking | Listed | Indexed]:
     """Open a folder: yield batches of articles to append, then Changes to apply.
 
     With `skim`, many files are listed from what the list-fields reader reads, then parsed
@@ -400,7 +409,8 @@ def open_iter(
     With an index, what it holds comes first, at once (records with a few columns read
     ahead, then Listed, then Decoded summaries for each batch), and is then checked against the disk:
     files that changed, appeared or went away arrive as Changes. Without one (a cold open),
-    the files are parsed and arrive as batches in scan order. The index is updated after.
+    the files are parsed and arrive as batches in scan order. The index is updated after, and
+    Indexed names the summaries it took.
     """
     root = os.fspath(Path(root).resolve())
     sizes: list[tuple[int, list[str]]] = []  # rows and paths of each batch shown from the index
@@ -518,8 +528,9 @@ def open_iter(
                     changes.deleted.append(item.path)
                     deleted.append(item.path)
         yield changes if warm else Batch.of(batch)
-    if index is not None and not (cancel is not None and cancel.is_set()):
-        index.store(stored.values(), removed=deleted)
+    cancelled = cancel is not None and cancel.is_set()
+    if index is not None and not cancelled and index.store(stored.values(), removed=deleted) and stored:
+        yield Indexed([s for s, _, _ in stored.values()])
     # what only this load holds (the summaries and stats to index), freed a piece at a time:
     # dropped at once when the generator ends, freeing it held the GIL ~70 ms at 100k (not the
     # lists the messages share: their reader may not have read them yet)
@@ -580,7 +591,7 @@ def load(
     result = Loaded([], [])
     coming: list[Entry] = []  # entries shown from the index, until their summaries come
     for batch in open_iter(root, index, extensions, workers, cancel):
-        if isinstance(batch, Listed):
+        if isinstance(batch, (Listed, Indexed)):
             continue
         if isinstance(batch, Decoded):
             end = batch.start + len(batch.summaries)

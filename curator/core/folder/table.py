@@ -9,11 +9,11 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, islice, repeat
-from operator import attrgetter, contains
+from itertools import compress, islice, repeat
+from operator import attrgetter, contains, not_
 from typing import Any
 
 from curator.core.folder.query import (
@@ -43,23 +43,35 @@ def haystack(s: Summary) -> str:
 
 #: Rows whose summaries Summaries fetches at once from the index (SQLite allows 32,766 parameters).
 FETCH = 500
+#: Summary objects read from the index that Summaries keeps, most recent ones (see Summaries):
+#: a few screens of cards and the rows fetched around them, not the folder's.
+KEEP = 4 * FETCH
 
 
 class Summaries(list):
-    """The summaries of a Table, where rows read ahead from the index may still be None.
+    """The summaries of a Table, where rows that the index holds may be None.
 
-    A warm open shows the list from columns of the index and fetches the Summary objects
-    after (see library.Decoded); a row read before its summary came is fetched on the spot
-    through `fetch` (paths -> {path: Summary}), with its neighbours that have none yet (a
-    painted screen, or a column built over every row, then costs a query per FETCH rows).
-    Indexing and iterating give Summary objects; list
-    methods that do not read items (len, copy, slicing assignment) see what is stored.
+    A warm open shows the list from columns of the index; a row's Summary is fetched when it
+    is read, through `fetch` (paths -> {path: Summary}), with its neighbours that have none
+    (see near). Only the last KEEP rows fetched keep theirs (`cached`, oldest first): reading
+    an older one fetches it again, equal. Rows given a Summary otherwise (a cold open's, a file
+    read again, an edit) keep it, so an unsaved value is never read back from the index; see
+    `indexed` to let those go once the index holds them.
+    Indexing and iterating give Summary objects; list methods that do not read items (len,
+    copy, slicing assignment) see what is stored.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.paths: list[str] = []  # the table's paths column
         self.fetch: Callable[[Sequence[str]], dict[str, Summary]] | None = None
+        #: rows whose Summary came from the index, least recently fetched first (dropped past KEEP)
+        self.cached: OrderedDict[int, None] = OrderedDict()
+        #: the rows to fetch with a row that has no Summary (a view sets the rows shown around it)
+        self.near: Callable[[int], Iterable[int]] = self._after
+
+    def _after(self, row: int) -> range:
+        return range(row, min(row + FETCH, len(self)))
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -67,33 +79,181 @@ class Summaries(list):
         item = list.__getitem__(self, i)
         if item is None:
             i = range(len(self))[i]  # a negative index too
-            rows = [r for r in range(i, min(i + FETCH, len(self))) if list.__getitem__(self, r) is None]
-            found = self.fetch([self.paths[r] for r in rows])
-            for r in rows:
-                list.__setitem__(self, r, found[self.paths[r]])
-            item = list.__getitem__(self, i)
+            item = self.take([i, *(r for r in self.near(i) if r != i)])[0]
         return item
+
+    def __setitem__(self, i, value) -> None:
+        """A Summary put here is kept (see cached); a slice replaces what is stored."""
+        list.__setitem__(self, i, value)
+        if not isinstance(i, slice):
+            self.cached.pop(range(len(self))[i], None)
 
     def __iter__(self) -> Iterator[Summary]:
         for i in range(len(self)):
             yield self[i]
 
+    def peek(self, row: int) -> Summary | None:
+        """The row's Summary if it has one now (None: only the index has it); never fetches."""
+        return list.__getitem__(self, row)
+
     def take(self, rows: Sequence[int]) -> list[Summary]:
         """The summaries of `rows`, read in C (10,000 selected rows: 1 ms, not 10), fetching
-        only those not there yet."""
+        those not there in one query per FETCH rows; they stay as the most recent, the first
+        ones asked for most (see cached)."""
         got = list(map(list.__getitem__, repeat(self), rows))
-        if not all(got):  # (not `None in`: that calls Summary.__eq__ per row)
-            got = [s if s is not None else self[r] for r, s in zip(rows, got, strict=True)]
-        return got
+        if all(got):  # (not `None in`: that calls Summary.__eq__ per row)
+            return got
+        missing = list(dict.fromkeys(r for r, s in zip(rows, got, strict=True) if s is None))
+        fetched = dict(zip(missing, self.read(missing), strict=True))
+        for r, s in fetched.items():
+            list.__setitem__(self, r, s)
+        self._keep(reversed(missing))  # (the first rows asked for are the last to go)
+        return [s if s is not None else fetched[r] for r, s in zip(rows, got, strict=True)]
 
-    def decoded(self, start: int, summaries: Sequence[Summary]) -> None:
-        """Put `summaries` in rows from `start` on, where no summary is yet."""
-        if not any(list.__getitem__(self, slice(start, start + len(summaries)))):
-            list.__setitem__(self, slice(start, start + len(summaries)), summaries)
+    def _keep(self, rows: Iterable[int]) -> None:
+        cached = self.cached
+        for r in rows:
+            cached[r] = None
+            cached.move_to_end(r)
+        while len(cached) > KEEP:
+            r, _ = cached.popitem(last=False)
+            list.__setitem__(self, r, None)
+
+    def read(self, rows: Sequence[int], piece: int = FETCH) -> list[Summary]:
+        """The summaries of `rows`, those without one read from the index without keeping
+        them (a pass over many rows: they go when the caller drops them)."""
+        out = list(map(list.__getitem__, repeat(self), rows))
+        if all(out):
+            return out
+        paths = self.paths
+        missing = [i for i, s in enumerate(out) if s is None]
+        for start in range(0, len(missing), piece):
+            chunk = missing[start : start + piece]
+            found = self.fetch([paths[rows[i]] for i in chunk])
+            for i in chunk:
+                out[i] = found[paths[rows[i]]]
+        return out
+
+    def indexed(self, rows: Iterable[int]) -> None:
+        """These rows' summaries are the index's now: they may go back to None, as fetched ones
+        do; but not those with warnings (a row without its Summary has none: see Table.sort_key)."""
+        self._keep(r for r in rows if (s := list.__getitem__(self, r)) is not None and not s.warnings)
+
+    def renumbered(self, keep: Sequence[int]) -> None:
+        """Keep only the rows in `keep` (ascending), renumbered 0, 1, ... as Table.remove does."""
+        new = {old: n for n, old in enumerate(keep)} if self.cached else {}
+        self.cached = OrderedDict((new[r], None) for r in self.cached if r in new)
+        list.__setitem__(self, slice(None), list(map(list.__getitem__, repeat(self), keep)))
+
+
+#: the fields of a Summary that Facets keeps of every row
+FACET_FIELDS = ("topics", "provider_name", "provider_domain", "category", "type")
+_TOPICS, _PROVIDER_NAME, _PROVIDER_DOMAIN = (
+    attrgetter("topics"),
+    attrgetter("provider_name"),
+    attrgetter("provider_domain"),
+)
+_CATEGORY, _TYPE = attrgetter("category"), attrgetter("type")
+_FACET_GETTERS = (_TOPICS, _PROVIDER_NAME, _PROVIDER_DOMAIN, _CATEGORY, _TYPE)
+
+
+class Facets:
+    """The values of FACET_FIELDS of every row, as small ids into one list of values (4 bytes
+    a row and field, where a Summary object took ~780 bytes a row): what facet counts, topic
+    counts and the lazy columns of a Table read, without the rows' Summary objects.
+
+    Id 0 stands for a value not known yet: a row listed from the index whose summary has not
+    come (see Table.decoded, Table.complete). The list of values only grows, so a copy of the
+    columns (see copy) reads it safely from a worker.
+    """
+
+    def __init__(self) -> None:
+        self.values: list[Any] = [None]
+        self.ids: dict[Any, int] = {}
+        self.columns: dict[str, array] = {name: array("I") for name in FACET_FIELDS}
+
+    def copy(self) -> Facets:
+        """Columns of their own, for a worker (the values are shared: they only grow)."""
+        out = Facets.__new__(Facets)
+        out.values, out.ids = self.values, self.ids
+        out.columns = {name: column[:] for name, column in self.columns.items()}
+        return out
+
+    def __len__(self) -> int:
+        return len(self.columns["topics"])
+
+    def _ids(self, values: Iterable[Any]) -> list[int]:
+        values = list(values)
+        ids = list(map(self.ids.get, values))  # (in C: a warm open sets 10,000 rows at once)
+        if None in ids:
+            for i, value in enumerate(values):
+                if ids[i] is None:
+                    ids[i] = self.ids.get(value)
+                    if ids[i] is None:
+                        ids[i] = self.ids[value] = len(self.values)
+                        self.values.append(value)
+        return ids
+
+    def _of(self, summaries: Sequence[Summary]) -> list[list[int]]:
+        return [
+            self._ids(map(tuple, map(_TOPICS, summaries))),
+            *(self._ids(map(get, summaries)) for get in _FACET_GETTERS[1:]),
+        ]
+
+    def extend(self, summaries: Sequence[Summary | None]) -> None:
+        """Append rows (None: not known yet)."""
+        known = [s for s in summaries if s is not None]
+        if len(known) == len(summaries):
+            for column, ids in zip(self.columns.values(), self._of(known), strict=True):
+                column.extend(ids)
             return
-        for offset, summary in enumerate(summaries):
-            if list.__getitem__(self, start + offset) is None:
-                list.__setitem__(self, start + offset, summary)
+        start = len(self)
+        for column in self.columns.values():
+            column.extend(repeat(0, len(summaries)))
+        self.set([start + i for i, s in enumerate(summaries) if s is not None], known)
+
+    def set(self, rows: Sequence[int], summaries: Sequence[Summary]) -> None:
+        for column, ids in zip(self.columns.values(), self._of(summaries), strict=True):
+            for row, i in zip(rows, ids, strict=True):
+                column[row] = i
+
+    def unknown(self, rows: Iterable[int] | None = None) -> list[int]:
+        """The rows (of `rows`, or of all) whose values are not known yet."""
+        column = self.columns["topics"]
+        if rows is None:
+            return list(compress(range(len(column)), map(_NOT, column)))
+        return [r for r in rows if not column[r]]
+
+    def take(self, keep: Sequence[int]) -> None:
+        """Keep only the rows in `keep`, in that order (see Table.remove)."""
+        for name, column in self.columns.items():
+            self.columns[name] = array("I", map(column.__getitem__, keep))
+
+    def lowered(self, name: str) -> list[Any]:
+        """The column of `name`'s values lower-cased (the topics: a tuple of them), a row each."""
+        ids = self.columns[name]
+        values = self.values
+        if name == "topics":
+            low = {i: tuple(t.lower() for t in values[i]) for i in set(ids)}
+        else:
+            low = {i: values[i].lower() for i in set(ids)}
+        return list(map(low.__getitem__, ids))
+
+
+@dataclass(slots=True)
+class FacetView:
+    """What count_facets reads of the rows, copied for a worker (see Table.facet_view)."""
+
+    facets: Facets
+    paths: list[str]
+    published: list[bool]
+
+    @classmethod
+    def of(cls, summaries: Sequence[Summary | None]) -> FacetView:
+        """Of these summaries (None: a row not known yet, left out of the counts)."""
+        facets = Facets()
+        facets.extend(summaries)
+        return cls(facets, [s.path if s else "" for s in summaries], [bool(s and s.published) for s in summaries])
 
 
 @dataclass(slots=True)
@@ -116,6 +276,7 @@ class Table:
     sorting) are built the first time a query or sort asks for them.
     """
 
+    #: how a lazy column's value is made of a Summary (of many rows at once: see _build)
     _LAZY: dict[str, Callable[[Summary], Any]] = {
         "title": lambda s: s.title.lower(),
         "topics": lambda s: tuple(t.lower() for t in s.topics),
@@ -134,8 +295,9 @@ class Table:
 
     def containers(self) -> list[Any]:
         """Every per-row list it keeps, and the dict of lazy columns (see Workspace.release)."""
-        return [self.summaries, self.paths, self.text, self.published, self.quality, self.heat, self.date,
-                *self._lazy.values(), self._lazy]  # fmt: skip
+        return [self.summaries, self.summaries.cached, self.paths, self.text, self.published, self.quality,
+                self.heat, self.date, *self._lazy.values(), self._lazy,
+                self.facets.values, self.facets.ids]  # fmt: skip
 
     def __init__(self, summaries: Iterable[Summary] = ()):
         self.summaries: Summaries = Summaries()
@@ -145,6 +307,7 @@ class Table:
         self.quality: list[float | None] = []
         self.heat: list[float | None] = []
         self.date: list[float | None] = []
+        self.facets = Facets()  # what facets and topic counts read of every row
         self.version = 0  # bumped on every change, so callers can cache what they derive
         #: path -> git state ("modified", ...) of files that differ from the last commit (git: terms)
         self.git: dict[str, str] = {}
@@ -165,14 +328,53 @@ class Table:
         """A lazy column, built on first use (only called when the attribute is not there yet)."""
         if name == "path":
             column = [p.lower() for p in self.paths]
+        elif name in Table._LAZY:
+            column = self._build(name)
         else:
-            make = Table._LAZY.get(name)
-            if make is None:
-                raise AttributeError(name)
-            column = [make(s) for s in self.summaries]
+            raise AttributeError(name)
         setattr(self, name, column)
         self._lazy[name] = column
         return column
+
+    def _build(self, name: str) -> list[Any]:
+        """A lazy column of every row, from the facets and the search text: no Summary object
+        is fetched for it, but for rows whose values have not come yet (see complete) and
+        titles that the search text does not tell apart (one with a line break)."""
+        if name == "title":  # haystack() starts with the title and a line break, lower-cased as one
+            column = [t.partition("\n")[0] for t in self.text]
+            odd = [r for r, t in enumerate(self.text) if t.count("\n") != 3]  # a field with a line break
+            for r, s in zip(odd, self.summaries.read(odd), strict=True):
+                column[r] = s.title.lower()
+            return column
+        self.complete()
+        facets = self.facets
+        if name == "provider":
+            return list(zip(facets.lowered("provider_name"), facets.lowered("provider_domain"), strict=True))
+        return facets.lowered(name)
+
+    def complete(self) -> None:
+        """Give every row its facet values (rows listed from the index before their summaries
+        came are read from it, a FETCH of rows at a time, and not kept)."""
+        unknown = self.facets.unknown()
+        for start in range(0, len(unknown), FETCH * 10):
+            rows = unknown[start : start + FETCH * 10]
+            self.facets.set(rows, self.summaries.read(rows))
+
+    def decoded(self, start: int, summaries: Sequence[Summary]) -> None:
+        """The summaries of rows from `start` on, as a warm open decodes them after listing the
+        rows: their facet values are kept (where a row has none yet), not the Summary objects."""
+        rows = self.facets.unknown(range(start, start + len(summaries)))
+        self.facets.set(rows, [summaries[r - start] for r in rows])
+
+    def facet_view(self) -> FacetView:
+        """What count_facets reads, copied for a worker."""
+        return FacetView(self.facets.copy(), self.paths.copy(), self.published.copy())
+
+    def topics_of(self, rows: Sequence[int] | None = None) -> list[tuple[str, ...] | None]:
+        """The topics of `rows` (of all if None), as the files have them (None: not known
+        yet). Copied: a worker may count them."""
+        ids, values = self.facets.columns["topics"], self.facets.values
+        return list(map(values.__getitem__, ids if rows is None else map(ids.__getitem__, rows)))
 
     def _lazy_value(self, name: str, s: Summary) -> Any:
         return s.path.lower() if name == "path" else Table._LAZY[name](s)
@@ -187,8 +389,11 @@ class Table:
         self.version += 1
         start = len(self.summaries)
         self.summaries.extend(summaries)
+        self.facets.extend(summaries)
         if columns is not None:
             self.summaries.fetch = columns.fetch
+            # the index's rows: their summaries may go (those with warnings are kept, see sort_key)
+            self.summaries.indexed(r for r in range(start, len(self.summaries)) if summaries[r - start])
             self.paths.extend(columns.paths)
             self.text.extend(columns.text)
             self.published.extend(columns.published)
@@ -202,8 +407,12 @@ class Table:
             self.quality.extend([s.quality for s in summaries])
             self.heat.extend([s.heat for s in summaries])
             self.date.extend([s.date.timestamp() if s.date else None for s in summaries])
+        if columns is not None:  # rows whose values come later: the lazy columns are built again
+            for name in self._lazy:
+                delattr(self, name)
+            self._lazy.clear()
         for name, column in self._lazy.items():
-            column.extend(self._lazy_value(name, self.summaries[r]) for r in range(start, len(self.summaries)))
+            column.extend(self._lazy_value(name, s) for s in summaries)
 
     def replace(self, row: int, s: Summary) -> None:
         self.version += 1
@@ -221,6 +430,7 @@ class Table:
         self.quality[row] = s.quality
         self.heat[row] = s.heat
         self.date[row] = s.date.timestamp() if s.date else None
+        self.facets.set([row], [s])
         for name, column in self._lazy.items():
             column[row] = self._lazy_value(name, s)
 
@@ -231,8 +441,9 @@ class Table:
         columns += self._lazy.values()
         for column in columns:
             column[:] = [v for i, v in enumerate(column) if i not in drop]  # in place: Summaries shares paths
-        kept = [v for i, v in enumerate(list.__iter__(self.summaries)) if i not in drop]  # not fetched here
-        self.summaries[:] = kept
+        keep = [i for i in range(len(self.summaries)) if i not in drop]
+        self.summaries.renumbered(keep)  # (nothing fetched)
+        self.facets.take(keep)
 
     # -- queries --
 
@@ -305,8 +516,9 @@ class Table:
             lo, hi = value_range(term, date_bounds if field == "date" else number_bounds)
             column = getattr(self, field)
             return [r for r in rows if column[r] is not None and lo <= column[r] <= hi]
-        if field == "has":
-            return [r for r in rows if _has(self.summaries[r], value)]
+        if field == "has":  # (the summaries read for this are not kept)
+            rows = list(rows)
+            return [r for r, s in zip(rows, self.summaries.read(rows), strict=True) if _has(s, value)]
         if field == "field":  # any key, from values read from the files (see needed_fields)
             key, eq, want = term.value.partition("=")
             values, paths = self.fields.get(key.strip()), self.paths
@@ -352,8 +564,9 @@ class Table:
         if field in ("topics", "category", "type"):
             column = getattr(self, field)
             return lambda r: column[r] or None
-        if field == "warnings":
-            return lambda r: len(s[r].warnings)
+        if field == "warnings":  # (a row without its Summary has none: those are never dropped)
+            peek = s.peek
+            return lambda r: len(w.warnings) if (w := peek(r)) is not None else 0
         raise ValueError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
 
 
@@ -448,55 +661,68 @@ FACETS = ("published", "category", "type", "topic", "provider", "git", "dup")
 
 
 def count_facets(
-    summaries: Sequence[Summary | None],
+    view: FacetView,
     rows: Sequence[int],
     git: Mapping[str, str] | None = None,
     piece: int = 256,
     dups: Mapping[str, int] | None = None,
 ) -> dict[str, Counter]:
-    """Counts per facet value over `rows` (run it in a worker at scale).
+    """Counts per facet value over `rows` (run it in a worker at scale), from the columns of
+    `view` (Table.facet_view): no Summary object is read.
 
     With `dups` (Table.dups), "dup" counts the rows in a group of duplicate stories ("yes") and
     the others ("no"), and "dup groups" counts the rows of each group that are shown.
 
-    `summaries` may be a copy of Table.summaries made while a warm open still fetches them:
-    rows without a summary yet are left out.
+    Rows whose values are not known yet (listed from the index before their summaries came)
+    are left out.
 
     Counted `piece` rows at a time, each facet by one chain of C iterators over the piece (a
     loop in Python took ~1 s of a worker at 100,000 rows, taking turns with the GUI thread for
-    all that time: scrolling right after an open stalled 50-90 ms); a piece's Summary objects
-    are still in the CPU's caches for the next facet's pass (passes over every row each walked
-    100,000 scattered objects again, holding the GIL 20-40 ms a pass).
+    all that time: scrolling right after an open stalled 50-90 ms); the values are counted by
+    their ids, then named.
     """
     counts: dict[str, Counter] = {g: Counter() for g in FACETS}
     groups = counts["dup groups"] = Counter()
-    topics, providers, published = counts["topic"], counts["provider"], counts["published"]
-    category, type_, states = counts["category"], counts["type"], counts["git"]
-    get = summaries.__getitem__
+    published, states = counts["published"], counts["git"]
+    columns, values = view.facets.columns, view.facets.values
+    topic, name, domain = (
+        columns["topics"].__getitem__,
+        columns["provider_name"].__getitem__,
+        columns["provider_domain"].__getitem__,
+    )
+    category, type_ = columns["category"].__getitem__, columns["type"].__getitem__
+    path, pub = view.paths.__getitem__, view.published.__getitem__
+    topics, providers, categories, types = Counter(), Counter(), Counter(), Counter()
     for start in range(0, len(rows), piece):
         back_off()  # (while the user scrolls)
-        shown = list(filter(None, map(get, rows[start : start + piece])))  # (a Summary is always true)
-        topics.update(chain.from_iterable(map(_TOPICS, shown)))
-        nameless = providers[""]
-        providers.update(map(_PROVIDER_NAME, shown))
-        if providers[""] != nameless:  # no name: counted by its domain (in Python: a few rows)
-            providers.update(s.provider_domain for s in shown if not s.provider_name)
-        published.update(map(_PUBLISHED, shown))
-        category.update(map(_CATEGORY, shown))
-        type_.update(map(_TYPE, shown))
+        shown = list(
+            compress(rows[start : start + piece], map(topic, rows[start : start + piece]))
+        )  # (id 0: not known)
+        topics.update(map(topic, shown))
+        providers.update(zip(map(name, shown), map(domain, shown), strict=True))
+        published.update(map(pub, shown))
+        categories.update(map(category, shown))
+        types.update(map(type_, shown))
         if git:  # the git state of each shown file that differs from the last commit
-            states.update(filter(None, map(git.get, map(_PATH, shown))))
+            states.update(filter(None, map(git.get, map(path, shown))))
         if dups:
-            grouped = list(filter(None, map(dups.get, map(_PATH, shown))))
+            grouped = list(filter(None, map(dups.get, map(path, shown))))
             groups.update(grouped)
             counts["dup"].update(yes=len(grouped), no=len(shown) - len(grouped))
+    for i, n in topics.items():
+        for t in values[i]:
+            counts["topic"][t] += n
+    for (n_id, d_id), n in providers.items():  # no name: counted by its domain
+        counts["provider"][values[n_id] or values[d_id]] += n
+    for field, counted in (("category", categories), ("type", types)):
+        for i, n in counted.items():
+            counts[field][values[i]] += n
     counts["published"] = Counter()
     for value, n in published.items():
         counts["published"]["yes" if value else "no"] += n
-    for counter in (providers, category, type_):
+    for counter in (counts["provider"], counts["category"], counts["type"]):
         counter.pop("", None)
     return counts
 
 
-_TOPICS, _PROVIDER_NAME, _PUBLISHED = attrgetter("topics"), attrgetter("provider_name"), attrgetter("published")
-_CATEGORY, _TYPE, _PATH = attrgetter("category"), attrgetter("type"), attrgetter("path")
+_NOT = not_

@@ -135,6 +135,15 @@ class Workspace:
         self.table.extend(summaries, columns)
         return range(start, len(self.table))
 
+    def indexed(self, summaries: Iterable[Summary], fetch: Callable[[Sequence[str]], dict[str, Summary]]) -> None:
+        """The index (read through `fetch`) holds these summaries now: rows that still show the
+        same objects may let them go, and read them from it again when needed (see Summaries)."""
+        table = self.table
+        if table.summaries.fetch is None:
+            table.summaries.fetch = fetch
+        rows = [row for s in summaries if (row := self.rows.get(s.path)) is not None and table.summaries.peek(row) is s]
+        table.summaries.indexed(rows)
+
     def add_entries(self, entries: Sequence[Entry]) -> range:
         self.note_problems([], [e.summary for e in entries])
         return self.add([e.summary for e in entries], [e.snapshot for e in entries])

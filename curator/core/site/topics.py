@@ -15,7 +15,6 @@ as pending edits, one undo step; the CLI in one batch), and writes the site file
 from __future__ import annotations
 
 import itertools
-import operator
 import os
 import re
 import threading
@@ -93,14 +92,14 @@ class TopicInfo:
 
 
 def inventory(
-    summaries: Iterable[Summary | None], site: Sequence[Topic] = (), retired: Collection[str] = ()
+    topic_lists: Iterable[Sequence[str] | None], site: Sequence[Topic] = (), retired: Collection[str] = ()
 ) -> list[TopicInfo]:
-    """Every topic of the folder and of the taxonomy, most used first; a retired topic only
-    while an article has it."""
+    """Every topic of the folder (`topic_lists`: each article's topics, None for one not known
+    yet) and of the taxonomy, most used first; a retired topic only while an article has it."""
     counts: Counter[str] = Counter()
-    for s in summaries:
-        if s is not None:
-            counts.update(set(s.topics))  # articles, not occurrences
+    for topics in topic_lists:
+        if topics:
+            counts.update(set(topics))  # articles, not occurrences
     declared: dict[str, Topic] = {}
     for t in site:
         declared.setdefault(t.name, t)
@@ -166,30 +165,33 @@ COMMON_SHARE = 0.95
 COMMON_LEAST = 20
 
 
-_TOPICS = operator.attrgetter("topics")
 #: rows a C call of the tally takes at once: it holds the GIL to its end, and each Qt call the
 #: GUI thread makes meanwhile waits for it (see table.count_facets; 256 rows take ~0.05 ms)
 TALLY_PIECE = 256
 
 
-def common_topics(summaries: Iterable[Summary | None]) -> list[str]:
+def common_topics(topic_lists: Iterable[Sequence[str] | None]) -> list[str]:
     """Topics (nearly) every tagged article of the folder has: the site's own subject, such as
-    "Power Apps" on a Power Apps news site. Suggested for every article."""
-    return tally(summaries)[1]
+    "Power Apps" on a Power Apps news site. Suggested for every article. (`topic_lists`: each
+    article's topics.)"""
+    return tally(topic_lists)[1]
 
 
-def tally(summaries: Iterable[Summary | None], cancel: threading.Event | None = None) -> tuple[set[str], list[str]]:
-    """Every topic of the folder, and its common topics, counted in pieces at C speed (at
-    100,000 articles a worker counting one by one held the GIL the GUI thread needed).
+def tally(
+    topic_lists: Iterable[Sequence[str] | None], cancel: threading.Event | None = None
+) -> tuple[set[str], list[str]]:
+    """Every topic of the folder (`topic_lists`: each article's topics, None for one not known
+    yet), and its common topics, counted in pieces at C speed (at 100,000 articles a worker
+    counting one by one held the GIL the GUI thread needed).
     Stops between pieces once `cancel` is set (what it counted so far is of no use then)."""
-    items = summaries if isinstance(summaries, list) else list(summaries)
+    items = topic_lists if isinstance(topic_lists, list) else list(topic_lists)
     counts: Counter[str] = Counter()
     tagged = 0
     for start in range(0, len(items), TALLY_PIECE):
         if cancel is not None and cancel.is_set():
             return set(), []
         back_off()  # (while the user scrolls)
-        lists = list(filter(None, map(_TOPICS, filter(None, items[start : start + TALLY_PIECE]))))  # in C
+        lists = list(filter(None, items[start : start + TALLY_PIECE]))  # in C
         tagged += len(lists)
         counts.update(itertools.chain.from_iterable(lists))  # occurrences: a topic is rarely listed twice
     common = [t for t, n in counts.most_common() if n >= COMMON_SHARE * tagged] if tagged >= COMMON_LEAST else []
@@ -316,8 +318,8 @@ class SiteTopics:
         ]
         return Suggester(site, [c for c in common if c not in self.retired])
 
-    def inventory(self, summaries: Iterable[Summary | None]) -> list[TopicInfo]:
-        return inventory(summaries, self.topics, self.retired)
+    def inventory(self, topic_lists: Iterable[Sequence[str] | None]) -> list[TopicInfo]:
+        return inventory(topic_lists, self.topics, self.retired)
 
     def merged_entries(self, olds: Collection[str], new: str) -> list[str]:
         """The olds whose taxonomy entries a merge into `new` removes or keeps as aliases

@@ -173,11 +173,11 @@ class Browsing(QObject):
     def count_facets(self) -> None:
         """Count facets in a worker (a pass over every shown article); emit them when done."""
         workspace = self.session.workspace
-        summaries, order, git = workspace.table.summaries.copy(), list(self.model.order), dict(workspace.table.git)
+        view, order, git = workspace.table.facet_view(), list(self.model.order), dict(workspace.table.git)
         dups = workspace.table.dups  # (replaced whole, never changed in place: see Stories._mark)
 
         self.tasks.run(
-            lambda p: count_facets(summaries, order, git, dups=dups), self.facets_counted.emit,
+            lambda p: count_facets(view, order, git, dups=dups), self.facets_counted.emit,
             failed="Counting facets failed", still=self.session.still(workspace),
         )  # fmt: skip
 
@@ -357,9 +357,8 @@ class Browsing(QObject):
 
     def want_positions(self, top: int, bottom: int) -> None:
         """Only rows on screen (and a few around) need thumbnails: queued fetches of others are dropped."""
-        order, summaries = self.model.order, self.session.workspace.table.summaries
+        order, workspace = self.model.order, self.session.workspace
         urls = set()
-        for pos in range(max(0, top - 5), min(len(order), bottom + 6)):
-            s = summaries[order[pos]]
+        for s in workspace.summaries([order[pos] for pos in range(max(0, top - 5), min(len(order), bottom + 6))]):
             urls.update(u for u in (s.image, s.provider_logo) if u)
         self.thumbs.set_wanted(urls)

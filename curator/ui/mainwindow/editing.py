@@ -299,8 +299,8 @@ class Editing(QObject):
         """The folder's topics, counted in a worker in one pass with the folder's common topics
         (core.site.topics.tally), with the site's (completion offers no retired topic): emits
         topic_choices."""
-        # a plain copy of the list: iterating the table's own list would fetch summaries not yet read
-        summaries = self.session.workspace.table.summaries.copy()
+        # a copy of the topics column (None: an article's not known yet; no Summary is read)
+        topic_lists = self.session.workspace.table.topics_of()
         workspace = self.session.workspace
         if self._tally is not None:
             self._tally.cancel()  # a count of the values before: this one replaces it
@@ -315,7 +315,7 @@ class Editing(QObject):
         # only took the GIL from the new load's first turns)
         fresh = self.session.still(workspace)
         self._tally = task = self.tasks.run(
-            lambda p: topics.tally(summaries, p.cancel_event), done,
+            lambda p: topics.tally(topic_lists, p.cancel_event), done,
             failed="Counting topics failed", still=lambda: fresh() and task is self._tally,
         )  # fmt: skip
         return task

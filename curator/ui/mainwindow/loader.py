@@ -83,7 +83,7 @@ class Loader(QObject):
         self.task = self.tasks.run(
             lambda p: _load(root, index, p),
             lambda topics: self._done(workspace, index, topics),
-            lambda message: self._progress(workspace, message),
+            lambda message: self._progress(workspace, index, message),
             failed=lambda error: self._failed(workspace, index, error),
             still=self.session.still(workspace),  # (not a cancelled load of another folder)
         )
@@ -121,7 +121,14 @@ class Loader(QObject):
     def _progress(
         self,
         workspace: Workspace,
-        value: Total | library.Batch | library.Decoded | library.Changes | library.Checking | library.Listed,
+        index: Index,
+        value: Total
+        | library.Batch
+        | library.Decoded
+        | library.Changes
+        | library.Checking
+        | library.Listed
+        | library.Indexed,
     ) -> None:
         if isinstance(value, Total):
             self.total.emit(value.files)
@@ -138,8 +145,11 @@ class Loader(QObject):
                 self.disk_changed.emit(report, False)
             self.progressed.emit(value.checked or len(value))
             return
+        if isinstance(value, library.Indexed):  # the index holds them now: the table may let them go
+            workspace.indexed(value.summaries, index.summaries)
+            return
         if isinstance(value, library.Decoded):  # summaries of rows shown from the index
-            workspace.table.summaries.decoded(value.start, value.summaries)  # (frozen by the loader)
+            workspace.table.decoded(value.start, value.summaries)  # (their facets: the summaries are not kept)
             return
         warned = [s for s in value.summaries if s is not None and s.warnings]  # (these come with their summary)
         problems = workspace.note_problems(value.problems, warned)

@@ -168,11 +168,11 @@ class TopicsController(QObject):
         if not self.shown() or not self.session.is_open:
             return
         workspace = self.session.workspace
-        summaries = workspace.table.summaries.copy()  # a plain list (the table's own fetches as it is iterated)
+        topic_lists = workspace.table.topics_of()  # a copy (None: an article's not known yet)
         site = self.site
 
         self.tasks.run(
-            lambda progress: site.inventory(summaries), self.listed.emit,
+            lambda progress: site.inventory(topic_lists), self.listed.emit,
             failed="Counting topics failed", still=self.session.still(workspace),
         )  # fmt: skip
 
@@ -203,10 +203,13 @@ class TopicsController(QObject):
         self.site_writes.wait()  # (a change just made may still be writing them: plan from what it wrote)
         site = topics.SiteTopics.read(self.session.root)  # a few small files, read within bounds
         entries = site.merged_entries(olds, new) if new is not None else []
+        workspace.table.complete()
+        named = set(olds)  # (only the articles that have one of them: their summaries are read)
+        having = [r for r, ts in enumerate(workspace.table.topics_of()) if ts and not named.isdisjoint(ts)]
 
         def planned(keep_alias: bool) -> topics.Change | None:
             try:
-                return site.plan((workspace.summary(r) for r in range(len(workspace))), action, olds, new, keep_alias)
+                return site.plan(workspace.summaries(having), action, olds, new, keep_alias)
             except TaxonomyError as exc:
                 self.messages.error(f"{text}: nothing was changed. {exc}")
                 return None
