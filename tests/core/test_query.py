@@ -268,7 +268,9 @@ def test_rows_without_summaries_are_fetched_a_window_at_a_time(tmp_path):
     table.summaries.fetch = lambda paths: calls.append(len(paths)) or index.summaries(paths)
     assert table.summaries[10].title == "T10" and calls == [500]  # a painted row brings its neighbours
     assert table.select("title:t1199") == [1199] and calls == [500]  # the titles: from the search text
-    assert table.select("has:excerpt") == [] and calls == [500, 500, 200]  # a pass over every row: by 500
+    assert table.select("has:excerpt") == [] and calls == [500]  # the excerpts: from the search text too
+    assert table.select("has:image") == [] and calls == [500, 500, 200]  # the facets: a pass over the rest, by 500
+    assert table.select("has:image") == [] and calls == [500, 500, 200]  # (kept)
     assert len([s for s in list.__iter__(table.summaries) if s is not None]) == 500  # ...not kept
 
 
@@ -493,6 +495,9 @@ def test_searches_sorts_and_facets_after_summaries_were_dropped_equal_a_plain_sc
         shown = rnd.sample(every, k=rnd.randint(0, len(rows)))
         assert count_facets(table.facet_view(), shown) == count_facets(FacetView.of(truth), shown)
         assert table.topics_of() == [tuple(s.topics) for s in truth]
+        held = list(list.__iter__(table.summaries))
+        assert table.summaries.frozen()() == truth  # (what a worker reads: every row, none kept)
+        assert list(list.__iter__(table.summaries)) == held
         assert [workspace.summary(r) for r in every] == truth
     finally:
         table_module.KEEP = keep

@@ -12,8 +12,8 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, islice, repeat
-from operator import attrgetter, contains, not_
+from itertools import chain, compress, islice, repeat
+from operator import attrgetter, contains, is_, is_not
 from typing import Any
 
 from curator.core.folder.query import (
@@ -52,11 +52,13 @@ class Summaries(list):
     """The summaries of a Table, where rows that the index holds may be None.
 
     A warm open shows the list from columns of the index; a row's Summary is fetched when it
-    is read, through `fetch` (paths -> {path: Summary}), with its neighbours that have none
-    (see near). Only the last KEEP rows fetched keep theirs (`cached`, oldest first): reading
-    an older one fetches it again, equal. Rows given a Summary otherwise (a cold open's, a file
-    read again, an edit) keep it, so an unsaved value is never read back from the index; see
-    `indexed` to let those go once the index holds them.
+    is read, through `fetch` (paths -> {path: Summary}), with the next rows that have none (a
+    view fetches the rows shown around it: see take). Only the last KEEP rows fetched keep
+    theirs (`cached`, oldest first): reading an older one fetches it again, equal. Rows given
+    a Summary otherwise (a cold open's, a file read again, an edit) keep it, so an unsaved
+    value is never read back from the index; see `indexed` to let those go once the index
+    holds them. Whole-folder passes read what they need from the Table's columns and Facets,
+    or through `read` and `frozen`, which keep nothing.
     Indexing and iterating give Summary objects; list methods that do not read items (len,
     copy, slicing assignment) see what is stored.
     """
@@ -67,11 +69,6 @@ class Summaries(list):
         self.fetch: Callable[[Sequence[str]], dict[str, Summary]] | None = None
         #: rows whose Summary came from the index, least recently fetched first (dropped past KEEP)
         self.cached: OrderedDict[int, None] = OrderedDict()
-        #: the rows to fetch with a row that has no Summary (a view sets the rows shown around it)
-        self.near: Callable[[int], Iterable[int]] = self._after
-
-    def _after(self, row: int) -> range:
-        return range(row, min(row + FETCH, len(self)))
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -79,7 +76,7 @@ class Summaries(list):
         item = list.__getitem__(self, i)
         if item is None:
             i = range(len(self))[i]  # a negative index too
-            item = self.take([i, *(r for r in self.near(i) if r != i)])[0]
+            item = self.take(range(i, min(i + FETCH, len(self))))[0]
         return item
 
     def __setitem__(self, i, value) -> None:
@@ -146,98 +143,95 @@ class Summaries(list):
         list.__setitem__(self, slice(None), list(map(list.__getitem__, repeat(self), keep)))
 
 
-#: the fields of a Summary that Facets keeps of every row
-FACET_FIELDS = ("topics", "provider_name", "provider_domain", "category", "type")
-_TOPICS, _PROVIDER_NAME, _PROVIDER_DOMAIN = (
-    attrgetter("topics"),
-    attrgetter("provider_name"),
-    attrgetter("provider_domain"),
-)
-_CATEGORY, _TYPE = attrgetter("category"), attrgetter("type")
-_FACET_GETTERS = (_TOPICS, _PROVIDER_NAME, _PROVIDER_DOMAIN, _CATEGORY, _TYPE)
+#: the fields of a Summary that Facets keeps of every row (with the topics: see Facets)
+FACET_FIELDS = ("provider_name", "provider_domain", "category", "type")
+_TOPICS, _IMAGE = attrgetter("topics"), attrgetter("image")
+_FACET_GETTERS = tuple(map(attrgetter, FACET_FIELDS))
 
 
 class Facets:
-    """The values of FACET_FIELDS of every row, as small ids into one list of values (4 bytes
-    a row and field, where a Summary object took ~780 bytes a row): what facet counts, topic
-    counts and the lazy columns of a Table read, without the rows' Summary objects.
+    """What facet counts, topic counts, has: terms and the lazy columns of a Table read of every
+    row, without the rows' Summary objects (~780 bytes a row): a list per field of FACET_FIELDS
+    (8 bytes a row: the strings are the summaries' own, one object per value, see
+    article.interned), the topics (the rows' tuples) and whether the row has an image.
 
-    Id 0 stands for a value not known yet: a row listed from the index whose summary has not
-    come (see Table.decoded, Table.complete). The list of values only grows, so a copy of the
-    columns (see copy) reads it safely from a worker.
+    A row listed from the index whose summary has not come yet has None for its topics, and
+    its other values are not known either (see Table.decoded, Table.complete).
     """
 
     def __init__(self) -> None:
-        self.values: list[Any] = [None]
-        self.ids: dict[Any, int] = {}
-        self.columns: dict[str, array] = {name: array("I") for name in FACET_FIELDS}
+        self.columns: dict[str, list[str]] = {name: [] for name in FACET_FIELDS}
+        self.topics: list[tuple[str, ...] | None] = []
+        self.images = bytearray()  # 1 where the article has an image (has:image)
 
     def copy(self) -> Facets:
-        """Columns of their own, for a worker (the values are shared: they only grow)."""
+        """Columns of their own, for a worker."""
         out = Facets.__new__(Facets)
-        out.values, out.ids = self.values, self.ids
-        out.columns = {name: column[:] for name, column in self.columns.items()}
+        out.topics, out.images = self.topics.copy(), self.images[:]
+        out.columns = {name: column.copy() for name, column in self.columns.items()}
         return out
 
+    def containers(self) -> list[Any]:
+        return [self.topics, *self.columns.values()]
+
     def __len__(self) -> int:
-        return len(self.columns["topics"])
-
-    def _ids(self, values: Iterable[Any]) -> list[int]:
-        values = list(values)
-        ids = list(map(self.ids.get, values))  # (in C: a warm open sets 10,000 rows at once)
-        if None in ids:
-            for i, value in enumerate(values):
-                if ids[i] is None:
-                    ids[i] = self.ids.get(value)
-                    if ids[i] is None:
-                        ids[i] = self.ids[value] = len(self.values)
-                        self.values.append(value)
-        return ids
-
-    def _of(self, summaries: Sequence[Summary]) -> list[list[int]]:
-        return [
-            self._ids(map(tuple, map(_TOPICS, summaries))),
-            *(self._ids(map(get, summaries)) for get in _FACET_GETTERS[1:]),
-        ]
+        return len(self.topics)
 
     def extend(self, summaries: Sequence[Summary | None]) -> None:
         """Append rows (None: not known yet)."""
-        known = [s for s in summaries if s is not None]
-        if len(known) == len(summaries):
-            for column, ids in zip(self.columns.values(), self._of(known), strict=True):
-                column.extend(ids)
-            return
         start = len(self)
+        self.topics.extend(repeat(None, len(summaries)))
+        self.images.extend(bytes(len(summaries)))
         for column in self.columns.values():
-            column.extend(repeat(0, len(summaries)))
-        self.set([start + i for i, s in enumerate(summaries) if s is not None], known)
+            column.extend(repeat("", len(summaries)))
+        known = [start + i for i, s in enumerate(summaries) if s is not None]
+        self.set(known, [s for s in summaries if s is not None])
 
     def set(self, rows: Sequence[int], summaries: Sequence[Summary]) -> None:
-        for column, ids in zip(self.columns.values(), self._of(summaries), strict=True):
-            for row, i in zip(rows, ids, strict=True):
-                column[row] = i
+        """Set the values of these rows (ascending) from their summaries."""
+        if not rows:
+            return
+        first, last = rows[0], rows[-1] + 1
+        if last - first == len(rows):  # one run of rows (a batch, or one row): slices, in C
+            self.topics[first:last] = map(tuple, map(_TOPICS, summaries))
+            self.images[first:last] = map(bool, map(_IMAGE, summaries))
+            for column, get in zip(self.columns.values(), _FACET_GETTERS, strict=True):
+                column[first:last] = map(get, summaries)
+            return
+        for run in _runs(rows):
+            self.set(rows[run], summaries[run])
 
     def unknown(self, rows: Iterable[int] | None = None) -> list[int]:
         """The rows (of `rows`, or of all) whose values are not known yet."""
-        column = self.columns["topics"]
+        topics = self.topics
         if rows is None:
-            return list(compress(range(len(column)), map(_NOT, column)))
-        return [r for r in rows if not column[r]]
+            return list(compress(range(len(topics)), map(is_, topics, repeat(None))))
+        return [r for r in rows if topics[r] is None]
 
     def take(self, keep: Sequence[int]) -> None:
         """Keep only the rows in `keep`, in that order (see Table.remove)."""
         for name, column in self.columns.items():
-            self.columns[name] = array("I", map(column.__getitem__, keep))
+            self.columns[name] = list(map(column.__getitem__, keep))
+        self.topics = list(map(self.topics.__getitem__, keep))
+        self.images = bytearray(map(self.images.__getitem__, keep))
 
     def lowered(self, name: str) -> list[Any]:
         """The column of `name`'s values lower-cased (the topics: a tuple of them), a row each."""
-        ids = self.columns[name]
-        values = self.values
         if name == "topics":
-            low = {i: tuple(t.lower() for t in values[i]) for i in set(ids)}
-        else:
-            low = {i: values[i].lower() for i in set(ids)}
-        return list(map(low.__getitem__, ids))
+            low = {t: t.lower() for t in set(chain.from_iterable(self.topics))}
+            return [tuple(map(low.__getitem__, ts)) for ts in self.topics]
+        column = self.columns[name]
+        low = {v: v.lower() for v in set(column)}
+        return list(map(low.__getitem__, column))
+
+
+def _runs(rows: Sequence[int]) -> Iterator[slice]:
+    """Slices of `rows` (ascending) over consecutive numbers."""
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i] != rows[i - 1] + 1:
+            yield slice(start, i)
+            start = i
 
 
 @dataclass(slots=True)
@@ -296,8 +290,7 @@ class Table:
     def containers(self) -> list[Any]:
         """Every per-row list it keeps, and the dict of lazy columns (see Workspace.release)."""
         return [self.summaries, self.summaries.cached, self.paths, self.text, self.published, self.quality,
-                self.heat, self.date, *self._lazy.values(), self._lazy,
-                self.facets.values, self.facets.ids]  # fmt: skip
+                self.heat, self.date, *self._lazy.values(), self._lazy, *self.facets.containers()]  # fmt: skip
 
     def __init__(self, summaries: Iterable[Summary] = ()):
         self.summaries: Summaries = Summaries()
@@ -373,8 +366,8 @@ class Table:
     def topics_of(self, rows: Sequence[int] | None = None) -> list[tuple[str, ...] | None]:
         """The topics of `rows` (of all if None), as the files have them (None: not known
         yet). Copied: a worker may count them."""
-        ids, values = self.facets.columns["topics"], self.facets.values
-        return list(map(values.__getitem__, ids if rows is None else map(ids.__getitem__, rows)))
+        topics = self.facets.topics
+        return topics.copy() if rows is None else list(map(topics.__getitem__, rows))
 
     def _lazy_value(self, name: str, s: Summary) -> Any:
         return s.path.lower() if name == "path" else Table._LAZY[name](s)
@@ -516,9 +509,8 @@ class Table:
             lo, hi = value_range(term, date_bounds if field == "date" else number_bounds)
             column = getattr(self, field)
             return [r for r in rows if column[r] is not None and lo <= column[r] <= hi]
-        if field == "has":  # (the summaries read for this are not kept)
-            rows = list(rows)
-            return [r for r, s in zip(rows, self.summaries.read(rows), strict=True) if _has(s, value)]
+        if field == "has":
+            return self._has(value, rows)
         if field == "field":  # any key, from values read from the files (see needed_fields)
             key, eq, want = term.value.partition("=")
             values, paths = self.fields.get(key.strip()), self.paths
@@ -540,6 +532,31 @@ class Table:
             checked, paths = self.links, self.paths
             return [r for r in rows if checked.get(paths[r]) == value]
         raise QueryError(f"unknown field '{field}:'", term.position)  # pragma: no cover - parse() refuses
+
+    def _has(self, what: str, rows: Sequence[int]) -> list[int]:
+        """The rows that have `what` (see query.HAS), from the columns: no Summary is fetched but
+        those of rows whose search text does not tell their excerpt (a field with a line break)."""
+        if what in ("date", "quality"):
+            column = self.date if what == "date" else self.quality
+            return [r for r in rows if column[r] is not None]
+        if what == "warnings":  # (a row without its Summary has none: see Summaries.indexed)
+            peek = self.summaries.peek
+            return [r for r in rows if (s := peek(r)) is not None and s.warnings]
+        if what == "excerpt":  # the search text's second line (see haystack)
+            text = self.text
+            odd = [r for r in rows if text[r].count("\n") != 3]
+            read = {r for r, s in zip(odd, self.summaries.read(odd), strict=True) if s.excerpt}
+            return [r for r in rows if r in read or (text[r].count("\n") == 3 and text[r].split("\n", 2)[1])]
+        self.complete()
+        facets = self.facets
+        if what == "image":
+            images = facets.images
+            return [r for r in rows if images[r]]
+        if what == "topics":
+            topics = facets.topics
+            return [r for r in rows if topics[r]]
+        name, domain = facets.columns["provider_name"], facets.columns["provider_domain"]
+        return [r for r in rows if name[r] or domain[r]]
 
     def sort(self, rows: list[int], field: str, descending: bool = False) -> list[int]:
         """Rows ordered by `field`; unknown values sort last either way (in the order of `rows`)."""
@@ -642,20 +659,6 @@ def _field_matches(value: Any, want: str) -> bool:
     return _field_text(value) == want
 
 
-def _has(s: Summary, what: str) -> bool:
-    return bool(
-        {
-            "image": s.image,
-            "topics": s.topics,
-            "date": s.date,
-            "quality": s.quality is not None,
-            "excerpt": s.excerpt,
-            "warnings": s.warnings,
-            "provider": s.provider_name or s.provider_domain,
-        }[what]
-    )
-
-
 #: What the facet panel counts, in its order.
 FACETS = ("published", "category", "type", "topic", "provider", "git", "dup")
 
@@ -678,28 +681,31 @@ def count_facets(
 
     Counted `piece` rows at a time, each facet by one chain of C iterators over the piece (a
     loop in Python took ~1 s of a worker at 100,000 rows, taking turns with the GUI thread for
-    all that time: scrolling right after an open stalled 50-90 ms); the values are counted by
-    their ids, then named.
+    all that time: scrolling right after an open stalled 50-90 ms).
     """
     counts: dict[str, Counter] = {g: Counter() for g in FACETS}
     groups = counts["dup groups"] = Counter()
-    published, states = counts["published"], counts["git"]
-    columns, values = view.facets.columns, view.facets.values
-    topic, name, domain = (
-        columns["topics"].__getitem__,
-        columns["provider_name"].__getitem__,
-        columns["provider_domain"].__getitem__,
-    )
+    published, states, topics = counts["published"], counts["git"], counts["topic"]
+    facets = view.facets
+    columns, topic = facets.columns, facets.topics.__getitem__
+    name, domain = columns["provider_name"].__getitem__, columns["provider_domain"].__getitem__
     category, type_ = columns["category"].__getitem__, columns["type"].__getitem__
     path, pub = view.paths.__getitem__, view.published.__getitem__
-    topics, providers, categories, types = Counter(), Counter(), Counter(), Counter()
-    for start in range(0, len(rows), piece):
+    providers, categories, types = counts["provider"], counts["category"], counts["type"]
+    # rows in their table order (a count does not depend on order): columns read one after the
+    # other, not at random (100,000 rows in the order shown took 1.6x the time)
+    marked = bytearray(len(view.paths))
+    for start in range(0, len(rows), 16 * piece):
+        any(map(marked.__setitem__, rows[start : start + 16 * piece], repeat(1)))  # (in C: None each)
+    for start in range(0, len(marked), piece):
         back_off()  # (while the user scrolls)
-        shown = list(
-            compress(rows[start : start + piece], map(topic, rows[start : start + piece]))
-        )  # (id 0: not known)
-        topics.update(map(topic, shown))
-        providers.update(zip(map(name, shown), map(domain, shown), strict=True))
+        some = list(compress(range(start, start + piece), marked[start : start + piece]))
+        shown = list(compress(some, map(is_not, map(topic, some), repeat(None))))  # (None: not known yet)
+        topics.update(chain.from_iterable(map(topic, shown)))
+        nameless = providers[""]
+        providers.update(map(name, shown))
+        if providers[""] != nameless:  # no name: counted by its domain (in Python: a few rows)
+            providers.update(domain(r) for r in shown if not name(r))
         published.update(map(pub, shown))
         categories.update(map(category, shown))
         types.update(map(type_, shown))
@@ -709,20 +715,9 @@ def count_facets(
             grouped = list(filter(None, map(dups.get, map(path, shown))))
             groups.update(grouped)
             counts["dup"].update(yes=len(grouped), no=len(shown) - len(grouped))
-    for i, n in topics.items():
-        for t in values[i]:
-            counts["topic"][t] += n
-    for (n_id, d_id), n in providers.items():  # no name: counted by its domain
-        counts["provider"][values[n_id] or values[d_id]] += n
-    for field, counted in (("category", categories), ("type", types)):
-        for i, n in counted.items():
-            counts[field][values[i]] += n
     counts["published"] = Counter()
     for value, n in published.items():
         counts["published"]["yes" if value else "no"] += n
-    for counter in (counts["provider"], counts["category"], counts["type"]):
+    for counter in (providers, categories, types):
         counter.pop("", None)
     return counts
-
-
-_NOT = not_
