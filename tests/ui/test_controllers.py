@@ -75,6 +75,32 @@ def test_a_cancelled_load_never_delivers_into_the_next_folder(qtbot, parts, tmp_
     assert sorted(delivered) == ["0000.md", "0001.md", "0002.md"]  # nothing of the big folder
 
 
+def test_a_cold_open_lets_its_summaries_go_a_piece_at_a_time_once_indexed(qtbot, parts, tmp_path, monkeypatch):
+    """What the index took is dropped from the table in pieces (turns of the event loop), and
+    read from the index again, equal; a warm open keeps only the recently read ones too."""
+    from curator.core.folder import table
+    from curator.ui.mainwindow import loader as loader_module
+
+    session, tasks, messages, _ = parts
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"{n:04}.md").write_text(f"---\ntitle: Article {n}\nquality: {n}\n---\n")
+    monkeypatch.setattr(table, "KEEP", 5)
+    monkeypatch.setattr(loader_module, "LET_GO_PIECE", 8)
+    loader = Loader(session, tasks, messages)
+    cold = {e.summary.path: e.summary for e in library.load(folder).entries}
+    for _ in ("cold", "warm"):
+        workspace = session.open(folder)
+        with qtbot.waitSignal(loader.finished, timeout=20000):
+            loader.start()
+        summaries = workspace.table.summaries
+        qtbot.waitUntil(lambda s=summaries: sum(x is not None for x in list.__iter__(s)) <= 5, timeout=5000)
+        assert [workspace.summary(r) for r in range(40)] == [cold[workspace.path(r)] for r in range(40)]
+        assert workspace.table.select("quality:>=38") == sorted(workspace.rows[p] for p in ("0038.md", "0039.md"))
+    tasks.wait(10000)
+
+
 def test_save_requests_during_a_save_merge_into_one_more_run(qtbot, parts, sample):
     session, tasks, messages, prompts = parts
     workspace = opened(session, sample)
