@@ -76,7 +76,11 @@ class Summaries(list):
         item = list.__getitem__(self, i)
         if item is None:
             i = range(len(self))[i]  # a negative index too
-            item = self.take(range(i, min(i + FETCH, len(self))))[0]
+            # Only this row: rows read here and there (a batch in list order), each fetching
+            # FETCH neighbours into a cache of KEEP, fetched ~5 million rows for a 10,000-row
+            # publish. Iterating (in table order) fetches FETCH rows a query; many rows read
+            # at once: take, or read.
+            item = self.take([i])[0]
         return item
 
     def __setitem__(self, i, value) -> None:
@@ -86,8 +90,8 @@ class Summaries(list):
             self.cached.pop(range(len(self))[i], None)
 
     def __iter__(self) -> Iterator[Summary]:
-        for i in range(len(self)):
-            yield self[i]
+        for start in range(0, len(self), FETCH):
+            yield from self.take(range(start, min(start + FETCH, len(self))))
 
     def peek(self, row: int) -> Summary | None:
         """The row's Summary if it has one now (None: only the index has it); never fetches."""
@@ -409,10 +413,13 @@ class Table:
 
     def replace(self, row: int, s: Summary) -> None:
         self.version += 1
-        old = self.summaries[row]
+        old = self.summaries.peek(row)  # (not fetched for this: a batch of rows the index holds)
         self.summaries[row] = s
         self.paths[row] = s.path
-        if not (  # an edit (topics, quality, published) leaves the search text as it was
+        if old is None:  # the search text kept as the same object when it reads the same (see grams)
+            if (text := haystack(s)) != self.text[row]:
+                self.text[row] = text
+        elif not (  # an edit (topics, quality, published) leaves the search text as it was
             old.title is s.title
             and old.excerpt is s.excerpt
             and old.provider_name is s.provider_name

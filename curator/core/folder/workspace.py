@@ -289,25 +289,43 @@ class Workspace:
     def summaries(self, rows: Sequence[int]) -> list[Summary]:
         return self.table.summaries.take(rows)
 
+    def brief(self, rows: Sequence[int]) -> list[Summary]:
+        """The rows as a panel of many reads them: path, quality, published and topics (and all
+        of a lone row's fields). A row with a Summary gives it; the others get one made from the
+        table's columns, not read from the index (a 10,000-row selection read 9,096 summaries
+        on the GUI thread: 255 ms); only rows whose topics are not known yet are read."""
+        if len(rows) <= 1:
+            return self.summaries(rows)
+        table = self.table
+        peek, topics = table.summaries.peek, table.facets.topics
+        unknown = [r for r in rows if peek(r) is None and topics[r] is None]
+        fetched = dict(zip(unknown, table.summaries.read(unknown), strict=True))
+        paths, quality, published = table.paths, table.quality, table.published
+        return [
+            peek(r) or fetched.get(r) or Summary(paths[r], quality=quality[r], published=published[r], topics=topics[r])
+            for r in rows
+        ]
+
     # -- editing --
 
     def value(self, row: int, key: str) -> Any:
         return summary_value(self.table.summaries[row], key)
 
-    def current(self, row: int, key: str) -> Any:
+    def current(self, row: int, key: str, summary: Summary | None = None) -> Any:
         """The key's value as the editor sees it, unsaved changes included; DELETE when the
-        file does not have the key (and no edit gave it one)."""
+        file does not have the key (and no edit gave it one). (`summary`: the row's, if the
+        caller read it already: see plan_edit.)"""
         pending = self.pending.get(row)
         if pending is not None and key in pending:
             value = pending[key]
             return list(value) if isinstance(value, (list, tuple)) else value
-        return self.disk_value(row, key)
+        return self.disk_value(row, key, summary)
 
-    def disk_value(self, row: int, key: str) -> Any:
+    def disk_value(self, row: int, key: str, summary: Summary | None = None) -> Any:
         """The key's value in the file as last read or saved (DELETE: the file lacks it). A key
         the list does not keep is read from the file when it is not known yet."""
         if key in EDITABLE:
-            base = self.saved.get(row) or self.table.summaries[row]
+            base = self.saved.get(row) or summary or self.table.summaries[row]
             return summary_value(base, key) if base.has(key) else DELETE
         known = self.known.get(row)
         if known is None or key not in known:
@@ -334,11 +352,13 @@ class Workspace:
         saved state leaves nothing to save.
         """
         changed = []
+        # The rows' summaries read at once, without keeping them (see _bases)
+        found = self._bases([row for row in map(self.rows.get, values) if row is not None])
         for path, changes in values.items():
             row = self.rows.get(path)
             if row is None:
                 continue
-            base = self.saved.get(row, self.table.summaries[row])
+            base = self.saved.get(row) or found[row]
             pending = dict(self.pending.get(row, {}))
             for key, value in changes.items():
                 if key not in EDITABLE:
@@ -367,6 +387,15 @@ class Workspace:
         self.changed(changed)
         return changed
 
+    def _bases(self, rows: Sequence[int]) -> dict[int, Summary]:
+        """The summaries of these rows as the table has them, those only the index holds read in
+        one query per few hundred rows (Summaries.take): read one by one, each
+        fetched its neighbours in table order into a cache of 2,000, and a 10,000-row batch
+        in list order fetched ~5 million rows (a publish's edit step took 116 s)."""
+        rows = [r for r in rows if r not in self.saved]
+        # (take: kept as the most recent, so the slice's apply right after finds them)
+        return dict(zip(rows, self.table.summaries.take(rows), strict=True))
+
     def plan_edit(self, rows: Iterable[int], key: str, op: EditOp, value: Any = None) -> EditStep | None:
         """The edit of `key` on these rows as one undoable step; None when it changes nothing.
 
@@ -375,11 +404,13 @@ class Workspace:
         """
         edits = []
         self.drafts_left = []
+        rows = list(rows)
+        found = self._bases(rows) if key in EDITABLE else {}
         for row in rows:
             if key == "published" and self.profile.in_drafts(self.path(row)):
                 self.drafts_left.append(self.path(row))
                 continue
-            before = self.current(row, key)
+            before = self.current(row, key, found.get(row))
             after = applied(op, value, before)
             if after is DELETE:
                 if before is DELETE:
@@ -405,9 +436,9 @@ class Workspace:
             return FieldStep(None, {self.path(r): why for r in rows})
         if field.tracked and edit.op is not fields.Op.REPLACE:
             return FieldStep(self.plan_edit(rows, key, _EDIT_OPS[edit.op], value), {})
-        planned = fields.plan(
-            {self.path(r): self.current(r, key) for r in rows}, dataclasses.replace(edit, value=value), key
-        )
+        found = self._bases(list(rows)) if key in EDITABLE else {}
+        before = {self.path(r): self.current(r, key, found.get(r)) for r in rows}
+        planned = fields.plan(before, dataclasses.replace(edit, value=value), key)
         errors = dict(planned.errors)
         errors.update({p: why for p, (_, after) in planned.changes.items() if (why := field.check(after))})
         for path, (before, after) in planned.changes.items():
@@ -431,13 +462,14 @@ class Workspace:
         whose topics are not a list of text is left alone (a list written from what the list
         shows would lose its items)."""
         edits, errors = [], {}
+        bases = self._bases([row for row, topics in found.items() if topics])
         for row, topics in found.items():
             if not topics:
                 continue
-            if bad_topics(self.summary(row)):
+            if bad_topics(self.saved.get(row) or bases[row]):
                 errors[self.path(row)] = "its topics are not a list of text"
                 continue
-            before = self.current(row, "topics")
+            before = self.current(row, "topics", bases.get(row))
             items = [] if before is DELETE else list(before)
             after = [*items, *(t for t in dict.fromkeys(topics) if t not in items)]
             if after != items:

@@ -511,7 +511,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.status.set_problems(*self.problems.counts())
 
     def _show_selection(self, rows: list[int]) -> None:
-        self.editor.show_selection(self.workspace.summaries(rows))
+        self.editor.show_selection(self.workspace.brief(rows))  # (what the panel reads of each)
         for action in needing_selection():
             self.action_map[action].setEnabled(bool(rows))
 
