@@ -359,10 +359,10 @@ def test_a_warm_open_leaves_no_index_reader_open_for_another_thread_to_close(tmp
 def test_a_cold_open_lets_its_summaries_go_once_the_index_holds_them(folder, tmp_path, monkeypatch):
     """What the index took (Indexed) is read from it again when needed: equal, and the edited
     row keeps its edit."""
-    from curator.core.folder import table
+    from curator.core.folder import rows as rows_module
     from curator.core.folder.workspace import Workspace
 
-    monkeypatch.setattr(table, "KEEP", 4)
+    monkeypatch.setattr(rows_module, "KEEP", 4)
     index = Index(folder, tmp_path / "cache")
     workspace = Workspace(folder)
     messages = list(library.open_iter(folder, index))

@@ -341,7 +341,8 @@ _names = st.sampled_from(["", "a", "b", "Ab"])
     st.randoms(use_true_random=False),
 )
 def test_facets_counted_in_pieces_count_what_a_loop_counts(summaries, piece, with_git, rnd):
-    from curator.core.folder.table import FacetView, count_facets
+    from curator.core.folder.rows import FacetView
+    from curator.core.folder.table import count_facets
 
     rows = list(range(len(summaries)))
     rnd.shuffle(rows)
@@ -468,13 +469,14 @@ def _indexed_workspace(tmp_path, summaries):
 def test_searches_sorts_and_facets_after_summaries_were_dropped_equal_a_plain_scan(tmp_path_factory, rows, rnd):
     """Rows fetched, dropped and fetched again, some edited (their edits kept): every query, sort
     and facet count equals the one of a table holding every Summary as it now reads."""
-    from curator.core.folder import table as table_module
+    from curator.core.folder import rows as rows_module
     from curator.core.folder.edits import with_changes
-    from curator.core.folder.table import FacetView, count_facets
+    from curator.core.folder.rows import FacetView
+    from curator.core.folder.table import count_facets
 
     rows = [Summary(f"{i:03}.md", **{f: getattr(s, f) for f in s.__slots__ if f != "path"}) for i, s in enumerate(rows)]
-    keep = table_module.KEEP
-    table_module.KEEP = 3  # (a module constant: hypothesis runs examples outside a monkeypatch's scope)
+    keep = rows_module.KEEP
+    rows_module.KEEP = 3  # (a module constant: hypothesis runs examples outside a monkeypatch's scope)
     try:
         workspace = _indexed_workspace(tmp_path_factory.mktemp("folder"), rows)
         table = workspace.table
@@ -504,13 +506,13 @@ def test_searches_sorts_and_facets_after_summaries_were_dropped_equal_a_plain_sc
         assert list(list.__iter__(table.summaries)) == held
         assert [workspace.summary(r) for r in every] == truth
     finally:
-        table_module.KEEP = keep
+        rows_module.KEEP = keep
 
 
 def test_a_dropped_row_is_fetched_again_equal_and_an_edited_one_keeps_its_edit(tmp_path, monkeypatch):
-    from curator.core.folder import table as table_module
+    from curator.core.folder import rows as rows_module
 
-    monkeypatch.setattr(table_module, "KEEP", 4)
+    monkeypatch.setattr(rows_module, "KEEP", 4)
     rows = [Summary(f"{i:03}.md", title=f"T{i}", topics=("a",), quality=i) for i in range(20)]
     workspace = _indexed_workspace(tmp_path, rows)
     summaries = workspace.table.summaries

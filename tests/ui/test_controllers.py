@@ -78,7 +78,7 @@ def test_a_cancelled_load_never_delivers_into_the_next_folder(qtbot, parts, tmp_
 def test_a_cold_open_lets_its_summaries_go_a_piece_at_a_time_once_indexed(qtbot, parts, tmp_path, monkeypatch):
     """What the index took is dropped from the table in pieces (turns of the event loop), and
     read from the index again, equal; a warm open keeps only the recently read ones too."""
-    from curator.core.folder import table
+    from curator.core.folder import rows as rows_module
     from curator.ui.mainwindow import loader as loader_module
 
     session, tasks, messages, _ = parts
@@ -86,7 +86,7 @@ def test_a_cold_open_lets_its_summaries_go_a_piece_at_a_time_once_indexed(qtbot,
     folder.mkdir()
     for n in range(40):
         (folder / f"{n:04}.md").write_text(f"---\ntitle: Article {n}\nquality: {n}\n---\n")
-    monkeypatch.setattr(table, "KEEP", 5)
+    monkeypatch.setattr(rows_module, "KEEP", 5)
     monkeypatch.setattr(loader_module, "LET_GO_PIECE", 8)
     loader = Loader(session, tasks, messages)
     cold = {e.summary.path: e.summary for e in library.load(folder).entries}

@@ -352,7 +352,7 @@ class Workspace:
         saved state leaves nothing to save.
         """
         changed = []
-        # The rows' summaries read at once, without keeping them (see _bases)
+        # the rows' summaries read at once (see _bases)
         found = self._bases([row for row in map(self.rows.get, values) if row is not None])
         for path, changes in values.items():
             row = self.rows.get(path)
@@ -388,12 +388,11 @@ class Workspace:
         return changed
 
     def _bases(self, rows: Sequence[int]) -> dict[int, Summary]:
-        """The summaries of these rows as the table has them, those only the index holds read in
-        one query per few hundred rows (Summaries.take): read one by one, each
-        fetched its neighbours in table order into a cache of 2,000, and a 10,000-row batch
-        in list order fetched ~5 million rows (a publish's edit step took 116 s)."""
+        """The summaries of these rows (but those with unsaved edits: see `saved`), the ones only
+        the index holds read in one query per FETCH rows (Summaries.take, kept as the most
+        recent, so the apply of a slice right after its plan finds them): a loop reading row
+        by row makes a query a row."""
         rows = [r for r in rows if r not in self.saved]
-        # (take: kept as the most recent, so the slice's apply right after finds them)
         return dict(zip(rows, self.table.summaries.take(rows), strict=True))
 
     def plan_edit(self, rows: Iterable[int], key: str, op: EditOp, value: Any = None) -> EditStep | None:

@@ -254,7 +254,7 @@ class Editing(QObject):
         return bool(topic) and self.request(rows, "topics", EditOp.ADD, topic)
 
     def ask_remove_topic(self, rows: Sequence[int]) -> bool:
-        summaries = self.session.workspace.summaries(list(rows))
+        summaries = self.session.workspace.brief(list(rows))  # (their topics: nothing read from the index)
         present = sorted({t for s in summaries for t in s.topics}, key=str.casefold)
         if not present:
             self.messages.info("The selected articles have no topics.", 4000)
@@ -263,7 +263,7 @@ class Editing(QObject):
         return bool(topic) and self.request(rows, "topics", EditOp.REMOVE, topic)
 
     def ask_quality(self, rows: Sequence[int]) -> bool:
-        known = (s.quality for s in self.session.workspace.summaries(list(rows)))
+        known = (s.quality for s in self.session.workspace.brief(list(rows)))
         value = self.prompts.ask_quality(next((q for q in known if q is not None), 50))
         return value is not None and self.request(rows, "quality", EditOp.SET, value)
 

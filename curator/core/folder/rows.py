@@ -1,0 +1,229 @@
+"""The rows of a Table that are not columns of the index: each row's Summary, kept only for the
+rows read lately (Summaries, fetched from the index when read), and the values facet counts,
+topic counts and has: terms read of every row (Facets, FacetView).
+
+Split from table.py, which searches, sorts and counts over these and the index's columns.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_
+from typing import Any
+
+from curator.core.site.article import Summary
+
+#: Rows whose summaries Summaries fetches at once from the index (SQLite allows 32,766 parameters).
+FETCH = 500
+#: Summary objects read from the index that Summaries keeps, most recent ones (see Summaries):
+#: a few screens of cards and the rows fetched around them, not the folder's.
+KEEP = 4 * FETCH
+
+
+class Summaries(list):
+    """The summaries of a Table, where rows that the index holds may be None.
+
+    A warm open shows the list from columns of the index; a row's Summary is fetched when it
+    is read, through `fetch` (paths -> {path: Summary}): that row alone when indexed, FETCH
+    rows a query when iterated or taken (a view takes the rows shown around it). Only the
+    last KEEP rows fetched keep theirs (`cached`, oldest first): reading an older one fetches
+    it again, equal. Rows given a Summary otherwise (a cold open's, a file read again, an
+    edit) keep it, so an unsaved value is never read back from the index; see `indexed` to
+    let those go once the index holds them. Whole-folder passes read what they need from the
+    Table's columns and Facets, or through `read`, which keeps nothing.
+    Indexing and iterating give Summary objects; list methods that do not read items (len,
+    copy, slicing assignment) see what is stored.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []  # the table's paths column
+        self.fetch: Callable[[Sequence[str]], dict[str, Summary]] | None = None
+        #: rows whose Summary came from the index, least recently fetched first (dropped past KEEP)
+        self.cached: OrderedDict[int, None] = OrderedDict()
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        item = list.__getitem__(self, i)
+        if item is None:
+            i = range(len(self))[i]  # a negative index too
+            # Only this row: rows read here and there (a batch in list order), each fetching
+            # FETCH neighbours into a cache of KEEP, fetched ~5 million rows for a 10,000-row
+            # publish. Iterating (in table order) fetches FETCH rows a query; many rows read
+            # at once: take, or read.
+            item = self.take([i])[0]
+        return item
+
+    def __setitem__(self, i, value) -> None:
+        """A Summary put here is kept (see cached); a slice replaces what is stored."""
+        list.__setitem__(self, i, value)
+        if not isinstance(i, slice):
+            self.cached.pop(range(len(self))[i], None)
+
+    def __iter__(self) -> Iterator[Summary]:
+        for start in range(0, len(self), FETCH):
+            yield from self.take(range(start, min(start + FETCH, len(self))))
+
+    def peek(self, row: int) -> Summary | None:
+        """The row's Summary if it has one now (None: only the index has it); never fetches."""
+        return list.__getitem__(self, row)
+
+    def take(self, rows: Sequence[int]) -> list[Summary]:
+        """The summaries of `rows`, read in C (10,000 selected rows: 1 ms, not 10), fetching
+        those not there in one query per FETCH rows; they stay as the most recent, the first
+        ones asked for most (see cached)."""
+        got = list(map(list.__getitem__, repeat(self), rows))
+        if all(got):  # (not `None in`: that calls Summary.__eq__ per row)
+            return got
+        missing = list(dict.fromkeys(r for r, s in zip(rows, got, strict=True) if s is None))
+        fetched = dict(zip(missing, self.read(missing), strict=True))
+        for r, s in fetched.items():
+            list.__setitem__(self, r, s)
+        self._keep(reversed(missing))  # (the first rows asked for are the last to go)
+        return [s if s is not None else fetched[r] for r, s in zip(rows, got, strict=True)]
+
+    def _keep(self, rows: Iterable[int]) -> None:
+        cached = self.cached
+        for r in rows:
+            cached[r] = None
+            cached.move_to_end(r)
+        while len(cached) > KEEP:
+            r, _ = cached.popitem(last=False)
+            list.__setitem__(self, r, None)
+
+    def read(self, rows: Sequence[int], piece: int = FETCH) -> list[Summary]:
+        """The summaries of `rows`, those without one read from the index without keeping
+        them (a pass over many rows: they go when the caller drops them)."""
+        out = list(map(list.__getitem__, repeat(self), rows))
+        if all(out):
+            return out
+        paths = self.paths
+        missing = [i for i, s in enumerate(out) if s is None]
+        for start in range(0, len(missing), piece):
+            chunk = missing[start : start + piece]
+            found = self.fetch([paths[rows[i]] for i in chunk])
+            for i in chunk:
+                out[i] = found[paths[rows[i]]]
+        return out
+
+    def indexed(self, rows: Iterable[int]) -> None:
+        """These rows' summaries are the index's now: they may go back to None, as fetched ones
+        do; but not those with warnings (a row without its Summary has none: see Table.sort_key)."""
+        self._keep(r for r in rows if (s := list.__getitem__(self, r)) is not None and not s.warnings)
+
+    def renumbered(self, keep: Sequence[int]) -> None:
+        """Keep only the rows in `keep` (ascending), renumbered 0, 1, ... as Table.remove does."""
+        new = {old: n for n, old in enumerate(keep)} if self.cached else {}
+        self.cached = OrderedDict((new[r], None) for r in self.cached if r in new)
+        list.__setitem__(self, slice(None), list(map(list.__getitem__, repeat(self), keep)))
+
+
+#: the fields of a Summary that Facets keeps of every row (with the topics: see Facets)
+FACET_FIELDS = ("provider_name", "provider_domain", "category", "type")
+_TOPICS, _IMAGE = attrgetter("topics"), attrgetter("image")
+_FACET_GETTERS = tuple(map(attrgetter, FACET_FIELDS))
+
+
+class Facets:
+    """What facet counts, topic counts, has: terms and the lazy columns of a Table read of every
+    row, without the rows' Summary objects (~780 bytes a row): a list per field of FACET_FIELDS
+    (8 bytes a row: the strings are the summaries' own, one object per value, see
+    article.interned), the topics (the rows' tuples) and whether the row has an image.
+
+    A row listed from the index whose summary has not come yet has None for its topics, and
+    its other values are not known either (see Table.decoded, Table.complete).
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[str]] = {name: [] for name in FACET_FIELDS}
+        self.topics: list[tuple[str, ...] | None] = []
+        self.images = bytearray()  # 1 where the article has an image (has:image)
+
+    def copy(self) -> Facets:
+        """Columns of their own, for a worker."""
+        out = Facets.__new__(Facets)
+        out.topics, out.images = self.topics.copy(), self.images[:]
+        out.columns = {name: column.copy() for name, column in self.columns.items()}
+        return out
+
+    def containers(self) -> list[Any]:
+        return [self.topics, *self.columns.values()]
+
+    def __len__(self) -> int:
+        return len(self.topics)
+
+    def extend(self, summaries: Sequence[Summary | None]) -> None:
+        """Append rows (None: not known yet)."""
+        start = len(self)
+        self.topics.extend(repeat(None, len(summaries)))
+        self.images.extend(bytes(len(summaries)))
+        for column in self.columns.values():
+            column.extend(repeat("", len(summaries)))
+        known = [start + i for i, s in enumerate(summaries) if s is not None]
+        self.set(known, [s for s in summaries if s is not None])
+
+    def set(self, rows: Sequence[int], summaries: Sequence[Summary]) -> None:
+        """Set the values of these rows (ascending) from their summaries."""
+        if not rows:
+            return
+        first, last = rows[0], rows[-1] + 1
+        if last - first == len(rows):  # one run of rows (a batch, or one row): slices, in C
+            self.topics[first:last] = map(tuple, map(_TOPICS, summaries))
+            self.images[first:last] = map(bool, map(_IMAGE, summaries))
+            for column, get in zip(self.columns.values(), _FACET_GETTERS, strict=True):
+                column[first:last] = map(get, summaries)
+            return
+        for run in _runs(rows):
+            self.set(rows[run], summaries[run])
+
+    def unknown(self, rows: Iterable[int] | None = None) -> list[int]:
+        """The rows (of `rows`, or of all) whose values are not known yet."""
+        topics = self.topics
+        if rows is None:
+            return list(compress(range(len(topics)), map(is_, topics, repeat(None))))
+        return [r for r in rows if topics[r] is None]
+
+    def take(self, keep: Sequence[int]) -> None:
+        """Keep only the rows in `keep`, in that order (see Table.remove)."""
+        for name, column in self.columns.items():
+            self.columns[name] = list(map(column.__getitem__, keep))
+        self.topics = list(map(self.topics.__getitem__, keep))
+        self.images = bytearray(map(self.images.__getitem__, keep))
+
+    def lowered(self, name: str) -> list[Any]:
+        """The column of `name`'s values lower-cased (the topics: a tuple of them), a row each."""
+        if name == "topics":
+            low = {t: t.lower() for t in set(chain.from_iterable(self.topics))}
+            return [tuple(map(low.__getitem__, ts)) for ts in self.topics]
+        column = self.columns[name]
+        low = {v: v.lower() for v in set(column)}
+        return list(map(low.__getitem__, column))
+
+
+def _runs(rows: Sequence[int]) -> Iterator[slice]:
+    """Slices of `rows` (ascending) over consecutive numbers."""
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i] != rows[i - 1] + 1:
+            yield slice(start, i)
+            start = i
+
+
+@dataclass(slots=True)
+class FacetView:
+    """What count_facets reads of the rows, copied for a worker (see Table.facet_view)."""
+
+    facets: Facets
+    paths: list[str]
+    published: list[bool]
+
+    @classmethod
+    def of(cls, summaries: Sequence[Summary | None]) -> FacetView:
+        """Of these summaries (None: a row not known yet, left out of the counts)."""
+        facets = Facets()
+        facets.extend(summaries)
+        return cls(facets, [s.path if s else "" for s in summaries], [bool(s and s.published) for s in summaries])
