@@ -133,6 +133,46 @@ def test_a_worker_that_dies_raises_grouping_failed_and_close_leaves_no_process(l
     assert gone(pid)
 
 
+def test_a_worker_that_dies_while_its_pipe_stays_open_still_raises(loaded, monkeypatch):
+    """Under Wine a killed worker did not break the pipe for the window's reader, which waited on
+    forever (and the app hung at exit, joining that thread): here another copy of the worker's end
+    stays open in this process, so only the worker's end itself can tell."""
+    import multiprocessing.connection
+    import threading
+
+    folder, cache, entries = loaded
+    kept: list[int] = []
+    real_pipe = multiprocessing.connection.Pipe
+
+    def pipe(duplex=True):
+        ours, theirs = real_pipe(duplex)
+        kept.append(os.dup(theirs.fileno()))
+        return ours, theirs
+
+    monkeypatch.setattr(multiprocessing.connection, "Pipe", pipe)
+    process = GroupingProcess()
+    try:
+        process.start(Index(folder, cache), [e.summary.path for e in entries], digests(entries))
+        os.kill(process.pid, signal.SIGKILL)
+        raised: list[BaseException] = []
+
+        def ask() -> None:
+            try:
+                process.group()
+            except BaseException as exc:
+                raised.append(exc)
+
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        asking.join(20)
+        assert not asking.is_alive(), "the call still waits for a worker that is gone"
+        assert len(raised) == 1 and isinstance(raised[0], GroupingFailed) and "ended" in str(raised[0])
+    finally:
+        process.close()
+        for fd in kept:
+            os.close(fd)
+
+
 PARENT = """
 import sys, time
 from curator.core.folder.grouping import GroupingProcess

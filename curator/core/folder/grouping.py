@@ -158,7 +158,7 @@ class GroupingProcess:
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
-    def _ensure(self) -> multiprocessing.connection.Connection:
+    def _ensure(self) -> tuple[multiprocessing.connection.Connection, multiprocessing.process.BaseProcess]:
         if self._closed:
             raise GroupingFailed("the grouping process was closed")
         if self._conn is None:
@@ -173,14 +173,22 @@ class GroupingProcess:
                 ours.close()
                 raise GroupingFailed("the grouping process was closed")
             self._conn, self._process = ours, process
-        return self._conn
+        return self._conn, self._process
 
     def _ask(self, *request: Any, answer: bool = True) -> Any:
-        conn = self._ensure()
+        conn, process = self._ensure()
         try:
             conn.send(request)
             if not answer:
                 return None
+            # Wait for the answer or for the worker's end, whichever comes first: a worker that
+            # died (killed, closed, or failing to unpickle a request) does not always break the
+            # pipe for a reader waiting on it (under Wine it did not: the app then hung at exit,
+            # its grouping thread still waiting).
+            while not multiprocessing.connection.wait([conn, process.sentinel]):
+                pass
+            if not conn.poll():
+                raise EOFError("the grouping process ended")
             status, reply = conn.recv()
         except (EOFError, OSError) as exc:
             raise GroupingFailed(self._why_gone()) from exc
