@@ -34,6 +34,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QSettings,
     QSortFilterProxyModel,
+    QStringListModel,
     Qt,
     QTimer,
 )
@@ -311,6 +312,31 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
                 f"proxy median {base:.0f} ms",
                 f"{base / worst:.1f}x faster",
                 base / worst >= 50,
+            )
+        )
+        # the proxy above reads each title through our model's data(), which fetches rows the
+        # window does not hold from the index: a proxy over titles held in memory, for fairness
+        titles = QStringListModel([s.title for s in window.workspace.summaries(range(len(window.workspace)))])
+        resident = QSortFilterProxyModel()
+        resident.setSourceModel(titles)
+        resident.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        held = []
+        for text in keystrokes:
+            t = time.perf_counter()
+            resident.setFilterFixedString(text)
+            held.append(time.perf_counter() - t)
+        resident.setSourceModel(None)
+        del titles
+        held_base = statistics.median(held) * 1000
+        rows.append(
+            Row(
+                f"filter per keystroke, against a proxy over the titles held in memory{suffix}",
+                worst,
+                "ms",
+                "—",
+                f"proxy median {held_base:.0f} ms",
+                f"{held_base / worst:.1f}x faster",
+                None,
             )
         )
         t = time.perf_counter()
