@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QFont
 
 from ..core import words
-from ..core.folder.listing import Listing, Positions
+from ..core.folder.listing import PIECE, Listing, Picking, Positions
 from ..core.folder.table import Table
 from ..core.folder.workspace import Changed, Workspace
 from ..core.gently import busy_while
@@ -67,6 +67,9 @@ APPEND_MS = 250
 
 #: a list this long is told of changed rows in one signal over it when its positions are not made
 SPAN_ROWS = 100_000
+#: rows a long list shows at once after a search; the rest come a piece per turn of the event
+#: loop (Listing.compute_pieces), or at once when anything needs the whole list (complete)
+FIRST_ROWS = 2_048
 
 
 class ArticleModel(QAbstractTableModel):
@@ -96,6 +99,9 @@ class ArticleModel(QAbstractTableModel):
         #: rows appended while loading, listed together every APPEND_MS (see append)
         self._appending: list[int] = []
         self._append_timer = QTimer(self, singleShot=True, interval=APPEND_MS, timeout=self.flush_appends)
+        #: the rest of the list being shown a piece at a time (see refresh and complete)
+        self._picking: Picking | None = None
+        self._piece_timer = QTimer(self, singleShot=True, interval=0, timeout=self._next_piece)
         if thumbnails is not None:
             thumbnails.ready.connect(self._thumbnail_ready)
         workspace.subscribe(self._workspace_changed)
@@ -109,6 +115,7 @@ class ArticleModel(QAbstractTableModel):
         self.order = []
         self._appending = []
         self._positions = None
+        self._stop_pieces()
         self.listing.forget_matches()
         self.listing.use_grams(None)  # (the last folder's: its texts go with it)
         self.extra, self.extra_text = [], {}  # another folder's values: read again for it
@@ -318,16 +325,29 @@ class ArticleModel(QAbstractTableModel):
         self.sort_changed.emit(field, descending)
 
     def refresh(self) -> None:
-        """Recompute the shown rows from the whole table."""
+        """Recompute the shown rows from the whole table. A long list shows its first rows at
+        once and the rest a piece per turn of the event loop (a search's first screenful is
+        not kept waiting by the last of a million rows); complete() lists them all at once."""
+        self._stop_pieces()
         with busy_while():  # (background work that can wait leaves the GIL to this and the paints after)
-            order = self.listing.compute()
+            picking = self.listing.compute_pieces(FIRST_ROWS)
+        order = picking.first
         self._appending = []  # (the order holds them: it is computed from every row of the table)
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         old_rows = [self.order[i.row()] if i.row() < len(self.order) else -1 for i in old]
+        distinct = set(old_rows)  # (a table's current row has a persistent index per column)
+        if not picking.done:  # the current and selected rows stay where they are listed
+            if len(distinct) > 16:
+                order.extend(picking.rest())
+            else:
+                wanted = {r for r in distinct if r >= 0 and picking.shown(r)} - set(order)
+                while wanted and not picking.done:
+                    piece = picking.more()
+                    order.extend(piece)
+                    wanted.difference_update(piece)
         self.order = order
         self._positions = self.listing.sorted_positions(len(self.order))
-        distinct = set(old_rows)  # (a table's current row has a persistent index per column)
         if len(distinct) > 16:
             positions = self.positions()
             position = positions.get
@@ -346,9 +366,52 @@ class ArticleModel(QAbstractTableModel):
             new.append(self.index(pos, i.column()) if pos is not None else QModelIndex())
         self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()
-        self.counts_changed.emit(len(self.order), len(self.table))
+        if not picking.done:
+            self._picking = picking
+            self._piece_timer.start()
+        self.counts_changed.emit(picking.count, len(self.table))
+
+    @property
+    def partial(self) -> bool:
+        """Whether rows of the list are still to come (see refresh)."""
+        return self._picking is not None
+
+    def complete(self) -> None:
+        """List every row still to come now: whatever reads the whole list (select all, the
+        triage queue, facet counts, positions) calls this first, and so does input in the views."""
+        picking = self._picking
+        self._stop_pieces()
+        if picking is not None:
+            self._insert(picking.rest())
+
+    def _next_piece(self) -> None:
+        picking = self._picking
+        if picking is None:
+            return
+        with busy_while():
+            rows = picking.more(PIECE)
+            if picking.done:
+                self._picking = None
+            self._insert(rows)
+        if self._picking is not None:
+            self._piece_timer.start()
+
+    def _insert(self, rows: list[int]) -> None:
+        """Rows of the list computed by the last refresh, at its end."""
+        if rows:
+            start = len(self.order)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self.order.extend(rows)
+            if self._positions is not None:
+                self._positions.place(rows, start)
+            self.endInsertRows()
+
+    def _stop_pieces(self) -> None:
+        self._picking = None
+        self._piece_timer.stop()
 
     def reset_rows(self) -> None:
+        self._stop_pieces()
         self.beginResetModel()
         with busy_while():
             self.order = self.listing.compute()
@@ -370,11 +433,13 @@ class ArticleModel(QAbstractTableModel):
             if not self._append_timer.isActive():
                 self._append_timer.start()
             return
+        self.complete()
         self.flush_appends()  # (in order)
         self._append(list(rows))
 
     def flush_appends(self) -> None:
         """List the rows waiting to be appended now."""
+        self.complete()  # (after the list's own rows)
         self._append_timer.stop()
         if self._appending:
             rows, self._appending = self._appending, []
@@ -393,9 +458,22 @@ class ArticleModel(QAbstractTableModel):
 
     def positions(self) -> Positions:
         """Workspace row -> shown position, built when first needed after a change of order."""
+        self.complete()
         if self._positions is None:
             self._positions = Positions(self.order, len(self.table))
         return self._positions
+
+    def position(self, row: int) -> int | None:
+        """Where `row` is listed (None: not listed). While pieces are left, the rows shown are
+        looked through first: a search keeps the current row among them (see refresh)."""
+        picking = self._picking
+        if picking is not None:
+            try:
+                return self.order.index(row)
+            except ValueError:
+                if not picking.shown(row):
+                    return None
+        return self.positions().get(row)
 
     def _workspace_changed(self, event: Changed) -> None:
         """The workspace's event (core.folder.workspace.Changed) as the roles it touches."""
@@ -409,6 +487,7 @@ class ArticleModel(QAbstractTableModel):
         """Rows left the workspace (their old numbers, ascending): number the others as the
         workspace does now, then take the gone ones out of the list (the views and the
         selection follow, so nothing reads a row by its old number after)."""
+        self.complete()  # (the rows still to come are numbered as before too)
         positions = sorted(self.positions().shown(gone))
         leaving = set(gone)
         self.order = [-1 if r in leaving else r - bisect_left(gone, r) for r in self.order]

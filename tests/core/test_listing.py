@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,3 +87,42 @@ def test_positions_placed_in_pieces_equal_those_placed_at_once(order, piece):
     assert [pieces[r] for r in order] == list(range(len(order)))
     pieces.place([41, 44], len(order), piece=piece)  # rows beyond the array: it grows
     assert pieces.get(44) == len(order) + 1 and pieces.get(42) is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sampled_from(["p", "po", "pow", "power", "power a", "a", "ai", "published:no", "quality:>50", ""]),
+             min_size=1, max_size=6),
+    st.sampled_from(["date", "quality", "title"]),
+    st.booleans(),
+    st.integers(1, 12),
+    st.integers(1, 9),
+    st.booleans(),
+)  # fmt: skip
+def test_a_list_picked_in_pieces_is_the_list_computed_whole(keystrokes, field, descending, first, piece, at_once):
+    from curator.core.folder import listing as listing_module
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listing_module, "PIECES_FROM", 0)  # (every list long enough here)
+        patch.setattr(listing_module, "FIRST_SPAN", 1)
+        pieces(keystrokes, field, descending, first, piece, at_once)
+
+
+def pieces(keystrokes, field, descending, first, piece, at_once):
+    table = Table(ROWS)
+    listing = Listing(lambda: table)
+    listing.set_sort(field, descending)
+    for text in keystrokes:
+        listing.set_query(text)
+        whole = plain(table, text, field, descending)
+        picking = listing.compute_pieces(first)
+        assert picking.count == len(whole), text
+        assert all(picking.shown(r) == (r in whole) for r in range(len(table))) or picking.done
+        rows = list(picking.first)
+        if at_once:
+            rows += picking.rest()
+        while not picking.done:
+            rows += picking.more(piece)
+        assert rows == whole, text
+        assert picking.more(piece) == [] and picking.rest() == []
+        assert listing.compute() == whole  # (and a whole compute after it agrees)

@@ -173,6 +173,7 @@ class Browsing(QObject):
     def count_facets(self) -> None:
         """Count facets in a worker (a pass over every shown article); emit them when done."""
         workspace = self.session.workspace
+        self.model.complete()  # (facets of the whole list)
         view, order, git = workspace.table.facet_view(), list(self.model.order), dict(workspace.table.git)
         dups = workspace.table.dups  # (replaced whole, never changed in place: see Stories._mark)
 
@@ -207,7 +208,7 @@ class Browsing(QObject):
         """Make `path` current again if it is listed (without changing the selection)."""
         workspace = self.session.workspace
         row = workspace.rows.get(path) if path else None
-        pos = self.model.positions().get(row) if row is not None else None
+        pos = self.model.position(row) if row is not None else None
         if pos is None:
             return False
         index = self.model.index(pos, 0)

@@ -121,6 +121,23 @@ class Painting(QObject):
         return False
 
 
+class Completing(QObject):
+    """An event filter on the list views and their viewports: a key or a click while a long
+    list is still being shown a piece at a time (ArticleModel.partial) lists the rest first, so
+    what the editor selects, or moves to with End, is taken from the whole list."""
+
+    INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
+
+    def __init__(self, model, parent=None):
+        super().__init__(parent)
+        self.model = model
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.model.partial and event.type() in self.INPUT:
+            self.model.complete()
+        return False
+
+
 def fit_docks(window: QMainWindow) -> None:
     """Keep the article list at least half the window wide: the side docks (Browse or the Topics
     Manager on the left, the preview on the right) shrink first, in proportion, each down to the

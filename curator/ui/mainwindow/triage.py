@@ -68,6 +68,7 @@ class Triage(QObject):
         if self.active or not self.session.is_open:
             return False
         model, workspace = self.browsing.model, self.session.workspace
+        model.complete()  # (the queue is the whole list)
         current = self.browsing.current_row()
         start = model.positions().get(current, 0) if current is not None else 0
         self.queue = Queue(list(model.order), workspace.summary, start or 0)

@@ -152,7 +152,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
             Action.ADD_TOPIC: lambda: editing.ask_add_topic(rows(), self.editor.topic_choices()),
             Action.REMOVE_TOPIC: lambda: editing.ask_remove_topic(rows()),
             Action.QUALITY: lambda: editing.ask_quality(rows()), Action.REVEAL: lambda: browsing.reveal_rows(rows()),
-            Action.FIND: lambda: self.search.focus_all(), Action.SELECT_ALL: lambda: self.current_view().selectAll(),
+            Action.FIND: lambda: self.search.focus_all(), Action.SELECT_ALL: self.select_all,
             Action.CARDS: lambda: self.set_view(ViewMode.CARDS), Action.TABLE: lambda: self.set_view(ViewMode.TABLE),
             Action.ABOUT: self.prompts.about, Action.CONTEXT_MENU: lambda: self.context_menu(self.current_view()),
             Action.SHORTCUTS: lambda: self.prompts.show_shortcuts(shortcut_rows(self.action_map)),
@@ -268,7 +268,10 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         bar.clause_removed.connect(lambda c: self.search_for(without_clause(self.search.text(), c)))
         self.search.to_results.connect(lambda: self.current_view().setFocus(Qt.FocusReason.ShortcutFocusReason))
         painting = layout.Painting(self)  # (a child of the window: it lives as long)
+        completing = layout.Completing(model, self)
         for view in (self.cards, self.table):
+            view.installEventFilter(completing)
+            view.viewport().installEventFilter(completing)
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             view.customContextMenuRequested.connect(lambda pos, v=view: self.context_menu(v, pos))
             view.verticalScrollBar().valueChanged.connect(lambda _: self.wanted_later())
@@ -418,6 +421,11 @@ class MainWindow(layout.FocusInSight, QMainWindow):
 
     def current_view(self) -> QAbstractItemView:
         return self.area.view()
+
+    def select_all(self) -> None:
+        """Edit › Select All: every row of the list, those still to come included."""
+        self.model.complete()
+        self.current_view().selectAll()
 
     def _set_immediate(self, on: bool) -> None:
         self.settings["editing/save_immediately"] = on
