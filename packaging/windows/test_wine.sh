@@ -102,7 +102,7 @@ out=$(unset QT_QPA_PLATFORM; win "$inst/curator-cli.exe" --smoke-test) || true
 grep -q '^smoke test passed' <<<"$out" || fail "smoke test on Wine's display failed" "$out"
 ok "curator-cli --smoke-test on Wine's display $DISPLAY (Qt's windows platform)"
 
-wine "$inst/curator.exe" "$sample_win" </dev/null >"$tmp/window.log" 2>&1 & # (a file: see win)
+wine "$inst/curator.exe" "$sample_win" </dev/null > >(exec cat >"$tmp/window.log") 2>&1 & # (a pipe: see win)
 window=$(timeout 120 xdotool search --sync --onlyvisible --name '^sample .* Curator$' | head -n 1) ||
   fail "the window did not open on the sample within 120 s" "$(cat "$tmp/window.log")"
 sleep 5 # let it load and draw
