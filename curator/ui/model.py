@@ -20,14 +20,20 @@ from ..core.folder.table import Table
 from ..core.folder.workspace import Changed, Workspace
 from ..core.gently import busy_while
 from . import theme
+from .tasks import Tasks
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-#: rows fetched from the index with a row shown that has no Summary, in the order shown (a few
-#: screens of cards): 500 rows took 9 ms at 100,000 articles, 128 rows 3 ms, and a fast scroll
-#: fetches at every step
-AROUND = 128
+#: rows read from the index in a worker around the row shown, in the order shown, whenever the
+#: rows shown move this many or more: the rows the list is about to show are there before it
+#: paints them (see ArticleModel.read_ahead)
+AHEAD = 128
+#: rows a paint reads itself, in the order shown from the row it needs, when that row has no
+#: Summary (read ahead, it has): a screen of the table. Reading 128 took 3 ms at 100,000
+#: articles with the worker idle, 6 ms of this thread's time (15 ms to wait) in the scroll of
+#: the browse bench, where a fast scroll (300 steps) read at every step
+SCREEN = 40
 
 
 class Role(enum.IntEnum):
@@ -80,12 +86,20 @@ class ArticleModel(QAbstractTableModel):
 
     def __init__(
         self, workspace: Workspace, thumbnails: Any = None, parent=None,
-        git_state: Callable[[str], Any] = lambda path: None,
+        git_state: Callable[[str], Any] = lambda path: None, reads: Tasks | None = None,
     ):  # fmt: skip
-        """`git_state(path)`: the file's core.team.git.State, or None (GitController.state)."""
+        """`git_state(path)`: the file's core.team.git.State, or None (GitController.state);
+        `reads`: a one-thread pool that reads rows from the index ahead of the paints (see
+        read_ahead; without it a paint reads the rows it shows)."""
         super().__init__(parent)
         self.workspace = workspace
         self.thumbnails = thumbnails
+        self.reads = reads
+        #: where rows were last read ahead (a position shown), and the read that waits for the
+        #: one running (only the last one asked for: the list has moved on since the others)
+        self._ahead_at: int | None = None  # (None: the list changed since; no pace to follow)
+        self._ahead_running = False
+        self._ahead_next: tuple[int, int] | None = None  # (position, moved)
         self.order: list[int] = []  # the workspace rows shown, in order (see Listing)
         self.listing = Listing(lambda: self.workspace.table)
         self.git_state = git_state
@@ -113,6 +127,7 @@ class ArticleModel(QAbstractTableModel):
         workspace.subscribe(self._workspace_changed)
         self.workspace = workspace
         self.order = []
+        self._ahead_at = None
         self._appending = []
         self._positions = None
         self._stop_pieces()
@@ -188,11 +203,13 @@ class ArticleModel(QAbstractTableModel):
         row = self.order[index.row()]
         if row < 0:  # (a row leaving the list: see _rows_removed)
             return None
+        pos = index.row()
         s = self.table.summaries.peek(row)
-        if s is None:  # only the index has it: fetched with the rows shown around it (see Summaries)
-            pos = index.row()
-            near = self.order[max(0, pos - AROUND // 4) : pos + AROUND - AROUND // 4]
+        if s is None:  # not read ahead: read now with the rows shown after it (see Summaries)
+            near = self.order[max(0, pos - SCREEN // 4) : pos + SCREEN]
             s = self.table.summaries.take([row, *(r for r in near if r >= 0 and r != row)])[0]
+        if self._ahead_at is None or abs(pos - self._ahead_at) >= AHEAD // 2:
+            self.read_ahead(pos)
         if index.column() >= len(COLUMNS):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 return self.extra_text[self.extra[index.column() - len(COLUMNS)]].get(s.path, "")
@@ -244,6 +261,52 @@ class ArticleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("quality", "heat"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def read_ahead(self, pos: int) -> None:
+        """Read from the index, in the `reads` worker, the summaries of the rows around the
+        position `pos` shown and of the screens a scroll at its last pace shows next (it moved
+        by `pos` less the position of the last read ahead; twice that far): a paint then finds
+        them there, and this thread neither reads nor decodes them. One read runs at a time;
+        asked meanwhile, the last one asked for follows it."""
+        moved, self._ahead_at = 0 if self._ahead_at is None else pos - self._ahead_at, pos
+        if self.reads is None or self.table.summaries.fetch is None:
+            return
+        if self._ahead_running:
+            self._ahead_next = (pos, moved)
+            return
+        order, table = self.order, self.table
+        summaries = table.summaries
+        spans = [range(max(0, pos - AHEAD // 4), min(len(order), pos + AHEAD - AHEAD // 4))]
+        if AHEAD // 2 < abs(moved) < len(order):  # a jump: where the next ones land at this pace
+            for at in (pos + moved, pos + 2 * moved):
+                spans.append(range(max(0, at - SCREEN // 4), min(len(order), max(0, at + SCREEN))))
+        rows = summaries.missing(dict.fromkeys(r for span in spans for p in span if (r := order[p]) >= 0))
+        if not rows:
+            return
+        paths = [summaries.paths[r] for r in rows]
+        version, fetch = table.version, summaries.fetch
+        self._ahead_running = True
+        self.reads.run(
+            lambda progress: fetch(paths),
+            lambda found: self._read_ahead_came(table, version, rows, [found[p] for p in paths]),
+            failed=lambda error: None,  # (a paint reads its rows itself)
+            still=lambda: self.table is table,
+            dropped=self._read_ahead_done,
+        )
+
+    def _read_ahead_came(self, table: Table, version: int, rows: list[int], summaries: list) -> None:
+        """Put what was read where rows have none yet, unless the table changed meanwhile (its
+        rows renumbered, or given other summaries: what was read may be stale); see Summaries.fill."""
+        if table.version == version:
+            table.summaries.fill(rows, summaries)
+        self._read_ahead_done()
+
+    def _read_ahead_done(self) -> None:
+        self._ahead_running = False
+        if self._ahead_next is not None:
+            (pos, moved), self._ahead_next = self._ahead_next, None
+            self._ahead_at = pos - moved
+            self.read_ahead(pos)
 
     def _display(self, s, column: str, row: int) -> str:
         if column == "title":
@@ -347,6 +410,7 @@ class ArticleModel(QAbstractTableModel):
                     order.extend(piece)
                     wanted.difference_update(piece)
         self.order = order
+        self._ahead_at = None
         self._positions = self.listing.sorted_positions(len(self.order))
         if len(distinct) > 16:
             positions = self.positions()
@@ -415,6 +479,7 @@ class ArticleModel(QAbstractTableModel):
         self.beginResetModel()
         with busy_while():
             self.order = self.listing.compute()
+        self._ahead_at = None
         self._appending = []
         self._positions = self.listing.sorted_positions(len(self.order))
         self.endResetModel()

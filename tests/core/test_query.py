@@ -599,3 +599,27 @@ def test_the_brief_of_a_selection_reads_as_its_summaries_without_the_index(tmp_p
     full = workspace.summaries(picked)
     fields = ("path", "quality", "published", "topics")
     assert [tuple(getattr(s, f) for f in fields) for s in brief] == [tuple(getattr(s, f) for f in fields) for s in full]
+
+
+def test_rows_read_ahead_are_put_only_where_a_row_still_has_none_and_is_that_path(tmp_path, monkeypatch):
+    from curator.core.folder import rows as rows_module
+
+    monkeypatch.setattr(rows_module, "KEEP", 6)
+    rows = [Summary(f"{i:03}.md", title=f"T{i}", quality=i) for i in range(12)]
+    workspace = _indexed_workspace(tmp_path, rows)
+    summaries = workspace.table.summaries
+    ahead = [2, 3, 4, 5]
+    assert summaries.missing(range(12)) == list(range(12))
+    read = summaries.fetch([summaries.paths[r] for r in ahead])  # (as a worker reads them)
+    workspace.set_values({"003.md": {"quality": 99}})  # an edit meanwhile
+    workspace.remove(["004.md"])  # and a row gone: the rows after it renumbered
+    assert workspace.table.version > 0
+    came = [read[p] for p in ("002.md", "003.md", "004.md", "005.md")]
+    assert summaries.fill(ahead, came) == 1  # the row 2 alone: 3 has its edit, 4 and 5 are other paths now
+    assert summaries.peek(2) is came[0] and workspace.summary(3).quality == 99
+    assert summaries.peek(4) is None and summaries.peek(5) is None
+    truth = {s.path: s for s in rows if s.path != "004.md"} | {"003.md": workspace.summary(3)}
+    assert {workspace.path(r): workspace.summary(r) for r in range(11)} == truth  # what reading them gives
+    for r in (6, 7, 8, 9, 10, 0):  # read since: what was put goes as fetched rows go, past KEEP
+        summaries[r]
+    assert summaries.peek(2) is None and summaries[2] == rows[2]

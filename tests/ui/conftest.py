@@ -30,8 +30,8 @@ def window(qtbot, settings, tmp_path: Path):
     w.stories.close()  # (its grouping process: none is left behind)
     w.workspace.pending.clear()  # no close guard at teardown
     browsing = w.browsing
-    for tasks in (w.tasks, w.image_tasks, w.saver.writer, browsing.gram_tasks, browsing.listing_tasks, w.site_writes,
-                  w.stories.group_tasks):  # fmt: skip
+    for tasks in (w.tasks, w.image_tasks, w.row_reads, w.saver.writer, browsing.gram_tasks, browsing.listing_tasks,
+                  w.site_writes, w.stories.group_tasks):  # fmt: skip
         tasks.wait(10000)
 
 

@@ -86,6 +86,24 @@ class Summaries(list):
         self._keep(reversed(missing))  # (the first rows asked for are the last to go)
         return [s if s is not None else fetched[r] for r, s in zip(rows, got, strict=True)]
 
+    def missing(self, rows: Iterable[int]) -> list[int]:
+        """Those of `rows` whose Summary only the index has now (to read ahead: see fill)."""
+        return [r for r in rows if list.__getitem__(self, r) is None]
+
+    def fill(self, rows: Sequence[int], summaries: Sequence[Summary]) -> int:
+        """Summaries read from the index elsewhere (a worker, ahead of the rows shown), put where
+        the row has none yet and is still that path; kept as fetched ones are (see cached).
+        Returns how many were put. The caller drops what was read before a change of the rows
+        (Table.version): a row given a Summary since keeps it, an unsaved value is never
+        replaced by the index's."""
+        paths, put = self.paths, []
+        for r, s in zip(rows, summaries, strict=True):
+            if r < len(self) and list.__getitem__(self, r) is None and paths[r] == s.path:
+                list.__setitem__(self, r, s)
+                put.append(r)
+        self._keep(reversed(put))
+        return len(put)
+
     def _keep(self, rows: Iterable[int]) -> None:
         cached = self.cached
         for r in rows:

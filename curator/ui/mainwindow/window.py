@@ -72,6 +72,8 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.messages = Messages(self)
         self.tasks = Tasks(2, "work", self, self.messages.failed)
         self.image_tasks = Tasks(4, "images", self)
+        #: the list's rows read from the index ahead of its paints (ArticleModel.read_ahead)
+        self.row_reads = Tasks(1, "rows", self)
         # the site's own files (.curator.yml, the taxonomy): one writer, in order, for topics and views
         self.site_writes = Tasks(1, "site files", self, self.messages.failed)
         network = network and self.settings["network/thumbnails"]
@@ -81,7 +83,9 @@ class MainWindow(layout.FocusInSight, QMainWindow):
             self.image_tasks, self.cache_dir, network, self.session.resolve_local
         )
         self.gitmode = GitController(self.session, self.tasks, self.prompts, self.messages, self)
-        self.model = ArticleModel(self.session.workspace, self.thumbs, self, git_state=self.gitmode.state)
+        self.model = ArticleModel(
+            self.session.workspace, self.thumbs, self, git_state=self.gitmode.state, reads=self.row_reads
+        )
         self.area = ListArea(self.model)
         self.cards, self.table, self.empty, self.stack = self.area.cards, self.area.table, self.area.empty, self.area
         self.selection = self.area.selection
