@@ -141,11 +141,13 @@ class Tasks:
 
     def __init__(
         self, threads: int, name: str = "tasks", widget: QObject | None = None,
-        report: Callable[[str, BaseException], None] | None = None,
+        report: Callable[[str, BaseException], None] | None = None, trim: bool = True,
     ):  # fmt: skip
         """With `widget`, results that arrive after the widget is gone are dropped. `report(what,
-        error)` tells of a failed task run with `failed=` (Messages.failed)."""
+        error)` tells of a failed task run with `failed=` (Messages.failed). `trim=False`: the
+        heap is not trimmed after its tasks (see ran)."""
         self.report = report or _raise
+        self.trim = trim
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
         self.widget = widget
@@ -177,6 +179,8 @@ class Tasks:
         """On the worker, as a task ends: when no other thread of the pool runs one, the memory
         the pool's work freed goes back to the system (see trim_heap: an open at 100,000 files
         left ~12 MB to its facet count and topic tally; 1-6 ms measured, without the GIL)."""
+        if not self.trim:
+            return
         try:
             idle = self.pool.activeThreadCount() <= 1  # (this thread's)
         except RuntimeError:  # the pool is gone (its window closed while this ran): nothing to do

@@ -72,8 +72,9 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.messages = Messages(self)
         self.tasks = Tasks(2, "work", self, self.messages.failed)
         self.image_tasks = Tasks(4, "images", self)
-        #: the list's rows read from the index ahead of its paints (ArticleModel.read_ahead)
-        self.row_reads = Tasks(1, "rows", self)
+        #: the list's rows read from the index ahead of its paints (ArticleModel.read_ahead); what
+        #: a read frees is small and a fast scroll reads ~300 times: no trim of the heap after each
+        self.row_reads = Tasks(1, "rows", self, trim=False)
         # the site's own files (.curator.yml, the taxonomy): one writer, in order, for topics and views
         self.site_writes = Tasks(1, "site files", self, self.messages.failed)
         network = network and self.settings["network/thumbnails"]
