@@ -208,7 +208,8 @@ def test_browsing_follows_the_list_and_keeps_a_bad_query_out(qtbot, parts, sampl
 
 def test_a_pool_gives_memory_back_when_its_last_running_task_ends(qtbot, monkeypatch):
     """Tasks trims the heap as a task ends with no other task running in the pool (see
-    Tasks.ran): once for a slow task and a quick one that ends while it runs."""
+    Tasks.ran): once for a slow task and a quick one that ends while it runs; never in a pool
+    made with trim=False."""
     import threading
 
     from curator.ui import tasks as tasks_module
@@ -235,6 +236,10 @@ def test_a_pool_gives_memory_back_when_its_last_running_task_ends(qtbot, monkeyp
     assert trims == []  # the slow one still runs
     release.set()
     qtbot.waitUntil(lambda: len(done) == 2)
+    assert trims == [""]
+    reads = Tasks(1, "rows", trim=False)  # (the list's reads ahead: many, each freeing little)
+    reads.run(quick, lambda *_: done.append("read"))
+    qtbot.waitUntil(lambda: len(done) == 3)
     assert trims == [""]
 
 
