@@ -3,10 +3,13 @@
     QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py [N]
     QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py --browse-only [N [CACHE]]
     QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py --grouping-only [N [CACHE]]
+    QT_QPA_PLATFORM=offscreen python tests/bench/bench_scale.py --publish-only [CACHE [RUNS]] [--attribute]
 
 (--browse-only: the browsing rows alone, from an index kept in CACHE, made by one cold open
 the first time: a minute, not the whole bench, per memory figure. --grouping-only: the window's
-first grouping of duplicate stories after a warm open, the same way.)
+first grouping of duplicate stories after a warm open, the same way. --publish-only: the 10,000-article
+batch publish and the Edit Field… heat step at 21,000 articles, opened from a warm index, on a
+fresh copy of the corpus each run; --attribute says what held each stall over 25 ms.)
 
 Drives the real main window offscreen: cold and warm opens, filtering per keystroke and
 sorting (beside QSortFilterProxyModel over the same model), memory and UI-thread stalls
@@ -23,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -70,7 +74,9 @@ def rss_mb() -> float:
 class Heartbeat:
     """A 5 ms timer on the GUI thread: the longest gap between ticks is the longest stall.
     `cpu_longest` is the most CPU time the GUI thread itself took between two ticks (ms): what
-    a loaded machine (another process on the cores, whose time counts in the gaps) leaves out."""
+    a loaded machine (another process on the cores, whose time counts in the gaps) leaves out
+    (and a wait for the GIL another thread held). `lap` and `lap_cpu` give both since the last
+    lap; `stalls` keeps the gaps over 25 ms when asked (see Attribution)."""
 
     def __init__(self, interval_ms: int = 5):
         self.interval = interval_ms
@@ -82,24 +88,50 @@ class Heartbeat:
         self.peak_rss = 0.0
         self.cpu_longest = 0.0
         self._cpu = 0.0
+        self.last = time.perf_counter()  # of the last tick (see Attribution)
+        self.running = False
+        self.lap_longest = 0
+        self.lap_longest_cpu = 0.0
+        self.keep_stalls = False
+        self.stalls: list[tuple[float, float]] = []  # (start, end) of gaps over 25 ms, when kept
 
     def _tick(self) -> None:
         gap = self.clock.restart()
+        now = time.perf_counter()
+        if self.keep_stalls and gap > 25:
+            self.stalls.append((self.last, now))
+        self.last = now
         self.longest = max(self.longest, gap)
+        self.lap_longest = max(self.lap_longest, gap)
         cpu, self._cpu = self._cpu, time.thread_time()
         self.cpu_longest = max(self.cpu_longest, (self._cpu - cpu) * 1000)
+        self.lap_longest_cpu = max(self.lap_longest_cpu, (self._cpu - cpu) * 1000)
         self.ticks += 1
         if self.ticks % 20 == 0:
             self.peak_rss = max(self.peak_rss, rss_mb())
 
     def start(self) -> None:
         self.longest, self.cpu_longest, self._cpu = 0, 0.0, time.thread_time()
+        self.lap_longest, self.lap_longest_cpu = 0, 0.0
         self.peak_rss = rss_mb()
         self.clock.start()
+        self.last = time.perf_counter()
+        self.running = True
         self.timer.start()
+
+    def lap(self) -> int:
+        """The longest stall since start or the last lap (ms)."""
+        longest, self.lap_longest = self.lap_longest, 0
+        return max(0, longest - self.interval)
+
+    def lap_cpu(self) -> int:
+        """The most CPU time the GUI thread took between two ticks since start or the last lap_cpu (ms)."""
+        longest, self.lap_longest_cpu = self.lap_longest_cpu, 0.0
+        return round(longest)
 
     def stop(self) -> int:
         self.timer.stop()
+        self.running = False
         return max(0, self.longest - self.interval)
 
 
@@ -410,32 +442,13 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
             )
         )
 
-        # a 10,000-article batch publish, written and fsynced
+        # a 10,000-article batch publish, written and fsynced (a cold open of a fresh folder)
         queue = corpus(21_000, seed=2, fresh=True)
         window = make_window(cache)
         open_timed(window, queue, 21_000, beat)
-        window.search.setText("published:no")
-        window.apply_search()
-        count = min(10_000, window.model.rowCount())
-        selection = QItemSelection(window.model.index(0, 0), window.model.index(count - 1, len(COLUMNS) - 1))
-        # select, publish and save as an editor does: three key presses, each its own event
-        # (the edit is planned and applied a slice per event-loop turn; it is timed until done)
-        beat.start()
-        window.selection.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        spin(0.3)
-        t = time.perf_counter()
-        window.request_edit("published", "set", True)
-        editing = window.editing
-        while editing.planning.busy or editing.slices.busy:
-            QApplication.processEvents()
-        edit_s = time.perf_counter() - t
-        spin(0.3)
-        t = time.perf_counter()
-        window.save()
-        wait_for(window.saved, 600)
-        save_s = time.perf_counter() - t
-        stall_batch = beat.stop()
-        written = sum(1 for p in queue.iterdir() if b"published: true" in p.read_bytes())
+        got = batch_publish(window, queue, beat)
+        count, edit_s, save_s, stall_batch = got["count"], got["edit_s"], got["save_s"], got["stall_ms"]
+        field_s, field_save_s, stall_field = got["field_s"], got["field_save_s"], got["field_stall_ms"]
         rows.append(
             Row(
                 f"batch publish of {count:,} files, written and fsynced{suffix}",
@@ -458,36 +471,16 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
                 stall_batch <= 50,
             )
         )
-        print(f"({written:,} files now say published: true)", flush=True)
-
-        # Edit Field… of a key the list does not keep (heat) on the same 10,000: planned as an
-        # unsaved step (the files are read in a worker first, as the dialog does), then saved
-        workspace, chosen = window.workspace, window.browsing.selected_rows()
-        reads = fields.read(str(queue), [workspace.path(r) for r in chosen])
-        beat.start()
-        t = time.perf_counter()
-        workspace.learn("heat", {r.path: r.value("heat") for r in reads})
-        planned = workspace.plan_field(chosen, "heat", fields.FieldEdit(fields.Op.SET, 7))
-        editing.submit(planned.step, "Edit heat")
-        while editing.planning.busy or editing.slices.busy:
-            QApplication.processEvents()
-        field_s = time.perf_counter() - t
-        spin(0.3)
-        t = time.perf_counter()
-        window.save()
-        wait_for(window.saved, 600)
-        field_save_s = time.perf_counter() - t
-        stall_field = beat.stop()
-        del reads
+        print(f"({got['written']:,} files now say published: true)", flush=True)
         rows.append(
             Row(
-                f"Edit Field… of {len(chosen):,} articles (heat), pending{suffix}",
+                f"Edit Field… of {got['field_count']:,} articles (heat), pending{suffix}",
                 field_s,
                 "s",
                 "≤ 1 s",
                 f"longest stall {stall_field} ms",
                 "—",
-                field_s <= 1 and len(chosen) == 10_000,
+                field_s <= 1 and got["field_count"] == 10_000,
             )
         )
         rows.append(
@@ -506,6 +499,319 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
     print(f"process peak RSS (all phases): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     app.processEvents()
     return rows
+
+
+def batch_publish(window: MainWindow, queue: Path, beat: Heartbeat) -> dict:
+    """The 10,000-article batch publish and the Edit Field… heat step on the folder open in
+    `window` (a fresh copy of the 21,000-article corpus): seconds of the edit step and of the
+    save, the longest stall of each (ms) and of the whole, as the rows of run() give them."""
+    window.search.setText("published:no")
+    window.apply_search()
+    count = min(10_000, window.model.rowCount())
+    selection = QItemSelection(window.model.index(0, 0), window.model.index(count - 1, len(COLUMNS) - 1))
+    # select, publish and save as an editor does: three key presses, each its own event
+    # (the edit is planned and applied a slice per event-loop turn; it is timed until done)
+    beat.start()
+    window.selection.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    spin(0.3)
+    t = time.perf_counter()
+    window.request_edit("published", "set", True)
+    editing = window.editing
+    while editing.planning.busy or editing.slices.busy:
+        QApplication.processEvents()
+    edit_s = time.perf_counter() - t
+    spin(0.3)
+    edit_stall, edit_cpu = beat.lap(), beat.lap_cpu()
+    t = time.perf_counter()
+    window.save()
+    wait_for(window.saved, 600)
+    save_s = time.perf_counter() - t
+    save_stall, save_cpu = beat.lap(), beat.lap_cpu()
+    stall, stall_cpu = beat.stop(), round(beat.cpu_longest)
+    written = sum(1 for p in queue.iterdir() if b"published: true" in p.read_bytes())
+
+    # Edit Field… of a key the list does not keep (heat) on the same 10,000: planned as an
+    # unsaved step (the files are read in a worker first, as the dialog does), then saved
+    workspace, chosen = window.workspace, window.browsing.selected_rows()
+    reads = fields.read(str(queue), [workspace.path(r) for r in chosen])
+    beat.start()
+    t = time.perf_counter()
+    workspace.learn("heat", {r.path: r.value("heat") for r in reads})
+    planned = workspace.plan_field(chosen, "heat", fields.FieldEdit(fields.Op.SET, 7))
+    editing.submit(planned.step, "Edit heat")
+    while editing.planning.busy or editing.slices.busy:
+        QApplication.processEvents()
+    field_s = time.perf_counter() - t
+    spin(0.3)
+    field_edit_stall, field_edit_cpu = beat.lap(), beat.lap_cpu()
+    t = time.perf_counter()
+    window.save()
+    wait_for(window.saved, 600)
+    field_save_s = time.perf_counter() - t
+    field_save_stall, field_save_cpu = beat.lap(), beat.lap_cpu()
+    field_stall, field_stall_cpu = beat.stop(), round(beat.cpu_longest)
+    del reads
+    heat = sum(1 for p in queue.iterdir() if b"heat: 7" in p.read_bytes())
+    return {
+        "count": count, "edit_s": edit_s, "save_s": save_s, "stall_ms": stall, "edit_stall_ms": edit_stall,
+        "save_stall_ms": save_stall, "written": written, "field_count": len(chosen), "field_s": field_s,
+        "field_save_s": field_save_s, "field_stall_ms": field_stall, "field_edit_stall_ms": field_edit_stall,
+        "field_save_stall_ms": field_save_stall, "heat_written": heat, "stall_cpu_ms": stall_cpu,
+        "edit_cpu_ms": edit_cpu, "save_cpu_ms": save_cpu, "field_stall_cpu_ms": field_stall_cpu,
+        "field_edit_cpu_ms": field_edit_cpu, "field_save_cpu_ms": field_save_cpu,
+    }  # fmt: skip
+
+
+class Attribution:
+    """Who stalled the GUI thread (--publish-only --attribute): a watchdog thread samples every
+    thread's stack (sys._current_frames) while the heartbeat is over LATE late, with each
+    thread's CPU time from /proc meanwhile (a C call holding the GIL keeps the watchdog out
+    too: the CPU says which thread ran); each Tasks job's pool, function, wall and CPU time;
+    and the cyclic collections longer than 5 ms (gc.callbacks), with their thread."""
+
+    LATE = 0.025
+
+    def __init__(self, beat: Heartbeat):
+        import gc
+        import threading
+
+        from curator.ui import tasks
+
+        self.beat, self.stop_event = beat, threading.Event()
+        self.samples: list[tuple[float, float, dict[str, list[str]]]] = []
+        self.cpu: list[tuple[float, dict[str, float]]] = []  # (time, thread name -> CPU seconds)
+        self.jobs: list[tuple[str, str, float, float, float]] = []  # pool, function, start, end, CPU
+        self.collections: list[tuple[int, str, float, float, int]] = []
+        self._gc_started: dict[int, float] = {}
+        self.names: dict[int, str] = {}  # native thread id -> pool name (Tasks jobs)
+        original = self.original = tasks.Tasks.run
+        attribution = self
+
+        def run(self_, func, *args, **kwargs):
+            name = self_.pool.objectName()
+            label = getattr(func, "__qualname__", repr(func))
+
+            def timed(progress):
+                attribution.names[threading.get_native_id()] = name
+                start, cpu = time.perf_counter(), time.thread_time()
+                try:
+                    return func(progress)
+                finally:
+                    attribution.jobs.append((name, label, start, time.perf_counter(), time.thread_time() - cpu))
+
+            return original(self_, timed, *args, **kwargs)
+
+        tasks.Tasks.run = run
+
+        def collected(phase, info):
+            ident = threading.get_ident()
+            if phase == "start":
+                self._gc_started[ident] = time.perf_counter()
+            elif ident in self._gc_started:
+                start = self._gc_started.pop(ident)
+                if time.perf_counter() - start > 0.005:
+                    walked = len(gc.get_objects(info["generation"])) if info["generation"] == 2 else -1
+                    self.collections.append((info["generation"], threading.current_thread().name, start,
+                                             time.perf_counter(), walked))  # fmt: skip
+
+        gc.callbacks.append(collected)
+        # GUI-thread work timed (thread CPU time: the machine's load left out): count, total, longest
+        self.turns: dict[str, list[float]] = {}
+        self.patched: list[tuple[Any, str, Any]] = []
+        from curator.core.folder.workspace import Workspace
+        from curator.ui import editor, slices
+        from curator.ui.mainwindow import browsing, stories, window
+
+        for owner, name in [(slices.Slices, "_turn"), (editor.EditorPanel, "show_selection"),
+                            (editor.EditorPanel, "_show_chips"), (Workspace, "brief"),
+                            (window.MainWindow, "_values_changed"), (window.MainWindow, "_show_selection"),
+                            (browsing.Browsing, "count_facets"), (stories.Stories, "_changed"),
+                            (stories.Stories, "_mark"), (window.MainWindow, "_saved")]:  # fmt: skip
+            self._time(owner, name)
+        self.thread = threading.Thread(target=self._watch, name="watchdog", daemon=True)
+        self.thread.start()
+
+    def _time(self, owner: Any, name: str) -> None:
+        import threading
+
+        original = getattr(owner, name)
+        label = f"{owner.__name__}.{name}"
+        turns, main = self.turns, threading.main_thread()
+
+        def timed(*args, **kwargs):
+            if threading.current_thread() is not main:
+                return original(*args, **kwargs)
+            cpu = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                used = (time.thread_time() - cpu) * 1000
+                entry = turns.setdefault(label, [0, 0.0, 0.0])
+                entry[0] += 1
+                entry[1] += used
+                entry[2] = max(entry[2], used)
+
+        setattr(owner, name, timed)
+        self.patched.append((owner, name, original))
+
+    def _thread_cpu(self) -> dict[str, float]:
+        out = {}
+        tick = os.sysconf("SC_CLK_TCK")
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields_ = stat[stat.rindex(")") + 2 :].split()
+            name = self.names.get(int(tid), comm) + f"/{tid}"
+            out[name] = (int(fields_[11]) + int(fields_[12])) / tick
+        return out
+
+    def _watch(self) -> None:
+        import traceback
+
+        last_cpu = 0.0
+        while not self.stop_event.wait(0.002):
+            now = time.perf_counter()
+            if now - last_cpu > 0.01:
+                self.cpu.append((now, self._thread_cpu()))
+                last_cpu = now
+            late = now - self.beat.last
+            if self.beat.running and late > self.LATE:
+                frames = sys._current_frames()  # noqa: SLF001 (the one way to see every thread's stack)
+                stacks = {}
+                for ident, frame in frames.items():
+                    stack = traceback.extract_stack(frame)[-8:]
+                    stacks[str(ident)] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack]
+                self.samples.append((now, late, stacks))
+
+    def close(self) -> None:
+        import gc
+
+        from curator.ui import tasks
+
+        self.stop_event.set()
+        self.thread.join()
+        gc.callbacks.clear()
+        tasks.Tasks.run = self.original
+        for owner, name, original in self.patched:
+            setattr(owner, name, original)
+
+    def report(self, stalls: list[tuple[float, float]], main: int) -> str:
+        """For each stall (start, end: perf_counter seconds): samples of the main thread and the
+        other busy threads, jobs and collections that overlap it, the CPU of each thread."""
+        import gc
+
+        out = ["GUI-thread work (CPU ms): " + "; ".join(f"{k} x{n} total {t:.0f} longest {m:.0f}"
+                                                      for k, (n, t, m) in self.turns.items())]  # fmt: skip
+        for start, end in stalls:
+            out.append(f"== stall {1000 * (end - start):.0f} ms at {start:.3f}")
+            before = [c for t, c in self.cpu if t <= start + 0.003]
+            after = [c for t, c in self.cpu if t >= end]
+            if before and after:
+                a, b = before[-1], after[0]
+                used = sorted(((b[k] - a.get(k, 0.0), k) for k in b), reverse=True)
+                out.append("   CPU: " + ", ".join(f"{k} {1000 * v:.0f} ms" for v, k in used if v > 0))
+            for pool, label, s, e, cpu in self.jobs:
+                if s < end and e > start:
+                    out.append(f"   job {pool}: {label} {1000 * (e - s):.0f} ms wall, {1000 * cpu:.0f} ms CPU")
+            for gen, thread, s, e, walked in self.collections:
+                if s < end and e > start:
+                    out.append(f"   gc gen {gen} in {thread}: {1000 * (e - s):.0f} ms"
+                               + (f" ({walked:,} objects left in gen 2, {gc.get_freeze_count():,} frozen)"
+                                  if walked >= 0 else ""))  # fmt: skip
+            seen = set()
+            for t, late, stacks in self.samples:
+                if start <= t <= end + 0.01:
+                    for ident, stack in stacks.items():
+                        key = (ident, tuple(stack))
+                        if key in seen or "_watch" in " ".join(stack):
+                            continue
+                        seen.add(key)
+                        who = "GUI" if int(ident) == main else ident
+                        out.append(f"   [{who} late {1000 * late:.0f} ms] " + " < ".join(reversed(stack)))
+        return "\n".join(out)
+
+
+def publish(folder: Path, cache: Path, attribute: bool = False) -> None:
+    """Open `folder` from the warm index in `cache`, then batch_publish; print its figures as
+    JSON on the last line (with `attribute`, what each stall over 25 ms was, before it)."""
+    import json
+    import threading
+
+    QApplication.instance() or QApplication(sys.argv)
+    window = make_window(cache)
+    beat = Heartbeat()
+    open_timed(window, folder, 21_000, beat)
+    beat.keep_stalls = True
+    attribution = Attribution(beat) if attribute else None
+    got = batch_publish(window, folder, beat)
+    if attribution is not None:
+        attribution.close()
+        print(attribution.report([s for s in beat.stalls if s[1] - s[0] > 0.025], threading.main_thread().ident))
+    window.workspace.pending.clear()
+    window.close()
+    print(json.dumps(got), flush=True)
+
+
+def publish_index(folder: Path, cache: Path) -> None:
+    """A cold open of `folder` with its index (and its search grams) written to `cache`."""
+    QApplication.instance() or QApplication(sys.argv)
+    window = make_window(cache)
+    open_timed(window, folder, 21_000, Heartbeat())
+    waited = time.perf_counter()
+    while not window.model.search_ready() and time.perf_counter() - waited < 900:
+        spin(0.2)
+    window.close()
+
+
+def publish_only(cache: Path, runs: int = 1, attribute: bool = False) -> str:
+    """batch_publish's figures, each run on a fresh copy of the 21,000-article corpus (kept in
+    CACHE/pristine, generated the first time) opened from a warm index (a cold open in another
+    process writes it first); a process of its own per run."""
+    import json
+    import shutil
+
+    from tests.bench.common import GENERATOR
+
+    pristine, folder, state = cache / "pristine", cache / "articles", cache / "state"
+    if not pristine.is_dir() or len(os.listdir(pristine)) != 21_000:
+        shutil.rmtree(pristine, ignore_errors=True)
+        subprocess.run([sys.executable, str(GENERATOR), "21000", str(pristine), "--seed", "2"], check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+    lines = []
+    for _ in range(runs):
+        for old in (folder, state):
+            shutil.rmtree(old, ignore_errors=True)
+        shutil.copytree(pristine, folder)
+        state.mkdir()
+        # (from python -c, as grouping_only runs: the spawned workers do not import this script)
+        script = "from pathlib import Path; from tests.bench.bench_scale import publish, publish_index; "
+        subprocess.run([sys.executable, "-c", script + f"publish_index(Path({str(folder)!r}), Path({str(state)!r}))"],
+                       check=True, capture_output=True, timeout=900, cwd=ROOT)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", script + f"publish(Path({str(folder)!r}), Path({str(state)!r}), {attribute})"],
+            capture_output=True, text=True, timeout=900, cwd=ROOT,
+        )  # fmt: skip
+        if out.returncode:
+            raise RuntimeError(out.stderr)
+        *before, last = out.stdout.strip().splitlines()
+        if before:
+            print("\n".join(before), flush=True)
+        got = json.loads(last)
+        lines.append(
+            f"publish {got['count']:,}: edit step {1000 * got['edit_s']:.0f} ms (stall {got['edit_stall_ms']}/"
+            f"{got['edit_cpu_ms']} ms), save {got['save_s']:.2f} s (stall {got['save_stall_ms']}/{got['save_cpu_ms']}"
+            f" ms), longest stall {got['stall_ms']}/{got['stall_cpu_ms']} ms, {got['written']:,} published; heat "
+            f"{got['field_count']:,}: edit step {1000 * got['field_s']:.0f} ms (stall {got['field_edit_stall_ms']}/"
+            f"{got['field_edit_cpu_ms']} ms), save {got['field_save_s']:.2f} s (stall {got['field_save_stall_ms']}/"
+            f"{got['field_save_cpu_ms']} ms), longest stall {got['field_stall_ms']}/{got['field_stall_cpu_ms']} ms, "
+            f"{got['heat_written']:,} with heat 7 (stalls: wall/GUI thread's CPU)"
+        )
+        print(lines[-1], flush=True)
+    return "\n".join(lines)
 
 
 def browse(folder: Path, cache: Path) -> None:
@@ -624,6 +930,10 @@ if __name__ == "__main__":
         browse(Path(sys.argv[2]), Path(sys.argv[3]))
     elif sys.argv[1:2] == ["--grouping"]:
         grouping(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1:2] == ["--publish-only"]:
+        given = [a for a in sys.argv[2:] if not a.startswith("--")]
+        kept = Path(given[0]) if given else Path(tempfile.gettempdir()) / "curator-publish"
+        print(publish_only(kept, int(given[1]) if len(given) > 1 else 1, "--attribute" in sys.argv))
     elif sys.argv[1:2] == ["--grouping-only"]:
         count = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
         kept = Path(sys.argv[3]) if len(sys.argv) > 3 else Path(tempfile.gettempdir()) / f"curator-browse-{count}"
