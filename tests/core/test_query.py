@@ -561,6 +561,50 @@ def test_a_batch_edit_of_rows_here_and_there_reads_each_summary_about_once(tmp_p
     assert len(fetched) <= n // 500 + 1
 
 
+def test_rows_held_for_a_batch_are_read_once_then_let_go(tmp_path):
+    """A batch of more rows than the table keeps summaries for (KEEP), held while it is planned
+    a piece at a time and then applied, reads each summary once (the plan's were gone when the
+    apply came: read twice); let go after, the rows it did not change go back to the index,
+    the edited ones keep their new summaries, and a row removed meanwhile is skipped."""
+    import random
+    from collections import Counter
+
+    from curator.core.folder.edits import EditOp, EditStep
+    from curator.core.folder.rows import KEEP
+
+    n = 6000
+    made = [Summary(f"{i:05}.md", title=f"t{i}", published=i % 4 == 0) for i in range(n)]
+    workspace = _indexed_workspace(tmp_path, made)
+    summaries = workspace.table.summaries
+    fetched: Counter[str] = Counter()
+    real = summaries.fetch
+    summaries.fetch = lambda paths: fetched.update(paths) or real(paths)
+    rows = random.Random(5).sample(range(n), 5000)
+    assert len(rows) > 2 * KEEP
+    held: dict = {}
+    edits = []
+    for start in range(0, len(rows), 1000):  # as Editing plans it: held 250 rows at a time, planned 1,000
+        part = rows[start : start + 1000]
+        for at in range(0, len(part), 250):
+            held.update(workspace.hold(part[at : at + 250]))
+        edits += workspace.plan_edit(part, "published", EditOp.SET, True).edits
+    assert len(held) == 5000 and max(fetched.values()) == 1 and sum(fetched.values()) == 5000
+    changed = [r for r in rows if r % 4]
+    assert sorted(workspace.rows[e.path] for e in edits) == sorted(changed)
+    workspace.apply_step(EditStep("published", EditOp.SET, True, edits))
+    assert sum(fetched.values()) == 5000  # the apply read nothing again
+    gone = workspace.path(rows[0])
+    workspace.remove([gone])  # (rows after it are numbered anew: those held are skipped)
+    workspace.let_go(held)
+    assert len(summaries.cached) <= KEEP
+    assert all(summaries.peek(workspace.rows[made[r].path]) is not None for r in changed if made[r].path != gone)
+    assert all(workspace.summary(workspace.rows[made[r].path]).published for r in rows if made[r].path != gone)
+    assert len(workspace.pending) == len(changed) - (rows[0] in changed)
+    kept = sum(s is not None for s in list.__iter__(summaries))
+    assert kept <= len(changed) + KEEP + 1 and kept < len(held)  # the unchanged ones may go again
+    assert [workspace.summary(r).title for r in range(n - 1)] == [s.title for s in made if s.path != gone]
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     st.lists(

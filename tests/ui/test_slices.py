@@ -114,3 +114,56 @@ def test_the_end_of_sliced_work_runs_at_the_start_of_a_turn(qtbot):
     slices.run(work("b"), then)
     slices.flush()
     assert [e[0] for e in events] == ["b", "b", "b", "done", "more", "more", "more"]
+
+
+def test_a_big_publish_of_a_folder_listed_from_its_index_reads_each_summary_once(qtbot, window, tmp_path, monkeypatch):
+    """Opened from its index, the folder keeps the summaries of the last rows read (rows.KEEP,
+    made 300 here as if the folder were large): a publish of more rows, planned then applied in
+    slices, reads each row's summary once (the plan's were gone when the apply came, and were
+    read again on the GUI thread), and what the edit built is out of the cyclic collector's
+    sight (its full collections walked it on the GUI thread). The rows it left as they were go
+    back to the index after; undo, redo and save stay whole."""
+    import gc
+    from collections import Counter
+
+    from curator.core.folder import rows
+
+    monkeypatch.setattr(rows, "KEEP", 300)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    n = 3000
+    for i in range(n):  # a quarter published already: the publish leaves them as they are
+        published = "true" if i % 4 == 0 else "false"
+        (folder / f"a{i:05}.md").write_text(f"---\ntitle: Article {i}\npublished: {published}\n---\n")
+    original = {p: p.read_bytes() for p in folder.iterdir()}
+    open_folder(qtbot, window, folder)
+    open_folder(qtbot, window, folder)  # warm: listed from the index
+    workspace = window.workspace
+    summaries = workspace.table.summaries
+    assert sum(s is not None for s in list.__iter__(summaries)) <= rows.KEEP
+    fetched: Counter[str] = Counter()
+    real = summaries.fetch
+    summaries.fetch = lambda paths: fetched.update(paths) or real(paths)
+    window.current_view().selectAll()
+    fetched.clear()
+    assert window.request_edit("published", "set", True)
+    editing = window.editing
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1 and not editing.slices.busy, timeout=20000)
+    assert sum(fetched.values()) >= n - rows.KEEP and max(fetched.values()) == 1  # each read once
+    was_published = [int(workspace.path(r)[1:6]) % 4 == 0 for r in range(n)]
+    changed = [r for r in range(n) if not was_published[r]]
+    assert len(workspace.pending) == len(changed) == n * 3 // 4
+    in_sight = {id(o) for o in gc.get_objects()}
+    assert not any(id(workspace.saved[r]) in in_sight or id(summaries.peek(r)) in in_sight for r in changed)
+    left = [r for r in range(n) if r not in workspace.pending]
+    assert all(summaries.peek(r) is None or r in summaries.cached for r in left)  # back to the index
+    window.action_map[Action.UNDO].trigger()
+    qtbot.waitUntil(lambda: not editing.slices.busy, timeout=20000)
+    assert not workspace.pending and [workspace.summary(r).published for r in range(n)] == was_published
+    window.action_map[Action.REDO].trigger()
+    qtbot.waitUntil(lambda: not editing.slices.busy, timeout=20000)
+    assert all(workspace.summary(r).published for r in range(n))
+    window.save()
+    wait_saved(qtbot, window)
+    assert all(b"published: true" in p.read_bytes() for p in folder.iterdir())
+    assert sum(p.read_bytes() != original[p] for p in folder.iterdir()) == len(changed)

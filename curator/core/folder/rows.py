@@ -104,6 +104,29 @@ class Summaries(list):
         self._keep(reversed(put))
         return len(put)
 
+    def hold(self, rows: Sequence[int]) -> dict[int, Summary]:
+        """Keep the summaries of `rows` that came from the index (among the last KEEP, or fetched
+        now, in one query per FETCH rows) until `let_go`: a batch of more rows than KEEP, read
+        first and used again after (an edit planned, then applied), would push its first rows
+        out before it is done and fetch them twice. Returns the rows held with their summaries;
+        rows whose Summary is kept anyway (an edit's, a cold open's) are not among them."""
+        cached, held = self.cached, {}
+        for r in rows:
+            if r in cached:
+                del cached[r]
+                held[r] = list.__getitem__(self, r)
+        missing = [r for r in dict.fromkeys(rows) if list.__getitem__(self, r) is None]
+        for r, s in zip(missing, self.read(missing), strict=True):
+            list.__setitem__(self, r, s)
+            held[r] = s
+        return held
+
+    def let_go(self, held: dict[int, Summary]) -> None:
+        """Rows held (see hold) are recent ones again, to go past KEEP; not those given another
+        Summary since (an edit, a file read again: kept), nor rows numbered anew (removed files)."""
+        count = len(self)
+        self._keep(r for r, s in held.items() if r < count and list.__getitem__(self, r) is s)
+
     def _keep(self, rows: Iterable[int]) -> None:
         cached = self.cached
         for r in rows:

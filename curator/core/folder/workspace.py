@@ -387,6 +387,16 @@ class Workspace:
         self.changed(changed)
         return changed
 
+    def hold(self, rows: Sequence[int]) -> dict[int, Summary]:
+        """Read these rows' summaries now and keep them until `let_go` is given what this
+        returns: a batch edit planned in pieces and applied after reads each row once (the table
+        keeps only the last few thousand read: see Summaries.hold), a piece at a time."""
+        return self.table.summaries.hold(rows)
+
+    def let_go(self, held: dict[int, Summary]) -> None:
+        """The rows `hold` kept may go back to the index (edited ones keep their new summaries)."""
+        self.table.summaries.let_go(held)
+
     def _bases(self, rows: Sequence[int]) -> dict[int, Summary]:
         """The summaries of these rows (but those with unsaved edits: see `saved`), the ones only
         the index holds read in one query per FETCH rows (Summaries.take, kept as the most

@@ -22,6 +22,7 @@ from ...core.folder import library, review
 from ...core.folder.index import Index
 from ...core.folder.library import Entry
 from ...core.folder.workspace import Saved, SaveJob, SaveReport, Workspace, save_batch
+from ...core.gently import paused_gc
 from ..slices import CHUNK, Slices
 from ..tasks import Progress, Task, Tasks
 from .messages import ConflictChoice, Messages, Prompts, UnsavedAnswer
@@ -129,7 +130,8 @@ class Saver(QObject):
 
         def record():
             for start in range(0, len(results), CHUNK):
-                part = workspace.apply_saved(results[start : start + CHUNK])
+                with paused_gc(keep=True):  # (the rows' new summaries live on: see Editing._apply)
+                    part = workspace.apply_saved(results[start : start + CHUNK])
                 report.rows += part.rows
                 report.written += part.written
                 report.conflicts += part.conflicts
