@@ -114,6 +114,29 @@ def test_updates_make_and_break_groups_as_in_this_process(loaded):
         process.close()
 
 
+def test_summaries_and_groups_in_many_small_messages_group_as_in_one(loaded):
+    """Summaries sent in pieces and groups answered in parts (a few ms of pickling each, which
+    holds the GIL the GUI thread waits for) make the same groups as a Grouper in this process."""
+    folder, cache, entries = loaded
+    summaries = {e.summary.path: e.summary for e in entries}
+    paths = list(summaries)
+    process = GroupingProcess(piece=3)
+    try:
+        assert process.start(Index(folder, cache), paths, bytes(16 * len(paths))) == paths  # (none vouched for)
+        process.feed(list(summaries.values()))
+        members, count = process.group()
+        grouper = in_process(summaries.values())
+        assert members == grouper.members() and count == grouper.count() and len(members) > 3
+        changed = [dataclasses.replace(s, title=f"Another story {i}", excerpt="", url="")
+                   for i, s in enumerate(list(summaries.values())[:: 2])]  # fmt: skip
+        touched, count = process.update(changed, [paths[1]])
+        expected = grouper.update(changed, [paths[1]])
+        assert set(touched) == expected and len(touched) > 3 and count == grouper.count()
+        assert all(touched[p] == grouper.group_of(p) for p in touched)
+    finally:
+        process.close()
+
+
 def test_a_worker_that_dies_raises_grouping_failed_and_close_leaves_no_process(loaded):
     folder, cache, entries = loaded
     process = GroupingProcess()
