@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.folder.edits import EditOp
+from ..core.folder.workspace import Brief
 from ..core.site.article import Summary
 from . import accessible, style
 from .icons import icon
@@ -129,7 +130,7 @@ class EditorPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.summaries: list[Summary] = []
+        self.summaries: list[Summary | Brief] = []
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
@@ -207,8 +208,9 @@ class EditorPanel(QWidget):
         """The topics the input completes from (the folder's and the taxonomy's): Add Topic… offers them."""
         return self.completions.stringList()
 
-    def show_selection(self, summaries: Sequence[Summary]) -> None:
-        """Show the common values of the selected articles (mixed values shown as such).
+    def show_selection(self, summaries: Sequence[Summary | Brief]) -> None:
+        """Show the common values of the selected articles (mixed values shown as such): their
+        quality, published and topics, and a lone one's title (see Workspace.brief).
 
         The same Summary objects again (a search that keeps the selection in the list) show
         nothing new: the panel stays as it is (its chips took 2-3 ms of every keystroke)."""

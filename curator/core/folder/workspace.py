@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from curator.core.document import schema
 from curator.core.document.editing import merge_value
@@ -289,9 +289,9 @@ class Workspace:
     def summaries(self, rows: Sequence[int]) -> list[Summary]:
         return self.table.summaries.take(rows)
 
-    def brief(self, rows: Sequence[int]) -> list[Summary]:
+    def brief(self, rows: Sequence[int]) -> list[Summary | Brief]:
         """The rows as a panel of many reads them: path, quality, published and topics (and all
-        of a lone row's fields). A row with a Summary gives it; the others get one made from the
+        of a lone row's fields). A row with a Summary gives it; the others a Brief of the
         table's columns, not read from the index (a 10,000-row selection read 9,096 summaries
         on the GUI thread: 255 ms); only rows whose topics are not known yet are read."""
         if len(rows) <= 1:
@@ -301,10 +301,7 @@ class Workspace:
         unknown = [r for r in rows if peek(r) is None and topics[r] is None]
         fetched = dict(zip(unknown, table.summaries.read(unknown), strict=True))
         paths, quality, published = table.paths, table.quality, table.published
-        return [
-            peek(r) or fetched.get(r) or Summary(paths[r], quality=quality[r], published=published[r], topics=topics[r])
-            for r in rows
-        ]
+        return [peek(r) or fetched.get(r) or Brief(paths[r], quality[r], published[r], topics[r]) for r in rows]
 
     # -- editing --
 
@@ -614,6 +611,16 @@ _MISSING = object()
 
 _EDIT_OPS = {fields.Op.SET: EditOp.SET, fields.Op.ADD: EditOp.ADD, fields.Op.REMOVE: EditOp.REMOVE,
              fields.Op.CLEAR: EditOp.UNSET}  # fmt: skip
+
+
+class Brief(NamedTuple):
+    """What Workspace.brief gives of a row without its Summary: the fields a panel of many rows
+    reads, as a Summary names them (a tuple: 10,000 made in ~3 ms, Summary objects ~15 ms)."""
+
+    path: str
+    quality: int | None
+    published: bool
+    topics: tuple[str, ...]
 
 
 @dataclass(slots=True)
