@@ -501,10 +501,12 @@ def run(n: int = 100_000, suffix: str = "") -> list[Row]:
     return rows
 
 
-def batch_publish(window: MainWindow, queue: Path, beat: Heartbeat) -> dict:
+def batch_publish(window: MainWindow, queue: Path, beat: Heartbeat, phase: Any = None) -> dict:
     """The 10,000-article batch publish and the Edit Field… heat step on the folder open in
     `window` (a fresh copy of the 21,000-article corpus): seconds of the edit step and of the
-    save, the longest stall of each (ms) and of the whole, as the rows of run() give them."""
+    save, the longest stall of each (ms) and of the whole, as the rows of run() give them.
+    (`phase(name)` is called as each phase ends: see Attribution.phase.)"""
+    phase = phase or (lambda name: None)
     window.search.setText("published:no")
     window.apply_search()
     count = min(10_000, window.model.rowCount())
@@ -522,11 +524,13 @@ def batch_publish(window: MainWindow, queue: Path, beat: Heartbeat) -> dict:
     edit_s = time.perf_counter() - t
     spin(0.3)
     edit_stall, edit_cpu = beat.lap(), beat.lap_cpu()
+    phase("publish: select and edit")
     t = time.perf_counter()
     window.save()
     wait_for(window.saved, 600)
     save_s = time.perf_counter() - t
     save_stall, save_cpu = beat.lap(), beat.lap_cpu()
+    phase("publish: save")
     stall, stall_cpu = beat.stop(), round(beat.cpu_longest)
     written = sum(1 for p in queue.iterdir() if b"published: true" in p.read_bytes())
 
@@ -544,11 +548,13 @@ def batch_publish(window: MainWindow, queue: Path, beat: Heartbeat) -> dict:
     field_s = time.perf_counter() - t
     spin(0.3)
     field_edit_stall, field_edit_cpu = beat.lap(), beat.lap_cpu()
+    phase("heat: edit")
     t = time.perf_counter()
     window.save()
     wait_for(window.saved, 600)
     field_save_s = time.perf_counter() - t
     field_save_stall, field_save_cpu = beat.lap(), beat.lap_cpu()
+    phase("heat: save")
     field_stall, field_stall_cpu = beat.stop(), round(beat.cpu_longest)
     del reads
     heat = sum(1 for p in queue.iterdir() if b"heat: 7" in p.read_bytes())
@@ -617,6 +623,7 @@ class Attribution:
         gc.callbacks.append(collected)
         # GUI-thread work timed (thread CPU time: the machine's load left out): count, total, longest
         self.turns: dict[str, list[float]] = {}
+        self.phases: list[tuple[str, dict[str, list[float]]]] = []
         self.patched: list[tuple[Any, str, Any]] = []
         from curator.core.folder.workspace import Workspace
         from curator.ui import editor, slices
@@ -628,25 +635,36 @@ class Attribution:
                             (browsing.Browsing, "count_facets"), (stories.Stories, "_changed"),
                             (stories.Stories, "_mark"), (window.MainWindow, "_saved")]:  # fmt: skip
             self._time(owner, name)
+        from curator.core.folder import index, saving
+
+        for owner, name in [(index.Index, "store"), (saving, "commit_many"), (saving, "sync_dir")]:
+            self._time(owner, name, anywhere=True)  # (the save's parts, in its thread)
         self.thread = threading.Thread(target=self._watch, name="watchdog", daemon=True)
         self.thread.start()
 
-    def _time(self, owner: Any, name: str) -> None:
+    def phase(self, name: str) -> None:
+        """The timed work of the phase that ends, kept apart (see report)."""
+        self.phases.append((name, self.turns))
+        self.turns = {}
+
+    def _time(self, owner: Any, name: str, anywhere: bool = False) -> None:
+        """Time owner.name on the GUI thread (or `anywhere`: then wall time, not CPU)."""
         import threading
 
         original = getattr(owner, name)
         label = f"{owner.__name__}.{name}"
-        turns, main = self.turns, threading.main_thread()
+        main = threading.main_thread()
+        clock = time.perf_counter if anywhere else time.thread_time
 
         def timed(*args, **kwargs):
-            if threading.current_thread() is not main:
+            if threading.current_thread() is not main and not anywhere:
                 return original(*args, **kwargs)
-            cpu = time.thread_time()
+            cpu = clock()
             try:
                 return original(*args, **kwargs)
             finally:
-                used = (time.thread_time() - cpu) * 1000
-                entry = turns.setdefault(label, [0, 0.0, 0.0])
+                used = (clock() - cpu) * 1000
+                entry = self.turns.setdefault(label, [0, 0.0, 0.0])
                 entry[0] += 1
                 entry[1] += used
                 entry[2] = max(entry[2], used)
@@ -704,8 +722,10 @@ class Attribution:
         other busy threads, jobs and collections that overlap it, the CPU of each thread."""
         import gc
 
-        out = ["GUI-thread work (CPU ms): " + "; ".join(f"{k} x{n} total {t:.0f} longest {m:.0f}"
-                                                      for k, (n, t, m) in self.turns.items())]  # fmt: skip
+        out = []
+        for name, turns in self.phases:
+            timed = "; ".join(f"{k} x{n} total {t:.0f} longest {m:.0f}" for k, (n, t, m) in turns.items())
+            out.append(f"{name}: work timed (ms, GUI thread's CPU; the save's parts wall): {timed}")
         for start, end in stalls:
             out.append(f"== stall {1000 * (end - start):.0f} ms at {start:.3f}")
             before = [c for t, c in self.cpu if t <= start + 0.003]
@@ -747,7 +767,7 @@ def publish(folder: Path, cache: Path, attribute: bool = False) -> None:
     open_timed(window, folder, 21_000, beat)
     beat.keep_stalls = True
     attribution = Attribution(beat) if attribute else None
-    got = batch_publish(window, folder, beat)
+    got = batch_publish(window, folder, beat, attribution.phase if attribution is not None else None)
     if attribution is not None:
         attribution.close()
         print(attribution.report([s for s in beat.stalls if s[1] - s[0] > 0.025], threading.main_thread().ident))
