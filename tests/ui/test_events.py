@@ -24,9 +24,9 @@ def test_the_workspace_tells_its_listeners_what_changed(sample):
     workspace.subscribe(heard.append)
     row = workspace.rows[FIRST]
     workspace.apply_step(workspace.plan_edit([row], "published", EditOp.SET, True))
-    assert heard == [Changed([row], disk=False)]
+    assert heard == [Changed([row], disk=False, keys=frozenset({"published"}))]  # (an edit names its keys)
     workspace.revert([row])
-    assert heard[-1] == Changed([row], disk=True)
+    assert heard[-1] == Changed([row], disk=True)  # (read again: any key may have changed)
     workspace.unsubscribe(heard.append)
     workspace.apply_step(workspace.plan_edit([row], "quality", EditOp.SET, 3))
     assert len(heard) == 2

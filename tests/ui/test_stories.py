@@ -175,6 +175,34 @@ def test_the_grouping_process_gives_the_groups_of_in_process_grouping_and_follow
     assert stories.groups == _in_process(window) == expected
 
 
+def test_an_edit_of_keys_the_grouping_does_not_read_is_not_grouped_again(qtbot, window, queue: Path):
+    """Edit Field… of `heat` sends nothing to the grouping process (10,000 such rows were all
+    grouped again, beside the save); an edit of what it reads (published) is sent, and the
+    groups stay those of in-process grouping."""
+    from curator.core.folder import fields
+
+    _open_marked(qtbot, window, queue)
+    stories, workspace = window.stories, window.workspace
+    sent: list[list[str]] = []
+    real = stories.grouping.update
+    stories.grouping.update = lambda summaries, removed=(): (
+        sent.append([s.path for s in summaries]) or real(summaries, removed)
+    )
+    rows = list(range(len(workspace.table)))
+    workspace.learn("heat", {workspace.path(r): workspace.value(r, "heat") for r in rows})
+    planned = workspace.plan_field(rows, "heat", fields.FieldEdit(fields.Op.SET, 7))
+    assert window.editing.submit(planned.step, "Heat")
+    assert len(workspace.pending) == len(rows) and all(workspace.summary(r).heat == 7 for r in rows)
+    window.stories.group_tasks.wait(10000)
+    qtbot.wait(50)
+    assert sent == []
+    keeper = next(iter(stories.groups))
+    assert window.request_edit("published", "set", False, rows=[workspace.rows[keeper]])
+    qtbot.waitUntil(lambda: sent == [[keeper]], timeout=10000)
+    window.stories.group_tasks.wait(10000)
+    qtbot.waitUntil(lambda: stories.groups == _in_process(window), timeout=10000)
+
+
 def test_corpus_dup_yes_lists_its_duplicate_stories(qtbot, window, corpus: Path):
     _open_marked(qtbot, window, corpus)
     window.search_for("dup:yes")

@@ -60,6 +60,8 @@ class Changed:
     #: rows that left the table (their numbers before, ascending): every later row's number
     #: went down by the count of those before it. Told at once, before anyone reads a row.
     removed: Sequence[int] = ()
+    #: the keys whose values changed (an edit's), None when any may have (a file read again)
+    keys: frozenset[str] | None = None
 
 
 class Workspace:
@@ -100,10 +102,10 @@ class Workspace:
         if listener in self.listeners:
             self.listeners.remove(listener)
 
-    def changed(self, rows: Sequence[int], disk: bool = False) -> None:
-        """Tell the listeners that these rows show new values."""
+    def changed(self, rows: Sequence[int], disk: bool = False, keys: frozenset[str] | None = None) -> None:
+        """Tell the listeners that these rows show new values (of `keys`, when known)."""
         if rows:
-            event = Changed(rows, disk)
+            event = Changed(rows, disk, keys=keys)
             for listener in list(self.listeners):
                 listener(event)
 
@@ -381,7 +383,7 @@ class Workspace:
                 self.pending.pop(row, None)
             self.table.replace(row, with_changes(base, pending))
             changed.append(row)
-        self.changed(changed)
+        self.changed(changed, keys=frozenset(key for changes in values.values() for key in changes))
         return changed
 
     def hold(self, rows: Sequence[int]) -> dict[int, Summary]:

@@ -166,10 +166,12 @@ class Stories(QObject):
         self.marked.emit()
 
     def _changed(self, event) -> None:
-        """The Workspace's rows changed: group those again (lookups in proportion to them)."""
+        """The Workspace's rows changed: group those again (lookups in proportion to them), but
+        not for an edit of keys the grouping does not read (Edit Field… of `heat` on 10,000
+        articles sent them all to be grouped again, as the save after it did)."""
         if event.removed:
             self.sync()
-        elif event.rows:
+        elif event.rows and (event.keys is None or not event.keys.isdisjoint(grouping.GROUPED)):
             self._update(event.rows)
 
     def _update(self, rows) -> None:
