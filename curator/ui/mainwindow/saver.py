@@ -79,7 +79,10 @@ class Saver(QObject):
 
         def copy():
             for start in range(0, len(rows), CHUNK):
-                jobs.extend(workspace.save_jobs(rows[start : start + CHUNK]))
+                # (no collection walks what the edits before it built: see Editing._apply; the
+                # jobs go when the save ends)
+                with paused_gc(keep=True):
+                    jobs.extend(workspace.save_jobs(rows[start : start + CHUNK]))
                 yield
 
         self.slices.run(
