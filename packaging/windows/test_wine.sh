@@ -34,7 +34,7 @@ uninstall_key='Software\Microsoft\Windows\CurrentVersion\Uninstall\Curator'
 reg_value() { # HIVE NAME: a value of Curator's uninstall key, empty when the key is missing
   win reg query "$1\\$uninstall_key" /v "$2" | sed -n "s/^ *$2 *REG_[A-Z_]* *//p"
 }
-win_path() { win_quiet cmd /c echo "%$1%"; } # %VAR% as Windows sees it
+win_path() { wine cmd /c echo "%$1%" </dev/null 2>/dev/null | timeout 300 stdbuf -oL tr -d '\r'; } # %VAR% as Windows sees it
 # An installer's or uninstaller's processes have all ended (uninstall.exe re-runs itself); bounded,
 # so that a process that never ends fails the check below it instead of hanging the run.
 settle() { timeout 300 wineserver -w || echo "(wine processes still running after 300 s)" >&2; }
@@ -102,7 +102,7 @@ out=$(unset QT_QPA_PLATFORM; win "$inst/curator-cli.exe" --smoke-test) || true
 grep -q '^smoke test passed' <<<"$out" || fail "smoke test on Wine's display failed" "$out"
 ok "curator-cli --smoke-test on Wine's display $DISPLAY (Qt's windows platform)"
 
-wine "$inst/curator.exe" "$sample_win" </dev/null > >(exec cat >"$tmp/window.log") 2>&1 & # (a pipe: see win)
+wine "$inst/curator.exe" "$sample_win" </dev/null 2>&1 | tr -d '\r' >"$tmp/window.log" &
 window=$(timeout 120 xdotool search --sync --onlyvisible --name '^sample .* Curator$' | head -n 1) ||
   fail "the window did not open on the sample within 120 s" "$(cat "$tmp/window.log")"
 sleep 5 # let it load and draw

@@ -31,32 +31,14 @@ install_wine_packages() {
 }
 
 # Run a Windows program with /dev/null as its input and a pipe as its output: Python under Wine stops in
-# init_sys_streams ([WinError 6] Invalid handle) when a standard stream is a plain file. stdout and stderr merge
-# (`win`), or stderr is dropped (`win_quiet`); its CRs removed. The output is read until the program has ended,
-# not until the pipe closes: the first program after Wine's server starts also starts Wine's services, which
-# inherit its output and live as long as the server, and a process left behind keeps the server alive (a CI run
-# hung so, `tr` waiting behind a stray `cmd.exe /c ver`). So `cat` copies the pipe into a file, and once the
-# program has ended a line of ours follows its output: what comes before that line is the program's.
-win() { _win_to 1 "$@"; }
-win_quiet() { _win_to 0 "$@"; }
-_win_to() {
-  local keep=$1 out fd rc=0 mark text
-  shift
-  out=$(mktemp)
-  mark="-- end of the output of wine $$.$RANDOM --"
-  exec {fd}> >(exec cat >"$out")
-  if [ "$keep" = 1 ]; then wine "$@" </dev/null 1>&"$fd" 2>&1 || rc=$?; else wine "$@" </dev/null 1>&"$fd" 2>/dev/null || rc=$?; fi
-  printf '%s\n' "$mark" 1>&"$fd"
-  exec {fd}>&-
-  for _ in $(seq 600); do grep -qF -- "$mark" "$out" && break; sleep 0.05; done
-  text=$(<"$out")
-  rm -f "$out"
-  printf '%s\n' "${text%"$mark"*}" | tr -d '\r'
-  return "$rc"
-}
+# init_sys_streams ([WinError 6] Invalid handle) when a standard stream is a plain file. stdout and stderr merge.
+# The reader gives up after 300 s: Wine's services, started by the first program after Wine's server starts,
+# inherit its output and live as long as the server, which a process left behind keeps alive; a CI run here hung
+# so, tr waiting behind a stray `cmd.exe /c ver`. Line-buffered, so that what came is kept when it gives up.
+win() { wine "$@" </dev/null 2>&1 | timeout 300 stdbuf -oL tr -d '\r'; }
 
 # The Unix path of a Windows environment variable's folder in the current prefix (%LOCALAPPDATA%, %APPDATA%...).
-win_folder() { win_quiet winepath -u "$(win_quiet cmd /c echo "%$1%")"; }
+win_folder() { winepath -u "$(wine cmd /c echo "%$1%" </dev/null 2>/dev/null | timeout 300 stdbuf -oL tr -d '\r')" 2>/dev/null; }
 
 # A stand-in for Windows 10's system icuuc.dll, which Wine 8 lacks and Qt6Core.dll imports (ucnv_* converters):
 # every function Qt6Core imports from it, doing nothing; ucnv_open fails, so Qt uses its own UTF-8/16 and Latin-1
