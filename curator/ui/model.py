@@ -465,7 +465,7 @@ class ArticleModel(QAbstractTableModel):
             self._piece_timer.start()
 
     def _insert(self, rows: list[int]) -> None:
-        """Rows of the list computed by the last refresh, at its end."""
+        """Rows at the end of the list (those still to come of the last refresh, or arrivals)."""
         if rows:
             start = len(self.order)
             self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
@@ -515,14 +515,7 @@ class ArticleModel(QAbstractTableModel):
             self._append(rows)
 
     def _append(self, rows: list[int]) -> None:
-        matching = self.listing.matching(rows)
-        if matching:
-            start = len(self.order)
-            self.beginInsertRows(QModelIndex(), start, start + len(matching) - 1)
-            self.order.extend(matching)
-            if self._positions is not None:
-                self._positions.place(matching, start)
-            self.endInsertRows()
+        self._insert(self.listing.matching(rows))
         self.counts_changed.emit(len(self.order), len(self.table))
 
     def positions(self) -> Positions:

@@ -71,6 +71,7 @@ def test_a_key_in_the_list_while_pieces_are_left_acts_on_the_whole_list(qtbot, w
     assert window.model.partial
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyRelease(view, Qt.Key.Key_Control)  # (Ctrl let go: later tests see no modifier held)
     expected = whole(window, QUERY)
     assert not window.model.partial and window.model.rowCount() == len(expected)
     assert window.selection.currentIndex().row() == len(expected) - 1
