@@ -446,7 +446,8 @@ class ArticleModel(QAbstractTableModel):
 
     def complete(self) -> None:
         """List every row still to come now: whatever reads the whole list (select all, the
-        triage queue, facet counts, positions) calls this first, and so does input in the views."""
+        triage queue, positions) calls this first, and so does input in the views (facet counts
+        wait for the last piece instead)."""
         picking = self._picking
         self._stop_pieces()
         if picking is not None:

@@ -102,3 +102,16 @@ def test_triage_takes_the_whole_list_as_its_queue(qtbot, window, sample: Path, s
     assert window.triage.start()
     assert window.triage.queue.rows == whole(window, QUERY)
     window.triage.leave()
+
+
+def test_facets_are_counted_over_the_whole_list_once_its_pieces_are_in(qtbot, window, sample: Path, small_pieces):
+    open_folder(qtbot, window, sample)
+    window.selection.clearCurrentIndex()
+    counted = []
+    window.browsing.facets_counted.connect(counted.append)
+    search(window, QUERY)
+    assert window.model.partial
+    qtbot.waitUntil(lambda: bool(counted), timeout=5000)
+    expected = whole(window, QUERY)
+    assert not window.model.partial
+    assert sum(counted[-1]["published"].values()) == len(expected) == counted[-1]["published"]["yes"]

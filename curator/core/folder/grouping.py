@@ -126,8 +126,9 @@ class _Worker:
     def stage(self, items: list[tuple]) -> None:
         self.staged.extend(items)
 
-    def update(self, items: list[tuple], removed: list[str]) -> tuple[dict[str, list[str]], int]:
-        grouper, items, self.staged = self.grouper, [*self.staged, *items], []
+    def update(self, removed: list[str]) -> tuple[dict[str, list[str]], int]:
+        """Group again what was staged, forget `removed`."""
+        grouper, items, self.staged = self.grouper, self.staged, []
         touched = grouper.update(_unpack(items), removed)
         return {p: grouper.group_of(p) for p in touched}, grouper.count()
 
@@ -274,7 +275,7 @@ class GroupingProcess:
         with self._lock:
             for at in range(0, len(summaries), self.piece):
                 self._ask("stage", pack(summaries[at : at + self.piece]), answer=False)
-            return self._ask("update", [], list(removed))
+            return self._ask("update", list(removed))
 
     def close(self) -> None:
         """End the worker now (what it was doing is dropped: a call in progress raises)."""

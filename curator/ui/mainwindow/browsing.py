@@ -172,8 +172,10 @@ class Browsing(QObject):
 
     def count_facets(self) -> None:
         """Count facets in a worker (a pass over every shown article); emit them when done."""
+        if self.model.partial:  # (facets of the whole list: counted once its last pieces are in,
+            self.count_later()  # not by listing them all at once on this thread)
+            return
         workspace = self.session.workspace
-        self.model.complete()  # (facets of the whole list)
         view, order, git = workspace.table.facet_view(), list(self.model.order), dict(workspace.table.git)
         dups = workspace.table.dups  # (replaced whole, never changed in place: see Stories._mark)
 
