@@ -52,6 +52,33 @@ def test_a_new_sort_is_reported_once_and_matches_are_forgotten_on_request():
     assert listing.matching(range(5)) == [r for r in range(5) if r in set(first)]
 
 
+@pytest.mark.parametrize("threshold", [0, 10_000])
+def test_long_lists_that_live_on_are_kept_out_of_the_collectors_sight(monkeypatch, threshold):
+    """A sort, its ranks and its picker of OUT_OF_SIGHT_ROWS rows or more are frozen as they are
+    made (no collection of the young generation walks them); shorter ones are not."""
+    import gc
+
+    from curator.core.folder import listing as listing_module
+
+    monkeypatch.setattr(listing_module, "OUT_OF_SIGHT_ROWS", threshold)
+    table = Table(ROWS)
+    listing = Listing(lambda: table)
+    listing.set_sort("quality", True)
+    rows = listing.sorted_rows()
+    ranks = listing._ranks()  # noqa: SLF001 (what a search of a few matches orders them by)
+    listing.set_query("power")
+    assert listing.compute() == plain(table, "power", "quality", True)
+    assert gc.isenabled()
+    tracked = {id(o) for o in gc.get_objects()}  # (every generation's; not the frozen ones)
+    frozen = threshold == 0
+    assert (id(rows) not in tracked) == (id(ranks) not in tracked) == frozen
+    assert listing.set_sort("date", False)
+    _key, sort = listing.sort_ahead()
+    order, _positions = sort()
+    assert order == plain(table, "", "date", False) and (id(order) not in {id(o) for o in gc.get_objects()}) == frozen
+    assert gc.isenabled()
+
+
 def test_a_sort_made_fresh_in_a_worker_lists_the_same_rows_and_a_stale_one_is_dropped(monkeypatch):
     from curator.core.folder import listing as listing_module
 
@@ -105,6 +132,7 @@ def test_a_list_picked_in_pieces_is_the_list_computed_whole(keystrokes, field, d
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(listing_module, "PIECES_FROM", 0)  # (every list long enough here)
         patch.setattr(listing_module, "FIRST_SPAN", 1)
+        patch.setattr(listing_module, "OUT_OF_SIGHT_ROWS", 0 if at_once else 10_000)  # (matches kept as flags or not)
         pieces(keystrokes, field, descending, first, piece, at_once)
 
 

@@ -106,6 +106,41 @@ def test_facet_click_adds_a_term_and_counts_follow(qtbot, window, sample):
     qtbot.waitUntil(lambda: len(texts()) == 1 and texts()[0].startswith("yes"))
 
 
+@pytest.mark.parametrize("meanwhile", ["rows removed", "a row edited"])
+def test_facet_counts_read_the_live_table_and_count_again_when_it_changed_under_them(
+    qtbot, window, sample, monkeypatch, meanwhile
+):
+    """The worker reads the table's own columns (no copies on the GUI thread): rows removed
+    under it drop its counts, any change meanwhile has them counted again."""
+    from curator.ui.mainwindow import browsing as browsing_module
+
+    open_folder(qtbot, window, sample)
+    qtbot.waitUntil(lambda: window.facets.group("published").childCount() > 0)
+    table, real, calls, counted = window.workspace.table, browsing_module.count_facets, [], []
+
+    def count_facets(view, rows, *args, **kwargs):
+        calls.append(len(rows))
+        assert view.paths is table.paths and view.facets is table.facets  # (not copies)
+        if len(calls) == 1 and meanwhile == "rows removed":
+            raise IndexError("list index out of range")
+        counts = real(view, rows, *args, **kwargs)
+        if len(calls) == 1:
+            table.version += 1  # (as an edit on the GUI thread while the worker counted)
+        return counts
+
+    monkeypatch.setattr(browsing_module, "count_facets", count_facets)
+    window.browsing.facets_counted.connect(counted.append)
+    window.browsing.count_facets()
+    qtbot.waitUntil(lambda: len(calls) == 2 and len(counted) == (1 if meanwhile == "rows removed" else 2), timeout=5000)
+    qtbot.wait(FACET_SETTLE_MS)
+    assert len(calls) == 2  # (counted again once, then the table stayed)
+    yes_no = counted[-1]["published"]
+    assert yes_no["yes"] + yes_no["no"] == len(table) and yes_no["no"] == 13
+
+
+FACET_SETTLE_MS = 600
+
+
 def test_typing_on_narrows_to_the_same_rows_as_a_fresh_search(qtbot, window, corpus_copy):
     """Each keystroke searches only the last matches; the rows must equal a search of everything."""
     open_folder(qtbot, window, corpus_copy)

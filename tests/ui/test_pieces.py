@@ -55,6 +55,22 @@ def test_the_rest_comes_in_pieces_and_the_count_is_the_whole_lists_at_once(qtbot
     assert all(window.model.index(i, 0).data(Role.ROW) == r for i, r in enumerate(expected))
 
 
+@pytest.mark.parametrize("query", ["", "-xyzzyq"])
+def test_every_row_listed_comes_in_pieces_too(qtbot, window, sample: Path, small_pieces, query):
+    """An empty search (or one every row matches) lists the sorted rows themselves a piece at
+    a time: no copy of every row at once."""
+    open_folder(qtbot, window, sample)
+    search(window, QUERY)
+    qtbot.waitUntil(lambda: not window.model.partial, timeout=5000)
+    window.selection.clearCurrentIndex()
+    search(window, query)
+    assert window.model.partial and window.model.rowCount() == 3
+    expected = whole(window, "")
+    assert len(expected) == len(window.workspace.table)
+    qtbot.waitUntil(lambda: not window.model.partial, timeout=5000)
+    assert window.model.order == expected
+
+
 def test_select_all_while_pieces_are_left_selects_the_whole_list(qtbot, window, sample: Path, small_pieces):
     open_folder(qtbot, window, sample)
     search(window, QUERY)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
 from curator.core.folder.query import And, narrows, parse, residual
 from curator.core.folder.table import NUMBERS, Table, sort_numbers_gently
+from curator.core.gently import paused_gc
 
 #: a search that narrows the last one checks only the last one's matches, unless they are more
 #: than this share of the rows: a scan of every row into flags is then as quick, and its
@@ -35,6 +37,18 @@ PIECES_FROM = 200_000
 PIECE = 131_072
 #: sorted rows looked through for the first rows, doubled until enough are found
 FIRST_SPAN = 4_096
+#: a list of this many rows or more that lives on (a sort, its ranks, its picker) is made out of
+#: the cyclic collector's sight (see out_of_sight)
+OUT_OF_SIGHT_ROWS = 200_000
+
+
+def out_of_sight(rows: int) -> AbstractContextManager[None]:
+    """Make a long list of `rows` that lives on with the collector paused, then frozen out of
+    its sight (gently.paused_gc). A young list of a million rows is walked by the next
+    collection of the young generation, whichever thread allocates: its int objects lie
+    scattered in a heap of gigabytes, and those walks took 70-460 ms with the GIL held (the
+    1M bench's longest stalls while sorting, filtering and scrolling)."""
+    return paused_gc(keep=True) if rows >= OUT_OF_SIGHT_ROWS else nullcontext()
 
 
 class Positions:
@@ -155,7 +169,8 @@ class Listing:
         """
         key = (self.table.version, len(self.table), self.sort_field, self.descending)
         if self._sorted_key != key:
-            self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
+            with out_of_sight(len(self.table)):
+                self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
             self._fresh, self._ahead_positions, self._picker = False, None, None
             self._sorted_key = key
         return self._sorted
@@ -167,10 +182,13 @@ class Listing:
         key = (self.table.version, len(self.table), self.sort_field, self.descending)
         if self._sorted_key == key or self.sort_field not in NUMBERS:
             return None
-        column, descending = list(getattr(self.table, self.sort_field)), self.descending
+        # the column itself, not a copy (a million floats copied held this thread 40 ms and more):
+        # what the worker makes of it is kept only if the table is as it was (sorted_ahead)
+        column, descending = getattr(self.table, self.sort_field), self.descending
 
         def sort() -> tuple[list[int], Positions]:
-            order = sort_numbers_gently(column, descending)
+            with out_of_sight(len(column)):
+                order = sort_numbers_gently(column, descending)
             return order, Positions(order, len(order), piece=PLACE_PIECE)  # (9-10 ms of the first scroll's turn)
 
         return key, sort
@@ -195,8 +213,9 @@ class Listing:
 
         def fresh() -> list[int]:
             out: list[int] = []
-            for start in range(0, len(ordered), FRESH_PIECE):  # (the GIL may change hands between)
-                out.extend(array("q", ordered[start : start + FRESH_PIECE]).tolist())
+            with out_of_sight(len(ordered)):
+                for start in range(0, len(ordered), FRESH_PIECE):  # (the GIL may change hands between)
+                    out.extend(array("q", ordered[start : start + FRESH_PIECE]).tolist())
             return out
 
         return key, fresh
@@ -225,8 +244,7 @@ class Listing:
         table = self.table
         if isinstance(self.query, And) and not self.query.nodes:  # no search: every row, and no
             self._last = None  # list of them kept as "the last matches" (100,000 ints are 3.6 MB)
-            every = list(self.sorted_rows())
-            return Picking(every, len(every))
+            return self._every(self.sorted_rows(), first)
         key = (table.version, len(table))
         last = self._last
         base = last[1] if last is not None and last[2] == key and narrows(self.query, last[0]) else None
@@ -244,7 +262,7 @@ class Listing:
         ordered = self.sorted_rows()
         count = len(hits)
         if count == len(ordered):
-            return Picking(list(ordered), count)
+            return self._every(ordered, first)
         in_pieces = first is not None and len(ordered) >= PIECES_FROM and count > first
         if count * 8 < len(ordered) and not (in_pieces and count > PIECE):
             return Picking(sorted(hits, key=self._ranks().__getitem__), count)  # a few: by their place
@@ -255,6 +273,8 @@ class Listing:
             keep = bytearray(len(ordered))  # a flag per row: 100 KB that caches hold, where a set's table does not
             deque(map(keep.__setitem__, hits, repeat(1)), maxlen=0)  # set in C (a loop here took 10 ms at 100k)
             flags = keep
+            if len(hits) >= OUT_OF_SIGHT_ROWS:  # kept as flags: a list of 339,440 matches kept as the
+                self._last = (self.query, FromFlags(keep), key)  # last ones was walked by a collection (62 ms)
         if in_pieces:
             picking = Picking([], count, ordered, flags)
             span = FIRST_SPAN
@@ -263,6 +283,16 @@ class Listing:
                 span *= 2
             return picking
         return Picking(self._pick(ordered, flags), count)
+
+    @staticmethod
+    def _every(ordered: list[int], first: int | None) -> Picking:
+        """Every sorted row: a long list in pieces (see compute_pieces). One copy of a million
+        rows held the GUI thread 37 ms and more, and the collector walked it again after."""
+        if first is not None and len(ordered) >= PIECES_FROM:
+            picking = Picking([], len(ordered), ordered)
+            picking.first = picking.more(first)
+            return picking
+        return Picking(list(ordered), len(ordered))
 
     def _gram_flags(self, table: Table) -> bytes | None:
         """Flags of the rows the query matches, from the gram index (None when it cannot say)."""
@@ -283,16 +313,18 @@ class Listing:
         if len(ordered) < 2:
             return [r for r in ordered if flags[r]]
         if self._picker is None or self._picker[0] is not ordered:
-            self._picker = (ordered, itemgetter(*ordered))
+            with out_of_sight(len(ordered)):
+                self._picker = (ordered, itemgetter(*ordered))
         return list(compress(ordered, self._picker[1](flags)))
 
     def _ranks(self) -> list[int]:
         """Row -> its place in sorted_rows()."""
         ordered = self.sorted_rows()
         if self._rank_of is not ordered:
-            ranks = [0] * len(ordered)
-            for i, r in enumerate(ordered):
-                ranks[r] = i
+            with out_of_sight(len(ordered)):
+                ranks = [0] * len(ordered)
+                for i, r in enumerate(ordered):
+                    ranks[r] = i
             self._ranks_cache, self._rank_of = ranks, ordered
         return self._ranks_cache
 
@@ -311,7 +343,8 @@ class Picking:
     `shown(row)` tells whether a row is in the whole list (those not picked yet included).
 
     The rest is picked from the sorted rows left (`ordered`, from `at` on) by their flags, a
-    slice at a time through an itemgetter (in C; a lazy map over the flags took twice as long)."""
+    slice at a time through an itemgetter (in C; a lazy map over the flags took twice as long);
+    without flags, every row of `ordered` is in the list."""
 
     __slots__ = ("_at", "_ordered", "count", "first", "flags")
 
@@ -331,6 +364,8 @@ class Picking:
             return []
         part = self._ordered[self._at : self._at + span]
         self._at += len(part)
+        if self.flags is None:
+            return part
         if len(part) < 2:
             return [r for r in part if self.flags[r]]
         return list(compress(part, itemgetter(*part)(self.flags)))
@@ -340,8 +375,10 @@ class Picking:
         return self.more(len(self._ordered) - self._at) if not self.done else []
 
     def shown(self, row: int) -> bool:
-        """Whether `row` is in the whole list (asked only while pieces are left: flags are there)."""
-        return self.flags is not None and 0 <= row < len(self.flags) and bool(self.flags[row])
+        """Whether `row` is in the whole list (asked only while pieces are left)."""
+        if self.flags is None:
+            return self._ordered is not None and 0 <= row < len(self._ordered)  # (every row: 0 to n-1)
+        return 0 <= row < len(self.flags) and bool(self.flags[row])
 
 
 class FromFlags:
@@ -350,7 +387,7 @@ class FromFlags:
 
     __slots__ = ("_count", "flags")
 
-    def __init__(self, flags: bytes):
+    def __init__(self, flags: bytes | bytearray):
         self.flags = flags
         self._count = flags.count(1)
 

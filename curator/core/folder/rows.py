@@ -184,13 +184,6 @@ class Facets:
         self.topics: list[tuple[str, ...] | None] = []
         self.images = bytearray()  # 1 where the article has an image (has:image)
 
-    def copy(self) -> Facets:
-        """Columns of their own, for a worker."""
-        out = Facets.__new__(Facets)
-        out.topics, out.images = self.topics.copy(), self.images[:]
-        out.columns = {name: column.copy() for name, column in self.columns.items()}
-        return out
-
     def containers(self) -> list[Any]:
         return [self.topics, *self.columns.values()]
 
@@ -256,7 +249,7 @@ def _runs(rows: Sequence[int]) -> Iterator[slice]:
 
 @dataclass(slots=True)
 class FacetView:
-    """What count_facets reads of the rows, copied for a worker (see Table.facet_view)."""
+    """What count_facets reads of the rows (see Table.facet_view)."""
 
     facets: Facets
     paths: list[str]
