@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import functools
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,33 @@ def test_canonical_url_sets_aside_what_does_not_name_the_page(a, b):
 )
 def test_canonical_url_keeps_the_parameters_that_name_the_content(a, b):
     assert canonical_url(a) != canonical_url(b)
+
+
+_HOSTS = st.lists(st.sampled_from(["www", "m", "amp", "mobile", "Example", "youtu", "be", "youtube", "com", "x-y",
+                                    "a_b", "1", "~", ""]), min_size=1, max_size=4).map(".".join)  # fmt: skip
+_PATHS = st.lists(st.sampled_from(["", "a", "amp", "amp.html", ".amp", "embed", "shorts", "v", "Story 1", "é", "%20",
+                                   "x\ty", "/", "AMP"]), max_size=5).map("/".join)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(["https", "HTTP", "ftp", "a+b.c-d", "1x", ""]),
+    st.sampled_from(["://", ":/", ":", "//", "///"]),
+    _HOSTS,
+    st.sampled_from(["", ":8080", "@user", ".", "[::1]"]),
+    _PATHS,
+    st.sampled_from(["", "/", "?v=1", "?utm_source=x", "#top", "?", " "]),
+)
+def test_canonical_url_of_a_plain_url_is_what_urlsplit_makes_of_it(scheme, sep, host, port, path, tail):
+    """The shortcut for scheme://host/path URLs (no urlsplit) gives what the parse gives."""
+    url = f"{scheme}{sep}{host}{port}/{path}{tail}"
+    parsed = duplicates._PLAIN_URL  # noqa: SLF001
+    try:
+        duplicates._PLAIN_URL = re.compile(r"(?!)")  # noqa: SLF001 (never matches: every URL parsed)
+        expected = canonical_url(url)
+    finally:
+        duplicates._PLAIN_URL = parsed  # noqa: SLF001
+    assert canonical_url(url) == expected, url
 
 
 def test_title_words_drop_wire_prefixes_and_a_provider_suffix_only():
