@@ -52,6 +52,41 @@ def test_a_new_sort_is_reported_once_and_matches_are_forgotten_on_request():
     assert listing.matching(range(5)) == [r for r in range(5) if r in set(first)]
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["date", "quality", "heat", "title", "provider", "published", "topics"]),
+    st.booleans(),
+    st.lists(st.tuples(st.integers(0, 39), st.sampled_from(["published", "quality", "date", "title", "topics"])),
+             min_size=1, max_size=8),
+)  # fmt: skip
+def test_a_sort_is_kept_through_edits_of_other_columns_and_made_again_after_its_own(field, descending, edits):
+    """Edits bump the table's version; the sort is cached by its own column's changes (and
+    rows coming or going), so it stays the same object until its column changes, and always
+    equals a sort made afresh."""
+    import dataclasses
+
+    table = Table(ROWS)
+    listing = Listing(lambda: table)
+    listing.set_sort(field, descending)
+    for row, changed in edits:
+        before = listing.sorted_rows()
+        s = table.summaries[row]
+        new = {
+            "published": {"published": not s.published},
+            "quality": {"quality": ((s.quality or 0) + 41) % 101},
+            "date": {"date": dt.datetime(2020, 1 + row % 12, 1, tzinfo=dt.UTC)},
+            "title": {"title": s.title[::-1]},
+            "topics": {"topics": ("Zeta",) if s.topics != ("Zeta",) else ()},
+        }[changed]
+        table.replace(row, dataclasses.replace(s, **new))
+        after = listing.sorted_rows()
+        assert after == plain(table, "", field, descending)
+        if changed != field:
+            assert after is before  # (not sorted again)
+    table.extend([dataclasses.replace(ROWS[0], path="new.md")])
+    assert listing.sorted_rows() == plain(table, "", field, descending)
+
+
 @pytest.mark.parametrize("threshold", [0, 10_000])
 def test_long_lists_that_live_on_are_kept_out_of_the_collectors_sight(monkeypatch, threshold):
     """A sort, its ranks and its picker of OUT_OF_SIGHT_ROWS rows or more are frozen as they are

@@ -162,12 +162,16 @@ class Listing:
         """Those of `rows` the query matches (rows appended while a folder loads)."""
         return self.table.select(self.query, rows)
 
+    def _sort_key(self) -> tuple:
+        """What the sort in force is cached by (see Table.sort_version)."""
+        return (self.table.sort_version(self.sort_field), len(self.table), self.sort_field, self.descending)
+
     def sorted_rows(self) -> list[int]:
         """Every row in the current sort order, cached until the table or the sort changes.
 
         Filtering keeps this order, so a keystroke selects rows and never sorts.
         """
-        key = (self.table.version, len(self.table), self.sort_field, self.descending)
+        key = self._sort_key()
         if self._sorted_key != key:
             with out_of_sight(len(self.table)):
                 self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
@@ -179,7 +183,7 @@ class Listing:
         """The sort sorted_rows() would make now, to run in a worker (the table stays as it is
         while rows are only being checked): its cache key and a function of copies; None when
         it is made already or needs the lazy columns (only numeric fields)."""
-        key = (self.table.version, len(self.table), self.sort_field, self.descending)
+        key = self._sort_key()
         if self._sorted_key == key or self.sort_field not in NUMBERS:
             return None
         # the column itself, not a copy (a million floats copied held this thread 40 ms and more):
@@ -197,7 +201,7 @@ class Listing:
         """A sort made in a worker (see sort_ahead): kept if the table and the sort are still
         as they were, so the end of a load lists the rows without sorting them in this thread
         (nor making their positions)."""
-        if key == (self.table.version, len(self.table), self.sort_field, self.descending):
+        if key == self._sort_key():
             self._sorted, self._ahead_positions = sorted_
             self._sorted_key, self._fresh, self._picker = key, True, None  # (made in its order)
 
@@ -206,7 +210,7 @@ class Listing:
         worker a piece at a time: its cache key and the function; None when they are fresh
         already. Made on the first narrowing search instead, they were 97 ms of that keystroke
         at 1,000,000 rows. Only the sort made already (sorting is the search's work, not this)."""
-        key = (self.table.version, len(self.table), self.sort_field, self.descending)
+        key = self._sort_key()
         if self._fresh or self._sorted_key != key or len(self._sorted) < FRESH_AHEAD_ROWS:
             return None
         ordered = self._sorted
