@@ -428,6 +428,42 @@ def test_a_saved_view_is_written_and_a_failed_write_is_said_and_read_back(qtbot,
     assert [v.name for v in controller.views.views] == ["Live"]  # ...and read back from the file
 
 
+def test_saved_views_are_counted_a_piece_of_rows_at_a_time_and_again_when_the_rows_change(
+    qtbot, parts, sample, monkeypatch
+):
+    """A large folder's views are counted a few rows per turn of the event loop (no pass over
+    every row of every view at once on the GUI thread), equal to a whole count; an edit while
+    they are counted has them counted from the start."""
+    import dataclasses
+
+    from curator.ui.mainwindow import views as views_module
+
+    monkeypatch.setattr(views_module, "COUNT_PIECE", 4)
+    session, tasks, messages, prompts = parts
+    workspace = opened(session, sample)
+    (sample / ".curator.yml").write_text(
+        "views:\n  - Queue | -quality | table | published:no\n  - Broken | quality:>=x\n"
+        "  - Apps | -quality | table | apps -portals\n",
+        encoding="utf-8",
+    )
+    controller = ViewsController(session, tasks, prompts, messages)
+    listed: list[list] = []
+    controller.listed.connect(listed.append)
+    table = workspace.table
+    controller.loaded()
+    assert not listed  # (under way: a piece per turn)
+    qtbot.waitUntil(lambda: bool(listed), timeout=5000)
+    whole = {name: len(table.select(query)) for name, query in [("Queue", "published:no"), ("Apps", "apps -portals")]}
+    assert [(name, n) for name, n, _, _ in listed[-1]] == [("Queue", whole["Queue"]), ("Broken", None),
+                                                            ("Apps", whole["Apps"])]  # fmt: skip
+    assert listed[-1][1][2]  # (the broken one's error)
+    controller.count()
+    row = next(r for r in range(len(table)) if not table.summaries[r].published)
+    table.replace(row, dataclasses.replace(table.summaries[row], published=True))  # while it counts
+    qtbot.waitUntil(lambda: len(listed) == 2, timeout=5000)
+    assert listed[-1][0][1] == whole["Queue"] - 1
+
+
 def test_topics_suggested_for_the_one_article_selected(qtbot, parts, sample):
     session, tasks, messages, prompts = parts
     workspace = opened(session, sample)

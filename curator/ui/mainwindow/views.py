@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from ...core.document.writes import ByteEdit
-from ...core.folder.query import QueryError
+from ...core.folder.query import QueryError, parse
 from ...core.site import views
 from ..tasks import Tasks
 from ..throttle import Throttle
@@ -26,6 +26,9 @@ from .session import Session
 
 #: counts follow edits this long after the last one (a pass per view over the folder)
 COUNT_DELAY_MS = 1500
+#: rows a view is counted over in one turn of the event loop: at a million rows a view's pass
+#: over all of them at once held the GUI thread for each view after every edit
+COUNT_PIECE = 65_536
 
 
 class ViewsController(QObject):
@@ -41,6 +44,10 @@ class ViewsController(QObject):
         self.views = views.Views("")
         self.errors: dict[str, str] = {}
         self.count_later = Throttle(self.count, COUNT_DELAY_MS, self)
+        #: the count under way, a piece per turn of the event loop (see count)
+        self._counting: _Counting | None = None
+        self._piece_timer = QTimer(self, singleShot=True, interval=0)
+        self._piece_timer.timeout.connect(self._count_piece)
         self.shortcuts: list[QShortcut] = []
         session.opened.connect(lambda workspace: self._reset())
 
@@ -64,17 +71,38 @@ class ViewsController(QObject):
         self.count()
 
     def count(self) -> None:
-        """Each view's articles, or its error (on the GUI thread: the table is the window's)."""
-        table, rows = self.session.workspace.table, []
+        """Each view's articles, or its error (on the GUI thread: the table is the window's), a
+        piece of COUNT_PIECE rows per turn of the event loop; listed once all are counted. A
+        change of the table meanwhile counts them again."""
+        table = self.session.workspace.table
         self.errors.clear()
+        parsed = []
         for view in self.views.views:
             try:
-                n: int | None = len(table.select(view.query))
+                parsed.append(parse(view.query))
             except QueryError as exc:
-                n = None
+                parsed.append(None)
                 self.errors[view.name] = str(exc)
-            rows.append((view.name, n, self.errors.get(view.name, ""), view.query))
-        self.listed.emit(rows)
+        self._counting = _Counting(table, table.version, parsed)
+        self._piece_timer.stop()
+        self._count_piece()
+
+    def _count_piece(self) -> None:
+        counting = self._counting
+        if counting is None:
+            return
+        table = self.session.workspace.table
+        if table is not counting.table or table.version != counting.version:
+            self._counting = None
+            self.count()  # (the rows changed under it: from the start)
+            return
+        while not counting.step():
+            if len(table) > COUNT_PIECE:  # (a small folder is counted at once)
+                self._piece_timer.start()
+                return
+        self._counting = None
+        self.listed.emit([(view.name, n, self.errors.get(view.name, ""), view.query)
+                          for view, n in zip(self.views.views, counting.counts, strict=True)])  # fmt: skip
 
     def apply_number(self, n: int) -> bool:
         return n <= len(self.views.views) and self.apply(self.views.views[n - 1].name)
@@ -147,3 +175,26 @@ class ViewsController(QObject):
 
         self.site_writes.run(lambda p: edit.write(), done, failed=lambda error: failed(str(error)))
         return True
+
+
+class _Counting:
+    """Counts of parsed views (None: a view that does not parse) over a table, a piece of rows
+    at a time (see ViewsController.count)."""
+
+    def __init__(self, table, version: int, parsed: list):
+        self.table, self.version, self.parsed = table, version, parsed
+        self.counts: list[int | None] = [None if node is None else 0 for node in parsed]
+        self._view, self._start = 0, 0
+
+    def step(self) -> bool:
+        """Count the next piece; True once every view is counted."""
+        while self._view < len(self.parsed) and self.parsed[self._view] is None:
+            self._view += 1
+        if self._view >= len(self.parsed):
+            return True
+        rows = range(self._start, min(self._start + COUNT_PIECE, len(self.table)))
+        self.counts[self._view] += len(self.table.select(self.parsed[self._view], rows))
+        self._start = rows.stop
+        if self._start >= len(self.table):
+            self._view, self._start = self._view + 1, 0
+        return False
