@@ -206,6 +206,29 @@ def test_browsing_follows_the_list_and_keeps_a_bad_query_out(qtbot, parts, sampl
     assert currents == [None] and browsing.selected_rows() == []
 
 
+def test_no_sort_ahead_while_a_load_is_still_listing_rows(qtbot, parts, sample):
+    """Rows that arrive in batches are sorted ahead once every one is listed, not after each
+    pause between batches: a sort of part of the list is thrown away with the next batch."""
+    from curator.ui.mainwindow import browsing as browsing_module
+
+    session, tasks, messages, _ = parts
+    workspace = session.open(sample)
+    entries = library.load(sample).entries
+    thumbs, _ = window_thumbnails(Tasks(1), Path(sample.parent / "cache"), network=False)
+    model = ArticleModel(workspace)
+    browsing = Browsing(session, model, QItemSelectionModel(model), tasks, thumbs, messages)
+    browsing.loading_started()
+    half = len(entries) // 2
+    for part in (entries[:half], entries[half:]):
+        browsing.rows_added(workspace.add_entries(part), not model.rowCount())
+        qtbot.wait(browsing_module.SORT_AHEAD_MS + 100)  # a pause between batches
+        browsing.listing_tasks.wait(5000)
+        assert model.sort_ahead() is not None  # not sorted ahead: more rows may come
+    browsing.listed()
+    qtbot.waitUntil(lambda: model.sort_ahead() is None, timeout=5000)  # sorted ahead, in a worker
+    assert len(workspace) == len(entries) > 1
+
+
 def test_a_pool_gives_memory_back_when_its_last_running_task_ends(qtbot, monkeypatch):
     """Tasks trims the heap as a task ends with no other task running in the pool (see
     Tasks.ran): once for a slow task and a quick one that ends while it runs; never in a pool

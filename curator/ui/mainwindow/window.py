@@ -216,6 +216,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.facets.term_activated.connect(self.add_search_term)
         self.editor.edit_requested.connect(self.request_edit)
         self.problems.reveal_requested.connect(browsing.reveal)
+        loader.started.connect(browsing.loading_started)
         loader.rows_added.connect(browsing.rows_added)
         loader.rows_added.connect(self._update_empty_state)
         loader.disk_changed.connect(self._disk_changed)
