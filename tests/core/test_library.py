@@ -124,6 +124,47 @@ def test_stopping_after_the_first_batch_starts_no_worker(tmp_path: Path, monkeyp
     assert list(batches) == [] and started == []
 
 
+def test_a_cold_open_starts_its_workers_while_it_scans(tmp_path: Path, monkeypatch):
+    """A cold open of many files starts its worker processes once the scan has found
+    PARALLEL_THRESHOLD files (before the scan ends), and hands them the rest before its first
+    rows go out: they start up while the folder is listed, not after. A warm open starts none;
+    both end with every row, and the processes closed."""
+    import concurrent.futures as cf
+
+    for i in range(library.PARALLEL_THRESHOLD + 2 * library.CHUNK):
+        write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
+    events: list[str] = []
+    start, submit, close = library.Workers.start, cf.ProcessPoolExecutor.submit, library.Workers.close
+
+    def started(self):
+        events.append("start")
+        return start(self)
+
+    def submitted(pool, fn, *args):
+        events.append(fn.__name__)
+        return submit(pool, fn, *args)
+
+    def closed(self, wait=True):
+        events.append("close" if self.pool is not None else "nothing to close")
+        close(self, wait)
+
+    monkeypatch.setattr(library.Workers, "start", started)
+    monkeypatch.setattr(cf.ProcessPoolExecutor, "submit", submitted)
+    monkeypatch.setattr(library.Workers, "close", closed)
+    index = Index(tmp_path, tmp_path / "cache")
+    messages = library.open_iter(tmp_path, index, workers=2, skim=True, on_total=lambda n: events.append("scanned"))
+    first = next(messages)
+    assert isinstance(first, library.Batch) and len(first) == library.FIRST_CHUNK
+    assert events[:4] == ["start", "_ready", "_ready", "scanned"]  # started as the scan went on
+    assert "_load_packed" in events  # and given the rest before the first rows went out
+    rows = len(first) + sum(len(m) for m in messages if isinstance(m, library.Batch))
+    assert rows == library.PARALLEL_THRESHOLD + 2 * library.CHUNK and events[-1] == "close"
+    events.clear()
+    messages = library.open_iter(tmp_path, index, workers=2, skim=True)  # warm: nothing to read again
+    assert sum(len(m) for m in messages if isinstance(m, library.Batch)) == rows
+    assert events == ["nothing to close"]
+
+
 def test_a_workers_result_is_let_go_once_its_batch_is_out(tmp_path: Path, monkeypatch):
     """iter_load keeps no worker's result after handing on its batch: freeing 100,000 files'
     results at once, as the load ended, held the GIL the window needed for 45-60 ms."""

@@ -187,6 +187,38 @@ def lower_priority() -> None:
                 os.nice(10)
 
 
+def _ready() -> None:
+    """A worker process's first task: it is up, with this module imported."""
+
+
+class Workers:
+    """The worker processes of a load: started by its first parallel step, or ahead of it
+    (start). A cold open starts them once its scan has found PARALLEL_THRESHOLD files, so that
+    they start up (a Python process that imports this module: 0.2-0.4 s each) while the folder
+    is still being listed and its first rows read, not after the first rows are shown."""
+
+    __slots__ = ("pool", "size")
+
+    def __init__(self, size: int):
+        self.size = size
+        self.pool: cf.ProcessPoolExecutor | None = None
+
+    def start(self) -> cf.ProcessPoolExecutor:
+        if self.pool is None:
+            # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
+            context = multiprocessing.get_context("spawn")
+            self.pool = cf.ProcessPoolExecutor(self.size, mp_context=context, initializer=exit_with_parent)
+            for _ in range(self.size):  # (a task given to a pool with no idle process starts one)
+                self.pool.submit(_ready)
+        return self.pool
+
+    def close(self, wait: bool = True) -> None:
+        """Cancel what has not started; with `wait`, wait for what runs (a chunk or two)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=True)
+            self.pool = None
+
+
 @dataclass(slots=True)
 class Loaded:
     entries: list[Entry]
@@ -256,17 +288,43 @@ def iter_load(
     workers: int | None = None,
     cancel: threading.Event | None = None,
     skim: bool = False,
+    processes: Workers | None = None,
 ) -> Iterator[list[Entry | Problem] | Checking | Checked]:
     """Yield loaded files in batches, in scan order (whatever order `rels` come in), so
     callers can show rows early.
 
     Many files (in worker processes) are read with the list-fields reader where it can (see
     skim.py, `skim`): once all are listed comes Checking, then Checked batches with what the
-    full parse of those files found different (in the workers at a lower priority).
+    full parse of those files found different (in the workers at a lower priority). The
+    worker processes are `processes` when given (maybe started already: see Workers), and
+    closed at the end either way.
     """
     root = os.fspath(root)
     profile = profiles.for_root(root)
-    workers = workers or min(os.cpu_count() or 1, 4)
+    workers = _workers(workers)
+    processes = processes or Workers(workers)
+    ended = False
+    try:
+        yield from _iter_load(root, rels, workers, cancel, skim, profile, processes)
+        ended = True
+    finally:  # (a caller that stops early does not wait for processes still starting up)
+        processes.close(wait=ended)
+
+
+def _workers(workers: int | None) -> int:
+    """How many worker processes a load uses: `workers`, or one a core (four at most)."""
+    return workers or min(os.cpu_count() or 1, 4)
+
+
+def _iter_load(
+    root: str,
+    rels: list[str],
+    workers: int,
+    cancel: threading.Event | None,
+    skim: bool,
+    profile: profiles.Profile,
+    processes: Workers,
+) -> Iterator[list[Entry | Problem] | Checking | Checked]:
     if workers <= 1 or len(rels) < PARALLEL_THRESHOLD:
         rels = sorted(rels, key=walk_order)
         for chunk in [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]:
@@ -274,56 +332,62 @@ def iter_load(
                 return
             yield _load_chunk(root, chunk, profile)
         return
-    # The first rows come from this process at once, before any worker starts: a screenful,
-    # picked before sorting the rest (sorting 100,000 names takes a tenth of a second). They
-    # go out once the rest is sorted and handed to the workers: the sort's merge and the
+    # The first rows come from this process at once: a screenful, picked before sorting the
+    # rest (sorting 100,000 names takes a tenth of a second). They go out once the rest is
+    # sorted (and, with processes started ahead, handed to them): the sort's merge and the
     # submitting run in Python, and while the window painted its first screen, they took
-    # turns at the GIL (a 51-67 ms stall at 100k); the worker processes start FIRST_PAINT_S
-    # after, as starting them took the CPU from that paint (53-67 ms with one core busy).
+    # turns at the GIL (a 51-67 ms stall at 100k). Processes not started yet start
+    # FIRST_PAINT_S after, as starting them took the CPU from that paint (53-67 ms with one
+    # core busy); a caller that stops at the first rows then neither starts nor waits for them.
     first = heapq.nsmallest(FIRST_CHUNK, rels, key=walk_order)
     loaded = _load_chunk(root, first, profile, skim)
     skip = set(first)
     rels = sorted_gently([r for r in rels if r not in skip])
     chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
+    checked = [first, *chunks] if skim else []
+    loads: deque = deque()
+    checks: deque = deque()
+
+    def submit() -> None:
+        pool = processes.start()
+        loads.extend((chunk, pool.submit(_load_packed, root, chunk, profile, skim)) for chunk in chunks)
+        checks.extend((chunk, pool.submit(_check_chunk, root, chunk, profile)) for chunk in checked)  # (run last)
+
+    ahead = processes.pool is not None
+    if ahead:
+        submit()  # (they work while the first rows are shown)
     yield loaded
     time.sleep(FIRST_PAINT_S)
     if cancel is not None and cancel.is_set():
-        return  # (before any worker starts)
-    # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
-    context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent) as pool:
-        checked = [first, *chunks] if skim else []
-        # Each future is dropped once its result is handed on: a worker's result (three tuples
-        # per file) is freed a chunk at a time, not all at the end, when 100,000 files' tuples
-        # freed at once held the GIL 45-60 ms (one core busy) as the load finished.
-        loads = deque([(chunk, pool.submit(_load_packed, root, chunk, profile, skim)) for chunk in chunks])
-        checks = deque([(chunk, pool.submit(_check_chunk, root, chunk, profile)) for chunk in checked])  # (run last)
+        return  # (before any worker starts, unless started ahead)
+    if not ahead:
+        submit()
+    # Each future is dropped once its result is handed on: a worker's result (three tuples
+    # per file) is freed a chunk at a time, not all at the end, when 100,000 files' tuples
+    # freed at once held the GIL 45-60 ms (one core busy) as the load finished. (What is left
+    # when the caller stops is cancelled as iter_load closes the processes.)
+    while loads:
+        if cancel is not None and cancel.is_set():
+            return
+        chunk, future = loads.popleft()
         try:
-            while loads:
-                if cancel is not None and cancel.is_set():
-                    return
-                chunk, future = loads.popleft()
-                try:
-                    batch = _unpack(future.result())
-                except cf.process.BrokenProcessPool:  # a worker died: carry on in this process
-                    batch = _load_chunk(root, chunk, profile)
-                del future
-                yield batch
-            if checked:
-                yield Checking(sum(map(len, checked)))
-            while checks:
-                if cancel is not None and cancel.is_set():
-                    return
-                chunk, future = checks.popleft()
-                try:
-                    items = future.result()
-                except cf.process.BrokenProcessPool:
-                    items = _check_chunk(root, chunk, profile)
-                del future
-                yield Checked(items, len(chunk))
-        finally:
-            for _, future in [*loads, *checks]:
-                future.cancel()
+            batch = _unpack(future.result())
+        except cf.process.BrokenProcessPool:  # a worker died: carry on in this process
+            batch = _load_chunk(root, chunk, profile)
+        del future
+        yield batch
+    if checked:
+        yield Checking(sum(map(len, checked)))
+    while checks:
+        if cancel is not None and cancel.is_set():
+            return
+        chunk, future = checks.popleft()
+        try:
+            items = future.result()
+        except cf.process.BrokenProcessPool:
+            items = _check_chunk(root, chunk, profile)
+        del future
+        yield Checked(items, len(chunk))
 
 
 #: A cold open's worker processes start this long after its first rows went out (see iter_load).
@@ -442,7 +506,11 @@ def open_iter(
     # list names only, the stats come from reading each file. iter_load sorts. (Each file's
     # stat is kept in compact columns, built as the scan goes: a dict built of 100,000 pairs
     # at once held the GIL up to 30 ms, and the tuples it held left emptied pools behind.)
-    current = FileStats(canonical=shown)
+    # A cold open of many files starts its worker processes as soon as the scan has found
+    # enough files for them: they start up while the scan goes on (see Workers).
+    processes = Workers(_workers(workers))
+    early = (PARALLEL_THRESHOLD, processes.start) if not shown and processes.size > 1 else None
+    current = FileStats(canonical=shown, when=early)
     scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps, into=current)
     remove_stale_temps(temps)
     warm = bool(shown)
@@ -498,7 +566,7 @@ def open_iter(
     del sizes, disk
     if deleted:
         yield Changes(deleted=list(deleted))  # a copy: files found unusable later are added to `deleted`
-    for batch in iter_load(root, stale, workers, cancel, skim):
+    for batch in iter_load(root, stale, workers, cancel, skim, processes):
         if isinstance(batch, Checking):
             yield batch
             continue

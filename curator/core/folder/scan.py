@@ -10,7 +10,7 @@ import itertools
 import operator
 import os
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,21 +70,28 @@ class FileStats:
     ints): a warm open at 100,000 files holds them while it builds the list's summaries, and
     freeing them after left ~20 MB of emptied pools the process kept. Here the numbers go in
     arrays; `canonical` (path -> the same path) gives the path strings to keep as keys (the
-    list's own, so the scan's copies are freed as soon as they are looked up).
+    list's own, so the scan's copies are freed as soon as they are looked up). `when` is
+    (count, call): `call()` once the scan has found that many files.
     """
 
-    __slots__ = ("_canonical", "_columns", "rows")
+    __slots__ = ("_canonical", "_columns", "_when", "rows")
 
-    def __init__(self, canonical: Mapping[str, str] | None = None):
+    def __init__(
+        self, canonical: Mapping[str, str] | None = None, when: tuple[int, Callable[[], object]] | None = None
+    ):
         self.rows: dict[str, int] = {}  # path -> its place in the columns (-1: no stat)
         self._columns = (array("q"), array("q"), array("q"), array("q"))  # FileStat's fields
         self._canonical = canonical
+        self._when = when
 
     def append(self, item: tuple[str, FileStat | None]) -> None:
         """Add a (path, stat) pair, as a scan's list of them is appended to."""
         rel, stat = item
         if self._canonical is not None:
             rel = self._canonical.get(rel, rel)
+        if self._when is not None and len(self.rows) + 1 >= self._when[0]:
+            when, self._when = self._when, None
+            when[1]()
         if stat is None:
             self.rows[rel] = -1
             return
