@@ -158,11 +158,22 @@ def test_a_cold_open_starts_its_workers_while_it_scans(tmp_path: Path, monkeypat
     assert events[:4] == ["start", "_ready", "_ready", "scanned"]  # started as the scan went on
     assert "_load_packed" in events  # and given the rest before the first rows went out
     rows = len(first) + sum(len(m) for m in messages if isinstance(m, library.Batch))
-    assert rows == library.PARALLEL_THRESHOLD + 2 * library.CHUNK and events[-1] == "close"
+    assert rows == library.PARALLEL_THRESHOLD + 2 * library.CHUNK
+    assert events[-2:] == ["close", "nothing to close"]  # (by iter_load, then open_iter's guard)
     events.clear()
     messages = library.open_iter(tmp_path, index, workers=2, skim=True)  # warm: nothing to read again
     assert sum(len(m) for m in messages if isinstance(m, library.Batch)) == rows
-    assert events == ["nothing to close"]
+    assert set(events) == {"nothing to close"}
+    events.clear()
+
+    def failing(*args, **kwargs):
+        raise OSError("the disk went away")
+        yield  # (a generator)
+
+    monkeypatch.setattr(library, "iter_load", failing)  # a cold open failing after its scan started them
+    with pytest.raises(OSError):
+        list(library.open_iter(tmp_path, None, workers=2, skim=True))
+    assert events[0] == "start" and events[-1] == "close"  # not left idle until the app quits
 
 
 def test_a_workers_result_is_let_go_once_its_batch_is_out(tmp_path: Path, monkeypatch):

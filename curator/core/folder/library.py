@@ -465,6 +465,26 @@ def open_iter(
     on_total: Callable[[int], None] | None = None,
     skim: bool = False,
 ) -> Iterator[Batch | Decoded | Changes | Checking | Listed | Indexed]:
+    """See _open_iter. The worker processes a cold open starts during its scan (see Workers)
+    are closed however the open ends: a load cancelled, or failing, before they were handed
+    their work left them idle until the app quit."""
+    processes = Workers(_workers(workers))
+    try:
+        yield from _open_iter(root, index, extensions, workers, cancel, on_total, skim, processes)
+    finally:
+        processes.close(wait=False)
+
+
+def _open_iter(
+    root: str | os.PathLike[str],
+    index: Index | None,
+    extensions: Iterable[str] | None,
+    workers: int | None,
+    cancel: threading.Event | None,
+    on_total: Callable[[int], None] | None,
+    skim: bool,
+    processes: Workers,
+) -> Iterator[Batch | Decoded | Changes | Checking | Listed | Indexed]:
     """Open a folder: yield batches of articles to append, then Changes to apply.
 
     With `skim`, many files are listed from what the list-fields reader reads, then parsed
@@ -508,7 +528,6 @@ def open_iter(
     # at once held the GIL up to 30 ms, and the tuples it held left emptied pools behind.)
     # A cold open of many files starts its worker processes as soon as the scan has found
     # enough files for them: they start up while the scan goes on (see Workers).
-    processes = Workers(_workers(workers))
     early = (PARALLEL_THRESHOLD, processes.start) if not shown and processes.size > 1 else None
     current = FileStats(canonical=shown, when=early)
     scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps, into=current)
