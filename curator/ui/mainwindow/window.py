@@ -4,6 +4,7 @@ editing, browsing) and the core; questions go through the Prompts (prompts.py)."
 
 from __future__ import annotations
 
+import linecache
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,10 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         self.set_view(self.settings["view/mode"])
         self._update_empty_state()
         self._update_title()
+        # PySide6's import hook reads the source of every module imported after it (to see
+        # whether it uses PySide6), and that source stays in linecache: ~290 modules, 11 MB of
+        # lines. Tracebacks read what they show again.
+        linecache.clearcache()
 
     # ------------------------------------------------------------------ building
 
