@@ -296,3 +296,20 @@ def test_a_thumbnail_tells_the_row_where_it_is_shown_without_mapping_every_row(
     assert told == [moved_to]
     assert not made  # found where it was painted, not by mapping every row
     assert model.index(moved_to, 0).data(Role.CARD).thumbnail is not None
+
+
+def test_memory_keeps_the_last_painted_and_reads_the_rest_again(qtbot, thumbs, tmp_path):
+    """Only `memory_items` pixmaps stay (the least recently asked for go first); one dropped
+    comes back from the disk cache, not the source."""
+    image = tmp_path / "a.png"
+    image.write_bytes(png(40, 30))
+    read: list[str] = []
+    t = thumbs(resolve_local=lambda url: read.append(url) or image, memory_items=3)
+    assert t.memory_items == 3
+    for name in ("/1", "/2", "/3"):
+        assert fetch(qtbot, t, name) is not None
+    assert t.get("/1") is not None  # asked for again: the most recent now
+    assert fetch(qtbot, t, "/4") is not None  # "/2" goes
+    assert t.get("/1") is not None and t.get("/3") is not None and t.get("/4") is not None
+    assert fetch(qtbot, t, "/2") is not None  # read again ...
+    assert read == ["/1", "/2", "/3", "/4"]  # ... from the disk cache
