@@ -243,6 +243,25 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
     assert [e.summary for e in warm.entries] == [e.summary for e in cold.entries]
 
 
+def test_a_warm_open_sends_the_summaries_in_pieces(folder, tmp_path, monkeypatch):
+    """Decoded summaries come DECODED_PIECE rows at a time (within each batch of rows), each
+    piece's rows after the last's, so that few are alive at once: every row is covered."""
+    monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
+    monkeypatch.setattr(library, "INDEX_BATCH", 10)
+    monkeypatch.setattr(library, "RECORD_BATCH", 3)
+    monkeypatch.setattr(library, "DECODED_PIECE", 4)
+    open_with(folder, tmp_path / "cache")
+    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
+    paths = [p for m in messages if isinstance(m, library.Batch) and m.columns is not None for p in m.columns.paths]
+    decoded = [m for m in messages if isinstance(m, library.Decoded)]
+    assert [(d.start, len(d.summaries)) for d in decoded] == [
+        (0, 4), (4, 4), (8, 4), (12, 2), (14, 4), (18, 4), (22, 2), (24, 4), (28, 2)
+    ]  # fmt: skip
+    assert [s.path for d in decoded for s in d.summaries] == paths
+    cold = library.load(folder, workers=1)
+    assert sorted((s for d in decoded for s in d.summaries), key=lambda s: s.path) == [e.summary for e in cold.entries]
+
+
 def test_a_record_that_does_not_decode_mid_way_has_the_whole_folder_read_again(folder, tmp_path, monkeypatch):
     monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
     monkeypatch.setattr(library, "INDEX_BATCH", 10)
