@@ -248,3 +248,25 @@ def test_a_grouping_process_that_dies_turns_grouping_off_with_a_message(qtbot, w
     assert not window.stories.keep_this(workspace.rows["contoso-original.md"])  # in no group now
     window.stories.regroup()  # (as a save does: grouping stays off)
     assert window.stories.grouping is None and window.stories.off
+
+
+def test_files_that_come_and_go_after_the_first_grouping_are_grouped_and_forgotten(qtbot, window, queue: Path):
+    """sync: a file that appears on disk is grouped against the others, one that goes leaves
+    its group; `known` lists the paths the grouping process holds, the table's own strings."""
+    _open_marked(qtbot, window, queue)
+    stories = window.stories
+    expected = _in_process(window)
+    assert stories.groups == expected and sorted(stories.known) == sorted(window.workspace.rows)
+    grouped = sorted(expected)[0]
+    alone = sorted(p for p in window.workspace.rows if p not in expected)[0]
+    twin = queue / ("twin-" + Path(grouped).name)
+    twin.write_text((queue / grouped).read_text(encoding="utf-8"), encoding="utf-8")
+    (queue / alone).unlink()
+    assert window.watcher.check_now()
+    qtbot.waitUntil(lambda: twin.name in window.workspace.rows and alone not in window.workspace.rows, timeout=10000)
+    qtbot.waitUntil(lambda: twin.name in stories.groups, timeout=20000)
+    assert stories.groups == _in_process(window)
+    assert twin.name in stories.groups[grouped]
+    assert sorted(stories.known) == sorted(window.workspace.rows)
+    rows = window.workspace.rows
+    assert all(any(p is q for q in rows) for p in stories.known)  # (no copies of the paths)

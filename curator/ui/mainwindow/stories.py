@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Sequence
+from itertools import compress
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -56,7 +57,8 @@ class Stories(QObject):
         self._grouping: Task | None = None
         self._checking: Task | None = None
         self.grouping: grouping.GroupingProcess | None = None  # of the open folder, once asked
-        self.known: set[str] | None = None  # the paths the grouping process holds, once grouped
+        #: the paths the grouping process holds, once grouped (the table's own strings, listed)
+        self.known: list[str] | None = None
         self._waiting: set[str] | None = None  # paths that changed while the first grouping ran
         self._numbers: dict[str, int] = {}  # a group's first path -> its number in table.dups
         self._count = 0  # groups of two or more
@@ -112,11 +114,7 @@ class Stories(QObject):
         index = self.session.index()
 
         def read(progress):
-            missing = process.start(index, paths, digests)
-            known: set[str] = set()
-            for at in range(0, len(paths), 20_000):  # (in pieces: one set of a million holds the GIL)
-                known.update(paths[at : at + 20_000])
-            return missing, known
+            return process.start(index, paths, digests), paths  # (the paths it holds: see sync)
 
         def send(result) -> None:
             missing, known = result
@@ -199,12 +197,13 @@ class Stories(QObject):
         if known is None or workspace is not self._workspace:
             return
         rows = workspace.rows
-        if len(rows) == len(known) and rows.keys() == known:
+        if len(rows) == len(known) and all(map(rows.__contains__, known)):
             return
-        new = [row for path, row in rows.items() if path not in known]
+        held = set(known)  # (for this comparison only: kept, a set of 100,000 paths is 4 MB, a list 0.8)
+        new = [row for path, row in rows.items() if path not in held]
         gone = [path for path in known if path not in rows]
-        known.difference_update(gone)
-        known.update(workspace.path(r) for r in new)
+        del held
+        known[:] = [*compress(known, map(rows.__contains__, known)), *map(workspace.path, new)]
         self._send(workspace.summaries(new), gone)
 
     def _mark(self, groups: dict[str, list[str]], every: bool = False) -> None:
