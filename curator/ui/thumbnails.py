@@ -15,14 +15,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-import urllib3
 from PySide6.QtCore import QBuffer, QByteArray, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
-from urllib3.connection import HTTPConnection
 
 from .. import __version__
 from ..core.folder.index import default_cache_dir
@@ -42,7 +40,7 @@ class ImageError(Exception):
 
 _local = threading.local()
 _inflight_lock = threading.Lock()
-_inflight: dict[int, HTTPConnection] = {}  # worker thread -> the connection of its download
+_inflight: dict[int, Any] = {}  # worker thread -> the (urllib3) connection of its download
 
 
 class _Tracked:
@@ -53,23 +51,40 @@ class _Tracked:
     def request(self, *args: Any, **kwargs: Any) -> None:
         with _inflight_lock:
             _inflight[threading.get_ident()] = self
-        super().request(*args, **kwargs)
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _TrackedHTTP(_Tracked, urllib3.connection.HTTPConnection):
-    pass
+_network_lock = threading.Lock()
+_network: SimpleNamespace | None = None
 
 
-class _TrackedHTTPS(_Tracked, urllib3.connection.HTTPSConnection):
-    pass
+def network() -> SimpleNamespace:
+    """requests, urllib3 and the connection pools whose connections are _Tracked, imported on
+    the first download: requests with urllib3, http.client and ssl took 17-21 MB of the
+    window's memory, which a folder whose images are the site's own files (or with images
+    from the web turned off) never needs."""
+    global _network
+    with _network_lock:
+        if _network is None:
+            import requests
+            import urllib3
 
+            class TrackedHTTP(_Tracked, urllib3.connection.HTTPConnection):
+                pass
 
-class _HTTPPool(urllib3.HTTPConnectionPool):
-    ConnectionCls = _TrackedHTTP
+            class TrackedHTTPS(_Tracked, urllib3.connection.HTTPSConnection):
+                pass
 
+            class HTTPPool(urllib3.HTTPConnectionPool):
+                ConnectionCls = TrackedHTTP
 
-class _HTTPSPool(urllib3.HTTPSConnectionPool):
-    ConnectionCls = _TrackedHTTPS
+            class HTTPSPool(urllib3.HTTPSConnectionPool):
+                ConnectionCls = TrackedHTTPS
+
+            failures = (requests.RequestException, urllib3.exceptions.HTTPError, OSError)
+            pools = {"http": HTTPPool, "https": HTTPSPool}
+            _network = SimpleNamespace(requests=requests, pools=pools, failures=failures)
+        return _network
 
 
 def _abort(ident: int | None = None) -> None:
@@ -88,20 +103,22 @@ def abort_downloads() -> None:
     _abort()
 
 
-def _session() -> requests.Session:
-    """One session per worker thread (requests sessions are not thread-safe)."""
+def _session() -> Any:
+    """One requests.Session per worker thread (requests sessions are not thread-safe)."""
     session = getattr(_local, "session", None)
     if session is None:
-        session = _local.session = requests.Session()
+        net = network()
+        session = _local.session = net.requests.Session()
         session.headers["User-Agent"] = USER_AGENT  # proxies come from the environment as usual
         for adapter in session.adapters.values():
-            adapter.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+            adapter.poolmanager.pool_classes_by_scheme = dict(net.pools)
     return session
 
 
 def download(url: str, limit: int = MAX_DOWNLOAD) -> bytes:
     if urlsplit(url).scheme not in ("http", "https"):
         raise ImageError(f"not an http(s) address: {url[:60]}")
+    failures = network().failures
     me = threading.get_ident()
     started = time.monotonic()
     watchdog = threading.Timer(DOWNLOAD_SECONDS, _abort, (me,))
@@ -119,7 +136,7 @@ def download(url: str, limit: int = MAX_DOWNLOAD) -> bytes:
                 if size > limit:
                     raise ImageError(f"image is over the {limit:,}-byte limit")
                 chunks.append(chunk)
-    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+    except failures as exc:
         if time.monotonic() - started >= DOWNLOAD_SECONDS:
             raise ImageError(f"download took over {DOWNLOAD_SECONDS:g} s") from None
         raise ImageError(f"download failed: {exc.__class__.__name__}") from None

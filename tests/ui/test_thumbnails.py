@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import struct
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -14,7 +18,7 @@ from PySide6.QtCore import QSize
 from curator.ui import thumbnails
 from curator.ui.tasks import Tasks
 from curator.ui.thumbnails import Thumbnails
-from tests.conftest import SAMPLE
+from tests.conftest import ROOT, SAMPLE
 
 
 def png_header_bomb(width: int = 40000, height: int = 40000) -> bytes:
@@ -313,3 +317,22 @@ def test_memory_keeps_the_last_painted_and_reads_the_rest_again(qtbot, thumbs, t
     assert t.get("/1") is not None and t.get("/3") is not None and t.get("/4") is not None
     assert fetch(qtbot, t, "/2") is not None  # read again ...
     assert read == ["/1", "/2", "/3", "/4"]  # ... from the disk cache
+
+
+def test_the_network_is_imported_for_the_first_download_only() -> None:
+    """Browsing a folder whose images are its own files never imports requests (17-21 MB)."""
+    script = (
+        "import sys; from pathlib import Path; from PySide6.QtCore import QSize; "
+        "from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+        "from curator.ui import thumbnails; from curator.ui.tasks import Tasks; "
+        "tasks = Tasks(2); t = thumbnails.Thumbnails(tasks, QSize(64, 48), Path(sys.argv[1]), network=False, "
+        "resolve_local=lambda url: Path(sys.argv[2])); t.get('/logo.jpg'); tasks.wait(10000); app.processEvents(); "
+        "print(t.get('/logo.jpg') is not None, 'requests' in sys.modules, 'urllib3' in sys.modules); "
+        "thumbnails.network(); print('requests' in sys.modules)"
+    )
+    jpeg = SAMPLE / "assets/images/organizations/microsoft.com-400x400.jpg"
+    with tempfile.TemporaryDirectory() as cache:
+        out = subprocess.run([sys.executable, "-c", script, cache, str(jpeg)], capture_output=True, text=True,
+                             cwd=ROOT, timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False", "False", "True"]
