@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ import pytest
 
 from curator.core.folder import links
 from curator.core.folder.links import Cache, check, check_all
+from tests.conftest import ROOT
 
 
 class Answers(BaseHTTPRequestHandler):
@@ -220,3 +223,11 @@ def test_a_name_that_does_not_resolve_is_dead_when_the_resolver_works(monkeypatc
     monkeypatch.setattr(links, "CONTROL", "localhost")  # resolves from the hosts file, with or without a network
     found = check_all(["http://no-such-host.invalid/x"])["http://no-such-host.invalid/x"]
     assert found.status == "dead" and "does not resolve" in found.detail, found
+
+
+def test_http_client_and_ssl_are_imported_by_the_first_check_only() -> None:
+    """A window that checks no link does without them (with the thumbnails' requests, lazy too)."""
+    script = "import sys, curator.core.folder.links; print(any(m in sys.modules for m in ('http.client', 'ssl')))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
