@@ -509,6 +509,30 @@ def test_topics_suggested_for_the_one_article_selected(qtbot, parts, sample):
     assert suggested[-1] == []  # none without one article selected
 
 
+def test_a_new_site_gets_a_new_suggester_whatever_its_address(qtbot, parts, sample, monkeypatch):
+    """The suggester is made again for the site's topics as read, even when the new site object
+    lies where the empty one of the open's first moments was freed (every id() alike here): its
+    id() as the key kept the empty site's suggester, and nothing was suggested (a full test run
+    met it)."""
+    from curator.core.site import topics
+    from curator.ui.mainwindow import topics as topics_controller
+
+    monkeypatch.setattr(topics_controller, "id", lambda _: 1, raising=False)  # (no effect if unused)
+    session, tasks, messages, prompts = parts
+    workspace = opened(session, sample)
+    thumbs, _ = window_thumbnails(Tasks(1), Path(sample.parent / "cache"), network=False)
+    model = ArticleModel(workspace)
+    browsing = Browsing(session, model, QItemSelectionModel(model), tasks, thumbs, messages)
+    editing = Editing(session, tasks, prompts, messages, lambda: 10**9)
+    controller = TopicsController(session, editing, browsing, tasks, prompts, messages)
+    row = workspace.rows[SEED]
+    site = topics.SiteTopics.read(sample)
+    named = " ".join(t.name for t in site.active()[:3])  # a body that names topics of the site's
+    assert named and controller.suggestions(row, named) == []  # the empty site's, before they are read
+    controller.loaded(site)
+    assert controller.suggestions(row, named)  # the site's, as read
+
+
 def test_the_empty_state_button_asks_through_its_signals(qtbot):
     empty = EmptyState()
     qtbot.addWidget(empty)

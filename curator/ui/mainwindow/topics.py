@@ -73,7 +73,8 @@ class TopicsController(QObject):
         self.browsing, self.shown = browsing, shown
         self.refresh_later = Throttle(self.refresh, 300, self)
         self.site = topics.SiteTopics()
-        self._suggester: tuple[tuple, topics.Suggester] | None = None  # (what it was made from, it)
+        #: (the site and common topics it was made from, it)
+        self._suggester: tuple[topics.SiteTopics, tuple, topics.Suggester] | None = None
         self._reads = 0  # counts the changes of `site`: a read that finishes after a later one is dropped
         session.opened.connect(self._opened)
         browsing.selection_changed.connect(lambda rows: self.show_suggestions(rows))
@@ -131,10 +132,13 @@ class TopicsController(QObject):
 
     def suggester(self) -> topics.Suggester:
         """Made again when the site's topics (read again) or the common topics changed."""
-        key = (id(self.site), tuple(self.editing.common_topics))
-        if self._suggester is None or self._suggester[0] != key:
-            self._suggester = (key, self.site.suggester(key[1]))
-        return self._suggester[1]
+        site, common = self.site, tuple(self.editing.common_topics)
+        made = self._suggester
+        # (the site itself, not its id(): a new site made where the one before was freed had
+        # its id, and kept the empty site's suggester of an open's first moments)
+        if made is None or made[0] is not site or made[1] != common:
+            made = self._suggester = (site, common, site.suggester(common))
+        return made[2]
 
     def show_suggestions(self, rows: list[int], details=None) -> None:
         """Emits suggested: the topics for the one article selected (none for more or none)."""
