@@ -17,6 +17,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CURATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="curator-test-cache-")
 atexit.register(shutil.rmtree, os.environ["CURATOR_CACHE_DIR"], ignore_errors=True)
 
+# git told to work on another repository (tests run from a git hook or `git bisect run` inherit
+# GIT_DIR): the tests' own `git init --bare` re-initialised the checkout they ran in as bare
+for _name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"):
+    os.environ.pop(_name, None)
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "resources" / "sample"
 DATA = Path(__file__).resolve().parent / "data"

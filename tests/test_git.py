@@ -84,6 +84,25 @@ def test_status_parses_branch_states_and_paths_inside_the_folder(team):
     assert out.stdout.splitlines()[0] == "# main" and "modified   _news/0.md" in out.stdout
 
 
+def test_git_works_on_the_open_folders_repository_whatever_git_dir_says(team, monkeypatch):
+    """Started from a git hook or `git bisect run`, Curator inherits GIT_DIR and the like: its
+    git still reads and commits in the folder's own repository, never the one they name."""
+    _remote, a, b = team
+    before = run(b, "rev-parse", "HEAD")
+    monkeypatch.setenv("GIT_DIR", str(b / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(b))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(b / ".git" / "index"))
+    (a / "site" / "_news" / "0.md").write_text(ARTICLE.format(i=0).replace("false", "true"))
+    repo = git.Repo(a / "site")
+    assert Path(repo.top) == a.resolve()
+    assert repo.status().files == {"_news/0.md": git.State.MODIFIED}
+    repo.commit(["_news/0.md"], "Publish 0")
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(name)
+    assert run(a, "log", "-1", "--format=%s").strip() == "Publish 0" and run(a, "status", "--porcelain") == ""
+    assert run(b, "rev-parse", "HEAD") == before and run(b, "status", "--porcelain") == ""  # (b untouched)
+
+
 def test_a_commit_contains_only_the_edited_articles_and_needs_a_message(team):
     _, a, _ = team
     site = a / "site"

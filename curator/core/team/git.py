@@ -19,6 +19,16 @@ from dataclasses import dataclass, field
 TIMEOUT = 120
 #: git must never wait for a password on a terminal nobody sees.
 ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+#: what would make git work on another repository than the open folder's: Curator started from
+#: a git hook, `git bisect run` or a shell that exported them (a test run so made `git init
+#: --bare` re-initialise the checkout it ran in as a bare repository)
+FOREIGN = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+           "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_PREFIX")  # fmt: skip
+
+
+def environment() -> dict[str, str]:
+    """The environment git runs in: this process's, without FOREIGN, with ENV."""
+    return {**{k: v for k, v in os.environ.items() if k not in FOREIGN}, **ENV}
 
 
 class GitError(Exception):
@@ -123,7 +133,7 @@ def available() -> bool:
 def _run(args: Sequence[str], cwd: str, check: bool = True, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, timeout=timeout, env={**os.environ, **ENV}, check=False
+            ["git", *args], cwd=cwd, capture_output=True, timeout=timeout, env=environment(), check=False
         )
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
@@ -317,7 +327,7 @@ class Repo:
         try:
             done = subprocess.run(
                 ["git", "cat-file", "--batch"], cwd=self.top, input=query, capture_output=True,
-                timeout=TIMEOUT, env={**os.environ, **ENV}, check=False,
+                timeout=TIMEOUT, env=environment(), check=False,
             )  # fmt: skip
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise GitError("git cat-file could not read the last commit's files", str(exc)) from None
