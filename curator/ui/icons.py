@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,12 @@ class Font:
 
 
 def fonts_folder() -> Path | None:
-    """qtawesome's fonts folder, found without importing it (None when it is not installed)."""
+    """qtawesome's fonts folder, found without importing it (None when it is not installed):
+    in a frozen build, where the spec collects them (packaging/curator.spec); else where the
+    qtawesome package is."""
+    bundled = getattr(sys, "_MEIPASS", None)  # (PyInstaller: no code of qtawesome's is imported)
+    if bundled is not None and (Path(bundled) / "qtawesome" / "fonts").is_dir():
+        return Path(bundled) / "qtawesome" / "fonts"
     spec = importlib.util.find_spec("qtawesome")
     if spec is None or not spec.submodule_search_locations:
         return None

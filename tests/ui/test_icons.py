@@ -74,6 +74,17 @@ def test_a_folder_without_the_font_gives_none(qtbot, tmp_path: Path) -> None:
     assert icons.load_font(tmp_path) is None
 
 
+def test_a_frozen_build_takes_the_fonts_its_spec_collected(tmp_path: Path, monkeypatch) -> None:
+    """PyInstaller: no code of qtawesome's is imported, so its package may not be findable; the
+    fonts the spec collects under qtawesome/fonts in the bundle are taken."""
+    bundled = tmp_path / "qtawesome" / "fonts"
+    bundled.mkdir(parents=True)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert icons.fonts_folder() == bundled
+    monkeypatch.delattr(sys, "_MEIPASS")
+    assert icons.fonts_folder() != bundled
+
+
 def test_drawing_icons_imports_neither_qtawesome_nor_qtpy() -> None:
     script = (
         "import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
