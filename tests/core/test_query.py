@@ -187,6 +187,23 @@ def test_sorting_in_pieces_orders_as_one_sort(column, descending, piece):
     assert sort_numbers_gently(column, descending, piece) == sort_numbers(column, list(range(len(column))), descending)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)), max_size=60)
+    | st.lists(st.one_of(st.none(), st.integers(), st.floats(allow_nan=False, allow_infinity=False)), max_size=60),
+    st.booleans(),
+)
+def test_a_sort_of_numbers_orders_as_pythons_sort_of_the_values(column, descending):
+    """A column of floats sorts through an array of keys, any other through the values
+    themselves: both give what sorting the rows by their values does (ints too big for a double
+    included), equal values in row order, unknown ones last either way."""
+    from curator.core.folder.table import sort_numbers
+
+    known = sorted((r for r, v in enumerate(column) if v is not None), key=column.__getitem__, reverse=descending)
+    expected = known + [r for r, v in enumerate(column) if v is None]
+    assert sort_numbers(column, list(range(len(column))), descending) == expected
+
+
 def test_appending_nothing_keeps_the_version():
     """An empty batch (a check of the files that found nothing new) leaves what was derived from
     the table good: the list's sort, the last search's matches."""
