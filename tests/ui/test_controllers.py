@@ -487,14 +487,19 @@ def test_saved_views_are_counted_a_piece_of_rows_at_a_time_and_again_when_the_ro
     assert listed[-1][0][1] == whole["Queue"] - 1
 
 
-def test_topics_suggested_for_the_one_article_selected(qtbot, parts, sample):
+def topics_parts(parts, sample):
+    """The sample opened, its list model, Browsing and a TopicsController over them."""
     session, tasks, messages, prompts = parts
     workspace = opened(session, sample)
     thumbs, _ = window_thumbnails(Tasks(1), Path(sample.parent / "cache"), network=False)
     model = ArticleModel(workspace)
     browsing = Browsing(session, model, QItemSelectionModel(model), tasks, thumbs, messages)
     editing = Editing(session, tasks, prompts, messages, lambda: 10**9)
-    controller = TopicsController(session, editing, browsing, tasks, prompts, messages)
+    return workspace, model, browsing, TopicsController(session, editing, browsing, tasks, prompts, messages)
+
+
+def test_topics_suggested_for_the_one_article_selected(qtbot, parts, sample):
+    workspace, model, browsing, controller = topics_parts(parts, sample)
     suggested: list[list[str]] = []
     controller.suggested.connect(suggested.append)
     controller.reread()
@@ -518,13 +523,7 @@ def test_a_new_site_gets_a_new_suggester_whatever_its_address(qtbot, parts, samp
     from curator.ui.mainwindow import topics as topics_controller
 
     monkeypatch.setattr(topics_controller, "id", lambda _: 1, raising=False)  # (no effect if unused)
-    session, tasks, messages, prompts = parts
-    workspace = opened(session, sample)
-    thumbs, _ = window_thumbnails(Tasks(1), Path(sample.parent / "cache"), network=False)
-    model = ArticleModel(workspace)
-    browsing = Browsing(session, model, QItemSelectionModel(model), tasks, thumbs, messages)
-    editing = Editing(session, tasks, prompts, messages, lambda: 10**9)
-    controller = TopicsController(session, editing, browsing, tasks, prompts, messages)
+    workspace, _model, _browsing, controller = topics_parts(parts, sample)
     row = workspace.rows[SEED]
     site = topics.SiteTopics.read(sample)
     named = " ".join(t.name for t in site.active()[:3])  # a body that names topics of the site's
