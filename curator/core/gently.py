@@ -119,11 +119,6 @@ def _glibc(name: str) -> Callable[..., int] | None:
 
 
 _trim = _glibc("malloc_trim") if sys.platform.startswith("linux") else None
-_mallopt = _glibc("mallopt") if sys.platform.startswith("linux") else None
-#: glibc's mallopt parameter for the size from which a block is mapped on its own
-_M_MMAP_THRESHOLD = -3
-#: blocks from this size on are mapped on their own, whatever was freed before
-MMAP_THRESHOLD = 128 * 1024
 
 
 def trim_heap() -> bool:
@@ -134,15 +129,3 @@ def trim_heap() -> bool:
         return False
     _trim(0)
     return True
-
-
-def map_large_blocks() -> bool:
-    """Have glibc map every block of MMAP_THRESHOLD bytes or more on its own, so that freeing
-    it gives its memory back at once. glibc raises that threshold (up to 32 MB) each time such
-    a block is freed, after which the lists of a whole folder's rows that background work
-    copies and drops (the facet count's columns, the search index's texts, the grouping's
-    paths: 0.8 MB each at 100,000 rows) stay in the heap, freed but held: a warm open's
-    browsing peak at 100k took 8 MB more. Only on Linux with glibc; False elsewhere."""
-    if _mallopt is None:
-        return False
-    return bool(_mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))

@@ -280,39 +280,6 @@ def test_trim_heap_gives_freed_memory_back():
     assert before - rss() > 30_000_000
 
 
-_CHURN = """
-import os, sys
-from curator.core import gently
-def rss():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-del_first = bytes(2 << 20); del del_first  # a mapped block freed: glibc raises its threshold past 2 MB
-if sys.argv[1] == "mapped":
-    assert gently.map_large_blocks()
-blocks, kept = [], []
-for _ in range(60):  # 36 MB written, in blocks under the raised threshold, each with one kept after it
-    blocks.append(b"x" * 600_000)
-    kept.append(bytes(30_000))
-before = rss()
-del blocks
-print(before - rss())
-"""
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mallopt is glibc's (Linux)")
-def test_large_blocks_mapped_on_their_own_are_given_back_when_freed():
-    """Once glibc raised its mapping threshold (a large block freed), large blocks come from the
-    heap and stay with it when freed; map_large_blocks keeps them mapped, given back at once."""
-
-    def freed(how: str) -> int:
-        out = subprocess.run([sys.executable, "-c", _CHURN, how], capture_output=True, text=True, cwd=ROOT, timeout=60)
-        assert out.returncode == 0, out.stderr
-        return int(out.stdout)
-
-    assert freed("heap") < 10_000_000
-    assert freed("mapped") > 30_000_000
-
-
 def test_kept_objects_are_frozen_out_of_collections():
     """What a load keeps is moved out of the collector's sight, so no full collection walks it."""
     try:

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 
-from ...core import gently
 from ...core.folder.edits import EditOp
 from ...core.folder.index import default_cache_dir
 from ...core.folder.query import SORT_FIELDS, clauses, with_clause, without_clause
@@ -69,7 +68,6 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         prompts: Prompts | None = None,
     ):
         super().__init__()
-        gently.map_large_blocks()  # (a folder's row lists, copied and dropped, given back at once)
         self.settings = settings or Settings()
         self.cache_dir = cache_dir or default_cache_dir()
         self.messages = Messages(self)
