@@ -235,16 +235,11 @@ class Table:
         date = s.date.timestamp() if s.date else None
         numbers = (("published", self.published, s.published), ("quality", self.quality, s.quality),
                    ("heat", self.heat, s.heat), ("date", self.date, date))  # fmt: skip
-        for name, column, value in numbers:
-            if column[row] != value or type(column[row]) is not type(value):
-                column[row] = value
+        for name, column, value in [*numbers, *((n, c, self._lazy_value(n, s)) for n, c in self._lazy.items())]:
+            if column[row] != value:  # (a sort by that column is made again: see sort_version)
                 self._changed(name)
+            column[row] = value
         self.facets.set([row], [s])
-        for name, column in self._lazy.items():
-            value = self._lazy_value(name, s)
-            if column[row] != value:
-                column[row] = value
-                self._changed(name)
         self._changed("warnings")  # (read from the summary itself: see sort_key)
 
     def remove(self, rows: Iterable[int]) -> None:

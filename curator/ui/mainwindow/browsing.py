@@ -190,7 +190,11 @@ class Browsing(QObject):
         # columns and the shown rows while this thread may change them; what it counted is
         # shown unless rows went or the list was made anew meanwhile, and a change meanwhile
         # has it counted again (as every change of the rows does)
-        stamp = (table.version, len(table), len(order))
+
+        def now() -> tuple[int, int, int]:
+            return table.version, len(table), len(order)
+
+        stamp = now()
         view, git, dups = table.facet_view(), dict(table.git), table.dups  # (dups: replaced whole)
 
         def count(_progress: object) -> dict | None:
@@ -203,7 +207,7 @@ class Browsing(QObject):
             grew = len(table) >= stamp[1] and self.model.order is order and len(order) >= stamp[2]
             if counts is not None and grew:
                 self.facets_counted.emit(counts)
-            if counts is None or (table.version, len(table), len(order)) != stamp:
+            if counts is None or now() != stamp:
                 self.count_later()
 
         self.tasks.run(count, counted, failed="Counting facets failed", still=self.session.still(workspace))
