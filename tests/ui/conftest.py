@@ -5,11 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAccessibleInterface
 
 from curator.ui.mainwindow import MainWindow
 from curator.ui.settings import Settings
 from tests.ui.fakes import FakePrompts
+
+
+@pytest.fixture(autouse=True)
+def no_stale_wrappers():
+    """After each test, no Python wrapper of an object Qt deletes without telling PySide (an
+    accessibility interface) is left: Qt puts new objects at freed addresses, and PySide hands
+    a stale wrapper for them (a viewport read as a QAccessibleWidget; a crash in CI)."""
+    yield
+    left = [w for w in shiboken6.getAllValidWrappers() if isinstance(w, QAccessibleInterface)]
+    assert not left, f"{len(left)} wrappers of accessibility interfaces outlive the test: forget_wrappers them"
 
 
 @pytest.fixture

@@ -4,7 +4,10 @@ quality, and every control is reached with Tab."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
+import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface
 from PySide6.QtWidgets import QApplication, QWidget
@@ -27,27 +30,48 @@ CONTROLS = {
 MOST_CHILDREN = 80
 
 
-def controls(root: QWidget) -> list[tuple[QAccessibleInterface, str]]:
-    """Every visible control under `root` in the accessibility tree, with where it is."""
-    found = []
+@dataclass(frozen=True)
+class Node:
+    """What a screen reader is told of one control, read into plain values."""
 
-    def walk(node: QAccessibleInterface | None, path: str) -> None:
-        if node is None or not node.isValid() or node.state().invisible:
-            return
+    role: QAccessible.Role
+    name: str
+    description: str
+    where: str
+
+
+def forget_wrappers(interfaces: list[QAccessibleInterface]) -> None:
+    """Forget the Python wrappers of `interfaces`. Qt makes and deletes them (they are not
+    QObjects: nothing tells PySide), so a wrapper that outlives its interface is stale, and a
+    later object Qt puts at that address is handed that wrapper (a viewport read as a
+    QAccessibleWidget, then a crash: CI, 91aafaf)."""
+    for interface in {id(i): i for i in interfaces}.values():
+        shiboken6.invalidate(interface)
+
+
+def controls(root: QWidget) -> list[Node]:
+    """Every visible control under `root` in the accessibility tree, with where it is."""
+    found, made = [], []
+    stack = [(QAccessible.queryAccessibleInterface(root), type(root).__name__)]
+    while stack:
+        node, path = stack.pop()
+        if node is None:
+            continue
+        made.append(node)
+        if not node.isValid() or node.state().invisible:
+            continue
         role = node.role()
         obj = node.object()
         where = f"{path} › {role.name}:{type(obj).__name__ if obj is not None else ''}"
         if role in CONTROLS:
-            found.append((node, where))
-        for i in range(min(node.childCount(), MOST_CHILDREN)):
-            walk(node.child(i), where)
-
-    walk(QAccessible.queryAccessibleInterface(root), type(root).__name__)
+            found.append(Node(role, node.text(QAccessible.Text.Name), node.text(QAccessible.Text.Description), where))
+        stack.extend((node.child(i), where) for i in reversed(range(min(node.childCount(), MOST_CHILDREN))))
+    forget_wrappers(made)
     return found
 
 
 def unnamed(root: QWidget) -> list[str]:
-    return [where for node, where in controls(root) if not node.text(QAccessible.Text.Name).strip()]
+    return [node.where for node in controls(root) if not node.name.strip()]
 
 
 def everything_shown(qtbot, window, sample) -> None:
@@ -94,11 +118,13 @@ def test_a_card_says_its_title_state_and_quality(qtbot, window, sample):
     window.request_edit("quality", "set", 61)
     summary = window.selection.currentIndex().data(Role.SUMMARY)
     cards = QAccessible.queryAccessibleInterface(window.cards)
-    cells = [cards.child(i) for i in range(cards.childCount())]
-    [cell] = [c for c in cells if c.role() == R.Cell and c.text(QAccessible.Text.Name).startswith(summary.title)]
-    name = cell.text(QAccessible.Text.Name)
+    made = [cards, *(cards.child(i) for i in range(cards.childCount()))]
+    cells = [
+        (c.text(QAccessible.Text.Name), c.text(QAccessible.Text.Description)) for c in made[1:] if c.role() == R.Cell
+    ]
+    forget_wrappers(made)
+    [(name, description)] = [(n, d) for n, d in cells if n.startswith(summary.title)]
     assert "unpublished" in name and "unsaved changes" in name and "quality 61" in name
-    description = cell.text(QAccessible.Text.Description)
     assert summary.provider_name in description and all(t in description for t in summary.topics)
 
 
