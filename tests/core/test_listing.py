@@ -41,6 +41,28 @@ def test_the_rows_shown_equal_a_plain_scan_keystroke_after_keystroke(keystrokes,
         assert listing.compute() == plain(table, text, field, descending), text
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["", "po", "power a", "published:no"]), st.booleans()), min_size=1, max_size=6),
+    st.sampled_from(["date", "quality", "heat", "title", "provider", "published"]),
+)
+def test_the_sort_the_other_way_is_flipped_not_sorted_and_lists_what_a_sort_would(steps, field):
+    """A click on the sorted column's header (the direction alone changes) reverses the sorted
+    list (Table.flip), and what it lists equals a fresh sort, search after search."""
+    table, sorts = Table(ROWS), []
+    sort = table.sort
+    table.sort = lambda *args: sorts.append(args[1:]) or sort(*args)
+    listing, descending = Listing(lambda: table), True
+    listing.set_sort(field, descending)
+    for text, flip in steps:
+        if flip:
+            descending = not descending
+            listing.set_sort(field, descending)
+        listing.set_query(text)
+        assert listing.compute() == plain(Table(ROWS), text, field, descending), (text, descending)
+    assert sorts.count((field, True)) + sorts.count((field, False)) == 1  # (the first; the others flipped)
+
+
 def test_a_new_sort_is_reported_once_and_matches_are_forgotten_on_request():
     table = Table(ROWS)
     listing = Listing(lambda: table)

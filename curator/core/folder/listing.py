@@ -173,8 +173,12 @@ class Listing:
         """
         key = self._sort_key()
         if self._sorted_key != key:
-            with out_of_sight(len(self.table)):
-                self._sorted = self.table.sort(list(range(len(self.table))), self.sort_field, self.descending)
+            was, table = self._sorted_key, self.table
+            with out_of_sight(len(table)):
+                if was is not None and was[:3] == key[:3]:  # the same sort the other way: reversed
+                    self._sorted = table.flip(self._sorted, self.sort_field)
+                else:
+                    self._sorted = table.sort(list(range(len(table))), self.sort_field, self.descending)
             self._fresh, self._ahead_positions, self._picker = False, None, None
             self._sorted_key = key
         return self._sorted

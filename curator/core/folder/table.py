@@ -7,13 +7,12 @@ Split from query.py (which parses queries); evaluation of a parsed query lives h
 from __future__ import annotations
 
 import heapq
-import math
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, islice, repeat
-from operator import contains, is_not
+from operator import contains, is_, is_not
 from typing import Any
 
 from curator.core.folder.query import (
@@ -375,14 +374,31 @@ class Table:
         return [r for r in rows if name[r] or domain[r]]
 
     def sort(self, rows: list[int], field: str, descending: bool = False) -> list[int]:
-        """Rows ordered by `field`; unknown values sort last either way (in the order of `rows`)."""
+        """Rows ordered by `field`, equal values in the order of `rows`; descending is that list
+        backwards (equal values too), so a sort the other way is a reversal (see flip). Unknown
+        values sort last either way, in the order of `rows`."""
         if field in NUMBERS:
             return sort_numbers(getattr(self, field), rows, descending)
         key = self.sort_key(field)
         known = [r for r in rows if key(r) is not None]
         unknown = [r for r in rows if key(r) is None]
-        known.sort(key=key, reverse=descending)
+        known.sort(key=key)
+        if descending:
+            known.reverse()
         return known + unknown
+
+    def flip(self, order: list[int], field: str) -> list[int]:
+        """`order`, a sort of rows by `field` one way (sort), sorted the other way: the rows
+        with a value reversed, those without kept last. What sort would give, without sorting:
+        at 1,000,000 rows a sort by date held the GUI thread 0.4-0.6 s, this a few ms."""
+        if field in NUMBERS and len(order) == len(self):
+            unknown = getattr(self, field).count(None)
+        else:  # (a part of the rows, or a lazy column: each row looked up)
+            key = self.sort_key(field)
+            unknown = sum(1 for r in order if key(r) is None)
+        known = order[: len(order) - unknown]
+        known.reverse()
+        return known + order[len(order) - unknown :]
 
     def sort_key(self, field: str) -> Callable[[int], Any]:
         """A key for `field`; None for unknown values. Lazy columns are built only when sorted by."""
@@ -419,14 +435,20 @@ def _containing(column: list[str], rows: Sequence[int], value: str) -> list[int]
 NUMBERS = ("date", "quality", "heat")
 
 
-def _number_keys(column: Sequence[float | None], descending: bool) -> list[float]:
-    last = -math.inf if descending else math.inf  # unknown: an infinity that goes last either way
-    return [last if v is None else v for v in column]
+def _known(column: Sequence[float | None], rows: Sequence[int]) -> tuple[list[int], list[int]]:
+    """`rows` with a number in `column` and those without, each in the order of `rows`."""
+    values = column if rows == range(len(column)) else list(map(column.__getitem__, rows))
+    return list(compress(rows, map(is_not, values, repeat(None)))), list(compress(rows, map(is_, values, repeat(None))))
 
 
 def sort_numbers(column: Sequence[float | None], rows: list[int], descending: bool) -> list[int]:
-    """`rows` ordered by their numbers in `column` (one of NUMBERS), unknown ones last, in one sort."""
-    return sorted(rows, key=_number_keys(column, descending).__getitem__, reverse=descending)
+    """`rows` ordered by their numbers in `column` (one of NUMBERS) as Table.sort orders them:
+    equal ones in the order of `rows`, descending that list backwards, unknown ones last."""
+    known, unknown = _known(column, rows)
+    known.sort(key=column.__getitem__)
+    if descending:
+        known.reverse()
+    return known + unknown
 
 
 def sort_numbers_gently(column: Sequence[float | None], descending: bool, piece: int = 4096) -> list[int]:
@@ -438,20 +460,24 @@ def sort_numbers_gently(column: Sequence[float | None], descending: bool, piece:
     consecutive rows and heapq.merge takes ties from the earlier run first. The list holds
     int objects made in its order (see ArticleModel._fresh).
     """
-    keys = _number_keys(column, descending)
-    key = keys.__getitem__
+    key = column.__getitem__
     runs = []
-    for start in range(0, len(keys), piece):
+    for start in range(0, len(column), piece):
         back_off()  # (while the user scrolls or searches: the sort is made ahead, it can wait)
-        runs.append(sorted(range(start, min(start + piece, len(keys))), key=key, reverse=descending))
-    merged = heapq.merge(*runs, key=key, reverse=descending)
+        known, _ = _known(column, range(start, min(start + piece, len(column))))
+        runs.append(sorted(known, key=key))
+    merged = heapq.merge(*runs, key=key)
     order = array("q")
     while True:
         back_off()
         made = len(order)
         order.extend(islice(merged, piece * 4))
         if len(order) == made:
-            return order.tolist()
+            break
+    if descending:
+        order.reverse()  # (in C: 1,000,000 rows in a few ms)
+    order.extend(compress(range(len(column)), map(is_, column, repeat(None))))
+    return order.tolist()
 
 
 _ABSENT = object()
