@@ -13,7 +13,8 @@ is that of one editor's session), each wait bounded:
 - warm: re-open from the warm index (whole list shown, checked against the disk), sort by date,
   the six keystrokes of bench_scale (time until the first screenful is shown), scrolling the cards
   fast with thumbnails, and at 1,000,000 a 10,000-article batch publish written and fsynced; the
-  heartbeat of bench_scale measures the longest UI stall of each phase, and the peak RSS.
+  heartbeat of bench_scale measures the longest UI stall of each phase, and the peak RSS
+  (CURATOR_BENCH_ATTRIBUTE=1: what held each stall over 25 ms, printed by the warm phase).
 
 Each run's batch publishes 10,000 more of the 1M corpus's unpublished articles (the save updates the
 index, so the next run's re-open is still warm). The rows are merged into docs/performance.json and
@@ -150,7 +151,9 @@ def warm(folder: Path, cache: Path, n: int, limit: float) -> dict:
     for thumbs in (window.thumbs, window.large_images):
         thumbs.resolve_local = lambda url: JPEG  # every article image decodes a real JPEG
     beat = Heartbeat()
+    attribution = attribute(beat)
     result = {"open": open_marked(window, folder, n, beat, limit)}
+    attribution.phase("open")
     if not result["open"]["finished"]:
         return result
     peak = beat.peak_rss
@@ -166,6 +169,7 @@ def warm(folder: Path, cache: Path, n: int, limit: float) -> dict:
         sorts.append(time.perf_counter() - t)
     result["sort_s"] = sorts
     result["sort_stall_ms"] = beat.stop()
+    attribution.phase("sort")
     peak = max(peak, beat.peak_rss, rss_mb())
     spin(0.5)
 
@@ -178,6 +182,7 @@ def warm(folder: Path, cache: Path, n: int, limit: float) -> dict:
     model.set_query("")
     QApplication.processEvents()
     result["filter_stall_ms"] = beat.stop()
+    attribution.phase("filter")
     peak = max(peak, beat.peak_rss, rss_mb())
     spin(0.5)
 
@@ -189,6 +194,7 @@ def warm(folder: Path, cache: Path, n: int, limit: float) -> dict:
         spin(0.01)
     spin(1.0)
     result["scroll_stall_ms"] = beat.stop()
+    attribution.phase("scroll")
     peak = max(peak, beat.peak_rss, rss_mb())
     result["browse_peak_mb"] = peak
 
@@ -220,10 +226,45 @@ def warm(folder: Path, cache: Path, n: int, limit: float) -> dict:
             "stall_ms": beat.stop(),
             "peak_mb": beat.peak_rss,
         }
+        attribution.phase("publish")
+    attribution.report()
     window.workspace.pending.clear()
     window.close()
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+class _Unattributed:
+    def phase(self, name: str) -> None:
+        pass
+
+    def report(self) -> None:
+        pass
+
+
+class _Attributed:
+    """bench_scale.Attribution over the warm phase (CURATOR_BENCH_ATTRIBUTE=1): what held each
+    stall over 25 ms, printed (to stderr) before the result."""
+
+    def __init__(self, beat):
+        from tests.bench.bench_scale import Attribution
+
+        beat.keep_stalls = True
+        self.beat, self.attribution = beat, Attribution(beat)
+
+    def phase(self, name: str) -> None:
+        self.attribution.phase(name)
+
+    def report(self) -> None:
+        import threading
+
+        self.attribution.close()
+        stalls = [s for s in self.beat.stalls if s[1] - s[0] > self.attribution.LATE]
+        print(self.attribution.report(stalls, threading.main_thread().ident), file=sys.stderr, flush=True)
+
+
+def attribute(beat):
+    return _Attributed(beat) if os.environ.get("CURATOR_BENCH_ATTRIBUTE") else _Unattributed()
 
 
 # -- the rows --
