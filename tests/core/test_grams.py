@@ -34,9 +34,10 @@ def scan(table: Table, value: str) -> bytes:
 
 def built(tmp_path: Path, table: Table) -> tuple[Index, grams.Grams]:
     index = Index(tmp_path / "site", tmp_path / "cache")
+    mark = table.text_mark()
     done = grams.catch_up(index, list(table.text))
     assert done is not None
-    return index, grams.Grams(index.gram_reader, table, done)
+    return index, grams.Grams(index.gram_reader, table, done, mark)
 
 
 @pytest.fixture
@@ -104,6 +105,44 @@ def test_an_edited_row_is_found_by_its_new_text_at_once(tmp_path, small_chunks, 
     listing.use_grams(index)
     listing.set_query("eta")
     assert listing.compute() == table.select("eta")
+
+
+EDIT = st.one_of(
+    st.tuples(st.just("replace"), st.integers(0, 40), st.sampled_from(["alpha", "beta", "gamma", "x"])),
+    st.tuples(st.just("again"), st.integers(0, 40), st.just("")),  # the same text read again
+    st.tuples(st.just("extend"), st.integers(1, 3), st.sampled_from(["new", "alpha"])),
+    st.tuples(st.just("remove"), st.integers(0, 40), st.just("")),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(titles=st.lists(st.sampled_from(["alpha", "beta", "gamma"]), min_size=1, max_size=12),
+       edits=st.lists(st.lists(EDIT, max_size=4), min_size=1, max_size=4))  # fmt: skip
+def test_the_rows_edited_since_the_build_are_those_a_comparison_of_every_row_finds(
+    tmp_path_factory, small_chunks, titles, edits
+):
+    """Grams.dirty from the table's log of texts set (text_changed_since) equals comparing every
+    row's text object with the one indexed, through edits, text set back, appends and removals,
+    asked after each batch of them."""
+    table = table_of(titles)
+    index, logged = built(tmp_path_factory.mktemp("g"), table)
+    compared = grams.Grams(index.gram_reader, table, grams.Built(logged.texts, logged.chunks))  # no mark
+    indexed = list(table.text)
+    for batch in edits:
+        for op, at, title in batch:
+            if op == "replace" and at < len(table):
+                table.replace(at, Summary(f"{at}.md", title=title, excerpt=""))
+            elif op == "again" and at < len(table):  # read anew from the index: equal text, kept
+                table.summaries[at] = None
+                table.replace(at, Summary(f"{at}.md", title=table.text[at].split("\n")[0], excerpt=""))
+            elif op == "extend":
+                table.extend([Summary(f"n{len(table) + i}.md", title=title, excerpt="") for i in range(at)])
+            elif op == "remove" and at < len(table):
+                table.remove([at])
+        assert logged.dirty(table) == compared.dirty(table)
+        n = len(indexed)
+        want = [r for r in range(min(n, len(table))) if table.text[r] is not indexed[r]] + list(range(n, len(table)))
+        assert logged.dirty(table) == want
 
 
 def test_many_rows_scanned_directly_ask_for_a_catch_up(tmp_path, monkeypatch):

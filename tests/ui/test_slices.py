@@ -167,3 +167,24 @@ def test_a_big_publish_of_a_folder_listed_from_its_index_reads_each_summary_once
     wait_saved(qtbot, window)
     assert all(b"published: true" in p.read_bytes() for p in folder.iterdir())
     assert sum(p.read_bytes() != original[p] for p in folder.iterdir()) == len(changed)
+
+
+def test_background_work_that_can_wait_backs_off_while_slices_run(qtbot):
+    """Each turn of slices says the GUI thread is busy (gently.busy): a facet count or a topic
+    tally in a worker sleeps between its pieces meanwhile, instead of taking the GIL from them."""
+    from curator.core import gently
+    from curator.ui.slices import Slices
+
+    gently.busy_for(0)  # (nothing said busy before)
+    assert not gently.busy()
+    seen = []
+
+    def work():
+        for _ in range(3):
+            seen.append(gently.busy())
+            yield
+
+    slices = Slices()
+    slices.run(work())
+    qtbot.waitUntil(lambda: not slices.busy, timeout=5000)
+    assert seen == [True, True, True]

@@ -332,10 +332,11 @@ class Browsing(QObject):
             return
         with out_of_sight(len(table)):  # (read by workers for seconds: a walk of it stalled 93 ms)
             texts = list(table.text)  # (references: the strings are the table's)
+        mark = table.text_mark()  # (rows edited after this copy are found from it: see Grams.dirty)
 
         def done(built: grams.Built | None) -> None:
             if built is not None and table is workspace.table:
-                self.model.listing.use_grams(grams.Grams(index.gram_reader, table, built))
+                self.model.listing.use_grams(grams.Grams(index.gram_reader, table, built, mark))
 
         def failed(error: BaseException) -> None:
             pass  # searches go on scanning the rows' text, as before the index is there
