@@ -403,3 +403,48 @@ def test_a_cold_open_lets_its_summaries_go_once_the_index_holds_them(folder, tmp
         if r != row:
             assert workspace.summary(r) == cold[workspace.path(r)]
     assert workspace.table.summaries.peek(row) is not None  # (never let go: its edit is not in the index)
+
+
+@pytest.mark.parametrize("skim", [False, True], ids=["parsed", "skimmed, then parsed in workers"])
+def test_files_whose_stat_changed_but_not_their_bytes_are_touched_not_changed(folder, tmp_path, skim):
+    """A chmod, a copy back, a hard link: every file's stat changes, not its bytes. A warm open
+    reads them again and sends new snapshots only (touched), not rows to replace (changed):
+    replacing 100,000 rows in the window after a `cp -al` of the folder held it 80 s."""
+    open_with(folder, tmp_path / "cache")
+    later = time.time() - 1800
+    for i in range(10):
+        os.utime(folder / f"{i:02}.md", (later, later))
+    (folder / "10.md").write_text(TEXT.format(t="Edited", q=10))
+    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache"), workers=2, skim=skim))
+    changes = [m for m in messages if isinstance(m, library.Changes)]
+    touched = {p: s for m in changes for p, s in m.touched}
+    changed = [e.summary.path for m in changes for e in m.changed]
+    assert sorted(touched) == [f"{i:02}.md" for i in range(10)] and changed == ["10.md"], (touched, changed)
+    assert all(s.mtime_ns == (folder / p).stat().st_mtime_ns for p, s in touched.items())
+    parsed: list[str] = []
+    open_with(folder, tmp_path / "cache", parsed)
+    assert parsed == []  # their new stats were indexed
+
+
+def test_a_row_read_from_the_index_is_replaced_without_fetching_it(folder, tmp_path):
+    """A file changed on disk replaces its row; the topics it showed (for the topics another
+    program changed) come from the table's facets, not from the index a row at a time."""
+    from curator.core.folder.workspace import Workspace
+
+    open_with(folder, tmp_path / "cache")
+    workspace = Workspace(folder)
+    for message in library.open_iter(folder, Index(folder, tmp_path / "cache")):
+        if isinstance(message, library.Batch):
+            workspace.add(message.summaries, message.snapshots, message.columns)
+        elif isinstance(message, library.Decoded):
+            workspace.table.decoded(message.start, message.summaries)
+    fetched: list[str] = []
+    summaries = workspace.table.summaries
+    real = summaries.fetch
+    summaries.fetch = lambda paths: fetched.extend(paths) or real(paths)
+    (folder / "20.md").write_text(TEXT.format(t="Edited", q=20).replace("AI", "Robots"))
+    entry = library.load_one(str(folder), "20.md")
+    row = workspace.replace(entry)
+    assert fetched == []
+    assert workspace.foreign["20.md"].added == {"Robots"} and workspace.foreign["20.md"].removed == {"AI"}
+    assert workspace.table.summaries[row].title == "Edited"

@@ -555,6 +555,9 @@ def _open_iter(
     del current, shown
     trim_heap()
     stored: dict[str, tuple[Summary, FileStat, Snapshot]] = {}  # what the index is to hold, by path
+    #: the indexed digest of each listed file whose stat changed: read again with the same bytes
+    #: (a chmod, a copy back, a hard link: every file's ctime), it is touched, not changed
+    digests: dict[str, str] = {}
     try:  # the summaries of the shown rows, batch by batch, each file checked against the disk
         start = 0
         indexed = itertools.chain.from_iterable(records)  # (path, record), fetched RECORD_BATCH at a time
@@ -576,6 +579,7 @@ def _open_iter(
                             continue  # deleted
                         if not reusable(known, stat, root, now):
                             stale.append(known.path)
+                            digests[known.path] = known.snapshot.digest
                         elif stat.mtime_ns >= known.indexed_ns - RACY_NS:  # checked by content: index it again
                             stored[known.path] = (known.summary, stat, known.snapshot)  # so it stops being racy
                 if len(summaries) != count:
@@ -586,7 +590,7 @@ def _open_iter(
     except (ValueError, TypeError, IndexError):  # a record that does not decode: trust none of the index
         index.rebuild()
         yield Changes(deleted=sorted(p for _, paths in sizes for p in paths))
-        warm, added, deleted, stale, stored = False, set(), [], on_disk, {}
+        warm, added, deleted, stale, stored, digests = False, set(), [], on_disk, {}, {}
     finally:
         if index is not None:
             source.close()  # its connection is closed by this thread, not by whichever frees it later
@@ -616,7 +620,13 @@ def _open_iter(
             if isinstance(item, Entry):
                 if item.stat is not None:
                     stored[item.summary.path] = (item.summary, item.stat, item.snapshot)
-                (changes.added if item.summary.path in added else changes.changed).append(item)
+                path = item.summary.path
+                if path in added:
+                    changes.added.append(item)
+                elif digests.get(path) == item.snapshot.digest:  # the row shows it already: a new stat only
+                    changes.touched.append((path, item.snapshot))
+                else:
+                    changes.changed.append(item)
             else:
                 changes.problems.append(item)
                 if warm and item.path not in added:  # indexed before, unreadable now

@@ -153,7 +153,12 @@ class Workspace:
     def replace(self, entry: Entry) -> int:
         """A file changed on disk and was loaded again: its unsaved changes are dropped."""
         row = self.rows[entry.summary.path]
-        old = (self.saved.get(row) or self.table.summaries[row]).topics
+        saved = self.saved.get(row)
+        # the topics it showed, from the facets' column: a row read from the index is not
+        # fetched for them (a row at a time: 10,000 files changed on disk held the window 40 s)
+        old = saved.topics if saved is not None else self.table.facets.topics[row]
+        if old is None:  # (listed from the index, its values not come yet)
+            old = self.table.summaries[row].topics
         if old != entry.summary.topics:
             self.foreign.setdefault(entry.summary.path, Foreign()).note(old, entry.summary.topics)
         self.saved.pop(row, None)
