@@ -400,7 +400,7 @@ class Table:
         name, domain = facets.columns["provider_name"], facets.columns["provider_domain"]
         return [r for r in rows if name[r] or domain[r]]
 
-    def sort(self, rows: list[int], field: str, descending: bool = False) -> list[int]:
+    def sort(self, rows: Sequence[int], field: str, descending: bool = False) -> list[int]:
         """Rows ordered by `field`, equal values in the order of `rows`; descending is that list
         backwards (equal values too), so a sort the other way is a reversal (see flip). Unknown
         values sort last either way, in the order of `rows`."""
@@ -465,10 +465,12 @@ NUMBERS = ("date", "quality", "heat")
 def _known(column: Sequence[float | None], rows: Sequence[int]) -> tuple[list[int], list[int]]:
     """`rows` with a number in `column` and those without, each in the order of `rows`."""
     values = column if rows == range(len(column)) else list(map(column.__getitem__, rows))
+    if None not in values:  # (most columns: one scan in C, no split)
+        return list(rows), []
     return list(compress(rows, map(is_not, values, repeat(None)))), list(compress(rows, map(is_, values, repeat(None))))
 
 
-def sort_numbers(column: Sequence[float | None], rows: list[int], descending: bool) -> list[int]:
+def sort_numbers(column: Sequence[float | None], rows: Sequence[int], descending: bool) -> list[int]:
     """`rows` ordered by their numbers in `column` (one of NUMBERS) as Table.sort orders them:
     equal ones in the order of `rows`, descending that list backwards, unknown ones last."""
     known, unknown = _known(column, rows)
