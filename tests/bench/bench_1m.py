@@ -155,6 +155,7 @@ def warm(folder: Path, cache: Path, n: int, limit: float) -> dict:
     result = {"open": open_marked(window, folder, n, beat, limit)}
     attribution.phase("open")
     if not result["open"]["finished"]:
+        attribution.report()
         return result
     peak = beat.peak_rss
     spin(0.5)
