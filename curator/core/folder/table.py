@@ -408,11 +408,7 @@ class Table:
             return sort_numbers(getattr(self, field), rows, descending)
         key = self.sort_key(field)
         known = [r for r in rows if key(r) is not None]
-        unknown = [r for r in rows if key(r) is None]
-        known.sort(key=key)
-        if descending:
-            known.reverse()
-        return known + unknown
+        return _ordered(known, [r for r in rows if key(r) is None], key, descending)
 
     def flip(self, order: list[int], field: str) -> list[int]:
         """`order`, a sort of rows by `field` one way (sort), sorted the other way: the rows
@@ -470,14 +466,18 @@ def _known(column: Sequence[float | None], rows: Sequence[int]) -> tuple[list[in
     return list(compress(rows, map(is_not, values, repeat(None)))), list(compress(rows, map(is_, values, repeat(None))))
 
 
-def sort_numbers(column: Sequence[float | None], rows: Sequence[int], descending: bool) -> list[int]:
-    """`rows` ordered by their numbers in `column` (one of NUMBERS) as Table.sort orders them:
-    equal ones in the order of `rows`, descending that list backwards, unknown ones last."""
-    known, unknown = _known(column, rows)
-    known.sort(key=column.__getitem__)
+def _ordered(known: list[int], unknown: list[int], key: Callable[[int], Any], descending: bool) -> list[int]:
+    """`known` sorted by `key` (equal ones as they are), backwards if `descending`; then `unknown`."""
+    known.sort(key=key)
     if descending:
         known.reverse()
     return known + unknown
+
+
+def sort_numbers(column: Sequence[float | None], rows: Sequence[int], descending: bool) -> list[int]:
+    """`rows` ordered by their numbers in `column` (one of NUMBERS) as Table.sort orders them:
+    equal ones in the order of `rows`, descending that list backwards, unknown ones last."""
+    return _ordered(*_known(column, rows), column.__getitem__, descending)
 
 
 def sort_numbers_gently(column: Sequence[float | None], descending: bool, piece: int = 4096) -> list[int]:
@@ -490,11 +490,12 @@ def sort_numbers_gently(column: Sequence[float | None], descending: bool, piece:
     int objects made in its order (see ArticleModel._fresh).
     """
     key = column.__getitem__
-    runs = []
+    runs, unknown = [], array("q")  # (the rows without a number, in row order: last)
     for start in range(0, len(column), piece):
         back_off()  # (while the user scrolls or searches: the sort is made ahead, it can wait)
-        known, _ = _known(column, range(start, min(start + piece, len(column))))
+        known, missing = _known(column, range(start, min(start + piece, len(column))))
         runs.append(sorted(known, key=key))
+        unknown.extend(missing)
     merged = heapq.merge(*runs, key=key)
     order = array("q")
     while True:
@@ -505,12 +506,10 @@ def sort_numbers_gently(column: Sequence[float | None], descending: bool, piece:
             break
     if descending:
         order.reverse()  # (in C: 1,000,000 rows in a few ms)
-    step, n = piece * 16, len(column)
-    for start in range(0, n, step):  # the rows without a number, last; then the list made a
-        order.extend(compress(range(start, min(start + step, n)), map(is_, column[start : start + step], repeat(None))))
-    out: list[int] = []  # piece at a time: each C call over 1,000,000 rows held the GIL 20-40 ms,
-    for start in range(0, len(order), step):  # the GUI thread waiting (the warm open's longest stall)
-        out.extend(order[start : start + step].tolist())
+    order.extend(unknown)
+    out: list[int] = []  # made a piece at a time: one tolist of 1,000,000 rows held the GIL 20-40
+    for start in range(0, len(order), piece * 16):  # ms, the GUI thread waiting (the warm open's longest stall)
+        out.extend(order[start : start + piece * 16].tolist())
     return out
 
 
