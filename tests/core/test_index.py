@@ -271,6 +271,7 @@ def test_a_record_that_does_not_decode_mid_way_has_the_whole_folder_read_again(f
     with con:
         con.execute("UPDATE files SET record = 'not a record' WHERE path = '17.md'")
     con.close()
+    (folder / "new.md").write_text((folder / "03.md").read_text())  # (not indexed: it comes back too)
     messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
     listed = [p for m in messages if isinstance(m, library.Batch) and m.columns is not None for p in m.columns.paths]
     decoded = [m.start for m in messages if isinstance(m, library.Decoded)]

@@ -234,6 +234,9 @@ def test_file_stats_hold_what_a_scan_lists_in_columns(tmp_path: Path):
     rows = ["sub/c.md", "gone.md", "a.md", "b.md"]
     in_order = stats.for_rows(iter(rows))
     assert [in_order.get(r) for r in range(4)] == [listed["sub/c.md"], None, listed["a.md"], listed["b.md"]]
+    # the dict of paths goes once the rows are mapped (a warm open at 1M: its peak); they still answer
+    assert len(stats.forget_paths()) == 3 and len(stats) == 0 and "a.md" not in stats
+    assert [in_order.get(r) for r in range(4)] == [listed["sub/c.md"], None, listed["a.md"], listed["b.md"]]
     assert [names.for_rows(rows).get(r) for r in range(4)] == [None] * 4  # listed without stats
     assert library.FileStats().for_rows(["a.md"]).get(0) is None  # nothing listed
 
@@ -252,7 +255,7 @@ def test_file_stats_of_many_rows_are_taken_in_pieces_that_let_the_gil_go():
         assert [taken.get(r) for r in range(n + 1)] == [stats.get(p) for p in rows[-n - 1 :]]
         return run
 
-    assert lines(count) > lines(10) + 4  # (a loop turn a piece: 3 pieces against 1)
+    assert lines(count) >= lines(10) + 4  # (a loop turn a piece, two lines each: 3 pieces against 1)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's (Linux)")

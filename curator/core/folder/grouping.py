@@ -278,19 +278,28 @@ class GroupingProcess:
             return self._ask("update", list(removed))
 
     def close(self) -> None:
-        """End the worker now (what it was doing is dropped: a call in progress raises)."""
+        """End the worker now (what it was doing is dropped: a call in progress raises). The
+        worker is told to end here; waiting for it to go is a background thread's: a worker
+        that held 100,000 articles took 14-18 ms to exit, which the window waited for on the
+        GUI thread as the next folder opened."""
         self._closed = True
         process, self._process = self._process, None
         if process is not None:
             with contextlib.suppress(OSError, ValueError):
                 process.terminate()
+        threading.Thread(target=self._reap, args=(process,), name="curator-grouping-reaper", daemon=True).start()
+
+    def _reap(self, process: multiprocessing.process.BaseProcess | None) -> None:
+        """Wait for the worker to end (killed if it does not), then close the window's end of
+        the pipe once no call is in progress (one ends as the worker does)."""
+        if process is not None:
             process.join(2)
             if process.exitcode is None:
                 process.kill()
                 process.join(2)
             with contextlib.suppress(ValueError):
                 process.close()
-        if self._lock.acquire(timeout=2):  # (a call in progress ends as the worker does)
+        if self._lock.acquire(timeout=2):
             try:
                 if self._conn is not None:
                     self._conn.close()
