@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from curator.core.document.editing import same
 from curator.core.document.formats.base import FrontMatterError
-from curator.core.document.formats.fastyaml import Unsupported, parse_fast
+from curator.core.document.formats.fastyaml import Unsupported, block, parse_fast
 from curator.core.document.frontmatter import decode, parse_front, split
 from curator.core.folder import library
 from tests.conftest import GENERATOR, ROOT, need
@@ -196,3 +196,109 @@ SAMPLE_FRONTS = [front for _, front in fronts(ROOT / "resources" / "sample")]
 def test_mutated_real_files_read_as_libyaml_reads_them(front):
     """A fuzzed real file that libyaml rejects is never accepted by the fast reader (it would be edited)."""
     reads_as_libyaml(front)
+
+
+SIMPLE = st.sampled_from(["a", "Chips", "Startups Asia", "10", "true", '"q r"', "'s'", "https://x.y/z"])
+ITEM = st.one_of(
+    *[SIMPLE] * 8,
+    PLAIN,
+    st.text("ab 1:#-'\"", min_size=1, max_size=6),
+    st.sampled_from(['"quoted"', "'single'", '"a" # c', "2024-01-02T03:04:05Z", "2024-13-02T03:04:05Z", "12",
+                     "yes", "~", "", "  ", "# note", "- x", "a: b", "a:", "url: x", "x #c", "[]", "{}"]),
+)  # fmt: skip
+GOOD_KEYS = st.sampled_from(["url", "name", "width", "x-y", "isCached"])
+LINE_KEYS = st.one_of(GOOD_KEYS, GOOD_KEYS, GOOD_KEYS, st.sampled_from(["on", "null", "a b", "é"]))
+
+
+@st.composite
+def nested_lines(draw):
+    """The lines under `k:`: a list, a mapping or a list of mappings, its indentation, dashes and
+    items varied, sometimes with a line that does not belong."""
+    at = " " * draw(st.sampled_from([0, 1, 2, 2, 4]))
+    shape = draw(st.sampled_from(["list", "mapping", "mappings"]))
+    off = st.sampled_from([0, 0, 0, 0, 0, 1])  # one space more than the shape's
+    lines = []
+    for _ in range(draw(st.integers(1, 3))):
+        if shape == "list":
+            lines.append(f"{at}-{' ' * (1 + draw(off))}{draw(ITEM)}")
+        elif shape == "mapping":
+            lines.append(f"{at}{draw(LINE_KEYS)}:{draw(st.sampled_from([' ', ' ', ' ', '  ', '']))}{draw(ITEM)}")
+        else:
+            lines.append(f"{at}-{' ' * (1 + draw(off))}{draw(LINE_KEYS)}: {draw(ITEM)}")
+            inner = at + "  " + " " * draw(off)
+            lines += [f"{inner}{draw(LINE_KEYS)}: {draw(ITEM)}" for _ in range(draw(st.integers(0, 3)))]
+    if draw(st.integers(0, 3)) == 0:
+        stray = draw(st.sampled_from(["", "  ", "# c", f"{at}  more", f"{at}- x", f"{at}x: y", f"{at}x:"]))
+        lines.insert(draw(st.integers(0, len(lines))), stray)
+    if draw(st.integers(0, 3)) == 0:  # one line a space further in
+        moved = draw(st.integers(0, len(lines) - 1))
+        lines[moved] = " " + lines[moved]
+    return "".join("\n" + line for line in lines) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nested_lines())
+def test_a_block_reads_as_the_fast_reader_reads_it(lines):
+    block_agrees(lines)
+
+
+def block_agrees(lines: str) -> None:
+    """fastyaml.block (the list-fields reader's shortcut for nested values) gives what parse_fast
+    gives the key, or declines; it never accepts what parse_fast declines."""
+    try:
+        value = block(lines)
+    except Unsupported:
+        return
+    data, _ = parse_fast("k:" + lines)  # (raises, failing the test, where the shortcut accepted too much)
+    assert same(value, data["k"]) and type(value) is type(data["k"]), lines
+
+
+@st.composite
+def well_formed_lines(draw):
+    """A list, a mapping or a list of mappings of plain one-line values, and which line to move."""
+    at = " " * draw(st.integers(0, 3))
+    keys = st.lists(GOOD_KEYS, min_size=1, max_size=4, unique=True)
+    shape = draw(st.sampled_from(["list", "mapping", "mappings"]))
+    if shape == "list":
+        lines = [f"{at}- {draw(SIMPLE)}" for _ in range(draw(st.integers(1, 4)))]
+    elif shape == "mapping":
+        lines = [f"{at or ' '}{key}: {draw(SIMPLE)}" for key in draw(keys)]
+    else:
+        lines = []
+        for _ in range(draw(st.integers(1, 3))):
+            first, *rest = draw(keys)
+            lines += [f"{at}- {first}: {draw(SIMPLE)}", *(f"{at}  {key}: {draw(SIMPLE)}" for key in rest)]
+    return lines, draw(st.integers(0, len(lines) - 1)), draw(st.sampled_from([" ", "  ", "   "]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(well_formed_lines())
+def test_a_block_reads_well_formed_lines_and_declines_one_moved(drawn):
+    lines, moved, spaces = drawn
+    text = "".join("\n" + line for line in lines)
+    assert same(block(text), parse_fast("k:" + text)[0]["k"]), text
+    lines[moved] = spaces + lines[moved]  # one line further in, or (below) out
+    for shifted in (lines, [line[len(spaces) * 2 :] if i == moved else line for i, line in enumerate(lines)]):
+        block_agrees("".join("\n" + line for line in shifted))
+
+
+@pytest.mark.parametrize(
+    ("lines", "value"),
+    [
+        ("\n  - Chips\n  - Startups Asia\n", ["Chips", "Startups Asia"]),
+        ("\n- a\n- 'b'\n", ["a", "b"]),
+        ("\n  name: Draft News\n  domain: draftnews.com", {"name": "Draft News", "domain": "draftnews.com"}),
+        ('\n  - url: "u"\n    width: 10\n  - url: v\n', [{"url": "u", "width": 10}, {"url": "v"}]),
+    ],
+)
+def test_a_block_reads_the_common_shapes(lines, value):
+    assert block(lines) == value
+
+
+@pytest.mark.parametrize(
+    "lines",
+    ["\n  - a\n    b", "\n  - a\n\n  - b", "\n  a: 1\n  a: 2", "\n  - a:\n      b: 1", "\n  a: # c", "\n  yes: 1"],
+)
+def test_a_block_leaves_other_shapes_to_the_tokens(lines):
+    with pytest.raises(Unsupported):
+        block(lines)

@@ -24,8 +24,9 @@ full parse that follows in the background (library.check_skimmed) names it as a 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from curator.core.document.formats.fastyaml import Unsupported, parse_fast, scalar_line
+from curator.core.document.formats.fastyaml import Unsupported, block, parse_fast, scalar_line
 from curator.core.document.values import Parsed
 
 __all__ = ["Unsupported", "skim"]
@@ -98,6 +99,8 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
             eol = text.find("\n", at, end)
             if eol < 0 or not text[eol:end].strip(" \n"):  # its line only (and blank lines): read it here
                 data[key] = scalar_line(key, value, text, at, end if eol < 0 else eol)
+            elif value is None and (read := _block(text[eol:end])) is not None:
+                data[key] = read[0]
             else:
                 data[key] = None  # (its place in the mapping's order)
                 pieces.append(text[start:end])
@@ -109,6 +112,15 @@ def skim(front: str, wanted: frozenset[str], lists: frozenset[str] = frozenset()
     if pieces:
         data.update(parse_fast("".join(pieces)[1:])[0])
     return Parsed(data, key_lines, fast=True, skimmed=True)
+
+
+def _block(lines: str) -> tuple[Any] | None:
+    """(value,) of the lines under a key when they are a list, a mapping or a list of mappings
+    of one-line values (most are: fastyaml.block), else None: the fast reader reads them."""
+    try:
+        return (block(lines),)
+    except Unsupported:
+        return None
 
 
 def _may_go_on(block: str) -> bool:
