@@ -2,9 +2,10 @@
 
 A cold open of 100,000 articles parses every file, and most of each file is what the list never
 shows: `related` articles, `featuredContent`, `secured`, image lists. This reader finds the
-top-level keys from the lines that start at column 0, reads the keys the list needs with the
-fast reader (`fastyaml`, all in one piece), checks that `related` is a list (the list shows
-nothing of it) and skips every other key's block unread.
+top-level keys from the lines that start at column 0, reads the keys the list needs (one-line
+values from their line, nested ones in the commonest shapes with `fastyaml.block`, the rest with
+the fast reader, all in one piece), checks that `related` is a list (the list shows nothing of
+it) and skips every other key's block unread.
 
 It declines (raises `Unsupported`, and the caller parses the whole file) on anything that could
 make a line at column 0 up to the last key it reads mean something else than a top-level key,
