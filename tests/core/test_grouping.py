@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.core.folder import library
+from curator.core.folder import grouping, library
 from curator.core.folder.duplicates import Grouper
 from curator.core.folder.grouping import GroupingFailed, GroupingProcess
 from curator.core.folder.index import Index
@@ -171,6 +171,31 @@ def test_close_does_not_wait_for_the_worker_to_go(loaded):
     assert gone(pid)  # killed after 2 s without ending
     with pytest.raises(GroupingFailed, match="closed"):
         process.group()
+
+
+def test_close_with_no_worker_starts_no_reaper(loaded, monkeypatch):
+    """A folder whose grouping never started (or closed twice): close has nothing to wait for,
+    and starts no thread to wait (one close of a started worker starts one)."""
+    import threading
+
+    folder, cache, entries = loaded
+    started = []
+
+    class Recorded(threading.Thread):
+        def start(self):
+            started.append(self.name)
+            super().start()
+
+    monkeypatch.setattr(grouping.threading, "Thread", Recorded)
+    GroupingProcess().close()
+    assert started == []
+    process = GroupingProcess()
+    process.start(Index(folder, cache), [e.summary.path for e in entries], digests(entries))
+    pid = process.pid
+    process.close()
+    process.close()
+    assert started.count("curator-grouping-reaper") == 1
+    assert gone(pid)
 
 
 def test_a_worker_that_dies_while_its_pipe_stays_open_still_raises(loaded, monkeypatch):

@@ -282,8 +282,10 @@ class GroupingProcess:
         worker is told to end here; waiting for it to go is a background thread's: a worker
         that held 100,000 articles took 14-18 ms to exit, which the window waited for on the
         GUI thread as the next folder opened."""
-        self._closed = True
+        closed, self._closed = self._closed, True
         process, self._process = self._process, None
+        if closed or (process is None and self._conn is None):
+            return  # closed already (its reaper runs), or never started: nothing to wait for
         if process is not None:
             with contextlib.suppress(OSError, ValueError):
                 process.terminate()
