@@ -141,13 +141,21 @@ _CACHE: dict[str, Any] = {}
 _CACHE_LIMIT = 50_000
 
 
+#: Texts this long or longer are not cached: titles, links, excerpts, dates (2024-01-02T03:04:05Z)
+#: rarely repeat, and looking each up (hashing it, a probe into a table of 50,000) and storing it
+#: cost more than reading it (py-spy: 5% of a cold open's work in the lookup).
+_CACHED_BELOW = 20
+
+
 def scalar(text: str) -> Any:
     """A scalar's value; repeated texts (types, booleans, sizes, names) come from a cache."""
-    value = _CACHE.get(text, _CACHE)  # (a miss, most titles and links, raised KeyError: 0.4 us more)
+    if len(text) >= _CACHED_BELOW:
+        return _scalar(text)
+    value = _CACHE.get(text, _CACHE)  # (a miss raised KeyError: 0.4 us more)
     if value is not _CACHE:
         return value
     value = _scalar(text)
-    if len(text) < 48 and not isinstance(value, (list, dict)):
+    if not isinstance(value, (list, dict)):
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()
         _CACHE[text] = value
