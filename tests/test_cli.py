@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from curator import cli
+from curator.core.folder import opening
 from tests.conftest import ROOT
 from tests.core.test_library import hostile_folder
 
@@ -116,7 +117,7 @@ def test_a_broken_pipe_inside_loading_is_an_error_not_a_closed_stdout(sample: Pa
     def broken(*args, **kwargs):
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(cli.library, "load", broken)
+    monkeypatch.setattr(opening, "load", broken)
     assert cli.main(["list", str(sample)]) == 1
     assert "BrokenPipeError" in capsys.readouterr().err
 

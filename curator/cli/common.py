@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from ..core.document.saves import prepare_save
 from ..core.document.snapshots import read_file
 from ..core.document.writes import Status
-from ..core.folder import duplicates, fields, library, links
+from ..core.folder import duplicates, fields, library, links, opening
 from ..core.folder.index import Index
 from ..core.folder.library import Severity
 from ..core.folder.query import parse, terms_named
@@ -50,7 +50,7 @@ def load_table(root: str, extensions: Sequence[str] | None) -> tuple[Table, list
             raise FileNotFoundError(2, "no such file or folder", root)
         raise UsageError(f"{root}: not a folder")
     index = Index(root)
-    loaded = library.load(root, extensions or None, index=index)
+    loaded = opening.load(root, extensions or None, index=index)
     if index.error:
         print(f"curator: note: {index.error}", file=sys.stderr)
     return Table(loaded.summaries), loaded.problems

@@ -11,7 +11,7 @@ from typing import Any
 from ..core.document.formats.base import FrontMatterError, NotAnArticle
 from ..core.document.frontmatter import load_document
 from ..core.document.snapshots import read_file
-from ..core.folder import fields, library
+from ..core.folder import fields, opening
 from ..core.folder.edits import EditOp
 from ..core.folder.index import Index
 from ..core.folder.workspace import Workspace
@@ -123,7 +123,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     paths, root, _ = targets_of(args)
     if root is None:  # the site of these files
         root = profiles.site_root(paths[0]) if paths else "."
-    folder = library.load(root, index=Index(root))  # the folder's common topics are suggested too
+    folder = opening.load(root, index=Index(root))  # the folder's common topics are suggested too
     site = topics.SiteTopics.read(root)
     for path, why in site.taxonomy.problems:
         print(f"{path}: not read: {why}", file=sys.stderr)

@@ -17,7 +17,7 @@ import yaml
 from ..core.document.formats.base import FrontMatterError, NotAnArticle
 from ..core.document.frontmatter import load_document
 from ..core.document.snapshots import read_file
-from ..core.folder import library
+from ..core.folder import opening
 from ..core.folder.library import Severity
 from ..core.folder.query import SORT_FIELDS
 from ..core.site import profiles, views
@@ -127,7 +127,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = library.load(args.dir, args.ext or None)
+    loaded = opening.load(args.dir, args.ext or None)
     for problem in loaded.problems:
         if problem.severity is Severity.WARNING and not args.warnings:
             continue

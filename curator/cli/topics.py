@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 
 from ..core.document.writes import Status
-from ..core.folder import library, review
+from ..core.folder import library, opening, review
 from ..core.folder.index import Index
 from ..core.folder.table import Table
 from ..core.folder.workspace import SaveJob, save_batch
@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Na
 def _entries(root: str, where: str) -> tuple[list[library.Entry], Index, list[library.Problem]]:
     """The folder's articles matching `where` (all for ''), with their snapshots for saving."""
     index = Index(root)
-    loaded = library.load(root, index=index)
+    loaded = opening.load(root, index=index)
     if index.error:
         print(f"curator: note: {index.error}", file=sys.stderr)
     table = Table(loaded.summaries)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from curator.core.folder import duplicates, fields, library
+from curator.core.folder import duplicates, fields, opening
 from curator.core.folder.grouping import GroupingProcess
 from curator.core.folder.index import Index, decode_summary
 from tests.bench.common import Row, corpus, frontmatter_load, print_rows, process_mb
@@ -71,7 +71,7 @@ def grouped_in_process(index: Index, entries) -> tuple[float, float, float, floa
 def run(n: int) -> list[Row]:
     folder = corpus(n)
     index = Index(folder)
-    entries = library.load(str(folder), index=index).entries  # (makes the index: the open below is a warm one)
+    entries = opening.load(str(folder), index=index).entries  # (makes the index: the open below is a warm one)
     in_worker, worker_peak, worker_held, here = grouped_in_process(index, entries)
     started = time.perf_counter()
     summaries = [decode_summary(record) for batch in index.iter_records(10_000) for record in batch]

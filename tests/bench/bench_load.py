@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from curator.core.folder import library
+
+from curator.core.folder import opening
 from curator.core.folder.index import Index
 from tests.bench.common import Row, corpus, frontmatter_load, print_rows
 
@@ -24,15 +25,15 @@ def run(n: int = 10_000) -> list[Row]:
     folder = corpus(n, seed=3)
     base, count = frontmatter_load(folder)
     t = time.perf_counter()
-    cold = library.load(folder)
+    cold = opening.load(folder)
     cold_s = time.perf_counter() - t
     serial_t = time.perf_counter()
-    library.load(folder, workers=1)
+    opening.load(folder, workers=1)
     serial_s = time.perf_counter() - serial_t
     with tempfile.TemporaryDirectory() as cache:
-        library.load(folder, index=Index(folder, cache))
+        opening.load(folder, index=Index(folder, cache))
         t = time.perf_counter()
-        warm = library.load(folder, index=Index(folder, cache))
+        warm = opening.load(folder, index=Index(folder, cache))
         warm_s = time.perf_counter() - t
     assert len(cold.entries) == len(warm.entries) == count == n
     baseline = f"python-frontmatter {base:.2f} s"

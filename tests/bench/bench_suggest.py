@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from curator.core.folder import library
+
+from curator.core.folder import opening
 from curator.core.site import topics
 from curator.core.site.article import read_details
 from curator.core.site.taxonomy import Topic
@@ -29,7 +30,7 @@ from tests.conftest import CORPUS
 
 
 def measure(root: Path, site: list[Topic], common: bool = True) -> tuple[float, float, int, int]:
-    entries = library.load(root).entries
+    entries = opening.load(root).entries
     suggester = topics.Suggester(site, topics.common_topics(e.summary.topics for e in entries) if common else ())
     declared = {t.name for t in site}
     hits = suggested = assigned = articles = 0
@@ -58,7 +59,7 @@ def run(root: Path = CORPUS) -> list[Row]:
     flat = [Topic(t.name, "", t.keywords) for t in site]  # the same keywords, without parents
     base_p, base_r, _, _ = measure(root, flat, common=False)
     base = f"keywords only: P {base_p:.2f} R {base_r:.2f}"
-    common = topics.common_topics(e.summary.topics for e in library.load(root).entries)
+    common = topics.common_topics(e.summary.topics for e in opening.load(root).entries)
     rest = [Topic(t.name, "" if t.parent in common else t.parent, t.keywords) for t in site if t.name not in common]
     sub_p, sub_r, _, _ = measure(root, rest, common=False)
     print(f"without the folder's common topics {common}: P {sub_p:.2f} R {sub_r:.2f}", flush=True)

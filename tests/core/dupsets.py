@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from curator.core.folder import duplicates, fields, library
+from curator.core.folder import duplicates, fields, opening
 
 #: The real clusters of the queue's _news folder, labelled by hand (keeper first).
 REAL_CLUSTERS = [
@@ -48,7 +48,7 @@ _SWAPS = [("Power Apps", "Power BI"), ("PowerApps", "Power Automate"), ("Microso
 def measure(root: Path, labels: list[list[str]]) -> tuple[float, float, list[duplicates.Group]]:
     """(precision, recall) over pairs of `duplicates.group` on the folder against the labels
     (the URLs as the loaded summaries hold them: the same values the files give)."""
-    summaries = list(library.load(str(root), None, index=None).summaries)
+    summaries = list(opening.load(str(root), None, index=None).summaries)
     urls = fields.values_of(str(root), [s.path for s in summaries], ["originalUrl"])["originalUrl"]
     assert {s.path: s.url for s in summaries if s.url} == {p: u for p, u in urls.items() if isinstance(u, str) and u}
     groups = duplicates.group(summaries)

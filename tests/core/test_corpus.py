@@ -10,14 +10,14 @@ import pytest
 from curator.core.document.frontmatter import load_document
 from curator.core.document.saves import plan_edit, save_changes
 from curator.core.document.snapshots import read_file
-from curator.core.folder import library
+from curator.core.folder import library, opening
 
 EXTENSIONS = (".md", ".markdown", ".txt", ".html")
 
 
 @pytest.fixture(scope="module")
 def loaded(corpus: Path):
-    return library.load(corpus, EXTENSIONS)
+    return opening.load(corpus, EXTENSIONS)
 
 
 def test_every_file_loads_or_is_reported(corpus: Path, loaded):
@@ -30,7 +30,7 @@ def test_every_file_loads_or_is_reported(corpus: Path, loaded):
 def test_the_sites_data_files_are_not_articles_and_say_so(corpus: Path):
     """The 70 provider files under `_data/organizations/` are the site's data, not articles:
     758 articles are listed, and the excluded folder is named (never a silent gap)."""
-    plain = library.load(corpus)
+    plain = opening.load(corpus)
     assert len(plain.entries) == 758
     assert not any(e.summary.path.startswith("_data/") for e in plain.entries)
     excluded = [p for p in plain.problems if p.severity == "excluded"]

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.core.folder import duplicates, library
+from curator.core.folder import duplicates, opening
 from curator.core.folder.duplicates import Grouper, canonical_url, group, pairs, title_words
 from curator.core.folder.query import QueryError
 from curator.core.folder.table import Table
@@ -258,7 +258,7 @@ def test_buckets_freeze_the_keys_held_by_one_path_and_thaw_one_that_is_shared():
 @pytest.mark.parametrize("seed", range(3))
 def test_incremental_grouping_of_the_queue_equals_grouping_from_scratch(corpus: Path, tmp_path: Path, seed: int):
     dupsets.build_queue(corpus / "_news", tmp_path / "news", 2)
-    summaries = list(library.load(str(tmp_path / "news"), None, index=None).summaries)
+    summaries = list(opening.load(str(tmp_path / "news"), None, index=None).summaries)
     assert sum(bool(s.url) for s in summaries) > len(summaries) / 2  # (the index and the loader carry them)
     _arrive_in_random_orders(summaries, seed, every_step=False)
 
@@ -278,7 +278,7 @@ def test_a_grouper_follows_edits_and_removals_without_regrouping_the_rest():
 
 @functools.cache
 def _own_summaries_cached() -> tuple[Summary, ...]:
-    return tuple(library.load(str(OWN), None, index=None).summaries)
+    return tuple(opening.load(str(OWN), None, index=None).summaries)
 
 
 def _own_summaries() -> list[Summary]:

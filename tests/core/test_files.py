@@ -17,7 +17,7 @@ from curator.core.document import snapshots, writes
 from curator.core.document.saves import prepare_save, save_changes
 from curator.core.document.snapshots import read_file
 from curator.core.document.writes import Status, commit_many
-from curator.core.folder import library
+from curator.core.folder import opening
 from tests.conftest import lines_run
 
 TEXT = b"---\ntitle: A\nquality: 3\npublished: false\n---\nbody\n"
@@ -156,7 +156,7 @@ def test_a_change_with_its_mtime_put_back_is_never_overwritten(tmp_path: Path):
     assert writes.commit_save(prepared).status is Status.CONFLICT
     assert path.read_bytes() == TEXT.replace(b"title: A", b"title: B")
     # and the window's watcher sees it
-    changes = library.detect_changes(str(tmp_path), ["a.md"], [loaded], set())
+    changes = opening.detect_changes(str(tmp_path), ["a.md"], [loaded], set())
     assert [e.summary.title for e in changes.changed] == ["B"]
 
 

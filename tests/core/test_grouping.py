@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.core.folder import grouping, library
+from curator.core.folder import grouping, opening
 from curator.core.folder.duplicates import Grouper
 from curator.core.folder.grouping import GroupingFailed, GroupingProcess
 from curator.core.folder.index import Index
@@ -43,7 +43,7 @@ def loaded(tmp_path: Path):
     folder = shutil.copytree(OWN, tmp_path / "queue")
     (folder / "labels.json").unlink()
     cache = tmp_path / "cache"
-    entries = library.load(str(folder), None, index=Index(folder, cache)).entries
+    entries = opening.load(str(folder), None, index=Index(folder, cache)).entries
     return folder, cache, entries
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from curator.core.document.snapshots import Snapshot, digest
-from curator.core.folder import library
+from curator.core.folder import library, opening
 from curator.core.folder.index import (
     SCHEMA_VERSION,
     FileStat,
@@ -54,11 +54,11 @@ def open_with(root: Path, cache: Path, parsed: list[str] | None = None):
 
         library.iter_load, restore = spy, real
         try:
-            loaded = library.load(root, index=index)
+            loaded = opening.load(root, index=index)
         finally:
             library.iter_load = restore
     else:
-        loaded = library.load(root, index=index)
+        loaded = opening.load(root, index=index)
     return loaded, index
 
 
@@ -80,7 +80,7 @@ def test_warm_open_reuses_everything_and_matches_a_cold_parse(folder, tmp_path):
 def test_edited_replaced_deleted_renamed_and_new_files(folder, tmp_path, monkeypatch, batches):
     if batches:  # each row checked against its own file's stat, whichever batch it came in
         for name, size in zip(("INDEX_FIRST_BATCH", "INDEX_BATCH", "RECORD_BATCH"), batches, strict=True):
-            monkeypatch.setattr(library, name, size)
+            monkeypatch.setattr(opening, name, size)
     open_with(folder, tmp_path / "cache")
     (folder / "00.md").write_text(TEXT.format(t="Edited", q=0))  # same size, new content
     (folder / "25.md").write_text(TEXT.format(t="Edited too", q=25))
@@ -108,8 +108,8 @@ def test_a_message_sent_is_not_changed_by_what_the_load_finds_after(folder, tmp_
     (folder / "02.md").unlink()
     time.sleep(0.01)
     (folder / "05.md").write_text("---\ntitle: [broken\n---\n")  # unusable now: off the list later
-    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
-    changes = [m for m in messages if isinstance(m, library.Changes) and m.deleted]
+    messages = list(opening.open_iter(folder, Index(folder, tmp_path / "cache")))
+    changes = [m for m in messages if isinstance(m, opening.Changes) and m.deleted]
     assert [m.deleted for m in changes] == [["02.md"], ["05.md"]]
 
 
@@ -176,7 +176,7 @@ def test_indexes_of_different_folders_stay_apart(folder, tmp_path):
 def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path, corpus):
     """A warm open shows rows from columns of the index; the Summary objects follow."""
     root = corpus
-    cold = library.load(root, workers=1)
+    cold = opening.load(root, workers=1)
     index = Index(root, tmp_path / "cache")
     index.store([(e.summary, e.stat or FileStat.of(os.stat(root / e.summary.path)), e.snapshot) for e in cold.entries])
     typed = Summary("zz/typed.md", title="Typed", quality=None, warnings=((3, "quality: expected a whole number"),))
@@ -201,13 +201,13 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path, corpus):
 
 
 def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypatch):
-    monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
-    monkeypatch.setattr(library, "INDEX_BATCH", 10)
-    monkeypatch.setattr(library, "RECORD_BATCH", 3)  # (records read across the rows' batches)
+    monkeypatch.setattr(opening, "INDEX_FIRST_BATCH", 4)
+    monkeypatch.setattr(opening, "INDEX_BATCH", 10)
+    monkeypatch.setattr(opening, "RECORD_BATCH", 3)  # (records read across the rows' batches)
     open_with(folder, tmp_path / "cache")
-    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
-    batches = [m for m in messages if isinstance(m, library.Batch)]
-    decoded = [m for m in messages if isinstance(m, library.Decoded)]
+    messages = list(opening.open_iter(folder, Index(folder, tmp_path / "cache")))
+    batches = [m for m in messages if isinstance(m, opening.Batch)]
+    decoded = [m for m in messages if isinstance(m, opening.Decoded)]
     assert [len(b) for b in batches] == [4, 10, 10, 6]
     assert [d.start for d in decoded] == [0, 4, 14, 24]  # the rows of each batch
     assert messages.index(decoded[0]) > messages.index(batches[-1])  # the whole list first
@@ -237,49 +237,49 @@ def test_a_warm_open_sends_rows_then_their_summaries(folder, tmp_path, monkeypat
     # one string object per path, shared by the summary and the table (a copy each is 8 MB at 100k)
     assert all(s.path is p for s, p in kept)
     assert [s.title for s in table.summaries] == [f"Title {int(p[:2])}" for p in table.paths]
-    cold = library.load(folder, workers=1)
+    cold = opening.load(folder, workers=1)
     assert sorted(table.summaries, key=lambda s: s.path) == [e.summary for e in cold.entries]
-    warm = library.load(folder, index=Index(folder, tmp_path / "cache"))
+    warm = opening.load(folder, index=Index(folder, tmp_path / "cache"))
     assert [e.summary for e in warm.entries] == [e.summary for e in cold.entries]
 
 
 def test_a_warm_open_sends_the_summaries_in_pieces(folder, tmp_path, monkeypatch):
     """Decoded summaries come DECODED_PIECE rows at a time (within each batch of rows), each
     piece's rows after the last's, so that few are alive at once: every row is covered."""
-    monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
-    monkeypatch.setattr(library, "INDEX_BATCH", 10)
-    monkeypatch.setattr(library, "RECORD_BATCH", 3)
-    monkeypatch.setattr(library, "DECODED_PIECE", 4)
+    monkeypatch.setattr(opening, "INDEX_FIRST_BATCH", 4)
+    monkeypatch.setattr(opening, "INDEX_BATCH", 10)
+    monkeypatch.setattr(opening, "RECORD_BATCH", 3)
+    monkeypatch.setattr(opening, "DECODED_PIECE", 4)
     open_with(folder, tmp_path / "cache")
-    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
-    paths = [p for m in messages if isinstance(m, library.Batch) and m.columns is not None for p in m.columns.paths]
-    decoded = [m for m in messages if isinstance(m, library.Decoded)]
+    messages = list(opening.open_iter(folder, Index(folder, tmp_path / "cache")))
+    paths = [p for m in messages if isinstance(m, opening.Batch) and m.columns is not None for p in m.columns.paths]
+    decoded = [m for m in messages if isinstance(m, opening.Decoded)]
     assert [(d.start, len(d.summaries)) for d in decoded] == [
         (0, 4), (4, 4), (8, 4), (12, 2), (14, 4), (18, 4), (22, 2), (24, 4), (28, 2)
     ]  # fmt: skip
     assert [s.path for d in decoded for s in d.summaries] == paths
-    cold = library.load(folder, workers=1)
+    cold = opening.load(folder, workers=1)
     assert sorted((s for d in decoded for s in d.summaries), key=lambda s: s.path) == [e.summary for e in cold.entries]
 
 
 def test_a_record_that_does_not_decode_mid_way_has_the_whole_folder_read_again(folder, tmp_path, monkeypatch):
-    monkeypatch.setattr(library, "INDEX_FIRST_BATCH", 4)
-    monkeypatch.setattr(library, "INDEX_BATCH", 10)
-    monkeypatch.setattr(library, "RECORD_BATCH", 3)  # (records read across the rows' batches)
+    monkeypatch.setattr(opening, "INDEX_FIRST_BATCH", 4)
+    monkeypatch.setattr(opening, "INDEX_BATCH", 10)
+    monkeypatch.setattr(opening, "RECORD_BATCH", 3)  # (records read across the rows' batches)
     _, index = open_with(folder, tmp_path / "cache")
     con = sqlite3.connect(index.path)
     with con:
         con.execute("UPDATE files SET record = 'not a record' WHERE path = '17.md'")
     con.close()
     (folder / "new.md").write_text((folder / "03.md").read_text())  # (not indexed: it comes back too)
-    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache")))
-    listed = [p for m in messages if isinstance(m, library.Batch) and m.columns is not None for p in m.columns.paths]
-    decoded = [m.start for m in messages if isinstance(m, library.Decoded)]
-    (dropped,) = [m for m in messages if isinstance(m, library.Changes) and m.deleted]
-    again = [s for m in messages if isinstance(m, library.Batch) and m.columns is None for s in m.summaries]
+    messages = list(opening.open_iter(folder, Index(folder, tmp_path / "cache")))
+    listed = [p for m in messages if isinstance(m, opening.Batch) and m.columns is not None for p in m.columns.paths]
+    decoded = [m.start for m in messages if isinstance(m, opening.Decoded)]
+    (dropped,) = [m for m in messages if isinstance(m, opening.Changes) and m.deleted]
+    again = [s for m in messages if isinstance(m, opening.Batch) and m.columns is None for s in m.summaries]
     assert len(listed) == 30 and sorted(dropped.deleted) == sorted(listed)  # every row shown leaves...
     assert decoded == [0, 4]  # (the batches before the bad record had come)
-    cold = library.load(folder, workers=1)
+    cold = opening.load(folder, workers=1)
     assert sorted(again, key=lambda s: s.path) == [e.summary for e in cold.entries]  # ...and comes back read
 
 
@@ -289,7 +289,7 @@ def test_a_record_that_does_not_decode_mid_way_has_the_whole_folder_read_again(f
 def test_a_folder_where_the_index_file_should_be(folder: Path, tmp_path: Path):
     index = Index(folder, tmp_path / "cache")
     index.path.mkdir(parents=True)
-    loaded = library.load(folder, index=index)
+    loaded = opening.load(folder, index=index)
     assert len(loaded.entries) == 30 and not loaded.problems
     assert index.error and "working without it" in index.error
     assert index.path.is_dir()  # nothing of the user's was deleted
@@ -298,7 +298,7 @@ def test_a_folder_where_the_index_file_should_be(folder: Path, tmp_path: Path):
 def test_a_cache_folder_that_is_a_file(folder: Path, tmp_path: Path):
     (tmp_path / "cache").write_text("a file, not a folder")
     index = Index(folder, tmp_path / "cache")
-    loaded = library.load(folder, index=index)
+    loaded = opening.load(folder, index=index)
     assert len(loaded.entries) == 30 and index.error
 
 
@@ -312,12 +312,12 @@ def test_a_cache_folder_left_by_sudo_is_worked_around(folder: Path):
         for path in [team, site, *site.iterdir()]:
             os.chown(path, NOBODY, NOGROUP)
         cache = team / "cache"
-        library.load(site, index=Index(site, cache))  # root builds the index
+        opening.load(site, index=Index(site, cache))  # root builds the index
         assert Index(site, cache).path.exists()
 
         def open_as_user() -> tuple[int, str | None, list[str]]:
             index = Index(site, cache)
-            loaded = library.load(site, index=index)
+            loaded = opening.load(site, index=index)
             results = save_batch([job(site, "00.md", loaded)], index=index, root=site)
             return len(loaded.entries), index.error, [r.result.status.value for r in results]
 
@@ -328,7 +328,7 @@ def test_a_cache_folder_left_by_sudo_is_worked_around(folder: Path):
         shutil.rmtree(team)
 
 
-def job(root: Path, rel: str, loaded: library.Loaded) -> SaveJob:
+def job(root: Path, rel: str, loaded: opening.Loaded) -> SaveJob:
     entry = next(e for e in loaded.entries if e.summary.path == rel)
     return SaveJob(rel, str(root / rel), {"quality": 99}, entry.snapshot, entry.summary)
 
@@ -336,7 +336,7 @@ def job(root: Path, rel: str, loaded: library.Loaded) -> SaveJob:
 @needs_root
 def test_a_full_cache_disk_keeps_the_good_index_and_every_save(folder: Path, full_disk: Path):
     cache = full_disk / "cache"
-    loaded = library.load(folder, index=Index(folder, cache))  # a good index
+    loaded = opening.load(folder, index=Index(folder, cache))  # a good index
     size = Index(folder, cache).path.stat().st_size
     with open(full_disk / "filler", "wb") as f, contextlib.suppress(OSError):  # fill the disk
         while True:
@@ -348,7 +348,7 @@ def test_a_full_cache_disk_keeps_the_good_index_and_every_save(folder: Path, ful
     assert index.error and "working without it" in index.error
     assert Index(folder, cache).path.stat().st_size >= size  # not deleted
     (full_disk / "filler").unlink()
-    warm = library.load(folder, index=Index(folder, cache))  # still a usable index, checked on open
+    warm = opening.load(folder, index=Index(folder, cache))  # still a usable index, checked on open
     assert sorted(e.summary.quality for e in warm.entries)[-10:] == [99] * 10
 
 
@@ -365,8 +365,8 @@ def test_a_warm_open_leaves_no_index_reader_open_for_another_thread_to_close(tmp
     for i in range(30):
         (folder / f"{i}.md").write_text(f"---\ntitle: A {i}\n---\n")
     index = Index(folder, tmp_path / "cache")
-    library.load(folder, index=index)  # fills the index
-    for _ in library.open_iter(folder, index):  # a warm open: read from the index
+    opening.load(folder, index=index)  # fills the index
+    for _ in opening.open_iter(folder, index):  # a warm open: read from the index
         pass
     gc.collect()
     open_readers = [
@@ -385,19 +385,19 @@ def test_a_cold_open_lets_its_summaries_go_once_the_index_holds_them(folder, tmp
     monkeypatch.setattr(rows_module, "KEEP", 4)
     index = Index(folder, tmp_path / "cache")
     workspace = Workspace(folder)
-    messages = list(library.open_iter(folder, index))
+    messages = list(opening.open_iter(folder, index))
     for message in messages:
-        if isinstance(message, library.Batch):
+        if isinstance(message, opening.Batch):
             workspace.add(message.summaries, message.snapshots, message.columns)
             if message is messages[0]:
                 workspace.set_values({"03.md": {"quality": 77}})  # edited while the open goes on
-        elif isinstance(message, library.Indexed):
+        elif isinstance(message, opening.Indexed):
             assert len(message.summaries) == 30
             workspace.indexed(message.summaries, index.summaries)
     assert [type(m).__name__ for m in messages][-1] == "Indexed"
     held = [r for r, s in enumerate(list.__iter__(workspace.table.summaries)) if s is not None]
     assert workspace.rows["03.md"] in held and len(held) == 4 + 1  # the last 4 and the edited one
-    cold = {e.summary.path: e.summary for e in library.load(folder, workers=1).entries}
+    cold = {e.summary.path: e.summary for e in opening.load(folder, workers=1).entries}
     row = workspace.rows["03.md"]
     assert workspace.summary(row).quality == 77 and workspace.table.select("quality:77") == [row]
     for r in range(30):
@@ -416,8 +416,8 @@ def test_files_whose_stat_changed_but_not_their_bytes_are_touched_not_changed(fo
     for i in range(10):
         os.utime(folder / f"{i:02}.md", (later, later))
     (folder / "10.md").write_text(TEXT.format(t="Edited", q=10))
-    messages = list(library.open_iter(folder, Index(folder, tmp_path / "cache"), workers=2, skim=skim))
-    changes = [m for m in messages if isinstance(m, library.Changes)]
+    messages = list(opening.open_iter(folder, Index(folder, tmp_path / "cache"), workers=2, skim=skim))
+    changes = [m for m in messages if isinstance(m, opening.Changes)]
     touched = {p: s for m in changes for p, s in m.touched}
     changed = [e.summary.path for m in changes for e in m.changed]
     assert sorted(touched) == [f"{i:02}.md" for i in range(10)] and changed == ["10.md"], (touched, changed)
@@ -434,10 +434,10 @@ def test_a_row_read_from_the_index_is_replaced_without_fetching_it(folder, tmp_p
 
     open_with(folder, tmp_path / "cache")
     workspace = Workspace(folder)
-    for message in library.open_iter(folder, Index(folder, tmp_path / "cache")):
-        if isinstance(message, library.Batch):
+    for message in opening.open_iter(folder, Index(folder, tmp_path / "cache")):
+        if isinstance(message, opening.Batch):
             workspace.add(message.summaries, message.snapshots, message.columns)
-        elif isinstance(message, library.Decoded):
+        elif isinstance(message, opening.Decoded):
             workspace.table.decoded(message.start, message.summaries)
     fetched: list[str] = []
     summaries = workspace.table.summaries

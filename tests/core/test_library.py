@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from curator.core import gently
-from curator.core.folder import library, scan
+from curator.core.folder import library, opening, scan
 from curator.core.folder.index import FileStat, Index
 from curator.core.site.article import Summary
 from tests.conftest import ROOT, lines_run
@@ -54,7 +54,7 @@ def test_bad_files_are_problems_and_the_rest_loads(tmp_path: Path):
     write(tmp_path, "junk.md", b"\x00\x01\x02junk")
     write(tmp_path, "plain.md", "# no front matter\n")
     write(tmp_path, "typed.md", '---\ntitle: t\nquality: "high"\n---\n')
-    loaded = library.load(tmp_path)
+    loaded = opening.load(tmp_path)
     assert sorted(e.summary.path for e in loaded.entries) == ["ok.md", "typed.md"]
     by_path = {p.path: p for p in loaded.problems}
     assert by_path["yaml.md"].severity == "error" and by_path["yaml.md"].line
@@ -69,8 +69,8 @@ def test_parallel_load_matches_serial(tmp_path: Path):
     for name in ("a-c.md", "a/b.md", "a.md", "A.md", "a/c/d.md", "a b.md"):  # '-', ' ' sort before '/'
         write(tmp_path, name, GOOD.format(n=name))
     write(tmp_path, "broken.md", "---\n[\n---\n")
-    serial = library.load(tmp_path, workers=1)
-    parallel = library.load(tmp_path, workers=2)
+    serial = opening.load(tmp_path, workers=1)
+    parallel = opening.load(tmp_path, workers=2)
     assert [e.summary for e in serial.entries] == [e.summary for e in parallel.entries]
     assert serial.problems == parallel.problems
     assert len(parallel.entries) == library.PARALLEL_THRESHOLD + 56
@@ -85,7 +85,7 @@ def test_values_that_repeat_are_one_object_across_the_workers_chunks(tmp_path: P
     text = "---\ntitle: {n}\ntopics: [AI, Power Apps]\ncategory: news\ntype: article\nprovider:\n  name: Blog\n---\n"
     for i in range(library.PARALLEL_THRESHOLD + library.CHUNK * 2):
         write(tmp_path, f"{i:04}.md", text.format(n=i))
-    summaries = [e.summary for e in library.load(tmp_path, workers=2).entries]
+    summaries = [e.summary for e in opening.load(tmp_path, workers=2).entries]
     assert len(summaries) == library.PARALLEL_THRESHOLD + library.CHUNK * 2
     for field in ("category", "type", "provider_name"):
         assert len({id(getattr(s, field)) for s in summaries}) == 1, field
@@ -99,7 +99,7 @@ def test_cancel_stops_loading(tmp_path: Path):
     for i in range(600):
         write(tmp_path, f"{i:04}.md", GOOD.format(n=i))
     cancel = threading.Event()
-    loaded = library.load(tmp_path, workers=1, cancel=cancel, on_batch=lambda batch: cancel.set())
+    loaded = opening.load(tmp_path, workers=1, cancel=cancel, on_batch=lambda batch: cancel.set())
     assert loaded.cancelled and len(loaded.entries) == library.CHUNK
 
 
@@ -152,17 +152,17 @@ def test_a_cold_open_starts_its_workers_while_it_scans(tmp_path: Path, monkeypat
     monkeypatch.setattr(cf.ProcessPoolExecutor, "submit", submitted)
     monkeypatch.setattr(library.Workers, "close", closed)
     index = Index(tmp_path, tmp_path / "cache")
-    messages = library.open_iter(tmp_path, index, workers=2, skim=True, on_total=lambda n: events.append("scanned"))
+    messages = opening.open_iter(tmp_path, index, workers=2, skim=True, on_total=lambda n: events.append("scanned"))
     first = next(messages)
-    assert isinstance(first, library.Batch) and len(first) == library.FIRST_CHUNK
+    assert isinstance(first, opening.Batch) and len(first) == library.FIRST_CHUNK
     assert events[:4] == ["start", "_ready", "_ready", "scanned"]  # started as the scan went on
     assert "_load_packed" in events  # and given the rest before the first rows went out
-    rows = len(first) + sum(len(m) for m in messages if isinstance(m, library.Batch))
+    rows = len(first) + sum(len(m) for m in messages if isinstance(m, opening.Batch))
     assert rows == library.PARALLEL_THRESHOLD + 2 * library.CHUNK
     assert events[-2:] == ["close", "nothing to close"]  # (by iter_load, then open_iter's guard)
     events.clear()
-    messages = library.open_iter(tmp_path, index, workers=2, skim=True)  # warm: nothing to read again
-    assert sum(len(m) for m in messages if isinstance(m, library.Batch)) == rows
+    messages = opening.open_iter(tmp_path, index, workers=2, skim=True)  # warm: nothing to read again
+    assert sum(len(m) for m in messages if isinstance(m, opening.Batch)) == rows
     assert set(events) == {"nothing to close"}
     events.clear()
 
@@ -172,7 +172,7 @@ def test_a_cold_open_starts_its_workers_while_it_scans(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(library, "iter_load", failing)  # a cold open failing after its scan started them
     with pytest.raises(OSError):
-        list(library.open_iter(tmp_path, None, workers=2, skim=True))
+        list(opening.open_iter(tmp_path, None, workers=2, skim=True))
     assert events[0] == "start" and events[-1] == "close"  # not left idle until the app quits
 
 
@@ -300,16 +300,16 @@ def test_kept_objects_are_frozen_out_of_collections():
 def test_a_touched_file_is_reported_once_with_its_new_stat(tmp_path: Path):
     write(tmp_path, "a.md", GOOD.format(n="a"))
     write(tmp_path, "b.md", GOOD.format(n="b"))
-    loaded = library.load(tmp_path)
+    loaded = opening.load(tmp_path)
     paths = [e.summary.path for e in loaded.entries]
     snapshots = [e.snapshot for e in loaded.entries]
     st = (tmp_path / "a.md").stat()
     os.utime(tmp_path / "a.md", ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # touched, same bytes
-    changes = library.detect_changes(str(tmp_path), paths, snapshots, set())
+    changes = opening.detect_changes(str(tmp_path), paths, snapshots, set())
     assert not (changes.changed or changes.added or changes.deleted or changes.problems)
     assert [(p, s.mtime_ns) for p, s in changes.touched] == [("a.md", st.st_mtime_ns + 5_000_000_000)]
     snapshots[paths.index("a.md")] = changes.touched[0][1]
-    assert library.detect_changes(str(tmp_path), paths, snapshots, set()).touched == []  # not read again
+    assert opening.detect_changes(str(tmp_path), paths, snapshots, set()).touched == []  # not read again
 
 
 def test_gentle_sort_is_the_scan_order():
@@ -346,7 +346,7 @@ def test_one_bad_file_never_stops_the_folder(tmp_path: Path, workers: int, monke
     root = hostile_folder(tmp_path / "site")
     monkeypatch.setattr(library, "PARALLEL_THRESHOLD", 1)  # the worker-process path too
     for index in (None, Index(root, tmp_path / "cache"), Index(root, tmp_path / "cache")):  # cold, then warm
-        loaded = library.load(root, workers=workers, index=index)
+        loaded = opening.load(root, workers=workers, index=index)
         paths = sorted(e.summary.path for e in loaded.entries)
         assert paths == ["_news/deep.md", "_news/good0.md", "_news/good1.md", "_news/good2.md", "_news/huge.md"]
         problems = {p.path: p for p in loaded.problems}
@@ -370,7 +370,7 @@ def test_stale_temp_files_of_killed_saves_are_removed_on_open(tmp_path: Path):
     others = [root / ".a.md.swp", root / ".a.md.tmp"]  # not Curator's
     for path in [*stale, live, *others]:
         path.write_text("half")
-    library.load(root)
+    opening.load(root)
     assert [p.exists() for p in stale] == [False, False]
     assert live.exists() and all(p.exists() for p in others)
 
@@ -402,9 +402,9 @@ def test_worker_processes_end_when_the_loading_process_is_killed(tmp_path: Path)
     for n in range(1200):
         write(tmp_path / "site", f"{n:04}.md", GOOD.format(n=n))
     code = (
-        "import time\nfrom curator.core.folder import library\n"
+        "import time\nfrom curator.core.folder import opening\n"
         "def batch(items):\n    print('batch', flush=True)\n    time.sleep(3)\n"
-        f"library.load({str(tmp_path / 'site')!r}, workers=2, on_batch=batch)\n"
+        f"opening.load({str(tmp_path / 'site')!r}, workers=2, on_batch=batch)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
@@ -430,16 +430,16 @@ def _final_state(messages) -> tuple[dict[str, Summary], dict[str, str], int]:
     order: list[str] = []
     checked = 0
     for message in messages:
-        if isinstance(message, library.Batch):
+        if isinstance(message, opening.Batch):
             if message.columns is not None:  # rows from the index: their summaries come as Decoded
                 order.extend(message.columns.paths)
             for summary in message.summaries:
                 if summary is not None:
                     rows[summary.path] = summary
             errors.update({p.path: p.message for p in message.problems})
-        elif isinstance(message, library.Decoded):
+        elif isinstance(message, opening.Decoded):
             rows.update({s.path: s for s in message.summaries})
-        elif isinstance(message, library.Changes):
+        elif isinstance(message, opening.Changes):
             checked += message.checked
             for path in message.deleted:
                 rows.pop(path, None)
@@ -460,20 +460,20 @@ def test_a_skimmed_open_ends_as_a_full_one(tmp_path: Path, monkeypatch):
     for n in range(30):
         write(root, f"_news/more{n}.md", GOOD.format(n=f"more{n}"))
     monkeypatch.setattr(library, "PARALLEL_THRESHOLD", 1)  # the worker-process path, where the skim is used
-    full = library.load(root, workers=2)
+    full = opening.load(root, workers=2)
     expected_rows = {e.summary.path: e.summary for e in full.entries}
     expected_errors = {p.path: p.message for p in full.problems if p.severity != "warning"}
     broken = {"_news/broken.md", "_news/tabbed.md", "_news/control.md"}
     assert broken <= set(expected_errors)
     for cold in (True, False):
         index = Index(root, tmp_path / "cache")
-        messages = list(library.open_iter(root, index, workers=2, skim=True))
+        messages = list(opening.open_iter(root, index, workers=2, skim=True))
         rows, errors, checked = _final_state(messages)
         assert rows == expected_rows
         assert errors == expected_errors
         if cold:  # every file listed first (the broken ones too), then checked
             kinds = [type(m).__name__ for m in messages]
-            listed = [s.path for m in messages[: kinds.index("Checking")] if isinstance(m, library.Batch)
+            listed = [s.path for m in messages[: kinds.index("Checking")] if isinstance(m, opening.Batch)
                       for s in m.summaries]  # fmt: skip
             assert broken <= set(listed)
             assert len(listed) == len(expected_rows) + len(broken) and checked >= len(listed)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from curator import cli
 from curator.core.document.writes import Status
-from curator.core.folder import library, review
+from curator.core.folder import library, opening, review
 from curator.core.folder.edits import EditOp, EditStep, FileEdit
 from curator.core.folder.fields import FieldEdit, Op
 from curator.core.folder.workspace import Workspace, save_batch
@@ -135,7 +135,7 @@ class Session:
         ws = self.workspace
         paths = list(ws.table.paths)
         snaps = [ws.snapshots[ws.rows[p]] for p in paths]
-        ws.apply_disk_changes(library.detect_changes(str(self.root), paths, snaps, {}))
+        ws.apply_disk_changes(opening.detect_changes(str(self.root), paths, snaps, {}))
 
     def save(self) -> None:
         listed = {a.path for a in review.pending(self.workspace)}

@@ -10,7 +10,7 @@ import pytest
 
 from curator.core.document.frontmatter import load_document
 from curator.core.document.values import DELETE
-from curator.core.folder import library
+from curator.core.folder import opening
 from curator.core.folder.table import Table
 from curator.core.site import profiles
 from curator.core.site.article import summarize
@@ -106,11 +106,11 @@ def test_the_index_keeps_one_set_of_summaries_per_profile(tmp_path: Path):
     cache = tmp_path / "cache"
     from curator.core.folder.index import Index
 
-    first = library.load(tmp_path, index=Index(tmp_path, cache))
+    first = opening.load(tmp_path, index=Index(tmp_path, cache))
     assert first.entries[0].summary.published and first.entries[0].summary.topics == ()
     profiles.choose(tmp_path, dataclasses.replace(profiles.HUGO, include=()))
     try:
-        second = library.load(tmp_path, index=Index(tmp_path, cache))
+        second = opening.load(tmp_path, index=Index(tmp_path, cache))
         assert not second.entries[0].summary.published and second.entries[0].summary.topics == ("x",)
         assert Table([e.summary for e in second.entries]).select("draft:yes") == [0]
     finally:
@@ -123,7 +123,7 @@ def test_field_terms_match_any_key_once_its_values_are_read(tmp_path: Path):
 
     (tmp_path / "a.md").write_text("---\ntitle: A\nlayout: post\nparams:\n  series: [x, Y]\n---\n")
     (tmp_path / "b.md").write_text("---\ntitle: B\nlayout: page\nsecured: blob\n---\n")
-    table = Table([e.summary for e in library.load(tmp_path).entries])
+    table = Table([e.summary for e in opening.load(tmp_path).entries])
     query = parse("field:params.series=y OR field:secured")
     assert table.needed_fields(query) == {"params.series", "secured"}
     assert table.select(query) == []  # not read yet: nothing matches (the window reads them, then matches again)
@@ -142,9 +142,9 @@ def test_the_watchers_rescan_does_not_report_what_the_profile_leaves_out_again(t
     (tmp_path / "a.md").write_text("---\ntitle: A\n---\n")
     (tmp_path / "_data").mkdir()
     (tmp_path / "_data" / "x.md").write_text("---\nname: X\n---\n")
-    loaded = library.load(tmp_path)
+    loaded = opening.load(tmp_path)
     assert [p.severity for p in loaded.problems] == ["excluded"]
-    changes = library.detect_changes(
+    changes = opening.detect_changes(
         str(tmp_path), [e.summary.path for e in loaded.entries], [e.snapshot for e in loaded.entries], {}
     )
     assert len(changes) == 0

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from curator.core.document.frontmatter import load_document
 from curator.core.document.saves import plan_edit
 from curator.core.document.values import DELETE
-from curator.core.folder import library
+from curator.core.folder import library, opening
 from curator.core.folder.edits import EditOp, EditStep
 from curator.core.folder.workspace import Workspace, save_batch
 from tests.conftest import SAMPLE
@@ -31,7 +31,7 @@ class Session:
 
     def __init__(self, root: Path):
         self.root = root.resolve()
-        loaded = library.load(self.root)
+        loaded = opening.load(self.root)
         self.ws = Workspace(self.root)
         self.ws.add_entries(loaded.entries)
         self.done: list[EditStep] = []
@@ -63,7 +63,7 @@ class Session:
         assert not report.failures
         if report.conflicts:
             entries = [library.load_one(str(self.root), path) for path in report.conflicts]
-            changes = self.ws.apply_disk_changes(library.Changes(changed=entries))
+            changes = self.ws.apply_disk_changes(opening.Changes(changed=entries))
             again = self.ws.apply_saved(save_batch(self.ws.save_jobs(changes.rebased), root=self.root))
             assert not again.conflicts and not again.failures
             for path in changes.kept:
@@ -72,7 +72,7 @@ class Session:
 
     def watch(self) -> None:
         ws = self.ws
-        changes = library.detect_changes(str(self.root), list(ws.table.paths), list(ws.snapshots), ws.bad_files())
+        changes = opening.detect_changes(str(self.root), list(ws.table.paths), list(ws.snapshots), ws.bad_files())
         ws.apply_disk_changes(changes)
 
 

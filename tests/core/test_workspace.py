@@ -9,7 +9,7 @@ import pytest
 
 from curator.core import gently
 from curator.core.document.writes import Status
-from curator.core.folder import library, saving, workspace
+from curator.core.folder import library, opening, saving, workspace
 from curator.core.folder.index import Index
 from curator.core.folder.workspace import SaveJob, Workspace, save_batch
 from curator.core.site.article import Summary
@@ -19,7 +19,7 @@ TEXT = "---\ntitle: Article {i}\nquality: {i}\npublished: false\ntopics:\n  - AI
 
 def open_workspace(root: Path) -> Workspace:
     ws = Workspace(root)
-    loaded = library.load(root)
+    loaded = opening.load(root)
     ws.add_entries(loaded.entries)
     return ws
 
@@ -123,7 +123,7 @@ def test_empty_gently_takes_lists_dicts_and_sets(pause):
 
 
 def test_save_results_name_files_by_absolute_path_and_find_their_rows(tmp_path):
-    from curator.core.folder.library import load
+    from curator.core.folder.opening import load
 
     (tmp_path / "sub").mkdir()
     for name in ("a.md", "sub/b.md"):

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel
 
 from curator.core.document.writes import ByteEdit
-from curator.core.folder import library
+from curator.core.folder import library, opening
 from curator.core.folder.fields import FieldEdit, Op
 from curator.core.folder.workspace import Workspace
 from curator.ui.emptystate import EmptyState
@@ -47,7 +47,7 @@ def parts(qtbot, tmp_path):
 def opened(session: Session, folder: Path):
     """The session on `folder`, its articles read at once (what the loader does, minus the worker)."""
     workspace = session.open(folder)
-    workspace.add_entries(library.load(folder).entries)
+    workspace.add_entries(opening.load(folder).entries)
     return workspace
 
 
@@ -89,7 +89,7 @@ def test_a_cold_open_lets_its_summaries_go_a_piece_at_a_time_once_indexed(qtbot,
     monkeypatch.setattr(rows_module, "KEEP", 5)
     monkeypatch.setattr(loader_module, "LET_GO_PIECE", 8)
     loader = Loader(session, tasks, messages)
-    cold = {e.summary.path: e.summary for e in library.load(folder).entries}
+    cold = {e.summary.path: e.summary for e in opening.load(folder).entries}
     for _ in ("cold", "warm"):
         workspace = session.open(folder)
         with qtbot.waitSignal(loader.finished, timeout=20000):
@@ -213,7 +213,7 @@ def test_no_sort_ahead_while_a_load_is_still_listing_rows(qtbot, parts, sample):
 
     session, tasks, messages, _ = parts
     workspace = session.open(sample)
-    entries = library.load(sample).entries
+    entries = opening.load(sample).entries
     thumbs, _ = window_thumbnails(Tasks(1), Path(sample.parent / "cache"), network=False)
     model = ArticleModel(workspace)
     browsing = Browsing(session, model, QItemSelectionModel(model), tasks, thumbs, messages)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.core.folder import library
+from curator.core.folder import opening
 from curator.core.folder import rows as rows_module
 from curator.ui import model as model_module
 from curator.ui.delegate import CardDelegate
@@ -38,7 +38,7 @@ def warm(qtbot, window, tmp_path, monkeypatch):
     _site(folder, 400)
     open_folder(qtbot, window, folder)  # cold: makes the index
     open_folder(qtbot, window, folder)  # warm
-    truth = {e.summary.path: e.summary for e in library.load(folder).entries}
+    truth = {e.summary.path: e.summary for e in opening.load(folder).entries}
     summaries = window.workspace.table.summaries
     assert summaries.fetch is not None and len(summaries.missing(range(400))) > 300
     return truth

@@ -39,7 +39,8 @@ from curator.core.folder.edits import (
     with_changes,
 )
 from curator.core.folder.fields import same
-from curator.core.folder.library import Changes, Entry, Problem, Severity, warning_problems
+from curator.core.folder.library import Entry, Problem, Severity
+from curator.core.folder.opening import Changes, warning_problems
 from curator.core.folder.saving import COMMIT_CHUNK, PARALLEL_SAVE, Saved, SaveJob, save_batch  # noqa: F401 (importers)
 from curator.core.folder.table import Columns, Table
 from curator.core.gently import empty_gently, trim_heap

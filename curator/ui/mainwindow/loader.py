@@ -21,7 +21,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ...core import words
-from ...core.folder import library
+from ...core.folder import library, opening
 from ...core.folder.index import Index
 from ...core.folder.library import Entry
 from ...core.folder.workspace import ChangeReport, Workspace
@@ -107,7 +107,7 @@ class Loader(QObject):
 
     def _reloaded(self, workspace: Workspace, items: list, drop_edits: bool) -> None:
         entries = [i for i in items if isinstance(i, Entry)]
-        changes = library.Changes(problems=[i for i in items if not isinstance(i, Entry)])
+        changes = opening.Changes(problems=[i for i in items if not isinstance(i, Entry)])
         if drop_edits:
             report = ChangeReport(reloaded=[workspace.replace(e) for e in entries if e.summary.path in workspace.rows])
             workspace.changed(report.reloaded, disk=True)
@@ -123,12 +123,12 @@ class Loader(QObject):
         workspace: Workspace,
         index: Index,
         value: Total
-        | library.Batch
-        | library.Decoded
-        | library.Changes
+        | opening.Batch
+        | opening.Decoded
+        | opening.Changes
         | library.Checking
-        | library.Listed
-        | library.Indexed,
+        | opening.Listed
+        | opening.Indexed,
     ) -> None:
         if isinstance(value, Total):
             self.total.emit(value.files)
@@ -136,19 +136,19 @@ class Loader(QObject):
         if isinstance(value, library.Checking):
             self.checking.emit(value.files)
             return
-        if isinstance(value, library.Listed):
+        if isinstance(value, opening.Listed):
             self.listed.emit()
             return
-        if isinstance(value, library.Changes):  # the index's rows checked against the disk (or the full parse)
+        if isinstance(value, opening.Changes):  # the index's rows checked against the disk (or the full parse)
             report = workspace.apply_disk_changes(value)
             if report:  # (as it was: nothing to show again)
                 self.disk_changed.emit(report, False)
             self.progressed.emit(value.checked or len(value))
             return
-        if isinstance(value, library.Indexed):  # the index holds them now: the table may let them go
+        if isinstance(value, opening.Indexed):  # the index holds them now: the table may let them go
             self._let_go(workspace, index, value.summaries, 0)
             return
-        if isinstance(value, library.Decoded):  # summaries of rows shown from the index
+        if isinstance(value, opening.Decoded):  # summaries of rows shown from the index
             workspace.table.decoded(value.start, value.summaries)  # (their facets: the summaries are not kept)
             return
         warned = [s for s in value.summaries if s is not None and s.warnings]  # (these come with their summary)
@@ -201,7 +201,7 @@ class Total(NamedTuple):
 def _load(root: str, index: Index, progress: Progress) -> SiteTopics:
     """The worker: Total, then the folder's Batch, Decoded and Changes messages as progress;
     returns the site's topics (its taxonomy, read within bounds, and the retired topics)."""
-    for message in library.open_iter(
+    for message in opening.open_iter(
         root, index, cancel=progress.cancel_event, on_total=lambda n: progress.report(Total(n)), skim=True
     ):
         progress.report(message)

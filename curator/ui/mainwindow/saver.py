@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, Signal
 
 from ...core import words
-from ...core.folder import library, review
+from ...core.folder import library, opening, review
 from ...core.folder.index import Index
 from ...core.folder.library import Entry
 from ...core.folder.workspace import Saved, SaveJob, SaveReport, Workspace, save_batch
@@ -182,7 +182,7 @@ class Saver(QObject):
             self._next()
 
         def done(items: list) -> None:
-            changes = library.Changes(
+            changes = opening.Changes(
                 changed=[i for i in items if isinstance(i, Entry)],
                 problems=[i for i in items if not isinstance(i, Entry)],
             )

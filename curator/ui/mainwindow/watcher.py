@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...core.folder import library
+from ...core.folder import opening
 from ...core.folder.workspace import Workspace
 from ..tasks import Task, Tasks
 from .messages import Messages
@@ -71,7 +71,7 @@ class Watcher(QObject):
             self._ours = {p: v for p, v in ours.items() if v[1] >= since}  # (this check read the others)
 
         self.task = self.tasks.run(
-            lambda p: library.detect_changes(root, paths, snapshots, bad),
+            lambda p: opening.detect_changes(root, paths, snapshots, bad),
             lambda changes: self._checked(workspace, changes, ours),
             failed="Checking the folder for changes failed", still=self.session.still(workspace), always=ended,
         )  # fmt: skip
@@ -89,7 +89,7 @@ class Watcher(QObject):
         """The next check waits ten times as long as the last one took, at least the setting."""
         self.timer.setInterval(max(max(1, self.seconds()) * 1000, int(seconds * 10_000)))
 
-    def _checked(self, workspace: Workspace, changes: library.Changes, ours: dict[str, tuple[str, float]]) -> None:
+    def _checked(self, workspace: Workspace, changes: opening.Changes, ours: dict[str, tuple[str, float]]) -> None:
         if not (len(changes) or changes.touched):
             return
         report = workspace.apply_disk_changes(changes)
