@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from yaml.resolver import Resolver
@@ -332,13 +331,16 @@ def block(lines: str) -> Any:
         if _ODD.search(lines):
             raise Unsupported("characters YAML treats specially")
         if _MAPPING_BLOCK.fullmatch(lines):
-            return _pairs(_PAIR.findall(lines), {})
+            mapping: dict[str, Any] = {}
+            for _, key, value in _PAIR.findall(lines):
+                _put(mapping, key, value)
+            return mapping
         if _MAPPINGS_BLOCK.fullmatch(lines):  # (before the list: its lines are list items too)
             out: list[dict[str, Any]] = []
             for dash, key, value in _PAIR.findall(lines):
                 if dash:
                     out.append({})
-                _pairs(((dash, key, value),), out[-1])
+                _put(out[-1], key, value)
             return out
         if _LIST_BLOCK.fullmatch(lines):
             return [_one_line(value) for value in _ITEM.findall(lines)]  # (`- key:` is declined there)
@@ -355,12 +357,10 @@ def _one_line(value: str) -> Any:
     return scalar(value)
 
 
-def _pairs(pairs: Iterable[tuple[str, str, str]], out: dict[str, Any]) -> dict[str, Any]:
-    for _, key, value in pairs:
-        if key in out or key in _BOOLS or key in _NULLS:
-            raise Unsupported("duplicate key, or a key that is not a string")
-        out[key] = _one_line(value)
-    return out
+def _put(mapping: dict[str, Any], key: str, value: str) -> None:
+    if key in mapping or key in _BOOLS or key in _NULLS:
+        raise Unsupported("duplicate key, or a key that is not a string")
+    mapping[key] = _one_line(value)
 
 
 def parse_fast(front: str) -> tuple[dict[str, Any], dict[str, int]]:
