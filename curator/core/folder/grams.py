@@ -21,7 +21,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import hashlib
-import multiprocessing
 import os
 import re
 import sqlite3
@@ -35,6 +34,7 @@ from itertools import compress, repeat
 from operator import contains, is_not
 from typing import Any
 
+from curator.core import processes
 from curator.core.folder.library import exit_with_parent
 from curator.core.folder.query import And, Term
 
@@ -271,7 +271,7 @@ def catch_up(index: Any, texts: list[str], cancel: threading.Event | None = None
         # too: reading and hashing them here (a million rows: 122 chunks, ~100,000 tuples each)
         # made this thread's garbage collections walk them holding the GIL, 100-283 ms a time
         # while the window listed a warm open.
-        context = multiprocessing.get_context("spawn")
+        context = processes.context()
         with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
             path, futures = str(index.path), []
             try:

@@ -38,6 +38,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from curator.core import processes
 from curator.core.folder.duplicates import Grouper
 from curator.core.folder.index import Index, decode_known
 from curator.core.folder.library import exit_with_parent, lower_priority
@@ -201,7 +202,7 @@ class GroupingProcess:
         if self._closed:
             raise GroupingFailed("the grouping process was closed")
         if self._conn is None:
-            context = multiprocessing.get_context("spawn")  # (fork with the GUI's threads can deadlock)
+            context = processes.context()  # (not fork: with the GUI's threads it can deadlock)
             ours, theirs = context.Pipe()
             process = context.Process(target=serve, args=(theirs, self.piece), name="curator-grouping", daemon=True)
             process.start()

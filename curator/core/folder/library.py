@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from curator.core import processes
 from curator.core.document.formats.base import FrontMatterError, NotAnArticle, Only
 from curator.core.document.frontmatter import load_document
 from curator.core.document.snapshots import Snapshot, read_file_stat
@@ -211,8 +212,7 @@ class Workers:
 
     def start(self) -> cf.ProcessPoolExecutor:
         if self.pool is None:
-            # 'spawn' keeps workers clear of the GUI's threads (fork with threads can deadlock).
-            context = multiprocessing.get_context("spawn")
+            context = processes.context()  # (a fork server's: see core/processes.py)
             self.pool = cf.ProcessPoolExecutor(self.size, mp_context=context, initializer=exit_with_parent)
             for _ in range(self.size):  # (a task given to a pool with no idle process starts one)
                 self.pool.submit(_ready)

@@ -6,12 +6,12 @@ Knows no Workspace: the Workspace makes the jobs (Workspace.save_jobs) and recor
 from __future__ import annotations
 
 import concurrent.futures as cf
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from curator.core import processes
 from curator.core.document.saves import prepare_save
 from curator.core.document.schema import SHOWN
 from curator.core.document.snapshots import Snapshot
@@ -79,7 +79,7 @@ def _prepared(
             yield prepare_save(*arg)
         return
     chunks = [args[i : i + 100] for i in range(0, len(args), 100)]
-    context = multiprocessing.get_context("spawn")
+    context = processes.context()
     with cf.ProcessPoolExecutor(2, mp_context=context, initializer=exit_with_parent) as pool:
         futures = [pool.submit(_prepare_chunk, chunk) for chunk in chunks]
         try:

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMainWindow, QMenu
 
+from ...core import processes
 from ...core.folder.edits import EditOp
 from ...core.folder.index import default_cache_dir
 from ...core.folder.query import SORT_FIELDS, clauses, with_clause, without_clause
@@ -68,6 +69,7 @@ class MainWindow(layout.FocusInSight, QMainWindow):
         prompts: Prompts | None = None,
     ):
         super().__init__()
+        processes.start_early()  # (so the first load finds its workers ready: see core/processes.py)
         self.settings = settings or Settings()
         self.cache_dir = cache_dir or default_cache_dir()
         self.messages = Messages(self)
