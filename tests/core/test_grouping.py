@@ -31,7 +31,7 @@ def gone(pid: int, within: float = 10.0) -> bool:
             with open(f"/proc/{pid}/stat") as f:
                 if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
                     return True
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # (or reaped between the open and the read)
             return True
         time.sleep(0.05)
     return False
