@@ -186,7 +186,7 @@ def test_rows_read_ahead_then_summaries_match_a_cold_parse(tmp_path, corpus):
     rows = [r for batch in index.iter_rows(100) for r in batch]
     items, columns, snapshots = read_ahead(rows, index.summaries)
     expected = Table([by_path[p].summary for p in columns.paths])  # what a cold parse gives
-    assert columns.paths == expected.paths and columns.text == expected.text
+    assert columns.paths == expected.paths and columns.text.texts() == list(expected.text)
     assert (columns.published, columns.quality, columns.heat) == (expected.published, expected.quality, expected.heat)
     assert columns.date == expected.date
     assert list(snapshots) == [by_path[p].snapshot for p in columns.paths]

@@ -31,12 +31,12 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import contains, is_not
 from typing import Any
 
 from curator.core import processes
 from curator.core.folder.library import exit_with_parent
 from curator.core.folder.query import And, Term
+from curator.core.folder.texts import Texts
 
 #: rows per chunk: a bitmap is CHUNK / 8 bytes; row offsets fit 16 bits
 CHUNK = 8192
@@ -224,39 +224,48 @@ def _worker_init() -> None:
 
 @dataclass(frozen=True)
 class Built:
-    """What catch_up made: the texts it indexed (the table's own string objects), and for each
-    chunk built for them its rows and the digest of its texts."""
+    """What catch_up made: the texts it indexed (a snapshot of the table's, see texts.Texts),
+    and for each chunk built for them its rows and the digest of its texts."""
 
-    texts: list[str]
+    texts: Texts
     chunks: list[tuple[int, bytes]]
 
 
-def catch_up(index: Any, texts: list[str], cancel: threading.Event | None = None, workers: int = 0) -> Built | None:
-    """Bring the gram index of `index` (an index.Index) up to `texts` (a copy of the table's
-    text column): chunks that hold other texts, or whose postings do not hash as written, are
-    built again, in `workers` processes (0: in this thread). Runs in a background thread; None
-    when the index cannot be used or it was cancelled."""
+def catch_up(index: Any, texts: Texts, cancel: threading.Event | None = None, workers: int = 0) -> Built | None:
+    """Bring the gram index of `index` (an index.Index) up to `texts` (a snapshot of the
+    table's text column): chunks that hold other texts, or whose postings do not hash as
+    written, are built again, in `workers` processes (0: in this thread). Runs in a background
+    thread; None when the index cannot be used or it was cancelled. The texts are read a chunk
+    at a time (a million rows' are 300 MB as str objects), when digested and when sent."""
+
+    def chunk(number: int) -> list[str]:
+        return texts[number * CHUNK : (number + 1) * CHUNK]
+
+    sizes = [min(CHUNK, len(texts) - i) for i in range(0, len(texts), CHUNK)]
+    digests = []
+    for number in range(len(sizes)):
+        if cancel is not None and cancel.is_set():
+            return None
+        digests.append(digest(chunk(number)))
+    in_workers = workers > 0 and len(sizes) > 1
+    todo: list[int] = []
     con = index.gram_connection()
     if con is None:
         return None
-    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    digests = [digest(part) for part in chunks]
-    in_workers = workers > 0 and len(chunks) > 1
-    todo: list[int] = []
     try:
-        drop_chunks_from(con, len(chunks))
+        drop_chunks_from(con, len(sizes))
         if in_workers:  # (only the chunk table's few columns here: the postings are read there)
-            found = dict.fromkeys(range(len(chunks)))
+            found = dict.fromkeys(range(len(sizes)))
             for number, rows, was in con.execute("SELECT chunk, rows, texts FROM gram_chunks").fetchall():
                 if number in found:
                     found[number] = (rows, was)
-            check = [n for n, part in enumerate(chunks) if found[n] == (len(part), digests[n])]
-            todo = [n for n in found if found[n] != (len(chunks[n]), digests[n])]
+            check = [n for n in found if found[n] == (sizes[n], digests[n])]
+            todo = [n for n in found if found[n] != (sizes[n], digests[n])]
         else:
-            for number, part in enumerate(chunks):
+            for number, count in enumerate(sizes):
                 if cancel is not None and cancel.is_set():
                     return None
-                if not chunk_sound(con, number, len(part), digests[number]):
+                if not chunk_sound(con, number, count, digests[number]):
                     todo.append(number)
     except sqlite3.OperationalError:  # (locked, full, read-only): try again later
         return None
@@ -273,13 +282,17 @@ def catch_up(index: Any, texts: list[str], cancel: threading.Event | None = None
         # while the window listed a warm open.
         context = processes.context()
         with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init) as pool:
-            path, futures = str(index.path), []
+            path, futures = str(index.path), deque()
             try:
-                futures = [pool.submit(_sound_in_worker, path, c, len(chunks[c]), digests[c]) for c in check]
+                futures.extend(pool.submit(_sound_in_worker, path, c, sizes[c], digests[c]) for c in check)
                 todo += [c for c, future in zip(check, futures, strict=True) if not _result(future, cancel)]
-                futures = [pool.submit(_build_and_write, path, c, chunks[c]) for c in sorted(todo)]
-                for future in futures:
-                    _result(future, cancel)
+                futures.clear()
+                for c in sorted(todo):  # (a few chunks' texts in flight at a time, read as sent)
+                    futures.append(pool.submit(_build_and_write, path, c, chunk(c)))
+                    while len(futures) > 2 * workers:
+                        _result(futures.popleft(), cancel)
+                while futures:
+                    _result(futures.popleft(), cancel)
             except (cf.CancelledError, cf.process.BrokenProcessPool, sqlite3.Error):
                 for future in futures:
                     future.cancel()
@@ -289,10 +302,10 @@ def catch_up(index: Any, texts: list[str], cancel: threading.Event | None = None
             for number in todo:
                 if cancel is not None and cancel.is_set():
                     return None
-                _build_and_write(str(index.path), number, chunks[number])
+                _build_and_write(str(index.path), number, chunk(number))
         except sqlite3.Error:
             return None
-    return Built(texts, [(len(part), d) for part, d in zip(chunks, digests, strict=True)])
+    return Built(texts, list(zip(sizes, digests, strict=True)))
 
 
 def _result(future: cf.Future, cancel: threading.Event | None) -> Any:
@@ -344,13 +357,11 @@ class Grams:
         or moved up by a removal), and rows past the indexed ones (once per table version)."""
         key = (table.version, len(table))
         if self._dirty_key != key:
-            text, texts, n = table.text, self.texts, len(self.texts)
+            text, n = table.text, len(self.texts)
             changed = None if self.mark is None or len(text) < n else table.text_changed_since(self.mark)
-            if changed is None:  # (every row: 1,000,000 took ~65 ms)
-                head = text[:n] if len(text) > n else text
-                dirty = list(compress(range(len(head)), map(is_not, head, texts)))
-            else:  # only the rows whose text was set since (set back to the indexed one: not dirty)
-                dirty = [r for r in changed if r < n and text[r] is not texts[r]]
+            # (every row when not known which: pointers compared, 1,000,000 in ~30 ms; else only
+            # the rows whose text was set since, of which those set back are not dirty)
+            dirty = text.changed(self.texts, changed)
             dirty.extend(range(n, len(text)))
             self._dirty_key, self._dirty = key, dirty
         return self._dirty
@@ -388,7 +399,7 @@ class Grams:
         deque(map(flags.__setitem__, dirty, repeat(0)), 0)
         for rows in (scan, dirty):
             for value in values:
-                rows = list(compress(rows, map(contains, map(text.__getitem__, rows), repeat(value))))
+                rows = text.containing(rows, value)
             deque(map(flags.__setitem__, rows, repeat(1)), 0)
         return bytes(flags)
 
@@ -441,8 +452,7 @@ class Grams:
         bits = _to_bits(self._gram(data[:GRAM], usable, covered)) & _to_bits(self._gram(data[-GRAM:], usable, covered))
         candidates = list(compress(range(covered), _to_flags(bits, covered)))
         hit = bytearray(covered)
-        keep = compress(candidates, map(contains, map(self.texts.__getitem__, candidates), repeat(value)))
-        deque(map(hit.__setitem__, keep, repeat(1)), 0)
+        deque(map(hit.__setitem__, self.texts.containing(candidates, value), repeat(1)), 0)
         return hit
 
     def _gram(self, gram: bytes, usable: list[tuple[int, int, int]], covered: int) -> bytearray:

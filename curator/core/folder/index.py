@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from curator.core.document.snapshots import Snapshot, Snapshots, digest
 from curator.core.folder.table import Columns, haystack
+from curator.core.folder.texts import Packed
 from curator.core.gently import empty_gently
 from curator.core.site import profiles
 from curator.core.site.article import Summary, interned
@@ -138,7 +139,8 @@ def decode_known(record: str, path: str | None = None) -> Known:
 
 
 #: the columns Index.iter_rows reads, in order
-ROW = "path, mtime_ns, size, digest, ctime_ns, ino, hay, date, quality, heat, published, warned"
+#: (the search text as its UTF-8 bytes: packed for the table in the loading thread, see read_ahead)
+ROW = "path, mtime_ns, size, digest, ctime_ns, ino, CAST(hay AS BLOB), date, quality, heat, published, warned"
 
 
 def read_ahead(
@@ -158,7 +160,7 @@ def read_ahead(
         found = fetch([p for p, w in zip(paths, warned, strict=True) if w])
         items = [found.get(p) for p in paths]
     published = [p == 1 for p in published]
-    return items, Columns(paths, hay, published, quality, heat, dates, fetch), snapshots
+    return items, Columns(paths, Packed.of(hay), published, quality, heat, dates, fetch), snapshots
 
 
 class _Unavailable(Exception):

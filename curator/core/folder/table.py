@@ -30,6 +30,7 @@ from curator.core.folder.query import (
     value_range,
 )
 from curator.core.folder.rows import FETCH, Facets, FacetView, Summaries
+from curator.core.folder.texts import Packed, Texts
 from curator.core.gently import back_off
 from curator.core.site.article import Summary
 
@@ -46,7 +47,7 @@ class Columns:
     """What a Table keeps for every row, read ahead of the summaries (see Summaries)."""
 
     paths: list[str]
-    text: list[str]
+    text: Packed  # (encoded where the rows are read: see texts.Packed)
     published: list[bool]
     quality: list[int | None]
     heat: list[int | None]
@@ -80,13 +81,16 @@ class Table:
 
     def containers(self) -> list[Any]:
         """Every per-row list it keeps, and the dict of lazy columns (see Workspace.release)."""
-        return [self.summaries, self.summaries.cached, self.paths, self.text, self.published, self.quality,
-                self.heat, self.date, *self._lazy.values(), self._lazy, *self.facets.containers()]  # fmt: skip
+        return [self.summaries, self.summaries.cached, self.paths, self.published, self.quality, self.heat,
+                self.date, *self._lazy.values(), self._lazy, *self.facets.containers()]  # fmt: skip
 
-    def __init__(self, summaries: Iterable[Summary] = ()):
+    def __init__(self, summaries: Iterable[Summary] = (), text_folder: str | None = None):
+        """`text_folder`: where the search text's file goes (see texts.py; None: the system's
+        temporary folder)."""
         self.summaries: Summaries = Summaries()
         self.paths: list[str] = self.summaries.paths
-        self.text: list[str] = []
+        #: the search text of each row (haystack), in a file: see texts.py
+        self.text = Texts(text_folder)
         self.published: list[bool] = []
         self.quality: list[float | None] = []
         self.heat: list[float | None] = []
@@ -142,8 +146,11 @@ class Table:
         is fetched for it, but for rows whose values have not come yet (see complete) and
         titles that the search text does not tell apart (one with a line break)."""
         if name == "title":  # haystack() starts with the title and a line break, lower-cased as one
-            column = [t.partition("\n")[0] for t in self.text]
-            odd = [r for r, t in enumerate(self.text) if t.count("\n") != 3]  # a field with a line break
+            column, odd = [], []
+            for r, t in enumerate(self.text):
+                column.append(t.partition("\n")[0])
+                if t.count("\n") != 3:  # a field with a line break
+                    odd.append(r)
             for r, s in zip(odd, self.summaries.read(odd), strict=True):
                 column[r] = s.title.lower()
             return column
@@ -272,11 +279,12 @@ class Table:
         self._rows_version += 1
         self._renumbered()
         drop = set(rows)
-        columns = [self.paths, self.text, self.published, self.quality, self.heat, self.date]
+        columns = [self.paths, self.published, self.quality, self.heat, self.date]
         columns += self._lazy.values()
         for column in columns:
             column[:] = [v for i, v in enumerate(column) if i not in drop]  # in place: Summaries shares paths
         keep = [i for i in range(len(self.summaries)) if i not in drop]
+        self.text.take(keep)
         self.summaries.renumbered(keep)  # (nothing fetched)
         self.facets.take(keep)
 
@@ -306,8 +314,9 @@ class Table:
             node = node.nodes[0]
         if not isinstance(node, Term) or node.field not in ("", "title", "path"):
             return None
-        column = self.text if not node.field else getattr(self, node.field)
-        return bytes(map(contains, column, repeat(node.value.lower())))
+        if not node.field:
+            return self.text.flags(node.value.lower())
+        return bytes(map(contains, getattr(self, node.field), repeat(node.value.lower())))
 
     def _eval(self, node: Any, rows: Sequence[int]) -> Sequence[int]:
         if isinstance(node, And):
@@ -385,10 +394,12 @@ class Table:
             peek = self.summaries.peek
             return [r for r in rows if (s := peek(r)) is not None and s.warnings]
         if what == "excerpt":  # the search text's second line (see haystack)
-            text = self.text
-            odd = [r for r in rows if text[r].count("\n") != 3]
+            rows = list(rows)
+            texts = self.text.read(rows)
+            odd = [r for r, t in zip(rows, texts, strict=True) if t.count("\n") != 3]
             read = {r for r, s in zip(odd, self.summaries.read(odd), strict=True) if s.excerpt}
-            return [r for r in rows if r in read or (text[r].count("\n") == 3 and text[r].split("\n", 2)[1])]
+            return [r for r, t in zip(rows, texts, strict=True)
+                    if r in read or (t.count("\n") == 3 and t.split("\n", 2)[1])]  # fmt: skip
         self.complete()
         facets = self.facets
         if what == "image":
@@ -441,7 +452,7 @@ class Table:
         raise ValueError(f"cannot sort by {field!r}; use one of {', '.join(SORT_FIELDS)}")
 
 
-def _containing(column: list[str], rows: Sequence[int], value: str) -> list[int]:
+def _containing(column: list[str] | Texts, rows: Sequence[int], value: str) -> list[int]:
     """The rows whose text in `column` contains `value`, in the order of `rows`.
 
     One chain of C iterators: no bytecode runs per row, so the GUI thread that searches keeps
@@ -449,7 +460,10 @@ def _containing(column: list[str], rows: Sequence[int], value: str) -> list[int]
     0.1 ms: 100,000 rows right after an open, with the facets counted in a worker, took 54 ms
     where the same scan alone takes 15).
     """
-    texts = column if rows == range(len(column)) else map(column.__getitem__, rows)
+    every = rows == range(len(column))
+    if isinstance(column, Texts):  # (read and checked as bytes: see texts.py)
+        return list(compress(rows, column.flags(value))) if every else column.containing(rows, value)
+    texts = column if every else map(column.__getitem__, rows)
     return list(compress(rows, map(contains, texts, repeat(value))))
 
 

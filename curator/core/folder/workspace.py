@@ -66,14 +66,16 @@ class Changed:
 
 
 class Workspace:
-    def __init__(self, root: str | os.PathLike[str], profile: Profile | None = None):
+    def __init__(self, root: str | os.PathLike[str], profile: Profile | None = None, text_folder: str | None = None):
+        """`text_folder`: where the search text of its rows is kept (see texts.py; the window
+        gives its cache folder: a system's temporary folder may be in memory, as tmpfs)."""
         self.root = Path(root)
         #: what the site's keys mean (see core/site/profiles.py)
         self.profile = profile or profiles.for_root(root)
         #: files a publish or unpublish left alone, from the last plan_edit: drafts by their
         #: folder (Jekyll's `_drafts/`), which only moving the file publishes
         self.drafts_left: list[str] = []
-        self.table = Table()
+        self.table = Table(text_folder=text_folder)
         self.snapshots = Snapshots()  # in columns: ~50 bytes a row (see snapshots.Snapshots)
         self.rows: dict[str, int] = {}  # path -> row
         self.saved: dict[int, Summary] = {}  # row -> summary as on disk, for rows with edits
@@ -119,6 +121,7 @@ class Workspace:
         drops (one deallocation that long holds the GIL: 95 ms of GUI stall measured at 100k).
         With `pause` between the pieces (see empty_gently) it leaves the GIL to the new load."""
         self.snapshots.clear()  # (a few arrays: freed at once)
+        self.table.text.clear()  # (the same, and a file)
         empty_gently([*self.table.containers(), self.rows, self.saved, self.pending, self.known,
                       self.problems, self.changed_on_disk, self.foreign, self.refused], piece, pause)  # fmt: skip
         trim_heap()

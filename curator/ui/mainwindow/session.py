@@ -52,7 +52,7 @@ class Session(QObject):
         if self.site is not None:
             self.retired.append(self.workspace)
         profiles.forget(folder)  # its files may have changed since: detected again (a chosen one stays)
-        self.workspace = Workspace(folder.resolve())
+        self.workspace = Workspace(folder.resolve(), text_folder=str(self.cache_dir / "texts"))
         self.site = Site(folder)
         self.opened.emit(self.workspace)
         return self.workspace
