@@ -3,6 +3,7 @@ through appends, rows set anew, removals, a full disk, NULs and lone surrogates 
 
 from __future__ import annotations
 
+import os
 from itertools import repeat
 from operator import contains
 
@@ -25,6 +26,7 @@ OP = st.one_of(
     st.tuples(st.just("take"), st.lists(st.booleans(), max_size=40)),
     st.tuples(st.just("shuffle"), st.randoms(use_true_random=False)),
     st.tuples(st.just("snapshot")),
+    st.tuples(st.just("written")),  # (the background writes done: read from the file, not memory)
 )
 
 
@@ -54,8 +56,11 @@ def test_texts_read_and_search_as_a_list_of_str_does(monkeypatch, tmp_path, ops,
 
     rng = random.Random(seed)
     if full_disk:  # (the file cannot be written: everything stays in memory)
-        full = OSError(28, "No space left on device")
-        monkeypatch.setattr(texts._Spill, "append", lambda self, data: (_ for _ in ()).throw(full))  # noqa: SLF001
+
+        def full(*args):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "pwrite", full)
     store, model = Texts(str(tmp_path / "texts")), []
     snapshots: list[tuple[Texts, list[str], set[int], bool]] = []  # copy, its texts, rows set since, rows moved
     for op in ops:
@@ -83,6 +88,8 @@ def test_texts_read_and_search_as_a_list_of_str_does(monkeypatch, tmp_path, ops,
             snapshots = [(s, t, touched, True) for s, t, touched, _ in snapshots]
         elif op[0] == "snapshot":
             snapshots.append((store.snapshot(), list(model), set(), False))
+        elif op[0] == "written":
+            texts.written()
         check(store, model, rng)
     for copy, was, touched, moved in snapshots:
         assert list(copy) == was  # a copy reads the texts as they were
@@ -99,7 +106,8 @@ def test_a_large_store_reads_from_its_file_and_a_copy_outlives_a_clear(tmp_path)
     model = [f"title {i}\nexcerpt {'é' * (i % 7)}\nprovider\nprovider.com" for i in range(3000)]
     store.extend(model[:1000])
     store.extend(Packed.of([encode(t) for t in model[1000:]]))
-    assert store._spill is not None and store._spill.size > 0  # noqa: SLF001 (written: FLUSH is 16 bytes here)
+    texts.written()
+    assert store._spill.file is not None and not store._spill._runs  # noqa: SLF001 (all in the file: FLUSH is 16 bytes here)
     assert list(tmp_path.joinpath("texts").iterdir()) == []  # an unnamed file: nothing left behind
     copy = store.snapshot()
     store[5] = "changed"

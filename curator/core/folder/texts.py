@@ -22,15 +22,18 @@ When the file cannot be written (a full disk, no temporary folder) the texts sta
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import os
 import tempfile
 import threading
 from array import array
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, islice, repeat
 from operator import add, contains, ne, sub
+from typing import Any
 
 #: bytes kept in memory before they are appended to the file
 FLUSH = 1 << 22
@@ -75,31 +78,75 @@ class Packed:
 
 
 class _Spill:
-    """The temporary file the texts go to: appended to, read at any offset (from any thread).
-    Closed when the last store that reads it is gone."""
+    """The file a store's texts go to, written by one background thread (a write may wait for
+    the disk: never the GUI thread's), and the runs of bytes handed to it and not written yet,
+    read from memory until they are (for good, when the file cannot be written: a full disk,
+    no folder). Any thread reads it; the file closes when the last store that reads it goes."""
 
     def __init__(self, folder: str | None):
-        if folder is not None:
-            os.makedirs(folder, exist_ok=True)
-        # (open as long as a store reads it, closed when it goes: not a with block)
-        self.file = tempfile.TemporaryFile(prefix="curator-text-", dir=folder, buffering=0)  # noqa: SIM115
-        self.size = 0
-        self._lock = threading.Lock()  # (no pread on Windows: a seek and a read together)
+        self.folder = folder
+        self.file: Any = None
+        self.failed = False
+        self._lock = threading.Lock()
+        self._bases: list[int] = []  # first offsets of the runs not written yet, ascending
+        self._runs: dict[int, bytes | bytearray] = {}
         self._pread = getattr(os, "pread", None)
+        self._pwrite = getattr(os, "pwrite", None)
 
     def __del__(self) -> None:
-        self.file.close()  # (the last store that read it is gone; unnamed: nothing is left)
+        if self.file is not None:
+            self.file.close()  # (unnamed: nothing is left on disk)
 
-    def append(self, data: bytes | bytearray) -> None:
+    def put(self, base: int, data: bytes | bytearray) -> None:
+        """Bytes that belong at `base` (after every run put before): written in the background."""
         with self._lock:
-            self.file.seek(self.size)
-            view = memoryview(data)
-            while view:
-                written = self.file.write(view)
-                view = view[written:]
-            self.size += len(data)
+            self._bases.append(base)
+            self._runs[base] = data
+        _writer().submit(self._write, base, data)
 
-    def read(self, start: int, end: int) -> bytes:
+    def _write(self, base: int, data: bytes | bytearray) -> None:
+        try:
+            if self.failed:
+                return
+            if self.file is None:
+                if self.folder is not None:
+                    os.makedirs(self.folder, exist_ok=True)
+                # (open as long as a store reads it, closed when it goes: not a with block)
+                self.file = tempfile.TemporaryFile(prefix="curator-text-", dir=self.folder, buffering=0)  # noqa: SIM115
+            view, at = memoryview(data), base
+            while view:
+                if self._pwrite is not None:
+                    written = self._pwrite(self.file.fileno(), view, at)
+                else:  # pragma: no cover - Windows
+                    with self._lock:
+                        self.file.seek(at)
+                        written = self.file.write(view)
+                view, at = view[written:], at + written
+        except OSError:
+            self.failed = True  # (what is not written stays in memory, and so does what comes)
+            return
+        with self._lock:
+            self._bases.remove(base)
+            del self._runs[base]
+
+    def read(self, start: int, end: int) -> bytes | bytearray:
+        """The bytes from `start` to `end`, from the runs not written yet and from the file."""
+        with self._lock:
+            bases, runs = list(self._bases), dict(self._runs)
+        out, at = [], start
+        while at < end:
+            i = bisect_right(bases, at) - 1
+            if i >= 0 and at < bases[i] + len(runs[bases[i]]):
+                base = bases[i]
+                stop = min(end, base + len(runs[base]))
+                out.append(runs[base][at - base : stop - base])
+            else:  # written: a run not there any more is in the file
+                stop = min(end, bases[i + 1]) if i + 1 < len(bases) else end
+                out.append(self._read_file(at, stop))
+            at = stop
+        return out[0] if len(out) == 1 else b"".join(out)
+
+    def _read_file(self, start: int, end: int) -> bytes:
         if self._pread is not None:
             data = self._pread(self.file.fileno(), end - start, start)
         else:  # pragma: no cover - Windows
@@ -111,6 +158,22 @@ class _Spill:
         return data
 
 
+_WRITER: cf.ThreadPoolExecutor | None = None
+
+
+def _writer() -> cf.ThreadPoolExecutor:
+    """The one thread that writes every store's file, in the order the runs were put."""
+    global _WRITER
+    if _WRITER is None:
+        _WRITER = cf.ThreadPoolExecutor(1, thread_name_prefix="search-text")
+    return _WRITER
+
+
+def written() -> None:
+    """Wait until every run put so far is written (or kept in memory): for tests."""
+    _writer().submit(int).result()
+
+
 class Texts:
     """The search text of each row, as a list of str reads it (len, [row], [slice], iterating,
     setting a row), with searches over the bytes (flags, containing) and pointer copies
@@ -120,10 +183,9 @@ class Texts:
         self._folder = folder  # where the temporary file goes (None: the system's)
         self._starts = array("q")  # each row's first byte (in the file, then in _pending)
         self._lens = array("I")  # and its length in bytes (the NUL after it aside)
-        self._spill: _Spill | None = None
-        self._flushed = 0  # bytes in the file: offsets past it are in _pending
+        self._spill = _Spill(folder)  # (no file until the first FLUSH bytes are written)
+        self._flushed = 0  # bytes handed to the spill: offsets past it are in _pending
         self._pending = bytearray()
-        self._in_memory = False  # the file could not be written: everything stays in _pending
         #: rows set anew since they were appended: their bytes lie after the others' (see _order)
         self._moved: set[int] = set()
         #: stores whose pointers are comparable (this one and its snapshots: see changed)
@@ -210,7 +272,7 @@ class Texts:
         (12 bytes a row: the file and the bytes in memory are shared, both only appended to)."""
         copy: Texts = Texts.__new__(Texts)
         copy._folder, copy._spill, copy._flushed = self._folder, self._spill, self._flushed
-        copy._pending, copy._in_memory = self._pending, True  # (never flushed: see _flush_if_full)
+        copy._pending = self._pending  # (a copy never appends, so it never flushes)
         copy._starts, copy._lens = array("q", self._starts), array("I", self._lens)
         copy._moved, copy._lineage = set(self._moved), self._lineage
         return copy
@@ -232,17 +294,11 @@ class Texts:
         return self._flushed + len(self._pending)
 
     def _flush_if_full(self) -> None:
-        if self._in_memory or len(self._pending) < FLUSH:
+        if len(self._pending) < FLUSH:
             return
-        try:
-            if self._spill is None:
-                self._spill = _Spill(self._folder)
-            self._spill.append(self._pending)
-        except OSError:  # (a full disk, no temporary folder: kept in memory from now on)
-            self._in_memory = True
-            return
+        self._spill.put(self._flushed, self._pending)
         self._flushed += len(self._pending)
-        self._pending = bytearray()  # (a new one: a snapshot may hold the old)
+        self._pending = bytearray()  # (a new one: the spill, and a snapshot, may hold the old)
 
     def _read(self, start: int, end: int) -> bytes | bytearray:
         flushed = self._flushed
