@@ -4,7 +4,8 @@ part of it); this takes 12 bytes a row, and the file lies in the operating syste
 
 Each row's text is stored once, UTF-8, appended to an unnamed temporary file in the folder the
 table is given (the window's cache folder: a system's temporary folder may be a tmpfs, memory
-again) a few MB at a time, the last ones kept in memory until then, and never written over: a
+again) a few MB at a time by one background thread (a write may wait for the disk; what is not
+written yet is read from memory), and never written over: a
 row set anew gets its new text appended and points there. So a copy of the row pointers
 (`snapshot`) reads the texts as they were, for the gram index's catch-up in a background
 thread, and two stores tell the rows whose text differs by comparing pointers (`changed`), as
