@@ -50,55 +50,59 @@ def check(store: Texts, model: list[str], rng) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=st.lists(OP, max_size=14), full_disk=st.booleans(), seed=st.integers(0, 1000))
-def test_texts_read_and_search_as_a_list_of_str_does(monkeypatch, tmp_path, ops, full_disk, seed):
+@given(ops=st.lists(OP, max_size=14), full_disk=st.booleans(), no_pread=st.booleans(), seed=st.integers(0, 1000))
+def test_texts_read_and_search_as_a_list_of_str_does(tmp_path, ops, full_disk, no_pread, seed):
     import random
 
-    rng = random.Random(seed)
-    if full_disk:  # (the file cannot be written: everything stays in memory)
+    with pytest.MonkeyPatch.context() as mp:  # (undone after each example, not each test)
+        rng = random.Random(seed)
+        if full_disk:  # (the file cannot be written: everything stays in memory)
 
-        def full(*args):
-            raise OSError(28, "No space left on device")
+            def full(*args):
+                raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(os, "pwrite", full)
-    store, model = Texts(str(tmp_path / "texts")), []
-    snapshots: list[tuple[Texts, list[str], set[int], bool]] = []  # copy, its texts, rows set since, rows moved
-    for op in ops:
-        if op[0] == "extend":
-            store.extend(op[1])
-            model += op[1]
-        elif op[0] == "packed":
-            store.extend(Packed.of([encode(t) for t in op[1]]))
-            model += op[1]
-        elif op[0] == "set" and op[1] < len(model):
-            store[op[1]] = model[op[1]] = op[2]
-            for _, _, touched, _ in snapshots:
-                touched.add(op[1])
-        elif op[0] == "take":
-            keep = [r for r, k in zip(range(len(model)), op[1] + [True] * len(model), strict=False) if k]
-            store.take(keep)
-            model = [model[r] for r in keep]
-            snapshots = [(s, t, touched, moved or keep[: len(t)] != list(range(len(t))))
-                         for s, t, touched, moved in snapshots]  # fmt: skip
-        elif op[0] == "shuffle":  # (kept in another order: written again)
-            keep = list(range(len(model)))
-            op[1].shuffle(keep)
-            store.take(keep)
-            model = [model[r] for r in keep]
-            snapshots = [(s, t, touched, True) for s, t, touched, _ in snapshots]
-        elif op[0] == "snapshot":
-            snapshots.append((store.snapshot(), list(model), set(), False))
-        elif op[0] == "written":
-            texts.written()
-        check(store, model, rng)
-    for copy, was, touched, moved in snapshots:
-        assert list(copy) == was  # a copy reads the texts as they were
-        changed = store.changed(copy)
-        n = min(len(was), len(model))
-        assert {r for r in range(n) if model[r] != was[r]} <= set(changed)  # every row that differs
-        if not moved:
-            assert set(changed) <= touched  # and, with no row moved, only rows set since
-        assert store.changed(copy, range(n)) == changed
+            mp.setattr(os, "pwrite", full)
+        if no_pread:  # (as on Windows: a seek and a read, or a write, under the lock)
+            mp.delattr(os, "pread")
+            mp.delattr(os, "pwrite", raising=False)
+        store, model = Texts(str(tmp_path / "texts")), []
+        snapshots: list[tuple[Texts, list[str], set[int], bool]] = []  # copy, its texts, rows set since, rows moved
+        for op in ops:
+            if op[0] == "extend":
+                store.extend(op[1])
+                model += op[1]
+            elif op[0] == "packed":
+                store.extend(Packed.of([encode(t) for t in op[1]]))
+                model += op[1]
+            elif op[0] == "set" and op[1] < len(model):
+                store[op[1]] = model[op[1]] = op[2]
+                for _, _, touched, _ in snapshots:
+                    touched.add(op[1])
+            elif op[0] == "take":
+                keep = [r for r, k in zip(range(len(model)), op[1] + [True] * len(model), strict=False) if k]
+                store.take(keep)
+                model = [model[r] for r in keep]
+                snapshots = [(s, t, touched, moved or keep[: len(t)] != list(range(len(t))))
+                             for s, t, touched, moved in snapshots]  # fmt: skip
+            elif op[0] == "shuffle":  # (kept in another order: written again)
+                keep = list(range(len(model)))
+                op[1].shuffle(keep)
+                store.take(keep)
+                model = [model[r] for r in keep]
+                snapshots = [(s, t, touched, True) for s, t, touched, _ in snapshots]
+            elif op[0] == "snapshot":
+                snapshots.append((store.snapshot(), list(model), set(), False))
+            elif op[0] == "written":
+                texts.written()
+            check(store, model, rng)
+        for copy, was, touched, moved in snapshots:
+            assert list(copy) == was  # a copy reads the texts as they were
+            changed = store.changed(copy)
+            n = min(len(was), len(model))
+            assert {r for r in range(n) if model[r] != was[r]} <= set(changed)  # every row that differs
+            if not moved:
+                assert set(changed) <= touched  # and, with no row moved, only rows set since
+            assert store.changed(copy, range(n)) == changed
 
 
 def test_a_large_store_reads_from_its_file_and_a_copy_outlives_a_clear(tmp_path):

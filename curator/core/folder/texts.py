@@ -118,7 +118,7 @@ class _Spill:
             while view:
                 if self._pwrite is not None:
                     written = self._pwrite(self.file.fileno(), view, at)
-                else:  # pragma: no cover - Windows
+                else:  # (Windows)
                     with self._lock:
                         self.file.seek(at)
                         written = self.file.write(view)
@@ -150,7 +150,7 @@ class _Spill:
     def _read_file(self, start: int, end: int) -> bytes:
         if self._pread is not None:
             data = self._pread(self.file.fileno(), end - start, start)
-        else:  # pragma: no cover - Windows
+        else:  # (Windows)
             with self._lock:
                 self.file.seek(start)
                 data = self.file.read(end - start)
