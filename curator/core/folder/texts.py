@@ -59,7 +59,8 @@ def _decode(data: bytes | bytearray) -> str:
 class Packed:
     """Rows' texts encoded ahead, in a load's own thread (a warm open reads them from the index
     as UTF-8 bytes): each followed by a NUL, and their lengths. Texts.extend takes them as
-    they are: encoding 65,536 rows where they are added held the GUI thread ~40 ms."""
+    they are: encoded where they were added, on the GUI thread, a 1M warm open's longest stall
+    was 64-102 ms against 44-47 (docs/bench-1m-runs.md)."""
 
     data: bytes
     lens: array
@@ -69,13 +70,6 @@ class Packed:
         """Of the rows' bytes (see encode)."""
         blobs = [b or b"" for b in blobs]  # (a damaged index's missing text: none, not a crash)
         return cls(b"\x00".join(blobs) + b"\x00" if blobs else b"", array("I", map(len, blobs)))
-
-    def __len__(self) -> int:
-        return len(self.lens)
-
-    def texts(self) -> list[str]:
-        """The rows' texts."""
-        return _decode(self.data).split("\x00")[: len(self.lens)] if self.lens else []
 
 
 class _Spill:
@@ -349,8 +343,7 @@ class Texts:
                 if len(texts) == len(group):  # (else a text holds a NUL)
                     yield group, texts
                     continue
-            ends = map(add, at, size)
-            low, high = min(at), max(map(add, at, size))
+            ends = map(add, at, size)  # (low and high as above: a group's bytes lie in ascending order)
             if high - low <= SPARSE * (sum(size) + len(size)) + FLUSH:
                 data = self._read(low, high)
                 spans = map(slice, map(sub, at, repeat(low)), map(sub, ends, repeat(low)))
