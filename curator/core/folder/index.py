@@ -22,12 +22,13 @@ import os
 import sqlite3
 import sys
 import time
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from curator.core.document.snapshots import Snapshot, Snapshots, digest
-from curator.core.folder.table import Columns, haystack
+from curator.core.folder.table import NO_DATE, Columns, haystack
 from curator.core.folder.texts import Packed
 from curator.core.gently import empty_gently
 from curator.core.site import profiles
@@ -160,6 +161,7 @@ def read_ahead(
         found = fetch([p for p, w in zip(paths, warned, strict=True) if w])
         items = [found.get(p) for p in paths]
     published = [p == 1 for p in published]
+    dates = array("d", [NO_DATE if d is None else d for d in dates])
     return items, Columns(paths, Packed.of(hay), published, quality, heat, dates, fetch), snapshots
 
 
