@@ -220,6 +220,52 @@ def test_dates_in_an_array_with_nan_for_none_sort_as_the_list_of_them(column, de
     assert sort_numbers(packed, rows[::-2], descending) == sort_numbers(column, rows[::-2], descending)
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.lists(st.sampled_from(["", "a", "A", "é", "É", "b", "x" * 9]),
+                                                     max_size=8)), max_size=12),
+    st.randoms(use_true_random=False),
+)  # fmt: skip
+def test_a_column_of_codes_reads_as_the_list_of_its_strings(puts, rnd):
+    """Codes (a facet field's column: a number a row) reads, counts, lowers and keeps rows as
+    a list of the same strings does, blanks "" and values put over others included."""
+    from collections import Counter
+
+    from curator.core.folder.rows import Codes
+
+    codes, plain = Codes(), []
+    for at, strings in puts:
+        grow = at + len(strings) - len(plain)
+        if grow > 0:
+            codes.blanks(grow)
+            plain.extend([""] * grow)
+        codes.put(at, strings)
+        plain[at : at + len(strings)] = strings
+        assert len(codes) == len(plain) and [codes[r] for r in range(len(plain))] == plain
+    rows = [rnd.randrange(len(plain)) for _ in range(len(plain))] if plain else []
+    assert codes.counted(rows) == Counter(plain[r] for r in rows)
+    assert codes.lowered() == [v.lower() for v in plain]
+    keep = sorted(rnd.sample(range(len(plain)), rnd.randint(0, len(plain))))
+    codes.take(keep)
+    assert [codes[r] for r in range(len(keep))] == [plain[r] for r in keep]
+
+
+def test_a_column_of_more_than_65536_distinct_strings_widens_its_codes():
+    from curator.core.folder.rows import Codes
+
+    codes = Codes()
+    codes.blanks(3)
+    codes.put(1, ["a"])
+    narrow = codes.data
+    assert narrow.itemsize == 2
+    many = [f"v{i}" for i in range(70_000)]
+    codes.blanks(len(many))
+    codes.put(3, many)
+    assert codes.data.itemsize == 4 and codes.data is not narrow  # (a worker holding `narrow` reads it still)
+    assert [codes[r] for r in (0, 1, 2, 3, 70_002)] == ["", "a", "", "v0", "v69999"]
+    assert narrow[1] == 1 and codes.values[narrow[1]] == "a"
+
+
 def test_appending_nothing_keeps_the_version():
     """An empty batch (a check of the files that found nothing new) leaves what was derived from
     the table good: the list's sort, the last search's matches."""

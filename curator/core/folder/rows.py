@@ -7,7 +7,8 @@ Split from table.py, which searches, sorts and counts over these and the index's
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from array import array
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
@@ -169,23 +170,83 @@ _TOPICS, _IMAGE = attrgetter("topics"), attrgetter("image")
 _FACET_GETTERS = tuple(map(attrgetter, FACET_FIELDS))
 
 
+class Codes:
+    """A column of strings kept as a number a row, into the list of its distinct strings
+    (`values`; "" is 0): 2 bytes a row while there are fewer than 65,536 of them, 4 after. A
+    list of references to the (shared) strings took 8 bytes a row: 34 MB for a million rows'
+    four facet fields, against 8.
+
+    Reading many rows goes through `data` and `values` in C: map(values.__getitem__,
+    map(data.__getitem__, rows)). Codes are never taken back (a value whose rows went keeps its
+    number), so a worker reading `data` and `values` while rows change reads numbers it can
+    name; `data` may be replaced by a wider array (see put): read it once.
+    """
+
+    __slots__ = ("_code", "data", "values")
+
+    def __init__(self) -> None:
+        self.values: list[str] = [""]
+        self._code: dict[str, int] = {"": 0}
+        self.data = array("H")
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, row: int) -> str:
+        return self.values[self.data[row]]
+
+    def blanks(self, count: int) -> None:
+        """Append `count` rows of "" (code 0)."""
+        self.data.frombytes(bytes(count * self.data.itemsize))
+
+    def put(self, first: int, strings: Sequence[str]) -> None:
+        """Set rows `first`, `first` + 1, ... to `strings`."""
+        code = self._code
+        try:
+            codes = list(map(code.__getitem__, strings))  # (in C; new values: rare, below)
+        except KeyError:
+            for value in dict.fromkeys(strings):
+                if value not in code:
+                    code[value] = len(self.values)
+                    self.values.append(value)
+            codes = list(map(code.__getitem__, strings))
+        if len(self.values) > 0xFFFF and self.data.typecode == "H":
+            self.data = array("I", self.data)  # (wider: a new array, see the class's note)
+        self.data[first : first + len(codes)] = array(self.data.typecode, codes)
+
+    def take(self, keep: Sequence[int]) -> None:
+        """Keep only the rows in `keep`, in that order."""
+        self.data = array(self.data.typecode, map(self.data.__getitem__, keep))
+
+    def lowered(self) -> list[str]:
+        """Every row's value lower-cased (one str object per distinct value)."""
+        low = [v.lower() for v in self.values]
+        return list(map(low.__getitem__, self.data))
+
+    def counted(self, rows: Iterable[int]) -> Counter[str]:
+        """How many of `rows` have each value ("" included), counted in C."""
+        by_code = Counter(map(self.data.__getitem__, rows))
+        values = self.values
+        return Counter({values[c]: n for c, n in by_code.items()})
+
+
 class Facets:
     """What facet counts, topic counts, has: terms and the lazy columns of a Table read of every
-    row, without the rows' Summary objects (~780 bytes a row): a list per field of FACET_FIELDS
-    (8 bytes a row: the strings are the summaries' own, one object per value, see
-    article.interned), the topics (the rows' tuples) and whether the row has an image.
+    row, without the rows' Summary objects (~780 bytes a row): the values of FACET_FIELDS (a
+    Codes column each, 2 bytes a row), the topics (the rows' tuples) and whether the row has an
+    image.
 
     A row listed from the index whose summary has not come yet has None for its topics, and
     its other values are not known either (see Table.decoded, Table.complete).
     """
 
     def __init__(self) -> None:
-        self.columns: dict[str, list[str]] = {name: [] for name in FACET_FIELDS}
+        self.columns: dict[str, Codes] = {name: Codes() for name in FACET_FIELDS}
         self.topics: list[tuple[str, ...] | None] = []
         self.images = bytearray()  # 1 where the article has an image (has:image)
 
     def containers(self) -> list[Any]:
-        return [self.topics, *self.columns.values()]
+        return [self.topics]
 
     def __len__(self) -> int:
         return len(self.topics)
@@ -196,7 +257,7 @@ class Facets:
         self.topics.extend(repeat(None, len(summaries)))
         self.images.extend(bytes(len(summaries)))
         for column in self.columns.values():
-            column.extend(repeat("", len(summaries)))
+            column.blanks(len(summaries))
         known = [start + i for i, s in enumerate(summaries) if s is not None]
         self.set(known, [s for s in summaries if s is not None])
 
@@ -209,7 +270,7 @@ class Facets:
             self.topics[first:last] = map(tuple, map(_TOPICS, summaries))
             self.images[first:last] = map(bool, map(_IMAGE, summaries))
             for column, get in zip(self.columns.values(), _FACET_GETTERS, strict=True):
-                column[first:last] = map(get, summaries)
+                column.put(first, list(map(get, summaries)))
             return
         for run in _runs(rows):
             self.set(rows[run], summaries[run])
@@ -223,8 +284,8 @@ class Facets:
 
     def take(self, keep: Sequence[int]) -> None:
         """Keep only the rows in `keep`, in that order (see Table.remove)."""
-        for name, column in self.columns.items():
-            self.columns[name] = list(map(column.__getitem__, keep))
+        for column in self.columns.values():
+            column.take(keep)
         self.topics = list(map(self.topics.__getitem__, keep))
         self.images = bytearray(map(self.images.__getitem__, keep))
 
@@ -233,9 +294,7 @@ class Facets:
         if name == "topics":
             low = {t: t.lower() for t in set(chain.from_iterable(self.topics))}
             return [tuple(map(low.__getitem__, ts)) for ts in self.topics]
-        column = self.columns[name]
-        low = {v: v.lower() for v in set(column)}
-        return list(map(low.__getitem__, column))
+        return self.columns[name].lowered()
 
 
 def _runs(rows: Sequence[int]) -> Iterator[slice]:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, islice, repeat
-from operator import contains, eq, is_, is_not, ne
+from operator import contains, eq, is_, is_not, ne, not_
 from typing import Any
 
 from curator.core.folder.query import (
@@ -415,8 +415,8 @@ class Table:
         if what == "topics":
             topics = facets.topics
             return [r for r in rows if topics[r]]
-        name, domain = facets.columns["provider_name"], facets.columns["provider_domain"]
-        return [r for r in rows if name[r] or domain[r]]
+        name, domain = facets.columns["provider_name"].data, facets.columns["provider_domain"].data
+        return [r for r in rows if name[r] or domain[r]]  # (code 0: "")
 
     def sort(self, rows: Sequence[int], field: str, descending: bool = False) -> list[int]:
         """Rows ordered by `field`, equal values in the order of `rows`; descending is that list
@@ -595,10 +595,13 @@ def count_facets(
     published, states, topics = counts["published"], counts["git"], counts["topic"]
     facets = view.facets
     columns, topic = facets.columns, facets.topics.__getitem__
-    name, domain = columns["provider_name"].__getitem__, columns["provider_domain"].__getitem__
-    category, type_ = columns["category"].__getitem__, columns["type"].__getitem__
+    # the facet fields' codes (see rows.Codes), counted here and named at the end; each array
+    # read once (a wider one may replace it meanwhile: the count is made again then)
+    coded = [columns[f] for f in ("provider_name", "provider_domain", "category", "type")]
+    name, domain, category, type_ = (c.data.__getitem__ for c in coded)
+    by_code: list[Counter[int]] = [Counter() for _ in coded]
+    names, domains, categories, types = by_code
     path, pub = view.paths.__getitem__, view.published.__getitem__
-    providers, categories, types = counts["provider"], counts["category"], counts["type"]
     # rows in their table order (a count does not depend on order): columns read one after the
     # other, not at random (100,000 rows in the order shown took 1.6x the time)
     marked = bytearray(len(view.paths))
@@ -609,10 +612,10 @@ def count_facets(
         some = list(compress(range(start, start + piece), marked[start : start + piece]))
         shown = list(compress(some, map(is_not, map(topic, some), repeat(None))))  # (None: not known yet)
         topics.update(chain.from_iterable(map(topic, shown)))
-        nameless = providers[""]
-        providers.update(map(name, shown))
-        if providers[""] != nameless:  # no name: counted by its domain (in Python: a few rows)
-            providers.update(domain(r) for r in shown if not name(r))
+        name_codes = list(map(name, shown))
+        names.update(name_codes)
+        if 0 in name_codes:  # no name: counted by its domain
+            domains.update(map(domain, compress(shown, map(not_, name_codes))))
         published.update(map(pub, shown))
         categories.update(map(category, shown))
         types.update(map(type_, shown))
@@ -625,6 +628,9 @@ def count_facets(
     counts["published"] = Counter()
     for value, n in published.items():
         counts["published"]["yes" if value else "no"] += n
-    for counter in (providers, categories, types):
-        counter.pop("", None)
+    for group, column, codes in zip(("provider", "provider", "category", "type"), coded, by_code, strict=True):
+        values = column.values
+        for code, n in codes.items():
+            if code:  # ("" is 0: no value)
+                counts[group][values[code]] += n
     return counts
