@@ -160,7 +160,7 @@ def read_ahead(
     if any(warned):
         found = fetch([p for p, w in zip(paths, warned, strict=True) if w])
         items = [found.get(p) for p in paths]
-    published = [p == 1 for p in published]
+    published = bytearray(map((1).__eq__, published))
     dates = array("d", [NO_DATE if d is None else d for d in dates])
     return items, Columns(paths, Packed.of(hay), published, quality, heat, dates, fetch), snapshots
 

@@ -312,7 +312,7 @@ class FacetView:
 
     facets: Facets
     paths: list[str]
-    published: list[bool]
+    published: Sequence[int]  # (Table.published: 1 where published)
 
     @classmethod
     def of(cls, summaries: Sequence[Summary | None]) -> FacetView:

@@ -48,7 +48,7 @@ class Columns:
 
     paths: list[str]
     text: Packed  # (encoded where the rows are read: see texts.Packed)
-    published: list[bool]
+    published: bytearray  # (1: published)
     quality: list[int | None]
     heat: list[int | None]
     date: array  # ('d': NaN where a row has none, see NO_DATE)
@@ -81,7 +81,7 @@ class Table:
 
     def containers(self) -> list[Any]:
         """Every per-row list it keeps, and the dict of lazy columns (see Workspace.release)."""
-        return [self.summaries, self.summaries.cached, self.paths, self.published, self.quality, self.heat,
+        return [self.summaries, self.summaries.cached, self.paths, self.quality, self.heat,
                 *self._lazy.values(), self._lazy, *self.facets.containers()]  # fmt: skip
 
     def __init__(self, summaries: Iterable[Summary] = (), text_folder: str | None = None):
@@ -91,7 +91,7 @@ class Table:
         self.paths: list[str] = self.summaries.paths
         #: the search text of each row (haystack), in a file: see texts.py
         self.text = Texts(text_folder)
-        self.published: list[bool] = []
+        self.published = bytearray()  # 1 where published (a byte a row, not a reference: 8)
         self.quality: list[float | None] = []
         self.heat: list[float | None] = []
         #: each row's date as a timestamp, NO_DATE (NaN) where it has none: 8 bytes a row (a float
@@ -282,12 +282,13 @@ class Table:
         self._rows_version += 1
         self._renumbered()
         drop = set(rows)
-        columns = [self.paths, self.published, self.quality, self.heat]
+        columns = [self.paths, self.quality, self.heat]
         columns += self._lazy.values()
         for column in columns:
             column[:] = [v for i, v in enumerate(column) if i not in drop]  # in place: Summaries shares paths
         keep = [i for i in range(len(self.summaries)) if i not in drop]
         self.date[:] = array("d", map(self.date.__getitem__, keep))
+        self.published[:] = bytearray(map(self.published.__getitem__, keep))
         self.text.take(keep)
         self.summaries.renumbered(keep)  # (nothing fetched)
         self.facets.take(keep)
@@ -359,7 +360,7 @@ class Table:
         if field == "published":
             want = value in YES
             pub = self.published
-            return [r for r in rows if pub[r] is want]
+            return [r for r in rows if pub[r] == want]
         if field in ("quality", "heat", "date"):
             lo, hi = value_range(term, date_bounds if field == "date" else number_bounds)
             column = getattr(self, field)
