@@ -250,6 +250,73 @@ def test_a_column_of_codes_reads_as_the_list_of_its_strings(puts, rnd):
     assert [codes[r] for r in range(len(keep))] == [plain[r] for r in keep]
 
 
+_TOPIC_NAMES = st.sampled_from(["AI", "ai", "Power Apps", "é", "Émile", "x" * 12, ""])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("blanks"), st.integers(0, 6)),
+            st.tuples(st.just("put"), st.integers(0, 12), st.lists(st.lists(_TOPIC_NAMES, max_size=4), max_size=5)),
+            st.tuples(st.just("take"), st.randoms(use_true_random=False)),
+        ),
+        max_size=12,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_packed_topic_lists_read_as_a_list_of_tuples(steps, rnd):
+    """TopicLists (the facets' topics: numbers into names, a row after the other) reads as a
+    list of tuples (None: not known yet) through every way the table and the workers read it,
+    after rows appended, set anew (their old numbers left behind) and kept in a new order."""
+    from collections import Counter
+
+    from curator.core.folder.rows import TopicLists
+
+    packed, plain = TopicLists(), []
+    for step in steps:
+        if step[0] == "blanks":
+            packed.blanks(step[1])
+            plain.extend([None] * step[1])
+        elif step[0] == "put":
+            at, lists = min(step[1], len(plain)), [tuple(ts) for ts in step[2]]
+            lists = lists[: len(plain) - at]
+            packed.put(at, lists)
+            plain[at : at + len(lists)] = lists
+        else:
+            keep = step[1].sample(range(len(plain)), step[1].randint(0, len(plain)))
+            packed.take(keep)
+            plain = [plain[r] for r in keep]
+        copy = packed.copy()
+        assert len(packed) == len(plain) and list(packed) == plain and copy == plain and packed[1:4] == plain[1:4]
+    rows = [rnd.randrange(len(plain)) for _ in range(len(plain))] if plain else []
+    assert packed.known(rows) == [r for r in rows if plain[r] is not None]
+    assert packed.unknown() == [r for r, ts in enumerate(plain) if ts is None] and packed.unknown(rows) == [
+        r for r in rows if plain[r] is None
+    ]
+    assert packed.tagged(rows) == [r for r in rows if plain[r]]
+    known = packed.known(rows)
+    assert Counter(packed.names[i] for i in packed.ids(known)) == Counter(t for r in known for t in plain[r])
+    wanted = {"AI", "é"}
+    assert packed.having(wanted) == [r for r, ts in enumerate(plain) if ts and not wanted.isdisjoint(ts)]
+    assert packed.lowered() == [tuple(t.lower() for t in ts or ()) for ts in plain]
+
+
+def test_topic_lists_of_more_than_65536_names_widen_their_numbers():
+    from curator.core.folder.rows import TopicLists
+
+    packed = TopicLists()
+    packed.blanks(2)
+    packed.put(0, [("a", "b")])
+    narrow = packed.flat
+    many = [(f"t{i}", "a") for i in range(70_000)]
+    packed.blanks(len(many))
+    packed.put(2, many)
+    assert packed.flat.itemsize == 4 and narrow.itemsize == 2 and packed.flat is not narrow
+    assert packed[0] == ("a", "b") and packed[1] is None and packed[70_001] == ("t69999", "a")
+    assert packed.having(["t69999"]) == [70_001]
+
+
 def test_a_column_of_more_than_65536_distinct_strings_widens_its_codes():
     from curator.core.folder.rows import Codes
 

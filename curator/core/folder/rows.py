@@ -11,8 +11,8 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
-from operator import attrgetter, is_
+from itertools import accumulate, chain, compress, repeat
+from operator import add, attrgetter, eq, getitem, ne
 from typing import Any
 
 from curator.core.site.article import Summary
@@ -230,6 +230,141 @@ class Codes:
         return Counter({values[c]: n for c, n in by_code.items()})
 
 
+#: TopicLists.count of a row whose topics are not known yet
+UNKNOWN = 0xFFFFFFFF
+
+
+class TopicLists(Sequence):
+    """Each row's topics, a tuple of str (None while not known), packed: the topics' numbers
+    into `names` (2 bytes each while there are fewer than 65,536 names, 4 after) one row after
+    the other in `flat`, and where each row's lie (`start`, `count`: 4 bytes each a row). A
+    tuple a row took 72.5 MB of a million-article window (636,367 distinct ones); this ~16 MB.
+
+    A row set anew has its numbers appended (the old ones stay unused until take() packs the
+    rows again). Read many rows through known() and ids() (in C); indexing makes the row's
+    tuple. `names` only grows, and every array is replaced whole or grows, so a worker reading
+    them while rows change reads numbers it can name: a stale count, never a failure (see
+    count_facets, which counts again then).
+    """
+
+    __slots__ = ("_ids", "count", "flat", "names", "start")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._ids: dict[str, int] = {}
+        self.flat = array("H")
+        self.start = array("I")
+        self.count = array("I")
+
+    def __len__(self) -> int:
+        return len(self.count)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(map(self._row, range(*i.indices(len(self)))))
+        return self._row(range(len(self))[i])
+
+    def _row(self, row: int) -> tuple[str, ...] | None:
+        n = self.count[row]
+        if n == UNKNOWN:
+            return None
+        at = self.start[row]
+        return tuple(map(self.names.__getitem__, self.flat[at : at + n])) if n else ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (TopicLists, list)):
+            return NotImplemented
+        return len(self) == len(other) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable)
+
+    def copy(self) -> TopicLists:
+        """A copy to read in a worker (the arrays copied: a few ms at a million rows)."""
+        other = TopicLists()
+        other.names, other._ids = self.names, self._ids  # (only grow: shared)
+        other.flat = array(self.flat.typecode, self.flat)
+        other.start, other.count = array("I", self.start), array("I", self.count)
+        return other
+
+    def blanks(self, n: int) -> None:
+        """Append `n` rows whose topics are not known yet."""
+        self.start.frombytes(bytes(4 * n))
+        self.count.frombytes(b"\xff" * (4 * n))
+
+    def put(self, first: int, lists: Sequence[Sequence[str]]) -> None:
+        """Set rows `first`, `first` + 1, ... to these topics."""
+        ids = self._ids
+        names = list(chain.from_iterable(lists))
+        try:
+            numbers = list(map(ids.__getitem__, names))  # (in C; a new name: rare, below)
+        except KeyError:
+            for name in dict.fromkeys(names):
+                if name not in ids:
+                    ids[name] = len(self.names)
+                    self.names.append(name)
+            numbers = list(map(ids.__getitem__, names))
+        if len(self.names) > 0xFFFF and self.flat.typecode == "H":
+            self.flat = array("I", self.flat)  # (wider: a new array, see the class's note)
+        counts = array("I", map(len, lists))
+        starts = array("I", accumulate(counts, initial=len(self.flat)))
+        starts.pop()
+        self.flat.extend(array(self.flat.typecode, numbers))
+        self.start[first : first + len(counts)] = starts
+        self.count[first : first + len(counts)] = counts
+
+    def known(self, rows: Iterable[int]) -> list[int]:
+        """Those of `rows` whose topics are known."""
+        return list(compress(rows, map(ne, map(self.count.__getitem__, rows), repeat(UNKNOWN))))
+
+    def unknown(self, rows: Iterable[int] | None = None) -> list[int]:
+        """The rows (of `rows`, or of all) whose topics are not known yet."""
+        if rows is None:
+            return list(compress(range(len(self)), map(eq, self.count, repeat(UNKNOWN))))
+        count = self.count
+        return [r for r in rows if count[r] == UNKNOWN]
+
+    def tagged(self, rows: Iterable[int]) -> list[int]:
+        """Those of `rows` that have a topic (known, and not none)."""
+        count = self.count
+        return [r for r in rows if 0 < count[r] != UNKNOWN]
+
+    def ids(self, rows: Sequence[int]) -> Iterator[int]:
+        """The numbers (into `names`) of the topics of `rows`, whose topics must be known (see
+        known): in C, a slice of `flat` a row."""
+        flat, start, count = self.flat, self.start, self.count
+        starts = list(map(start.__getitem__, rows))
+        slices = map(slice, starts, map(add, starts, map(count.__getitem__, rows)))
+        return chain.from_iterable(map(getitem, repeat(flat), slices))
+
+    def having(self, names: Iterable[str]) -> list[int]:
+        """The rows that have any of `names`."""
+        wanted = {self._ids[n] for n in names if n in self._ids}
+        if not wanted:
+            return []
+        rows = self.known(range(len(self)))
+        flat, start, count = self.flat, self.start, self.count
+        return [r for r in rows if not wanted.isdisjoint(flat[start[r] : start[r] + count[r]])]
+
+    def take(self, keep: Sequence[int]) -> None:
+        """Keep only the rows in `keep`, in that order, packed again."""
+        known = set(self.known(keep))
+        rows = [r for r in keep if r in known]
+        flat = array(self.flat.typecode, self.ids(rows))
+        counts = array("I", map(self.count.__getitem__, keep))
+        starts, at = array("I"), 0
+        for n in counts:
+            starts.append(at)
+            at += n if n != UNKNOWN else 0
+        self.flat, self.start, self.count = flat, starts, counts
+
+    def lowered(self) -> list[tuple[str, ...]]:
+        """Each row's topics lower-cased, a tuple a row (() where not known)."""
+        low = [n.lower() for n in self.names]
+        flat, start, count, get = self.flat, self.start, self.count, low.__getitem__
+        return [tuple(map(get, flat[start[r] : start[r] + n])) if 0 < (n := count[r]) != UNKNOWN else ()
+                for r in range(len(self))]  # fmt: skip
+
+
 class Facets:
     """What facet counts, topic counts, has: terms and the lazy columns of a Table read of every
     row, without the rows' Summary objects (~780 bytes a row): the values of FACET_FIELDS (a
@@ -242,11 +377,11 @@ class Facets:
 
     def __init__(self) -> None:
         self.columns: dict[str, Codes] = {name: Codes() for name in FACET_FIELDS}
-        self.topics: list[tuple[str, ...] | None] = []
+        self.topics = TopicLists()
         self.images = bytearray()  # 1 where the article has an image (has:image)
 
     def containers(self) -> list[Any]:
-        return [self.topics]
+        return []
 
     def __len__(self) -> int:
         return len(self.topics)
@@ -254,7 +389,7 @@ class Facets:
     def extend(self, summaries: Sequence[Summary | None]) -> None:
         """Append rows (None: not known yet)."""
         start = len(self)
-        self.topics.extend(repeat(None, len(summaries)))
+        self.topics.blanks(len(summaries))
         self.images.extend(bytes(len(summaries)))
         for column in self.columns.values():
             column.blanks(len(summaries))
@@ -267,7 +402,7 @@ class Facets:
             return
         first, last = rows[0], rows[-1] + 1
         if last - first == len(rows):  # one run of rows (a batch, or one row): slices, in C
-            self.topics[first:last] = map(tuple, map(_TOPICS, summaries))
+            self.topics.put(first, list(map(_TOPICS, summaries)))
             self.images[first:last] = map(bool, map(_IMAGE, summaries))
             for column, get in zip(self.columns.values(), _FACET_GETTERS, strict=True):
                 column.put(first, list(map(get, summaries)))
@@ -277,23 +412,19 @@ class Facets:
 
     def unknown(self, rows: Iterable[int] | None = None) -> list[int]:
         """The rows (of `rows`, or of all) whose values are not known yet."""
-        topics = self.topics
-        if rows is None:
-            return list(compress(range(len(topics)), map(is_, topics, repeat(None))))
-        return [r for r in rows if topics[r] is None]
+        return self.topics.unknown(rows)
 
     def take(self, keep: Sequence[int]) -> None:
         """Keep only the rows in `keep`, in that order (see Table.remove)."""
         for column in self.columns.values():
             column.take(keep)
-        self.topics = list(map(self.topics.__getitem__, keep))
+        self.topics.take(keep)
         self.images = bytearray(map(self.images.__getitem__, keep))
 
     def lowered(self, name: str) -> list[Any]:
         """The column of `name`'s values lower-cased (the topics: a tuple of them), a row each."""
         if name == "topics":
-            low = {t: t.lower() for t in set(chain.from_iterable(self.topics))}
-            return [tuple(map(low.__getitem__, ts)) for ts in self.topics]
+            return self.topics.lowered()
         return self.columns[name].lowered()
 
 

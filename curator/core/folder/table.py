@@ -11,7 +11,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, islice, repeat
+from itertools import compress, islice, repeat
 from operator import contains, eq, is_, is_not, ne, not_
 from typing import Any
 
@@ -184,11 +184,16 @@ class Table:
         copy while the count ran: stalls of 300-460 ms after a keystroke)."""
         return FacetView(self.facets, self.paths, self.published)
 
-    def topics_of(self, rows: Sequence[int] | None = None) -> list[tuple[str, ...] | None]:
-        """The topics of `rows` (of all if None), as the files have them (None: not known
-        yet). Copied: a worker may count them."""
+    def topics_of(self, rows: Sequence[int] | None = None) -> Sequence[tuple[str, ...] | None]:
+        """The topics of `rows` (of all if None: a TopicLists, read a piece at a time), as the
+        files have them (None: not known yet). Copied: a worker may count them."""
         topics = self.facets.topics
         return topics.copy() if rows is None else list(map(topics.__getitem__, rows))
+
+    def having_topics(self, names: Iterable[str]) -> list[int]:
+        """The rows that have any of these topics (as the files write them)."""
+        self.complete()
+        return self.facets.topics.having(names)
 
     def _lazy_value(self, name: str, s: Summary) -> Any:
         return s.path.lower() if name == "path" else Table._LAZY[name](s)
@@ -414,8 +419,7 @@ class Table:
             images = facets.images
             return [r for r in rows if images[r]]
         if what == "topics":
-            topics = facets.topics
-            return [r for r in rows if topics[r]]
+            return facets.topics.tagged(rows)
         name, domain = facets.columns["provider_name"].data, facets.columns["provider_domain"].data
         return [r for r in rows if name[r] or domain[r]]  # (code 0: "")
 
@@ -595,7 +599,8 @@ def count_facets(
     groups = counts["dup groups"] = Counter()
     published, states, topics = counts["published"], counts["git"], counts["topic"]
     facets = view.facets
-    columns, topic = facets.columns, facets.topics.__getitem__
+    columns, topic_lists = facets.columns, facets.topics
+    topic_ids: Counter[int] = Counter()  # (named at the end, as the codes below)
     # the facet fields' codes (see rows.Codes), counted here and named at the end; each array
     # read once (a wider one may replace it meanwhile: the count is made again then)
     coded = [columns[f] for f in ("provider_name", "provider_domain", "category", "type")]
@@ -611,8 +616,8 @@ def count_facets(
     for start in range(0, len(marked), piece):
         back_off()  # (while the user scrolls)
         some = list(compress(range(start, start + piece), marked[start : start + piece]))
-        shown = list(compress(some, map(is_not, map(topic, some), repeat(None))))  # (None: not known yet)
-        topics.update(chain.from_iterable(map(topic, shown)))
+        shown = topic_lists.known(some)  # (not known yet: left out)
+        topic_ids.update(topic_lists.ids(shown))
         name_codes = list(map(name, shown))
         names.update(name_codes)
         if 0 in name_codes:  # no name: counted by its domain
@@ -626,6 +631,9 @@ def count_facets(
             grouped = list(filter(None, map(dups.get, map(path, shown))))
             groups.update(grouped)
             counts["dup"].update(yes=len(grouped), no=len(shown) - len(grouped))
+    names_of_topics = topic_lists.names
+    for code, n in topic_ids.items():
+        topics[names_of_topics[code]] += n
     counts["published"] = Counter()
     for value, n in published.items():
         counts["published"]["yes" if value else "no"] += n

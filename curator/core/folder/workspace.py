@@ -312,7 +312,7 @@ class Workspace:
         unknown = [r for r in rows if peek(r) is None and topics[r] is None]
         fetched = dict(zip(unknown, table.summaries.read(unknown), strict=True))
         paths, quality, published = table.paths, table.quality, table.published
-        return [peek(r) or fetched.get(r) or Brief(paths[r], quality[r], published[r], topics[r]) for r in rows]
+        return [peek(r) or fetched.get(r) or Brief(paths[r], quality[r], published[r] == 1, topics[r]) for r in rows]
 
     # -- editing --
 

@@ -184,7 +184,7 @@ def tally(
     yet), and its common topics, counted in pieces at C speed (at 100,000 articles a worker
     counting one by one held the GIL the GUI thread needed).
     Stops between pieces once `cancel` is set (what it counted so far is of no use then)."""
-    items = topic_lists if isinstance(topic_lists, list) else list(topic_lists)
+    items = topic_lists if isinstance(topic_lists, Sequence) else list(topic_lists)  # (sliced a piece at a time)
     counts: Counter[str] = Counter()
     tagged = 0
     for start in range(0, len(items), TALLY_PIECE):

@@ -207,9 +207,7 @@ class TopicsController(QObject):
         self.site_writes.wait()  # (a change just made may still be writing them: plan from what it wrote)
         site = topics.SiteTopics.read(self.session.root)  # a few small files, read within bounds
         entries = site.merged_entries(olds, new) if new is not None else []
-        workspace.table.complete()
-        named = set(olds)  # (only the articles that have one of them: their summaries are read)
-        having = [r for r, ts in enumerate(workspace.table.topics_of()) if ts and not named.isdisjoint(ts)]
+        having = workspace.table.having_topics(olds)  # (only those articles' summaries are read)
 
         def planned(keep_alias: bool) -> topics.Change | None:
             try:
