@@ -297,6 +297,12 @@ def test_packed_topic_lists_read_as_a_list_of_tuples(steps, rnd):
     assert packed.tagged(rows) == [r for r in rows if plain[r]]
     known = packed.known(rows)
     assert Counter(packed.names[i] for i in packed.ids(known)) == Counter(t for r in known for t in plain[r])
+    for run in (sorted(set(known)), packed.known(range(len(plain)))):  # (in order: one slice where it can)
+        assert Counter(packed.names[i] for i in packed.ids(run, ascending=True)) == Counter(
+            t for r in run for t in plain[r]
+        )
+    tagged, counted = packed.counted(1, len(plain) + 3)
+    assert tagged == sum(1 for ts in plain[1:] if ts) and counted == Counter(t for ts in plain[1:] for t in ts or ())
     wanted = {"AI", "é"}
     assert packed.having(wanted) == [r for r, ts in enumerate(plain) if ts and not wanted.isdisjoint(ts)]
     assert packed.lowered() == [tuple(t.lower() for t in ts or ()) for ts in plain]
@@ -309,10 +315,13 @@ def test_topic_lists_of_more_than_65536_names_widen_their_numbers():
     packed.blanks(2)
     packed.put(0, [("a", "b")])
     narrow = packed.flat
+    packed.blanks(300)
+    packed.put(2, [(f"t{i}",) for i in range(300)])  # (302 names: past a byte each)
+    assert packed.flat.itemsize == 2 and narrow.itemsize == 1 and packed[301] == ("t299",) and packed[0] == ("a", "b")
     many = [(f"t{i}", "a") for i in range(70_000)]
-    packed.blanks(len(many))
+    packed.blanks(len(many) - 300)
     packed.put(2, many)
-    assert packed.flat.itemsize == 4 and narrow.itemsize == 2 and packed.flat is not narrow
+    assert packed.flat.itemsize == 4 and narrow.itemsize == 1 and packed.flat is not narrow
     assert packed[0] == ("a", "b") and packed[1] is None and packed[70_001] == ("t69999", "a")
     assert packed.having(["t69999"]) == [70_001]
 
@@ -324,7 +333,7 @@ def test_a_column_of_more_than_65536_distinct_strings_widens_its_codes():
     codes.blanks(3)
     codes.put(1, ["a"])
     narrow = codes.data
-    assert narrow.itemsize == 2
+    assert narrow.itemsize == 1
     many = [f"v{i}" for i in range(70_000)]
     codes.blanks(len(many))
     codes.put(3, many)

@@ -617,7 +617,7 @@ def count_facets(
         back_off()  # (while the user scrolls)
         some = list(compress(range(start, start + piece), marked[start : start + piece]))
         shown = topic_lists.known(some)  # (not known yet: left out)
-        topic_ids.update(topic_lists.ids(shown))
+        topic_ids.update(topic_lists.ids(shown, ascending=True))
         name_codes = list(map(name, shown))
         names.update(name_codes)
         if 0 in name_codes:  # no name: counted by its domain

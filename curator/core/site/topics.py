@@ -19,7 +19,7 @@ import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from curator.core.document.writes import ByteEdit
@@ -184,13 +184,21 @@ def tally(
     yet), and its common topics, counted in pieces at C speed (at 100,000 articles a worker
     counting one by one held the GIL the GUI thread needed).
     Stops between pieces once `cancel` is set (what it counted so far is of no use then)."""
-    items = topic_lists if isinstance(topic_lists, Sequence) else list(topic_lists)  # (sliced a piece at a time)
+    items = topic_lists if isinstance(topic_lists, Sequence) else list(topic_lists)
+    # (a table's packed lists count their pieces without making a tuple a row: rows.TopicLists)
+    packed: Callable[[int, int], tuple[int, Counter[str]]] | None = getattr(items, "counted", None)
     counts: Counter[str] = Counter()
     tagged = 0
-    for start in range(0, len(items), TALLY_PIECE):
+    step = TALLY_PIECE if packed is None else TALLY_PIECE * 16  # (numbers counted in C: ~0.6 ms a piece)
+    for start in range(0, len(items), step):
         if cancel is not None and cancel.is_set():
             return set(), []
         back_off()  # (while the user scrolls)
+        if packed is not None:
+            some, counted = packed(start, start + step)
+            tagged += some
+            counts.update(counted)
+            continue
         lists = list(filter(None, items[start : start + TALLY_PIECE]))  # in C
         tagged += len(lists)
         counts.update(itertools.chain.from_iterable(lists))  # occurrences: a topic is rarely listed twice
