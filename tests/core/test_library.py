@@ -220,13 +220,14 @@ def test_file_stats_hold_what_a_scan_lists_in_columns(tmp_path: Path):
         (tmp_path / name).write_text("---\ntitle: x\n---\n")
     listed = dict(library.scan_stats(tmp_path, ordered=False))
     mine = "".join(["a", ".md"])  # an equal string that is not the scan's: the one kept as key
-    stats = library.FileStats(canonical={mine: mine})
+    stats = library.FileStats([mine, "gone.md"])  # (what a warm open's list shows)
     library.scan_stats(tmp_path, ordered=False, into=stats)
     assert len(stats) == 3 and sorted(stats) == sorted(listed)
     assert {rel: stats.get(rel) for rel in stats} == listed
     assert all(isinstance(stats.get(rel), FileStat) for rel in stats)
     assert next(rel for rel in stats if rel == "a.md") is mine
-    assert "gone.md" not in stats and stats.get("gone.md") is None
+    assert "gone.md" not in stats and stats.get("gone.md") is None and "b.md" in stats
+    assert stats.missing() == ["gone.md"] and sorted(stats.new()) == ["b.md", "sub/c.md"]
     names = library.FileStats()  # a cold open lists names only
     library.scan_stats(tmp_path, stats=False, into=names)
     assert sorted(names) == sorted(listed) and names.get("a.md") is None and "a.md" in names
@@ -235,7 +236,7 @@ def test_file_stats_hold_what_a_scan_lists_in_columns(tmp_path: Path):
     in_order = stats.for_rows(iter(rows))
     assert [in_order.get(r) for r in range(4)] == [listed["sub/c.md"], None, listed["a.md"], listed["b.md"]]
     # the dict of paths goes once the rows are mapped (a warm open at 1M: its peak); they still answer
-    assert len(stats.forget_paths()) == 3 and len(stats) == 0 and "a.md" not in stats
+    assert len(stats.forget_paths()) == 4 and len(stats) == 0 and "a.md" not in stats  # (gone.md: listed)
     assert [in_order.get(r) for r in range(4)] == [listed["sub/c.md"], None, listed["a.md"], listed["b.md"]]
     assert [names.for_rows(rows).get(r) for r in range(4)] == [None] * 4  # listed without stats
     assert library.FileStats().for_rows(["a.md"]).get(0) is None  # nothing listed
