@@ -257,6 +257,14 @@ def test_file_stats_of_many_rows_are_taken_in_pieces_that_let_the_gil_go():
         return run
 
     assert lines(count) >= lines(10) + 4  # (a loop turn a piece, two lines each: 3 pieces against 1)
+    # and so is a warm open's list of paths, made the first keys of the scan's dict
+    listed = [f"{i}.md" for i in range(0, count, 2)] + ["gone.md"]
+    run, found = lines_run("scan.py", lambda: library.FileStats(listed))
+    assert run >= lines_run("scan.py", lambda: library.FileStats(listed[:10]))[0] + 2
+    for i in range(count):
+        found.append((f"{i}.md", None))
+    assert found.missing() == ["gone.md"] and found.new() == [f"{i}.md" for i in range(1, count, 2)]
+    assert list(found) == [*listed[:-1], *found.new()] and len(found) == count
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's (Linux)")

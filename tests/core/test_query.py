@@ -269,6 +269,15 @@ def test_packed_topic_lists_read_as_a_list_of_tuples(steps, rnd):
     """TopicLists (the facets' topics: numbers into names, a row after the other) reads as a
     list of tuples (None: not known yet) through every way the table and the workers read it,
     after rows appended, set anew (their old numbers left behind) and kept in a new order."""
+
+    from curator.core.folder.rows import TopicLists
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TopicLists, "SLACK", 0)  # (packed again as soon as half is unused)
+        _topic_lists_against_tuples(steps, rnd)
+
+
+def _topic_lists_against_tuples(steps, rnd):
     from collections import Counter
 
     from curator.core.folder.rows import TopicLists
@@ -288,6 +297,8 @@ def test_packed_topic_lists_read_as_a_list_of_tuples(steps, rnd):
             packed.take(keep)
             plain = [plain[r] for r in keep]
         copy = packed.copy()
+        unused = len(packed.flat) - sum(len(ts) for ts in plain if ts)  # (numbers no row lists)
+        assert unused == packed._unused <= len(packed.flat) // 2  # noqa: SLF001 (packed again past half)
         assert len(packed) == len(plain) and list(packed) == plain and copy == plain and packed[1:4] == plain[1:4]
     rows = [rnd.randrange(len(plain)) for _ in range(len(plain))] if plain else []
     assert packed.known(rows) == [r for r in rows if plain[r] is not None]

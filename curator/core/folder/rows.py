@@ -12,7 +12,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
-from operator import add, attrgetter, eq, getitem, ne
+from operator import add, attrgetter, eq, getitem, mul, ne
 from typing import Any
 
 from curator.core.site.article import Summary
@@ -260,14 +260,16 @@ class TopicLists(Sequence):
     row's lie (`start`, `count`: 4 bytes each a row). A tuple a row took 72.5 MB of a
     million-article window (636,367 distinct ones); this ~12 MB.
 
-    A row set anew has its numbers appended (the old ones stay unused until take() packs the
-    rows again). Read many rows through known() and ids() (in C); indexing makes the row's
-    tuple. `names` only grows, and every array is replaced whole or grows, so a worker reading
-    them while rows change reads numbers it can name: a stale count, never a failure (see
-    count_facets, which counts again then).
+    A row set anew has its numbers appended, and rows taken (see take) leave theirs where they
+    are: once most of `flat` is unused it is packed again. Read many rows through known() and
+    ids() (in C); indexing makes the row's tuple. `names` only grows, and each array is set in
+    place or replaced whole, so a worker reading them while rows change reads numbers it can
+    name: a stale count, never a failure (see count_facets, which counts again then).
     """
 
-    __slots__ = ("_ids", "count", "flat", "names", "start")
+    __slots__ = ("_ids", "_unused", "count", "flat", "names", "start")
+    #: unused numbers `flat` may hold beyond half of it before it is packed again
+    SLACK = 1 << 16
 
     def __init__(self) -> None:
         self.names: list[str] = []
@@ -275,6 +277,7 @@ class TopicLists(Sequence):
         self.flat = array("B")
         self.start = array("I")
         self.count = array("I")
+        self._unused = 0  # numbers in `flat` no row lists (set anew, or gone): packed past half
 
     def __len__(self) -> int:
         return len(self.count)
@@ -314,6 +317,7 @@ class TopicLists(Sequence):
         other.names, other._ids = self.names, self._ids  # (only grow: shared)
         other.flat = array(self.flat.typecode, self.flat)
         other.start, other.count = array("I", self.start), array("I", self.count)
+        other._unused = self._unused
         return other
 
     def blanks(self, n: int) -> None:
@@ -336,9 +340,11 @@ class TopicLists(Sequence):
         counts = array("I", map(len, lists))
         starts = array("I", accumulate(counts, initial=len(self.flat)))
         starts.pop()
+        self._unused += self._listed(self.count[first : first + len(counts)])  # (the numbers set over)
         self.flat.extend(numbers)
         self.start[first : first + len(counts)] = starts
         self.count[first : first + len(counts)] = counts
+        self._pack_if_worth_it()
 
     def known(self, rows: Iterable[int]) -> list[int]:
         """Those of `rows` whose topics are known."""
@@ -393,16 +399,27 @@ class TopicLists(Sequence):
         return [r for r in rows if not wanted.isdisjoint(flat[start[r] : start[r] + count[r]])]
 
     def take(self, keep: Sequence[int]) -> None:
-        """Keep only the rows in `keep`, in that order, packed again."""
-        known = set(self.known(keep))
-        rows = [r for r in keep if r in known]
-        flat = array(self.flat.typecode, self.ids(rows))
-        counts = array("I", map(self.count.__getitem__, keep))
-        starts, at = array("I"), 0
-        for n in counts:
-            starts.append(at)
-            at += n if n != UNKNOWN else 0
-        self.flat, self.start, self.count = flat, starts, counts
+        """Keep only the rows in `keep`, in that order (their numbers stay where they are, in C;
+        see _unused)."""
+        self.start = array("I", map(self.start.__getitem__, keep))
+        self.count = array("I", map(self.count.__getitem__, keep))
+        self._unused = len(self.flat) - self._listed(self.count)
+        self._pack_if_worth_it()
+
+    @staticmethod
+    def _listed(counts: array) -> int:
+        """How many numbers these rows list (those not known yet: none)."""
+        return sum(map(mul, counts, map(ne, counts, repeat(UNKNOWN))))
+
+    def _pack_if_worth_it(self) -> None:
+        """Pack `flat` again once most of it is unused (rows set anew or gone)."""
+        if self._unused <= len(self.flat) // 2 + self.SLACK:
+            return
+        counts = array("I", map(mul, self.count, map(ne, self.count, repeat(UNKNOWN))))
+        flat = array(self.flat.typecode, self.ids(self.known(range(len(self)))))
+        starts = array("I", accumulate(counts, initial=0))
+        starts.pop()
+        self.flat, self.start, self._unused = flat, starts, 0
 
     def lowered(self) -> list[tuple[str, ...]]:
         """Each row's topics lower-cased, a tuple a row (() where not known)."""
