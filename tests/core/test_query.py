@@ -242,7 +242,12 @@ def test_a_column_of_codes_reads_as_the_list_of_its_strings(puts, rnd):
         codes.put(at, strings)
         plain[at : at + len(strings)] = strings
         assert len(codes) == len(plain) and [codes[r] for r in range(len(plain))] == plain
+    if plain:  # (an edit: one row set)
+        codes.set_one(len(plain) - 1, "é")
+        codes.set_one(0, "new")
+        plain[-1], plain[0] = "é", "new"
     rows = [rnd.randrange(len(plain)) for _ in range(len(plain))] if plain else []
+    assert [codes[r] for r in range(len(plain))] == plain
     assert codes.counted(rows) == Counter(plain[r] for r in rows)
     assert codes.lowered() == [v.lower() for v in plain]
     keep = sorted(rnd.sample(range(len(plain)), rnd.randint(0, len(plain))))
@@ -260,6 +265,7 @@ _TOPIC_NAMES = st.sampled_from(["AI", "ai", "Power Apps", "é", "Émile", "x" * 
             st.tuples(st.just("blanks"), st.integers(0, 6)),
             st.tuples(st.just("put"), st.integers(0, 12), st.lists(st.lists(_TOPIC_NAMES, max_size=4), max_size=5)),
             st.tuples(st.just("take"), st.randoms(use_true_random=False)),
+            st.tuples(st.just("one"), st.integers(0, 12), st.lists(_TOPIC_NAMES, max_size=4)),
         ),
         max_size=12,
     ),
@@ -292,6 +298,10 @@ def _topic_lists_against_tuples(steps, rnd):
             lists = lists[: len(plain) - at]
             packed.put(at, lists)
             plain[at : at + len(lists)] = lists
+        elif step[0] == "one":  # (an edit)
+            if step[1] < len(plain):
+                packed.set_one(step[1], step[2])
+                plain[step[1]] = tuple(step[2])
         else:
             keep = step[1].sample(range(len(plain)), step[1].randint(0, len(plain)))
             packed.take(keep)
@@ -335,6 +345,21 @@ def test_topic_lists_of_more_than_65536_names_widen_their_numbers():
     assert packed.flat.itemsize == 4 and narrow.itemsize == 1 and packed.flat is not narrow
     assert packed[0] == ("a", "b") and packed[1] is None and packed[70_001] == ("t69999", "a")
     assert packed.having(["t69999"]) == [70_001]
+
+
+def test_an_edit_that_brings_the_257th_name_widens_the_numbers():
+    from curator.core.folder.rows import Codes, TopicLists
+
+    packed, codes = TopicLists(), Codes()
+    packed.blanks(257)
+    codes.blanks(257)
+    packed.put(0, [(f"t{i}",) for i in range(256)])  # (256 names: a byte each)
+    codes.put(1, [f"v{i}" for i in range(255)])  # (with "": 256 values)
+    assert packed.flat.itemsize == codes.data.itemsize == 1
+    packed.set_one(256, ["t0", "new"])
+    codes.set_one(256, "new")
+    assert packed.flat.itemsize == codes.data.itemsize == 2
+    assert packed[256] == ("t0", "new") and packed[255] == ("t255",) and codes[256] == "new" and codes[255] == "v254"
 
 
 def test_a_column_of_more_than_65536_distinct_strings_widens_its_codes():

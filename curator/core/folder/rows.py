@@ -233,6 +233,14 @@ class Codes:
             codes = _numbers(self.data.typecode, map(code.__getitem__, strings))
         self.data[first : first + len(codes)] = codes
 
+    def set_one(self, row: int, value: str) -> None:
+        """Set one row (an edit: put's arrays cost 1 µs more a row of a 10,000-row publish)."""
+        code = self._code.get(value)
+        if code is None:
+            self.put(row, [value])
+        else:
+            self.data[row] = code
+
     def take(self, keep: Sequence[int]) -> None:
         """Keep only the rows in `keep`, in that order."""
         self.data = array(self.data.typecode, map(self.data.__getitem__, keep))
@@ -344,6 +352,20 @@ class TopicLists(Sequence):
         self.flat.extend(numbers)
         self.start[first : first + len(counts)] = starts
         self.count[first : first + len(counts)] = counts
+        self._pack_if_worth_it()
+
+    def set_one(self, row: int, names: Sequence[str]) -> None:
+        """Set one row's topics (an edit: put's arrays cost ~3 µs more a row of a 10,000-row
+        publish, where the whole edit of a row takes ~6)."""
+        get = self._ids.get
+        numbers = [get(n) for n in names]
+        if None in numbers or (numbers and max(numbers) >= 1 << 8 * self.flat.itemsize):
+            self.put(row, [names])
+            return
+        if (was := self.count[row]) != UNKNOWN:
+            self._unused += was
+        self.start[row], self.count[row] = len(self.flat), len(numbers)
+        self.flat.extend(numbers)
         self._pack_if_worth_it()
 
     def known(self, rows: Iterable[int]) -> list[int]:
@@ -464,8 +486,15 @@ class Facets:
         """Set the values of these rows (ascending) from their summaries."""
         if not rows:
             return
+        if len(rows) == 1:  # (an edit)
+            row, s = rows[0], summaries[0]
+            self.topics.set_one(row, s.topics)
+            self.images[row] = bool(s.image)
+            for column, get in zip(self.columns.values(), _FACET_GETTERS, strict=True):
+                column.set_one(row, get(s))
+            return
         first, last = rows[0], rows[-1] + 1
-        if last - first == len(rows):  # one run of rows (a batch, or one row): slices, in C
+        if last - first == len(rows):  # one run of rows (a batch): slices, in C
             self.topics.put(first, list(map(_TOPICS, summaries)))
             self.images[first:last] = map(bool, map(_IMAGE, summaries))
             for column, get in zip(self.columns.values(), _FACET_GETTERS, strict=True):
