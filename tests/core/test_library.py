@@ -220,14 +220,13 @@ def test_file_stats_hold_what_a_scan_lists_in_columns(tmp_path: Path):
         (tmp_path / name).write_text("---\ntitle: x\n---\n")
     listed = dict(library.scan_stats(tmp_path, ordered=False))
     mine = "".join(["a", ".md"])  # an equal string that is not the scan's: the one kept as key
-    stats = library.FileStats([mine, "gone.md"])  # (what a warm open's list shows)
+    stats = library.FileStats(canonical={mine: mine})
     library.scan_stats(tmp_path, ordered=False, into=stats)
     assert len(stats) == 3 and sorted(stats) == sorted(listed)
     assert {rel: stats.get(rel) for rel in stats} == listed
     assert all(isinstance(stats.get(rel), FileStat) for rel in stats)
     assert next(rel for rel in stats if rel == "a.md") is mine
-    assert "gone.md" not in stats and stats.get("gone.md") is None and "b.md" in stats
-    assert stats.missing() == ["gone.md"] and sorted(stats.new()) == ["b.md", "sub/c.md"]
+    assert "gone.md" not in stats and stats.get("gone.md") is None
     names = library.FileStats()  # a cold open lists names only
     library.scan_stats(tmp_path, stats=False, into=names)
     assert sorted(names) == sorted(listed) and names.get("a.md") is None and "a.md" in names
@@ -236,7 +235,7 @@ def test_file_stats_hold_what_a_scan_lists_in_columns(tmp_path: Path):
     in_order = stats.for_rows(iter(rows))
     assert [in_order.get(r) for r in range(4)] == [listed["sub/c.md"], None, listed["a.md"], listed["b.md"]]
     # the dict of paths goes once the rows are mapped (a warm open at 1M: its peak); they still answer
-    assert len(stats.forget_paths()) == 4 and len(stats) == 0 and "a.md" not in stats  # (gone.md: listed)
+    assert len(stats.forget_paths()) == 3 and len(stats) == 0 and "a.md" not in stats
     assert [in_order.get(r) for r in range(4)] == [listed["sub/c.md"], None, listed["a.md"], listed["b.md"]]
     assert [names.for_rows(rows).get(r) for r in range(4)] == [None] * 4  # listed without stats
     assert library.FileStats().for_rows(["a.md"]).get(0) is None  # nothing listed
@@ -257,14 +256,6 @@ def test_file_stats_of_many_rows_are_taken_in_pieces_that_let_the_gil_go():
         return run
 
     assert lines(count) >= lines(10) + 4  # (a loop turn a piece, two lines each: 3 pieces against 1)
-    # and so is a warm open's list of paths, made the first keys of the scan's dict
-    listed = [f"{i}.md" for i in range(0, count, 2)] + ["gone.md"]
-    run, found = lines_run("scan.py", lambda: library.FileStats(listed))
-    assert run >= lines_run("scan.py", lambda: library.FileStats(listed[:10]))[0] + 2
-    for i in range(count):
-        found.append((f"{i}.md", None))
-    assert found.missing() == ["gone.md"] and found.new() == [f"{i}.md" for i in range(1, count, 2)]
-    assert list(found) == [*listed[:-1], *found.new()] and len(found) == count
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's (Linux)")

@@ -174,7 +174,7 @@ def _open_iter(
             sizes = []
     if sizes:
         yield Listed(sum(n for n, _ in sizes))
-    warm = any(n for n, _ in sizes)
+    shown = {p: p for _, paths in sizes for p in paths}  # (the list's own strings: see FileStats)
     unlisted: list[Problem] = []
     temps: list[str] = []
     # With the index's rows shown, list the folder with stats to check them; in a cold open
@@ -183,23 +183,26 @@ def _open_iter(
     # at once held the GIL up to 30 ms, and the tuples it held left emptied pools behind.)
     # A cold open of many files starts its worker processes as soon as the scan has found
     # enough files for them: they start up while the scan goes on (see library.Workers).
-    early = (library.PARALLEL_THRESHOLD, processes.start) if not warm and processes.size > 1 else None
-    current = FileStats(itertools.chain.from_iterable(paths for _, paths in sizes), when=early)
-    scan_stats(root, extensions, stats=warm, ordered=False, problems=unlisted, temps=temps, into=current)
+    early = (library.PARALLEL_THRESHOLD, processes.start) if not shown and processes.size > 1 else None
+    current = FileStats(canonical=shown, when=early)
+    scan_stats(root, extensions, stats=bool(shown), ordered=False, problems=unlisted, temps=temps, into=current)
     remove_stale_temps(temps)
+    warm = bool(shown)
     if unlisted:
         yield Changes(problems=unlisted) if warm else Batch([], [], unlisted)
     if on_total is not None:
         on_total(len(current))
     now = time.time_ns()
-    stale = current.new()  # new files (all of them in a cold open)
+    stale = [rel for rel in current if rel not in shown]  # new files (all of them in a cold open)
     added = set(stale) if warm else set()  # (what a warm open lists anew, not in place of a row)
-    deleted = current.missing()
-    # The shown rows' stats in their order, and the dict of every path freed, before the
+    deleted = [p for p in shown if p not in current]
+    # The shown rows' stats in their order, and the dicts of every path freed, before the
     # summaries are decoded: at 100,000 files those ~20 MB and the summaries together made the
-    # open's peak (the summaries stay; the dict does not). The stats are not copied: at a
-    # million files two dicts of every path, the scan's columns and their copy in list order,
-    # alive at once, were the open's peak (+150 MB, 1.1 GB in all).
+    # open's peak (the summaries stay; the dicts do not). The list's dict goes first, and the
+    # stats are not copied: at a million files the two dicts, the scan's columns and their
+    # copy in list order, alive at once, were the open's peak (+150 MB, 1.1 GB in all).
+    empty_gently([shown], piece=512)  # (the scan's canonical paths: emptied in place)
+    del shown
     disk = current.for_rows(itertools.chain.from_iterable(paths for _, paths in sizes))
     empty_gently([current.forget_paths()], piece=512)
     del current

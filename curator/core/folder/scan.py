@@ -10,7 +10,7 @@ import itertools
 import operator
 import os
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,47 +63,35 @@ def listed(profile: profiles.Profile, rel: str) -> bool:
 PIECE = 1 << 15
 
 
-#: FileStats.rows's value of a listed path the scan has not found (yet)
-_LISTED = -2
-
-
 class FileStats:
     """Path -> FileStat (or None) of the files a scan found, the stats kept in columns.
 
     A dict of FileStat tuples costs ~200 bytes a file in small objects (the tuple and its four
     ints): a warm open at 100,000 files holds them while it builds the list's summaries, and
     freeing them after left ~20 MB of emptied pools the process kept. Here the numbers go in
-    arrays. `listed`: the paths a list shows already (a warm open's), as the dict's first keys:
-    a path the scan finds among them keeps the list's string as its key (the scan's copy is
-    freed at once), and new() and missing() tell the files the list lacks and those gone. (A
-    dict of the list's paths beside this one, to tell the same, was 42 MB of the peak of a
-    million-article open.) `when` is (count, call): `call()` once the scan has found that many
-    files.
+    arrays; `canonical` (path -> the same path) gives the path strings to keep as keys (the
+    list's own, so the scan's copies are freed as soon as they are looked up). `when` is
+    (count, call): `call()` once the scan has found that many files.
     """
 
-    __slots__ = ("_columns", "_found", "_listed", "_when", "rows")
+    __slots__ = ("_canonical", "_columns", "_when", "rows")
 
-    def __init__(self, listed: Iterable[str] = (), when: tuple[int, Callable[[], object]] | None = None):
-        #: path -> its place in the columns (-1: no stat; _LISTED: listed, not found)
-        self.rows: dict[str, int] = {}
-        # (in pieces of ~2.5 ms: one C call for a million paths held the GIL 228 ms; the dict's
-        # growth still copies it whole now and then, up to ~40 ms at 700,000 paths)
-        source = iter(listed)
-        while piece := list(itertools.islice(source, PIECE // 4)):
-            self.rows.update(dict.fromkeys(piece, _LISTED))
-        self._listed = len(self.rows)
-        self._found = 0
+    def __init__(
+        self, canonical: Mapping[str, str] | None = None, when: tuple[int, Callable[[], object]] | None = None
+    ):
+        self.rows: dict[str, int] = {}  # path -> its place in the columns (-1: no stat)
         self._columns = (array("q"), array("q"), array("q"), array("q"))  # FileStat's fields
+        self._canonical = canonical
         self._when = when
 
     def append(self, item: tuple[str, FileStat | None]) -> None:
         """Add a (path, stat) pair, as a scan's list of them is appended to."""
         rel, stat = item
-        self._found += 1
-        if self._when is not None and self._found >= self._when[0]:
+        if self._canonical is not None:
+            rel = self._canonical.get(rel, rel)
+        if self._when is not None and len(self.rows) + 1 >= self._when[0]:
             when, self._when = self._when, None
             when[1]()
-        # (a listed path keeps its key: the list's string; an assignment does not replace it)
         if stat is None:
             self.rows[rel] = -1
             return
@@ -116,27 +104,13 @@ class FileStats:
         return None if row < 0 else FileStat._make([column[row] for column in self._columns])
 
     def __contains__(self, rel: object) -> bool:
-        return self.rows.get(rel, _LISTED) != _LISTED  # type: ignore[call-overload]
-
-    def __len__(self) -> int:
-        """How many files the scan found."""
-        return self._found
+        return rel in self.rows
 
     def __iter__(self) -> Iterator[str]:
-        """The paths found (listed ones in the list's order, then new ones as found)."""
-        return (p for p, place in self.rows.items() if place != _LISTED)
+        return iter(self.rows)
 
-    def new(self) -> list[str]:
-        """The files found that were not listed, in the order found."""
-        found, out = itertools.islice(self.rows, self._listed, None), []
-        while piece := list(itertools.islice(found, PIECE)):  # (in pieces: a cold open's are all new)
-            out += piece
-        return out
-
-    def missing(self) -> list[str]:
-        """The listed paths the scan did not find, in the list's order."""
-        listed = itertools.islice(self.rows.items(), self._listed)
-        return [p for p, place in listed if place == _LISTED]
+    def __len__(self) -> int:
+        return len(self.rows)
 
     def for_rows(self, paths: Iterable[str]) -> RowStats:
         """The stats of `paths` in that order (None for a path not found or with no stat): the
@@ -152,9 +126,9 @@ class FileStats:
         return RowStats(at, self._columns if self._columns[0] else ())
 
     def forget_paths(self) -> dict[str, int]:
-        """Let go of the path -> place dict once for_rows has mapped what it needs: returned,
-        for the caller to empty gently (see gently.empty_gently)."""
-        rows, self.rows, self._found, self._listed = self.rows, {}, 0, 0
+        """Let go of the path -> place dict (and the canonical paths) once for_rows has mapped
+        what it needs: returned, for the caller to empty gently (see gently.empty_gently)."""
+        rows, self.rows, self._canonical = self.rows, {}, None
         return rows
 
 
