@@ -250,12 +250,6 @@ class Codes:
         low = [v.lower() for v in self.values]
         return list(map(low.__getitem__, self.data))
 
-    def counted(self, rows: Iterable[int]) -> Counter[str]:
-        """How many of `rows` have each value ("" included), counted in C."""
-        by_code = Counter(map(self.data.__getitem__, rows))
-        values = self.values
-        return Counter({values[c]: n for c, n in by_code.items()})
-
 
 #: TopicLists.count of a row whose topics are not known yet
 UNKNOWN = 0xFFFFFFFF
