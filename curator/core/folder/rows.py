@@ -184,6 +184,21 @@ def _wide_enough(numbers: array, names: int) -> array:
     raise OverflowError(f"{names:,} names")
 
 
+def _numbered(ids: dict[str, int], names: list[str], into: array, items: Sequence[str]) -> tuple[array, array]:
+    """The numbers of `items` in `ids`, as an array of `into`'s typecode (a new item is given the
+    next number and appended to `names`), and `into` itself, or a wider copy of it once the names
+    do not fit its typecode (see _wide_enough)."""
+    try:  # (in C; a new item: rare, below)
+        return into, _numbers(into.typecode, map(ids.__getitem__, items))
+    except (KeyError, ValueError, OverflowError):
+        for item in dict.fromkeys(items):
+            if item not in ids:
+                ids[item] = len(names)
+                names.append(item)
+        into = _wide_enough(into, len(names))
+        return into, _numbers(into.typecode, map(ids.__getitem__, items))
+
+
 def _numbers(typecode: str, numbers: Iterable[int]) -> array:
     """An array of `numbers` (ValueError or OverflowError if one does not fit the typecode):
     bytes first for a byte each (made in C twice as fast as the array itself makes them)."""
@@ -221,16 +236,7 @@ class Codes:
 
     def put(self, first: int, strings: Sequence[str]) -> None:
         """Set rows `first`, `first` + 1, ... to `strings`."""
-        code = self._code
-        try:
-            codes = _numbers(self.data.typecode, map(code.__getitem__, strings))  # (in C; new values: rare)
-        except (KeyError, ValueError, OverflowError):
-            for value in dict.fromkeys(strings):
-                if value not in code:
-                    code[value] = len(self.values)
-                    self.values.append(value)
-            self.data = _wide_enough(self.data, len(self.values))  # (see the class's note)
-            codes = _numbers(self.data.typecode, map(code.__getitem__, strings))
+        self.data, codes = _numbered(self._code, self.values, self.data, strings)  # (see the class's note)
         self.data[first : first + len(codes)] = codes
 
     def set_one(self, row: int, value: str) -> None:
@@ -329,16 +335,8 @@ class TopicLists(Sequence):
 
     def put(self, first: int, lists: Sequence[Sequence[str]]) -> None:
         """Set rows `first`, `first` + 1, ... to these topics."""
-        ids = self._ids
-        try:  # (in C; a new name: rare, below)
-            numbers = _numbers(self.flat.typecode, map(ids.__getitem__, chain.from_iterable(lists)))
-        except (KeyError, ValueError, OverflowError):
-            for name in dict.fromkeys(chain.from_iterable(lists)):
-                if name not in ids:
-                    ids[name] = len(self.names)
-                    self.names.append(name)
-            self.flat = _wide_enough(self.flat, len(self.names))  # (see the class's note)
-            numbers = _numbers(self.flat.typecode, map(ids.__getitem__, chain.from_iterable(lists)))
+        names = list(chain.from_iterable(lists))
+        self.flat, numbers = _numbered(self._ids, self.names, self.flat, names)  # (see the class's note)
         counts = array("I", map(len, lists))
         starts = array("I", accumulate(counts, initial=len(self.flat)))
         starts.pop()
@@ -459,9 +457,6 @@ class Facets:
         self.columns: dict[str, Codes] = {name: Codes() for name in FACET_FIELDS}
         self.topics = TopicLists()
         self.images = bytearray()  # 1 where the article has an image (has:image)
-
-    def containers(self) -> list[Any]:
-        return []
 
     def __len__(self) -> int:
         return len(self.topics)

@@ -82,7 +82,7 @@ class Table:
     def containers(self) -> list[Any]:
         """Every per-row list it keeps, and the dict of lazy columns (see Workspace.release)."""
         return [self.summaries, self.summaries.cached, self.paths, self.quality, self.heat,
-                *self._lazy.values(), self._lazy, *self.facets.containers()]  # fmt: skip
+                *self._lazy.values(), self._lazy]  # fmt: skip
 
     def __init__(self, summaries: Iterable[Summary] = (), text_folder: str | None = None):
         """`text_folder`: where the search text's file goes (see texts.py; None: the system's
