@@ -32,3 +32,16 @@ def test_a_frozen_build_and_windows_spawn(monkeypatch):
     monkeypatch.delattr(sys, "frozen")
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert processes.context().get_start_method() == "spawn"
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server (Windows)")
+def test_the_fork_server_and_its_workers_run_below_the_window():
+    """Workers are forked at a lower priority than the window's (NICE) from their first step,
+    not only once their own code lowers it."""
+    import os
+
+    context = processes.context()
+    processes.start_early()
+    with cf.ProcessPoolExecutor(1, mp_context=context) as pool:
+        assert pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result(timeout=60) >= processes.NICE
+    assert os.getpriority(os.PRIO_PROCESS, 0) < processes.NICE  # (the caller's own is left alone)
