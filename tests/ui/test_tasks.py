@@ -78,3 +78,38 @@ def test_progress_of_a_task_whose_moment_has_passed_is_dropped(qtbot):
     tasks.run(work, None, seen.append, still=lambda: still[0])
     qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
     assert seen == [1]
+
+
+def test_a_paced_task_waits_for_the_gui_thread_to_take_its_reports(qtbot):
+    """With `ahead=1` a task's next report waits until the GUI thread has taken the one before
+    (a warm open's batches are handled one a turn, not queued up and taken in one long turn);
+    without it the task runs ahead. Reports the GUI thread drops count as taken too."""
+    import threading
+    import time
+
+    def order(ahead: int, wanted: bool = True) -> list[tuple[str, int]]:
+        events, lock = [], threading.Lock()
+
+        def work(progress):
+            for i in range(8):
+                progress.report(i)
+                with lock:
+                    events.append(("sent", i))
+
+        def took(i):
+            time.sleep(0.01)  # (a GUI thread busy with each)
+            with lock:
+                events.append(("took", i))
+
+        tasks = Tasks(1, "test")
+        tasks.run(work, None, took, ahead=ahead, still=lambda: wanted)
+        qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
+        return events
+
+    paced = order(1)
+    assert all(paced.index(("took", i - 1)) < paced.index(("sent", i)) for i in range(1, 8))
+    free = order(0)
+    assert free.index(("sent", 7)) < free.index(("took", 1))  # (what pacing tells apart)
+    started = time.monotonic()
+    assert order(1, wanted=False) == [("sent", i) for i in range(8)]  # dropped: taken all the same
+    assert time.monotonic() - started < 2  # (never waited out PACE_WAIT_S)

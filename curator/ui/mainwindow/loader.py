@@ -86,6 +86,7 @@ class Loader(QObject):
             lambda message: self._progress(workspace, index, message),
             failed=lambda error: self._failed(workspace, index, error),
             still=self.session.still(workspace),  # (not a cancelled load of another folder)
+            ahead=LOAD_AHEAD,
         )
         self.started.emit()
 
@@ -185,6 +186,9 @@ class Loader(QObject):
         self.finished.emit(LoadDone(len(workspace), seconds, cancelled, index.error or "", topics or SiteTopics()))
 
 
+#: the load's reports (batches of rows, decoded summaries, changes) not yet taken by the GUI
+#: thread that its worker may have sent before it waits (see Progress.report)
+LOAD_AHEAD = 1
 #: summaries a cold open let go of per turn of the event loop (see Loader._let_go): ~3 ms
 LET_GO_PIECE = 5_000
 #: the emptying of the folder shown before sleeps this long after each piece: it ran as the
