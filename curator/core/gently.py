@@ -16,6 +16,7 @@ import math
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 
 def empty_gently(containers: Iterable[object], piece: int = 4096, pause: float = 0.0) -> None:
@@ -34,6 +35,8 @@ def empty_gently(containers: Iterable[object], piece: int = 4096, pause: float =
             while container:
                 del container[-piece:]
                 rest()
+        elif isinstance(container, SplitDict):
+            empty_gently(container.parts, piece, pause)
         elif isinstance(container, (dict, set)):
             take = container.discard if isinstance(container, set) else container.pop
             while container:
@@ -129,3 +132,65 @@ def trim_heap() -> bool:
         return False
     _trim(0)
     return True
+
+
+#: SplitDict splits its keys into 2**SPLIT_BITS dicts
+SPLIT_BITS = 6
+_SPLIT_MASK = (1 << SPLIT_BITS) - 1
+
+
+class SplitDict:
+    """A dict of many keys (a folder's paths), split by the key's hash into 2**SPLIT_BITS dicts.
+    One dict doubles its table as it grows, in one C call holding the GIL: 34 ms as it passed
+    700,000 paths, and a warm open of 1,000,000 articles stalled the window 45-59 ms adding the
+    batch of rows that crossed it (the scan's dicts, in the loader, as long); a part of ~16,000
+    grows in well under a millisecond. A lookup costs a Python call more (~0.1 µs). The order
+    of the keys is not kept: callers that need one sort. empty_gently empties it in pieces."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, pairs: Iterable[tuple[Any, Any]] = ()) -> None:
+        self.parts: list[dict[Any, Any]] = [{} for _ in range(1 << SPLIT_BITS)]
+        self.update(pairs)
+
+    def get(self, path: Any, default: Any = None) -> Any:
+        return self.parts[hash(path) & _SPLIT_MASK].get(path, default)
+
+    def __getitem__(self, path: Any) -> Any:
+        return self.parts[hash(path) & _SPLIT_MASK][path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.parts[hash(path) & _SPLIT_MASK]
+
+    def __setitem__(self, path: Any, row: Any) -> None:
+        self.parts[hash(path) & _SPLIT_MASK][path] = row
+
+    def __delitem__(self, path: Any) -> None:
+        del self.parts[hash(path) & _SPLIT_MASK][path]
+
+    def pop(self, path: Any, *default: Any) -> Any:
+        return self.parts[hash(path) & _SPLIT_MASK].pop(path, *default)
+
+    def update(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        parts = self.parts
+        for path, row in pairs:
+            parts[hash(path) & _SPLIT_MASK][path] = row
+
+    def __len__(self) -> int:
+        return sum(map(len, self.parts))
+
+    def __iter__(self) -> Iterator[Any]:
+        return itertools.chain.from_iterable(self.parts)
+
+    def items(self) -> Iterator[tuple[Any, Any]]:
+        return itertools.chain.from_iterable(map(dict.items, self.parts))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SplitDict):
+            other = dict(other.items())
+        return isinstance(other, dict) and len(self) == len(other) and dict(self.items()) == other
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable)
+
+    def __repr__(self) -> str:
+        return f"SplitDict({dict(self.items())!r})"

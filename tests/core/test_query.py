@@ -863,6 +863,63 @@ def test_the_brief_of_a_selection_reads_as_its_summaries_without_the_index(tmp_p
     assert [tuple(getattr(s, f) for f in fields) for s in brief] == [tuple(getattr(s, f) for f in fields) for s in full]
 
 
+def test_the_brief_reads_rows_whose_topics_are_not_known_yet_from_the_index(tmp_path):
+    """Rows listed from the index before their decoded batch came (topics not known): the brief
+    reads those rows' summaries, only those, and gives what they say, beside rows it makes of columns."""
+    rows = [Summary(f"{i:03}.md", quality=i, published=i % 2 == 0, topics=("AI",) * (i % 3)) for i in range(8)]
+    workspace = _indexed_workspace(tmp_path, rows)
+    workspace.table.decoded(0, rows[:4])  # the first four's facets came; the rest not yet
+    fetched: list[str] = []
+    real = workspace.table.summaries.fetch
+    workspace.table.summaries.fetch = lambda paths: fetched.extend(paths) or real(paths)
+    picked = [6, 1, 5, 0, 3]
+    brief = workspace.brief(picked)
+    assert sorted(fetched) == ["005.md", "006.md"]
+    fields = ("path", "quality", "published", "topics")
+    assert [tuple(getattr(s, f) for f in fields) for s in brief] == [
+        tuple(getattr(rows[r], f) for f in fields) for r in picked
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("set"), st.text(max_size=6), st.integers(0, 50)),
+            st.tuples(st.just("del"), st.text(max_size=6)),
+            st.tuples(st.just("update"), st.lists(st.tuples(st.text(max_size=6), st.integers(0, 50)), max_size=8)),
+        ),
+        max_size=40,
+    )
+)
+def test_path_rows_read_as_a_dict(steps):
+    """SplitDict (a workspace's path -> row, the scan's paths: split into dicts by hash) answers
+    as one dict would, and empties gently."""
+    from curator.core.gently import SplitDict, empty_gently
+
+    split, plain = SplitDict(), {}
+    for step in steps:
+        if step[0] == "set":
+            split[step[1]] = plain[step[1]] = step[2]
+        elif step[0] == "del":
+            assert split.pop(step[1], None) == plain.pop(step[1], None)
+        else:
+            split.update(step[1])
+            plain.update(step[1])
+        assert len(split) == len(plain) and split == plain
+    assert sorted(split) == sorted(plain) and sorted(split.items()) == sorted(plain.items())
+    for key in {*plain, "", "zz-none"}:
+        assert (key in split) == (key in plain) and split.get(key, -1) == plain.get(key, -1)
+        if key in plain:
+            assert split[key] == plain[key]
+        else:
+            with pytest.raises(KeyError):
+                split[key]
+    assert SplitDict(plain.items()) == split
+    empty_gently([split], piece=3)
+    assert len(split) == 0 and split == {}
+
+
 def test_rows_read_ahead_are_put_only_where_a_row_still_has_none_and_is_that_path(tmp_path, monkeypatch):
     from curator.core.folder import rows as rows_module
 

@@ -22,7 +22,7 @@ from curator.core.folder import library
 from curator.core.folder.index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
 from curator.core.folder.scan import FileStats, Problem, Severity, scan_stats
 from curator.core.folder.table import Columns
-from curator.core.gently import empty_gently, paused_gc, trim_heap
+from curator.core.gently import SplitDict, empty_gently, paused_gc, trim_heap
 from curator.core.site.article import Summary
 
 
@@ -174,7 +174,7 @@ def _open_iter(
             sizes = []
     if sizes:
         yield Listed(sum(n for n, _ in sizes))
-    shown = {p: p for _, paths in sizes for p in paths}  # (the list's own strings: see FileStats)
+    shown = SplitDict((p, p) for _, paths in sizes for p in paths)  # (the list's own strings: see FileStats)
     unlisted: list[Problem] = []
     temps: list[str] = []
     # With the index's rows shown, list the folder with stats to check them; in a cold open

@@ -18,6 +18,7 @@ from typing import Any
 from curator.core import words
 from curator.core.document.writes import TEMP_SUFFIX
 from curator.core.folder.index import FileStat
+from curator.core.gently import SplitDict
 from curator.core.site import profiles
 
 EXTENSIONS = (".md", ".markdown", ".txt")
@@ -77,9 +78,11 @@ class FileStats:
     __slots__ = ("_canonical", "_columns", "_when", "rows")
 
     def __init__(
-        self, canonical: Mapping[str, str] | None = None, when: tuple[int, Callable[[], object]] | None = None
+        self,
+        canonical: Mapping[str, str] | SplitDict | None = None,
+        when: tuple[int, Callable[[], object]] | None = None,
     ):
-        self.rows: dict[str, int] = {}  # path -> its place in the columns (-1: no stat)
+        self.rows = SplitDict()  # path -> its place in the columns (-1: no stat)
         self._columns = (array("q"), array("q"), array("q"), array("q"))  # FileStat's fields
         self._canonical = canonical
         self._when = when
@@ -125,10 +128,10 @@ class FileStats:
             at.extend(map(get, piece, itertools.repeat(-1)))  # (-1: none)
         return RowStats(at, self._columns if self._columns[0] else ())
 
-    def forget_paths(self) -> dict[str, int]:
+    def forget_paths(self) -> SplitDict:
         """Let go of the path -> place dict (and the canonical paths) once for_rows has mapped
         what it needs: returned, for the caller to empty gently (see gently.empty_gently)."""
-        rows, self.rows, self._canonical = self.rows, {}, None
+        rows, self.rows, self._canonical = self.rows, SplitDict(), None
         return rows
 
 

@@ -8,9 +8,11 @@ reloads, so undo steps keep working when rows come and go.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import eq
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,7 +45,7 @@ from curator.core.folder.library import Entry, Problem, Severity
 from curator.core.folder.opening import Changes, warning_problems
 from curator.core.folder.saving import COMMIT_CHUNK, PARALLEL_SAVE, Saved, SaveJob, save_batch  # noqa: F401 (importers)
 from curator.core.folder.table import Columns, Table
-from curator.core.gently import empty_gently, trim_heap
+from curator.core.gently import SplitDict, empty_gently, trim_heap
 from curator.core.site import profiles
 from curator.core.site.article import DEFAULTS, EDITABLE, Summary
 from curator.core.site.profiles import Profile
@@ -77,7 +79,7 @@ class Workspace:
         self.drafts_left: list[str] = []
         self.table = Table(text_folder=text_folder)
         self.snapshots = Snapshots()  # in columns: ~50 bytes a row (see snapshots.Snapshots)
-        self.rows: dict[str, int] = {}  # path -> row
+        self.rows = SplitDict()  # path -> row
         self.saved: dict[int, Summary] = {}  # row -> summary as on disk, for rows with edits
         self.pending: dict[int, dict[str, Any]] = {}  # row -> {key: unsaved value}
         #: path -> what is wrong with that file (unreadable: one error; loaded: its warnings)
@@ -193,7 +195,7 @@ class Workspace:
         self.saved = {renumber[r]: s for r, s in self.saved.items() if r in renumber}
         self.pending = {renumber[r]: c for r, c in self.pending.items() if r in renumber}
         self.known = {renumber[r]: c for r, c in self.known.items() if r in renumber}
-        self.rows = {p: i for i, p in enumerate(self.table.paths)}
+        self.rows = SplitDict(zip(self.table.paths, itertools.count()))
         for listener in list(self.listeners):
             listener(Changed((), removed=gone))
         return gone
@@ -308,11 +310,19 @@ class Workspace:
         if len(rows) <= 1:
             return self.summaries(rows)
         table = self.table
-        peek, topics = table.summaries.peek, table.facets.topics
-        unknown = [r for r in rows if peek(r) is None and topics[r] is None]
-        fetched = dict(zip(unknown, table.summaries.read(unknown), strict=True))
-        paths, quality, published = table.paths, table.quality, table.published
-        return [peek(r) or fetched.get(r) or Brief(paths[r], quality[r], published[r] == 1, topics[r]) for r in rows]
+        # each column read for all rows at once, in C (a row at a time, the topics made twice a
+        # row: 45-70 ms for 10,000 rows, the longest stall of a 10,000-article publish at 1M)
+        have = list(map(list.__getitem__, itertools.repeat(table.summaries), rows))
+        topics = table.facets.topics.of(rows)
+        unknown = [r for r, s, t in zip(rows, have, topics, strict=True) if s is None and t is None]
+        if unknown:
+            fetched = dict(zip(unknown, table.summaries.read(unknown), strict=True))
+            have = [s or fetched.get(r) for r, s in zip(rows, have, strict=True)]
+        paths = map(table.paths.__getitem__, rows)
+        quality = map(table.quality.__getitem__, rows)
+        published = map(eq, map(table.published.__getitem__, rows), itertools.repeat(1))
+        briefs = map(tuple.__new__, itertools.repeat(Brief), zip(paths, quality, published, topics, strict=True))
+        return [s or b for s, b in zip(have, briefs, strict=True)]
 
     # -- editing --
 
