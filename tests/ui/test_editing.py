@@ -286,3 +286,30 @@ def test_every_action_that_stays_in_the_window_runs_on_a_selection(qtbot, window
     assert [str(e[1]) for e in exceptions] == []
     dialogs = {Action.ADD_TOPIC, Action.REMOVE_TOPIC, Action.QUALITY, Action.EDIT_FIELD, Action.SHORTCUTS}
     assert dialogs | {Action.PUBLISH, Action.UNPUBLISH, Action.APPLY_SUGGESTED, Action.RELOAD} <= set(triggered)
+
+
+def test_a_large_selection_reaches_the_editor_panel_a_turn_later(qtbot, window, sample, monkeypatch):
+    """Over SELECTION_LATER_OVER rows the panel reads the selection in a turn of its own (the
+    selecting turn has the selection's work and the list's paint), as it is then; a smaller
+    selection made meanwhile shows at once and the big one never overwrites it."""
+    from curator.ui.mainwindow import window as window_module
+
+    monkeypatch.setattr(window_module, "SELECTION_LATER_OVER", 3)
+    open_folder(qtbot, window, sample)
+    view = window.current_view()
+    model = window.model
+    assert model.rowCount() > 4
+    view.selectAll()
+    assert not window.editor.heading.text().startswith(f"{model.rowCount():,} articles")  # not yet
+    assert window.action_map[Action.EDIT_FIELD].isEnabled()  # (the actions follow at once)
+    qtbot.waitUntil(lambda: window.editor.heading.text().startswith(f"{model.rowCount():,} articles"))
+
+    view.selectAll()
+    first = model.index(0, 0)
+    window.selection.select(
+        first, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    heading = window.editor.heading.text()
+    assert not heading.endswith("selected: changes apply to all of them")  # one article: at once
+    qtbot.wait(window_module.SELECTION_LATER_MS + 50)
+    assert window.editor.heading.text() == heading
