@@ -942,3 +942,19 @@ def test_rows_read_ahead_are_put_only_where_a_row_still_has_none_and_is_that_pat
     for r in (6, 7, 8, 9, 10, 0):  # read since: what was put goes as fetched rows go, past KEEP
         summaries[r]
     assert summaries.peek(2) is None and summaries[2] == rows[2]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 30), st.lists(st.lists(st.integers(0, 40), max_size=5), max_size=4))
+def test_removed_files_leave_every_path_at_its_new_row(tmp_path_factory, count, removals):
+    """Workspace.remove renumbers only the rows after the first one gone: every path still maps
+    to its row in the table, and the paths gone map to nothing."""
+    rows = [Summary(f"{i:03}.md", quality=i) for i in range(count)]
+    workspace = _indexed_workspace(tmp_path_factory.mktemp("r"), rows)
+    gone: set[str] = set()
+    for removal in removals:
+        paths = [f"{i:03}.md" for i in removal]
+        workspace.remove(paths)
+        gone.update(paths)
+        assert workspace.rows == {p: i for i, p in enumerate(workspace.table.paths)}
+        assert not any(p in workspace.rows for p in gone)

@@ -195,7 +195,10 @@ class Workspace:
         self.saved = {renumber[r]: s for r, s in self.saved.items() if r in renumber}
         self.pending = {renumber[r]: c for r, c in self.pending.items() if r in renumber}
         self.known = {renumber[r]: c for r, c in self.known.items() if r in renumber}
-        self.rows = SplitDict(zip(self.table.paths, itertools.count()))
+        for path in paths:
+            self.rows.pop(path, None)
+        first = gone[0]  # (the rows before it keep their numbers)
+        self.rows.update(zip(self.table.paths[first:], itertools.count(first)))
         for listener in list(self.listeners):
             listener(Changed((), removed=gone))
         return gone
