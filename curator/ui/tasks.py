@@ -10,7 +10,8 @@ checks its callers would repeat:
 - `still=` says whether the result is still wanted (Session.still: the task's folder is still
   the open one); when it is not, neither `on_done`, `failed=callable` nor progress is called;
 - `always=` runs first, whatever the outcome (a flag or a count of running work goes back);
-- `dropped=` runs when `on_done` does not (the task failed or its moment passed).
+- `dropped=` runs when `on_done` does not (the task failed or its moment passed);
+- `ahead=` paces the task's reports: it waits while that many are not taken by the GUI thread yet.
 Workers get a snapshot of what they need and never touch widgets. A `Tasks` with one thread is a
 serial queue: the save queue uses that so two writes of one file never race.
 """
