@@ -153,28 +153,28 @@ class SplitDict:
         self.parts: list[dict[Any, Any]] = [{} for _ in range(1 << SPLIT_BITS)]
         self.update(pairs)
 
-    def get(self, path: Any, default: Any = None) -> Any:
-        return self.parts[hash(path) & _SPLIT_MASK].get(path, default)
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.parts[hash(key) & _SPLIT_MASK].get(key, default)
 
-    def __getitem__(self, path: Any) -> Any:
-        return self.parts[hash(path) & _SPLIT_MASK][path]
+    def __getitem__(self, key: Any) -> Any:
+        return self.parts[hash(key) & _SPLIT_MASK][key]
 
-    def __contains__(self, path: object) -> bool:
-        return path in self.parts[hash(path) & _SPLIT_MASK]
+    def __contains__(self, key: object) -> bool:
+        return key in self.parts[hash(key) & _SPLIT_MASK]
 
-    def __setitem__(self, path: Any, row: Any) -> None:
-        self.parts[hash(path) & _SPLIT_MASK][path] = row
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.parts[hash(key) & _SPLIT_MASK][key] = value
 
-    def __delitem__(self, path: Any) -> None:
-        del self.parts[hash(path) & _SPLIT_MASK][path]
+    def __delitem__(self, key: Any) -> None:
+        del self.parts[hash(key) & _SPLIT_MASK][key]
 
-    def pop(self, path: Any, *default: Any) -> Any:
-        return self.parts[hash(path) & _SPLIT_MASK].pop(path, *default)
+    def pop(self, key: Any, *default: Any) -> Any:
+        return self.parts[hash(key) & _SPLIT_MASK].pop(key, *default)
 
     def update(self, pairs: Iterable[tuple[Any, Any]]) -> None:
         parts = self.parts
-        for path, row in pairs:
-            parts[hash(path) & _SPLIT_MASK][path] = row
+        for key, value in pairs:
+            parts[hash(key) & _SPLIT_MASK][key] = value
 
     def __len__(self) -> int:
         return sum(map(len, self.parts))
