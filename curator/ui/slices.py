@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QTimer
 
-from ..core.gently import busy_for
+from ..core.gently import busy_for, gui_turn
 
 #: Rows one slice handles: a few milliseconds of Python each (see the callers).
 CHUNK = 1000
@@ -52,7 +52,8 @@ class Slices(QObject):
         # rows (each reading summaries from the index, the GIL let go at every row) stalled the
         # window 50-77 ms again and again
         busy_for()
-        self._step(until=time.perf_counter() + self.budget)
+        with gui_turn():  # (and workers that wait_turn wait for it)
+            self._step(until=time.perf_counter() + self.budget)
         if self._work:
             self._timer.start()
 

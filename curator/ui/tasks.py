@@ -27,6 +27,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from ..core import gently
 from ..core.gently import trim_heap
 
 #: How long a thread that wants the GIL waits before the running thread must hand it over.
@@ -128,14 +129,19 @@ class _Relay(QObject):
     @Slot(object)
     def _progress(self, value: Any) -> None:
         try:
-            if self.on_progress is not None and not self.task.done and self.owner.alive() and self._wanted():
-                self.on_progress(value)
+            with gently.gui_turn():  # (workers that wait_turn wait for this)
+                if self.on_progress is not None and not self.task.done and self.owner.alive() and self._wanted():
+                    self.on_progress(value)
         finally:
             if self.progress is not None:
                 self.progress.delivered()
 
     @Slot(object, object)
     def _finish(self, result: Any, error: BaseException | None) -> None:
+        with gently.gui_turn():  # (workers that wait_turn wait for this)
+            self._deliver(result, error)
+
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
         self.task.done = True
         self.owner.forget(self)
         if not self.owner.alive():
@@ -242,4 +248,5 @@ class Tasks:
     def wait(self, msecs: int = -1) -> bool:
         """Block until every task has run (tests, shutdown; before planning over files a one-thread
         pool may be writing); results are delivered by the event loop."""
-        return self.pool.waitForDone(msecs)
+        with gently.gui_waits():  # (this thread blocks: workers need not wait for its turn)
+            return self.pool.waitForDone(msecs)

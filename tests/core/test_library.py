@@ -490,3 +490,47 @@ def test_a_skimmed_open_ends_as_a_full_one(tmp_path: Path, monkeypatch):
             assert set(kinds[:at]) == {"Batch"} and kinds.count("Listed") == 1
             assert messages[at].rows == sum(len(m.summaries) for m in messages[:at]) == len(expected_rows)
         assert {r.path for r in index.known()} == set(expected_rows)
+
+
+def test_the_scan_and_the_writer_wait_for_the_gui_threads_turn(tmp_path, monkeypatch):
+    """The folder's scan (every 256 entries) and the writer (each file) call gently.wait_turn:
+    while the GUI thread is in a turn (gently.gui_turn) they wait for it, up to TURN_WAIT_S."""
+    import threading
+
+    from curator.core.document.saves import prepare_save
+    from curator.core.document.snapshots import read_file
+    from curator.core.document.writes import Status, commit_many
+
+    for i in range(300):
+        (tmp_path / f"{i:03}.md").write_text("---\ntitle: A\nquality: 1\n---\n", encoding="utf-8")
+    monkeypatch.setattr(gently, "TURN_WAIT_S", 0.3)
+    monkeypatch.setattr(gently, "TURN_FREE_S", 0.0)
+    monkeypatch.setattr(gently, "_free_until", 0.0)
+    one = tmp_path / "000.md"
+
+    def timed(work) -> float:
+        took = []
+
+        def run() -> None:
+            start = time.monotonic()
+            work()
+            took.append(time.monotonic() - start)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(10)
+        return took[0]
+
+    def scan_it() -> None:
+        assert len(library.scan_stats(tmp_path, stats=False)) == 300
+
+    writes = iter(range(2, 10))
+
+    def write_it() -> None:
+        [result] = commit_many([prepare_save(one, {"quality": next(writes)}, read_file(one)[1])])
+        assert result.status is Status.OK
+
+    assert timed(scan_it) < 0.25 and timed(write_it) < 0.25  # (no turn: no wait)
+    with gently.gui_turn():
+        assert timed(scan_it) >= 0.3
+        assert timed(write_it) >= 0.3

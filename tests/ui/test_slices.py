@@ -181,7 +181,7 @@ def test_background_work_that_can_wait_backs_off_while_slices_run(qtbot):
 
     def work():
         for _ in range(3):
-            seen.append(gently.busy())
+            seen.append(gently.busy() and gently.in_turn())  # (and a turn workers wait for)
             yield
 
     slices = Slices()

@@ -113,3 +113,75 @@ def test_a_paced_task_waits_for_the_gui_thread_to_take_its_reports(qtbot):
     started = time.monotonic()
     assert order(1, wanted=False) == [("sent", i) for i in range(8)]  # dropped: taken all the same
     assert time.monotonic() - started < 2  # (never waited out PACE_WAIT_S)
+
+
+def test_a_worker_waits_for_the_gui_threads_turn_to_end(qtbot, monkeypatch):
+    """A result or report the helper delivers is a turn of the GUI thread (gently.gui_turn): a
+    worker's wait_turn, called while it runs, returns as it ends, not while it goes on."""
+    import threading
+    import time
+
+    from curator.core import gently
+
+    monkeypatch.setattr(gently, "TURN_WAIT_S", 2.0)
+    monkeypatch.setattr(gently, "_free_until", 0.0)
+    tasks, others = Tasks(1, "test"), Tasks(1, "other")
+    turn_ended, waited = [], []
+    in_turn = threading.Event()
+
+    def long_turn(result) -> None:  # (the GUI thread, busy for 0.3 s delivering a result)
+        in_turn.set()
+        end = time.monotonic() + 0.3
+        while time.monotonic() < end:
+            pass
+        turn_ended.append(time.monotonic())
+
+    def work(progress) -> None:
+        in_turn.wait(5)
+        time.sleep(0.05)
+        gently.wait_turn()
+        waited.append(time.monotonic())
+
+    others.run(work)
+    tasks.run(lambda p: None, long_turn)
+    qtbot.waitUntil(lambda: bool(waited), timeout=5000)
+    assert turn_ended and waited[0] >= turn_ended[0]
+    assert not gently.in_turn()  # (the turn over)
+
+
+def test_a_turn_longer_than_turn_wait_is_shared_for_a_while(monkeypatch):
+    """A turn that does not end (a loop calling processEvents, a modal wait) holds a worker up
+    TURN_WAIT_S once; then workers go on for TURN_FREE_S."""
+    import time
+
+    from curator.core import gently
+
+    monkeypatch.setattr(gently, "TURN_WAIT_S", 0.1)
+    monkeypatch.setattr(gently, "TURN_FREE_S", 30.0)
+    monkeypatch.setattr(gently, "_free_until", 0.0)
+    with gently.gui_turn():
+        start = time.monotonic()
+        gently.wait_turn()
+        first = time.monotonic() - start
+        start = time.monotonic()
+        for _ in range(100):
+            gently.wait_turn()
+        after = time.monotonic() - start
+    assert first >= 0.1 and after < 0.05
+
+
+def test_waiting_for_tasks_lets_their_workers_go_on(qtbot, monkeypatch):
+    """Tasks.wait blocks the GUI thread in a turn: its workers do not wait for that turn."""
+    import time
+
+    from curator.core import gently
+
+    monkeypatch.setattr(gently, "TURN_WAIT_S", 5.0)
+    monkeypatch.setattr(gently, "_free_until", 0.0)
+    tasks = Tasks(1, "test")
+    tasks.run(lambda p: [gently.wait_turn() for _ in range(3)])
+    with gently.gui_turn():  # (as in a result's delivery)
+        start = time.monotonic()
+        assert tasks.wait(10_000)
+        assert time.monotonic() - start < 2.0
+        assert gently.in_turn()  # (the turn goes on after the wait)

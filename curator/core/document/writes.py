@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from curator.core.document.snapshots import Snapshot, read_file, stat_key
+from curator.core.gently import wait_turn
 
 
 def sync_dir(folder: str | os.PathLike[str]) -> None:
@@ -233,6 +234,7 @@ def commit_many(prepared: Sequence[SaveResult], cancelled: Callable[[], bool] | 
     items = [_Pending(p) for p in prepared]
     try:
         for item in items:
+            wait_turn()  # (in the window's writer: the GUI thread's turns come first)
             p = item.prepared
             if p.status is not Status.OK or p.data is None or p.snapshot is None:
                 item.result = p
@@ -247,6 +249,7 @@ def commit_many(prepared: Sequence[SaveResult], cancelled: Callable[[], bool] | 
         with cf.ThreadPoolExecutor(min(SYNC_THREADS, max(1, len(writing)))) as pool:
             failures = list(pool.map(_fsync, [item.fd for item in writing]))
         for item, failure in zip(writing, failures, strict=True):
+            wait_turn()
             p = item.prepared
             if failure is not None:
                 item.result = SaveResult(p.path, Status.ERROR, f"could not write: {failure}", p.snapshot)

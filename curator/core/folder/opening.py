@@ -22,7 +22,7 @@ from curator.core.folder import library
 from curator.core.folder.index import RACY_NS, FileStat, Index, decode_known, decode_summary, read_ahead, reusable
 from curator.core.folder.scan import FileStats, Problem, Severity, scan_stats
 from curator.core.folder.table import Columns
-from curator.core.gently import SplitDict, empty_gently, paused_gc, trim_heap
+from curator.core.gently import SplitDict, empty_gently, paused_gc, trim_heap, wait_turn
 from curator.core.site.article import Summary
 
 
@@ -159,6 +159,7 @@ def _open_iter(
         records = source
         try:
             for chunk in index.iter_rows(INDEX_BATCH, INDEX_FIRST_BATCH):
+                wait_turn()  # (in the window's loader: its turns come first)
                 with paused_gc(keep=True):  # acyclic objects that live as long as the folder is open
                     items, columns, snapshots = read_ahead(chunk, index.summaries)
                     if not sizes:  # the first screen comes with its summaries: no lookup per painted row
@@ -218,6 +219,7 @@ def _open_iter(
             for at in range(0, batch, DECODED_PIECE):
                 if cancel is not None and cancel.is_set():
                     return
+                wait_turn()  # (in the window's loader: its turns come first)
                 paths = paths_of_batch[at : at + DECODED_PIECE]
                 count, summaries = len(paths), []
                 with paused_gc(keep=True):

@@ -18,7 +18,7 @@ from typing import Any
 from curator.core import words
 from curator.core.document.writes import TEMP_SUFFIX
 from curator.core.folder.index import FileStat
-from curator.core.gently import SplitDict
+from curator.core.gently import SplitDict, wait_turn
 from curator.core.site import profiles
 
 EXTENSIONS = (".md", ".markdown", ".txt")
@@ -209,6 +209,7 @@ class _Walk:
     profile: profiles.Profile
     name_excluded: bool = True
     seen_dirs: set = field(default_factory=set)
+    entries: int = 0  # (counted: the scan waits for the GUI thread's turn every 256)
 
     def problem(self, rel: str, message: str, severity: Severity = Severity.ERROR) -> None:
         if self.problems is not None:
@@ -253,6 +254,9 @@ class _Walk:
         try:
             with os.scandir(folder) as it:
                 for entry in it:
+                    self.entries += 1
+                    if not self.entries & 255:
+                        wait_turn()  # (in the window's loader: its turns come first)
                     name = entry.name
                     if name.startswith("."):
                         if name.endswith(TEMP_SUFFIX) and self.temps is not None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QSplitter, QStyle, QTabBar, QWidget
 
-from ...core.gently import busy_for
+from ...core.gently import busy_for, turn_begins, turn_ends
 from .. import accessible
 from ..model import COLUMNS
 
@@ -113,12 +113,25 @@ class FocusInSight:
 
 class Painting(QObject):
     """An event filter on the list views: each paint tells background work to back off for
-    gently.BUSY_S (the user is scrolling, or the list has just changed: the next paints come soon)."""
+    gently.BUSY_S (the user is scrolling, or the list has just changed: the next paints come soon),
+    and is a turn of the GUI thread that workers wait for (gently.turn_begins), ended as the
+    event loop comes round again (a paint of a screenful of cards with thumbnails: 10-20 ms)."""
+
+    painting = False  # (one turn open for the paints of all views, ended by a timer without a receiver)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             busy_for()
+            if not Painting.painting:
+                Painting.painting = True
+                turn_begins()
+                QTimer.singleShot(0, _painted)
         return False
+
+
+def _painted() -> None:
+    Painting.painting = False
+    turn_ends()
 
 
 class Completing(QObject):
