@@ -151,6 +151,8 @@ class Snapshots:
     def digests(self) -> bytes:
         """Every row's digest packed, 16 bytes a row in row order (one copy, in C); a row whose
         Snapshot does not pack has zero bytes, which match no digest."""
+        if not self._odd:
+            return bytes(self._digests)
         packed = bytearray(self._digests)
         for row in self._odd:
             packed[row * _DIGEST : (row + 1) * _DIGEST] = bytes(_DIGEST)
