@@ -3,7 +3,10 @@
 A worker that frees, builds or collects 100,000 objects in one C call holds the GIL for as
 long as that takes, and the window waits: these split such work into pieces (a thread switch
 happens between bytecodes, never inside one big `del` or `dict()`), or keep the cyclic
-collector from walking what was built.
+collector from walking what was built. Between their pieces workers give way to the GUI
+thread: wait_turn while it handles a turn it said (gui_turn), back_off while the user is busy
+with the list (busy_for). Qt-free: the window says its turns (ui/tasks.py, ui/slices.py, the
+list's paints).
 """
 
 from __future__ import annotations
