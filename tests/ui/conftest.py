@@ -24,6 +24,17 @@ def no_stale_wrappers():
     assert not left, f"{len(left)} wrappers of accessibility interfaces outlive the test: forget_wrappers them"
 
 
+@pytest.fixture(autouse=True)
+def no_open_turn(qtbot):
+    """After each test, no turn of the GUI thread is left open for workers to wait for (a paint's
+    turn ends as the event loop comes round: a test that ends right after a paint leaves it to
+    the next one, and a test without an event loop would find its workers waiting)."""
+    yield
+    from curator.core import gently
+
+    qtbot.waitUntil(lambda: not gently.in_turn(), timeout=2000)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     s = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
@@ -43,8 +54,8 @@ def window(qtbot, settings, tmp_path: Path):
     w.workspace.pending.clear()  # no close guard at teardown
     browsing = w.browsing
     for tasks in (w.tasks, w.image_tasks, w.row_reads, w.saver.writer, browsing.gram_tasks, browsing.listing_tasks,
-                  w.site_writes, w.stories.group_tasks):  # fmt: skip
-        tasks.wait(10000)
+                  w.site_writes, w.stories.group_tasks, w.stories.link_tasks, w.loader.releaser):  # fmt: skip
+        tasks.wait(10000)  # (the releaser empties a folder opened before: a test's threads end with it)
 
 
 def open_folder(qtbot, window: MainWindow, folder: Path) -> None:

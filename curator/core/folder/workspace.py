@@ -312,7 +312,7 @@ class Workspace:
         on the GUI thread: 255 ms); only rows whose topics are not known yet are read."""
         if len(rows) <= 1:
             return self.summaries(rows)
-        with paused_gc(keep=True):  # (tuples of strings, no cycles: 10,000 rows made ~30 collections of the young)
+        with paused_gc():  # (tuples of strings, no cycles: 10,000 rows made ~30 collections of the young)
             return self._brief(rows)
 
     def _brief(self, rows: Sequence[int]) -> list[Summary | Brief]:

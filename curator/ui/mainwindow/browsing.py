@@ -275,7 +275,7 @@ class Browsing(QObject):
         current (moved to the top once the list is sorted) a moment later, so the first paint
         of the list and the first preview are two short turns of the event loop, not one long
         (FIRST_CURRENT_MS)."""
-        self.model.append(rows, later=not first)  # (the index's batches of 10,000 too: see the docstring)
+        self.model.append(rows, later=not first)  # (the index's batches of 10,000 too: see ArticleModel.append)
         self.sort_later()
         if first and self.model.rowCount():
             self.auto_current = True
